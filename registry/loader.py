@@ -1,0 +1,86 @@
+"""Read an import file as YAML or JSON, reporting syntax errors with their line and column."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from registry.exceptions import RegistryImportError
+
+MAX_FILE_BYTES = 16 * 1024 * 1024
+JSON_SUFFIXES = frozenset({".json"})
+YAML_SUFFIXES = frozenset({".yaml", ".yml"})
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """Safe YAML minus aliases: a few nested aliases expand into gigabytes (billion laughs)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed; write the value out", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def detect_format(path: Path, text: str) -> str:
+    """``json`` or ``yaml`` by extension; other extensions are sniffed from the first character."""
+    suffix = path.suffix.lower()
+    if suffix in JSON_SUFFIXES:
+        return "json"
+    if suffix in YAML_SUFFIXES:
+        return "yaml"
+    return "json" if text.lstrip().startswith(("{", "[")) else "yaml"
+
+
+def read_document(path: Path) -> Any:
+    """Parsed content of ``path``; any read or syntax problem becomes a RegistryImportError."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise RegistryImportError(
+                path, [f"{path}: file is {size} bytes, over {MAX_FILE_BYTES}; split it into parts"]
+            )
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise RegistryImportError(path, [f"{path}: file not found; check the path"]) from None
+    except UnicodeDecodeError as exc:
+        raise RegistryImportError(
+            path, [f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8"]
+        ) from None
+    except OSError as exc:
+        raise RegistryImportError(path, [f"{path}: cannot read: {exc.strerror}"]) from None
+    if detect_format(path, text) == "json":
+        return _parse_json(path, text)
+    return _parse_yaml(path, text)
+
+
+def _parse_json(path: Path, text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RegistryImportError(
+            path,
+            [
+                f"{path}: line {exc.lineno}, column {exc.colno}: JSON syntax error: {exc.msg}; "
+                "fix the syntax and re-import"
+            ],
+        ) from None
+
+
+def _parse_yaml(path: Path, text: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        reason = " ".join(part for part in (exc.context, exc.problem) if part)
+        raise RegistryImportError(
+            path, [f"{path}: {at}YAML syntax error: {reason}; fix the syntax and re-import"]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise RegistryImportError(path, [f"{path}: YAML syntax error: {exc}"]) from None
