@@ -1,0 +1,1 @@
+"""Evidence: content-addressed blobs, sealed snapshots, the hash-chained ledger, the index."""

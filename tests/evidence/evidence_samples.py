@@ -1,0 +1,105 @@
+"""Sample inputs for sealing tests: a fixed clock, a counting id source, a capture, two images."""
+
+from __future__ import annotations
+
+import io
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from PIL import Image
+
+from detector.model import Signal
+from evidence.snapshot import Capture, CapturedImage, Citation, ListingInfo
+
+CAPTURED_AT = datetime(2024, 5, 1, 12, 30, 15, 250000, tzinfo=UTC)
+
+
+class FixedClock:
+    """Ticks one second per call, from a fixed start, so times are known and distinct."""
+
+    def __init__(self, start: datetime = CAPTURED_AT + timedelta(seconds=5)) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        current = self.now
+        self.now += timedelta(seconds=1)
+        return current
+
+
+class CountingIds:
+    def __init__(self) -> None:
+        self.n = 0
+
+    def __call__(self) -> str:
+        self.n += 1
+        return f"{self.n:020x}{self.n:012x}"  # 32 hex, distinct in the first 20
+
+
+def png_bytes(color: tuple[int, int, int]) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), color).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def sample_capture() -> Capture:
+    body = "<html><title>Nikee Air — 70% off</title><p>réplica</p></html>".encode()
+    return Capture(
+        requested_url="http://127.0.0.1:8080/item/42?ref=search",
+        final_url="http://127.0.0.1:8080/item/42",
+        status=200,
+        request_headers=[("User-Agent", "ipwatch/0.1"), ("Accept", "text/html")],
+        response_headers=[
+            ("Content-Type", "text/html; charset=utf-8"),
+            ("Set-Cookie", "a=1"),
+            ("Set-Cookie", "b=2"),
+        ],
+        body=body,
+        captured_at=CAPTURED_AT,
+        user_agent="ipwatch/0.1",
+        server_ip="127.0.0.1",
+        crawl_run_id="R-1",
+    )
+
+
+def sample_listing() -> ListingInfo:
+    return ListingInfo(
+        id="L-1",
+        url="http://127.0.0.1:8080/item/42",
+        marketplace="demomarket",
+        title="Nikee Air — 70% off",
+        item_id="42",
+        seller_id="s-9",
+        seller_name="Cheap Kicks",
+    )
+
+
+def sample_images() -> list[CapturedImage]:
+    return [
+        CapturedImage("http://127.0.0.1:8080/img/1.png", png_bytes((255, 0, 0)), "image/png"),
+        CapturedImage("http://127.0.0.1:8080/img/2", b"\xff\xd8\xff\xe0fake-jpeg", "IMAGE/JPEG"),
+    ]
+
+
+def sample_citations() -> list[Citation]:
+    return [
+        Citation(
+            finding_id="F-1",
+            asset_id="A-1",
+            registration_number="US 1234567",
+            owner="Nike, Inc.",
+            risk=0.87,
+            signals=[
+                Signal("disguised_mark", 0.91, "'Nikee' is one edit from 'Nike'"),
+                {"kind": "price_floor", "score": 0.5, "detail": "price below floor"},
+            ],
+        )
+    ]
+
+
+def flip_byte(path: Path, offset: int) -> None:
+    """Tamper with a stored (read-only) file the way an attacker with disk access could."""
+    os.chmod(path, 0o644)
+    data = bytearray(path.read_bytes())
+    data[offset] ^= 0x01
+    path.write_bytes(bytes(data))
