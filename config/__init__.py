@@ -1,0 +1,1 @@
+"""Declarative configuration: marketplace profiles, lexicons, thresholds (pydantic-validated)."""

@@ -1,0 +1,136 @@
+"""Marketplace profiles: what the generic spider needs to crawl one marketplace."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urljoin, urlsplit
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from config.errors import ConfigError, describe_validation_error
+
+PROFILES_DIR = Path(__file__).parent / "marketplaces"
+
+Render = Literal["http", "playwright"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FieldSelectors(_Strict):
+    """Fallback selectors used when structured data lacks a field.
+
+    Each value is a CSS selector (``::text`` / ``::attr(name)`` allowed) or ``xpath:`` + an XPath.
+    """
+
+    title: str | None = None
+    description: str | None = None
+    brand: str | None = None
+    price: str | None = None
+    currency: str | None = None
+    availability: str | None = None
+    sku: str | None = None
+    gtin: str | None = None
+    mpn: str | None = None
+    images: str | None = None
+    seller_name: str | None = None
+    seller_id: str | None = None
+    seller_url: str | None = None
+    category: str | None = None
+
+
+class ListPage(_Strict):
+    """A page type that lists listings (search results, a category, a JS-rendered section)."""
+
+    url: str = Field(description="URL or path; search pages use {keyword}")
+    listing_links: str = Field(description="selector yielding listing URLs")
+    next_page: str | None = Field(default=None, description="selector yielding the next page URL")
+    max_pages: int = Field(default=5, ge=1, le=1000)
+    render: Render = "http"
+    wait_for: str | None = Field(default=None, description="CSS selector to await when rendering")
+
+
+class ListingPage(_Strict):
+    render: Render = "http"
+    wait_for: str | None = None
+    item_id: str | None = Field(
+        default=None, description="regex with one group that takes the item id out of the URL"
+    )
+    fields: FieldSelectors = FieldSelectors()
+
+    @field_validator("item_id")
+    @classmethod
+    def _one_group(cls, value: str | None) -> str | None:
+        if value is not None and re.compile(value).groups != 1:
+            raise ValueError("item_id must be a regular expression with exactly one group")
+        return value
+
+
+class Politeness(_Strict):
+    obey_robots_txt: bool = True
+    download_delay: float = Field(default=0.25, ge=0)
+    concurrent_requests_per_domain: int = Field(default=4, ge=1, le=64)
+    autothrottle: bool = True
+    autothrottle_target_concurrency: float = Field(default=2.0, gt=0)
+    retry_times: int = Field(default=3, ge=0, le=20)
+    download_timeout: float = Field(default=30, gt=0)
+    max_retry_after: float = Field(default=120, ge=0, description="longest Retry-After honoured, s")
+
+
+class MarketplaceProfile(_Strict):
+    """One marketplace: where to start, how to find listings, how to extract them, how politely."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    base_url: str
+    allowed_domains: tuple[str, ...] = ()
+    search: ListPage | None = None
+    sections: tuple[ListPage, ...] = ()
+    listing: ListingPage = ListingPage()
+    politeness: Politeness = Politeness()
+
+    @field_validator("base_url")
+    @classmethod
+    def _absolute(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("base_url must be an absolute http(s) URL, e.g. https://shop.example")
+        return value.rstrip("/") + "/"
+
+    def domains(self) -> tuple[str, ...]:
+        return self.allowed_domains or (urlsplit(self.base_url).hostname or "",)
+
+    def absolute(self, url: str) -> str:
+        return urljoin(self.base_url, url)
+
+    def with_base_url(self, base_url: str) -> MarketplaceProfile:
+        """The same profile pointed at another host (the demo server runs on a free port)."""
+        host = urlsplit(base_url).hostname or ""
+        return self.model_copy(
+            update={"base_url": base_url.rstrip("/") + "/", "allowed_domains": (host,)}
+        )
+
+
+def load_profile(name_or_path: str | Path) -> MarketplaceProfile:
+    """Load ``config/marketplaces/<name>.yaml`` or a path; errors name the file and the field."""
+    path = Path(name_or_path)
+    if path.suffix not in (".yaml", ".yml"):
+        path = PROFILES_DIR / f"{name_or_path}.yaml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in PROFILES_DIR.glob("*.yaml"))) or "none"
+        raise ConfigError(f"{path}: no such marketplace profile (bundled profiles: {known})")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(
+            f"{path}: a profile must be a mapping of fields, got {type(data).__name__}"
+        )
+    try:
+        return MarketplaceProfile.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(path, exc)) from exc

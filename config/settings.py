@@ -1,0 +1,71 @@
+"""ipwatch's own configuration file (``$IPWATCH_HOME/ipwatch.yaml``), typed and validated."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from config.errors import ConfigError, describe_validation_error
+
+DEFAULT_HOME = Path("~/.ipwatch")
+CONFIG_FILE = "ipwatch.yaml"
+
+
+class CrawlConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    allowed_private_hosts: list[str] = Field(
+        default_factory=list,
+        description="private/loopback hosts the crawler may fetch (shops you run yourself)",
+    )
+    images_per_listing: int = Field(
+        default=8, ge=0, le=64, description="images fetched per listing"
+    )
+    image_max_bytes: int = Field(
+        default=15 * 1024 * 1024, gt=0, description="largest image fetched"
+    )
+    image_max_pixels: int = Field(default=40_000_000, gt=0, description="largest image decoded")
+    log_level: str = Field(default="WARNING", description="Scrapy log level during CLI crawls")
+
+
+class AppConfig(BaseModel):
+    """Everything ipwatch reads at start-up; every field has a default so the file is optional."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    index: str | None = Field(
+        default=None, description="evidence index URL (sqlite:///path.db); env IPWATCH_INDEX wins"
+    )
+    registry: str | None = Field(
+        default=None, description="registry database URL (SQLAlchemy); env IPWATCH_REGISTRY wins"
+    )
+    detection: dict[str, Any] = Field(
+        default_factory=dict, description="detector settings (threshold, weights): see README"
+    )
+    crawl: CrawlConfig = Field(default_factory=CrawlConfig)
+
+
+def resolve_home(home: str | Path | None = None) -> Path:
+    """The data folder: explicit argument, else $IPWATCH_HOME, else ~/.ipwatch."""
+    chosen = home or os.environ.get("IPWATCH_HOME") or DEFAULT_HOME
+    return Path(chosen).expanduser().resolve()
+
+
+def load_app_config(home: Path) -> AppConfig:
+    path = home / CONFIG_FILE
+    if not path.exists():
+        return AppConfig()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of settings, got {type(data).__name__}")
+    try:
+        return AppConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(path, exc)) from exc
