@@ -91,10 +91,13 @@ class AssetEntry(_Strict):
         return value
 
     def effective_keywords(self) -> list[str]:
-        """Search keywords as written, else the mark text for marks (patents need explicit ones)."""
+        """Search keywords as written, else a word mark's text.
+
+        A logo's name only describes the picture and patents need explicit keywords.
+        """
         if self.keywords is not None:
             return list(self.keywords)
-        return [self.name] if self.kind in MARK_KINDS else []
+        return [self.name] if self.kind == AssetKind.WORD_MARK else []
 
 
 class OwnerEntry(_Strict):

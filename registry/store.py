@@ -130,7 +130,7 @@ class Registry:
             return to_detector_assets(rows)
 
     def search_keywords(self, on: date | None = None) -> list[str]:
-        """Distinct keywords of word and figurative marks (the name when none), for search URLs."""
+        """Distinct keywords of word and figurative marks, for the crawler's search URLs."""
         query = (
             select(models.Asset)
             .where(models.Asset.kind.in_([kind.value for kind in MARK_KINDS]))
@@ -142,7 +142,7 @@ class Registry:
             for row in session.scalars(query):
                 if not _in_force(row, on):
                     continue
-                for keyword in row.keywords or [row.name]:
+                for keyword in row.keywords or ():
                     if keyword.casefold() not in seen:
                         seen.add(keyword.casefold())
                         keywords.append(keyword)

@@ -121,10 +121,12 @@ def test_search_keywords_are_deduplicated_mark_keywords(registry: Registry, work
         {"kind": "figurative_mark", "name": "Nova Star", "keywords": ["NovaFlex", "novastar"]}
     )
     document["owners"][0]["assets"].append({"kind": "word_mark", "name": "ZETA"})
+    document["owners"][0]["assets"].append({"kind": "figurative_mark", "name": "Zeta swoosh"})
     registry.import_file(write_doc(workdir / "registry.yaml", document))
 
     # Ordered by asset id; patents and product photos contribute nothing; the first spelling of
-    # a case-insensitive duplicate wins; a mark without keywords contributes its name.
+    # a case-insensitive duplicate wins; a word mark without keywords contributes its name, a
+    # logo without keywords nothing (its name only describes the picture).
     assert registry.search_keywords() == ["NovaFlex", "novastar", "ZETA", "nova flex"]
 
 

@@ -1,0 +1,76 @@
+"""The detector: indexes built once from the registered assets, then one cheap call per listing."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from detector.exceptions import DetectorError
+from detector.images import ImageIndex, image_copy_signal
+from detector.model import Finding
+from detector.rules import (
+    SellerStatus,
+    below_price_floor_signal,
+    seller_status,
+    unauthorized_seller_signal,
+)
+from detector.scoring import risk
+from detector.settings import DetectionSettings
+from detector.text import MarkIndex, word_mark_signal
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from detector.model import Asset, Listing, Signal
+
+_DEFAULT_SETTINGS = DetectionSettings()
+
+
+class Detector:
+    """Score listings against registered assets; ``detect`` is pure and deterministic."""
+
+    def __init__(
+        self, assets: Sequence[Asset], settings: DetectionSettings = _DEFAULT_SETTINGS
+    ) -> None:
+        self.settings = settings
+        self._assets: dict[str, Asset] = {}
+        for asset in assets:
+            if asset.id in self._assets:
+                raise DetectorError(
+                    f"asset id {asset.id!r} is registered twice; give each asset a unique id"
+                )
+            self._assets[asset.id] = asset
+        self._marks = MarkIndex(assets, settings)
+        self._images = ImageIndex(assets, settings)
+
+    def detect(self, listing: Listing) -> list[Finding]:
+        """Findings for every asset with risk > 0, highest risk first (ties by asset id)."""
+        marks = self._marks.match(listing)
+        images = self._images.match(listing.images)
+        findings = []
+        for asset_id in sorted(set(marks) | set(images)):
+            asset = self._assets[asset_id]
+            signals: list[Signal] = []
+            if asset_id in marks:
+                signals.append(word_mark_signal(asset, marks[asset_id], self.settings))
+            if asset_id in images:
+                signals.append(image_copy_signal(asset, images[asset_id], self.settings))
+            for rule_signal in (
+                unauthorized_seller_signal(asset, listing.seller),
+                below_price_floor_signal(asset, listing, self.settings),
+            ):
+                if rule_signal is not None:
+                    signals.append(rule_signal)
+            authorized = seller_status(asset, listing.seller) is SellerStatus.AUTHORIZED
+            value = risk(signals, self.settings, seller_authorized=authorized)
+            if value > 0:
+                findings.append(
+                    Finding(
+                        listing_id=listing.id,
+                        asset_id=asset_id,
+                        risk=value,
+                        flagged=value >= self.settings.threshold,
+                        signals=tuple(signals),
+                    )
+                )
+        findings.sort(key=lambda f: (-f.risk, f.asset_id))
+        return findings

@@ -1,0 +1,201 @@
+"""Fold hostile text for mark matching: width, case, accents, lookalikes, hidden characters.
+
+Three views of one text, all indexed by *folded* position so a match maps back to the
+original span:
+
+- ``folded``: NFKC (width), casefold, accents dropped, Cyrillic/Greek lookalikes -> Latin,
+  invisible format characters (zero-width space, soft hyphen) removed;
+- ``skeleton``: ``folded`` with digits and symbols read as the letters they imitate
+  (0 -> o, 1 -> l, @ -> a, ...) and ``i`` merged with ``l`` (capital I looks like l);
+- ``tokens``: runs of letters/digits. CJK characters are one token each (CJK is written
+  without spaces). A camelCase or letter/digit change starts a *soft* token, so
+  "NovaflexPro" holds "Novaflex" as a whole-token window without counting as a word boundary.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# A small hand-made subset of Unicode's confusables (casefolded side): enough for v1.
+CONFUSABLE_LETTERS: dict[str, str] = {
+    # Cyrillic
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o",
+    "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j",
+    "ѕ": "s", "һ": "h", "ԁ": "d", "ӏ": "l", "ԛ": "q", "ԝ": "w",
+    # Greek (capital forms are the usual disguise; casefold lowers them first)
+    "α": "a", "β": "b", "ε": "e", "η": "h", "ι": "i", "κ": "k", "μ": "m", "ν": "n",
+    "ο": "o", "ρ": "p", "τ": "t", "υ": "y", "χ": "x", "ζ": "z",
+    # Latin letters that do not decompose under NFD
+    "ø": "o", "ł": "l", "đ": "d", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe",
+}  # fmt: skip
+
+# Digits and symbols read as letters; one char to one char so positions stay aligned.
+SKELETON_TABLE = str.maketrans(
+    {"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
+     "@": "a", "$": "s", "|": "l", "!": "l", "i": "l"}
+)  # fmt: skip
+
+# Symbols that count as letters only between two letters/digits ("Nov@flex", not "flex!").
+INNER_SYMBOLS = frozenset("@$|!")
+
+
+def is_cjk(ch: str) -> bool:
+    """CJK ideographs and kana: scripts written without spaces between words."""
+    cp = ord(ch)
+    return (
+        0x3040 <= cp <= 0x30FF
+        or 0x3400 <= cp <= 0x4DBF
+        or 0x4E00 <= cp <= 0x9FFF
+        or 0xF900 <= cp <= 0xFAFF
+        or 0x20000 <= cp <= 0x2FFFF
+    )
+
+
+def is_invisible(ch: str) -> bool:
+    """Format characters (zero-width space/joiner, soft hyphen, bidi marks) render as nothing."""
+    return unicodedata.category(ch) == "Cf"
+
+
+@lru_cache(maxsize=8192)
+def lite_char(ch: str) -> str:
+    """Width and case only: what a reader would call 'the same letters'."""
+    if is_invisible(ch):
+        return ""
+    return unicodedata.normalize("NFKC", ch).casefold()
+
+
+@lru_cache(maxsize=8192)
+def fold_char(ch: str) -> str:
+    """Fold one character: width, case, accents dropped, lookalike letters mapped to Latin."""
+    out = []
+    for c in unicodedata.normalize("NFD", lite_char(ch)):
+        if not unicodedata.combining(c):
+            out.append(CONFUSABLE_LETTERS.get(c, c))
+    return "".join(out)
+
+
+def lite(text: str) -> str:
+    """NFKC + casefold with invisible characters removed."""
+    return "".join(lite_char(c) for c in text)
+
+
+def fold(text: str) -> str:
+    """Folded form of a whole string (see module docstring)."""
+    return "".join(fold_char(c) for c in text)
+
+
+def strip_accents(text: str) -> str:
+    """Drop combining marks after NFD ('é' -> 'e')."""
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True)
+class Token:
+    """A run of folded letters/digits; ``hard`` means a real word boundary precedes it."""
+
+    start: int
+    end: int
+    gap: int
+    hard: bool
+    cjk: bool
+
+
+@dataclass(frozen=True)
+class FoldedText:
+    """A text in its folded and skeleton views, with the map back to original offsets."""
+
+    original: str
+    folded: str
+    skeleton: str
+    offsets: tuple[int, ...]
+    tokens: tuple[Token, ...]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Original [start, end) covering folded [start, end), trailing accents included."""
+        a = self.offsets[start]
+        b = self.offsets[end - 1] + 1
+        while b < len(self.original) and unicodedata.combining(self.original[b]):
+            b += 1
+        return a, b
+
+    def original_char(self, index: int) -> str:
+        """The original character a folded position came from."""
+        return self.original[self.offsets[index]]
+
+    def token_after_is_hard(self, index: int) -> bool:
+        """True when token ``index`` ends at a word boundary (end of text or a hard token)."""
+        return index + 1 >= len(self.tokens) or self.tokens[index + 1].hard
+
+
+def fold_text(text: str) -> FoldedText:
+    """Fold ``text`` and split it into tokens, keeping each folded char's original offset."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        for c in fold_char(ch):
+            chars.append(c)
+            offsets.append(i)
+    folded = "".join(chars)
+    return FoldedText(
+        original=text,
+        folded=folded,
+        skeleton=folded.translate(SKELETON_TABLE),
+        offsets=tuple(offsets),
+        tokens=tuple(_tokenize(text, folded, offsets)),
+    )
+
+
+def _is_token_char(folded: str, i: int) -> bool:
+    c = folded[i]
+    if c.isalnum():
+        return True
+    return (
+        c in INNER_SYMBOLS
+        and 0 < i < len(folded) - 1
+        and folded[i - 1].isalnum()
+        and folded[i + 1].isalnum()
+    )
+
+
+def _tokenize(original: str, folded: str, offsets: list[int]) -> list[Token]:
+    tokens: list[Token] = []
+    start = -1
+    gap = 0
+    hard = True
+    for i, c in enumerate(folded):
+        if not _is_token_char(folded, i):
+            if start >= 0:
+                tokens.append(Token(start, i, gap, hard, False))
+                start, gap, hard = -1, 0, True
+            gap += 1
+            continue
+        if is_cjk(c):
+            if start >= 0:
+                tokens.append(Token(start, i, gap, hard, False))
+                gap = 0
+            tokens.append(Token(i, i + 1, gap, True, True))
+            start, gap, hard = -1, 0, True
+            continue
+        if start < 0:
+            start, hard = i, True
+            continue
+        if _soft_break(original, folded, offsets, i):
+            tokens.append(Token(start, i, gap, hard, False))
+            start, gap, hard = i, 0, False
+    if start >= 0:
+        tokens.append(Token(start, len(folded), gap, hard, False))
+    return tokens
+
+
+def _soft_break(original: str, folded: str, offsets: list[int], i: int) -> bool:
+    """A letter/digit change or a lower->upper change (camelCase) inside a run of letters."""
+    prev, cur = folded[i - 1], folded[i]
+    if prev in INNER_SYMBOLS or cur in INNER_SYMBOLS:
+        return False
+    if prev.isdigit() != cur.isdigit():
+        return True
+    if offsets[i] == offsets[i - 1]:
+        return False
+    return original[offsets[i - 1]].islower() and original[offsets[i]].isupper()

@@ -1,0 +1,137 @@
+"""Tunable detection settings: one typed, validated object read once by the ``Detector``."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from detector.exceptions import SettingsError
+
+
+def _doc(text: str) -> dict[str, str]:
+    return {"doc": text}
+
+
+@dataclass(frozen=True)
+class DetectionSettings:
+    """Thresholds and weights for matching and scoring; every field has a default and a doc."""
+
+    threshold: float = field(
+        default=0.6, metadata=_doc("A finding is flagged when its risk is >= this value (0..1].")
+    )
+    weight_word_mark_exact: float = field(
+        default=0.4,
+        metadata=_doc("Weight of an exact word-mark match (an exact mark alone must not flag)."),
+    )
+    weight_word_mark_disguised: float = field(
+        default=0.9,
+        metadata=_doc("Weight of a disguised word-mark match (homoglyphs, spacing, misspelling)."),
+    )
+    weight_image_copy: float = field(
+        default=0.5, metadata=_doc("Weight of a listing photo that copies a reference image.")
+    )
+    weight_image_copy_authorized: float = field(
+        default=0.1,
+        metadata=_doc("Weight of a copied photo by an authorized seller (resellers may use it)."),
+    )
+    weight_unauthorized_seller: float = field(
+        default=0.5, metadata=_doc("Weight of a seller missing from the asset's authorized list.")
+    )
+    weight_below_price_floor: float = field(
+        default=0.7, metadata=_doc("Weight of a price below the asset's price floor x ratio.")
+    )
+    fuzzy_min_similarity: float = field(
+        default=0.75,
+        metadata=_doc("Minimum OSA similarity (1 - edits/length) for a misspelt mark to match."),
+    )
+    short_mark_length: int = field(
+        default=4,
+        metadata=_doc("Marks this short or shorter match only exactly, on word boundaries."),
+    )
+    max_window_gap: int = field(
+        default=3, metadata=_doc("Most separator characters allowed between the pieces of a mark.")
+    )
+    max_text_chars: int = field(
+        default=20_000,
+        metadata=_doc("Each text field is cut to this many characters (bounds hostile input)."),
+    )
+    image_max_distance: int = field(
+        default=10,
+        metadata=_doc("Largest mean pHash/dHash/wHash distance (of 64 bits) still a copy."),
+    )
+    image_crop_fractions: tuple[float, ...] = field(
+        default=(0.05, 0.1),
+        metadata=_doc("Crops of each reference image also hashed, so cropped copies still match."),
+    )
+    price_floor_ratio: float = field(
+        default=1.0,
+        metadata=_doc("Price < floor x ratio raises below_price_floor (1.0: below the floor)."),
+    )
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if f.name == "threshold" and not 0.0 < value <= 1.0:
+                raise SettingsError(f"threshold must be in (0, 1], got {value!r}; try 0.6")
+            if f.name.startswith("weight_") and not 0.0 <= value <= 1.0:
+                raise SettingsError(f"{f.name} must be in [0, 1], got {value!r}")
+        if not 0.5 <= self.fuzzy_min_similarity <= 1.0:
+            raise SettingsError(
+                f"fuzzy_min_similarity must be in [0.5, 1], got {self.fuzzy_min_similarity!r};"
+                " lower values match unrelated words"
+            )
+        if self.short_mark_length < 0 or self.max_window_gap < 0:
+            raise SettingsError("short_mark_length and max_window_gap must be >= 0")
+        if self.max_text_chars < 1:
+            raise SettingsError(f"max_text_chars must be >= 1, got {self.max_text_chars!r}")
+        if not 0 <= self.image_max_distance <= 32:
+            raise SettingsError(
+                f"image_max_distance must be in [0, 32] bits, got {self.image_max_distance!r};"
+                " beyond 32 unrelated images match"
+            )
+        if any(not 0.0 < c <= 0.25 for c in self.image_crop_fractions):
+            raise SettingsError(
+                f"image_crop_fractions must each be in (0, 0.25], got {self.image_crop_fractions!r}"
+            )
+        if self.price_floor_ratio <= 0:
+            raise SettingsError(f"price_floor_ratio must be > 0, got {self.price_floor_ratio!r}")
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> DetectionSettings:
+        """Build settings from config data (YAML/JSON), rejecting unknown keys and wrong types."""
+        fields = {f.name: f for f in dataclasses.fields(cls)}
+        values: dict[str, Any] = {}
+        for key, value in data.items():
+            if key not in fields:
+                hint = difflib.get_close_matches(str(key), fields, n=1)
+                fix = f"did you mean {hint[0]!r}?" if hint else f"known keys: {', '.join(fields)}"
+                raise SettingsError(f"unknown detection setting {key!r}; {fix}")
+            values[key] = _coerce(key, fields[key].default, value)
+        return cls(**values)
+
+    @classmethod
+    def docs(cls) -> dict[str, str]:
+        """Field name -> one-line help, for CLI help and the settings reference."""
+        return {f.name: f.metadata.get("doc", "") for f in dataclasses.fields(cls)}
+
+
+def _coerce(key: str, default: Any, value: Any) -> Any:
+    """Check one config value against the type of its default (bools are never numbers)."""
+    if isinstance(default, bool) or isinstance(value, bool):
+        raise SettingsError(f"{key} must be a number, got {value!r}")
+    if isinstance(default, tuple):
+        if not isinstance(value, list | tuple) or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in value
+        ):
+            raise SettingsError(f"{key} must be a list of numbers, got {value!r}")
+        return tuple(float(v) for v in value)
+    if isinstance(default, int):
+        if not isinstance(value, int):
+            raise SettingsError(f"{key} must be a whole number, got {value!r}")
+        return value
+    if not isinstance(value, int | float):
+        raise SettingsError(f"{key} must be a number, got {value!r}")
+    return float(value)

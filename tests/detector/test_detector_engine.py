@@ -1,0 +1,146 @@
+"""End to end: a Listing in, Findings out, with the flagging rules reviewers rely on."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+
+from detector.engine import Detector
+from detector.exceptions import DetectorError
+from detector.model import Asset, AssetKind, Listing, ListingImage, ReferenceImage, Seller
+from detector.settings import DetectionSettings
+
+THIEF = Seller(id="s-999", name="Cheap Shoes 4U")
+
+
+@pytest.fixture
+def photo_asset(photo: Callable) -> Asset:
+    ref = ReferenceImage(sha256="ab" * 32, image=photo(1), label="official front view")
+    return Asset(
+        id="A-PHOTO",
+        owner="Novaflex GmbH",
+        kind=AssetKind.PRODUCT_IMAGE,
+        name="Novaflex Runner photo",
+        images=(ref,),
+        authorized_sellers=("Novaflex Official",),
+    )
+
+
+@pytest.fixture
+def detector(novaflex: Asset, lumora: Asset, nova: Asset, photo_asset: Asset) -> Detector:
+    return Detector([novaflex, lumora, nova, photo_asset])
+
+
+def by_asset(findings: list) -> dict:
+    return {f.asset_id: f for f in findings}
+
+
+def test_genuine_listing_is_not_flagged(
+    detector: Detector, make_listing: Callable[..., Listing]
+) -> None:
+    findings = detector.detect(make_listing("NOVAFLEX trail shoe, genuine"))
+    assert len(findings) == 1
+    f = findings[0]
+    assert (f.asset_id, f.flagged) == ("A-NOVAFLEX", False)
+    assert 0 < f.risk < 0.6
+    assert [s.kind for s in f.signals] == ["word_mark"]
+
+
+def test_genuine_listing_with_official_photo_is_not_flagged(
+    detector: Detector, make_listing: Callable[..., Listing], photo: Callable
+) -> None:
+    listing = make_listing("NOVAFLEX runner", images=(ListingImage(url="u", image=photo(1)),))
+    assert not any(f.flagged for f in detector.detect(listing))
+
+
+def test_unrelated_listing_has_no_findings(
+    detector: Detector, make_listing: Callable[..., Listing], photo: Callable
+) -> None:
+    listing = make_listing(
+        "Breathable running shoes, novel lacing",
+        description="Lumière edition. Flexible sole.",
+        images=(ListingImage(url="u", image=photo(5)),),
+        seller=THIEF,
+        price=Decimal("5"),
+    )
+    assert detector.detect(listing) == []
+
+
+def test_disguised_mark_flags_even_from_an_authorized_seller(
+    detector: Detector, make_listing: Callable[..., Listing]
+) -> None:
+    f = by_asset(detector.detect(make_listing("N0vafIex running shoes")))["A-NOVAFLEX"]
+    assert f.flagged
+    assert f.signals[0].evidence["disguised"] is True
+
+
+def test_exact_mark_by_unauthorized_seller_at_low_price_flags(
+    detector: Detector, make_listing: Callable[..., Listing]
+) -> None:
+    listing = make_listing("Novaflex runner", seller=THIEF, price=Decimal("25.00"))
+    f = by_asset(detector.detect(listing))["A-NOVAFLEX"]
+    assert f.flagged
+    assert [s.kind for s in f.signals] == ["word_mark", "unauthorized_seller", "below_price_floor"]
+    assert f.risk > by_asset(detector.detect(make_listing("Novaflex runner")))["A-NOVAFLEX"].risk
+
+
+def test_copied_photo_by_unauthorized_seller_flags(
+    detector: Detector, make_listing: Callable[..., Listing], photo: Callable, jpeg: Callable
+) -> None:
+    copy = jpeg(photo(1).resize((400, 300)), 50)
+    listing = make_listing(
+        "Running shoe", seller=THIEF, images=(ListingImage(url="https://m/1.jpg", image=copy),)
+    )
+    findings = detector.detect(listing)
+    assert [f.asset_id for f in findings] == ["A-PHOTO"]
+    assert findings[0].flagged
+    assert [s.kind for s in findings[0].signals] == ["image_copy", "unauthorized_seller"]
+
+
+def test_seller_and_price_never_create_a_finding_alone(
+    detector: Detector, make_listing: Callable[..., Listing]
+) -> None:
+    assert detector.detect(make_listing("Shoes", seller=THIEF, price=Decimal("1"))) == []
+
+
+def test_findings_sorted_by_risk(detector: Detector, make_listing: Callable[..., Listing]) -> None:
+    findings = detector.detect(make_listing("NOVA lamp with L U M O R A shade"))
+    assert [f.asset_id for f in findings] == ["A-LUMORA", "A-NOVA"]
+    assert findings[0].risk > findings[1].risk
+
+
+def test_detect_is_deterministic(detector: Detector, make_listing: Callable[..., Listing]) -> None:
+    listing = make_listing("Nova-Flex and NOVA and Lumora", seller=THIEF, price=Decimal("3"))
+    assert detector.detect(listing) == detector.detect(listing)
+    assert detector.detect(listing)[0].id == detector.detect(listing)[0].id
+
+
+def test_threshold_from_settings(novaflex: Asset, make_listing: Callable[..., Listing]) -> None:
+    strict = Detector([novaflex], DetectionSettings(threshold=0.3))
+    assert strict.detect(make_listing("Novaflex"))[0].flagged
+
+
+def test_duplicate_asset_ids_are_refused(novaflex: Asset) -> None:
+    with pytest.raises(DetectorError, match="registered twice"):
+        Detector([novaflex, dataclasses.replace(novaflex, name="OTHER")])
+
+
+def test_figurative_mark_matches_word_element_and_image(
+    photo: Callable, make_listing: Callable[..., Listing]
+) -> None:
+    logo = Asset(
+        id="A-LOGO",
+        owner="o",
+        kind=AssetKind.FIGURATIVE_MARK,
+        name="Lumora",
+        keywords=("Lumora",),  # the logo's word element
+        images=(ReferenceImage(sha256="cd" * 32, image=photo(11)),),
+    )
+    listing = make_listing("Lumora lamp", images=(ListingImage(url="u", image=photo(11)),))
+    f = Detector([logo]).detect(listing)[0]
+    assert [s.kind for s in f.signals] == ["word_mark", "image_copy"]
+    assert "figurative mark LUMORA" in f.signals[0].detail
+    assert "registered logo" in f.signals[1].detail

@@ -1,0 +1,74 @@
+"""Folding and tokenising: width, case, accents, lookalikes, hidden characters, offsets."""
+
+from __future__ import annotations
+
+import pytest
+
+from detector.normalize import fold, fold_text, lite
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("NOVAFLEX", "novaflex"),
+        ("ＮＯＶＡＦＬＥＸ", "novaflex"),  # full-width (NFKC)
+        ("Növäflèx", "novaflex"),  # diacritics
+        ("Nоvaflex", "novaflex"),  # Cyrillic о
+        ("ΝΟVΑFLΕΧ", "novaflex"),  # Greek capitals
+        ("Nova\u200bflex\u00ad", "novaflex"),  # zero-width space, soft hyphen
+        ("Straße", "strasse"),
+        ("Søren Łódź", "soren lodz"),
+    ],
+)
+def test_fold(text: str, folded: str) -> None:
+    assert fold(text) == folded
+
+
+def test_lite_keeps_accents_and_lookalikes_but_not_width_or_case() -> None:
+    assert lite("ＮöVA") == "növa"
+    assert lite("Nоva") != "nova"  # Cyrillic о is still Cyrillic in the lite view
+
+
+def test_skeleton_reads_digits_and_symbols_as_letters() -> None:
+    ft = fold_text("N0vafIex Nov@flex 5ale")
+    assert ft.skeleton == "novaflex novaflex sale"
+    assert len(ft.skeleton) == len(ft.folded)
+
+
+def test_trailing_symbols_are_not_letters() -> None:
+    ft = fold_text("Novaflex!")
+    assert [ft.folded[t.start : t.end] for t in ft.tokens] == ["novaflex"]
+
+
+def test_tokens_soft_split_camel_case_and_digits() -> None:
+    ft = fold_text("NovaflexPro X200 ok")
+    words = [(ft.folded[t.start : t.end], t.hard) for t in ft.tokens]
+    assert words == [
+        ("novaflex", True),
+        ("pro", False),
+        ("x", True),
+        ("200", False),
+        ("ok", True),
+    ]
+
+
+def test_cjk_characters_are_one_token_each() -> None:
+    ft = fold_text("正品诺瓦 shoes")
+    assert [ft.folded[t.start : t.end] for t in ft.tokens] == ["正", "品", "诺", "瓦", "shoes"]
+    assert all(t.hard for t in ft.tokens)
+
+
+def test_offsets_map_back_to_original_text() -> None:
+    text = "Buy ＮＯＶＡ-flèx now"
+    ft = fold_text(text)
+    tok = ft.tokens[2]  # "flex"
+    start, end = ft.original_span(tok.start, tok.end)
+    assert text[start:end] == "flèx"
+
+
+def test_original_span_includes_trailing_combining_accent() -> None:
+    text = "flexe\u0301 x"  # e + combining acute
+    ft = fold_text(text)
+    tok = ft.tokens[0]
+    start, end = ft.original_span(tok.start, tok.end)
+    assert text[start:end] == "flexe\u0301"

@@ -1,0 +1,79 @@
+"""Scoring properties: bounded, monotonic, order-free; only brand links create risk."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from detector.model import Signal
+from detector.scoring import risk
+from detector.settings import DetectionSettings
+
+SETTINGS = DetectionSettings()
+
+
+def mark(score: float = 1.0, disguised: bool = False) -> Signal:
+    return Signal("word_mark", score, "d", {"disguised": disguised})
+
+
+def image(score: float = 1.0) -> Signal:
+    return Signal("image_copy", score, "d")
+
+
+SELLER = Signal("unauthorized_seller", 1.0, "d")
+PRICE = Signal("below_price_floor", 0.75, "d")
+
+
+def test_rules_alone_create_no_risk() -> None:
+    assert risk([SELLER, PRICE], SETTINGS) == 0.0
+    assert risk([], SETTINGS) == 0.0
+    assert risk([mark(0.0)], SETTINGS) == 0.0
+
+
+def test_exact_mark_alone_is_not_flagged() -> None:
+    assert 0 < risk([mark()], SETTINGS) < SETTINGS.threshold
+
+
+@pytest.mark.parametrize(
+    "signals",
+    [
+        [mark(1.0, disguised=True)],
+        [mark(0.75, disguised=True)],  # the weakest fuzzy match allowed by default
+        [mark(), SELLER],
+        [mark(), Signal("below_price_floor", 0.5, "d")],
+        [image(), SELLER],
+        [image(0.5), SELLER],  # a copy at the distance cut-off
+    ],
+)
+def test_flagged_combinations(signals: list[Signal]) -> None:
+    assert risk(signals, SETTINGS) >= SETTINGS.threshold
+
+
+def test_authorized_seller_with_official_photo_is_not_flagged() -> None:
+    assert risk([mark(), image()], SETTINGS, seller_authorized=True) < SETTINGS.threshold
+    assert risk([mark(), image()], SETTINGS) >= SETTINGS.threshold
+
+
+def test_bounded_and_monotonic_over_a_grid() -> None:
+    grid = [0.0, 0.25, 0.5, 0.75, 1.0]
+    for m, i, p in itertools.product(grid, grid, grid):
+        base = [mark(m, disguised=True), image(i), Signal("below_price_floor", p, "d")]
+        r = risk(base, SETTINGS)
+        assert 0.0 <= r <= 1.0
+        assert risk([*base, SELLER], SETTINGS) >= r  # adding a signal never lowers risk
+        if m < 1.0:
+            higher = [mark(m + 0.25, disguised=True), *base[1:]]
+            assert risk(higher, SETTINGS) >= r  # a higher score never lowers risk
+
+
+def test_order_does_not_matter() -> None:
+    signals = [mark(0.8, disguised=True), image(0.6), SELLER, PRICE]
+    values = {risk(list(p), SETTINGS) for p in itertools.permutations(signals)}
+    assert len(values) == 1
+
+
+def test_weights_come_from_settings() -> None:
+    zero = DetectionSettings(weight_word_mark_exact=0.0)
+    assert risk([mark(), SELLER], zero) == pytest.approx(SETTINGS.weight_unauthorized_seller)
+    assert risk([mark()], DetectionSettings(weight_word_mark_exact=0.7)) == pytest.approx(0.7)

@@ -1,0 +1,224 @@
+"""Word-mark matching: every disguise found, genuine and hard negatives not, evidence exact."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+import pytest
+
+from detector.model import Asset, AssetKind, Listing
+from detector.settings import DetectionSettings
+from detector.text import MarkIndex, word_mark_signal
+
+SETTINGS = DetectionSettings()
+
+
+def matches(assets: list[Asset], listing: Listing) -> dict[str, list]:
+    return MarkIndex(assets, SETTINGS).match(listing)
+
+
+@pytest.mark.parametrize(
+    ("title", "span", "kind"),
+    [
+        ("Novaflex trail shoes", "Novaflex", "exact"),
+        ("NOVAFLEX", "NOVAFLEX", "exact"),
+        ("ＮＯＶＡＦＬＥＸ shoes", "ＮＯＶＡＦＬＥＸ", "exact"),
+        ("NovaflexPro 2024", "Novaflex", "exact"),
+        ("N O V A F L E X trainers", "N O V A F L E X", "spacing"),
+        ("Nova-Flex runner", "Nova-Flex", "spacing"),
+        ("new nova.flex shoe", "nova.flex", "spacing"),
+        ("N.O.V.A.F.L.E.X", "N.O.V.A.F.L.E.X", "spacing"),
+        ("N0vafIex running shoes", "N0vafIex", "homoglyph"),
+        ("N0VAFL3X", "N0VAFL3X", "digits"),
+        ("Nov@flex", "Nov@flex", "symbols"),
+        ("Nоvaflеx", "Nоvaflеx", "homoglyph"),  # Cyrillic о, е
+        ("ΝΟVAFLEX", "ΝΟVAFLEX", "homoglyph"),  # Greek Ν, Ο
+        ("Növaflex shoes", "Növaflex", "accents"),
+        ("Nova\u200bflex", "Nova\u200bflex", "invisible"),
+        ("Novaflexx sneakers", "Novaflexx", "misspelling"),
+        ("Novafelx sneakers", "Novafelx", "misspelling"),
+        ("Nvaflex sneakers", "Nvaflex", "misspelling"),
+        ("Nowaflex sneakers", "Nowaflex", "misspelling"),
+        ("Noovaflexx", "Noovaflexx", "misspelling"),
+    ],
+)
+def test_mark_found(
+    novaflex: Asset, make_listing: Callable[..., Listing], title: str, span: str, kind: str
+) -> None:
+    found = matches([novaflex], make_listing(title))[novaflex.id]
+    assert len(found) == 1
+    m = found[0]
+    assert (m.text, m.kind) == (span, kind)
+    assert title[m.start : m.end] == span
+    assert m.disguised is (kind != "exact")
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "novel flexible hose",
+        "Nova flexible lamp",
+        "innovative flex fit",
+        "novaflexible",  # one longer word, not the mark
+        "Nova lamp and flex cable",
+        "Running shoes, breathable mesh",
+        "",
+    ],
+)
+def test_novaflex_hard_negatives(
+    novaflex: Asset, make_listing: Callable[..., Listing], title: str
+) -> None:
+    assert matches([novaflex], make_listing(title)) == {}
+
+
+@pytest.mark.parametrize(
+    "title", ["Lumière scented candle", "Lumina desk lamp", "humor book", "aurora lights", "lumen"]
+)
+def test_lumora_hard_negatives(
+    lumora: Asset, make_listing: Callable[..., Listing], title: str
+) -> None:
+    assert matches([lumora], make_listing(title)) == {}
+
+
+def test_fuzzy_match_is_not_a_generic_word(make_listing: Callable[..., Listing]) -> None:
+    mark = Asset(id="A", owner="o", kind=AssetKind.WORD_MARK, name="FLEXO")
+    assert matches([mark], make_listing("flexi fit")).get("A")  # not a dictionary word
+    assert matches([mark], make_listing("flex cable")) == {}  # 'flex' is a word
+
+
+@pytest.mark.parametrize(
+    "title", ["novel gadget", "Casanova perfume", "Novak", "novas", "N O V A", "N0VA", "supernova"]
+)
+def test_short_mark_needs_exact_whole_word(
+    nova: Asset, make_listing: Callable[..., Listing], title: str
+) -> None:
+    assert matches([nova], make_listing(title)) == {}
+
+
+def test_short_mark_exact_word_found(nova: Asset, make_listing: Callable[..., Listing]) -> None:
+    found = matches([nova], make_listing("NOVA desk lamp"))[nova.id]
+    assert [(m.text, m.kind) for m in found] == [("NOVA", "exact")]
+
+
+@pytest.mark.parametrize("title", ["Bossa Nova vinyl record", "Map of NOVA SCOTIA"])
+def test_negative_keywords_suppress(
+    nova: Asset, make_listing: Callable[..., Listing], title: str
+) -> None:
+    assert matches([nova], make_listing(title)) == {}
+
+
+def test_negative_keyword_only_suppresses_its_own_field(
+    nova: Asset, make_listing: Callable[..., Listing]
+) -> None:
+    found = matches([nova], make_listing("NOVA lamp", description="bossa nova playlist"))
+    assert [m.field for m in found[nova.id]] == ["title"]
+
+
+def test_description_and_brand_are_searched(
+    novaflex: Asset, make_listing: Callable[..., Listing]
+) -> None:
+    found = matches(
+        [novaflex], make_listing("Trail shoes", description="Like N0vaflex", brand="NOVAFLEX")
+    )[novaflex.id]
+    assert {(m.field, m.text) for m in found} == {
+        ("description", "N0vaflex"),
+        ("brand", "NOVAFLEX"),
+    }
+
+
+def test_chinese_mark_exact(novaflex: Asset, make_listing: Callable[..., Listing]) -> None:
+    title = "正品诺瓦弗莱运动鞋"
+    m = matches([novaflex], make_listing(title))[novaflex.id][0]
+    assert (m.text, m.form, m.kind) == ("诺瓦弗莱", "诺瓦弗莱", "exact")
+    assert title[m.start : m.end] == "诺瓦弗莱"
+    assert matches([novaflex], make_listing("正品诺瓦运动鞋")) == {}
+
+
+def test_detail_explains_the_disguise(
+    novaflex: Asset, make_listing: Callable[..., Listing]
+) -> None:
+    found = matches([novaflex], make_listing("N0vafIex running shoes"))[novaflex.id]
+    signal = word_mark_signal(novaflex, found, SETTINGS)
+    assert signal.detail == (
+        "Title contains 'N0vafIex', a disguised form of the registered word mark NOVAFLEX "
+        "(EU018000001): digit 0 for O, capital I for l."
+    )
+    assert signal.evidence["start"] == 0
+    assert signal.evidence["end"] == 8
+    assert signal.evidence["form"] == "NOVAFLEX"
+    assert signal.evidence["disguises"] == ["homoglyph", "digits"]
+
+
+@pytest.mark.parametrize(
+    ("title", "reason"),
+    [
+        ("Novafelx", "letters 'el' swapped"),
+        ("Novaflexx", "doubled letter 'x'"),
+        ("Nvaflex", "missing letter 'O'"),
+        ("Nоvaflex", "Cyrillic о (U+043E) for O"),
+        ("Nova-Flex", "separators '-' inside the mark"),
+        ("N O V A F L E X", "spaces inside the mark"),
+    ],
+)
+def test_reasons(
+    novaflex: Asset, make_listing: Callable[..., Listing], title: str, reason: str
+) -> None:
+    m = matches([novaflex], make_listing(title))[novaflex.id][0]
+    assert reason in m.reasons
+
+
+def test_disguised_match_preferred_for_the_signal(
+    novaflex: Asset, make_listing: Callable[..., Listing]
+) -> None:
+    found = matches([novaflex], make_listing("Novaflex style, better than N0vaflex"))
+    signal = word_mark_signal(novaflex, found[novaflex.id], SETTINGS)
+    assert signal.evidence["text"] == "N0vaflex"
+    assert [m["text"] for m in signal.evidence["matches"]] == ["N0vaflex", "Novaflex"]
+
+
+def test_assets_without_marks_are_not_indexed(make_listing: Callable[..., Listing]) -> None:
+    photo_only = Asset(id="P", owner="o", kind=AssetKind.PRODUCT_IMAGE, name="Novaflex")
+    assert matches([photo_only], make_listing("Novaflex")) == {}
+
+
+def test_logo_is_matched_in_text_only_through_its_word_element(
+    make_listing: Callable[..., Listing],
+) -> None:
+    described = Asset(id="L", owner="o", kind=AssetKind.FIGURATIVE_MARK, name="Nova swoosh logo")
+    assert matches([described], make_listing("Nova swoosh logo hoodie")) == {}
+    worded = Asset(
+        id="W", owner="o", kind=AssetKind.FIGURATIVE_MARK, name="Swoosh", keywords=("Novaflex",)
+    )
+    assert "W" in matches([worded], make_listing("Novaflex hoodie"))
+    assert matches([worded], make_listing("Swoosh hoodie")) == {}
+
+
+def test_hostile_text_is_bounded(novaflex: Asset, make_listing: Callable[..., Listing]) -> None:
+    spaced = " ".join("novaflexz" * 5000)
+    blob = "诺" * 50_000
+    found = matches([novaflex], make_listing(spaced, description=blob))
+    assert all(m.end <= SETTINGS.max_text_chars for m in found.get(novaflex.id, []))
+
+
+@pytest.mark.parametrize("title", ["Verano summer dress", "Veltra gaming chair", "Veltr"])
+def test_words_missing_two_letters_are_not_the_mark(
+    make_listing: Callable[..., Listing], title: str
+) -> None:
+    mark = Asset(id="V", owner="o", kind=AssetKind.WORD_MARK, name="VELTRANO")
+    assert matches([mark], make_listing(title)) == {}
+    assert matches([mark], make_listing("Veltrano chair"))["V"][0].kind == "exact"
+
+
+def test_random_hostile_text_never_breaks_evidence_spans(
+    novaflex: Asset, nova: Asset, make_listing: Callable[..., Listing]
+) -> None:
+    rng = random.Random(1)
+    pool = "NOVAFLEXnovaflex 0134@$|!-._ \u200b\u0301\u0308ΝΟоеаß诺瓦弗莱ﬁ\ufeff\U0001f600\ud800Ⅻ½"
+    index = MarkIndex([novaflex, nova], SETTINGS)
+    for _ in range(500):
+        title = "".join(rng.choice(pool) for _ in range(rng.randint(0, 40)))
+        for found in index.match(make_listing(title)).values():
+            for m in found:
+                assert title[m.start : m.end] == m.text
+                assert 0 < m.score <= 1
