@@ -13,9 +13,12 @@ from dataclasses import dataclass
 
 from detector.normalize import (
     INNER_SYMBOLS,
+    MERGED,
     FoldedText,
+    Token,
     fold_char,
     is_invisible,
+    lite,
     lite_char,
     strip_accents,
 )
@@ -34,21 +37,21 @@ class Disguise:
 
 def describe(ft: FoldedText, first: int, last: int, form: FoldedText) -> Disguise:
     """Compare tokens ``first..last`` of ``ft`` with the whole registered ``form``."""
-    span_idx = [k for t in ft.tokens[first : last + 1] for k in range(t.start, t.end)]
-    form_idx = [k for t in form.tokens for k in range(t.start, t.end)]
+    span_idx = [k for t in ft.tokens[first : last + 1] for k in _read(ft, t)]
+    form_idx = [k for t in form.tokens for k in _read(form, t)]
     a = "".join(ft.skeleton[k] for k in span_idx)
     b = "".join(form.skeleton[k] for k in form_idx)
     found: list[tuple[str, str]] = []
     for op, i, j in align(a, b):
-        oc = ft.original_char(span_idx[i]) if i >= 0 else ""
-        mc = form.original_char(form_idx[j]) if j >= 0 else ""
+        oc = ft.source_text(span_idx[i]) if i >= 0 else ""
+        mc = form.source_text(form_idx[j]) if j >= 0 else ""
         if op == "equal":
-            if lite_char(oc) != lite_char(mc):
+            if lite(oc) != lite(mc):
                 found.append(_lookalike(oc, mc))
         elif op == "sub":
             found.append(("misspelling", f"'{oc}' for '{mc}'"))
         elif op == "swap":
-            nxt = ft.original_char(span_idx[i + 1])
+            nxt = ft.source_text(span_idx[i + 1])
             found.append(("misspelling", f"letters '{oc}{nxt}' swapped"))
         elif op == "ins":
             doubled = (i > 0 and a[i - 1] == a[i]) or (i + 1 < len(a) and a[i + 1] == a[i])
@@ -61,8 +64,15 @@ def describe(ft: FoldedText, first: int, last: int, form: FoldedText) -> Disguis
     return Disguise(kinds, reasons)
 
 
+def _read(ft: FoldedText, t: Token) -> list[int]:
+    """Skeleton positions of token ``t`` as read: the filler of a merged pair is skipped."""
+    return [k for k in range(t.start, t.end) if ft.skeleton[k] != MERGED]
+
+
 def _lookalike(oc: str, mc: str) -> tuple[str, str]:
     """Name the trick behind a character that reads like the mark's character."""
+    if len(oc) > 1 or len(mc) > 1:  # a letter pair such as 'rn' reading as 'm'
+        return "homoglyph", f"'{oc}' for '{lite(mc)}'"
     shown = unicodedata.normalize("NFKC", oc)
     if shown.isdigit():
         return "digits", f"digit {shown} for {mc}"

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from detector.categories import bundled_category_map
 from detector.exceptions import DetectorError
 from detector.images import ImageIndex, image_copy_signal
 from detector.model import Finding
 from detector.rules import (
     SellerStatus,
     below_price_floor_signal,
+    class_mismatch_signal,
     seller_status,
     unauthorized_seller_signal,
 )
@@ -20,6 +22,7 @@ from detector.text import MarkIndex, word_mark_signal
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from detector.categories import CategoryMap
     from detector.model import Asset, Listing, Signal
 
 _DEFAULT_SETTINGS = DetectionSettings()
@@ -29,9 +32,14 @@ class Detector:
     """Score listings against registered assets; ``detect`` is pure and deterministic."""
 
     def __init__(
-        self, assets: Sequence[Asset], settings: DetectionSettings = _DEFAULT_SETTINGS
+        self,
+        assets: Sequence[Asset],
+        settings: DetectionSettings = _DEFAULT_SETTINGS,
+        categories: CategoryMap | None = None,
     ) -> None:
         self.settings = settings
+        # The bundled category -> Nice class map unless the caller loaded another one.
+        self.categories = categories if categories is not None else bundled_category_map()
         self._assets: dict[str, Asset] = {}
         for asset in assets:
             if asset.id in self._assets:
@@ -52,6 +60,9 @@ class Detector:
             signals: list[Signal] = []
             if asset_id in marks:
                 signals.append(word_mark_signal(asset, marks[asset_id], self.settings))
+                mismatch = class_mismatch_signal(asset, listing, self.categories, self.settings)
+                if mismatch is not None:
+                    signals.append(mismatch)
             if asset_id in images:
                 signals.append(image_copy_signal(asset, images[asset_id], self.settings))
             for rule_signal in (

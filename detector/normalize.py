@@ -6,7 +6,10 @@ original span:
 - ``folded``: NFKC (width), casefold, accents dropped, Cyrillic/Greek lookalikes -> Latin,
   invisible format characters (zero-width space, soft hyphen) removed;
 - ``skeleton``: ``folded`` with digits and symbols read as the letters they imitate
-  (0 -> o, 1 -> l, @ -> a, ...) and ``i`` merged with ``l`` (capital I looks like l);
+  (0 -> o, 1 -> l, @ -> a, ...), ``i`` merged with ``l`` (capital I looks like l), and
+  letter pairs inside a token read as the letter they imitate (rn -> m, vv -> w, cl -> d).
+  A pair's second position holds ``MERGED`` so the skeleton stays aligned with ``folded``;
+  read skeleton text through ``FoldedText.skeleton_text``, which drops it;
 - ``tokens``: runs of letters/digits. CJK characters are one token each (CJK is written
   without spaces). A camelCase or letter/digit change starts a *soft* token, so
   "NovaflexPro" holds "Novaflex" as a whole-token window without counting as a word boundary.
@@ -36,6 +39,13 @@ SKELETON_TABLE = str.maketrans(
     {"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
      "@": "a", "$": "s", "|": "l", "!": "l", "i": "l"}
 )  # fmt: skip
+
+# Letter pairs that read as one letter; only the well-known ones, matched on folded text
+# (so "ci" is not "cl") inside one token, and folded the same way in marks and listings.
+LETTER_PAIRS: dict[str, str] = {"rn": "m", "vv": "w", "cl": "d"}
+
+# Fills the second position of a merged pair in the skeleton; never a token character.
+MERGED = "\x00"
 
 # Symbols that count as letters only between two letters/digits ("Nov@flex", not "flex!").
 INNER_SYMBOLS = frozenset("@$|!")
@@ -124,6 +134,17 @@ class FoldedText:
         """The original character a folded position came from."""
         return self.original[self.offsets[index]]
 
+    def skeleton_text(self, start: int, end: int) -> str:
+        """Skeleton of folded [start, end) as read: merged pairs count as one letter."""
+        return self.skeleton[start:end].replace(MERGED, "")
+
+    def source_text(self, index: int) -> str:
+        """The original text a skeleton position reads: one character or a merged pair."""
+        if index + 1 < len(self.skeleton) and self.skeleton[index + 1] == MERGED:
+            start, end = self.original_span(index, index + 2)
+            return self.original[start:end]
+        return self.original_char(index)
+
     def token_after_is_hard(self, index: int) -> bool:
         """True when token ``index`` ends at a word boundary (end of text or a hard token)."""
         return index + 1 >= len(self.tokens) or self.tokens[index + 1].hard
@@ -138,13 +159,29 @@ def fold_text(text: str) -> FoldedText:
             chars.append(c)
             offsets.append(i)
     folded = "".join(chars)
+    tokens = tuple(_tokenize(text, folded, offsets))
     return FoldedText(
         original=text,
         folded=folded,
-        skeleton=folded.translate(SKELETON_TABLE),
+        skeleton=_merge_pairs(folded, folded.translate(SKELETON_TABLE), tokens),
         offsets=tuple(offsets),
-        tokens=tuple(_tokenize(text, folded, offsets)),
+        tokens=tokens,
     )
+
+
+def _merge_pairs(folded: str, skeleton: str, tokens: tuple[Token, ...]) -> str:
+    """Read LETTER_PAIRS inside each token as one letter, left to right, without overlap."""
+    out = list(skeleton)
+    for t in tokens:
+        k = t.start
+        while k < t.end - 1:
+            letter = LETTER_PAIRS.get(folded[k : k + 2])
+            if letter is None:
+                k += 1
+                continue
+            out[k], out[k + 1] = letter, MERGED
+            k += 2
+    return "".join(out)
 
 
 def _is_token_char(folded: str, i: int) -> bool:

@@ -1,4 +1,4 @@
-"""Rules that raise the risk of a brand-linked listing: seller allowlist and price floor."""
+"""Rules that adjust the risk of a brand-linked listing: seller allowlist, price floor, class."""
 
 from __future__ import annotations
 
@@ -7,11 +7,15 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from detector.categories import MAX_CATEGORY_CHARS, nice_class
 from detector.model import Signal
 
 if TYPE_CHECKING:
+    from detector.categories import CategoryMap
     from detector.model import Asset, Listing, Seller
     from detector.settings import DetectionSettings
+
+MAX_SHOWN_CATEGORY = 80
 
 
 class SellerStatus(StrEnum):
@@ -100,5 +104,41 @@ def below_price_floor_signal(
             "ratio": str(ratio),
             "limit": str(limit),
             "shortfall": round(shortfall, 4),
+        },
+    )
+
+
+def class_mismatch_signal(
+    asset: Asset, listing: Listing, categories: CategoryMap, settings: DetectionSettings
+) -> Signal | None:
+    """A score-0 signal when the listing's category lies outside every class of the mark.
+
+    Nothing when the asset lists no Nice class or the category maps to no known class: an
+    unknown category says nothing about the goods, and v1 never guesses them from the title.
+    """
+    registered = sorted({c for c in map(nice_class, asset.classes) if c}, key=int)
+    found = categories.classes_for(listing.category)
+    if not registered or not found.classes or found.classes & set(registered):
+        return None
+    listed = sorted(found.classes, key=int)
+    category = " ".join((listing.category or "").split())
+    if len(category) > MAX_SHOWN_CATEGORY:
+        category = category[: MAX_SHOWN_CATEGORY - 1] + "…"
+    mark = asset.name.upper() if asset.name.isascii() else asset.name
+    plural = "es" if len(listed) > 1 else ""
+    return Signal(
+        kind="class_mismatch",
+        score=0.0,
+        detail=(
+            f"Listing category '{category}' (Nice class{plural} {', '.join(listed)}) is outside"
+            f" the classes {', '.join(registered)} the mark {mark} is registered for;"
+            " likely an unrelated use of the word."
+        ),
+        evidence={
+            "category": (listing.category or "")[:MAX_CATEGORY_CHARS],
+            "category_words": list(found.words),
+            "listing_classes": listed,
+            "asset_classes": registered,
+            "factor": settings.class_mismatch_factor,
         },
     )

@@ -43,6 +43,13 @@ class DetectionSettings:
     weight_below_price_floor: float = field(
         default=0.7, metadata=_doc("Weight of a price below the asset's price floor x ratio.")
     )
+    class_mismatch_factor: float = field(
+        default=0.3,
+        metadata=_doc(
+            "Word-mark, seller and price weights x this when the listing category is outside"
+            " the mark's Nice classes."
+        ),
+    )
     fuzzy_min_similarity: float = field(
         default=0.75,
         metadata=_doc("Minimum OSA similarity (1 - edits/length) for a misspelt mark to match."),
@@ -78,6 +85,11 @@ class DetectionSettings:
                 raise SettingsError(f"threshold must be in (0, 1], got {value!r}; try 0.6")
             if f.name.startswith("weight_") and not 0.0 <= value <= 1.0:
                 raise SettingsError(f"{f.name} must be in [0, 1], got {value!r}")
+        if not 0.0 <= self.class_mismatch_factor <= 1.0:
+            raise SettingsError(
+                f"class_mismatch_factor must be in [0, 1], got {self.class_mismatch_factor!r};"
+                " 1.0 ignores the listing's category"
+            )
         if not 0.5 <= self.fuzzy_min_similarity <= 1.0:
             raise SettingsError(
                 f"fuzzy_min_similarity must be in [0.5, 1], got {self.fuzzy_min_similarity!r};"

@@ -18,7 +18,7 @@ from rapidfuzz.distance import OSA
 from detector.disguise import describe
 from detector.generic_words import GENERIC_WORDS
 from detector.model import AssetKind, Signal
-from detector.normalize import FoldedText, fold_text
+from detector.normalize import MERGED, FoldedText, fold_text
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -88,7 +88,8 @@ class MarkMatch:
 
 
 def _compact(ft: FoldedText, view: str) -> str:
-    return "".join(view[t.start : t.end] for t in ft.tokens)
+    """The tokens of ``view`` run together, merged letter pairs read as one letter."""
+    return "".join(view[t.start : t.end] for t in ft.tokens).replace(MERGED, "")
 
 
 class MarkIndex:
@@ -176,9 +177,9 @@ class MarkIndex:
                 if j > i and t.gap > self._settings.max_window_gap:
                     break
                 folded += ft.folded[t.start : t.end]
-                if len(folded) > self._max_len:
-                    break
-                skeleton += ft.skeleton[t.start : t.end]
+                skeleton += ft.skeleton_text(t.start, t.end)
+                if len(skeleton) > self._max_len:
+                    break  # skeleton <= folded, so no exact or fuzzy form can match further
                 pieces += j == i or t.gap > 0
                 cjk = cjk or t.cjk
                 for form in self._by_fold.get(folded, ()):

@@ -5,9 +5,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
+from detector.categories import load_category_map
 from detector.engine import Detector
 from detector.exceptions import DetectorError
 from detector.model import Asset, AssetKind, Listing, ListingImage, ReferenceImage, Seller
@@ -144,3 +146,95 @@ def test_figurative_mark_matches_word_element_and_image(
     assert [s.kind for s in f.signals] == ["word_mark", "image_copy"]
     assert "figurative mark LUMORA" in f.signals[0].detail
     assert "registered logo" in f.signals[1].detail
+
+
+@pytest.fixture
+def leiting(photo: Callable) -> Asset:
+    """A Chinese word mark registered for electronics only, with its official photo."""
+    return Asset(
+        id="A-LEITING",
+        owner="Leiting Tech",
+        kind=AssetKind.WORD_MARK,
+        name="雷霆",
+        classes=("9",),
+        authorized_sellers=("Leiting Official",),
+        price_floor=Decimal("100"),
+        currency="EUR",
+        images=(ReferenceImage(sha256="ef" * 32, image=photo(21)),),
+    )
+
+
+NOVEL = "《雷霆之夜》长篇小说"
+
+
+def test_mark_in_an_unrelated_category_is_not_flagged(
+    leiting: Asset, make_listing: Callable[..., Listing]
+) -> None:
+    listing = make_listing(NOVEL, category="books", seller=THIEF, price=Decimal("1"))
+    [f] = Detector([leiting]).detect(listing)
+    assert not f.flagged
+    assert 0 < f.risk < 0.6
+    assert [s.kind for s in f.signals] == [
+        "word_mark",
+        "class_mismatch",
+        "unauthorized_seller",
+        "below_price_floor",
+    ]
+    assert f.signals[1].score == 0.0
+    assert f.signals[1].detail == (
+        "Listing category 'books' (Nice class 16) is outside the classes 9 the mark 雷霆 is"
+        " registered for; likely an unrelated use of the word."
+    )
+
+
+@pytest.mark.parametrize("category", ["electronics", None, "Misc", "Electronics > Books"])
+def test_related_unknown_or_missing_category_scores_as_before(
+    leiting: Asset, make_listing: Callable[..., Listing], category: str | None
+) -> None:
+    detector = Detector([leiting])
+    listing = make_listing(NOVEL, category=category, seller=THIEF, price=Decimal("1"))
+    [f] = detector.detect(listing)
+    assert f.flagged
+    assert "class_mismatch" not in [s.kind for s in f.signals]
+    [plain] = detector.detect(make_listing(NOVEL, seller=THIEF, price=Decimal("1")))
+    assert f.risk == plain.risk
+
+
+def test_class_mismatch_factor_from_settings(
+    leiting: Asset, make_listing: Callable[..., Listing]
+) -> None:
+    listing = make_listing(NOVEL, category="图书", seller=THIEF, price=Decimal("1"))
+    ignored = Detector([leiting], DetectionSettings(class_mismatch_factor=1.0)).detect(listing)
+    assert ignored[0].flagged
+    assert Detector([leiting]).detect(listing)[0].risk < ignored[0].risk
+
+
+def test_copied_photo_is_not_reduced_by_the_category(
+    leiting: Asset, make_listing: Callable[..., Listing], photo: Callable
+) -> None:
+    listing = make_listing(
+        NOVEL, category="books", seller=THIEF, images=(ListingImage(url="u", image=photo(21)),)
+    )
+    [f] = Detector([leiting]).detect(listing)
+    assert f.flagged
+    assert {"class_mismatch", "image_copy"} <= {s.kind for s in f.signals}
+
+
+def test_assets_without_classes_ignore_the_category(
+    novaflex: Asset, make_listing: Callable[..., Listing]
+) -> None:
+    listing = make_listing("Novaflex runner", category="books", seller=THIEF)
+    [f] = Detector([novaflex]).detect(listing)
+    assert f.flagged
+    assert "class_mismatch" not in [s.kind for s in f.signals]
+
+
+def test_category_map_can_be_passed_in(
+    leiting: Asset, make_listing: Callable[..., Listing], tmp_path: Path
+) -> None:
+    path = tmp_path / "cats.yaml"
+    path.write_text("categories: [{classes: [41], words: [podcasts]}]\n", "utf-8")
+    detector = Detector([leiting], categories=load_category_map(path))
+    listing = make_listing(NOVEL, category="Podcasts", seller=THIEF, price=Decimal("1"))
+    assert not detector.detect(listing)[0].flagged
+    assert detector.detect(make_listing(NOVEL, category="books", seller=THIEF))[0].flagged

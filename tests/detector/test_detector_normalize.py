@@ -72,3 +72,30 @@ def test_original_span_includes_trailing_combining_accent() -> None:
     tok = ft.tokens[0]
     start, end = ft.original_span(tok.start, tok.end)
     assert text[start:end] == "flexe\u0301"
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("Lurnora", "lumora"),
+        ("vvave", "wave"),
+        ("clove", "dove"),
+        ("LURNORA", "lumora"),  # case is folded before pairs are read
+        ("rnrn", "mm"),
+        ("vvv", "wv"),  # left to right, no overlap
+        ("ci cI", "cl cl"),  # 'ci' is not the pair 'cl'
+        ("lur nora", "lur nora"),  # never across a word boundary
+        ("lurNora", "lurnora"),  # nor across a camelCase boundary
+    ],
+)
+def test_skeleton_reads_letter_pairs_as_one_letter(text: str, read: str) -> None:
+    ft = fold_text(text)
+    assert ft.skeleton_text(0, len(ft.skeleton)) == read
+    assert len(ft.skeleton) == len(ft.folded)  # the filler keeps positions aligned
+
+
+def test_source_text_of_a_merged_pair_is_its_original_letters() -> None:
+    ft = fold_text("Lu\u200brnora")
+    k = ft.folded.index("r")
+    assert ft.source_text(k) == "rn"
+    assert ft.source_text(0) == "L"

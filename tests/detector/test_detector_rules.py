@@ -8,10 +8,12 @@ from decimal import Decimal
 
 import pytest
 
-from detector.model import Asset, Listing, Seller
+from detector.categories import bundled_category_map
+from detector.model import Asset, AssetKind, Listing, Seller
 from detector.rules import (
     SellerStatus,
     below_price_floor_signal,
+    class_mismatch_signal,
     seller_status,
     unauthorized_seller_signal,
 )
@@ -114,3 +116,52 @@ def test_missing_price_or_floor_gives_nothing(
     assert below_price_floor_signal(lumora, price(make_listing, "1"), SETTINGS) is None
     no_currency = dataclasses.replace(novaflex, currency=None)
     assert below_price_floor_signal(no_currency, price(make_listing, "1"), SETTINGS) is None
+
+
+MARK_9_11 = Asset(
+    id="A", owner="o", kind=AssetKind.WORD_MARK, name="Lumora", classes=("09", "11", "x")
+)
+
+
+def test_class_mismatch_signal_names_category_and_classes(
+    make_listing: Callable[..., Listing],
+) -> None:
+    listing = make_listing("Lumora", category="  Sports   Shoes ")
+    signal = class_mismatch_signal(MARK_9_11, listing, bundled_category_map(), SETTINGS)
+    assert signal is not None
+    assert (signal.kind, signal.score) == ("class_mismatch", 0.0)
+    assert signal.detail == (
+        "Listing category 'Sports Shoes' (Nice classes 25, 28) is outside the classes 9, 11"
+        " the mark LUMORA is registered for; likely an unrelated use of the word."
+    )
+    assert signal.evidence["listing_classes"] == ["25", "28"]
+    assert signal.evidence["asset_classes"] == ["9", "11"]
+    assert signal.evidence["category_words"] == ["shoes", "sports"]
+
+
+@pytest.mark.parametrize(
+    ("classes", "category"),
+    [
+        (("9", "11"), "Lighting"),  # overlapping classes
+        (("9",), None),  # no category: never guessed from the title
+        (("9",), "Misc"),  # unknown category word
+        ((), "books"),  # asset without classes
+        (("02-04",), "books"),  # not a Nice class (a Locarno class)
+    ],
+)
+def test_no_class_mismatch_signal(
+    make_listing: Callable[..., Listing], classes: tuple[str, ...], category: str | None
+) -> None:
+    asset = dataclasses.replace(MARK_9_11, classes=classes)
+    listing = make_listing("Lumora novel", category=category)
+    assert class_mismatch_signal(asset, listing, bundled_category_map(), SETTINGS) is None
+
+
+def test_hostile_category_is_cut_in_detail_and_evidence(
+    make_listing: Callable[..., Listing],
+) -> None:
+    listing = make_listing("Lumora", category="books " + "x" * 100_000)
+    signal = class_mismatch_signal(MARK_9_11, listing, bundled_category_map(), SETTINGS)
+    assert signal is not None
+    assert len(signal.detail) < 300
+    assert len(signal.evidence["category"]) <= 500

@@ -77,3 +77,44 @@ def test_weights_come_from_settings() -> None:
     zero = DetectionSettings(weight_word_mark_exact=0.0)
     assert risk([mark(), SELLER], zero) == pytest.approx(SETTINGS.weight_unauthorized_seller)
     assert risk([mark()], DetectionSettings(weight_word_mark_exact=0.7)) == pytest.approx(0.7)
+
+
+MISMATCH = Signal("class_mismatch", 0.0, "d")
+
+
+@pytest.mark.parametrize(
+    "signals",
+    [
+        [mark(), SELLER, Signal("below_price_floor", 1.0, "d")],
+        [mark(1.0, disguised=True), SELLER, Signal("below_price_floor", 1.0, "d")],
+    ],
+)
+def test_class_mismatch_keeps_text_only_findings_below_the_threshold(
+    signals: list[Signal],
+) -> None:
+    assert risk(signals, SETTINGS) >= SETTINGS.threshold
+    reduced = risk([*signals, MISMATCH], SETTINGS)
+    assert 0 < reduced < SETTINGS.threshold
+
+
+def test_class_mismatch_scales_mark_seller_and_price_by_the_factor() -> None:
+    f = SETTINGS.class_mismatch_factor
+    expected = 1 - (1 - 0.4 * f) * (1 - 0.5 * f) * (1 - 0.7 * 0.75 * f)
+    assert risk([mark(), SELLER, PRICE, MISMATCH], SETTINGS) == pytest.approx(expected)
+
+
+def test_class_mismatch_never_reduces_a_copied_photo() -> None:
+    f = SETTINGS.class_mismatch_factor
+    with_photo = risk([mark(), image(), SELLER, MISMATCH], SETTINGS)
+    assert with_photo == pytest.approx(1 - (1 - 0.4 * f) * (1 - 0.5) * (1 - 0.5))
+    assert with_photo >= risk([image(), SELLER], SETTINGS) >= SETTINGS.threshold
+
+
+def test_class_mismatch_alone_creates_no_risk() -> None:
+    assert risk([MISMATCH, SELLER], SETTINGS) == 0.0
+
+
+def test_class_mismatch_factor_one_changes_nothing() -> None:
+    off = DetectionSettings(class_mismatch_factor=1.0)
+    signals = [mark(0.8, disguised=True), SELLER, PRICE]
+    assert risk([*signals, MISMATCH], off) == risk(signals, off)

@@ -20,6 +20,7 @@ def test_defaults() -> None:
     s = DetectionSettings()
     assert s.threshold == 0.6
     assert s.price_floor_ratio == 1.0
+    assert s.class_mismatch_factor == 0.3
 
 
 def test_from_mapping() -> None:
@@ -51,6 +52,7 @@ def test_from_mapping() -> None:
         ({"image_crop_fractions": [0.5]}, "image_crop_fractions must each be in"),
         ({"price_floor_ratio": 0}, "price_floor_ratio must be > 0"),
         ({"max_text_chars": 0}, "max_text_chars must be >= 1"),
+        ({"class_mismatch_factor": 1.5}, "1.0 ignores the listing's category"),
     ],
 )
 def test_bad_values_are_explained(data: dict, message: str) -> None:

@@ -222,3 +222,83 @@ def test_random_hostile_text_never_breaks_evidence_spans(
             for m in found:
                 assert title[m.start : m.end] == m.text
                 assert 0 < m.score <= 1
+
+
+@pytest.fixture
+def wavelda() -> Asset:
+    return Asset(id="A-WAVELDA", owner="o", kind=AssetKind.WORD_MARK, name="WAVELDA")
+
+
+@pytest.mark.parametrize(
+    ("title", "span", "reason"),
+    [
+        ("Lurnora desk lamp", "Lurnora", "'rn' for 'm'"),
+        ("LURNORA lamp", "LURNORA", "'RN' for 'm'"),
+        ("new Lu-rnora shade", "Lu-rnora", "'rn' for 'm'"),
+        ("Vvavelda kettle", "Vvavelda", "'Vv' for 'w'"),
+        ("Wavelcla kettle", "Wavelcla", "'cl' for 'd'"),
+        ("vvavelcla", "vvavelcla", "'vv' for 'w'"),
+    ],
+)
+def test_letter_pairs_read_as_the_letter_they_imitate(
+    lumora: Asset,
+    wavelda: Asset,
+    make_listing: Callable[..., Listing],
+    title: str,
+    span: str,
+    reason: str,
+) -> None:
+    found = matches([lumora, wavelda], make_listing(title))
+    assert len(found) == 1
+    [m] = next(iter(found.values()))
+    assert (m.text, m.kind, m.score) == (span, "homoglyph", 1.0)
+    assert title[m.start : m.end] == span
+    assert reason in m.reasons
+
+
+def test_letter_pair_detail(lumora: Asset, make_listing: Callable[..., Listing]) -> None:
+    found = matches([lumora], make_listing("Lurnora desk lamp"))[lumora.id]
+    assert word_mark_signal(lumora, found, SETTINGS).detail == (
+        "Title contains 'Lurnora', a disguised form of the registered word mark LUMORA:"
+        " 'rn' for 'm'."
+    )
+
+
+def test_mark_with_a_letter_pair_is_folded_the_same_way(
+    make_listing: Callable[..., Listing],
+) -> None:
+    mark = Asset(id="C", owner="o", kind=AssetKind.WORD_MARK, name="CLAROVA")
+    assert matches([mark], make_listing("Clarova cream"))["C"][0].kind == "exact"
+    m = matches([mark], make_listing("Darova cream"))["C"][0]
+    assert (m.text, m.kind, m.reasons) == ("Darova", "homoglyph", ("'D' for 'cl'",))
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["modern lamp", "Lurid aurora", "Lumen corner lamp", "turn of the lamp", "lurNora"],
+)
+def test_letter_pairs_add_no_lumora_false_positives(
+    lumora: Asset, make_listing: Callable[..., Listing], title: str
+) -> None:
+    assert matches([lumora], make_listing(title)) == {}
+
+
+def test_random_text_with_letter_pairs_never_breaks_evidence_spans(
+    lumora: Asset, wavelda: Asset, make_listing: Callable[..., Listing]
+) -> None:
+    rng = random.Random(2)
+    pool = "rnvvclRNVVCL 01|-. \u200b\u0301\u0308ΝоıﬁⅫ诺"
+    bases = ("Lurnora", "LURNORA", "vvavelcla", "Wavelda", "lumora")
+    index = MarkIndex([lumora, wavelda], SETTINGS)
+    seen = 0
+    for _ in range(500):
+        chars = list(rng.choice(bases))
+        for _ in range(rng.randint(0, 3)):  # hostile noise around and inside a disguised mark
+            chars.insert(rng.randint(0, len(chars)), rng.choice(pool))
+        title = "".join(chars)
+        for found in index.match(make_listing(title)).values():
+            for m in found:
+                seen += 1
+                assert title[m.start : m.end] == m.text
+                assert 0 < m.score <= 1
+    assert seen  # the pool does produce matches, so the spans were really checked
