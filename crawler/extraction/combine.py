@@ -1,0 +1,148 @@
+"""Tie the extractors together: first valid value per field, by a fixed order of trust.
+
+Precedence, most trusted first (each extractor returns only what it found):
+
+1. ``jsonld``          schema.org JSON-LD: written for machines, so the most precise
+2. ``microdata``       schema.org microdata (itemscope/itemprop)
+3. ``opengraph``       og:/product:/twitter: meta tags
+4. ``embedded_state``  the page's own JSON state (__NEXT_DATA__, window.runParams, ...)
+5. ``selectors``       the marketplace profile's CSS/XPath selectors
+6. ``visible``         heuristics on the visible page (h1, a price near it, <title>, images)
+
+A value only counts if it passes its sanity check (a price is a positive decimal, a currency a
+valid ISO 4217 code, availability a schema.org name, a GTIN 8/12/13/14 digits, URLs absolute
+http(s)); otherwise the next source is asked. The currency is taken from the source that gave
+the price when it can be (declared, or the symbol printed with the price), so amount and
+currency describe the same offer.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from crawler.extraction import embedded_state, jsonld, microdata, opengraph, selectors, visible
+from crawler.extraction.currency import currency_in_text, to_currency
+from crawler.extraction.document import parse_document
+from crawler.extraction.errors import ProfileSelectorError
+from crawler.extraction.model import ExtractedListing, ExtractedSeller, Partial
+from crawler.extraction.normalize import (
+    MAX_TITLE,
+    absolute_url,
+    clean_brand,
+    clean_description,
+    clean_text,
+    format_price,
+    seller_id_from_url,
+    to_availability,
+    to_gtin,
+    to_images,
+    to_price,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from config.profile import FieldSelectors
+    from crawler.extraction.document import Document
+
+log = logging.getLogger(__name__)
+
+# Sources whose text comes from JSON, where HTML entities are often left encoded ("&amp;").
+_JSON_SOURCES = frozenset({"jsonld", "embedded_state"})
+
+
+def _text_checks(unescape: bool) -> dict[str, Callable[[Any], Any]]:
+    return {
+        "title": lambda v: clean_text(v, MAX_TITLE, unescape=unescape),
+        "description": lambda v: clean_description(v, unescape=unescape),
+        "brand": clean_brand,
+        "availability": to_availability,
+        "sku": lambda v: clean_text(v, 200, unescape=unescape),
+        "gtin": to_gtin,
+        "mpn": lambda v: clean_text(v, 200, unescape=unescape),
+        "category": lambda v: clean_text(v, MAX_TITLE, unescape=unescape),
+    }
+
+
+def _seller(value: object, doc: Document, unescape: bool) -> ExtractedSeller | None:
+    if not isinstance(value, dict):
+        return None
+    url = absolute_url(value.get("url"), doc.base)
+    ident = clean_text(value.get("id"), 200) or seller_id_from_url(url)
+    name = clean_text(value.get("name"), 200, unescape=unescape)
+    return ExtractedSeller(name=name, id=ident, url=url) if name or ident else None
+
+
+def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedListing:
+    """One listing from the extractors' partial results, ``partials`` in precedence order."""
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+
+    def take(field: str, source: str, value: object) -> None:
+        if field not in values and value not in (None, "", [], ()):
+            values[field], sources[field] = value, source
+
+    for source, found in partials:
+        unescape = source in _JSON_SOURCES
+        for field, check in _text_checks(unescape).items():
+            take(field, source, check(found.get(field)))
+        take("images", source, tuple(to_images(found.get("images"), doc.base)))
+        take("seller", source, _seller(found.get("seller"), doc, unescape))
+        if "price" not in values and to_price(found.get("price")) is not None:
+            take("price", source, to_price(found.get("price")))
+            price_raw = found.get("price")
+            printed = currency_in_text(price_raw, doc.hints) if isinstance(price_raw, str) else None
+            take("currency", source, to_currency(found.get("currency"), doc.hints) or printed)
+    for source, found in partials:  # no currency with the price: any source's declared one
+        take("currency", source, to_currency(found.get("currency"), doc.hints))
+    for source, found in partials:  # ... else one printed beside another source's price
+        if isinstance(found.get("price"), str):
+            take("currency", source, currency_in_text(found["price"], doc.hints))
+    price = values.get("price")
+    return ExtractedListing(
+        url=doc.url,
+        price=format_price(price, values.get("currency")) if price is not None else None,
+        sources=sources,
+        **{k: v for k, v in values.items() if k != "price"},
+    )
+
+
+def run_extractors(
+    doc: Document, field_selectors: FieldSelectors | None
+) -> list[tuple[str, Partial]]:
+    """Every extractor's partial result, in precedence order; one failing never stops the rest."""
+    extractors: list[tuple[str, Callable[[Document], Partial]]] = [
+        ("jsonld", jsonld.extract),
+        ("microdata", microdata.extract),
+        ("opengraph", opengraph.extract),
+        ("embedded_state", embedded_state.extract),
+    ]
+    if field_selectors is not None:
+        extractors.append(("selectors", lambda d: selectors.extract(d, field_selectors)))
+    extractors.append(("visible", visible.extract))
+    partials = []
+    for name, extract in extractors:
+        try:
+            partials.append((name, extract(doc)))
+        except ProfileSelectorError:
+            raise
+        except Exception:  # hostile pages find bugs: log it, keep what the others found
+            log.warning("%s extractor failed on %s", name, doc.url, exc_info=True)
+    return partials
+
+
+def extract_listing(
+    html: str | bytes,
+    url: str,
+    selectors: FieldSelectors | None = None,
+    *,
+    encoding: str | None = None,
+) -> ExtractedListing:
+    """Extract one listing page; pass the HTTP charset as ``encoding`` when there was one.
+
+    Never raises on page content (broken, huge, empty or mis-encoded pages give what can be
+    found); raises ProfileSelectorError if a profile selector is invalid.
+    """
+    doc = parse_document(html, url, encoding)
+    return combine(run_extractors(doc, selectors), doc)

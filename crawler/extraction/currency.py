@@ -1,0 +1,154 @@
+"""Currency codes from what pages print: ISO codes, symbols ($, US $, ¥, €) and words (RMB, 元)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Active ISO 4217 codes (plus a few still widely printed); a code outside this set is rejected.
+ISO_4217 = frozenset(
+    re.findall(
+        r"[A-Z]{3}",
+        """AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN
+    BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP
+    GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS
+    KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR
+    MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF
+    SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD
+    TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWL""",
+    )
+)
+# Currencies without minor units: their prices print as whole numbers.
+ZERO_DECIMAL = frozenset(
+    re.findall(r"[A-Z]{3}", "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX VND VUV XAF XOF XPF")
+)
+
+# Unambiguous symbols and words, longest first when matched in text.
+_SYMBOLS = {
+    "US$": "USD",
+    "US $": "USD",
+    "USD$": "USD",
+    "C$": "CAD",
+    "CA$": "CAD",
+    "CAD$": "CAD",
+    "A$": "AUD",
+    "AU$": "AUD",
+    "NZ$": "NZD",
+    "HK$": "HKD",
+    "S$": "SGD",
+    "SG$": "SGD",
+    "NT$": "TWD",
+    "R$": "BRL",
+    "MX$": "MXN",
+    "€": "EUR",
+    "£": "GBP",
+    "₹": "INR",
+    "₩": "KRW",
+    "₽": "RUB",
+    "₺": "TRY",
+    "₫": "VND",
+    "₱": "PHP",
+    "฿": "THB",
+    "₪": "ILS",
+    "₴": "UAH",
+    "zł": "PLN",
+    "Kč": "CZK",
+    "RMB": "CNY",
+    "元": "CNY",
+    "人民币": "CNY",
+    "円": "JPY",
+    "Rp": "IDR",
+    "RM": "MYR",
+    "Fr.": "CHF",
+    "Euro": "EUR",
+    "Euros": "EUR",
+}
+# Dollar, yen/yuan and krona signs are shared: the page's country or language decides.
+_DOLLAR = {
+    "ca": "CAD",
+    "au": "AUD",
+    "nz": "NZD",
+    "hk": "HKD",
+    "sg": "SGD",
+    "mx": "MXN",
+    "tw": "TWD",
+}
+_KRONA = {"se": "SEK", "sv": "SEK", "no": "NOK", "nb": "NOK", "dk": "DKK", "da": "DKK"}
+_YEN_SIGNS = ("¥", "￥")
+
+_TEXT_SIGNS = sorted([*_SYMBOLS, "$", "¥", "￥", "kr"], key=len, reverse=True)
+_SIGN_RE = re.compile(
+    "|".join(
+        rf"(?<![A-Za-z]){re.escape(s)}(?![A-Za-z])" if s[-1].isalpha() else re.escape(s)
+        for s in _TEXT_SIGNS
+    )
+)
+_CODE_RE = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
+
+
+@dataclass(frozen=True)
+class LocaleHints:
+    """Where the page is from: country code top-level domain, language, declared charset."""
+
+    tld: str | None = None
+    lang: str | None = None
+    charset: str | None = None
+
+    def country_or_lang(self) -> tuple[str, ...]:
+        region = self.lang.replace("_", "-").split("-")[-1].lower() if self.lang else None
+        lang = self.lang.split("-")[0].split("_")[0].lower() if self.lang else None
+        return tuple(x for x in (self.tld, region, lang) if x)
+
+    def yen(self) -> str | None:
+        """¥ is JPY on Japanese pages, CNY on Chinese ones; elsewhere it is left unknown."""
+        charset = (self.charset or "").lower()
+        hints = self.country_or_lang()
+        if (
+            "jp" in hints
+            or "ja" in hints
+            or charset in ("shift_jis", "cp932", "euc-jp", "iso-2022-jp")
+        ):
+            return "JPY"
+        if any(h in ("cn", "zh") for h in hints) or charset.startswith(("gb", "big5")):
+            return "CNY"
+        return None
+
+
+def _from_sign(sign: str, hints: LocaleHints) -> str | None:
+    if sign in _SYMBOLS:
+        return _SYMBOLS[sign]
+    if sign in _YEN_SIGNS:
+        return hints.yen()
+    if sign == "$":
+        return next((_DOLLAR[h] for h in hints.country_or_lang() if h in _DOLLAR), "USD")
+    if sign == "kr":
+        return next((_KRONA[h] for h in hints.country_or_lang() if h in _KRONA), None)
+    return None
+
+
+def to_currency(value: object, hints: LocaleHints) -> str | None:
+    """A declared currency (code, symbol or word) as an ISO 4217 code, or None if not valid."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if text.upper() in ISO_4217:
+        return text.upper()
+    if text in _SYMBOLS or text in _YEN_SIGNS or text in ("$", "kr"):
+        return _from_sign(text, hints)
+    return currency_in_text(text, hints) if len(text) <= 12 else None
+
+
+def currency_in_text(text: str, hints: LocaleHints) -> str | None:
+    """The currency a printed price names: 'US $12.34' -> USD, '¥1,280' on a .jp page -> JPY."""
+    text = text[:200]
+    code = next((c for c in _CODE_RE.findall(text) if c in ISO_4217), None)
+    if code:
+        return code
+    match = _SIGN_RE.search(text)
+    return _from_sign(match.group(0), hints) if match else None
+
+
+def has_currency_mark(text: str) -> bool:
+    """Whether printed text names any currency (a symbol, word or ISO code), known or ambiguous."""
+    codes = _CODE_RE.findall(text[:200])
+    return bool(_SIGN_RE.search(text[:200])) or any(c in ISO_4217 for c in codes)

@@ -1,0 +1,193 @@
+"""Find the product inside arbitrary page state JSON and read its fields by key names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from crawler.extraction.model import Partial
+
+MAX_NODES = 20_000
+NEAR_NODES = 500
+MAX_DEPTH = 40
+LIST_ITEMS = 5
+# Subtrees about other products or other things entirely.
+_SKIP = re.compile(
+    r"recommend|related|similar|review|breadcrumb|crosssell|upsell|sponsor|recentl|history|"
+    r"footer|navigation|menu|cart|question|answer|comment|seo|tracking|analytics|i18n|locale"
+)
+# Price keys that are not the price a buyer pays now.
+_NOT_PRICE = re.compile(
+    r"original|was|list|old|strike|compare|regular|before|msrp|max|ship|deliver|tax|fee|"
+    r"coupon|save|saving|install|unit|per|range|min(?!activity)|currency|symbol|type|label|text$"
+)
+_NOW_PRICE = re.compile(r"sale|activity|current|final|offer|deal|discount|promo|now|selling")
+TITLE_KEYS = ("producttitle", "productname", "itemtitle", "title", "subject", "name")
+KEYS: dict[str, tuple[str, ...]] = {
+    "title": TITLE_KEYS,
+    "description": ("description", "shortdescription", "longdescription", "productdescription"),
+    "brand": ("brand", "brandname", "vendor"),
+    "currency": ("currency", "currencycode", "currencyunit", "pricecurrency", "currencyid"),
+    "availability": (
+        "availability", "availabilitystatus", "stockstatus", "inventorystatus", "instock",
+        "isinstock", "available", "isavailable",
+    ),
+    "sku": ("sku", "productsku", "itemsku", "skucode", "sellersku"),
+    "gtin": ("gtin", "gtin13", "gtin12", "gtin14", "gtin8", "upc", "ean", "barcode"),
+    "mpn": ("mpn", "manufacturerpartnumber", "partnumber"),
+    "images": (
+        "images", "imagelist", "imagepathlist", "allimages", "imageurls", "gallery",
+        "galleryimages", "image", "imageurl", "mainimage", "mainimageurl",
+    ),
+    "category": ("category", "categoryname", "producttype"),
+}  # fmt: skip
+_IMAGE_URL_KEYS = ("url", "src", "imageurl", "large", "hires", "original", "full", "zoom")
+_ATTR_NAME = ("attrname", "name", "key", "label", "propertyname")
+_ATTR_VALUE = ("attrvalue", "value", "propertyvalue", "text")
+_SELLER_NAME = ("name", "storename", "sellername", "shopname", "displayname", "sellerdisplayname")
+_SELLER_ID = ("id", "sellerid", "storeid", "storenum", "storenumber", "shopid", "userid")
+_SELLER_URL = ("url", "storeurl", "shopurl", "sellerurl", "storelink", "link")
+
+
+def _key(name: object) -> str:
+    return re.sub(r"[^a-z0-9]", "", str(name).lower())
+
+
+def _walk(
+    root: Any, max_depth: int, max_nodes: int = MAX_NODES
+) -> Iterator[tuple[int, str, str, Any, bool]]:
+    """Breadth-first (depth, key, parent key, value, inside a list); lists are transparent."""
+    queue: list[tuple[int, str, str, Any, bool]] = [(0, "", "", root, False)]
+    for seen, (depth, key, parent, value, in_list) in enumerate(queue):
+        if seen > max_nodes:
+            return
+        yield depth, key, parent, value, in_list
+        if depth >= max_depth or _SKIP.search(key):
+            continue
+        if isinstance(value, dict):
+            queue.extend((depth + 1, _key(k), key, v, in_list) for k, v in value.items())
+        elif isinstance(value, list):
+            queue.extend((depth, key, parent, v, True) for v in value[:LIST_ITEMS])
+
+
+def _is_price_key(key: str) -> bool:
+    return "price" in key and not _NOT_PRICE.search(key.replace("price", ""))
+
+
+def find_product(data: Any) -> tuple[tuple[int, ...], dict[str, Any]] | None:
+    """The dict with a title within 2 levels and a price within 3, ranked: outside lists first,
+    then most product fields nearby, then the deepest (most specific)."""
+    best: tuple[tuple[int, ...], dict[str, Any]] | None = None
+    for order, (depth, _, _, node, in_list) in enumerate(_walk(data, MAX_DEPTH)):
+        if not isinstance(node, dict):
+            continue
+        near = [(d, k, v) for d, k, _, v, _ in _walk(node, 3, NEAR_NODES) if d > 0]
+        has_title = any(k in TITLE_KEYS and isinstance(v, str) and d <= 2 for d, k, v in near)
+        if not has_title or not any(_is_price_key(k) for _, k, _ in near):
+            continue
+        kinds = {f for f, keys in KEYS.items() for d, k, _ in near if k in keys}
+        rank = (int(not in_list), len(kinds), depth, -order)
+        if best is None or rank > best[0]:
+            best = (rank, node)
+    return best
+
+
+def _first(root: dict[str, Any], keys: tuple[str, ...], accept: Any) -> Any:
+    """Shallowest value under one of ``keys`` (earlier keys win at equal depth) that ``accept``s."""
+    hits = []
+    for depth, key, _, value, _ in _walk(root, 4):
+        if key in keys and accept(value):
+            hits.append((depth, keys.index(key), value))
+    return min(hits, key=lambda h: (h[0], h[1]))[2] if hits else None
+
+
+def _scalar(value: object) -> bool:
+    return isinstance(value, (str, int, Decimal)) and not isinstance(value, bool) and value != ""
+
+
+def _price(root: dict[str, Any], minor_units: bool) -> object:
+    hits = []
+    for depth, key, parent, value, _ in _walk(root, 5):
+        if "price" in parent and not _is_price_key(parent):
+            continue  # wasPrice: {price: 99}
+        in_price = _is_price_key(parent) or (parent.endswith("amount") and "max" not in parent)
+        if _scalar(value) and (_is_price_key(key) or (in_price and key in ("value", "amount"))):
+            hits.append((depth, not _NOW_PRICE.search(key + parent), value, key))
+    if not hits:
+        return None
+    _, _, value, key = min(hits, key=lambda h: (h[0], h[1]))
+    if isinstance(value, int) and (minor_units or "cents" in key or "minor" in key):
+        return Decimal(value) / 100
+    return value
+
+
+def _images(value: object) -> list[object]:
+    items = value if isinstance(value, list) else [value]
+    urls: list[object] = []
+    for item in items:
+        if isinstance(item, dict):
+            item = {_key(k): v for k, v in item.items()}
+            urls.append(
+                next((item[k] for k in _IMAGE_URL_KEYS if isinstance(item.get(k), str)), None)
+            )
+        else:
+            urls.append(item)
+    return [u for u in urls if isinstance(u, str)]
+
+
+def _attribute(root: dict[str, Any], word: str) -> object:
+    """A value from a specification list: [{"attrName": "Brand Name", "attrValue": "Acme"}]."""
+    for _, _, _, value, in_list in _walk(root, 4):
+        if in_list and isinstance(value, dict):
+            item = {_key(k): v for k, v in value.items()}
+            name = next((item[k] for k in _ATTR_NAME if isinstance(item.get(k), str)), "")
+            if word in name.lower():
+                return next((item[k] for k in _ATTR_VALUE if _scalar(item.get(k))), None)
+    return None
+
+
+def _seller(root: dict[str, Any]) -> dict[str, object] | None:
+    """A seller/store object, else seller-prefixed keys on the product (sellerName, sellerId)."""
+    flat = {_key(k): v for k, v in root.items() if _scalar(v)}
+    names: tuple[str, ...] = _SELLER_NAME[1:]  # not the product's own name, id or url
+    ids: tuple[str, ...] = _SELLER_ID[1:]
+    urls: tuple[str, ...] = _SELLER_URL[1:]
+    for _, key, _, value, _ in _walk(root, 3):
+        if isinstance(value, dict) and re.search(r"seller|store|shop|merchant", key):
+            flat = {_key(k): v for k, v in value.items() if _scalar(v)}
+            names, ids, urls = _SELLER_NAME, _SELLER_ID, _SELLER_URL
+            break
+    seller = {
+        "name": next((flat[k] for k in names if k in flat), None),
+        "id": next((str(flat[k]) for k in ids if k in flat), None),
+        "url": next((flat[k] for k in urls if k in flat), None),
+    }
+    return seller if seller["name"] or seller["id"] else None
+
+
+def product_fields(found: tuple[tuple[int, ...], dict[str, Any]], *, minor_units: bool) -> Partial:
+    root = found[1]
+    fields: Partial = {}
+    for field, keys in KEYS.items():
+        if field == "images":
+            fields[field] = _images(_first(root, keys, lambda v: bool(_images(v))))
+        elif field == "availability":
+            value = _first(root, keys, lambda v: _scalar(v) or isinstance(v, bool))
+            fields[field] = (
+                ("SoldOut" if value else "InStock")
+                if _first(root, ("soldout",), lambda v: isinstance(v, bool)) is value
+                and isinstance(value, bool)
+                else value
+            )
+        elif field in ("brand", "category"):
+            value = _first(root, keys, lambda v: _scalar(v) or isinstance(v, dict))
+            fields[field] = value.get("name") if isinstance(value, dict) else value
+            if field == "brand" and fields[field] is None:
+                fields[field] = _attribute(root, "brand")
+        else:
+            fields[field] = _first(root, keys, _scalar)
+    fields["price"] = _price(root, minor_units)
+    fields["seller"] = _seller(root)
+    return fields

@@ -1,0 +1,184 @@
+"""Precedence, sanity checks and hostile input through the public extract_listing()."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from config.profile import FieldSelectors
+from crawler.extraction import MAX_PAGE_BYTES, ExtractedListing, extract_listing
+from crawler.extraction.combine import combine
+from crawler.extraction.document import parse_document
+
+URL = "https://shop.example/p/1"
+KEYS = ["url", "title", "description", "brand", "price", "currency", "availability",
+        "sku", "gtin", "mpn", "images", "seller"]  # fmt: skip
+
+
+def html(head: str = "", body: str = "") -> str:
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+def ld(data: str) -> str:
+    return f'<script type="application/ld+json">{data}</script>'
+
+
+def test_documented_shape() -> None:
+    got = extract_listing("", URL).to_dict()
+    assert list(got) == KEYS
+    assert got == {**dict.fromkeys(KEYS), "url": URL, "images": []}
+
+
+def test_precedence_jsonld_over_og_over_visible() -> None:
+    page = html(
+        ld('{"@type":"Product","name":"From JSON-LD"}')
+        + '<meta property="og:title" content="From OG">'
+        '<meta property="og:description" content="OG desc">'
+        + '<meta property="product:brand" content="OG Brand">',
+        '<h1>From H1</h1><div itemprop="sku">VIS-1</div>',
+    )
+    listing = extract_listing(page, URL)
+    assert (listing.title, listing.description, listing.brand, listing.sku) == (
+        "From JSON-LD",
+        "OG desc",
+        "OG Brand",
+        "VIS-1",
+    )
+    assert listing.sources["title"] == "jsonld"
+    assert listing.sources["sku"] == "visible"
+
+
+def test_profile_selectors_come_after_state_and_before_visible() -> None:
+    page = html(
+        '<script>window.__STATE__ = {"product": {"name": "State name", "price": 5}};</script>',
+        '<h1>H1 name</h1><span id="b">Profile Brand</span><span id="n">Profile name</span>',
+    )
+    listing = extract_listing(page, URL, FieldSelectors(title="#n::text", brand="#b::text"))
+    assert (listing.title, listing.brand) == ("State name", "Profile Brand")
+
+
+def test_invalid_values_fall_through_to_the_next_source() -> None:
+    page = html(
+        ld(
+            '{"@type":"Product","name":"Cam","gtin13":"n/a","offers":{"price":"0","priceCurrency":"ZZZ",'
+            '"availability":"maybe"}}'
+        )
+        + '<meta property="product:price:amount" content="Call us">'
+        + '<meta property="og:availability" content="in stock">',
+        "<h1>Cam</h1>"
+        '<span class="price">€49.00</span><meta itemprop="gtin13" content="4006381333931">',
+    )
+    got = extract_listing(page, URL)
+    assert (got.price, got.currency, got.availability, got.gtin) == (
+        "49.00",
+        "EUR",
+        "InStock",
+        "4006381333931",
+    )
+    assert got.sources["price"] == "visible"
+
+
+def test_currency_comes_with_the_price_it_belongs_to() -> None:
+    page = html(
+        '<meta property="og:price:currency" content="GBP">'
+        '<meta name="twitter:label1" content="Price">'
+        '<meta name="twitter:data1" content="US $10.00">'
+    )
+    got = extract_listing(page, URL)
+    assert (got.price, got.currency) == ("10.00", "GBP")  # declared wins over the printed sign
+    got = extract_listing(html(ld('{"@type":"Product","name":"x","offers":{"price":"3"}}'),
+                               '<span class="price">£3.00</span>'), URL)  # fmt: skip
+    assert (got.price, got.currency) == ("3.00", "GBP")
+
+
+def test_yen_follows_page_language_and_domain() -> None:
+    body = "<h1>Umbrella</h1><span class='price'>¥3,980</span>"
+    assert extract_listing(html(body=body), "https://shop.example/x").currency is None
+    assert extract_listing(html(body=body), "https://shop.example.jp/x").currency == "JPY"
+    assert extract_listing(html(body=body), "https://shop.example.jp/x").price == "3980"
+    assert extract_listing(html(body=body), "https://shop.example.cn/x").currency == "CNY"
+    zh = f'<html lang="zh-CN"><body>{body}</body></html>'
+    assert extract_listing(zh, "https://shop.example/x").currency == "CNY"
+
+
+def test_wrong_encodings() -> None:
+    page = '<html><head><meta charset="gbk"></head><body><h1>真皮钱包</h1></body></html>'
+    assert extract_listing(page.encode("gbk"), URL).title == "真皮钱包"
+    latin = "<html><body><h1>Café crème</h1></body></html>".encode("cp1252")
+    assert extract_listing(latin, URL).title == "Café crème"
+    assert extract_listing(latin, URL, encoding="latin-1").title == "Café crème"
+    utf8_lie = '<meta charset="iso-8859-1"><h1>Caf\u00e9</h1>'.encode()
+    assert extract_listing(utf8_lie, URL, encoding="utf-8").title == "Café"
+    assert extract_listing(b"\xff\xfe\x00\x00garbage\x00\x81\x8d", URL).url == URL
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        b"",
+        "",
+        "   ",
+        "<",
+        "<html><body><h1>Unclosed <b><i><div",
+        "\x00\x01\x02<h1>nul</h1>",
+        "<div>" * 5000 + "deep" + "</div>" * 10,
+        '<script type="application/ld+json">' + "[" * 5000 + "</script>",
+        '<script>window.x = {"a":' * 2000 + "</script>",
+        b"\x1f\x8b\x08\x00 not really gzip",
+    ],
+)
+def test_hostile_pages_never_crash(page: str | bytes) -> None:
+    got = extract_listing(page, URL)
+    assert isinstance(got, ExtractedListing)
+    assert list(got.to_dict()) == KEYS
+
+
+def test_huge_page_is_capped(caplog: pytest.LogCaptureFixture) -> None:
+    head = html(ld('{"@type":"Product","name":"Big","offers":{"price":"2"}}'))
+    filler = "<p>" + "x" * 1000 + "</p>"
+    page = (head + filler * (MAX_PAGE_BYTES // len(filler) + 50)).encode()
+    with caplog.at_level(logging.WARNING):
+        got = extract_listing(page + b"<h1>after the cap</h1>", URL)
+    assert (got.title, got.price) == ("Big", "2.00")
+    assert "only the start is parsed" in caplog.text
+
+
+def test_extractor_failure_is_logged_not_fatal(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from crawler.extraction import combine as combine_module
+
+    def explode(doc: object) -> dict[str, object]:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(combine_module.jsonld, "extract", explode)
+    with caplog.at_level(logging.WARNING):
+        got = extract_listing(html(body="<h1>Still here</h1>"), URL)
+    assert got.title == "Still here"
+    assert "jsonld extractor failed" in caplog.text
+
+
+def test_combine_takes_first_valid_value_per_field() -> None:
+    doc = parse_document("<html></html>", URL)
+    got = combine(
+        [
+            ("a", {"title": "  ", "price": "free", "images": ["javascript:x"]}),
+            ("b", {"title": "B title", "price": "7", "currency": "usd", "images": ["/b.jpg"]}),
+            (
+                "c",
+                {"title": "C title", "price": "9", "seller": {"name": "Seller C", "url": "/s/c"}},
+            ),
+        ],
+        doc,
+    )
+    assert (got.title, got.price, got.currency) == ("B title", "7.00", "USD")
+    assert got.images == ("https://shop.example/b.jpg",)
+    assert got.seller is not None and got.seller.url == "https://shop.example/s/c"
+    assert got.sources == {
+        "title": "b",
+        "price": "b",
+        "currency": "b",
+        "images": "b",
+        "seller": "c",
+    }
