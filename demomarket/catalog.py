@@ -67,6 +67,10 @@ class Catalog:
         sponsored = [item for item in self.items if item.sponsored and item not in matched]
         return sponsored + matched
 
+    def newest(self) -> list[Item]:
+        """Every listing search can find, newest (highest id) first: the "new arrivals" page."""
+        return sorted((i for i in self.items if i.searchable), key=lambda i: i.id, reverse=True)
+
     def deals(self) -> list[Item]:
         return [item for item in self.items if item.deal]
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from decimal import Decimal
 
     from demomarket.catalog import Catalog
@@ -90,24 +91,46 @@ def _search_url(query: str, page: int) -> str:
 def search(catalog: Catalog, query: str, page: int) -> str:
     """One page of results, with ``rel=prev/next`` links while there are more."""
     found = catalog.search(query)
+    heading = f"""<h1>Search results</h1>
+<p class="result-count">{len(found)} results for “{escape(query)}”</p>"""
+    return _results_page(
+        catalog, f"{query} - search", heading, found, page, lambda n: _search_url(query, n)
+    )
+
+
+def new_arrivals(catalog: Catalog, page: int) -> str:
+    """The browse page marketplaces have besides search: every listing, newest first."""
+    found = catalog.newest()
+    heading = f"""<h1>New arrivals</h1>
+<p class="result-count">{len(found)} listings</p>"""
+    return _results_page(
+        catalog, "New arrivals", heading, found, page, lambda n: "/new?" + urlencode({"page": n})
+    )
+
+
+def _results_page(
+    catalog: Catalog,
+    title: str,
+    heading: str,
+    found: list[Item],
+    page: int,
+    url_for: Callable[[int], str],
+) -> str:
     pages = max(1, -(-len(found) // SEARCH_PAGE_SIZE))
     start = (page - 1) * SEARCH_PAGE_SIZE
     rows = "\n".join(_result(item, catalog) for item in found[start : start + SEARCH_PAGE_SIZE])
     pager = []
     if 1 < page <= pages + 1:
-        pager.append(f'<a rel="prev" href="{escape(_search_url(query, page - 1))}">Previous</a>')
+        pager.append(f'<a rel="prev" href="{escape(url_for(page - 1))}">Previous</a>')
     pager.append(f'<span class="page-number">Page {page} of {pages}</span>')
     if page < pages:
-        pager.append(
-            f'<a rel="next" class="next" href="{escape(_search_url(query, page + 1))}">Next</a>'
-        )
-    body = f"""<h1>Search results</h1>
-<p class="result-count">{len(found)} results for “{escape(query)}”</p>
+        pager.append(f'<a rel="next" class="next" href="{escape(url_for(page + 1))}">Next</a>')
+    body = f"""{heading}
 <ul class="results">
 {rows}
 </ul>
 <nav class="pager">{" ".join(pager)}</nav>"""
-    return layout(f"{query} - search", body)
+    return layout(title, body)
 
 
 def _result(item: Item, catalog: Catalog) -> str:

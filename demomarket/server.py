@@ -65,6 +65,8 @@ def route(catalog: Catalog, base_url: str, path: str, query: dict[str, list[str]
         return Response(200, pages.ROBOTS_TXT.encode(), "text/plain; charset=utf-8")
     if path == "/search":
         return _html(pages.search(catalog, query.get("q", [""])[0], _page_number(query)))
+    if path == "/new":
+        return _html(pages.new_arrivals(catalog, _page_number(query)))
     if path == "/deals":
         return _html(pages.deals_shell())
     if path == "/api/deals.json":

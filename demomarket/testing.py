@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import Message
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from demomarket.catalog import CATALOG
@@ -75,11 +74,5 @@ def demo_profile(market: DemoMarket) -> MarketplaceProfile:
 
 
 def chromium_executable() -> str | None:
-    """Playwright's own Chromium if installed, else a system one (Debian: /usr/bin/chromium)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        bundled = playwright.chromium.executable_path
-    if Path(bundled).exists():
-        return bundled
+    """Debian's Chromium, which ipwatch drives (browsers are never downloaded)."""
     return shutil.which("chromium") or shutil.which("chromium-browser")

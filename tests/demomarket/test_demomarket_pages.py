@@ -56,6 +56,20 @@ def test_search_pagination_visits_every_match_once_and_stops(shop: DemoMarket) -
     assert "/item/1031" in seen  # sponsored, unrelated listings pad every search
 
 
+def test_new_arrivals_pages_reach_every_listing_but_deal_only_ones(shop: DemoMarket) -> None:
+    url, seen = shop.url("/new"), []
+    while url:
+        page = parsel.Selector(fetch(url).text)
+        seen += page.css("ul.results a.result-link::attr(href)").getall()
+        following = page.css("nav.pager a[rel=next]::attr(href)").get()
+        url = shop.url(following) if following else ""
+        assert len(seen) <= len(CATALOG.items), "pagination does not terminate"
+    deal_only = {item.url for item in CATALOG.items if not item.searchable}
+    assert deal_only
+    assert set(seen) == {item.url for item in CATALOG.items} - deal_only
+    assert len(seen) == len(set(seen))
+
+
 def test_search_finds_disguised_listings_through_their_keywords(shop: DemoMarket) -> None:
     links = set()
     for page in (1, 2, 3):
