@@ -1,0 +1,1 @@
+"""The Scrapy project: one generic, profile-driven marketplace spider and its pipelines."""

@@ -1,0 +1,88 @@
+"""Record each crawl as a run with its counters (pages, listings, new, changed, flagged, errors)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from scrapy import signals
+
+from crawler.services import workspace_for
+from evidence.index.records import CrawlRunRecord
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+
+    from evidence.index.protocol import EvidenceIndex
+
+PREFIX = "ipwatch/"
+# Always present in a run record, zero when nothing happened.
+COUNTERS = (
+    "pages",
+    "listings",
+    "listings_new",
+    "listings_changed",
+    "listings_unchanged",
+    "findings_new",
+    "flagged",
+    "snapshots",
+    "images",
+    "image_errors",
+    "dropped",
+    "errors",
+)
+
+
+class CrawlRunRecorder:
+    def __init__(self, crawler: Crawler, index: EvidenceIndex):
+        self.crawler = crawler
+        self.index = index
+        self.run: CrawlRunRecord | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        recorder = cls(crawler, workspace_for(crawler).index)
+        crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(recorder.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(recorder.item_error, signal=signals.item_error)
+        crawler.signals.connect(recorder.spider_error, signal=signals.spider_error)
+        return recorder
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.run = CrawlRunRecord(
+            id=getattr(spider, "crawl_run_id", "adhoc"),
+            marketplace=getattr(getattr(spider, "profile", None), "name", spider.name),
+            trigger=self.crawler.settings.get("IPWATCH_TRIGGER", "manual"),
+            started=datetime.now(UTC),
+        )
+        self.index.start_run(self.run)
+
+    def item_dropped(self) -> None:
+        self.crawler.stats.inc_value(f"{PREFIX}dropped")
+
+    def item_error(self, failure: object) -> None:
+        self.crawler.stats.inc_value(f"{PREFIX}errors")
+        self.crawler.stats.inc_value(f"{PREFIX}errors/pipeline")
+
+    def spider_error(self, failure: object) -> None:
+        self.crawler.stats.inc_value(f"{PREFIX}errors")
+        self.crawler.stats.inc_value(f"{PREFIX}errors/parse")
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.run is None:
+            return
+        stats = self.crawler.stats.get_stats()
+        self.run.counters = {
+            key.removeprefix(PREFIX): int(value)
+            for key, value in stats.items()
+            if key.startswith(PREFIX) and isinstance(value, int)
+        }
+        for key in COUNTERS:
+            self.run.counters.setdefault(key, 0)
+        self.run.finished = datetime.now(UTC)
+        self.run.status = "finished" if reason == "finished" else f"stopped: {reason}"
+        self.index.finish_run(self.run)

@@ -1,0 +1,54 @@
+"""What the spider hands to the pipelines: the extracted listing plus the raw capture behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from crawler.extraction import ExtractedListing
+    from detector.model import Finding, Listing
+    from evidence.index.records import ListingChange
+
+
+@dataclass
+class RawCapture:
+    """The HTTP exchange as the crawler saw it: sealed as a WARC if the listing is flagged."""
+
+    requested_url: str
+    final_url: str
+    status: int
+    request_headers: list[tuple[str, str]]
+    response_headers: list[tuple[str, str]]
+    body: bytes
+    captured_at: datetime
+    user_agent: str
+    server_ip: str | None
+    rendered: bool = False
+
+
+@dataclass
+class FetchedImage:
+    url: str
+    sha256: str | None = None
+    media_type: str | None = None
+    error: str | None = None
+
+
+@dataclass
+class ListingItem:
+    """Filled in stages: the spider sets the first block, each pipeline adds its part."""
+
+    marketplace: str
+    crawl_run_id: str
+    item_id: str | None
+    extracted: ExtractedListing
+    capture: RawCapture
+    listing: Listing | None = None
+    images: list[FetchedImage] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    change: ListingChange | None = None
+    snapshot_id: str | None = None
+    errors: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)

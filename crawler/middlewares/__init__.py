@@ -1,0 +1,1 @@
+"""Downloader middlewares: retries with backoff and Retry-After, the private-address guard."""

@@ -1,0 +1,1 @@
+"""Item pipelines, one concern each: normalize, media, detect, evidence, index."""

@@ -1,0 +1,86 @@
+"""Scrapy settings for ipwatch. Per-marketplace politeness comes from the profile (see runner)."""
+
+from __future__ import annotations
+
+BOT_NAME = "ipwatch"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Identify honestly: rights holders' agents crawl in the open.
+USER_AGENT = "ipwatch/0.1 (+https://github.com/ipwatch/ipwatch; infringement monitoring)"
+ROBOTSTXT_OBEY = True
+
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.25
+AUTOTHROTTLE_MAX_DELAY = 30
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Exponential backoff base (s) when the server gives no Retry-After.
+IPWATCH_RETRY_BACKOFF_BASE = 0.5
+IPWATCH_RETRY_BACKOFF_MAX = 60.0
+IPWATCH_RETRY_AFTER_MAX = 120.0
+
+# Requests to private, loopback or link-local addresses are refused unless listed here
+# (the demo marketplace and tests list 127.0.0.1).
+IPWATCH_ALLOWED_PRIVATE_HOSTS: list[str] = []
+
+# Images: size and pixel limits enforced before and while decoding.
+IPWATCH_IMAGE_MAX_BYTES = 15 * 1024 * 1024
+IPWATCH_IMAGE_MAX_PIXELS = 40_000_000
+IPWATCH_IMAGES_PER_LISTING = 8
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.ssrf.PrivateAddressGuardMiddleware": 50,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
+}
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.normalize.NormalizePipeline": 100,
+    "crawler.pipelines.media.MediaPipeline": 200,
+    "crawler.pipelines.detect.DetectPipeline": 300,
+    "crawler.pipelines.evidence.EvidencePipeline": 400,
+    "crawler.pipelines.index.IndexPipeline": 500,
+}
+
+EXTENSIONS = {
+    "crawler.extensions.crawl_run.CrawlRunRecorder": 100,
+}
+
+DOWNLOAD_HANDLERS = {
+    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+}
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+# Debian's Chromium: `playwright install` cannot download browsers here, and need not.
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "executable_path": "/usr/bin/chromium",
+    "headless": True,
+    "args": [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ],
+}
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+
+HTTPCACHE_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

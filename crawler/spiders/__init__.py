@@ -1,0 +1,1 @@
+"""Spiders. One generic spider serves every marketplace through its profile."""

@@ -1,0 +1,144 @@
+"""The one generic spider: a marketplace profile says where listings are and how to read them."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote_plus
+
+import scrapy
+from scrapy_playwright.page import PageMethod
+
+from config.profile import ListPage, MarketplaceProfile, load_profile
+from crawler.extraction import extract_listing
+from crawler.items import ListingItem, RawCapture
+from crawler.selectors import select_all
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
+    from scrapy.http import Response
+    from twisted.python.failure import Failure
+
+PAGE_TYPE = "ipwatch_page_type"
+LIST_PAGE = "ipwatch_list_page"
+PAGE_NUMBER = "ipwatch_page_number"
+
+
+def _header_pairs(headers: Any) -> list[tuple[str, str]]:
+    pairs = []
+    for name, values in headers.items():
+        for value in values:
+            pairs.append((name.decode("latin-1"), value.decode("latin-1")))
+    return pairs
+
+
+class MarketplaceSpider(scrapy.Spider):
+    """Search the marketplace for the registry's keywords, follow listings, yield ListingItems."""
+
+    name = "marketplace"
+
+    def __init__(
+        self,
+        profile: MarketplaceProfile | str,
+        keywords: list[str] | str = (),  # type: ignore[assignment]
+        crawl_run_id: str = "adhoc",
+        **kwargs: Any,
+    ):
+        super().__init__(**kwargs)
+        self.profile = profile if isinstance(profile, MarketplaceProfile) else load_profile(profile)
+        if isinstance(keywords, str):  # `scrapy crawl marketplace -a keywords=a,b`
+            keywords = [k.strip() for k in keywords.split(",") if k.strip()]
+        self.keywords = list(dict.fromkeys(keywords))
+        self.crawl_run_id = crawl_run_id
+        self.allowed_domains = list(self.profile.domains())
+        self._item_id = (
+            re.compile(self.profile.listing.item_id) if self.profile.listing.item_id else None
+        )
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        search = self.profile.search
+        if search is not None:
+            for keyword in self.keywords:
+                url = self.profile.absolute(search.url.format(keyword=quote_plus(keyword)))
+                yield self._list_request(url, search, 1)
+        for section in self.profile.sections:
+            yield self._list_request(self.profile.absolute(section.url), section, 1)
+
+    def _list_request(self, url: str, page: ListPage, number: int) -> scrapy.Request:
+        meta: dict[str, Any] = {PAGE_TYPE: "list", LIST_PAGE: page, PAGE_NUMBER: number}
+        meta.update(self._render_meta(page.render, page.wait_for))
+        return scrapy.Request(url, callback=self.parse_list, errback=self.on_error, meta=meta)
+
+    @staticmethod
+    def _render_meta(render: str, wait_for: str | None) -> dict[str, Any]:
+        if render != "playwright":
+            return {}
+        methods = [PageMethod("wait_for_selector", wait_for)] if wait_for else []
+        return {"playwright": True, "playwright_page_methods": methods}
+
+    def parse_list(self, response: Response) -> Iterator[scrapy.Request]:
+        page: ListPage = response.meta[LIST_PAGE]
+        number: int = response.meta[PAGE_NUMBER]
+        self.crawler.stats.inc_value("ipwatch/pages")
+        listing = self.profile.listing
+        for href in select_all(response, page.listing_links):
+            yield response.follow(
+                href,
+                callback=self.parse_listing,
+                errback=self.on_error,
+                meta={PAGE_TYPE: "listing", **self._render_meta(listing.render, listing.wait_for)},
+            )
+        if page.next_page and number < page.max_pages:
+            for href in select_all(response, page.next_page)[:1]:
+                yield self._list_request(response.urljoin(href), page, number + 1)
+
+    def parse_listing(self, response: Response) -> Iterator[ListingItem]:
+        self.crawler.stats.inc_value("ipwatch/pages")
+        extracted = extract_listing(
+            response.body,
+            response.url,
+            self.profile.listing.fields,
+            encoding=getattr(response, "encoding", None),
+        )
+        request = response.request
+        assert request is not None
+        yield ListingItem(
+            marketplace=self.profile.name,
+            crawl_run_id=self.crawl_run_id,
+            item_id=self._extract_item_id(response.url, extracted.sku),
+            extracted=extracted,
+            capture=RawCapture(
+                requested_url=request.meta.get("redirect_urls", [request.url])[0],
+                final_url=response.url,
+                status=response.status,
+                request_headers=_header_pairs(request.headers),
+                response_headers=_header_pairs(response.headers),
+                body=response.body,
+                captured_at=datetime.now(UTC),
+                user_agent=request.headers.get(b"User-Agent", b"").decode("latin-1"),
+                server_ip=str(response.ip_address) if response.ip_address else None,
+                rendered=bool(request.meta.get("playwright")),
+            ),
+        )
+
+    def _extract_item_id(self, url: str, sku: str | None) -> str | None:
+        if self._item_id is not None:
+            match = self._item_id.search(url)
+            if match:
+                return match.group(1)
+        return sku
+
+    def on_error(self, failure: Failure) -> None:
+        """Count and log every request that finally failed, so the crawl run shows it."""
+        request = getattr(failure, "request", None)
+        kind = failure.type.__name__ if failure.type else "Error"
+        response = getattr(failure.value, "response", None)
+        if response is not None:
+            kind = f"http_{response.status}"
+        self.crawler.stats.inc_value("ipwatch/errors")
+        self.crawler.stats.inc_value(f"ipwatch/errors/{kind}")
+        self.logger.warning(
+            "request failed", extra={"url": getattr(request, "url", None), "error": kind}
+        )

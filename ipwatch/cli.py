@@ -1,0 +1,60 @@
+"""The ``ipwatch`` command: a thin Typer layer over the packages; ``main(argv)`` -> exit code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ipwatch import __version__
+from ipwatch.commands import assets, crawl, demo, evidence, extract, findings, runs
+from ipwatch.commands.common import State, run_command
+
+app = typer.Typer(
+    name="ipwatch",
+    help="Watch marketplaces for infringing listings and seal court-ready evidence.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+app.add_typer(assets.app, name="assets")
+app.add_typer(findings.app, name="findings")
+app.add_typer(evidence.app, name="evidence")
+app.add_typer(runs.app, name="runs")
+app.command("extract")(extract.extract)
+app.command("crawl")(crawl.crawl)
+app.command("demo")(demo.demo)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ipwatch {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    home: Annotated[
+        Path | None,
+        typer.Option(
+            "--home",
+            envvar="IPWATCH_HOME",
+            help="Data folder (registry, index, evidence). Default: ~/.ipwatch.",
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Watch marketplaces for infringing listings and seal court-ready evidence."""
+    ctx.obj = State(home=home)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_command(app, argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,39 @@
+"""``ipwatch extract``: the crawler's extraction on a saved page, to write and debug profiles."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from config.profile import load_profile
+from crawler.extraction import extract_listing, load_page
+
+
+def extract(
+    page: Annotated[str, typer.Argument(help="A saved page: .html, .html.gz, or - for stdin.")],
+    url: Annotated[
+        str | None,
+        typer.Option(
+            help="The page's URL; relative links (images, seller) resolve against it "
+            "and are left out without it."
+        ),
+    ] = None,
+    profile: Annotated[
+        str | None,
+        typer.Option(help="Marketplace profile whose fallback selectors to use (name or path)."),
+    ] = None,
+) -> None:
+    """Print the listing extracted from PAGE as one JSON object; missing fields are null."""
+    selectors = load_profile(profile).listing.fields if profile else None
+    body = load_page(page)
+    page_url = url or ("file:///dev/stdin" if page == "-" else f"file://{_absolute(page)}")
+    listing = extract_listing(body, page_url, selectors)
+    typer.echo(json.dumps(listing.to_dict(), ensure_ascii=False, indent=2))
+
+
+def _absolute(path: str) -> str:
+    from pathlib import Path
+
+    return str(Path(path).resolve())

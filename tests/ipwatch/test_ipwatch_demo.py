@@ -1,0 +1,107 @@
+"""The whole job through the real CLI: demo shop → crawl (Chromium for JS) → detect → seal."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from demomarket.catalog import CATALOG
+from demomarket.testing import expected_flagged, ground_truth
+from evidence.index import open_index
+from evidence.ledger import Ledger
+from tests.support import findings_json, free_port, run_ipwatch
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Run `ipwatch demo` once for the module; each test reads what it left behind."""
+    home = tmp_path_factory.mktemp("demo-home")
+    result = run_ipwatch(home, "demo", "--port", str(free_port()))
+    assert result.returncode == 0, result.stdout + result.stderr
+    (home / "first-run.txt").write_text(result.stdout)
+    return home
+
+
+def item_id(listing_id: str) -> str:
+    return listing_id.split(":", 1)[1]
+
+
+def flagged_assets(home: Path) -> dict[str, set[str]]:
+    by_item: dict[str, set[str]] = defaultdict(set)
+    for finding in findings_json(home):
+        by_item[item_id(finding["listing_id"])].add(finding["asset_id"])
+    return by_item
+
+
+def test_flags_exactly_the_infringing_listings(demo_home: Path) -> None:
+    flagged = flagged_assets(demo_home)
+    assert set(flagged) == expected_flagged()
+    truth = ground_truth()
+    for item, assets in flagged.items():
+        assert assets & truth[item].expected_asset_ids, (item, assets)
+
+
+def test_every_listing_is_crawled_including_the_javascript_section(demo_home: Path) -> None:
+    index = open_index(f"sqlite:///{demo_home / 'index.db'}")
+    crawled = {item_id(listing.id) for listing in index.iter_listings("demo")}
+    assert crawled == set(ground_truth())
+    deals_only = {item.id for item in CATALOG.deals()} - {
+        item.id for keyword in ("novaflex", "lumora", "雷霆") for item in CATALOG.search(keyword)
+    }
+    assert deals_only, "the demo should have listings only the JavaScript section links to"
+    assert deals_only <= crawled
+
+
+def test_demo_prints_flagged_listings_with_evidence_ids(demo_home: Path) -> None:
+    output = (demo_home / "first-run.txt").read_text()
+    assert "flagged listing" in output
+    snapshot_ids = {
+        s.id for s in open_index(f"sqlite:///{demo_home / 'index.db'}").list_snapshots()
+    }
+    assert snapshot_ids
+    assert any(snapshot_id in output for snapshot_id in snapshot_ids)
+
+
+def test_hostile_listings_are_recorded_not_fatal(demo_home: Path) -> None:
+    index = open_index(f"sqlite:///{demo_home / 'index.db'}")
+    runs = index.list_runs()
+    assert runs[-1].counters["image_errors"] >= 3  # huge, bomb, corrupt
+    titles = {listing.title for listing in index.iter_listings("demo")}
+    assert any("<script>alert(1)</script>" in title for title in titles)
+
+
+def test_rerun_makes_no_duplicate_findings_or_evidence(demo_home: Path) -> None:
+    before_findings = findings_json(demo_home, "--all")
+    before_ledger = list(Ledger(demo_home / "ledger.jsonl").entries())
+    result = run_ipwatch(demo_home, "demo", "--port", str(free_port()))
+    assert result.returncode == 0, result.stdout + result.stderr
+    after_findings = findings_json(demo_home, "--all")
+    assert sorted(f["id"] for f in after_findings) == sorted(f["id"] for f in before_findings)
+    assert len(list(Ledger(demo_home / "ledger.jsonl").entries())) == len(before_ledger)
+    newest = open_index(f"sqlite:///{demo_home / 'index.db'}").list_runs()[0]
+    assert newest.counters["listings_new"] == 0
+    assert newest.counters["snapshots"] == 0
+
+
+def test_verify_passes_then_names_a_tampered_artifact(demo_home: Path) -> None:
+    ok = run_ipwatch(demo_home, "evidence", "verify")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    snapshot = open_index(f"sqlite:///{demo_home / 'index.db'}").list_snapshots()[0]
+    warc = next(a for a in snapshot.artifacts if a["name"].endswith(".warc"))
+    blob = demo_home / "blobs" / warc["sha256"][:2] / warc["sha256"][2:]
+    original = blob.read_bytes()
+    os.chmod(blob, stat.S_IWUSR | stat.S_IRUSR)
+    blob.write_bytes(original[:100] + bytes([original[100] ^ 1]) + original[101:])
+    try:
+        bad = run_ipwatch(demo_home, "evidence", "verify", snapshot.id)
+        assert bad.returncode == 1
+        assert snapshot.id in bad.stdout
+        assert "response.warc" in bad.stdout
+    finally:
+        blob.write_bytes(original)

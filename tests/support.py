@@ -1,0 +1,39 @@
+"""Helpers for tests that run the real CLI as a user would."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+IPWATCH = [sys.executable, "-m", "ipwatch.cli"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def run_ipwatch(home: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Run the installed CLI in a child process, as a user would (Twisted's reactor runs once)."""
+    env = {**os.environ, "COLUMNS": "200", "IPWATCH_HOME": str(home)}
+    env.pop("IPWATCH_INDEX", None)
+    return subprocess.run(
+        [*IPWATCH, "--home", str(home), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        check=False,
+    )
+
+
+def findings_json(home: Path, *extra: str) -> list[dict[str, Any]]:
+    result = run_ipwatch(home, "findings", "list", "--json", "--limit", "10000", *extra)
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
