@@ -1,0 +1,40 @@
+# The two commands a fresh machine needs: `make demo` and `make test`. Everything else is a helper.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: demo test lint install chromium clean
+
+demo: install chromium  ## Run the whole job on the embedded default against the demo marketplace
+	$(BIN)/ipwatch demo
+
+test: install chromium  ## Install what the tests need, then lint and run the whole suite
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "ipwatch needs Python 3.11+"'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+# Debian's Chromium drives Playwright (no `playwright install`: browsers are not downloaded).
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  echo "installing Chromium and CJK fonts from apt"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
