@@ -3,29 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from crawler.extraction import ExtractedListing
     from detector.model import Finding, Listing
     from evidence.index.records import ListingChange
-
-
-@dataclass
-class RawCapture:
-    """The HTTP exchange as the crawler saw it: sealed as a WARC if the listing is flagged."""
-
-    requested_url: str
-    final_url: str
-    status: int
-    request_headers: list[tuple[str, str]]
-    response_headers: list[tuple[str, str]]
-    body: bytes
-    captured_at: datetime
-    user_agent: str
-    server_ip: str | None
-    rendered: bool = False
+    from evidence.snapshot import Capture
 
 
 @dataclass
@@ -44,7 +28,7 @@ class ListingItem:
     crawl_run_id: str
     item_id: str | None
     extracted: ExtractedListing
-    capture: RawCapture
+    capture: Capture  # the raw HTTP exchange, sealed as a WARC if the listing is flagged
     listing: Listing | None = None
     images: list[FetchedImage] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)

@@ -10,9 +10,9 @@ err_console = Console(stderr=True)
 
 
 def plain(value: object, limit: int = 200) -> Text:
-    """Untrusted text for a table cell: no markup interpretation, control chars dropped, capped."""
+    """Untrusted text for a table cell: no markup, control characters dropped, length capped."""
     text = "" if value is None else str(value)
-    text = "".join(ch for ch in text if ch.isprintable() or ch == " ")
+    text = "".join(ch for ch in text if ch.isprintable() or ch in " \n")
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return Text(text)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from crawler.listing_id import content_hash
 from crawler.services import workspace_for
-from evidence.snapshot import Capture, CapturedImage, Citation, ListingInfo, seal
+from evidence.snapshot import CapturedImage, Citation, ListingInfo, seal
 
 if TYPE_CHECKING:
     from typing import Self
@@ -34,7 +34,7 @@ class EvidencePipeline:
         if not flagged or not self._needs_snapshot(item, flagged):
             return item
         sealed = seal(
-            self._capture(item),
+            item.capture,
             ListingInfo.from_listing(item.listing, item_id=item.item_id),
             self._images(item),
             [self._citation(finding) for finding in flagged],
@@ -60,23 +60,6 @@ class EvidencePipeline:
             if stored is None or not stored.snapshot_ids:
                 return True
         return False
-
-    @staticmethod
-    def _capture(item: ListingItem) -> Capture:
-        raw = item.capture
-        return Capture(
-            requested_url=raw.requested_url,
-            final_url=raw.final_url,
-            status=raw.status,
-            request_headers=raw.request_headers,
-            response_headers=raw.response_headers,
-            body=raw.body,
-            captured_at=raw.captured_at,
-            user_agent=raw.user_agent,
-            server_ip=raw.server_ip,
-            crawl_run_id=item.crawl_run_id,
-            body_decoded=True,  # Scrapy already undid gzip and chunked encoding
-        )
 
     def _images(self, item: ListingItem) -> list[CapturedImage]:
         images = []

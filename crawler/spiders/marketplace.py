@@ -12,8 +12,9 @@ from scrapy_playwright.page import PageMethod
 
 from config.profile import ListPage, MarketplaceProfile, load_profile
 from crawler.extraction import extract_listing
-from crawler.items import ListingItem, RawCapture
+from crawler.items import ListingItem
 from crawler.selectors import select_all
+from evidence.snapshot import Capture
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -109,7 +110,7 @@ class MarketplaceSpider(scrapy.Spider):
             crawl_run_id=self.crawl_run_id,
             item_id=self._extract_item_id(response.url, extracted.sku),
             extracted=extracted,
-            capture=RawCapture(
+            capture=Capture(
                 requested_url=request.meta.get("redirect_urls", [request.url])[0],
                 final_url=response.url,
                 status=response.status,
@@ -119,7 +120,8 @@ class MarketplaceSpider(scrapy.Spider):
                 captured_at=datetime.now(UTC),
                 user_agent=request.headers.get(b"User-Agent", b"").decode("latin-1"),
                 server_ip=str(response.ip_address) if response.ip_address else None,
-                rendered=bool(request.meta.get("playwright")),
+                crawl_run_id=self.crawl_run_id,
+                body_decoded=True,  # Scrapy already undid gzip and chunked encoding
             ),
         )
 

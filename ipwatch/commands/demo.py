@@ -48,7 +48,6 @@ def demo(
             workspace.registry.search_keywords(),
             console=console,
             trigger="demo",
-            allowed_private_hosts=["127.0.0.1"],
         )
     console.print(run_summary(run))
     flagged = workspace.index.list_findings(

@@ -5,8 +5,9 @@ from datetime import UTC, datetime
 
 from crawler.extraction import ExtractedListing
 from crawler.extraction.model import ExtractedSeller
-from crawler.items import FetchedImage, ListingItem, RawCapture
+from crawler.items import FetchedImage, ListingItem
 from crawler.listing_id import content_hash, listing_id
+from evidence.snapshot import Capture
 
 
 def item(host: str = "shop.example", price: str = "19.99", digest: str = "ab" * 32) -> ListingItem:
@@ -18,7 +19,7 @@ def item(host: str = "shop.example", price: str = "19.99", digest: str = "ab" * 
         images=(f"https://{host}/img/7.jpg",),
         seller=ExtractedSeller(name="Shop", id="s1", url=f"https://{host}/seller/s1"),
     )
-    capture = RawCapture(
+    capture = Capture(
         requested_url=extracted.url,
         final_url=extracted.url,
         status=200,

@@ -89,19 +89,49 @@ def test_rerun_makes_no_duplicate_findings_or_evidence(demo_home: Path) -> None:
     assert newest.counters["snapshots"] == 0
 
 
-def test_verify_passes_then_names_a_tampered_artifact(demo_home: Path) -> None:
+def blob_path(home: Path, sha256: str) -> Path:
+    return home / "blobs" / sha256[:2] / sha256[2:]
+
+
+def flip_byte(path: Path, offset: int) -> bytes:
+    """Flip one bit of one byte; returns the original bytes so the test can restore them."""
+    original = path.read_bytes()
+    os.chmod(path, stat.S_IWUSR | stat.S_IRUSR)
+    path.write_bytes(original[:offset] + bytes([original[offset] ^ 1]) + original[offset + 1 :])
+    return original
+
+
+def test_verify_passes_on_untouched_evidence(demo_home: Path) -> None:
     ok = run_ipwatch(demo_home, "evidence", "verify")
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    snapshot = open_index(f"sqlite:///{demo_home / 'index.db'}").list_snapshots()[0]
-    warc = next(a for a in snapshot.artifacts if a["name"].endswith(".warc"))
-    blob = demo_home / "blobs" / warc["sha256"][:2] / warc["sha256"][2:]
-    original = blob.read_bytes()
-    os.chmod(blob, stat.S_IWUSR | stat.S_IRUSR)
-    blob.write_bytes(original[:100] + bytes([original[100] ^ 1]) + original[101:])
+    assert "failed" not in ok.stdout.split("snapshot(s) verified")[0].lower()
+
+
+@pytest.mark.parametrize("target", ["warc", "image", "manifest", "ledger"])
+def test_verify_names_each_kind_of_tampering(demo_home: Path, target: str) -> None:
+    index = open_index(f"sqlite:///{demo_home / 'index.db'}")
+    snapshot = next(s for s in index.list_snapshots() if len(s.artifacts) > 1)
+    if target == "ledger":
+        path, offset, expected = demo_home / "ledger.jsonl", 40, "ledger"
+    elif target == "manifest":
+        path, offset, expected = blob_path(demo_home, snapshot.manifest_sha256), 10, "manifest"
+    else:
+        suffix = ".warc" if target == "warc" else ""
+        prefix = "" if target == "warc" else "images/"
+        artifact = next(
+            a
+            for a in snapshot.artifacts
+            if a["name"].endswith(suffix) and a["name"].startswith(prefix)
+        )
+        path, offset, expected = blob_path(demo_home, artifact["sha256"]), 100, artifact["name"]
+    original = flip_byte(path, offset)
     try:
-        bad = run_ipwatch(demo_home, "evidence", "verify", snapshot.id)
-        assert bad.returncode == 1
-        assert snapshot.id in bad.stdout
-        assert "response.warc" in bad.stdout
+        args = ["evidence", "verify"] if target == "ledger" else ["evidence", "verify", snapshot.id]
+        bad = run_ipwatch(demo_home, *args)
+        assert bad.returncode == 1, bad.stdout
+        assert expected in bad.stdout
+        if target != "ledger":
+            assert snapshot.id in bad.stdout
     finally:
-        blob.write_bytes(original)
+        path.write_bytes(original)
+    assert run_ipwatch(demo_home, "evidence", "verify", snapshot.id).returncode == 0
