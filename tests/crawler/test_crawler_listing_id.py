@@ -49,3 +49,13 @@ def test_content_hash_ignores_hosts_but_not_content() -> None:
     renamed = item()
     renamed.extracted = dataclasses.replace(renamed.extracted, title="Trail shoe 2")
     assert content_hash(renamed) != base
+
+
+def test_unfetched_images_count_by_path_not_host() -> None:
+    def broken(host: str, path: str = "/img/7.jpg") -> ListingItem:
+        listing = item(host=host)
+        listing.images = [FetchedImage(url=f"https://{host}{path}", error="HTTP 500")]
+        return listing
+
+    assert content_hash(broken("a.example")) == content_hash(broken("b.example"))
+    assert content_hash(broken("a.example")) != content_hash(broken("a.example", "/img/8.jpg"))
