@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from scrapy import signals
 
+from crawler.extensions.run_lock import RunLock, is_abandoned
 from crawler.services import workspace_for
 from evidence.index.records import CrawlRunRecord
+from evidence.recovery import reindex_orphans
 
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Self
 
     from scrapy import Spider
     from scrapy.crawler import Crawler
 
     from evidence.index.protocol import EvidenceIndex
+    from ipwatch.workspace import Workspace
+
+logger = logging.getLogger(__name__)
 
 PREFIX = "ipwatch/"
 # Always present in a run record, zero when nothing happened.
@@ -37,14 +44,19 @@ COUNTERS = (
 
 
 class CrawlRunRecorder:
-    def __init__(self, crawler: Crawler, index: EvidenceIndex):
+    def __init__(self, crawler: Crawler, index: EvidenceIndex, locks: Path):
         self.crawler = crawler
         self.index = index
+        self.locks = locks
         self.run: CrawlRunRecord | None = None
+        self.lock: RunLock | None = None
+        self.workspace: Workspace | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        recorder = cls(crawler, workspace_for(crawler).index)
+        workspace = workspace_for(crawler)
+        recorder = cls(crawler, workspace.index, workspace.home / "runs")
+        recorder.workspace = workspace
         crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(recorder.item_dropped, signal=signals.item_dropped)
@@ -59,7 +71,28 @@ class CrawlRunRecorder:
             trigger=self.crawler.settings.get("IPWATCH_TRIGGER", "manual"),
             started=datetime.now(UTC),
         )
+        self.lock = RunLock(self.locks, self.run.id)
+        self.lock.acquire()
+        self._close_abandoned_runs()
         self.index.start_run(self.run)
+
+    def _close_abandoned_runs(self) -> None:
+        """Runs left 'running' by a killed process are marked interrupted, and whatever they
+        sealed but did not index is indexed from its manifest."""
+        abandoned = False
+        for run in self.index.list_runs(limit=1000):
+            if run.status == "running" and is_abandoned(self.locks, run.id):
+                run.status = "interrupted"
+                self.index.finish_run(run)
+                abandoned = True
+        if abandoned and self.workspace is not None:
+            recovered = reindex_orphans(
+                store=self.workspace.blobs, ledger=self.workspace.ledger, index=self.index
+            )
+            if recovered:
+                logger.warning(
+                    "re-indexed %d snapshot(s) sealed by an interrupted run", len(recovered)
+                )
 
     def item_dropped(self) -> None:
         self.crawler.stats.inc_value(f"{PREFIX}dropped")
@@ -86,3 +119,5 @@ class CrawlRunRecorder:
         self.run.finished = datetime.now(UTC)
         self.run.status = "finished" if reason == "finished" else f"stopped: {reason}"
         self.index.finish_run(self.run)
+        if self.lock is not None:
+            self.lock.release()
