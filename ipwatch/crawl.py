@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -12,6 +10,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler import settings as default_settings
+from crawler.extensions.crawl_run import new_run_id
 from crawler.spiders.marketplace import MarketplaceSpider
 
 if TYPE_CHECKING:
@@ -22,11 +21,6 @@ if TYPE_CHECKING:
     from config.profile import MarketplaceProfile
     from evidence.index.records import CrawlRunRecord
     from ipwatch.workspace import Workspace
-
-
-def new_run_id(now: datetime | None = None) -> str:
-    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
-    return f"R-{stamp}-{secrets.token_hex(3)}"
 
 
 def crawl_settings(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -14,13 +15,11 @@ from evidence.index.records import CrawlRunRecord
 from evidence.recovery import reindex_orphans
 
 if TYPE_CHECKING:
-    from pathlib import Path
     from typing import Self
 
     from scrapy import Spider
     from scrapy.crawler import Crawler
 
-    from evidence.index.protocol import EvidenceIndex
     from ipwatch.workspace import Workspace
 
 logger = logging.getLogger(__name__)
@@ -43,20 +42,24 @@ COUNTERS = (
 )
 
 
+def new_run_id(now: datetime | None = None) -> str:
+    """Sortable by start time, unique across processes."""
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    return f"R-{stamp}-{secrets.token_hex(3)}"
+
+
 class CrawlRunRecorder:
-    def __init__(self, crawler: Crawler, index: EvidenceIndex, locks: Path):
+    def __init__(self, crawler: Crawler, workspace: Workspace):
         self.crawler = crawler
-        self.index = index
-        self.locks = locks
+        self.workspace = workspace
+        self.index = workspace.index
+        self.locks = workspace.home / "runs"
         self.run: CrawlRunRecord | None = None
         self.lock: RunLock | None = None
-        self.workspace: Workspace | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        workspace = workspace_for(crawler)
-        recorder = cls(crawler, workspace.index, workspace.home / "runs")
-        recorder.workspace = workspace
+        recorder = cls(crawler, workspace_for(crawler))
         crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(recorder.item_dropped, signal=signals.item_dropped)
@@ -66,7 +69,7 @@ class CrawlRunRecorder:
 
     def spider_opened(self, spider: Spider) -> None:
         self.run = CrawlRunRecord(
-            id=getattr(spider, "crawl_run_id", "adhoc"),
+            id=getattr(spider, "crawl_run_id", None) or new_run_id(),
             marketplace=getattr(getattr(spider, "profile", None), "name", spider.name),
             trigger=self.crawler.settings.get("IPWATCH_TRIGGER", "manual"),
             started=datetime.now(UTC),
@@ -85,7 +88,7 @@ class CrawlRunRecorder:
                 run.status = "interrupted"
                 self.index.finish_run(run)
                 abandoned = True
-        if abandoned and self.workspace is not None:
+        if abandoned:
             recovered = reindex_orphans(
                 store=self.workspace.blobs, ledger=self.workspace.ledger, index=self.index
             )

@@ -11,6 +11,7 @@ import scrapy
 from scrapy_playwright.page import PageMethod
 
 from config.profile import ListPage, MarketplaceProfile, load_profile
+from crawler.extensions.crawl_run import new_run_id
 from crawler.extraction import extract_listing
 from crawler.items import ListingItem
 from crawler.selectors import select_all
@@ -44,7 +45,7 @@ class MarketplaceSpider(scrapy.Spider):
         self,
         profile: MarketplaceProfile | str,
         keywords: list[str] | str = (),  # type: ignore[assignment]
-        crawl_run_id: str = "adhoc",
+        crawl_run_id: str | None = None,
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
@@ -52,7 +53,7 @@ class MarketplaceSpider(scrapy.Spider):
         if isinstance(keywords, str):  # `scrapy crawl marketplace -a keywords=a,b`
             keywords = [k.strip() for k in keywords.split(",") if k.strip()]
         self.keywords = list(dict.fromkeys(keywords))
-        self.crawl_run_id = crawl_run_id
+        self.crawl_run_id = crawl_run_id or new_run_id()
         self.allowed_domains = list(self.profile.domains())
         self._item_id = (
             re.compile(self.profile.listing.item_id) if self.profile.listing.item_id else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -28,12 +29,6 @@ def extract(
     """Print the listing extracted from PAGE as one JSON object; missing fields are null."""
     selectors = load_profile(profile).listing.fields if profile else None
     body = load_page(page)
-    page_url = url or ("file:///dev/stdin" if page == "-" else f"file://{_absolute(page)}")
+    page_url = url or ("file:///dev/stdin" if page == "-" else Path(page).resolve().as_uri())
     listing = extract_listing(body, page_url, selectors)
     typer.echo(json.dumps(listing.to_dict(), ensure_ascii=False, indent=2))
-
-
-def _absolute(path: str) -> str:
-    from pathlib import Path
-
-    return str(Path(path).resolve())

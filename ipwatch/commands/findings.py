@@ -74,8 +74,8 @@ def listings_table(findings: list[FindingRecord]) -> Table:
     return table
 
 
-def to_json(record: object) -> str:
-    return json.dumps(dataclasses.asdict(record), default=str, ensure_ascii=False, indent=2)  # type: ignore[call-overload]
+def to_json(record: FindingRecord, indent: int | None = None) -> str:
+    return json.dumps(dataclasses.asdict(record), default=str, ensure_ascii=False, indent=indent)
 
 
 @app.command("list")
@@ -103,7 +103,7 @@ def list_(
     findings = state(ctx).workspace().index.list_findings(query)
     if as_json:
         for finding in findings:
-            typer.echo(json.dumps(dataclasses.asdict(finding), default=str, ensure_ascii=False))
+            typer.echo(to_json(finding))
         return
     console.print(findings_table(findings, f"{len(findings)} finding(s)"))
 
@@ -120,7 +120,7 @@ def show(
     if finding is None:
         raise UserError(f"no finding {finding_id!r}; `ipwatch findings list` shows the ids")
     if as_json:
-        typer.echo(to_json(finding))
+        typer.echo(to_json(finding, indent=2))
         return
     table = Table(show_header=False, box=None)
     table.add_column(style="bold")

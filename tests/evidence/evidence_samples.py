@@ -10,7 +10,9 @@ from pathlib import Path
 from PIL import Image
 
 from detector.model import Signal
-from evidence.snapshot import Capture, CapturedImage, Citation, ListingInfo
+from evidence.blobstore import BlobStore
+from evidence.ledger import Ledger
+from evidence.snapshot import Capture, CapturedImage, Citation, ListingInfo, SealedSnapshot, seal
 
 CAPTURED_AT = datetime(2024, 5, 1, 12, 30, 15, 250000, tzinfo=UTC)
 
@@ -103,3 +105,19 @@ def flip_byte(path: Path, offset: int) -> None:
     data = bytearray(path.read_bytes())
     data[offset] ^= 0x01
     path.write_bytes(bytes(data))
+
+
+def seal_sample(
+    store: BlobStore, ledger: Ledger, clock: FixedClock, ids: CountingIds
+) -> SealedSnapshot:
+    """Seal the sample capture, listing, images and citations with the given clock and ids."""
+    return seal(
+        sample_capture(),
+        sample_listing(),
+        sample_images(),
+        sample_citations(),
+        store=store,
+        ledger=ledger,
+        clock=clock,
+        new_id=ids,
+    )

@@ -6,17 +6,15 @@ from evidence_samples import (
     CountingIds,
     FixedClock,
     flip_byte,
-    sample_capture,
     sample_citations,
-    sample_images,
     sample_listing,
+    seal_sample,
 )
 
 from evidence.blobstore import BlobStore
 from evidence.index.sqlite import SqliteIndex
 from evidence.ledger import Ledger
 from evidence.recovery import reindex_orphans
-from evidence.snapshot import seal
 from evidence.verify import verify_all
 
 
@@ -24,27 +22,9 @@ def test_orphans_are_indexed_once_from_their_manifest(tmp_path):
     store, ledger = BlobStore(tmp_path / "blobs"), Ledger(tmp_path / "ledger.jsonl")
     index = SqliteIndex(tmp_path / "index.db")
     ids, clock = CountingIds(), FixedClock()
-    kept = seal(
-        sample_capture(),
-        sample_listing(),
-        sample_images(),
-        sample_citations(),
-        store=store,
-        ledger=ledger,
-        clock=clock,
-        new_id=ids,
-    )
+    kept = seal_sample(store, ledger, clock, ids)
     index.add_snapshot(kept.to_record(sample_listing().id, []))
-    orphan = seal(
-        sample_capture(),
-        sample_listing(),
-        sample_images(),
-        sample_citations(),
-        store=store,
-        ledger=ledger,
-        clock=clock,
-        new_id=ids,
-    )
+    orphan = seal_sample(store, ledger, clock, ids)
     assert not all(r.ok for r in verify_all(store=store, ledger=ledger, index=index))
 
     assert reindex_orphans(store=store, ledger=ledger, index=index) == [orphan.id]
@@ -65,16 +45,7 @@ def test_orphans_are_indexed_once_from_their_manifest(tmp_path):
 def test_a_damaged_orphan_is_left_for_verify_to_report(tmp_path):
     store, ledger = BlobStore(tmp_path / "blobs"), Ledger(tmp_path / "ledger.jsonl")
     index = SqliteIndex(tmp_path / "index.db")
-    orphan = seal(
-        sample_capture(),
-        sample_listing(),
-        sample_images(),
-        sample_citations(),
-        store=store,
-        ledger=ledger,
-        clock=FixedClock(),
-        new_id=CountingIds(),
-    )
+    orphan = seal_sample(store, ledger, FixedClock(), CountingIds())
     flip_byte(store.path(orphan.manifest_sha256), 5)
     assert reindex_orphans(store=store, ledger=ledger, index=index) == []
     assert index.get_snapshot(orphan.id) is None

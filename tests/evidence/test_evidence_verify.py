@@ -7,16 +7,12 @@ from evidence_samples import (
     CountingIds,
     FixedClock,
     flip_byte,
-    sample_capture,
-    sample_citations,
-    sample_images,
-    sample_listing,
+    seal_sample,
 )
 
 from evidence.blobstore import BlobStore
 from evidence.index.sqlite import SqliteIndex
 from evidence.ledger import Ledger
-from evidence.snapshot import seal
 from evidence.verify import verify_all, verify_snapshot
 
 
@@ -25,19 +21,7 @@ def sealed(tmp_path):
     store = BlobStore(tmp_path / "blobs")
     ledger = Ledger(tmp_path / "ledger.jsonl")
     ids, clock = CountingIds(), FixedClock()
-    snaps = [
-        seal(
-            sample_capture(),
-            sample_listing(),
-            sample_images(),
-            sample_citations(),
-            store=store,
-            ledger=ledger,
-            clock=clock,
-            new_id=ids,
-        )
-        for _ in range(2)
-    ]
+    snaps = [seal_sample(store, ledger, clock, ids) for _ in range(2)]
     return snaps, store, ledger
 
 

@@ -4,7 +4,8 @@ from pathlib import Path
 
 from config.profile import load_profile
 from config.settings import AppConfig, CrawlConfig
-from ipwatch.crawl import crawl_settings, new_run_id
+from crawler.extensions.crawl_run import new_run_id
+from ipwatch.crawl import crawl_settings
 from ipwatch.workspace import Workspace
 
 
