@@ -6,12 +6,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test lint install chromium clean
+.PHONY: demo test lint install chromium clean opensearch opensearch-jars
 
 demo: install chromium  ## Run the whole job on the embedded default against the demo marketplace
 	$(BIN)/ipwatch demo
 
-test: install chromium  ## Install what the tests need, then lint and run the whole suite
+test: install chromium opensearch-jars  ## Install what the tests need, then lint and run the whole suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -35,6 +35,16 @@ chromium:
 	  echo "installing Chromium and CJK fonts from apt"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+# A real OpenSearch for development and the test suite: Maven copies the runner's jars once into
+# .cache/opensearch (or $IPWATCH_OPENSEARCH_HOME); needs `mvn` and Java 17+.
+OPENSEARCH_PORT ?= 9200
+
+opensearch-jars: install  ## Resolve the OpenSearch runner jars with Maven (once; skipped when cached)
+	$(BIN)/python -m tests.services.opensearch resolve
+
+opensearch: opensearch-jars  ## Run one OpenSearch node in the foreground on 127.0.0.1:$(OPENSEARCH_PORT); Ctrl-C stops it
+	$(BIN)/python -m tests.services.opensearch start --port $(OPENSEARCH_PORT)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
