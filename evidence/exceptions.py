@@ -52,4 +52,8 @@ class RecordNotFoundError(EvidenceIndexError, KeyError):
 
 
 class RecordConflictError(EvidenceIndexError):
-    """A write would overwrite sealed data (a snapshot id reused with different content)."""
+    """A write would overwrite sealed data or a change made since the record was read."""
+
+
+class IndexUnavailableError(EvidenceIndexError):
+    """The index cluster cannot be reached or refuses work for now; writes were spooled."""

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from evidence.index.records import (
         AuditEventRecord,
+        CountBy,
         CrawlRunRecord,
         FindingQuery,
         FindingRecord,
@@ -32,12 +33,37 @@ class EvidenceIndex(Protocol):
 
     def get_finding(self, finding_id: str) -> FindingRecord | None: ...
 
-    def list_findings(self, query: FindingQuery) -> list[FindingRecord]: ...
+    def list_findings(self, query: FindingQuery) -> list[FindingRecord]:
+        """Findings matching the query, risk descending then id ascending."""
+        ...
+
+    def count_findings(self, by: CountBy, query: FindingQuery) -> dict[str, int]:
+        """How many findings match, per marketplace / asset / seller id / UTC day of creation."""
+        ...
+
+    def search_listings(
+        self,
+        text: str,
+        marketplace: str | None = None,
+        limit: int = 100,
+        search_after: str | None = None,
+    ) -> list[ListingRecord]:
+        """Listings whose title or description match ``text``, by id; page with the last id."""
+        ...
 
     def set_status(
-        self, finding_id: str, status: FindingStatus, actor: str, reason: str = ""
+        self,
+        finding_id: str,
+        status: FindingStatus,
+        actor: str,
+        reason: str = "",
+        expected_revision: str | None = None,
     ) -> None:
-        """Change a finding's status and append an audit event."""
+        """Change a finding's status and append an audit event.
+
+        With ``expected_revision`` (from ``get_finding``), raise RecordConflictError if the
+        finding changed since, instead of overwriting someone else's decision.
+        """
         ...
 
     def list_events(self, finding_id: str) -> list[AuditEventRecord]:
@@ -59,5 +85,13 @@ class EvidenceIndex(Protocol):
     def get_run(self, run_id: str) -> CrawlRunRecord | None: ...
 
     def list_runs(self, limit: int = 20) -> list[CrawlRunRecord]: ...
+
+    def pending(self) -> int:
+        """Writes accepted but not yet in the index (spooled while the cluster was away)."""
+        ...
+
+    def flush(self) -> int:
+        """Replay spooled writes; returns how many reached the index."""
+        ...
 
     def close(self) -> None: ...

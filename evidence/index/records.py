@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 
 class FindingStatus(StrEnum):
@@ -24,6 +24,8 @@ class ListingChange(StrEnum):
     NEW = "new"
     CHANGED = "changed"
     UNCHANGED = "unchanged"
+    # Accepted into the local spool while the cluster was away; the change is not known yet.
+    SPOOLED = "spooled"
 
 
 @dataclass
@@ -64,6 +66,9 @@ class FindingRecord:
     url: str = ""
     registration_number: str | None = None
     snapshot_ids: list[str] = field(default_factory=list)
+    # Opaque concurrency token set by the backend on read; pass it back to ``set_status`` so a
+    # reviewer cannot silently overwrite a change made since they loaded the finding.
+    revision: str | None = None
 
 
 @dataclass
@@ -110,5 +115,12 @@ class FindingQuery:
     marketplace: str | None = None
     status: FindingStatus | None = None
     flagged_only: bool = False
+    text: str | None = None  # full-text match on the listing title (English and Chinese)
     limit: int = 100
     offset: int = 0
+    # Keyset paging for large result sets: the (risk, id) of the last finding of the previous
+    # page. Results are ordered by risk descending, then id ascending, on every backend.
+    search_after: tuple[float, str] | None = None
+
+
+CountBy = Literal["marketplace", "asset", "seller", "day"]

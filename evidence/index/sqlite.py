@@ -1,16 +1,23 @@
-"""The embedded evidence index: one SQLite file in WAL mode, JSON as TEXT, times as ISO UTC."""
+"""The embedded evidence index: one SQLite file in WAL mode, JSON as TEXT, times as ISO UTC.
+
+Writes run in ``BEGIN IMMEDIATE`` transactions, so a read-modify-write (keep ``first_seen``, keep a
+finding's status, check a revision) is atomic between threads and between processes sharing the
+file. A finding's revision is an integer bumped by every write of it, handed out as text.
+Full-text rules are in ``sqlite_text``; the table layout and upgrades in ``sqlite_schema``.
+"""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 import threading
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from evidence.exceptions import IndexConfigError, RecordConflictError, RecordNotFoundError
+from evidence.exceptions import RecordConflictError, RecordNotFoundError
 from evidence.index.records import (
     AuditEventRecord,
     CrawlRunRecord,
@@ -21,21 +28,40 @@ from evidence.index.records import (
     ListingRecord,
     SnapshotRecord,
 )
+from evidence.index.sqlite_query import (
+    count_findings_sql,
+    list_findings_sql,
+    search_listings_sql,
+)
 from evidence.index.sqlite_rows import (
     FINDING_COLS,
-    SCHEMA,
-    SCHEMA_VERSION,
+    LISTING_COLS,
     finding_from,
+    finding_row,
     listing_from,
+    listing_row,
     run_from,
     run_row,
-    seller_key,
     snapshot_from,
     ts,
 )
+from evidence.index.sqlite_schema import prepare
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
+
+    from evidence.index.records import CountBy
+
+
+def _upsert(table: str, row: dict[str, object], keep: tuple[str, ...], extra: str = "") -> str:
+    """INSERT ... ON CONFLICT DO UPDATE: keeps the rowid the full-text index points at."""
+    cols = ", ".join(row)
+    marks = ", ".join(f":{k}" for k in row)
+    sets = ", ".join(f"{k} = excluded.{k}" for k in row if k != "id" and k not in keep)
+    return (
+        f"INSERT INTO {table} ({cols}) VALUES ({marks}) "  # noqa: S608
+        f"ON CONFLICT(id) DO UPDATE SET {sets}{extra}"
+    )
 
 
 class SqliteIndex:
@@ -47,31 +73,37 @@ class SqliteIndex:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+        # Autocommit mode: reads see the latest commit; writes open their own transaction.
+        self._db = sqlite3.connect(
+            self.path, timeout=30, check_same_thread=False, isolation_level=None
+        )
         self._db.row_factory = sqlite3.Row
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise IndexConfigError(
-                f"{self.path} was written by a newer ipwatch (schema {version}); upgrade ipwatch"
-            )
-        self._db.execute("PRAGMA journal_mode=WAL")
-        with self._db:
-            self._db.executescript(SCHEMA)
-            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        try:
+            prepare(self._db, self.path)
+        except BaseException:
+            self._db.close()
+            raise
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction holding the file's write lock from its first read."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.rollback()
+                raise
+            self._db.commit()
 
     # listings
     def upsert_listing(self, listing: ListingRecord) -> ListingChange:
-        with self._lock, self._db as db:
+        row = listing_row(listing)
+        with self._writing() as db:
             old = db.execute(
-                "SELECT content_hash, first_seen FROM listings WHERE id = ?", (listing.id,)
+                "SELECT content_hash FROM listings WHERE id = ?", (listing.id,)
             ).fetchone()
-            row = asdict(listing)
-            row["first_seen"] = old["first_seen"] if old else ts(listing.first_seen)
-            row["last_seen"] = ts(listing.last_seen)
-            row["data"] = json.dumps(listing.data, sort_keys=True, default=str)
-            cols = ", ".join(row)
-            marks = ", ".join(f":{k}" for k in row)
-            db.execute(f"INSERT OR REPLACE INTO listings ({cols}) VALUES ({marks})", row)  # noqa: S608
+            db.execute(_upsert("listings", row, keep=("first_seen",)), row)
         if old is None:
             return ListingChange.NEW
         if old["content_hash"] != listing.content_hash:
@@ -80,11 +112,14 @@ class SqliteIndex:
 
     def get_listing(self, listing_id: str) -> ListingRecord | None:
         with self._lock:
-            row = self._db.execute("SELECT * FROM listings WHERE id = ?", (listing_id,)).fetchone()
+            row = self._db.execute(
+                f"SELECT {LISTING_COLS} FROM listings WHERE id = ?",  # noqa: S608
+                (listing_id,),
+            ).fetchone()
         return None if row is None else listing_from(row)
 
     def iter_listings(self, marketplace: str | None = None) -> list[ListingRecord]:
-        sql = "SELECT * FROM listings"
+        sql = f"SELECT {LISTING_COLS} FROM listings"  # noqa: S608
         args: tuple[str, ...] = ()
         if marketplace is not None:
             sql, args = sql + " WHERE marketplace = ?", (marketplace,)
@@ -92,26 +127,32 @@ class SqliteIndex:
             rows = self._db.execute(sql + " ORDER BY id", args).fetchall()
         return [listing_from(r) for r in rows]
 
+    def search_listings(
+        self,
+        text: str,
+        marketplace: str | None = None,
+        limit: int = 100,
+        search_after: str | None = None,
+    ) -> list[ListingRecord]:
+        built = search_listings_sql(text, marketplace, limit, search_after)
+        if built is None:
+            return []
+        with self._lock:
+            rows = self._db.execute(*built).fetchall()
+        return [listing_from(r) for r in rows]
+
     # findings
     def upsert_finding(self, finding: FindingRecord) -> bool:
-        with self._lock, self._db as db:
-            old = db.execute(
-                "SELECT status, created, snapshot_ids FROM findings WHERE id = ?", (finding.id,)
-            ).fetchone()
-            row = asdict(finding)
-            row.update(
-                risk=float(finding.risk),
-                flagged=int(bool(finding.flagged)),
-                signals=json.dumps(finding.signals, sort_keys=True, default=str),
-                created=old["created"] if old else ts(finding.created),
-                updated=ts(finding.updated),
-                status=old["status"] if old else FindingStatus(finding.status).value,
-                snapshot_ids=old["snapshot_ids"] if old else json.dumps(finding.snapshot_ids),
-                seller_key=seller_key(finding.seller_name),
-            )
-            cols = ", ".join(row)
-            marks = ", ".join(f":{k}" for k in row)
-            db.execute(f"INSERT OR REPLACE INTO findings ({cols}) VALUES ({marks})", row)  # noqa: S608
+        row = finding_row(finding)
+        sql = _upsert(
+            "findings",
+            row,
+            keep=("created", "status", "snapshot_ids"),
+            extra=", revision = findings.revision + 1",
+        )
+        with self._writing() as db:
+            old = db.execute("SELECT 1 FROM findings WHERE id = ?", (finding.id,)).fetchone()
+            db.execute(sql, row)
         return old is None
 
     def get_finding(self, finding_id: str) -> FindingRecord | None:
@@ -123,45 +164,44 @@ class SqliteIndex:
         return None if row is None else finding_from(row)
 
     def list_findings(self, query: FindingQuery) -> list[FindingRecord]:
-        if query.limit < 0 or query.offset < 0:
-            raise ValueError("limit and offset must be zero or more")
-        where: list[str] = ["1 = 1"]
-        args: list[str | int | None] = []
-        if query.asset_id is not None:
-            where.append("asset_id = ?")
-            args.append(query.asset_id)
-        if query.seller is not None:
-            where.append("(seller_id = ? OR seller_key = ?)")
-            args += [query.seller, seller_key(query.seller)]
-        if query.marketplace is not None:
-            where.append("marketplace = ?")
-            args.append(query.marketplace)
-        if query.status is not None:
-            where.append("status = ?")
-            args.append(FindingStatus(query.status).value)
-        if query.flagged_only:
-            where.append("flagged = 1")
-        sql = (
-            f"SELECT {FINDING_COLS} FROM findings WHERE {' AND '.join(where)} "  # noqa: S608
-            "ORDER BY risk DESC, id ASC LIMIT ? OFFSET ?"
-        )
+        sql, args = list_findings_sql(query)
         with self._lock:
-            rows = self._db.execute(sql, [*args, query.limit, query.offset]).fetchall()
+            rows = self._db.execute(sql, args).fetchall()
         return [finding_from(r) for r in rows]
 
+    def count_findings(self, by: CountBy, query: FindingQuery) -> dict[str, int]:
+        sql, args = count_findings_sql(by, query)
+        with self._lock:
+            rows = self._db.execute(sql, args).fetchall()
+        return {r["k"]: r["c"] for r in rows}
+
     def set_status(
-        self, finding_id: str, status: FindingStatus, actor: str, reason: str = ""
+        self,
+        finding_id: str,
+        status: FindingStatus,
+        actor: str,
+        reason: str = "",
+        expected_revision: str | None = None,
     ) -> None:
         new = FindingStatus(status)
         at = ts(self._clock())
-        with self._lock, self._db as db:
-            row = db.execute("SELECT status FROM findings WHERE id = ?", (finding_id,)).fetchone()
+        with self._writing() as db:
+            row = db.execute(
+                "SELECT status, revision FROM findings WHERE id = ?", (finding_id,)
+            ).fetchone()
             if row is None:
                 raise RecordNotFoundError(
                     f"no finding {finding_id}; list ids with `ipwatch findings list`"
                 )
+            current = str(row["revision"])
+            if expected_revision is not None and expected_revision != current:
+                raise RecordConflictError(
+                    f"finding {finding_id} changed since it was loaded (revision "
+                    f"{expected_revision}, now {current}); whoever set {new.value!r} should "
+                    f"reload it (`ipwatch findings show {finding_id}`) and decide again"
+                )
             db.execute(
-                "UPDATE findings SET status = ?, updated = ? WHERE id = ?",
+                "UPDATE findings SET status = ?, updated = ?, revision = revision + 1 WHERE id = ?",
                 (new.value, at, finding_id),
             )
             db.execute(
@@ -196,7 +236,7 @@ class SqliteIndex:
             captured_at=ts(snapshot.captured_at),
             artifacts=json.dumps(snapshot.artifacts, sort_keys=True),
         )
-        with self._lock, self._db as db:
+        with self._writing() as db:
             old = db.execute("SELECT * FROM snapshots WHERE id = ?", (snapshot.id,)).fetchone()
             if old is not None:
                 if dict(old) != row:
@@ -217,7 +257,8 @@ class SqliteIndex:
                 ids = json.loads(found["snapshot_ids"])
                 if snapshot.id not in ids:
                     db.execute(
-                        "UPDATE findings SET snapshot_ids = ? WHERE id = ?",
+                        "UPDATE findings SET snapshot_ids = ?, revision = revision + 1 "
+                        "WHERE id = ?",
                         (json.dumps([*ids, snapshot.id]), finding_id),
                     )
 
@@ -236,7 +277,7 @@ class SqliteIndex:
     # crawl runs
     def start_run(self, run: CrawlRunRecord) -> None:
         try:
-            with self._lock, self._db as db:
+            with self._writing() as db:
                 db.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?)", run_row(run))
         except sqlite3.IntegrityError:
             raise RecordConflictError(
@@ -245,7 +286,7 @@ class SqliteIndex:
 
     def finish_run(self, run: CrawlRunRecord) -> None:
         row = run_row(run)
-        with self._lock, self._db as db:
+        with self._writing() as db:
             cur = db.execute(
                 "UPDATE runs SET marketplace = ?, trigger = ?, started = ?, finished = ?, "
                 "counters = ?, status = ? WHERE id = ?",
@@ -265,6 +306,13 @@ class SqliteIndex:
                 "SELECT * FROM runs ORDER BY started DESC, id DESC LIMIT ?", (max(limit, 0),)
             ).fetchall()
         return [run_from(r) for r in rows]
+
+    # the spool: SQLite is local, so a write either reaches the file or raises
+    def pending(self) -> int:
+        return 0
+
+    def flush(self) -> int:
+        return 0
 
     def close(self) -> None:
         with self._lock:

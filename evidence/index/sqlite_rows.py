@@ -1,8 +1,9 @@
-"""Table layout of the SQLite index and the conversions between rows and index records."""
+"""Conversions between SQLite rows and index records (the layout is in ``sqlite_schema``)."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -13,42 +14,18 @@ from evidence.index.records import (
     ListingRecord,
     SnapshotRecord,
 )
+from evidence.index.sqlite_text import terms
 
 if TYPE_CHECKING:
     import sqlite3
 
-SCHEMA_VERSION = 1
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS listings (
-  id TEXT PRIMARY KEY, marketplace TEXT NOT NULL, url TEXT NOT NULL, title TEXT NOT NULL,
-  content_hash TEXT NOT NULL, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
-  description TEXT NOT NULL, price TEXT, currency TEXT, seller_id TEXT, seller_name TEXT,
-  seller_url TEXT, item_id TEXT, data TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS listings_marketplace ON listings(marketplace);
-CREATE TABLE IF NOT EXISTS findings (
-  id TEXT PRIMARY KEY, listing_id TEXT NOT NULL, asset_id TEXT NOT NULL, owner TEXT NOT NULL,
-  marketplace TEXT NOT NULL, risk REAL NOT NULL, flagged INTEGER NOT NULL, signals TEXT NOT NULL,
-  created TEXT NOT NULL, updated TEXT NOT NULL, status TEXT NOT NULL, seller_id TEXT,
-  seller_name TEXT, seller_key TEXT, title TEXT NOT NULL, url TEXT NOT NULL,
-  registration_number TEXT, snapshot_ids TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS findings_risk ON findings(risk DESC, id);
-CREATE INDEX IF NOT EXISTS findings_asset ON findings(asset_id);
-CREATE INDEX IF NOT EXISTS findings_listing ON findings(listing_id);
-CREATE TABLE IF NOT EXISTS finding_events (
-  n INTEGER PRIMARY KEY AUTOINCREMENT, finding_id TEXT NOT NULL, at TEXT NOT NULL,
-  actor TEXT NOT NULL, from_status TEXT NOT NULL, to_status TEXT NOT NULL, reason TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS finding_events_finding ON finding_events(finding_id, n);
-CREATE TABLE IF NOT EXISTS snapshots (
-  id TEXT PRIMARY KEY, finding_ids TEXT NOT NULL, listing_id TEXT NOT NULL,
-  manifest_sha256 TEXT NOT NULL, ledger_seq INTEGER NOT NULL, captured_at TEXT NOT NULL,
-  url TEXT NOT NULL, artifacts TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS runs (
-  id TEXT PRIMARY KEY, marketplace TEXT NOT NULL, trigger TEXT NOT NULL, started TEXT NOT NULL,
-  finished TEXT, counters TEXT NOT NULL, status TEXT NOT NULL);
-"""
+LISTING_COLS = (
+    "id, marketplace, url, title, content_hash, first_seen, last_seen, description, price, "
+    "currency, seller_id, seller_name, seller_url, item_id, data"
+)
 FINDING_COLS = (
     "id, listing_id, asset_id, owner, marketplace, risk, flagged, signals, created, updated, "
-    "status, seller_id, seller_name, title, url, registration_number, snapshot_ids"
+    "status, seller_id, seller_name, title, url, registration_number, snapshot_ids, revision"
 )
 
 
@@ -67,6 +44,37 @@ def dt(text: str | None) -> datetime | None:
 
 def seller_key(name: str | None) -> str | None:
     return name.casefold().strip() if name else None
+
+
+def listing_row(listing: ListingRecord) -> dict[str, Any]:
+    """Column values for a listing, with the normalised text the full-text index reads."""
+    row = asdict(listing)
+    row.update(
+        first_seen=ts(listing.first_seen),
+        last_seen=ts(listing.last_seen),
+        data=json.dumps(listing.data, sort_keys=True, default=str),
+        title_terms=terms(listing.title),
+        description_terms=terms(listing.description),
+    )
+    return row
+
+
+def finding_row(finding: FindingRecord) -> dict[str, Any]:
+    """Column values for a finding; ``revision`` is the index's to set, never the caller's."""
+    row = asdict(finding)
+    del row["revision"]
+    row.update(
+        risk=float(finding.risk),
+        flagged=int(bool(finding.flagged)),
+        signals=json.dumps(finding.signals, sort_keys=True, default=str),
+        created=ts(finding.created),
+        updated=ts(finding.updated),
+        status=FindingStatus(finding.status).value,
+        snapshot_ids=json.dumps(finding.snapshot_ids),
+        seller_key=seller_key(finding.seller_name),
+        title_terms=terms(finding.title),
+    )
+    return row
 
 
 def listing_from(row: sqlite3.Row) -> ListingRecord:
@@ -88,6 +96,7 @@ def finding_from(row: sqlite3.Row) -> FindingRecord:
         updated=dt(row["updated"]),
         status=FindingStatus(row["status"]),
         snapshot_ids=json.loads(row["snapshot_ids"]),
+        revision=str(row["revision"]),
     )
     return FindingRecord(**values)
 
