@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from evidence.exceptions import BackendNotInstalledError, IndexConfigError
+from evidence.exceptions import IndexConfigError
 from evidence.index.sqlite import SqliteIndex
 
 if TYPE_CHECKING:
@@ -33,10 +33,10 @@ def _open_sqlite(url: str, base_dir: Path | None) -> EvidenceIndex:
 
 
 def _open_elasticsearch(url: str, base_dir: Path | None) -> EvidenceIndex:
-    raise BackendNotInstalledError(
-        f"{url!r} names the Elasticsearch/OpenSearch backend, which is not installed yet; "
-        "use a sqlite:///path.db index URL for now"
-    )
+    """The cluster backend; its spool of not-yet-indexed writes lives beside the workspace."""
+    from evidence.index.elastic import ElasticIndex
+
+    return ElasticIndex(url, spool_path=(base_dir or Path.cwd()) / "index-spool.db")
 
 
 STORE_SCHEMES: dict[str, Callable[[str, Path | None], EvidenceIndex]] = {

@@ -1,20 +1,25 @@
-"""The contract every EvidenceIndex backend meets; add a backend by adding a ``backend`` param."""
+"""The contract every EvidenceIndex backend meets, through the Protocol only.
+
+Add a backend by adding a factory to ``FACTORIES``: it takes ``(request, tmp_path)`` and returns
+an open index whose clock is ``StepClock()`` (tests compare times only from that clock). A
+server-backed factory takes its URL from a session fixture, e.g.
+``request.getfixturevalue("opensearch_url")``, and a prefix unique to the test.
+Times in records are whole milliseconds, the finest a date field of every backend keeps.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import threading
+import uuid
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from evidence.exceptions import (
-    BackendNotInstalledError,
-    IndexConfigError,
-    RecordConflictError,
-    RecordNotFoundError,
-)
-from evidence.index import SqliteIndex, open_index
+from evidence.exceptions import RecordConflictError, RecordNotFoundError
+from evidence.index import SqliteIndex
+from evidence.index.elastic.backend import ElasticIndex
 from evidence.index.records import (
     CrawlRunRecord,
     FindingQuery,
@@ -29,6 +34,8 @@ T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
 
 class StepClock:
+    """A clock one minute further on at every call, so event times are distinct and ordered."""
+
     def __init__(self) -> None:
         self.now = T0 + timedelta(days=1)
 
@@ -37,11 +44,37 @@ class StepClock:
         return self.now
 
 
-@pytest.fixture(params=["sqlite"])
+def make_sqlite(request: pytest.FixtureRequest, tmp_path):
+    return SqliteIndex(tmp_path / "index.db", clock=StepClock())
+
+
+def make_opensearch(request: pytest.FixtureRequest, tmp_path):
+    """A real OpenSearch node (session fixture), indices under a prefix unique to the test."""
+    url = request.getfixturevalue("opensearch_url")
+    prefix = "c" + uuid.uuid4().hex[:12]
+    index = ElasticIndex(
+        f"{url}/?prefix={prefix}", spool_path=tmp_path / "spool.db", clock=StepClock()
+    )
+    request.addfinalizer(lambda: _drop(index, prefix))
+    return index
+
+
+def _drop(index: ElasticIndex, prefix: str) -> None:
+    """Remove what the test created; a test that never wrote created nothing."""
+    index.adapter.delete_indices(f"{prefix}-*")
+    with contextlib.suppress(RecordNotFoundError):
+        index.adapter.delete_index_templates(f"{prefix}-*")
+
+
+FACTORIES = {"sqlite": make_sqlite, "opensearch": make_opensearch}
+BACKENDS = ["sqlite", "opensearch"]
+
+
+@pytest.fixture(params=BACKENDS)
 def backend(request, tmp_path):
-    if request.param == "sqlite":
-        index = SqliteIndex(tmp_path / "index.db", clock=StepClock())
+    index = FACTORIES[request.param](request, tmp_path)
     yield index
+    assert index.pending() == 0, "a contract test left writes in the spool"
     index.close()
 
 
@@ -106,6 +139,13 @@ def snapshot(i: str = "S-1", finding_ids=("F-1",)) -> SnapshotRecord:
     )
 
 
+def ids(backend, **kw) -> list[str]:
+    return [f.id for f in backend.list_findings(FindingQuery(**kw))]
+
+
+# Listings
+
+
 def test_listing_upsert_reports_new_unchanged_changed_and_keeps_first_seen(backend):
     assert backend.upsert_listing(listing()) is ListingChange.NEW
     later = T0 + timedelta(hours=5)
@@ -129,20 +169,86 @@ def test_iter_listings_by_marketplace(backend):
     assert [x.id for x in backend.iter_listings("demo")] == ["L-1", "L-2"]
 
 
+def test_search_listings_matches_title_or_description(backend):
+    backend.upsert_listing(listing("L-1", title="NIKE Air Max 90", description="size 42"))
+    backend.upsert_listing(listing("L-2", title="Running shoe", description="like nike, cheap"))
+    backend.upsert_listing(listing("L-3", title="Nikee Air", description="Novaflex sole"))
+    backend.upsert_listing(listing("L-4", title="耐克雷霆跑鞋 正品", description="全新"))
+    backend.upsert_listing(listing("L-5", title="手表", description="雷霆系列 Nike 同款"))
+    backend.upsert_listing(listing("L-6", title="nike", marketplace="other"))
+
+    def found(text, **kw):
+        return [x.id for x in backend.search_listings(text, **kw)]
+
+    assert found("nike") == ["L-1", "L-2", "L-5", "L-6"]  # whole word, any case
+    assert found("Nike", marketplace="demo") == ["L-1", "L-2", "L-5"]
+    assert found("nova") == []  # "novaflex" is another word
+    assert found("novaflex") == ["L-3"]
+    assert found("雷霆") == ["L-4", "L-5"]  # Chinese: substring of title or description
+    assert found("跑鞋") == ["L-4"]
+    assert found("雷电") == []
+    assert found("雷霆 nike") == ["L-5"]  # every part must match
+    assert found("air max") == ["L-1"]
+    assert found("air sole") == ["L-3"]  # one word in the title, the other in the description
+    assert found("adidas") == []
+    assert found("!!! ...") == []  # no words: nothing matches
+    assert found('nike" OR "x') == []  # query syntax is just text ("or", "x" are absent)
+    assert found("NEAR(nike*") == []
+
+
+def test_search_listings_follows_title_changes_and_pages_by_id(backend):
+    for n in range(25):
+        backend.upsert_listing(listing(f"L-{n:02}", title=f"Air {n}", description="nike"))
+    backend.upsert_listing(listing("L-00", title="Air", description="plain", content_hash="h2"))
+    assert [x.id for x in backend.search_listings("nike", limit=3)] == ["L-01", "L-02", "L-03"]
+    pages, after = [], None
+    while True:
+        page = backend.search_listings("nike", limit=10, search_after=after)
+        if not page:
+            break
+        pages.append([x.id for x in page])
+        after = page[-1].id
+    assert pages == [
+        [f"L-{n:02}" for n in range(1, 11)],
+        [f"L-{n:02}" for n in range(11, 21)],
+        [f"L-{n:02}" for n in range(21, 25)],
+    ]
+    assert backend.search_listings("plain") == [
+        listing("L-00", title="Air", description="plain", content_hash="h2")
+    ]
+    with pytest.raises(ValueError, match="zero or more"):
+        backend.search_listings("nike", limit=-1)
+
+
+def test_search_listings_hostile_text(backend):
+    long = "x " * 20_000 + "counterfeit"
+    backend.upsert_listing(listing("L-1", title="a\x00b <script>", description=long))
+    assert [x.id for x in backend.search_listings("counterfeit")] == ["L-1"]
+    assert [x.id for x in backend.search_listings("script")] == ["L-1"]
+    assert backend.get_listing("L-1").title == "a\x00b <script>"
+
+
+# Findings
+
+
 def test_finding_upsert_keeps_status_created_and_snapshot_ids(backend):
     assert backend.upsert_finding(finding("F-1", 0.8)) is True
     backend.set_status("F-1", FindingStatus.CONFIRMED, actor="alice", reason="clear copy")
     backend.add_snapshot(snapshot())
     later = T0 + timedelta(days=3)
-    again = finding("F-1", 0.9, created=later, updated=later, snapshot_ids=[])
+    again = finding("F-1", 0.9, created=later, updated=later, snapshot_ids=[], title="new")
     assert backend.upsert_finding(again) is False
     got = backend.get_finding("F-1")
     assert got.status is FindingStatus.CONFIRMED
     assert got.created == T0
     assert got.updated == later
     assert got.risk == 0.9
+    assert got.title == "new"
     assert got.snapshot_ids == ["S-1"]
     assert got.signals == again.signals
+    assert replace(got, revision=None) == replace(
+        again, created=T0, status=FindingStatus.CONFIRMED, snapshot_ids=["S-1"]
+    )
     assert backend.get_finding("nope") is None
 
 
@@ -153,23 +259,191 @@ def test_list_findings_filters_sorting_and_paging(backend):
     backend.upsert_finding(
         finding("F-d", 0.7, marketplace="other", seller_id="s-2", seller_name="ÉLAN Shop")
     )
+    backend.upsert_finding(finding("F-e", 0.1, seller_id=None, seller_name=None))
     backend.set_status("F-a", FindingStatus.IN_REVIEW, actor="bob")
 
-    def ids(**kw):
-        return [f.id for f in backend.list_findings(FindingQuery(**kw))]
-
-    assert ids() == ["F-a", "F-b", "F-d", "F-c"]  # risk desc, then id
-    assert ids(asset_id="A-2") == ["F-c"]
-    assert ids(seller="s-2") == ["F-d"]
-    assert ids(seller="élan shop") == ["F-d"]  # name, case-insensitive
-    assert ids(marketplace="demo") == ["F-a", "F-b", "F-c"]
-    assert ids(status=FindingStatus.IN_REVIEW) == ["F-a"]
-    assert ids(flagged_only=True) == ["F-a", "F-b", "F-d"]
-    assert ids(limit=2, offset=1) == ["F-b", "F-d"]
-    assert ids(limit=0) == []
-    assert ids(seller="x' OR '1'='1") == []
+    assert ids(backend) == ["F-a", "F-b", "F-d", "F-c", "F-e"]  # risk desc, then id
+    assert ids(backend, asset_id="A-2") == ["F-c"]
+    assert ids(backend, seller="s-2") == ["F-d"]
+    assert ids(backend, seller="élan shop") == ["F-d"]  # name, case-insensitive
+    assert ids(backend, seller="Cheap Kicks") == ["F-a", "F-b", "F-c"]
+    assert ids(backend, marketplace="demo") == ["F-a", "F-b", "F-c", "F-e"]
+    assert ids(backend, status=FindingStatus.IN_REVIEW) == ["F-a"]
+    assert ids(backend, status=FindingStatus.NEW) == ["F-b", "F-d", "F-c", "F-e"]
+    assert ids(backend, flagged_only=True) == ["F-a", "F-b", "F-d"]
+    assert ids(backend, limit=2, offset=1) == ["F-b", "F-d"]
+    assert ids(backend, limit=0) == []
+    assert ids(backend, seller="x' OR '1'='1") == []
     with pytest.raises(ValueError, match="zero or more"):
-        ids(offset=-1)
+        ids(backend, offset=-1)
+
+
+def test_list_findings_combined_filters(backend):
+    backend.upsert_finding(finding("F-1", 0.9, title="Nike Air"))
+    backend.upsert_finding(finding("F-2", 0.8, title="Nike Air", asset_id="A-2"))
+    backend.upsert_finding(finding("F-3", 0.7, title="Nike Air", marketplace="other"))
+    backend.upsert_finding(finding("F-4", 0.2, title="Nike Air"))
+    backend.upsert_finding(finding("F-5", 0.6, title="Adidas"))
+    backend.upsert_finding(finding("F-6", 0.95, title="Nike Air", seller_id="s-9"))
+    backend.set_status("F-1", FindingStatus.CONFIRMED, actor="alice")
+    query = dict(asset_id="A-1", marketplace="demo", seller="s-1", text="nike", flagged_only=True)
+    assert ids(backend, **query) == ["F-1"]
+    assert ids(backend, **query, status=FindingStatus.NEW) == []
+    assert ids(backend, **{**query, "flagged_only": False}) == ["F-1", "F-4"]
+
+
+def test_list_findings_text_search(backend):
+    backend.upsert_finding(finding("F-1", 0.9, title="NIKE Air Max"))
+    backend.upsert_finding(finding("F-2", 0.8, title="Nikee Air"))
+    backend.upsert_finding(finding("F-3", 0.7, title="nova runner"))
+    backend.upsert_finding(finding("F-4", 0.6, title="Novaflex runner"))
+    backend.upsert_finding(finding("F-5", 0.5, title="耐克雷霆跑鞋"))
+    backend.upsert_finding(finding("F-6", 0.4, title="雷 霆"))
+    backend.upsert_finding(finding("F-7", 0.3, title="雷a霆"))
+    backend.upsert_finding(finding("F-8", 0.2, title="ＮＩＫＥ Élan"))  # full-width, accent
+
+    assert ids(backend, text="nike") == ["F-1", "F-8"]
+    assert ids(backend, text="AIR") == ["F-1", "F-2"]
+    assert ids(backend, text="elan") == ["F-8"]
+    assert ids(backend, text="ÉLAN nike") == ["F-8"]
+    assert ids(backend, text="nova") == ["F-3"]
+    assert ids(backend, text="runner") == ["F-3", "F-4"]
+    assert ids(backend, text="air max") == ["F-1"]
+    # a Chinese query matches inside one run of CJK characters, not across a space or a word
+    assert ids(backend, text="雷霆") == ["F-5"]
+    assert ids(backend, text="跑鞋") == ["F-5"]
+    assert ids(backend, text="雷") == ["F-5", "F-6", "F-7"]
+    assert ids(backend, text="霆雷") == []
+    assert ids(backend, text="puma") == []
+    assert ids(backend, text="  ") == []
+    backend.upsert_finding(finding("F-5", 0.5, title="Puma 跑鞋"))
+    assert ids(backend, text="跑鞋 雷霆") == []  # the old title is no longer searched
+    assert ids(backend, text="puma") == ["F-5"]
+
+
+def test_search_after_pages_equal_one_big_list(backend):
+    for n in range(250):
+        backend.upsert_finding(finding(f"F-{n:03}", (n * 37 % 11) / 10))
+    everything = backend.list_findings(FindingQuery(limit=1000))
+    assert len(everything) == 250
+    assert [(f.risk, f.id) for f in everything] == sorted(
+        ((f.risk, f.id) for f in everything), key=lambda k: (-k[0], k[1])
+    )
+    paged = backend.list_findings(FindingQuery(limit=40))
+    while True:
+        after = (paged[-1].risk, paged[-1].id)
+        # offset is ignored once search_after is given
+        page = backend.list_findings(FindingQuery(limit=40, offset=7, search_after=after))
+        if not page:
+            break
+        paged += page
+    assert [f.id for f in paged] == [f.id for f in everything]
+    by_offset = [
+        f.id
+        for k in range(0, 250, 60)
+        for f in backend.list_findings(FindingQuery(limit=60, offset=k))
+    ]
+    assert by_offset == [f.id for f in everything]
+    flagged = [f.id for f in everything if f.flagged]
+    first = backend.list_findings(FindingQuery(flagged_only=True, limit=30))
+    rest = backend.list_findings(
+        FindingQuery(flagged_only=True, limit=1000, search_after=(first[-1].risk, first[-1].id))
+    )
+    assert [f.id for f in first + rest] == flagged
+
+
+def test_count_findings_by_each_key(backend):
+    plus8 = timezone(timedelta(hours=8))
+    backend.upsert_finding(finding("F-1", 0.9))
+    backend.upsert_finding(finding("F-2", 0.8, asset_id="A-2", created=T0 + timedelta(days=1)))
+    backend.upsert_finding(
+        finding("F-3", 0.7, marketplace="other", seller_id="s-2", title="Nike 雷霆")
+    )
+    backend.upsert_finding(
+        # 01:00 on May 2nd in UTC+8 is still May 1st in UTC
+        finding("F-4", 0.2, seller_id=None, created=datetime(2024, 5, 2, 1, 0, tzinfo=plus8))
+    )
+    everything = FindingQuery()
+    assert backend.count_findings("marketplace", everything) == {"demo": 3, "other": 1}
+    assert backend.count_findings("asset", everything) == {"A-1": 3, "A-2": 1}
+    assert backend.count_findings("seller", everything) == {"s-1": 2, "s-2": 1, "": 1}
+    assert backend.count_findings("day", everything) == {"2024-05-01": 3, "2024-05-02": 1}
+    assert backend.count_findings("asset", FindingQuery(flagged_only=True)) == {"A-1": 2, "A-2": 1}
+    assert backend.count_findings("day", FindingQuery(text="雷霆")) == {"2024-05-01": 1}
+    assert backend.count_findings("seller", FindingQuery(marketplace="none")) == {}
+    assert backend.count_findings("marketplace", FindingQuery(limit=1)) == {"demo": 3, "other": 1}
+    with pytest.raises(ValueError, match="marketplace, asset, seller, day"):
+        backend.count_findings("owner", everything)
+
+
+# Revisions and status changes
+
+
+def test_revision_changes_on_every_write(backend):
+    backend.upsert_finding(finding("F-1", 0.8))
+    seen = [backend.get_finding("F-1").revision]
+    backend.upsert_finding(finding("F-1", 0.8))  # even an identical write
+    seen.append(backend.get_finding("F-1").revision)
+    backend.set_status("F-1", FindingStatus.IN_REVIEW, actor="alice")
+    seen.append(backend.get_finding("F-1").revision)
+    backend.add_snapshot(snapshot())
+    seen.append(backend.get_finding("F-1").revision)
+    assert all(isinstance(r, str) and r for r in seen)
+    assert len(set(seen)) == 4
+    assert [f.revision for f in backend.list_findings(FindingQuery())] == [seen[-1]]
+    backend.upsert_finding(finding("F-1", 0.8, revision="bogus"))  # the caller's is ignored
+    assert backend.get_finding("F-1").revision not in {*seen, "bogus"}
+
+
+def test_stale_revision_is_refused_and_writes_nothing(backend):
+    backend.upsert_finding(finding("F-1", 0.8))
+    loaded = backend.get_finding("F-1")
+    backend.set_status(
+        "F-1", FindingStatus.IN_REVIEW, actor="alice", expected_revision=loaded.revision
+    )
+    after_alice = backend.get_finding("F-1")
+    with pytest.raises(RecordConflictError, match="reload"):
+        backend.set_status(
+            "F-1", FindingStatus.DISMISSED, actor="bob", expected_revision=loaded.revision
+        )
+    assert backend.get_finding("F-1") == after_alice
+    assert [e.actor for e in backend.list_events("F-1")] == ["alice"]
+    backend.set_status(
+        "F-1", FindingStatus.CONFIRMED, actor="bob", expected_revision=after_alice.revision
+    )
+    backend.set_status("F-1", FindingStatus.NOTICE_SENT, actor="carol")  # last writer wins
+    assert backend.get_finding("F-1").status is FindingStatus.NOTICE_SENT
+    with pytest.raises(RecordNotFoundError, match="no finding F-x"):
+        backend.set_status("F-x", FindingStatus.CONFIRMED, actor="a", expected_revision="1")
+
+
+def test_concurrent_set_status_with_one_revision_has_one_winner(backend):
+    backend.upsert_finding(finding("F-1", 0.8))
+    revision = backend.get_finding("F-1").revision
+    start = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def review(actor: str, status: FindingStatus) -> None:
+        start.wait()
+        try:
+            backend.set_status("F-1", status, actor=actor, expected_revision=revision)
+            outcomes[actor] = "won"
+        except RecordConflictError:
+            outcomes[actor] = "conflict"
+
+    threads = [
+        threading.Thread(target=review, args=("alice", FindingStatus.CONFIRMED)),
+        threading.Thread(target=review, args=("bob", FindingStatus.DISMISSED)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes.values()) == ["conflict", "won"]
+    winner = next(a for a, o in outcomes.items() if o == "won")
+    events = backend.list_events("F-1")
+    assert [e.actor for e in events] == [winner]
+    assert backend.get_finding("F-1").status is events[0].to_status
 
 
 def test_set_status_appends_audit_events(backend):
@@ -189,6 +463,10 @@ def test_set_status_appends_audit_events(backend):
         backend.set_status("F-x", FindingStatus.CONFIRMED, actor="alice")
     with pytest.raises(ValueError):
         backend.set_status("F-1", "bogus", actor="alice")
+    assert len(backend.list_events("F-1")) == 2
+
+
+# Snapshots, runs, spool
 
 
 def test_snapshots_are_stored_once_and_linked(backend):
@@ -223,6 +501,17 @@ def test_crawl_runs(backend):
     assert backend.get_run("nope") is None
 
 
+def test_nothing_is_pending_while_the_index_is_reachable(backend):
+    assert backend.pending() == 0
+    backend.upsert_listing(listing())
+    backend.upsert_finding(finding("F-1", 0.8))
+    backend.add_snapshot(snapshot())
+    backend.start_run(CrawlRunRecord(id="R-1", marketplace="demo", trigger="manual", started=T0))
+    assert backend.pending() == 0
+    assert backend.flush() == 0
+    assert backend.get_finding("F-1").snapshot_ids == ["S-1"]
+
+
 def test_naive_datetimes_are_refused(backend):
     with pytest.raises(ValueError, match="naive"):
         backend.upsert_listing(listing(first_seen=datetime(2024, 1, 1)))
@@ -239,46 +528,3 @@ def test_concurrent_writers_from_threads(backend):
     for t in threads:
         t.join()
     assert len(backend.list_findings(FindingQuery(limit=1000))) == 60
-
-
-# Backend selection by URL (STORE_SCHEMES)
-
-
-def test_open_index_sqlite_paths(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    rel = open_index("sqlite:///rel.db")
-    rel.upsert_listing(listing())
-    rel.close()
-    assert (tmp_path / "rel.db").exists()
-    absolute = tmp_path / "sub" / "abs.db"
-    index = open_index(f"sqlite:///{absolute}")  # sqlite:////abs/path: four slashes
-    index.close()
-    assert absolute.exists()
-    based = open_index("sqlite:///based.db", base_dir=tmp_path / "ws")
-    based.close()
-    assert (tmp_path / "ws" / "based.db").exists()
-    memory = open_index("sqlite://")
-    assert memory.get_listing("x") is None
-    memory.close()
-
-
-def test_sqlite_file_is_in_wal_mode(tmp_path):
-    import sqlite3
-
-    SqliteIndex(tmp_path / "w.db").close()
-    with sqlite3.connect(tmp_path / "w.db") as db:
-        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    db.close()
-
-
-def test_open_index_errors():
-    with pytest.raises(BackendNotInstalledError, match="not installed yet"):
-        open_index("http://127.0.0.1:9200")
-    with pytest.raises(NotImplementedError):
-        open_index("https://127.0.0.1:9200")
-    with pytest.raises(IndexConfigError, match="sqlite://, http://, https://"):
-        open_index("mongodb://x")
-    with pytest.raises(IndexConfigError, match="no supported scheme"):
-        open_index("index.db")
-    with pytest.raises(IndexConfigError, match="names a host"):
-        open_index("sqlite://host/x.db")

@@ -1,0 +1,427 @@
+"""``EvidenceIndex`` on Elasticsearch/OpenSearch: aliases, scripted upserts, CAS and a spool."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from evidence.exceptions import EvidenceIndexError, IndexUnavailableError
+from evidence.index.elastic import queries
+from evidence.index.elastic.bulk import Backoff, run_bulk
+from evidence.index.elastic.client import Adapter, connect
+from evidence.index.elastic.documents import (
+    event_from,
+    finding_doc,
+    finding_from,
+    listing_doc,
+    listing_from,
+    run_doc,
+    run_from,
+    snapshot_doc,
+    snapshot_from,
+    ts,
+)
+from evidence.index.elastic.errors import IndexRejectedError
+from evidence.index.elastic.migrate import ensure_indices
+from evidence.index.elastic.ops import BULKABLE, OP_TARGET, Ops, doc_key
+from evidence.index.elastic.spool import Spool
+from evidence.index.records import FindingStatus, ListingChange
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Sequence
+
+    from evidence.index.elastic.spool import SpooledOp
+    from evidence.index.elastic.templates import Kind
+    from evidence.index.records import (
+        AuditEventRecord,
+        CountBy,
+        CrawlRunRecord,
+        FindingQuery,
+        FindingRecord,
+        ListingRecord,
+        SnapshotRecord,
+    )
+
+T = TypeVar("T")
+PAGE = 1000  # hits per search_after page when a read walks a whole result set
+FLUSH_BATCH = 500
+
+
+class ElasticIndex:
+    """The evidence index on a cluster; writes that cannot reach it wait in a local spool.
+
+    Writes use refresh=false; the first search of an index this instance wrote to since the
+    last refresh refreshes it first, so the CLI and tests read their own writes while bulk
+    crawling is never slowed by per-write refreshes. Gets are realtime and never refresh.
+    """
+
+    def __init__(
+        self,
+        url_or_adapter: str | Adapter,
+        *,
+        prefix: str | None = None,
+        spool_path: Path | str,
+        clock: Callable[[], datetime] | None = None,
+        retry_after: float = 30.0,
+        backoff: Backoff | None = None,
+    ) -> None:
+        self.adapter = (
+            connect(url_or_adapter) if isinstance(url_or_adapter, str) else url_or_adapter
+        )
+        self.prefix = prefix or self.adapter.prefix
+        self.spool = Spool(spool_path)
+        self._ops = Ops(self.adapter, self.prefix)
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._retry_after = retry_after  # seconds to spool straight away after an outage
+        self._backoff = backoff or Backoff()
+        self._lock = threading.RLock()
+        self._ready = False
+        self._dirty: set[Kind] = set()
+        self._down_until = 0.0
+        self._replay_due = True  # a fresh process replays what an earlier one spooled
+
+    # plumbing
+    def _ensure(self) -> None:
+        with self._lock:
+            if not self._ready:
+                ensure_indices(self.adapter, self.prefix)
+                self._ready = True
+
+    def _went_down(self) -> None:
+        self._down_until = time.monotonic() + self._retry_after
+        self._replay_due = True
+
+    def _spool(self, kind: str, payload: dict[str, Any], doc_id: str, error: str) -> None:
+        self.spool.append(kind, doc_key(kind, doc_id), payload, error, self._clock())
+
+    def _must_queue(self, kind: str, doc_id: str) -> str:
+        """Why this write must go to the spool ("" if it may go live): keeps per-doc order."""
+        if time.monotonic() < self._down_until:
+            return "the index cluster was unavailable moments ago"
+        if self._replay_due and len(self.spool):
+            self.flush()
+        if time.monotonic() < self._down_until:
+            return "the index cluster is unavailable"
+        if self.spool.holds(doc_key(kind, doc_id)):
+            return "an earlier write to this document is still spooled"
+        return ""
+
+    def _write(self, kind: str, payload: dict[str, Any], doc_id: str, spooled: T) -> Any:
+        """Apply live, or spool and return ``spooled`` when the cluster is away."""
+        reason = self._must_queue(kind, doc_id)
+        if reason:
+            self._spool(kind, payload, doc_id, reason)
+            return spooled
+        try:
+            self._ensure()
+            result = self._ops.apply(kind, payload)
+        except IndexUnavailableError as exc:
+            self._went_down()
+            self._spool(kind, payload, doc_id, str(exc))
+            return spooled
+        self._dirty.add(OP_TARGET[kind])
+        if kind == "status":
+            self._write("event", result, result["id"], None)
+        return result
+
+    def _search(self, kind: Kind, body: dict[str, Any]) -> dict[str, Any]:
+        self._ensure()
+        if kind in self._dirty:
+            self._dirty.discard(kind)
+            self.adapter.refresh(self._ops.alias(kind))
+        return self.adapter.search(self._ops.alias(kind), body)
+
+    def _get(self, kind: Kind, doc_id: str) -> dict[str, Any] | None:
+        self._ensure()
+        return self.adapter.get(self._ops.alias(kind), doc_id)
+
+    def _scan(
+        self,
+        kind: Kind,
+        query: dict[str, Any],
+        sort: list[dict[str, Any]],
+        *,
+        after: list[Any] | None = None,
+        skip: int = 0,
+        limit: int | None = None,
+        seq_no: bool = False,
+    ) -> Iterator[dict[str, Any]]:
+        """Hits in ``sort`` order, paged with search_after (no 10,000-hit window limit)."""
+        left = limit
+        while left is None or left > 0:
+            size = PAGE if left is None else min(PAGE, left + skip)
+            body: dict[str, Any] = {"query": query, "sort": sort, "size": size}
+            body["track_total_hits"] = False
+            if seq_no:
+                body["seq_no_primary_term"] = True
+            if after is not None:
+                body["search_after"] = after
+            hits = self._search(kind, body)["hits"]["hits"]
+            for hit in hits[skip:]:
+                yield hit
+                if left is not None:
+                    left -= 1
+                    if left == 0:
+                        return
+            skip = max(0, skip - len(hits))
+            if len(hits) < size:
+                return
+            after = hits[-1]["sort"]
+
+    # listings
+    def upsert_listing(self, listing: ListingRecord) -> ListingChange:
+        doc = listing_doc(listing)
+        return self._write("listing", doc, listing.id, ListingChange.SPOOLED)
+
+    def bulk_upsert_listings(self, listings: Sequence[ListingRecord]) -> list[ListingChange]:
+        """Many upserts in few requests (crawl pipeline, benchmark); same answers as one by one."""
+        return self._bulk("listing", [listing_doc(x) for x in listings], ListingChange.SPOOLED)
+
+    def get_listing(self, listing_id: str) -> ListingRecord | None:
+        hit = self._get("listings", listing_id)
+        return None if hit is None else listing_from(hit["_source"])
+
+    def iter_listings(self, marketplace: str | None = None) -> list[ListingRecord]:
+        query = {"match_all": {}} if marketplace is None else {"term": {"marketplace": marketplace}}
+        hits = self._scan("listings", query, queries.LISTING_SORT)
+        return [listing_from(h["_source"]) for h in hits]
+
+    def search_listings(
+        self,
+        text: str,
+        marketplace: str | None = None,
+        limit: int = 100,
+        search_after: str | None = None,
+    ) -> list[ListingRecord]:
+        if limit < 0:
+            raise ValueError("limit must be zero or more")
+        hits = self._scan(
+            "listings",
+            queries.listing_filter(text, marketplace),
+            queries.LISTING_SORT,
+            after=None if search_after is None else [search_after],
+            limit=limit,
+        )
+        return [listing_from(h["_source"]) for h in hits]
+
+    # findings
+    def upsert_finding(self, finding: FindingRecord) -> bool:
+        return bool(self._write("finding", finding_doc(finding), finding.id, False))
+
+    def bulk_upsert_findings(self, findings: Sequence[FindingRecord]) -> list[bool]:
+        """Many finding upserts in few requests; True where the finding was new."""
+        return self._bulk("finding", [finding_doc(x) for x in findings], False)
+
+    def get_finding(self, finding_id: str) -> FindingRecord | None:
+        hit = self._get("findings", finding_id)
+        return None if hit is None else finding_from(hit)
+
+    def list_findings(self, query: FindingQuery) -> list[FindingRecord]:
+        if query.limit < 0 or query.offset < 0:
+            raise ValueError("limit and offset must be zero or more")
+        after = list(query.search_after) if query.search_after is not None else None
+        hits = self._scan(
+            "findings",
+            queries.finding_filter(query),
+            queries.FINDING_SORT,
+            after=after,
+            skip=0 if after is not None else query.offset,
+            limit=query.limit,
+            seq_no=True,
+        )
+        return [finding_from(h) for h in hits]
+
+    def count_findings(self, by: CountBy, query: FindingQuery) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        after: dict[str, Any] | None = None
+        while True:
+            body = queries.count_body(by, query, after, PAGE)
+            agg = self._search("findings", body)["aggregations"]["counts"]
+            for bucket in agg["buckets"]:
+                counts[queries.bucket_key(bucket["key"]["key"])] = int(bucket["doc_count"])
+            after = agg.get("after_key")
+            if after is None or not agg["buckets"]:
+                return counts
+
+    def set_status(
+        self,
+        finding_id: str,
+        status: FindingStatus,
+        actor: str,
+        reason: str = "",
+        expected_revision: str | None = None,
+    ) -> None:
+        op = {
+            "finding_id": finding_id,
+            "to_status": FindingStatus(status).value,
+            "actor": actor,
+            "reason": reason,
+            "at": ts(self._clock()),
+            "event_id": uuid.uuid4().hex,  # replaying the op rewrites the same event
+            "expected_revision": expected_revision,
+        }
+        if expected_revision is None:
+            self._write("status", op, finding_id, None)
+            return
+        # A revision can only be checked against the cluster: never spool a conditional change.
+        if self._must_queue("status", finding_id):
+            raise IndexUnavailableError(
+                f"cannot check revision {expected_revision} of finding {finding_id}: the index "
+                f"cluster at {self.adapter.settings.host} is unavailable or writes to this "
+                "finding are still spooled; retry once `ipwatch index flush` succeeds"
+            )
+        self._ensure()
+        event = self._ops.apply("status", op)
+        self._dirty.add("findings")
+        self._write("event", event, event["id"], None)
+
+    def list_events(self, finding_id: str) -> list[AuditEventRecord]:
+        query = {"term": {"finding_id": finding_id}}
+        return [event_from(h["_source"]) for h in self._scan("events", query, queries.EVENT_SORT)]
+
+    # snapshots
+    def add_snapshot(self, snapshot: SnapshotRecord) -> None:
+        self._write("snapshot", snapshot_doc(snapshot), snapshot.id, None)
+        self._dirty.add("findings")
+
+    def get_snapshot(self, snapshot_id: str) -> SnapshotRecord | None:
+        hit = self._get("snapshots", snapshot_id)
+        return None if hit is None else snapshot_from(hit["_source"])
+
+    def list_snapshots(self) -> list[SnapshotRecord]:
+        hits = self._scan("snapshots", {"match_all": {}}, queries.SNAPSHOT_SORT)
+        return [snapshot_from(h["_source"]) for h in hits]
+
+    # crawl runs
+    def start_run(self, run: CrawlRunRecord) -> None:
+        self._write("start_run", run_doc(run), run.id, None)
+
+    def finish_run(self, run: CrawlRunRecord) -> None:
+        self._write("finish_run", run_doc(run), run.id, None)
+
+    def get_run(self, run_id: str) -> CrawlRunRecord | None:
+        hit = self._get("runs", run_id)
+        return None if hit is None else run_from(hit["_source"])
+
+    def list_runs(self, limit: int = 20) -> list[CrawlRunRecord]:
+        hits = self._scan("runs", {"match_all": {}}, queries.RUN_SORT, limit=max(limit, 0))
+        return [run_from(h["_source"]) for h in hits]
+
+    # bulk and spool
+    def _bulk(self, kind: str, docs: list[dict[str, Any]], spooled: T) -> list[Any]:
+        out: list[Any] = [spooled] * len(docs)
+        live: list[int] = []
+        for i, doc in enumerate(docs):
+            reason = self._must_queue(kind, doc["id"])
+            if reason:
+                self._spool(kind, doc, doc["id"], reason)
+            else:
+                live.append(i)
+        if not live:
+            return out
+        try:
+            self._ensure()
+        except IndexUnavailableError as exc:
+            self._went_down()
+            for i in live:
+                self._spool(kind, docs[i], docs[i]["id"], str(exc))
+            return out
+        items = [self._ops.bulk_item(kind, docs[i]) for i in live]
+        rejected: list[str] = []
+        spooled_now = 0
+        for i, result in zip(live, run_bulk(self.adapter, items, self._backoff), strict=True):
+            if result.ok:
+                out[i] = self._ops.bulk_outcome(kind, result)
+            elif result.transient:
+                self._spool(kind, docs[i], docs[i]["id"], result.error)
+                spooled_now += 1
+            else:
+                rejected.append(f"{docs[i]['id']}: {result.error}")
+        self._dirty.add(OP_TARGET[kind])
+        if spooled_now:
+            self._went_down()
+        if rejected:
+            raise IndexRejectedError(
+                f"the cluster rejected {len(rejected)} of {len(docs)} documents (the others "
+                f"were written or spooled): {'; '.join(rejected[:5])}"
+            )
+        return out
+
+    def pending(self) -> int:
+        return len(self.spool)
+
+    def flush(self) -> int:
+        """Replay spooled ops oldest first; stop at the first sign the cluster is still away.
+
+        Ops the cluster rejects for good stay spooled with their error (see ``spool.ops()``)
+        and do not block the ones behind them.
+        """
+        with self._lock:
+            self._replay_due = False
+            done, after = 0, 0
+            while True:
+                ops = self.spool.ops(after=after, limit=FLUSH_BATCH)
+                if not ops:
+                    return done
+                ok, stop = self._replay(ops)
+                done += ok
+                if stop:
+                    return done
+                after = ops[-1].seq
+
+    def _replay(self, ops: list[SpooledOp]) -> tuple[int, bool]:
+        """(ops acknowledged, whether to stop) for one page of the spool."""
+        done = 0
+        i = 0
+        try:
+            self._ensure()
+        except IndexUnavailableError:
+            self._went_down()
+            return 0, True
+        while i < len(ops):
+            op = ops[i]
+            if op.kind in BULKABLE:
+                # A run of upserts to distinct documents goes as one bulk request.
+                batch, seen = [], set()
+                while i < len(ops) and ops[i].kind == op.kind and ops[i].doc_key not in seen:
+                    seen.add(ops[i].doc_key)
+                    batch.append(ops[i])
+                    i += 1
+                items = [self._ops.bulk_item(b.kind, b.payload) for b in batch]
+                results = run_bulk(self.adapter, items, self._backoff)
+                for b, result in zip(batch, results, strict=True):
+                    if result.ok:
+                        self.spool.done(b.seq)
+                        done += 1
+                    else:
+                        self.spool.failed_again(b.seq, result.error)
+                self._dirty.add(OP_TARGET[op.kind])
+                if any(r.transient for r in results):
+                    self._went_down()
+                    return done, True
+                continue
+            i += 1
+            try:
+                result = self._ops.apply(op.kind, op.payload, replay=True)
+                if op.kind == "status":
+                    self._ops.apply("event", result)
+                    self._dirty.add("events")
+            except IndexUnavailableError as exc:
+                self.spool.failed_again(op.seq, str(exc))
+                self._went_down()
+                return done, True
+            except (EvidenceIndexError, ValueError) as exc:
+                self.spool.failed_again(op.seq, str(exc))
+                continue
+            self.spool.done(op.seq)
+            self._dirty.add(OP_TARGET[op.kind])
+            done += 1
+        return done, False
+
+    def close(self) -> None:
+        self.adapter.close()
+        self.spool.close()
