@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ipwatch import __version__
-from ipwatch.commands import assets, crawl, demo, evidence, extract, findings, runs
+from ipwatch.commands import assets, crawl, demo, evidence, extract, findings, index, runs
 from ipwatch.commands.common import State, run_command
 
 app = typer.Typer(
@@ -22,6 +22,7 @@ app.add_typer(assets.app, name="assets")
 app.add_typer(findings.app, name="findings")
 app.add_typer(evidence.app, name="evidence")
 app.add_typer(runs.app, name="runs")
+app.add_typer(index.app, name="index")
 app.command("extract")(extract.extract)
 app.command("crawl")(crawl.crawl)
 app.command("demo")(demo.demo)

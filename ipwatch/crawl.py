@@ -10,7 +10,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler import settings as default_settings
-from crawler.extensions.crawl_run import new_run_id
+from crawler.extensions.crawl_run import CrawlRunRecorder, new_run_id
 from crawler.spiders.marketplace import MarketplaceSpider
 
 if TYPE_CHECKING:
@@ -111,7 +111,12 @@ def run_crawl(
         process.crawl(crawler, profile=profile, keywords=list(keywords), crawl_run_id=run_id)
         process.start()
         refresh()
-    run = workspace.index.get_run(run_id)
-    if run is None:
+    # The recorder's own copy: it exists even when the index was unreachable and the run
+    # record itself waits in the spool.
+    assert crawler.extensions is not None
+    recorder = next(
+        (m for m in crawler.extensions.middlewares if isinstance(m, CrawlRunRecorder)), None
+    )
+    if recorder is None or recorder.run is None:
         raise RuntimeError(f"crawl {run_id} left no run record; see the log above")
-    return run
+    return recorder.run

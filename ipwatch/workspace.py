@@ -58,7 +58,7 @@ class Workspace:
     def index(self) -> EvidenceIndex:
         from evidence.index import open_index
 
-        return open_index(self.index_url)
+        return open_index(self.index_url, base_dir=self.home)
 
     @cached_property
     def blobs(self) -> BlobStore:

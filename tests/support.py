@@ -19,10 +19,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def run_ipwatch(home: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    """Run the installed CLI in a child process, as a user would (Twisted's reactor runs once)."""
+def run_ipwatch(
+    home: Path, *args: str, timeout: float = 600, index_url: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed CLI in a child process, as a user would (Twisted's reactor runs once).
+
+    The evidence index is the home's SQLite file unless ``index_url`` names another.
+    """
     env = {**os.environ, "COLUMNS": "200", "IPWATCH_HOME": str(home)}
     env.pop("IPWATCH_INDEX", None)
+    if index_url is not None:
+        env["IPWATCH_INDEX"] = index_url
     return subprocess.run(
         [*IPWATCH, "--home", str(home), *args],
         capture_output=True,
@@ -33,7 +40,9 @@ def run_ipwatch(home: Path, *args: str, timeout: float = 600) -> subprocess.Comp
     )
 
 
-def findings_json(home: Path, *extra: str) -> list[dict[str, Any]]:
-    result = run_ipwatch(home, "findings", "list", "--json", "--limit", "10000", *extra)
+def findings_json(home: Path, *extra: str, index_url: str | None = None) -> list[dict[str, Any]]:
+    result = run_ipwatch(
+        home, "findings", "list", "--json", "--limit", "10000", *extra, index_url=index_url
+    )
     assert result.returncode == 0, result.stderr
     return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]

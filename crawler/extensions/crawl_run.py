@@ -11,6 +11,7 @@ from scrapy import signals
 
 from crawler.extensions.run_lock import RunLock, is_abandoned
 from crawler.services import workspace_for
+from evidence.exceptions import IndexUnavailableError
 from evidence.index.records import CrawlRunRecord
 from evidence.recovery import reindex_orphans
 
@@ -76,8 +77,19 @@ class CrawlRunRecorder:
         )
         self.lock = RunLock(self.locks, self.run.id)
         self.lock.acquire()
-        self._close_abandoned_runs()
+        try:
+            self._replay_spool()
+            self._close_abandoned_runs()
+        except IndexUnavailableError as exc:
+            # Crawl anyway: every write goes to the local spool until the index is back.
+            logger.warning("evidence index unavailable at start, spooling writes: %s", exc)
         self.index.start_run(self.run)
+
+    def _replay_spool(self) -> None:
+        """Writes a previous crawl spooled while the cluster was away go in first."""
+        if self.index.pending():
+            replayed = self.index.flush()
+            logger.warning("replayed %d spooled index write(s) from an earlier run", replayed)
 
     def _close_abandoned_runs(self) -> None:
         """Runs left 'running' by a killed process are marked interrupted, and whatever they
@@ -119,6 +131,7 @@ class CrawlRunRecorder:
         }
         for key in COUNTERS:
             self.run.counters.setdefault(key, 0)
+        self.run.counters["spooled"] = self.index.pending()
         self.run.finished = datetime.now(UTC)
         self.run.status = "finished" if reason == "finished" else f"stopped: {reason}"
         self.index.finish_run(self.run)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from crawler.listing_id import content_hash
 from crawler.services import workspace_for
+from evidence.exceptions import IndexUnavailableError
 from evidence.snapshot import CapturedImage, Citation, ListingInfo, seal
 
 if TYPE_CHECKING:
@@ -52,13 +53,18 @@ class EvidencePipeline:
         """Fresh evidence when the listing is new or changed, or a finding has none yet."""
         index = self.workspace.index
         assert item.listing is not None
-        previous = index.get_listing(item.listing.id)
-        if previous is None or previous.content_hash != item.extra["content_hash"]:
-            return True
-        for finding in flagged:
-            stored = index.get_finding(finding.id)
-            if stored is None or not stored.snapshot_ids:
+        try:
+            previous = index.get_listing(item.listing.id)
+            if previous is None or previous.content_hash != item.extra["content_hash"]:
                 return True
+            for finding in flagged:
+                stored = index.get_finding(finding.id)
+                if stored is None or not stored.snapshot_ids:
+                    return True
+        except IndexUnavailableError:
+            # Evidence that might be a duplicate beats evidence never taken.
+            self.crawler.stats.inc_value("ipwatch/index_unavailable")
+            return True
         return False
 
     def _images(self, item: ListingItem) -> list[CapturedImage]:
