@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test lint install chromium clean opensearch opensearch-jars
+.PHONY: demo test lint install chromium clean opensearch opensearch-jars jdk
 
 demo: install chromium  ## Run the whole job on the embedded default against the demo marketplace
 	$(BIN)/ipwatch demo
@@ -40,8 +40,14 @@ chromium:
 # .cache/opensearch (or $IPWATCH_OPENSEARCH_HOME); needs `mvn` and Java 17+.
 OPENSEARCH_PORT ?= 9200
 
-opensearch-jars: install  ## Resolve the OpenSearch runner jars with Maven (once; skipped when cached)
+opensearch-jars: install jdk  ## Resolve the OpenSearch runner jars with Maven (once; skipped when cached)
 	$(BIN)/python -m tests.services.opensearch resolve
+
+jdk:  ## Java 17+ and Maven from apt when missing
+	@command -v java >/dev/null && command -v mvn >/dev/null || { \
+	  echo "installing a JDK and Maven from apt"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq default-jdk-headless maven >/dev/null; }
 
 opensearch: opensearch-jars  ## Run one OpenSearch node in the foreground on 127.0.0.1:$(OPENSEARCH_PORT); Ctrl-C stops it
 	$(BIN)/python -m tests.services.opensearch start --port $(OPENSEARCH_PORT)

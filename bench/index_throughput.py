@@ -88,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=20_000)
     parser.add_argument("--url", help="an existing node; default: start one for the run")
+    parser.add_argument("--rounds", type=int, default=2, help="alternating runs of each path")
     args = parser.parse_args(argv)
     records = listings(args.docs)
     with ExitStack() as stack:
@@ -98,10 +99,13 @@ def main(argv: list[str] | None = None) -> int:
             url = stack.enter_context(OpenSearchNode(heap="1g")).url
         spool = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "spool.db"
         raw_bulk(url, records[:CHUNK])  # warm up the JVM for both paths
-        raw = raw_bulk(url, records)
-        ours = ipwatch_bulk(url, records, spool)
+        # Alternate the two and keep each one's best, so neither gains from running second.
+        raw = ours = float("inf")
+        for _ in range(args.rounds):
+            raw = min(raw, raw_bulk(url, records))
+            ours = min(ours, ipwatch_bulk(url, records, spool))
     raw_rate, our_rate = args.docs / raw, args.docs / ours
-    print(f"documents:           {args.docs}")
+    print(f"documents:           {args.docs} (best of {args.rounds} alternating rounds)")
     print(f"raw bulk helper:     {raw_rate:10.0f} docs/s")
     print(f"ipwatch upsert path: {our_rate:10.0f} docs/s")
     print(f"ratio ipwatch/raw:   {our_rate / raw_rate:10.2f}  (goal >= 0.80)")

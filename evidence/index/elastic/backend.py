@@ -27,7 +27,14 @@ from evidence.index.elastic.documents import (
 )
 from evidence.index.elastic.errors import IndexRejectedError
 from evidence.index.elastic.migrate import ensure_indices
-from evidence.index.elastic.ops import BULKABLE, OP_TARGET, Ops, doc_key
+from evidence.index.elastic.ops import (
+    BULKABLE,
+    LISTING_STATE,
+    OP_TARGET,
+    Ops,
+    doc_key,
+    guarded_listing_item,
+)
 from evidence.index.elastic.spool import Spool
 from evidence.index.records import FindingStatus, ListingChange
 
@@ -178,8 +185,47 @@ class ElasticIndex:
         return self._write("listing", doc, listing.id, ListingChange.SPOOLED)
 
     def bulk_upsert_listings(self, listings: Sequence[ListingRecord]) -> list[ListingChange]:
-        """Many upserts in few requests (crawl pipeline, benchmark); same answers as one by one."""
-        return self._bulk("listing", [listing_doc(x) for x in listings], ListingChange.SPOOLED)
+        """Many upserts in few requests (crawl pipeline, benchmark); same answers as one by one.
+
+        Fast path: one realtime multi-get tells what is stored, then plain ``create`` /
+        ``index`` actions guarded by ``if_seq_no``/``if_primary_term`` write them, so the
+        cluster runs no script per document. A document someone else wrote in between fails
+        its guard and goes through the scripted upsert, which decides against the new copy.
+        """
+        docs = [listing_doc(x) for x in listings]
+        if docs and not len(self.spool) and time.monotonic() >= self._down_until:
+            try:
+                self._ensure()
+                stored = self.adapter.mget(
+                    self._ops.alias("listings"), [d["id"] for d in docs], LISTING_STATE
+                )
+            except IndexUnavailableError:
+                self._went_down()  # the scripted path below spools what the cluster cannot take
+            else:
+                return self._guarded_listings(docs, stored)
+        return self._bulk("listing", docs, ListingChange.SPOOLED)
+
+    def _guarded_listings(
+        self, docs: list[dict[str, Any]], stored: list[dict[str, Any]]
+    ) -> list[ListingChange]:
+        items, changes = [], []
+        for doc, known in zip(docs, stored, strict=True):
+            item, change = guarded_listing_item(self._ops.alias("listings"), doc, known)
+            items.append(item)
+            changes.append(change)
+        out: list[ListingChange] = [ListingChange.SPOOLED] * len(docs)
+        retry: list[int] = []
+        for i, result in enumerate(run_bulk(self.adapter, items, self._backoff)):
+            if result.ok:
+                out[i] = changes[i]
+            else:  # lost a race, throttled or refused: the scripted path decides and spools
+                retry.append(i)
+        self._dirty.add(OP_TARGET["listing"])
+        if retry:
+            again = self._bulk("listing", [docs[i] for i in retry], ListingChange.SPOOLED)
+            for i, change in zip(retry, again, strict=True):
+                out[i] = change
+        return out
 
     def get_listing(self, listing_id: str) -> ListingRecord | None:
         hit = self._get("listings", listing_id)

@@ -273,6 +273,14 @@ class Adapter:
         out = self._call(f"count {index}", c.count, index=index, **self._body({"query": query}))
         return int(out["count"])
 
+    def mget(self, index: str, ids: list[str], fields: list[str]) -> list[dict[str, Any]]:
+        """Realtime multi-get of a few source fields, with ``_seq_no``/``_primary_term``."""
+        c = self._ready()
+        kw: dict[str, Any] = {"ids": ids} if self._es else {"body": {"ids": ids}}
+        key = "source_includes" if self._es else "_source_includes"
+        answer = self._call(f"mget {index}", c.mget, index=index, **kw, **{key: fields})
+        return list(answer.get("docs", []))
+
     def bulk(self, operations: list[dict[str, Any]]) -> dict[str, Any]:
         """Action and source lines as dicts; per-item errors are in the answer, not raised."""
         c = self._ready()

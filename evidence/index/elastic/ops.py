@@ -49,6 +49,39 @@ def listing_change(response: dict[str, Any]) -> ListingChange:
     return ListingChange(source.get("last_change", "changed"))
 
 
+LISTING_STATE = ["content_hash", "first_seen"]
+
+
+def guarded_listing_item(
+    index: str, doc: dict[str, Any], known: dict[str, Any]
+) -> tuple[BulkItem, ListingChange]:
+    """A plain bulk write of a listing whose stored state (from a multi-get) is ``known``.
+
+    New documents are ``create``d (fails if someone created it meanwhile); stored ones are
+    re-``index``ed only if still at the version read, keeping ``first_seen``.
+    """
+    if not known.get("found"):
+        action = {"create": {"_index": index, "_id": doc["id"]}}
+        return BulkItem(action=action, body={**doc, "last_change": "new"}), ListingChange.NEW
+    source = known.get("_source", {})
+    same = source.get("content_hash") == doc["content_hash"]
+    change = ListingChange.UNCHANGED if same else ListingChange.CHANGED
+    action = {
+        "index": {
+            "_index": index,
+            "_id": doc["id"],
+            "if_seq_no": known["_seq_no"],
+            "if_primary_term": known["_primary_term"],
+        }
+    }
+    body = {
+        **doc,
+        "first_seen": source.get("first_seen", doc["first_seen"]),
+        "last_change": change.value,
+    }
+    return BulkItem(action=action, body=body), change
+
+
 class Ops:
     """Apply ops to the cluster through the adapter; raise our exceptions on failure."""
 
