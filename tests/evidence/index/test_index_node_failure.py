@@ -7,6 +7,7 @@ the index exactly once.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from collections import Counter
@@ -19,7 +20,7 @@ from demomarket import DemoMarket, Fault, FaultPlan
 from demomarket.brandkit import write_brand_kit
 from demomarket.testing import expected_flagged, ground_truth
 from evidence.ledger import Ledger
-from tests.support import IPWATCH, run_ipwatch
+from tests.support import IPWATCH, findings_json, run_ipwatch
 
 pytestmark = pytest.mark.slow
 
@@ -64,7 +65,7 @@ def test_crawl_survives_losing_its_node_and_the_spool_fills_the_gap(
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            env={**_env(home), "IPWATCH_INDEX": env_url},
+            env={**os.environ, "IPWATCH_HOME": str(home), "IPWATCH_INDEX": env_url},
         )
         deadline = time.monotonic() + 180
         while listing_count(client) < 5:
@@ -90,17 +91,5 @@ def test_crawl_survives_losing_its_node_and_the_spool_fills_the_gap(
     assert sorted(snapshots) == sorted(sealed) and max(snapshots.values()) == 1
     findings = ids_in(client, "findings")
     assert max(findings.values()) == 1
-    flagged = {f["listing_id"].split(":", 1)[1] for f in _findings(home, surviving)}
+    flagged = {f["listing_id"].split(":", 1)[1] for f in findings_json(home, index_url=surviving)}
     assert flagged == expected_flagged()
-
-
-def _env(home: Path) -> dict[str, str]:
-    import os
-
-    return {**os.environ, "IPWATCH_HOME": str(home), "COLUMNS": "200"}
-
-
-def _findings(home: Path, url: str) -> list[dict]:
-    from tests.support import findings_json
-
-    return findings_json(home, index_url=url)
