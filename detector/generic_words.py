@@ -1,10 +1,13 @@
 """Common words that a fuzzy mark match must never be (they are words, not misspelt marks).
 
 A small v1 list of everyday English and shop vocabulary; an exact mark match is still
-reported even when the mark itself is a word.
+reported even when the mark itself is a word. The list also keeps the pinyin of a Chinese
+mark from matching when that pinyin is an English word (李宁 reads "lining").
 """
 
 from __future__ import annotations
+
+from english_words import get_english_words_set
 
 _WORDS = """
     a about above accessories adapter adult after again air all also am an and any apple
@@ -29,6 +32,18 @@ _WORDS = """
     true two under unisex up used vintage wall warm was watch water wear white wide wind
     window winter wireless with women wood wooden work world year yellow you young your
     aurora humor lumen lumina lumiere flux nylon novo lux mora
+    lining liner to we he she me my us so do go if its our his her per via vs
     """
 
 GENERIC_WORDS: frozenset[str] = frozenset(_WORDS.split())
+
+# The GNU Collaborative International Dictionary of English (~114k words, from the
+# english-words package): "Bravo" or "Quantity" is a word, not BRAVIO or QUANTIVO misspelt.
+# Words under three letters are left to the list above (the dictionary holds many
+# abbreviations that read like pieces of a spaced-out mark).
+DICTIONARY_WORDS: frozenset[str] = frozenset(
+    w for w in get_english_words_set(["gcide"], lower=True, alpha=True) if len(w) >= 3
+)
+
+# What fuzzy matching must never read as a misspelt mark.
+EVERYDAY_WORDS: frozenset[str] = GENERIC_WORDS | DICTIONARY_WORDS

@@ -3,13 +3,16 @@
 Three views of one text, all indexed by *folded* position so a match maps back to the
 original span:
 
-- ``folded``: NFKC (width), casefold, accents dropped, Cyrillic/Greek lookalikes -> Latin,
-  invisible format characters (zero-width space, soft hyphen) removed;
+- ``folded``: NFKC (width, math alphanumerics), lookalikes from other scripts read as the
+  Latin letter they imitate (Unicode TR39 data, see ``detector.confusables``), casefold,
+  accents dropped, traditional Chinese -> simplified (``detector.cjk``), invisible format
+  characters (zero-width space, soft hyphen) removed;
 - ``skeleton``: ``folded`` with digits and symbols read as the letters they imitate
   (0 -> o, 1 -> l, @ -> a, ...), ``i`` merged with ``l`` (capital I looks like l), and
   letter pairs inside a token read as the letter they imitate (rn -> m, vv -> w, cl -> d).
   A pair's second position holds ``MERGED`` so the skeleton stays aligned with ``folded``;
-  read skeleton text through ``FoldedText.skeleton_text``, which drops it;
+  read skeleton text through ``FoldedText.skeleton_text``, which drops it. ``plain`` is the
+  same reading without the pairs (a mark or a misspelling can break a pair apart);
 - ``tokens``: runs of letters/digits. CJK characters are one token each (CJK is written
   without spaces). A camelCase or letter/digit change starts a *soft* token, so
   "NovaflexPro" holds "Novaflex" as a whole-token window without counting as a word boundary.
@@ -19,24 +22,19 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
-# A small hand-made subset of Unicode's confusables (casefolded side): enough for v1.
-CONFUSABLE_LETTERS: dict[str, str] = {
-    # Cyrillic
-    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o",
-    "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j",
-    "ѕ": "s", "һ": "h", "ԁ": "d", "ӏ": "l", "ԛ": "q", "ԝ": "w",
-    # Greek (capital forms are the usual disguise; casefold lowers them first)
-    "α": "a", "β": "b", "ε": "e", "η": "h", "ι": "i", "κ": "k", "μ": "m", "ν": "n",
-    "ο": "o", "ρ": "p", "τ": "t", "υ": "y", "χ": "x", "ζ": "z",
-    # Latin letters that do not decompose under NFD
-    "ø": "o", "ł": "l", "đ": "d", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe",
+from detector.cjk import simplify_char
+from detector.confusables import latin_prototype
+
+# Latin letters with a stroke that NFD does not split into letter + accent.
+LATIN_EXTRA: dict[str, str] = {
+    "ø": "o", "ł": "l", "đ": "d", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "ŧ": "t", "ƀ": "b",
 }  # fmt: skip
 
 # Digits and symbols read as letters; one char to one char so positions stay aligned.
 SKELETON_TABLE = str.maketrans(
-    {"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
+    {"0": "o", "1": "l", "2": "z", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
      "@": "a", "$": "s", "|": "l", "!": "l", "i": "l"}
 )  # fmt: skip
 
@@ -68,7 +66,7 @@ def is_invisible(ch: str) -> bool:
     return unicodedata.category(ch) == "Cf"
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)
 def lite_char(ch: str) -> str:
     """Width and case only: what a reader would call 'the same letters'."""
     if is_invisible(ch):
@@ -76,13 +74,23 @@ def lite_char(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch).casefold()
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)
 def fold_char(ch: str) -> str:
-    """Fold one character: width, case, accents dropped, lookalike letters mapped to Latin."""
+    """Fold one character: width, lookalikes -> Latin, case, accents, traditional Chinese.
+
+    The lookalike is read before case folding: Greek capital 'Ν' imitates N, while its
+    lower case 'ν' imitates v.
+    """
+    if is_invisible(ch):
+        return ""
     out = []
-    for c in unicodedata.normalize("NFD", lite_char(ch)):
-        if not unicodedata.combining(c):
-            out.append(CONFUSABLE_LETTERS.get(c, c))
+    for c in unicodedata.normalize("NFKC", ch):
+        proto = latin_prototype(c)
+        for d in unicodedata.normalize("NFD", proto.lower() if proto else c.casefold()):
+            if unicodedata.combining(d):
+                continue
+            d = latin_prototype(d) or d
+            out.append(simplify_char(LATIN_EXTRA.get(d.lower(), d.lower())))
     return "".join(out)
 
 
@@ -134,6 +142,15 @@ class FoldedText:
         """The original character a folded position came from."""
         return self.original[self.offsets[index]]
 
+    @cached_property
+    def plain(self) -> str:
+        """The skeleton without letter pairs merged: "C L O U D" spelt out keeps its "cl"."""
+        return self.folded.translate(SKELETON_TABLE)
+
+    def view_text(self, start: int, end: int, merged: bool) -> str:
+        """Skeleton (``merged``) or plain skeleton text of folded [start, end)."""
+        return self.skeleton_text(start, end) if merged else self.plain[start:end]
+
     def skeleton_text(self, start: int, end: int) -> str:
         """Skeleton of folded [start, end) as read: merged pairs count as one letter."""
         return self.skeleton[start:end].replace(MERGED, "")
@@ -184,16 +201,28 @@ def _merge_pairs(folded: str, skeleton: str, tokens: tuple[Token, ...]) -> str:
     return "".join(out)
 
 
-def _is_token_char(folded: str, i: int) -> bool:
-    c = folded[i]
-    if c.isalnum():
-        return True
-    return (
-        c in INNER_SYMBOLS
-        and 0 < i < len(folded) - 1
-        and folded[i - 1].isalnum()
-        and folded[i + 1].isalnum()
-    )
+def _symbol_role(folded: str, i: int) -> str | None:
+    """How a symbol such as '@' takes part in a word: ``inner``, ``edge`` or not at all.
+
+    Inner: up to two symbols between letters/digits ("Nov@flex", "K0rve||a"). Edge: one
+    symbol stuck to a word on one side only ("$affron", "Qor@"); it becomes a token of its
+    own, so "Nike!" still holds the whole word "Nike".
+    """
+    if folded[i] not in INNER_SYMBOLS:
+        return None
+    a = i
+    while a > 0 and folded[a - 1] in INNER_SYMBOLS:
+        a -= 1
+    b = i + 1
+    while b < len(folded) and folded[b] in INNER_SYMBOLS:
+        b += 1
+    before = a > 0 and folded[a - 1].isalnum()
+    after = b < len(folded) and folded[b].isalnum()
+    if before and after and b - a <= 2:
+        return "inner"
+    if before != after and b - a == 1:
+        return "edge"
+    return None
 
 
 def _tokenize(original: str, folded: str, offsets: list[int]) -> list[Token]:
@@ -202,11 +231,16 @@ def _tokenize(original: str, folded: str, offsets: list[int]) -> list[Token]:
     gap = 0
     hard = True
     for i, c in enumerate(folded):
-        if not _is_token_char(folded, i):
+        role = _symbol_role(folded, i)
+        if not c.isalnum() and role != "inner":
             if start >= 0:
                 tokens.append(Token(start, i, gap, hard, False))
                 start, gap, hard = -1, 0, True
-            gap += 1
+            if role == "edge":  # its own token, with word boundaries on both sides
+                tokens.append(Token(i, i + 1, gap, True, False))
+                gap = 0
+            else:
+                gap += 1
             continue
         if is_cjk(c):
             if start >= 0:

@@ -1,9 +1,18 @@
 """Word-mark matcher: finds registered marks, exact or disguised, in a listing's text.
 
-Forms (asset name + keywords) are folded once into two indexes: exact-only forms (short or
-CJK marks, matched on the folded form) and fuzzy forms (matched on the skeleton, then by
-OSA similarity over token windows of about the mark's length). Each window is a run of
-whole tokens, so "N O V A F L E X", "Nova-Flex" and "N0vafIex" all become "novaflex".
+Each registered spelling (asset name + keywords) is folded once (``detector.normalize``)
+and indexed by how it may be disguised:
+
+- Latin marks longer than ``short_mark_length``: their skeleton in an Aho–Corasick automaton
+  (homoglyphs, digits, spacing, letter pairs, width) and in a bigram index for misspellings,
+  verified by OSA similarity over token windows of about the mark's length;
+- short Latin marks: exact folded form or skeleton, whole words only, and the skeleton only
+  when each changed letter is a disguise character (never another plain letter);
+- Chinese marks: exact after traditional -> simplified, their pinyin written in Latin letters
+  (whole words, split only between syllables) and characters with the same toneless pinyin.
+
+The text is scanned as "compact" strings (tokens run together), so "N O V A F L E X",
+"Nova-Flex" and "N0vafIex" all read "novaflex"; hits must start and end on token bounds.
 """
 
 from __future__ import annotations
@@ -12,11 +21,18 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
-from detector.disguise import describe
-from detector.generic_words import GENERIC_WORDS
+from detector.candidates import CompactView, ExactAutomaton, MatchWork, QGramIndex, max_edits
+from detector.cjk import SoundIndex, is_han, pinyin_spellings
+from detector.disguise import (
+    Disguise,
+    describe,
+    describe_homophone,
+    describe_pinyin,
+    pinyin_split_ok,
+    plausible_misspelling,
+    short_disguise_ok,
+)
+from detector.generic_words import EVERYDAY_WORDS
 from detector.model import AssetKind, Signal
 from detector.normalize import MERGED, FoldedText, fold_text
 
@@ -31,20 +47,29 @@ FIELD_NAMES = {"title": "Title", "description": "Description", "brand": "Brand f
 MAX_EVIDENCE_MATCHES = 5
 MAX_DROPPED = 1  # letters a fuzzy window may lack compared with the mark
 MAX_FUZZY_PIECES = 3  # bounds fuzzy work on hostile text such as "a b c d e f ..."
+PINYIN_SCORE = 0.95  # a transliteration: the same mark, another script
+HOMOPHONE_SCORE = 0.9  # other characters read the same: near-certain, not identical
 
 
 @dataclass(frozen=True)
 class MarkForm:
-    """One registered spelling of a mark, folded for lookup."""
+    """One registered spelling of a mark, folded for lookup.
+
+    ``mode``: ``long`` (skeleton + fuzzy), ``short`` (whole words only), ``cjk`` (folded,
+    anywhere in a run of characters) or ``pinyin`` (Latin spelling of a ``cjk`` form).
+    """
 
     asset_id: str
     text: str
     source: FoldedText
     folded: str
     skeleton: str
-    exact_only: bool
-    needs_boundaries: bool
+    mode: str
     gaps: int
+    syllables: tuple[str, ...] = ()
+
+
+Reading = tuple[MarkForm, bool]  # a form and whether it is read with letter pairs merged
 
 
 @dataclass(frozen=True)
@@ -63,7 +88,7 @@ class MarkMatch:
 
     @property
     def disguised(self) -> bool:
-        """Any difference beyond case and character width counts as a disguise."""
+        """Any difference beyond case counts as a disguise."""
         return bool(self.kinds)
 
     @property
@@ -87,24 +112,27 @@ class MarkMatch:
         }
 
 
-def _compact(ft: FoldedText, view: str) -> str:
-    """The tokens of ``view`` run together, merged letter pairs read as one letter."""
-    return "".join(view[t.start : t.end] for t in ft.tokens).replace(MERGED, "")
-
-
 class MarkIndex:
     """Folded mark forms of all word/figurative-mark assets, built once."""
 
     def __init__(self, assets: Sequence[Asset], settings: DetectionSettings) -> None:
         self._settings = settings
-        self._by_fold: dict[str, list[MarkForm]] = defaultdict(list)
-        self._by_skel: dict[str, list[MarkForm]] = defaultdict(list)
-        self._by_len: dict[int, list[str]] = defaultdict(list)
+        # payloads: (form, read with letter pairs merged?)
+        self._folded: ExactAutomaton[Reading] = ExactAutomaton()
+        self._skeleton: ExactAutomaton[Reading] = ExactAutomaton()
+        self._by_skel: dict[str, list[Reading]] = defaultdict(list)
+        self._sounds: SoundIndex[MarkForm] = SoundIndex()
         self._negative: dict[str, tuple[str, ...]] = {}
-        self._max_len = 0
+        self.work = MatchWork()
         for asset in assets:
             if asset.kind in MARK_KINDS:
                 self._add_asset(asset)
+        self._fuzzy = QGramIndex(self._by_skel, settings.fuzzy_min_similarity, MAX_DROPPED)
+        self._fuzzy_max_len = self._fuzzy.max_key_len + max_edits(
+            self._fuzzy.max_key_len, settings.fuzzy_min_similarity
+        )
+        self._folded.build()
+        self._skeleton.build()
 
     def _add_asset(self, asset: Asset) -> None:
         seen: set[str] = set()
@@ -121,28 +149,53 @@ class MarkIndex:
             seen.add(folded)
             cjk = any(t.cjk for t in ft.tokens)
             short = len(folded) <= self._settings.short_mark_length
+            mode = "cjk" if cjk else "short" if short else "long"
             form = MarkForm(
                 asset_id=asset.id,
                 text=text,
                 source=ft,
                 folded=folded,
                 skeleton=_compact(ft, ft.skeleton),
-                exact_only=cjk or short,
-                needs_boundaries=short and not cjk,
+                mode=mode,
                 gaps=sum(1 for t in ft.tokens[1:] if t.gap > 0),
             )
-            self._max_len = max(self._max_len, len(folded) + self._max_edits(len(folded)))
-            if form.exact_only:
-                self._by_fold[form.folded].append(form)
+            # A mark holding a letter pair ("CLOUD", "TORNAVIK") is also read without merging
+            # it: spelt out ("C L O U D") or misspelt ("Torenavik"), the pair falls apart.
+            readings = {form.skeleton: True, _compact(ft, ft.plain): False}
+            if mode == "long":
+                for key, merged in readings.items():
+                    self._skeleton.add(key, (form, merged))
+                    self._by_skel[key].append((form, merged))
+            elif mode == "short":
+                self._folded.add(form.folded, (form, True))
+                for key, merged in readings.items():
+                    self._skeleton.add(key, (form, merged))
             else:
-                if form.skeleton not in self._by_skel:
-                    self._by_len[len(form.skeleton)].append(form.skeleton)
-                self._by_skel[form.skeleton].append(form)
+                self._folded.add(form.folded, (form, True))
+                self._add_sounds(form)
         negatives = (_token_string(fold_text(k)) for k in asset.negative_keywords)
         self._negative[asset.id] = tuple(n for n in negatives if n.strip())
 
-    def _max_edits(self, length: int) -> int:
-        return int(length * (1.0 - self._settings.fuzzy_min_similarity) + 1e-9)
+    def _add_sounds(self, form: MarkForm) -> None:
+        """Index a Chinese mark by its toneless pinyin: Latin spellings and homophones."""
+        if not all(is_han(c) for c in form.folded):
+            return
+        self._sounds.add(form.folded, form)
+        for spelling in pinyin_spellings(form.folded):
+            key = "".join(spelling)
+            if key in EVERYDAY_WORDS:
+                continue  # a pinyin that is an everyday word says nothing about the mark
+            pinyin = MarkForm(
+                asset_id=form.asset_id,
+                text=form.text,
+                source=form.source,
+                folded=key,
+                skeleton=key,
+                mode="pinyin",
+                gaps=len(spelling) - 1,
+                syllables=spelling,
+            )
+            self._folded.add(key, (pinyin, True))
 
     def match(self, listing: Listing) -> dict[str, list[MarkMatch]]:
         """Best non-overlapping matches per asset id, across title, description and brand."""
@@ -153,7 +206,7 @@ class MarkIndex:
             ("brand", listing.brand or ""),
         )
         for name, text in fields:
-            if not text or not self._max_len:
+            if not text or not (len(self._folded) or len(self._skeleton)):
                 continue
             ft = fold_text(text[: self._settings.max_text_chars])
             hits = self._field_hits(name, ft)
@@ -166,61 +219,107 @@ class MarkIndex:
 
     def _field_hits(self, field: str, ft: FoldedText) -> dict[str, list[MarkMatch]]:
         hits: dict[tuple[str, str, int, int], MarkMatch] = {}
-        fuzzy_cache: dict[str, list[tuple[str, float]]] = {}
-        toks = ft.tokens
-        for i in range(len(toks)):
-            folded = skeleton = ""
-            pieces = 0  # parts of the window split by real separators
-            cjk = False
-            for j in range(i, len(toks)):
-                t = toks[j]
-                if j > i and t.gap > self._settings.max_window_gap:
-                    break
-                folded += ft.folded[t.start : t.end]
-                skeleton += ft.skeleton_text(t.start, t.end)
-                if len(skeleton) > self._max_len:
-                    break  # skeleton <= folded, so no exact or fuzzy form can match further
-                pieces += j == i or t.gap > 0
-                cjk = cjk or t.cjk
-                for form in self._by_fold.get(folded, ()):
-                    if form.needs_boundaries and not _exact_word(ft, i, j, form):
-                        continue
-                    self._add(hits, field, ft, i, j, form, 1.0)
-                if cjk:
-                    continue  # CJK marks match exactly only; edit distance means little there
-                for form in self._by_skel.get(skeleton, ()):
-                    self._add(hits, field, ft, i, j, form, 1.0)
-                if pieces > MAX_FUZZY_PIECES:
-                    continue  # a mark spelt out letter by letter must match its skeleton exactly
-                if skeleton not in fuzzy_cache:
-                    fuzzy_cache[skeleton] = self._fuzzy(skeleton)
-                if fuzzy_cache[skeleton] and not _all_generic(ft, toks[i : j + 1]):
-                    for key, score in fuzzy_cache[skeleton]:
-                        for form in self._by_skel[key]:
-                            self._add(hits, field, ft, i, j, form, score)
+        compact = CompactView(ft)
+        self._exact(field, ft, compact, hits)
+        if len(self._fuzzy):
+            self._fuzzy_windows(field, ft, hits)
+        if self._sounds:
+            self._homophones(field, ft, hits)
         grouped: dict[str, list[MarkMatch]] = defaultdict(list)
         for m in hits.values():
             grouped[m.asset_id].append(m)
         return grouped
 
-    def _fuzzy(self, skeleton: str) -> list[tuple[str, float]]:
-        """Registered skeletons within the edit budget of ``skeleton`` (exact ones excluded)."""
-        n = len(skeleton)
-        found: list[tuple[str, float]] = []
-        cutoff = self._settings.fuzzy_min_similarity
-        spread = self._max_edits(self._max_len)
-        # Windows may be longer than the mark (doubled/extra letters keep it readable) but at
-        # most MAX_DROPPED shorter: "Veltra" or "Verano" are words, not VELTRANO disguised.
-        for length in range(max(1, n - spread), n + MAX_DROPPED + 1):
-            keys = self._by_len.get(length)
-            if not keys or abs(length - n) > self._max_edits(length):
-                continue
-            for key, score, _ in process.extract(
-                skeleton, keys, scorer=OSA.normalized_similarity, score_cutoff=cutoff, limit=None
+    def _exact(
+        self, field: str, ft: FoldedText, compact: CompactView, hits: dict[Any, MarkMatch]
+    ) -> None:
+        """Aho–Corasick hits on the folded and skeleton views that fall on whole tokens."""
+        views = [
+            (self._folded, compact.folded, compact.f_start, compact.f_end, None),
+            (self._skeleton, compact.skeleton, compact.s_start, compact.s_end, True),
+        ]
+        if compact.plain != compact.skeleton:
+            views.append((self._skeleton, compact.plain, compact.f_start, compact.f_end, False))
+        for automaton, text, starts, ends, merged in views:
+            for a, b, readings in automaton.find(text):
+                i, j = starts.get(a), ends.get(b)
+                if i is None or j is None or not self._gaps_ok(ft, i, j):
+                    continue
+                self.work.exact_hits += 1
+                for form, form_merged in readings:
+                    how = None if merged is None else (merged, form_merged)
+                    self._exact_form(field, ft, i, j, form, how, hits)
+
+    def _exact_form(
+        self,
+        field: str,
+        ft: FoldedText,
+        i: int,
+        j: int,
+        form: MarkForm,
+        merged: tuple[bool, bool] | None,
+        hits: dict[Any, MarkMatch],
+    ) -> None:
+        """Check one exact hit; ``merged`` is None for the folded view, else the readings."""
+        if form.mode == "pinyin":
+            if _whole_word(ft, i, j) and pinyin_split_ok(ft, i, j, form.syllables):
+                self._add(
+                    hits, field, ft, i, j, form, PINYIN_SCORE, describe_pinyin(ft, i, j, form)
+                )
+            return
+        if form.mode == "short":
+            if merged is None and not _exact_word(ft, i, j, form):
+                return
+            if merged is not None and not short_disguise_ok(
+                ft, i, j, form.folded, form.gaps, EVERYDAY_WORDS, merged[0]
             ):
-                if key != skeleton:
-                    found.append((key, float(score)))
-        return found
+                return
+        self._add(hits, field, ft, i, j, form, 1.0, merged=merged or (True, True))
+
+    def _gaps_ok(self, ft: FoldedText, i: int, j: int) -> bool:
+        gap = self._settings.max_window_gap
+        return all(ft.tokens[k].gap <= gap for k in range(i + 1, j + 1))
+
+    def _fuzzy_windows(self, field: str, ft: FoldedText, hits: dict[Any, MarkMatch]) -> None:
+        """Misspelt long marks: windows of up to MAX_FUZZY_PIECES pieces, bigram candidates."""
+        cache: dict[str, list[tuple[str, float]]] = {}
+        toks = ft.tokens
+        cutoff = self._settings.fuzzy_min_similarity
+        for i in range(len(toks)):
+            skeleton = plain = ""
+            pieces = 0  # parts split by real separators; a spelt-out run counts as one
+            for j in range(i, len(toks)):
+                t = toks[j]
+                if t.cjk or (j > i and t.gap > self._settings.max_window_gap):
+                    break
+                skeleton += ft.skeleton_text(t.start, t.end)
+                plain += ft.plain[t.start : t.end]
+                spelt = j > i and t.end - t.start == 1 and toks[j - 1].end - toks[j - 1].start == 1
+                pieces += j == i or (t.gap > 0 and not spelt)
+                if len(skeleton) > self._fuzzy_max_len or pieces > MAX_FUZZY_PIECES:
+                    break
+                self.work.windows += 1
+                if _all_generic(ft, toks[i : j + 1]):
+                    continue
+                for text, merged in {skeleton: True, plain: False}.items():
+                    if text not in cache:
+                        self.work.fuzzy_queries += 1
+                        cache[text] = self._fuzzy.similar(text)
+                    for key, score in cache[text]:
+                        for form, form_merged in self._by_skel[key]:
+                            how = (merged, form_merged)
+                            if plausible_misspelling(
+                                ft, i, j, form.source, how, EVERYDAY_WORDS, cutoff
+                            ):
+                                self._add(hits, field, ft, i, j, form, score, merged=how)
+
+    def _homophones(self, field: str, ft: FoldedText, hits: dict[Any, MarkMatch]) -> None:
+        """Runs of Han characters that read like a Chinese mark but are written otherwise."""
+        chars = [ft.folded[t.start] if t.cjk else "" for t in ft.tokens]
+        for i, j, sounds, form in self._sounds.find(chars):
+            if "".join(chars[i : j + 1]) != form.folded and self._gaps_ok(ft, i, j):
+                disguise = describe_homophone(ft, i, j, form.folded, list(sounds))
+                self._add(hits, field, ft, i, j, form, HOMOPHONE_SCORE, disguise)
 
     @staticmethod
     def _add(
@@ -231,12 +330,15 @@ class MarkIndex:
         j: int,
         form: MarkForm,
         score: float,
+        disguise: Disguise | None = None,
+        merged: tuple[bool, bool] = (True, True),
     ) -> None:
         start, end = ft.original_span(ft.tokens[i].start, ft.tokens[j].end)
         key = (form.asset_id, form.folded, start, end)
         if key in hits:
             return
-        disguise = describe(ft, i, j, form.source)
+        if disguise is None:
+            disguise = describe(ft, i, j, form.source, merged)
         hits[key] = MarkMatch(
             asset_id=form.asset_id,
             form=form.text,
@@ -250,20 +352,30 @@ class MarkIndex:
         )
 
 
+def _compact(ft: FoldedText, view: str) -> str:
+    """The tokens of ``view`` run together, merged letter pairs read as one letter."""
+    return "".join(view[t.start : t.end] for t in ft.tokens).replace(MERGED, "")
+
+
 def _token_string(ft: FoldedText) -> str:
     """Space-joined folded tokens with spaces around, for whole-word phrase lookup."""
     return " " + " ".join(ft.folded[t.start : t.end] for t in ft.tokens) + " "
 
 
+def _whole_word(ft: FoldedText, i: int, j: int) -> bool:
+    """Tokens ``i..j`` start and end at real word boundaries."""
+    return ft.tokens[i].hard and ft.token_after_is_hard(j)
+
+
 def _exact_word(ft: FoldedText, i: int, j: int, form: MarkForm) -> bool:
     """Short marks: whole words only, with no separators the registered mark lacks."""
     gaps = sum(1 for t in ft.tokens[i + 1 : j + 1] if t.gap > 0)
-    return ft.tokens[i].hard and ft.token_after_is_hard(j) and gaps <= form.gaps
+    return _whole_word(ft, i, j) and gaps <= form.gaps
 
 
 def _all_generic(ft: FoldedText, window: Sequence[Any]) -> bool:
     """A window made only of everyday words is language, not a misspelt mark."""
-    return all(ft.folded[t.start : t.end] in GENERIC_WORDS for t in window)
+    return all(ft.folded[t.start : t.end] in EVERYDAY_WORDS for t in window)
 
 
 def _non_overlapping(matches: list[MarkMatch]) -> list[MarkMatch]:

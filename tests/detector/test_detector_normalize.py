@@ -35,9 +35,23 @@ def test_skeleton_reads_digits_and_symbols_as_letters() -> None:
     assert len(ft.skeleton) == len(ft.folded)
 
 
-def test_trailing_symbols_are_not_letters() -> None:
-    ft = fold_text("Novaflex!")
-    assert [ft.folded[t.start : t.end] for t in ft.tokens] == ["novaflex"]
+def test_trailing_symbols_are_tokens_of_their_own() -> None:
+    ft = fold_text("Novaflex! $affron Qor@ K0rve||a wow!! a @ b")
+    words = [(ft.folded[t.start : t.end], t.hard, t.gap) for t in ft.tokens]
+    assert words == [
+        ("novaflex", True, 0),
+        ("!", True, 0),  # a word boundary on both sides: "Novaflex" is still a whole word
+        ("$", True, 1),
+        ("affron", True, 0),
+        ("qor", True, 1),
+        ("@", True, 0),
+        ("k", True, 1),
+        ("0", False, 0),
+        ("rve||a", False, 0),  # up to two symbols inside a word
+        ("wow", True, 1),  # "!!" is punctuation, not a letter
+        ("a", True, 3),
+        ("b", True, 3),  # a lone symbol between spaces is a separator
+    ]
 
 
 def test_tokens_soft_split_camel_case_and_digits() -> None:
@@ -99,3 +113,58 @@ def test_source_text_of_a_merged_pair_is_its_original_letters() -> None:
     k = ft.folded.index("r")
     assert ft.source_text(k) == "rn"
     assert ft.source_text(0) == "L"
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("𝐍𝐎𝐕𝐀", "nova"),  # mathematical bold (NFKC)
+        ("𝔑𝔬𝔳𝔞", "nova"),  # mathematical fraktur
+        ("ΝΙΚΕ", "nlke"),  # Greek capital iota imitates l; the skeleton merges i and l
+        ("Νike", "nike"),  # Greek capital Nu is read before case folding
+        ("Ꮇօrа", "mora"),  # Cherokee, Armenian, Cyrillic
+        ("ꓠꓲꓗꓰ", "nlke"),  # Lisu capitals (LISU LETTER I imitates l)
+        ("諾瓦弗萊", "诺瓦弗莱"),  # traditional -> simplified
+        ("耐克", "耐克"),
+        ("Ǹovä", "nova"),
+    ],
+)
+def test_fold_reads_tr39_lookalikes_and_traditional_chinese(text: str, folded: str) -> None:
+    assert fold(text) == folded
+
+
+def test_fold_keeps_one_position_per_character_for_chinese() -> None:
+    text = "正品諾瓦弗萊運動鞋"
+    ft = fold_text(text)
+    assert len(ft.folded) == len(text)
+    assert [ft.original_char(k) for k in range(len(text))] == list(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "skeleton"),
+    [
+        ("N1K3", "nlke"),
+        ("4D1D45", "adldas"),
+        ("7O8Y", "toby"),
+        ("N!ke", "nlke"),
+        ("Ad$da$", "adsdas"),
+        ("ΝΙΚΕ", "nlke"),
+    ],
+)
+def test_skeleton_reads_leetspeak(text: str, skeleton: str) -> None:
+    ft = fold_text(text)
+    assert ft.skeleton_text(0, len(ft.skeleton)) == skeleton
+
+
+@pytest.mark.parametrize(
+    "text", ["N i k e", "N.I.K.E", "N-i-k-e", "N_i_k_e", "N / i / k / e", "N\u200bi\u200bke"]
+)
+def test_separators_split_tokens_that_read_as_one_word(text: str) -> None:
+    ft = fold_text(text)
+    assert "".join(ft.folded[t.start : t.end] for t in ft.tokens) == "nike"
+    assert all(t.gap <= 3 for t in ft.tokens)
+
+
+def test_symbols_from_other_blocks_stay_separators() -> None:
+    ft = fold_text("Nike × Sacai ∣ shoes")
+    assert [ft.folded[t.start : t.end] for t in ft.tokens] == ["nike", "sacai", "shoes"]

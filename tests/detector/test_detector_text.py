@@ -23,7 +23,7 @@ def matches(assets: list[Asset], listing: Listing) -> dict[str, list]:
     [
         ("Novaflex trail shoes", "Novaflex", "exact"),
         ("NOVAFLEX", "NOVAFLEX", "exact"),
-        ("ＮＯＶＡＦＬＥＸ shoes", "ＮＯＶＡＦＬＥＸ", "exact"),
+        ("ＮＯＶＡＦＬＥＸ shoes", "ＮＯＶＡＦＬＥＸ", "fullwidth"),
         ("NovaflexPro 2024", "Novaflex", "exact"),
         ("N O V A F L E X trainers", "N O V A F L E X", "spacing"),
         ("Nova-Flex runner", "Nova-Flex", "spacing"),
@@ -88,7 +88,7 @@ def test_fuzzy_match_is_not_a_generic_word(make_listing: Callable[..., Listing])
 
 
 @pytest.mark.parametrize(
-    "title", ["novel gadget", "Casanova perfume", "Novak", "novas", "N O V A", "N0VA", "supernova"]
+    "title", ["novel gadget", "Casanova perfume", "Novak", "novas", "N0VAK", "supernova", "NO VAT"]
 )
 def test_short_mark_needs_exact_whole_word(
     nova: Asset, make_listing: Callable[..., Listing], title: str
@@ -156,7 +156,7 @@ def test_detail_explains_the_disguise(
         ("Novafelx", "letters 'el' swapped"),
         ("Novaflexx", "doubled letter 'x'"),
         ("Nvaflex", "missing letter 'O'"),
-        ("Nоvaflex", "Cyrillic о (U+043E) for O"),
+        ("Nоvaflex", "'о' (CYRILLIC SMALL LETTER O) for 'O'"),
         ("Nova-Flex", "separators '-' inside the mark"),
         ("N O V A F L E X", "spaces inside the mark"),
     ],
@@ -302,3 +302,141 @@ def test_random_text_with_letter_pairs_never_breaks_evidence_spans(
                 assert title[m.start : m.end] == m.text
                 assert 0 < m.score <= 1
     assert seen  # the pool does produce matches, so the spans were really checked
+
+
+@pytest.fixture
+def kivo() -> Asset:
+    return Asset(id="A-KIVO", owner="o", kind=AssetKind.WORD_MARK, name="KIVO")
+
+
+@pytest.mark.parametrize(
+    ("title", "span", "kind"),
+    [
+        ("K1VO speaker", "K1VO", "digits"),
+        ("K I V O speaker", "K I V O", "spacing"),
+        ("K.I.V.O speaker", "K.I.V.O", "spacing"),
+        ("Ki-vo speaker", "Ki-vo", "spacing"),  # two pieces, not both everyday words
+        ("ＫＩＶＯ speaker", "ＫＩＶＯ", "fullwidth"),
+        ("КIVО speaker", "КIVО", "homoglyph"),  # Cyrillic К, О
+        ("KlVO speaker", "KlVO", "homoglyph"),  # small l among capitals
+        ("KivoAir speaker", "Kivo", "exact"),  # a camelCase part is a word of its own
+        ("HomeKivo speaker", "Kivo", "exact"),
+        ("Kiv0! speaker", "Kiv0", "digits"),
+        ("$KIVO speaker", "KIVO", "exact"),
+    ],
+)
+def test_short_mark_disguises_found(
+    kivo: Asset, make_listing: Callable[..., Listing], title: str, span: str, kind: str
+) -> None:
+    [m] = matches([kivo], make_listing(title))[kivo.id]
+    assert (m.text, m.kind) == (span, kind)
+    assert title[m.start : m.end] == span
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Kiva blocks",
+        "kiwi",
+        "klvo",
+        "Kivos",
+        "kivotos",
+        "KI VOX",
+        "knvo",
+        "kiv",
+        "KIV O2",  # a digit after the split: not the mark spelt apart
+    ],
+)
+def test_short_mark_disguises_not_ordinary_words(
+    kivo: Asset, make_listing: Callable[..., Listing], title: str
+) -> None:
+    assert matches([kivo], make_listing(title)) == {}
+
+
+def test_short_mark_letter_pairs_only_inside_a_word(make_listing: Callable[..., Listing]) -> None:
+    zumi = Asset(id="Z", owner="o", kind=AssetKind.WORD_MARK, name="ZUMI")
+    [m] = matches([zumi], make_listing("Zurni plush toy"))["Z"]
+    assert (m.text, m.kind) == ("Zurni", "homoglyph")
+    yam = Asset(id="Y", owner="o", kind=AssetKind.WORD_MARK, name="YAM")
+    dove = Asset(id="D", owner="o", kind=AssetKind.WORD_MARK, name="DOVE")
+    assert matches([yam, dove], make_listing("yarn and clove")) == {}
+
+
+def test_two_everyday_words_are_not_a_split_short_mark(
+    make_listing: Callable[..., Listing],
+) -> None:
+    asto = Asset(id="AS", owner="o", kind=AssetKind.WORD_MARK, name="ASTO")
+    assert matches([asto], make_listing("as to the lamp")) == {}
+    assert matches([asto], make_listing("A S T O lamp"))["AS"][0].kind == "spacing"
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("MANGO", "tango dance shoes"),  # an edit on the first letter: another word
+        ("VERSACE", "ver sale"),  # the edit falls inside an everyday word
+        ("MAGPIE", "maple syrup"),  # a plain lower-case l is not an I
+        ("MAGPIE", "ＭＡＰＬＥ syrup"),  # nor when typed full-width
+        ("QUANTIVO", "Quantity discount"),  # two plain changes to one plain word
+        ("CONVERSE", "convert units"),
+    ],
+)
+def test_misspellings_that_are_other_words(
+    make_listing: Callable[..., Listing], name: str, title: str
+) -> None:
+    mark = Asset(id="M", owner="o", kind=AssetKind.WORD_MARK, name=name)
+    assert matches([mark], make_listing(title)) == {}
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "span"),
+    [
+        ("CLOUD MAPLE", "C L O U D M A P L E duvet", "C L O U D M A P L E"),
+        ("CLOUD MAPLE", "C-l-o-u-d-M-a-p-l-e duvet", "C-l-o-u-d-M-a-p-l-e"),
+        ("TORNAVIK", "Torenavik headphones", "Torenavik"),  # the pair falls apart
+        ("SAFFRON", "safforn perfume", "safforn"),  # a swap makes a pair that is not there
+        ("ORCHID", "o r c i d headphones", "o r c i d"),  # spelt out and misspelt
+        ("BRAVIO", "B•r•a•v•i•i•o lamp", "B•r•a•v•i•i•o"),
+        ("SAFFRON", "＄ａｆｆｒｏｎ perfume", "＄ａｆｆｒｏｎ"),
+        ("KORVELLA", "K0rve||a board", "K0rve||a"),
+    ],
+)
+def test_combined_disguises(
+    make_listing: Callable[..., Listing], name: str, title: str, span: str
+) -> None:
+    mark = Asset(id="M", owner="o", kind=AssetKind.WORD_MARK, name=name)
+    [m] = matches([mark], make_listing(title))["M"]
+    assert m.text == span
+    assert m.disguised
+
+
+def test_homoglyph_reasons_name_the_character_and_the_scripts(
+    make_listing: Callable[..., Listing],
+) -> None:
+    nike = Asset(id="N", owner="o", kind=AssetKind.WORD_MARK, name="NIKE")
+    [m] = matches([nike], make_listing("Νike Air"))["N"]
+    assert m.kinds == ("homoglyph", "mixed_scripts")
+    assert m.reasons == (
+        "'Ν' (GREEK CAPITAL LETTER NU) for 'N'",
+        "mixed scripts (Greek and Latin) in one word",
+    )
+    [m] = matches([nike], make_listing("ΝΙΚΕ Air"))["N"]  # all Greek: no mix to report
+    assert m.kinds == ("homoglyph",)
+
+
+@pytest.mark.parametrize(
+    ("title", "reason"),
+    [
+        ("ＮＯＶＡflex", "full-width characters 'ＮＯＶＡ'"),
+        ("𝐍𝐎𝐕𝐀𝐅𝐋𝐄𝐗", "'𝐍' (MATHEMATICAL BOLD CAPITAL N) for 'N'"),
+        ("N_O_V_A_F_L_E_X", "separators '_' inside the mark"),
+        ("Nova\u00adflex", "invisible characters (U+00AD) inside the mark"),
+        ("Novaflx", "missing letter 'E'"),
+        ("Novaflexs", "extra letter 's'"),
+    ],
+)
+def test_more_reasons(
+    novaflex: Asset, make_listing: Callable[..., Listing], title: str, reason: str
+) -> None:
+    [m] = matches([novaflex], make_listing(title))[novaflex.id]
+    assert reason in m.reasons
