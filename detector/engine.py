@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from detector.categories import bundled_category_map
+from detector.context import ContextLexicon, mark_context_signal
 from detector.exceptions import DetectorError
 from detector.images import ImageIndex, image_copy_signal
+from detector.lexicon import CounterfeitLexicon, counterfeit_wording_signal
 from detector.model import Finding
 from detector.rules import (
     SellerStatus,
@@ -16,6 +18,7 @@ from detector.rules import (
     unauthorized_seller_signal,
 )
 from detector.scoring import risk
+from detector.semantic.patents import PatentIndex
 from detector.settings import DetectionSettings
 from detector.text import MarkIndex, word_mark_signal
 
@@ -36,10 +39,14 @@ class Detector:
         assets: Sequence[Asset],
         settings: DetectionSettings = _DEFAULT_SETTINGS,
         categories: CategoryMap | None = None,
+        counterfeit: CounterfeitLexicon | None = None,
+        context: ContextLexicon | None = None,
     ) -> None:
         self.settings = settings
-        # The bundled category -> Nice class map unless the caller loaded another one.
+        # The bundled category map and lexicons unless the caller loaded others.
         self.categories = categories if categories is not None else bundled_category_map()
+        self.counterfeit = counterfeit if counterfeit is not None else CounterfeitLexicon.bundled()
+        self.context = context if context is not None else ContextLexicon.bundled()
         self._assets: dict[str, Asset] = {}
         for asset in assets:
             if asset.id in self._assets:
@@ -49,13 +56,19 @@ class Detector:
             self._assets[asset.id] = asset
         self._marks = MarkIndex(assets, settings)
         self._images = ImageIndex(assets, settings)
+        # Loads no model until a listing meets a registered patent (then once per process).
+        self._patents = PatentIndex(assets, settings, embedder_name=settings.semantic_embedder)
 
     def detect(self, listing: Listing) -> list[Finding]:
         """Findings for every asset with risk > 0, highest risk first (ties by asset id)."""
         marks = self._marks.match(listing)
         images = self._images.match(listing.images)
+        patents = self._patents.match(listing)
+        if not marks and not images and not patents:
+            return []  # wording alone never makes a finding: skip the lexicon scan
+        wording = counterfeit_wording_signal(listing, self.counterfeit)
         findings = []
-        for asset_id in sorted(set(marks) | set(images)):
+        for asset_id in sorted(set(marks) | set(images) | set(patents)):
             asset = self._assets[asset_id]
             signals: list[Signal] = []
             if asset_id in marks:
@@ -63,11 +76,25 @@ class Detector:
                 mismatch = class_mismatch_signal(asset, listing, self.categories, self.settings)
                 if mismatch is not None:
                     signals.append(mismatch)
+                use = None
+                if wording is None:  # counterfeit wording voids any excuse (scoring rule 5)
+                    use = mark_context_signal(
+                        listing,
+                        marks[asset_id],
+                        context=self.context,
+                        counterfeit=self.counterfeit,
+                        max_chars=self.settings.max_text_chars,
+                    )
+                if use is not None:
+                    signals.append(use)
             if asset_id in images:
                 signals.append(image_copy_signal(asset, images[asset_id], self.settings))
+            if asset_id in patents:
+                signals.append(patents[asset_id])
             for rule_signal in (
                 unauthorized_seller_signal(asset, listing.seller),
                 below_price_floor_signal(asset, listing, self.settings),
+                wording,
             ):
                 if rule_signal is not None:
                     signals.append(rule_signal)

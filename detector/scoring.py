@@ -2,8 +2,12 @@
 
 Rule:
 
-1. Only a *brand link* (``word_mark`` or ``image_copy`` with score > 0) makes a finding;
-   ``unauthorized_seller`` and ``below_price_floor`` only raise the risk of a linked listing.
+1. Only a *brand link* (``word_mark``, ``image_copy`` or ``patent_claim`` with score > 0)
+   makes a finding; ``unauthorized_seller``, ``below_price_floor`` and ``design_article`` (a
+   title naming a design patent's article: weak until the drawing is compared) only raise the
+   risk of a linked listing. ``patent_claim`` is the share of a utility patent's claim
+   elements the listing's text describes in other words (detector/semantic/patents.py),
+   weighed by ``weight_patent_claim``.
 2. Each signal contributes ``c = weight x score``. The word-mark weight depends on the match:
    ``weight_word_mark_exact`` for the mark as registered (a genuine listing names the brand
    too), ``weight_word_mark_disguised`` for a lookalike, spaced or misspelt mark (nobody
@@ -17,9 +21,27 @@ Rule:
    word used for other goods, so seller and price say little. ``image_copy`` is never
    reduced (a copied photo is a copy whatever the category), and with one present seller and
    price count in full, as they do for a photo alone.
-4. ``risk = 1 - prod(1 - c_i)`` (noisy-or): in [0, 1], never lower when a score rises or a
-   signal other than ``class_mismatch`` is added, independent of signal order.
-   ``flagged = risk >= threshold``.
+4. Counterfeit wording (``counterfeit_wording``: "replica", "1:1", 高仿) contributes
+   ``weight_counterfeit_wording x score`` but, like seller and price, never links a listing by
+   itself: "replica" says the item copies *something*, only a mark or photo says what. It
+   counts for nothing when the seller is authorized (a licensed shop's 复刻 "retro re-issue"
+   or 同款 is product-line vocabulary), and is scaled with seller and price by a class
+   mismatch when no copied photo is present.
+5. Mark context (``mark_context``, score 0, from detector/context.py, present only when
+   wording explains every mention of the mark) is an excuse, void when any counterfeit
+   wording is present ("inspired by X" is no compatibility):
+   ``compatibility`` ("case for X", "适用于X") scales an *exact* ``word_mark`` (a disguised
+   one stays: nobody disguises a brand they only name as compatible) and, without a copied
+   photo, ``unauthorized_seller`` and ``below_price_floor`` by ``compatibility_factor``: an
+   accessory maker is never an authorized seller, and a case priced under a phone's floor
+   says nothing. ``resale`` ("pre-owned", 二手) scales only ``unauthorized_seller`` and
+   ``below_price_floor`` by ``resale_factor``: a private reseller is never on the list and
+   used goods sell under the floor, but the mark and a copied official photo still count
+   (a reseller photographs their own item). Where several excuses apply to a kind, the
+   smallest factor is used once: they explain the same thing, so they do not multiply.
+6. ``risk = 1 - prod(1 - c_i)`` (noisy-or): in [0, 1], never lower when a score rises or a
+   signal other than ``class_mismatch`` or ``mark_context`` is added, independent of signal
+   order. ``flagged = risk >= threshold``.
 
 With the defaults: exact mark alone 0.40 (not flagged); exact mark + unauthorized seller
 0.70; exact mark + any price under the floor >= 0.61 (the price score grows from 0.5 just
@@ -27,6 +49,14 @@ under the floor to 1.0 at zero); a disguised mark alone 0.9 x similarity (>= 0.6
 photo + unauthorized seller >= 0.625; an authorized seller's exact mark + official photo 0.46.
 Outside the mark's classes (factor 0.3): an exact mark alone 0.12; with an unauthorized seller
 and a price at zero 0.41; a disguised mark with both 0.51, so no text-only finding flags.
+Counterfeit wording (weight 0.6): exact mark + "replica" (0.9) 0.72, + "1:1" (0.8) 0.69,
++ "AAA" (0.7) 0.65, + "inspired by" or "dupe" (0.6) 0.62, all flagged; + "homage" (0.4) 0.54
+and + 同款 (0.2) 0.47 not, until an unauthorized seller joins (>= 0.77).
+Compatibility (0.3): exact mark + unauthorized seller + price at zero falls from 0.91 to
+0.41 (a disguised mark stays 0.93). Resale (0.25): the same falls to 0.57; with a copied
+photo and a price just under the floor it is 0.76. A patent claim read on at coverage 0.6
+(the least that makes a signal) gives 0.42 alone and flags from coverage 0.86, or with an
+unauthorized seller (>= 0.71).
 """
 
 from __future__ import annotations
@@ -39,7 +69,7 @@ if TYPE_CHECKING:
     from detector.model import Signal
     from detector.settings import DetectionSettings
 
-BRAND_LINKS = frozenset({"word_mark", "image_copy"})
+BRAND_LINKS = frozenset({"word_mark", "image_copy", "patent_claim"})
 
 
 def is_brand_link(signal: Signal) -> bool:
@@ -56,7 +86,7 @@ def contribution(
 ) -> float:
     """``weight x score x scale`` for one signal, clipped to [0, 1]; unknown kinds give 0.
 
-    ``scale`` is the class-mismatch factor for the kinds it applies to (see rule 3).
+    ``scale`` is the class-mismatch or mark-context factor for its kind (rules 3 and 5).
     """
     if signal.kind == "word_mark":
         disguised = bool(signal.evidence.get("disguised"))
@@ -73,6 +103,12 @@ def contribution(
         weight = settings.weight_unauthorized_seller
     elif signal.kind == "below_price_floor":
         weight = settings.weight_below_price_floor
+    elif signal.kind == "patent_claim":
+        weight = settings.weight_patent_claim
+    elif signal.kind == "design_article":
+        weight = settings.weight_design_article
+    elif signal.kind == "counterfeit_wording":
+        weight = 0.0 if seller_authorized else settings.weight_counterfeit_wording
     else:
         weight = 0.0
     return min(1.0, max(0.0, weight * signal.score * scale))
@@ -85,7 +121,7 @@ def risk(
     signals = list(signals)
     if not any(is_brand_link(s) for s in signals):
         return 0.0
-    scales = _mismatch_scales(signals, settings)
+    scales = _scales(signals, settings)
     keep = 1.0
     for s in sorted(signals, key=lambda s: (s.kind, s.score)):
         scale = scales.get(s.kind, 1.0)
@@ -93,11 +129,29 @@ def risk(
     return round(1.0 - keep, 6)
 
 
-def _mismatch_scales(signals: list[Signal], settings: DetectionSettings) -> dict[str, float]:
-    """Kind -> factor when a ``class_mismatch`` signal is present (rule 3), else nothing."""
-    if not any(s.kind == "class_mismatch" for s in signals):
-        return {}
-    factor = settings.class_mismatch_factor
-    if any(s.kind == "image_copy" and s.score > 0 for s in signals):
-        return {"word_mark": factor}
-    return {kind: factor for kind in ("word_mark", "unauthorized_seller", "below_price_floor")}
+SELLER_AND_PRICE = ("unauthorized_seller", "below_price_floor")
+
+
+def _scales(signals: list[Signal], settings: DetectionSettings) -> dict[str, float]:
+    """Kind -> factor from the excuses present (rules 3 and 5): the smallest one per kind."""
+    photo = any(s.kind == "image_copy" and s.score > 0 for s in signals)
+    wording = any(s.kind == "counterfeit_wording" and s.score > 0 for s in signals)
+    disguised = any(s.kind == "word_mark" and s.evidence.get("disguised") for s in signals)
+    scales: dict[str, float] = {}
+
+    def reduce(kinds: tuple[str, ...], factor: float) -> None:
+        for kind in kinds:
+            scales[kind] = min(scales.get(kind, 1.0), factor)
+
+    for s in signals:
+        if s.kind == "class_mismatch":
+            text_only = () if photo else (*SELLER_AND_PRICE, "counterfeit_wording")
+            reduce(("word_mark", *text_only), settings.class_mismatch_factor)
+        elif s.kind == "mark_context" and not wording:
+            use = s.evidence.get("use")
+            if use == "compatibility":
+                mark = () if disguised else ("word_mark",)
+                reduce((*mark, *(() if photo else SELLER_AND_PRICE)), settings.compatibility_factor)
+            elif use == "resale":
+                reduce(SELLER_AND_PRICE, settings.resale_factor)
+    return scales

@@ -50,6 +50,26 @@ class DetectionSettings:
             " the mark's Nice classes."
         ),
     )
+    weight_counterfeit_wording: float = field(
+        default=0.6,
+        metadata=_doc(
+            "Weight of counterfeit wording (replica, 1:1, 高仿); it never links a listing alone."
+        ),
+    )
+    compatibility_factor: float = field(
+        default=0.3,
+        metadata=_doc(
+            "Exact word-mark, seller and price weights x this when wording says the item fits"
+            " the product ('case for X')."
+        ),
+    )
+    resale_factor: float = field(
+        default=0.25,
+        metadata=_doc(
+            "Seller and price weights x this when wording says the item is resold"
+            " ('pre-owned', 二手)."
+        ),
+    )
     fuzzy_min_similarity: float = field(
         default=0.75,
         metadata=_doc("Minimum OSA similarity (1 - edits/length) for a misspelt mark to match."),
@@ -60,6 +80,23 @@ class DetectionSettings:
     )
     max_window_gap: int = field(
         default=3, metadata=_doc("Most separator characters allowed between the pieces of a mark.")
+    )
+    weight_patent_claim: float = field(
+        default=0.7,
+        metadata=_doc(
+            "Weight of a listing that describes a utility patent's claim in other words"
+            " (claim coverage >= 0.6; alone it flags from coverage 0.86)."
+        ),
+    )
+    weight_design_article: float = field(
+        default=0.3,
+        metadata=_doc(
+            "Weight of a listing title naming a design patent's article; never links alone."
+        ),
+    )
+    semantic_embedder: str = field(
+        default="use",
+        metadata=_doc("Sentence embedder for patent matching: use (multilingual) or minilm."),
     )
     max_text_chars: int = field(
         default=20_000,
@@ -90,6 +127,12 @@ class DetectionSettings:
                 f"class_mismatch_factor must be in [0, 1], got {self.class_mismatch_factor!r};"
                 " 1.0 ignores the listing's category"
             )
+        for name in ("compatibility_factor", "resale_factor"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise SettingsError(
+                    f"{name} must be in [0, 1], got {value!r}; 1.0 ignores that wording"
+                )
         if not 0.5 <= self.fuzzy_min_similarity <= 1.0:
             raise SettingsError(
                 f"fuzzy_min_similarity must be in [0.5, 1], got {self.fuzzy_min_similarity!r};"
@@ -107,6 +150,10 @@ class DetectionSettings:
         if any(not 0.0 < c <= 0.25 for c in self.image_crop_fractions):
             raise SettingsError(
                 f"image_crop_fractions must each be in (0, 0.25], got {self.image_crop_fractions!r}"
+            )
+        if self.semantic_embedder not in ("use", "minilm"):
+            raise SettingsError(
+                f"semantic_embedder must be 'use' or 'minilm', got {self.semantic_embedder!r}"
             )
         if self.price_floor_ratio <= 0:
             raise SettingsError(f"price_floor_ratio must be > 0, got {self.price_floor_ratio!r}")
@@ -132,6 +179,10 @@ class DetectionSettings:
 
 def _coerce(key: str, default: Any, value: Any) -> Any:
     """Check one config value against the type of its default (bools are never numbers)."""
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            raise SettingsError(f"{key} must be a string, got {value!r}")
+        return value
     if isinstance(default, bool) or isinstance(value, bool):
         raise SettingsError(f"{key} must be a number, got {value!r}")
     if isinstance(default, tuple):

@@ -238,3 +238,70 @@ def test_category_map_can_be_passed_in(
     listing = make_listing(NOVEL, category="Podcasts", seller=THIEF, price=Decimal("1"))
     assert not detector.detect(listing)[0].flagged
     assert detector.detect(make_listing(NOVEL, category="books", seller=THIEF))[0].flagged
+
+
+def test_counterfeit_wording_flags_an_exact_mark(
+    detector: Detector, make_listing: Callable[..., Listing]
+) -> None:
+    f = by_asset(detector.detect(make_listing("NOVAFLEX runner 1:1 高仿", seller=THIEF)))[
+        "A-NOVAFLEX"
+    ]
+    assert f.flagged
+    kinds = [s.kind for s in f.signals]
+    assert "counterfeit_wording" in kinds and "mark_context" not in kinds
+
+
+def test_counterfeit_wording_alone_makes_no_finding(
+    detector: Detector, make_listing: Callable[..., Listing]
+) -> None:
+    assert detector.detect(make_listing("replica 1:1 AAA+ sneakers", seller=THIEF)) == []
+
+
+def test_compatible_accessory_is_not_flagged(
+    detector: Detector, make_listing: Callable[..., Listing]
+) -> None:
+    listing = make_listing(
+        "Silicone case for Novaflex X2", seller=THIEF, price=Decimal("5.00"), currency="EUR"
+    )
+    f = by_asset(detector.detect(listing))["A-NOVAFLEX"]
+    assert not f.flagged
+    assert [s.kind for s in f.signals] == [
+        "word_mark",
+        "mark_context",
+        "unauthorized_seller",
+        "below_price_floor",
+    ]
+
+
+def test_inspired_by_is_no_compatibility(
+    detector: Detector, make_listing: Callable[..., Listing]
+) -> None:
+    listing = make_listing("Case inspired by Novaflex", seller=THIEF)
+    f = by_asset(detector.detect(listing))["A-NOVAFLEX"]
+    assert f.flagged and "mark_context" not in [s.kind for s in f.signals]
+
+
+def test_a_listing_that_practises_a_utility_patent_claim_is_flagged(make_listing) -> None:
+    from dataclasses import replace
+
+    from tests.detector.test_detector_semantic_patents import BRUSH
+
+    detector = Detector([replace(BRUSH, authorized_sellers=("Brightsmile Official",))])
+    practising = replace(
+        make_listing(
+            "Rotating Power Toothbrush - Visible Over-Pressure Alert",
+            description=(
+                "A built-in force sensor notices when you press too hard and lights an LED ring"
+                " on the grip. Replaceable round heads oscillate, lithium battery lasts 3 weeks."
+            ),
+        ),
+        seller=Seller(id="s-1", name="Gadget Outlet"),
+    )
+    [finding] = detector.detect(practising)
+    assert finding.asset_id == "P-BRUSH" and finding.flagged
+    assert [s.kind for s in finding.signals] == ["patent_claim", "unauthorized_seller"]
+    timer_only = replace(
+        make_listing("Battery Powered Kids Toothbrush", description="AA battery, music timer."),
+        seller=Seller(id="s-1", name="Gadget Outlet"),
+    )
+    assert detector.detect(timer_only) == []

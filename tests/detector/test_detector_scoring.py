@@ -118,3 +118,69 @@ def test_class_mismatch_factor_one_changes_nothing() -> None:
     off = DetectionSettings(class_mismatch_factor=1.0)
     signals = [mark(0.8, disguised=True), SELLER, PRICE]
     assert risk([*signals, MISMATCH], off) == risk(signals, off)
+
+
+def wording(score: float) -> Signal:
+    return Signal("counterfeit_wording", score, "d")
+
+
+def use(kind: str) -> Signal:
+    return Signal("mark_context", 0.0, "d", {"use": kind})
+
+
+def test_counterfeit_wording_never_links_alone() -> None:
+    assert risk([wording(1.0), SELLER, PRICE], SETTINGS) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("score", "flagged"), [(0.9, True), (0.8, True), (0.6, True), (0.4, False), (0.2, False)]
+)
+def test_counterfeit_wording_strengthens_an_exact_mark(score: float, flagged: bool) -> None:
+    value = risk([mark(), wording(score)], SETTINGS)
+    assert value == pytest.approx(1 - 0.6 * (1 - SETTINGS.weight_counterfeit_wording * score))
+    assert (value >= SETTINGS.threshold) is flagged
+
+
+def test_counterfeit_wording_counts_nothing_for_an_authorized_seller() -> None:
+    assert risk([mark(), wording(1.0)], SETTINGS, seller_authorized=True) == risk(
+        [mark()], SETTINGS, seller_authorized=True
+    )
+
+
+def test_compatibility_scales_an_exact_mark_seller_and_price() -> None:
+    f = SETTINGS.compatibility_factor
+    signals = [mark(), SELLER, PRICE]
+    expected = 1 - (1 - 0.4 * f) * (1 - 0.5 * f) * (1 - 0.7 * 0.75 * f)
+    assert risk([*signals, use("compatibility")], SETTINGS) == pytest.approx(expected)
+    assert risk([*signals, use("compatibility")], SETTINGS) < SETTINGS.threshold
+
+
+def test_compatibility_does_not_excuse_a_disguised_mark_or_a_photo() -> None:
+    disguised = [mark(1.0, disguised=True), SELLER]
+    assert risk([*disguised, use("compatibility")], SETTINGS) == risk(
+        [mark(1.0, disguised=True), Signal("unauthorized_seller", 0.3, "d")], SETTINGS
+    )
+    photo = [mark(), image(), SELLER]
+    f = SETTINGS.compatibility_factor
+    assert risk([*photo, use("compatibility")], SETTINGS) == pytest.approx(
+        1 - (1 - 0.4 * f) * 0.5 * 0.5
+    )
+
+
+def test_resale_scales_seller_and_price_only() -> None:
+    f = SETTINGS.resale_factor
+    value = risk([mark(), SELLER, Signal("below_price_floor", 1.0, "d"), use("resale")], SETTINGS)
+    assert value == pytest.approx(1 - 0.6 * (1 - 0.5 * f) * (1 - 0.7 * f))
+    assert value < SETTINGS.threshold
+    assert risk([mark(), image(), SELLER, PRICE, use("resale")], SETTINGS) >= SETTINGS.threshold
+
+
+def test_counterfeit_wording_voids_the_excuse() -> None:
+    signals = [mark(), SELLER, PRICE, wording(0.6)]
+    assert risk([*signals, use("compatibility")], SETTINGS) == risk(signals, SETTINGS)
+    assert risk([*signals, use("resale")], SETTINGS) == risk(signals, SETTINGS)
+
+
+def test_excuses_do_not_multiply() -> None:
+    both = [mark(), SELLER, PRICE, MISMATCH, use("compatibility")]
+    assert risk(both, SETTINGS) == risk([mark(), SELLER, PRICE, MISMATCH], SETTINGS)
