@@ -8,7 +8,19 @@ from typing import Annotated
 import typer
 
 from ipwatch import __version__
-from ipwatch.commands import assets, crawl, demo, evidence, extract, findings, index, runs
+from ipwatch.commands import (
+    assets,
+    crawl,
+    demo,
+    detect,
+    evidence,
+    extract,
+    findings,
+    index,
+    keys,
+    rescan,
+    runs,
+)
 from ipwatch.commands.common import State, run_command
 
 app = typer.Typer(
@@ -23,9 +35,12 @@ app.add_typer(findings.app, name="findings")
 app.add_typer(evidence.app, name="evidence")
 app.add_typer(runs.app, name="runs")
 app.add_typer(index.app, name="index")
+app.add_typer(keys.app, name="keys")
 app.command("extract")(extract.extract)
 app.command("crawl")(crawl.crawl)
 app.command("demo")(demo.demo)
+app.command("detect")(detect.detect)
+app.command("rescan")(rescan.rescan)
 
 
 def _version(value: bool) -> None:

@@ -15,12 +15,36 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
     from crawler.items import ListingItem
-    from detector.model import Finding
+    from detector.model import Asset, Finding, Listing
     from ipwatch.workspace import Workspace
 
 
 def signal_dicts(finding: Finding) -> list[dict[str, object]]:
     return [dataclasses.asdict(signal) for signal in finding.signals]
+
+
+def finding_record(
+    listing: Listing, finding: Finding, asset: Asset | None, now: datetime
+) -> FindingRecord:
+    """A finding as the index stores it; the crawl and ``ipwatch rescan`` both write this."""
+    seller = listing.seller
+    return FindingRecord(
+        id=finding.id,
+        listing_id=listing.id,
+        asset_id=finding.asset_id,
+        owner=asset.owner if asset else "",
+        marketplace=listing.marketplace,
+        risk=finding.risk,
+        flagged=finding.flagged,
+        signals=signal_dicts(finding),
+        created=now,
+        updated=now,
+        seller_id=seller.id if seller else None,
+        seller_name=seller.name if seller else None,
+        title=listing.title,
+        url=listing.url,
+        registration_number=asset.registration_number if asset else None,
+    )
 
 
 class IndexPipeline:
@@ -55,6 +79,7 @@ class IndexPipeline:
             item_id=item.item_id,
             data={
                 **item.extracted.to_dict(),
+                "category": item.extracted.category,  # rescan needs it for class relevance
                 "images_fetched": [dataclasses.asdict(image) for image in item.images],
                 "crawl_run_id": item.crawl_run_id,
             },
@@ -72,25 +97,6 @@ class IndexPipeline:
         listing = item.listing
         assert listing is not None
         asset = self.workspace.assets.get(finding.asset_id)
-        seller = listing.seller
-        created = self.workspace.index.upsert_finding(
-            FindingRecord(
-                id=finding.id,
-                listing_id=listing.id,
-                asset_id=finding.asset_id,
-                owner=asset.owner if asset else "",
-                marketplace=listing.marketplace,
-                risk=finding.risk,
-                flagged=finding.flagged,
-                signals=signal_dicts(finding),
-                created=now,
-                updated=now,
-                seller_id=seller.id if seller else None,
-                seller_name=seller.name if seller else None,
-                title=listing.title,
-                url=listing.url,
-                registration_number=asset.registration_number if asset else None,
-            )
-        )
+        created = self.workspace.index.upsert_finding(finding_record(listing, finding, asset, now))
         if created:
             self.crawler.stats.inc_value("ipwatch/findings_new")

@@ -28,7 +28,8 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
-    for command in ("assets", "crawl", "demo", "evidence", "extract", "findings", "runs"):
+    commands = ("assets", "crawl", "demo", "detect", "evidence", "extract", "findings", "keys")
+    for command in (*commands, "rescan", "runs"):
         assert command in out
     assert main(["--version"]) == 0
     assert "ipwatch 0.1.0" in capsys.readouterr().out

@@ -1,0 +1,197 @@
+"""``ipwatch detect``: score listings exported from anywhere (JSONL) against a registry file."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, BinaryIO
+
+import typer
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+from config.settings import resolve_home
+from ipwatch.commands.common import UserError, state
+from ipwatch.console import err_console, plain
+from ipwatch.workspace import Workspace
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import TextIO
+
+    from detector.engine import Detector
+    from detector.model import Finding
+    from detector.settings import DetectionSettings
+    from ipwatch.batch_listings import BatchEntry
+
+
+@dataclasses.dataclass
+class DetectCounts:
+    """What a batch did, for the progress line, the summary and the exit code."""
+
+    listings: int = 0
+    bad_lines: int = 0
+    image_problems: int = 0
+    findings: int = 0
+    flagged: int = 0
+
+
+def finding_json(finding: Finding) -> str:
+    """One output line: the documented keys, each signal with its evidence."""
+    return json.dumps(
+        {
+            "listing_id": finding.listing_id,
+            "asset_id": finding.asset_id,
+            "risk": finding.risk,
+            "flagged": finding.flagged,
+            "signals": [
+                # Shallow: json.dumps walks the evidence itself (asdict would deep-copy it first).
+                {"kind": s.kind, "score": s.score, "detail": s.detail, "evidence": s.evidence}
+                for s in finding.signals
+            ],
+        },
+        ensure_ascii=False,
+        default=str,
+    )
+
+
+def registry_detector(path: Path, settings: DetectionSettings) -> Detector:
+    """Import the registry file into a throwaway in-memory registry: the home one is untouched."""
+    from detector.engine import Detector
+    from registry.store import Registry
+
+    registry = Registry("sqlite://")
+    try:
+        registry.import_file(path)
+        assets = registry.detector_assets()
+    finally:
+        registry.close()
+    if not assets:
+        raise UserError(f"{path} registers no assets; add at least one (see README)")
+    return Detector(assets, settings)
+
+
+def _open_listings(listings: Path, stack: ExitStack) -> tuple[BinaryIO, Path, int | None]:
+    """The input stream, the folder relative image paths resolve against, its size if known."""
+    if str(listings) == "-":
+        return sys.stdin.buffer, Path.cwd(), None
+    try:
+        stream = stack.enter_context(listings.open("rb"))
+        size = listings.stat().st_size if listings.is_file() else None
+    except OSError as exc:
+        raise UserError(f"cannot read {listings}: {exc.strerror}; check the path") from None
+    return stream, listings.resolve().parent, size
+
+
+def _open_out(out: Path, stack: ExitStack) -> TextIO:
+    try:
+        return stack.enter_context(out.open("w", encoding="utf-8"))
+    except OSError as exc:
+        raise UserError(f"cannot write {out}: {exc.strerror}; check the folder exists") from None
+
+
+def detect(
+    ctx: typer.Context,
+    registry: Annotated[
+        Path, typer.Option(help="Registry file in the `assets import` format (YAML or JSON).")
+    ],
+    listings: Annotated[
+        Path,
+        typer.Option(help="JSONL file, one listing per line (see README); - reads stdin."),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write findings here (JSONL, as they come). Default: stdout."),
+    ] = None,
+    allow_private_host: Annotated[
+        list[str] | None,
+        typer.Option(help="Allow image URLs on this private/loopback host (repeatable)."),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option(help="Exit 1 when any line or image was bad (all lines still run).")
+    ] = False,
+) -> None:
+    """Score each listing of a JSONL file against a registry file; findings go out as JSONL.
+
+    A bad line is reported on stderr with its number and skipped; an image that cannot be
+    used is reported and the listing scored without it. The exit code is 0 when the run
+    completed (1 with --strict if anything was skipped); the summary says how many.
+    """
+    from ipwatch.batch_listings import ImageLimits, ImageLoader, read_batch
+
+    config = Workspace(resolve_home(state(ctx).home))  # settings only; its registry is unused
+    detector = registry_detector(registry, config.detection_settings)
+    crawl = config.config.crawl
+    limits = ImageLimits(
+        per_listing=crawl.images_per_listing,
+        max_bytes=crawl.image_max_bytes,
+        max_pixels=crawl.image_max_pixels,
+        allowed_private_hosts=frozenset(
+            host.lower() for host in [*crawl.allowed_private_hosts, *(allow_private_host or [])]
+        ),
+    )
+    counts = DetectCounts()
+    with ExitStack() as stack:
+        stream, base_dir, size = _open_listings(listings, stack)
+        sink = _open_out(out, stack) if out is not None else sys.stdout
+        _run(detector, read_batch(stream, ImageLoader(base_dir, limits)), sink, size, counts)
+    _summary(counts, out)
+    if strict and (counts.bad_lines or counts.image_problems):
+        raise typer.Exit(1)
+
+
+def _run(
+    detector: Detector,
+    entries: Iterator[BatchEntry],
+    sink: TextIO,
+    size: int | None,
+    counts: DetectCounts,
+) -> None:
+    """Score entry by entry, writing each listing's findings before reading the next line."""
+    with Progress(
+        TextColumn("[bold]detecting"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[listings]} listings · {task.fields[flagged]} flagged"),
+        TextColumn("· {task.fields[bad]} bad"),
+        TimeElapsedColumn(),
+        console=err_console,
+    ) as progress:
+        task = progress.add_task("detect", total=size, listings=0, flagged=0, bad=0)
+        for entry in entries:
+            for problem in entry.problems:
+                what = "skipped" if entry.listing is None else "scored without it"
+                progress.console.print(
+                    plain(f"line {entry.number}: {problem} ({what})", 1000), soft_wrap=True
+                )
+            if entry.listing is None:
+                counts.bad_lines += 1
+            else:
+                counts.listings += 1
+                counts.image_problems += len(entry.problems)
+                for finding in detector.detect(entry.listing):
+                    sink.write(finding_json(finding) + "\n")
+                    counts.findings += 1
+                    counts.flagged += finding.flagged
+            progress.update(
+                task,
+                advance=entry.size,
+                listings=counts.listings,
+                flagged=counts.flagged,
+                bad=counts.bad_lines,
+            )
+
+
+def _summary(counts: DetectCounts, out: Path | None) -> None:
+    skipped = f"{counts.bad_lines} bad line(s) skipped, {counts.image_problems} image problem(s)"
+    where = f"; written to {out}" if out is not None else ""
+    err_console.print(
+        plain(
+            f"{counts.listings} listing(s) scored: {counts.findings} finding(s), "
+            f"{counts.flagged} flagged; {skipped}{where}",
+            1000,
+        ),
+        soft_wrap=True,
+    )
