@@ -73,7 +73,10 @@ class Detector:
             signals: list[Signal] = []
             if asset_id in marks:
                 signals.append(word_mark_signal(asset, marks[asset_id], self.settings))
-                mismatch = class_mismatch_signal(asset, listing, self.categories, self.settings)
+                title_spans = [(m.start, m.end) for m in marks[asset_id] if m.field == "title"]
+                mismatch = class_mismatch_signal(
+                    asset, listing, self.categories, self.settings, mark_spans=title_spans
+                )
                 if mismatch is not None:
                     signals.append(mismatch)
                 use = None

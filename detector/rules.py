@@ -7,15 +7,18 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from detector.categories import MAX_CATEGORY_CHARS, nice_class
+from detector.categories import MAX_CATEGORY_CHARS, MAX_TITLE_CHARS, nice_class
 from detector.model import Signal
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from detector.categories import CategoryMap
     from detector.model import Asset, Listing, Seller
     from detector.settings import DetectionSettings
 
 MAX_SHOWN_CATEGORY = 80
+MAX_SHOWN_WORDS = 5
 
 
 class SellerStatus(StrEnum):
@@ -109,36 +112,65 @@ def below_price_floor_signal(
 
 
 def class_mismatch_signal(
-    asset: Asset, listing: Listing, categories: CategoryMap, settings: DetectionSettings
+    asset: Asset,
+    listing: Listing,
+    categories: CategoryMap,
+    settings: DetectionSettings,
+    *,
+    mark_spans: Iterable[tuple[int, int]] = (),
 ) -> Signal | None:
-    """A score-0 signal when the listing's category lies outside every class of the mark.
+    """A score-0 signal when the listing's goods lie outside every class of the mark.
 
-    Nothing when the asset lists no Nice class or the category maps to no known class: an
-    unknown category says nothing about the goods, and v1 never guesses them from the title.
+    The goods come from the listing's category when it maps to known classes, otherwise from
+    the goods words of its title, read without the mark itself (``mark_spans``: its
+    (start, end) offsets in the title; every plain occurrence of the asset's name is skipped
+    too) and without what an accessory fits ("case for X phone" names a case). Nothing when
+    the asset lists no Nice class or neither source names known goods.
     """
     registered = sorted({c for c in map(nice_class, asset.classes) if c}, key=int)
+    if not registered:
+        return None
+    source = "category"
     found = categories.classes_for(listing.category)
-    if not registered or not found.classes or found.classes & set(registered):
+    if not found.classes:
+        source = "title"
+        found = categories.classes_for_title(
+            listing.title, exclude=mark_spans, ignore=(asset.name,)
+        )
+    if not found.classes or found.classes & set(registered):
         return None
     listed = sorted(found.classes, key=int)
-    category = " ".join((listing.category or "").split())
-    if len(category) > MAX_SHOWN_CATEGORY:
-        category = category[: MAX_SHOWN_CATEGORY - 1] + "…"
     mark = asset.name.upper() if asset.name.isascii() else asset.name
-    plural = "es" if len(listed) > 1 else ""
-    return Signal(
-        kind="class_mismatch",
-        score=0.0,
-        detail=(
-            f"Listing category '{category}' (Nice class{plural} {', '.join(listed)}) is outside"
-            f" the classes {', '.join(registered)} the mark {mark} is registered for;"
-            " likely an unrelated use of the word."
-        ),
-        evidence={
-            "category": (listing.category or "")[:MAX_CATEGORY_CHARS],
-            "category_words": list(found.words),
-            "listing_classes": listed,
-            "asset_classes": registered,
-            "factor": settings.class_mismatch_factor,
-        },
+    classes = f"(Nice class{'es' if len(listed) > 1 else ''} {', '.join(listed)})"
+    tail = (
+        f"the classes {', '.join(registered)} the mark {mark} is registered for; likely an"
+        " unrelated use of the word."
     )
+    evidence: dict[str, object] = {"source": source}
+    if source == "category":
+        detail = f"Listing category '{_shown(listing.category or '')}' {classes} is outside {tail}"
+        evidence["category"] = (listing.category or "")[:MAX_CATEGORY_CHARS]
+        evidence["category_words"] = list(found.words)
+    else:
+        words = ", ".join(f"'{w}'" for w in found.words[:MAX_SHOWN_WORDS])
+        more = " and more" if len(found.words) > MAX_SHOWN_WORDS else ""
+        detail = (
+            f"Listing has no known category; its title names the goods {words}{more} {classes},"
+            f" outside {tail}"
+        )
+        evidence["title"] = listing.title[:MAX_TITLE_CHARS]
+        evidence["title_words"] = list(found.words)
+    evidence |= {
+        "listing_classes": listed,
+        "asset_classes": registered,
+        "factor": settings.class_mismatch_factor,
+    }
+    return Signal(kind="class_mismatch", score=0.0, detail=detail, evidence=evidence)
+
+
+def _shown(text: str) -> str:
+    """Whitespace collapsed and cut for a one-line explanation."""
+    text = " ".join(text.split())
+    if len(text) > MAX_SHOWN_CATEGORY:
+        text = text[: MAX_SHOWN_CATEGORY - 1] + "…"
+    return text

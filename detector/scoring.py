@@ -14,8 +14,9 @@ Rule:
    disguises a brand they may sell). A copied photo weighs ``weight_image_copy``, or
    ``weight_image_copy_authorized`` when the seller is on the asset's authorized list,
    because licensed resellers use the official photos.
-3. Class relevance: a ``class_mismatch`` signal (score 0; the listing's category maps only to
-   Nice classes the mark is not registered for) multiplies the ``word_mark`` contribution by
+3. Class relevance: a ``class_mismatch`` signal (score 0; the listing's category, or without
+   a known one the goods its title names, maps only to Nice classes the mark is not
+   registered for) multiplies the ``word_mark`` contribution by
    ``class_mismatch_factor``, and the ``unauthorized_seller`` and ``below_price_floor`` ones
    too unless an ``image_copy`` signal is present: without a copied photo the only link is a
    word used for other goods, so seller and price say little. ``image_copy`` is never

@@ -46,8 +46,8 @@ class DetectionSettings:
     class_mismatch_factor: float = field(
         default=0.3,
         metadata=_doc(
-            "Word-mark, seller and price weights x this when the listing category is outside"
-            " the mark's Nice classes."
+            "Word-mark, seller and price weights x this when the listing category (or, without"
+            " a known one, the goods its title names) is outside the mark's Nice classes."
         ),
     )
     weight_counterfeit_wording: float = field(

@@ -187,17 +187,44 @@ def test_mark_in_an_unrelated_category_is_not_flagged(
     )
 
 
-@pytest.mark.parametrize("category", ["electronics", None, "Misc", "Electronics > Books"])
-def test_related_unknown_or_missing_category_scores_as_before(
-    leiting: Asset, make_listing: Callable[..., Listing], category: str | None
+@pytest.mark.parametrize("category", ["electronics", "Electronics > Books"])
+def test_related_category_scores_as_before(
+    leiting: Asset, make_listing: Callable[..., Listing], category: str
 ) -> None:
-    detector = Detector([leiting])
+    """A category that maps to the mark's class wins over the novel the title names."""
     listing = make_listing(NOVEL, category=category, seller=THIEF, price=Decimal("1"))
-    [f] = detector.detect(listing)
+    [f] = Detector([leiting]).detect(listing)
     assert f.flagged
     assert "class_mismatch" not in [s.kind for s in f.signals]
-    [plain] = detector.detect(make_listing(NOVEL, seller=THIEF, price=Decimal("1")))
-    assert f.risk == plain.risk
+
+
+@pytest.mark.parametrize("category", [None, "Misc"])
+def test_missing_or_unknown_category_reads_the_goods_in_the_title(
+    leiting: Asset, make_listing: Callable[..., Listing], category: str | None
+) -> None:
+    listing = make_listing(NOVEL, category=category, seller=THIEF, price=Decimal("1"))
+    [f] = Detector([leiting]).detect(listing)
+    assert not f.flagged
+    [mismatch] = [s for s in f.signals if s.kind == "class_mismatch"]
+    assert mismatch.evidence["source"] == "title"
+    assert mismatch.evidence["title_words"] == ["小说"]
+
+
+@pytest.mark.parametrize("title", ["《雷霆》X100 Pro", "雷霆蓝牙耳机 X100"])
+def test_title_without_unrelated_goods_scores_as_before(
+    leiting: Asset, make_listing: Callable[..., Listing], title: str
+) -> None:
+    [f] = Detector([leiting]).detect(make_listing(title, seller=THIEF, price=Decimal("1")))
+    assert f.flagged
+    assert "class_mismatch" not in [s.kind for s in f.signals]
+
+
+def test_the_matched_mark_is_not_read_as_goods(make_listing: Callable[..., Listing]) -> None:
+    """'HONEY BAER' matches HONEYBEAR: its 'honey' is the mark, not goods of class 30."""
+    honey = Asset(id="H", owner="o", kind=AssetKind.WORD_MARK, name="HONEYBEAR", classes=("9",))
+    [f] = Detector([honey]).detect(make_listing("HONEY BAER X100 Pro", seller=THIEF))
+    assert f.flagged
+    assert "class_mismatch" not in [s.kind for s in f.signals]
 
 
 def test_class_mismatch_factor_from_settings(

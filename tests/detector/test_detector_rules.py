@@ -1,4 +1,4 @@
-"""Seller allowlist and price-floor rules."""
+"""Seller allowlist, price-floor and class-relevance rules."""
 
 from __future__ import annotations
 
@@ -140,21 +140,124 @@ def test_class_mismatch_signal_names_category_and_classes(
 
 
 @pytest.mark.parametrize(
-    ("classes", "category"),
+    ("classes", "category", "title"),
     [
-        (("9", "11"), "Lighting"),  # overlapping classes
-        (("9",), None),  # no category: never guessed from the title
-        (("9",), "Misc"),  # unknown category word
-        ((), "books"),  # asset without classes
-        (("02-04",), "books"),  # not a Nice class (a Locarno class)
+        (("9", "11"), "Lighting", "Lumora novel"),  # overlapping classes; the category wins
+        (("9",), None, "Lumora X100 pro"),  # no category, no known goods in the title
+        (("9",), "Misc", "Lumora X100 pro"),  # unknown category word, same title
+        (("9", "16"), None, "Lumora novel"),  # the title's goods overlap the classes
+        (("9",), None, "Case for Lumora novel"),  # the novel is what the case fits
+        ((), "books", "Lumora novel"),  # asset without classes
+        ((), None, "Lumora novel"),
+        (("02-04",), "books", "Lumora novel"),  # not a Nice class (a Locarno class)
     ],
 )
 def test_no_class_mismatch_signal(
-    make_listing: Callable[..., Listing], classes: tuple[str, ...], category: str | None
+    make_listing: Callable[..., Listing],
+    classes: tuple[str, ...],
+    category: str | None,
+    title: str,
 ) -> None:
     asset = dataclasses.replace(MARK_9_11, classes=classes)
-    listing = make_listing("Lumora novel", category=category)
+    listing = make_listing(title, category=category)
     assert class_mismatch_signal(asset, listing, bundled_category_map(), SETTINGS) is None
+
+
+SAFFRON = Asset(id="S", owner="o", kind=AssetKind.WORD_MARK, name="Saffron", classes=("3",))
+
+
+@pytest.mark.parametrize("category", [None, "", "Misc", "Unterhaltung"])
+def test_goods_in_the_title_count_when_the_category_says_nothing(
+    make_listing: Callable[..., Listing], category: str | None
+) -> None:
+    listing = make_listing("Saffron rice seasoning mix", category=category)
+    signal = class_mismatch_signal(SAFFRON, listing, bundled_category_map(), SETTINGS)
+    assert signal is not None
+    assert (signal.kind, signal.score) == ("class_mismatch", 0.0)
+    assert signal.detail == (
+        "Listing has no known category; its title names the goods 'rice', 'seasoning mix'"
+        " (Nice class 30), outside the classes 3 the mark SAFFRON is registered for; likely an"
+        " unrelated use of the word."
+    )
+    assert signal.evidence == {
+        "source": "title",
+        "title": "Saffron rice seasoning mix",
+        "title_words": ["rice", "seasoning mix"],
+        "listing_classes": ["30"],
+        "asset_classes": ["3"],
+        "factor": SETTINGS.class_mismatch_factor,
+    }
+
+
+def test_a_known_category_wins_over_the_title(make_listing: Callable[..., Listing]) -> None:
+    cats = bundled_category_map()
+    related = make_listing("Saffron rice seasoning mix", category="Beauty > Skincare")
+    assert class_mismatch_signal(SAFFRON, related, cats, SETTINGS) is None
+    unrelated = make_listing("Saffron lipstick", category="Grocery > Spices")
+    signal = class_mismatch_signal(SAFFRON, unrelated, cats, SETTINGS)
+    assert signal is not None
+    assert signal.evidence["source"] == "category"
+    assert signal.evidence["category_words"] == ["spices"]
+    assert "title_words" not in signal.evidence
+
+
+CHINESE_MARK = Asset(id="Z", owner="o", kind=AssetKind.WORD_MARK, name="凯沃", classes=("9",))
+
+
+@pytest.mark.parametrize(
+    ("title", "words"),
+    [
+        ("凯沃 有机绿茶 100包", ["绿茶"]),
+        ("【凯沃】陶瓷马克杯 送礼", ["马克杯"]),
+        ("凯沃同款 纯棉床单 包邮", ["床单"]),
+        ("适用于凯沃耳机的收纳盒", ["收纳盒"]),  # a box for earbuds is a box
+    ],
+)
+def test_chinese_titles(make_listing: Callable[..., Listing], title: str, words: list[str]) -> None:
+    signal = class_mismatch_signal(
+        CHINESE_MARK, make_listing(title), bundled_category_map(), SETTINGS
+    )
+    assert signal is not None
+    assert signal.evidence["title_words"] == words
+
+
+@pytest.mark.parametrize(
+    "title", ["凯沃蓝牙耳机 黑色", "适用于凯沃耳机的充电线", "兼容凯沃手机的数据线"]
+)
+def test_chinese_titles_of_the_marks_goods_or_accessories(
+    make_listing: Callable[..., Listing], title: str
+) -> None:
+    listing = make_listing(title)
+    assert class_mismatch_signal(CHINESE_MARK, listing, bundled_category_map(), SETTINGS) is None
+
+
+HONEY_BEAR = Asset(id="H", owner="o", kind=AssetKind.WORD_MARK, name="HONEY BEAR", classes=("9",))
+
+
+def test_mark_spans_keep_the_mark_out_of_the_goods(make_listing: Callable[..., Listing]) -> None:
+    """A disguised mark is not found by its registered spelling; its matched span is."""
+    listing = make_listing("Honey-Bare X100 pro")
+    cats = bundled_category_map()
+    guessed = class_mismatch_signal(HONEY_BEAR, listing, cats, SETTINGS)
+    assert guessed is not None and guessed.evidence["title_words"] == ["honey"]
+    assert class_mismatch_signal(HONEY_BEAR, listing, cats, SETTINGS, mark_spans=[(0, 10)]) is None
+    # the registered spelling is skipped even without spans
+    plain = make_listing("Honey Bear X100 pro")
+    assert class_mismatch_signal(HONEY_BEAR, plain, cats, SETTINGS) is None
+
+
+def test_hostile_title_is_cut_in_detail_and_evidence(
+    make_listing: Callable[..., Listing],
+) -> None:
+    goods = " ".join(["rice", "tea", "honey", "flour", "sugar", "pasta", "noodles"])
+    listing = make_listing(f"Saffron {goods} " + "x" * 100_000)
+    signal = class_mismatch_signal(SAFFRON, listing, bundled_category_map(), SETTINGS)
+    assert signal is not None
+    assert signal.detail.count("'") == 10  # five words shown
+    assert " and more (Nice class 30)" in signal.detail
+    assert len(signal.detail) < 300
+    assert len(signal.evidence["title"]) <= 500
+    assert len(signal.evidence["title_words"]) == 7
 
 
 def test_hostile_category_is_cut_in_detail_and_evidence(
