@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ipwatch import __version__
-from ipwatch.commands import assets, crawl, demo, evidence, extract, findings, index, runs
+from ipwatch.commands import assets, crawl, demo, evidence, extract, findings, index, keys, runs
 from ipwatch.commands.common import State, run_command
 
 app = typer.Typer(
@@ -23,6 +23,7 @@ app.add_typer(findings.app, name="findings")
 app.add_typer(evidence.app, name="evidence")
 app.add_typer(runs.app, name="runs")
 app.add_typer(index.app, name="index")
+app.add_typer(keys.app, name="keys")
 app.command("extract")(extract.extract)
 app.command("crawl")(crawl.crawl)
 app.command("demo")(demo.demo)
@@ -45,12 +46,20 @@ def root(
             help="Data folder (registry, index, evidence). Default: ~/.ipwatch.",
         ),
     ] = None,
+    operator: Annotated[
+        str | None,
+        typer.Option(
+            "--operator",
+            help="Who is acting, recorded in chain-of-custody events. Default: "
+            "$IPWATCH_OPERATOR, else the OS user.",
+        ),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
     """Watch marketplaces for infringing listings and seal court-ready evidence."""
-    ctx.obj = State(home=home)
+    ctx.obj = State(home=home, operator=operator)
 
 
 def main(argv: list[str] | None = None) -> int:
