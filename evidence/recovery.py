@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from evidence.index.records import SnapshotRecord
 from evidence.manifest import parse_manifest, parse_utc
 from evidence.seals import parse_log_entry
+from evidence.translog import TransparencyLogError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -32,7 +33,11 @@ def logged_snapshots(
         for entry in ledger.entries():
             yield entry.snapshot_id, entry.manifest_sha256, entry.seq
     if log is not None:
-        for index, data in log.entries():
+        try:
+            entries = log.entries()
+        except TransparencyLogError:
+            entries = []  # a torn tail: verify reports it, recover() cuts it
+        for index, data in entries:
             parsed = parse_log_entry(data)
             if parsed is not None:
                 yield parsed[0], parsed[1], index
