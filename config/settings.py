@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from config.errors import ConfigError, describe_validation_error
+from evidence.timestamp import TimestampSettings
 
 DEFAULT_HOME = Path("~/.ipwatch")
 CONFIG_FILE = "ipwatch.yaml"
@@ -47,6 +48,11 @@ class AppConfig(BaseModel):
         default_factory=dict, description="detector settings (threshold, weights): see README"
     )
     crawl: CrawlConfig = Field(default_factory=CrawlConfig)
+    timestamp: TimestampSettings | None = Field(
+        default=None,
+        description="RFC 3161 TSA (url, ca_files, timeout) that timestamps every sealed manifest; "
+        "relative certificate paths are read from the ipwatch home",
+    )
 
 
 def resolve_home(home: str | Path | None = None) -> Path:
@@ -66,6 +72,6 @@ def load_app_config(home: Path) -> AppConfig:
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping of settings, got {type(data).__name__}")
     try:
-        return AppConfig.model_validate(data)
+        return AppConfig.model_validate(data, context={"base_dir": home})
     except ValidationError as exc:
         raise ConfigError(describe_validation_error(path, exc)) from exc

@@ -1,4 +1,9 @@
-"""Canonical JSON (RFC 8785 spirit) and the version-1 snapshot manifest that seals a capture."""
+"""Canonical JSON (RFC 8785 spirit) and the snapshot manifest that seals a capture.
+
+Version 1 manifests were committed to the hash-chained ledger; version 2 adds ``signer`` (the
+Ed25519 key id whose signature and tree heads vouch for it) and goes to the transparency log.
+Both stay readable: sealed evidence is never rewritten.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,11 @@ from typing import Any
 
 from evidence.exceptions import ManifestError
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
+SUPPORTED_VERSIONS = (1, 2)
+SIGNATURE_ALGORITHM = "Ed25519"
 _TOP_KEYS = ("version", "snapshot_id", "captured_at", "capture", "listing", "findings", "artifacts")
+_V2_KEYS = ("signer",)
 _ARTIFACT_KEYS = ("name", "sha256", "size", "media_type")
 
 
@@ -111,10 +119,15 @@ def build_manifest(
     listing: dict[str, Any],
     findings: list[dict[str, Any]],
     artifacts: list[dict[str, Any]],
+    signer_key_id: str | None = None,
 ) -> dict[str, Any]:
-    """Assemble a version-1 manifest; ``canonical_json`` of it is what gets hashed and stored."""
-    manifest = {
-        "version": MANIFEST_VERSION,
+    """Assemble a manifest; ``canonical_json`` of it is what gets hashed, signed and stored.
+
+    With ``signer_key_id`` it is version 2 (signed, transparency log); without, version 1
+    (hash-chained ledger), kept so old workspaces and their tests can still be produced.
+    """
+    manifest: dict[str, Any] = {
+        "version": 2 if signer_key_id else 1,
         "snapshot_id": snapshot_id,
         "captured_at": format_utc(captured_at),
         "capture": capture,
@@ -122,12 +135,14 @@ def build_manifest(
         "findings": findings,
         "artifacts": artifacts,
     }
+    if signer_key_id:
+        manifest["signer"] = {"algorithm": SIGNATURE_ALGORITHM, "key_id": signer_key_id}
     canonical_json(manifest)  # fail now, with a path to the bad value, not at hashing time
     return manifest
 
 
 def parse_manifest(data: bytes) -> dict[str, Any]:
-    """Parse stored manifest bytes and check they are canonical and version 1."""
+    """Parse stored manifest bytes and check they are canonical and of a known version."""
     try:
         manifest = json.loads(data.decode("utf-8"), parse_float=_reject_float)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -137,10 +152,21 @@ def parse_manifest(data: bytes) -> dict[str, Any]:
     missing = [key for key in _TOP_KEYS if key not in manifest]
     if missing:
         raise ManifestError(f"manifest lacks {', '.join(missing)}")
-    if manifest["version"] != MANIFEST_VERSION:
-        raise ManifestError(
-            f"manifest version {manifest['version']!r} is not supported; upgrade ipwatch"
-        )
+    version = manifest["version"]
+    if isinstance(version, bool) or version not in SUPPORTED_VERSIONS:
+        raise ManifestError(f"manifest version {version!r} is not supported; upgrade ipwatch")
+    if version >= 2:
+        missing = [key for key in _V2_KEYS if key not in manifest]
+        signer = manifest.get("signer")
+        if missing or not (
+            isinstance(signer, dict)
+            and signer.get("algorithm") == SIGNATURE_ALGORITHM
+            and isinstance(signer.get("key_id"), str)
+        ):
+            raise ManifestError(
+                f"version {version} manifest lacks a signer with algorithm "
+                f"{SIGNATURE_ALGORITHM} and a key_id"
+            )
     artifacts = manifest["artifacts"]
     if not isinstance(artifacts, list) or not all(
         isinstance(a, dict) and all(k in a for k in _ARTIFACT_KEYS) for a in artifacts

@@ -1,4 +1,8 @@
-"""Seal a captured page: WARC, images and a canonical manifest into blobs, then the ledger."""
+"""Seal a captured page: WARC, images and a canonical manifest into blobs, then commit it.
+
+A ``Sealer`` commits version-2 manifests (signature, transparency log, signed tree head,
+optional timestamp); a ``Ledger`` commits version-1 ones, kept for workspaces made before.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ if TYPE_CHECKING:
     from detector.model import Signal
     from evidence.blobstore import BlobStore
     from evidence.ledger import Ledger
+    from evidence.sealing import Sealer
 
 WARC_NAME = "response.warc"
 _ID_RE = re.compile(r"[0-9a-f]{20,}")
@@ -139,7 +144,7 @@ class Artifact:
 class SealedSnapshot:
     id: str
     manifest_sha256: str
-    ledger_seq: int
+    ledger_seq: int  # position in the transparency log (v2) or the hash-chained ledger (v1)
     captured_at: datetime
     url: str
     artifacts: tuple[Artifact, ...] = field(default_factory=tuple)
@@ -164,11 +169,17 @@ def seal(
     citations: Sequence[Citation],
     *,
     store: BlobStore,
-    ledger: Ledger,
+    sealer: Sealer | None = None,
+    ledger: Ledger | None = None,
     clock: Callable[[], datetime] = utc_now,
     new_id: Callable[[], str] = random_id,
 ) -> SealedSnapshot:
-    """Store every artifact, then the manifest, then append the ledger (the commit point)."""
+    """Store every artifact, then the manifest, then commit it (the log or ledger append).
+
+    Pass ``sealer`` (version 2); ``ledger`` (version 1) only to reproduce old workspaces.
+    """
+    if (sealer is None) == (ledger is None):
+        raise SnapshotError("seal needs exactly one of sealer= (current) or ledger= (legacy)")
     if isinstance(listing_info, Listing):
         listing_info = ListingInfo.from_listing(listing_info)
     token = str(new_id()).lower()
@@ -203,13 +214,19 @@ def seal(
         listing=_listing_dict(listing_info),
         findings=[_citation_dict(c) for c in citations],
         artifacts=[a.to_dict() for a in artifacts],
+        signer_key_id=sealer.signer.key_id if sealer else None,
     )
-    manifest_sha = store.put(canonical_json(manifest))
-    entry = ledger.append(snapshot_id, manifest_sha, clock())
+    manifest_bytes = canonical_json(manifest)
+    manifest_sha = store.put(manifest_bytes)
+    if sealer is not None:
+        position = sealer.commit(snapshot_id, manifest_bytes, manifest_sha).log_index
+    else:
+        assert ledger is not None
+        position = ledger.append(snapshot_id, manifest_sha, clock()).seq
     return SealedSnapshot(
         id=snapshot_id,
         manifest_sha256=manifest_sha,
-        ledger_seq=entry.seq,
+        ledger_seq=position,
         captured_at=capture.captured_at,
         url=capture.final_url,
         artifacts=tuple(artifacts),

@@ -197,6 +197,21 @@ class TransparencyLog:
                 )
             return data
 
+    def entries(self) -> list[tuple[int, bytes]]:
+        """Every intact (index, entry bytes) in order; damaged ones are skipped (``verify``
+        names them)."""
+        with self._locked(exclusive=False):
+            size = self._tree.size
+            found: list[tuple[int, bytes]] = []
+            if not size:
+                return found
+            with open(self.path / ENTRIES, "rb") as fh:
+                for index in range(size):
+                    data = _parse_entry(fh.readline(MAX_ENTRY_BYTES * 2), index)
+                    if isinstance(data, bytes) and leaf_hash(data) == self._tree.leaf(index):
+                        found.append((index, data))
+            return found
+
     def heads(self) -> list[SignedTreeHead]:
         """Every signed tree head, oldest first (well-formed ones; ``verify`` names the rest)."""
         with self._locked(exclusive=False):

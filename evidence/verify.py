@@ -6,11 +6,13 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from evidence.exceptions import BlobNotFoundError, ManifestError, WarcError
+from evidence.exceptions import BlobNotFoundError, EvidenceError, ManifestError, WarcError
 from evidence.manifest import parse_manifest
 from evidence.warc import WARC_MEDIA_TYPE, read_warc
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from evidence.blobstore import BlobStore
     from evidence.index.protocol import EvidenceIndex
     from evidence.ledger import Ledger, LedgerEntry, LedgerProblem
@@ -84,11 +86,20 @@ def verify_snapshot(
             )
         )
         return report
+    check_artifacts(report, manifest, lambda artifact: store.get(artifact["sha256"]))
+    return report
+
+
+def check_artifacts(
+    report: VerificationReport,
+    manifest: dict[str, Any],
+    fetch: Callable[[dict[str, Any]], bytes],
+) -> None:
+    """Recompute every artifact's digest and size, and the WARC's record digests."""
     for artifact in manifest["artifacts"]:
-        data = _check_artifact(report, store, artifact)
+        data = _check_artifact(report, fetch, artifact)
         if artifact["media_type"] == WARC_MEDIA_TYPE:
             _check_warc(report, artifact["name"], data, manifest["capture"])
-    return report
 
 
 def verify_all(
@@ -147,17 +158,25 @@ def _check_manifest(
             )
         )
         return None
-    add(Check("manifest.content", "passed", f"version 1, {len(manifest['artifacts'])} artifacts"))
+    add(
+        Check(
+            "manifest.content",
+            "passed",
+            f"version {manifest['version']}, {len(manifest['artifacts'])} artifacts",
+        )
+    )
     return manifest
 
 
 def _check_artifact(
-    report: VerificationReport, store: BlobStore, artifact: dict[str, Any]
+    report: VerificationReport,
+    fetch: Callable[[dict[str, Any]], bytes],
+    artifact: dict[str, Any],
 ) -> bytes | None:
     name, sha, size = artifact["name"], artifact["sha256"], artifact["size"]
     try:
-        data = store.get(sha)
-    except (BlobNotFoundError, ValueError) as exc:
+        data = fetch(artifact)
+    except (EvidenceError, OSError, ValueError) as exc:
         report.checks.append(Check(f"artifact:{name}", "failed", str(exc)))
         return None
     actual = hashlib.sha256(data).hexdigest()

@@ -60,12 +60,20 @@ def root(
             help="Data folder (registry, index, evidence). Default: ~/.ipwatch.",
         ),
     ] = None,
+    operator: Annotated[
+        str | None,
+        typer.Option(
+            "--operator",
+            help="Who is acting, recorded in chain-of-custody events. Default: "
+            "$IPWATCH_OPERATOR, else the OS user.",
+        ),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
     """Watch marketplaces for infringing listings and seal court-ready evidence."""
-    ctx.obj = State(home=home)
+    ctx.obj = State(home=home, operator=operator)
 
 
 def main(argv: list[str] | None = None) -> int:

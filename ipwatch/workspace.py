@@ -1,7 +1,8 @@
-"""Opens a user's data folder: registry, evidence index, blob store, ledger, detector."""
+"""Opens a user's data folder: registry, evidence index, blobs, log, signing key, detector."""
 
 from __future__ import annotations
 
+import logging
 import os
 from functools import cached_property
 from pathlib import Path
@@ -14,9 +15,18 @@ if TYPE_CHECKING:
     from detector.model import Asset
     from detector.settings import DetectionSettings
     from evidence.blobstore import BlobStore
+    from evidence.custody import CustodyLog
     from evidence.index.protocol import EvidenceIndex
     from evidence.ledger import Ledger
+    from evidence.sealing import Sealer
+    from evidence.seals import SealStore
+    from evidence.signing import Signer
+    from evidence.translog import TransparencyLog
     from registry.store import Registry
+
+logger = logging.getLogger(__name__)
+
+SIGNING_KEY = Path("keys") / "ed25519.pem"
 
 
 class Workspace:
@@ -68,9 +78,68 @@ class Workspace:
 
     @cached_property
     def ledger(self) -> Ledger:
+        """The hash-chained ledger of version-1 snapshots (read-only since version 2)."""
         from evidence.ledger import Ledger
 
         return Ledger(self.home / "ledger.jsonl")
+
+    @cached_property
+    def translog(self) -> TransparencyLog:
+        from evidence.translog import TransparencyLog
+
+        return TransparencyLog(self.home / "log")
+
+    @cached_property
+    def seals(self) -> SealStore:
+        from evidence.seals import SealStore
+
+        return SealStore(self.home / "seals")
+
+    @cached_property
+    def custody(self) -> CustodyLog:
+        from evidence.custody import CustodyLog
+
+        return CustodyLog(self.home / "custody.jsonl")
+
+    @property
+    def signing_key_path(self) -> Path:
+        return self.home / SIGNING_KEY
+
+    @cached_property
+    def signer(self) -> Signer:
+        """The workspace key; made on first use (the first seal) and said so in the log."""
+        from evidence.signing import KeyExistsError, generate_key, load_signer
+
+        path = self.signing_key_path
+        if not path.exists():
+            try:
+                signer = generate_key(path)
+            except KeyExistsError:
+                return load_signer(path)  # another process made it first: use that one
+            logger.warning(
+                "created the evidence signing key %s (key id %s); publish its public half with "
+                "`ipwatch keys export` so others can verify your evidence",
+                path,
+                signer.key_id,
+            )
+            return signer
+        return load_signer(path)
+
+    def public_key_pem(self) -> bytes | None:
+        """The workspace's public key, or None when no key was ever made (nothing to sign)."""
+        return self.signer.public_key_pem() if self.signing_key_path.exists() else None
+
+    @cached_property
+    def sealer(self) -> Sealer:
+        from evidence.sealing import Sealer, Timestamper
+
+        settings = self.config.timestamp
+        return Sealer(
+            log=self.translog,
+            signer=self.signer,
+            seals=self.seals,
+            timestamper=Timestamper(settings) if settings is not None else None,
+        )
 
     @cached_property
     def detection_settings(self) -> DetectionSettings:

@@ -101,8 +101,13 @@ class CrawlRunRecorder:
                 self.index.finish_run(run)
                 abandoned = True
         if abandoned:
+            workspace = self.workspace
             recovered = reindex_orphans(
-                store=self.workspace.blobs, ledger=self.workspace.ledger, index=self.index
+                store=workspace.blobs,
+                index=self.index,
+                ledger=workspace.ledger,
+                log=workspace.translog,
+                sealer=workspace.sealer if workspace.signing_key_path.exists() else None,
             )
             if recovered:
                 logger.warning(

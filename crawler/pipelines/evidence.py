@@ -40,7 +40,7 @@ class EvidencePipeline:
             self._images(item),
             [self._citation(finding) for finding in flagged],
             store=self.workspace.blobs,
-            ledger=self.workspace.ledger,
+            sealer=self.workspace.sealer,
         )
         item.snapshot_id = sealed.id
         item.extra["snapshot"] = sealed.to_record(

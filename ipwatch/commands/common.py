@@ -44,7 +44,14 @@ def expected_errors() -> tuple[type[Exception], ...]:
 @dataclass
 class State:
     home: Path | None = None
+    operator: str | None = None  # --operator; see ``operator_name``
     _workspace: Workspace | None = field(default=None, repr=False)
+
+    def operator_name(self) -> str:
+        """Who is acting, for chain-of-custody events: --operator, $IPWATCH_OPERATOR, OS user."""
+        from evidence.custody import current_operator
+
+        return current_operator(self.operator)
 
     def workspace(self) -> Workspace:
         if self._workspace is None:

@@ -9,15 +9,14 @@ import typer
 
 from evidence.signing import PASSPHRASE_ENV, KeyExistsError, Signer, generate_key, load_signer
 from ipwatch.commands.common import UserError, state
+from ipwatch.workspace import SIGNING_KEY
 
 app = typer.Typer(help="The signing key that seals evidence.", no_args_is_help=True)
-
-KEY_RELATIVE_PATH = Path("keys") / "ed25519.pem"
 
 
 def signing_key_path(home: Path) -> Path:
     """Where a workspace keeps its private signing key."""
-    return home / KEY_RELATIVE_PATH
+    return home / SIGNING_KEY
 
 
 def _load(ctx: typer.Context) -> tuple[Path, Signer]:

@@ -7,12 +7,17 @@ import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 
 from detector.model import Signal
 from evidence.blobstore import BlobStore
 from evidence.ledger import Ledger
+from evidence.sealing import Sealer, Timestamper
+from evidence.seals import SealStore
+from evidence.signing import Signer
 from evidence.snapshot import Capture, CapturedImage, Citation, ListingInfo, SealedSnapshot, seal
+from evidence.translog import TransparencyLog
 
 CAPTURED_AT = datetime(2024, 5, 1, 12, 30, 15, 250000, tzinfo=UTC)
 
@@ -119,5 +124,43 @@ def seal_sample(
         store=store,
         ledger=ledger,
         clock=clock,
+        new_id=ids,
+    )
+
+
+TEST_KEY_SEED = bytes(range(32))  # a fixed key, so signatures and seals are reproducible
+OTHER_KEY_SEED = bytes(range(32, 64))
+
+
+def fixed_signer(seed: bytes = TEST_KEY_SEED) -> Signer:
+    """An Ed25519 signer from a fixed seed (never use a known seed outside tests)."""
+    return Signer(Ed25519PrivateKey.from_private_bytes(seed))
+
+
+def make_sealer(
+    root: Path,
+    clock: FixedClock,
+    signer: Signer | None = None,
+    timestamper: Timestamper | None = None,
+) -> Sealer:
+    """A sealer over ``root``'s log and seal folders, with the fixed key and the given clock."""
+    return Sealer(
+        log=TransparencyLog(root / "log", clock=clock),
+        signer=signer or fixed_signer(),
+        seals=SealStore(root / "seals"),
+        timestamper=timestamper,
+        clock=clock,
+    )
+
+
+def seal_sample_v2(store: BlobStore, sealer: Sealer, ids: CountingIds) -> SealedSnapshot:
+    """Seal the sample capture into the transparency log with the sealer's key."""
+    return seal(
+        sample_capture(),
+        sample_listing(),
+        sample_images(),
+        sample_citations(),
+        store=store,
+        sealer=sealer,
         new_id=ids,
     )

@@ -92,7 +92,7 @@ def test_parse_rejects_non_canonical_wrong_version_and_floats():
     with pytest.raises(ManifestError, match="canonical"):
         parse_manifest(json.dumps(manifest, indent=1).encode())
     with pytest.raises(ManifestError, match="version"):
-        parse_manifest(canonical_json({**manifest, "version": 2}))
+        parse_manifest(canonical_json({**manifest, "version": 3}))
     with pytest.raises(ManifestError, match="float"):
         parse_manifest(canonical_json(manifest).replace(b'"size":3', b'"size":3.0'))
     with pytest.raises(ManifestError, match="lacks"):

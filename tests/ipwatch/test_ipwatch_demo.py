@@ -12,7 +12,7 @@ import pytest
 from demomarket.catalog import CATALOG
 from demomarket.testing import expected_flagged, ground_truth
 from evidence.index import open_index
-from evidence.ledger import Ledger
+from evidence.translog import TransparencyLog
 from tests.support import findings_json, free_port, run_ipwatch
 
 pytestmark = pytest.mark.slow
@@ -78,12 +78,13 @@ def test_hostile_listings_are_recorded_not_fatal(demo_home: Path) -> None:
 
 def test_rerun_makes_no_duplicate_findings_or_evidence(demo_home: Path) -> None:
     before_findings = findings_json(demo_home, "--all")
-    before_ledger = list(Ledger(demo_home / "ledger.jsonl").entries())
+    before_log = TransparencyLog(demo_home / "log").size
+    assert before_log > 0
     result = run_ipwatch(demo_home, "demo", "--port", str(free_port()))
     assert result.returncode == 0, result.stdout + result.stderr
     after_findings = findings_json(demo_home, "--all")
     assert sorted(f["id"] for f in after_findings) == sorted(f["id"] for f in before_findings)
-    assert len(list(Ledger(demo_home / "ledger.jsonl").entries())) == len(before_ledger)
+    assert TransparencyLog(demo_home / "log").size == before_log
     newest = open_index(f"sqlite:///{demo_home / 'index.db'}").list_runs()[0]
     assert newest.counters["listings_new"] == 0
     assert newest.counters["snapshots"] == 0
@@ -107,12 +108,12 @@ def test_verify_passes_on_untouched_evidence(demo_home: Path) -> None:
     assert "failed" not in ok.stdout.split("snapshot(s) verified")[0].lower()
 
 
-@pytest.mark.parametrize("target", ["warc", "image", "manifest", "ledger"])
+@pytest.mark.parametrize("target", ["warc", "image", "manifest", "log"])
 def test_verify_names_each_kind_of_tampering(demo_home: Path, target: str) -> None:
     index = open_index(f"sqlite:///{demo_home / 'index.db'}")
     snapshot = next(s for s in index.list_snapshots() if len(s.artifacts) > 1)
-    if target == "ledger":
-        path, offset, expected = demo_home / "ledger.jsonl", 40, "ledger"
+    if target == "log":
+        path, offset, expected = demo_home / "log" / "leaves.bin", 5, "log.integrity"
     elif target == "manifest":
         path, offset, expected = blob_path(demo_home, snapshot.manifest_sha256), 10, "manifest"
     else:
@@ -126,11 +127,11 @@ def test_verify_names_each_kind_of_tampering(demo_home: Path, target: str) -> No
         path, offset, expected = blob_path(demo_home, artifact["sha256"]), 100, artifact["name"]
     original = flip_byte(path, offset)
     try:
-        args = ["evidence", "verify"] if target == "ledger" else ["evidence", "verify", snapshot.id]
+        args = ["evidence", "verify"] if target == "log" else ["evidence", "verify", snapshot.id]
         bad = run_ipwatch(demo_home, *args)
         assert bad.returncode == 1, bad.stdout
         assert expected in bad.stdout
-        if target != "ledger":
+        if target != "log":
             assert snapshot.id in bad.stdout
     finally:
         path.write_bytes(original)

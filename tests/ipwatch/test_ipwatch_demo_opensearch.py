@@ -9,7 +9,8 @@ import pytest
 
 from demomarket.testing import expected_flagged
 from evidence.index import open_index
-from evidence.ledger import Ledger
+from evidence.recovery import logged_snapshots
+from evidence.translog import TransparencyLog
 from tests.support import findings_json, free_port, run_ipwatch
 
 pytestmark = pytest.mark.slow
@@ -27,12 +28,12 @@ def test_demo_runs_on_opensearch(opensearch_url: str, tmp_path: Path) -> None:
     assert not (home / "index.db").exists(), "the SQLite index was used instead of OpenSearch"
 
     index = open_index(url, base_dir=home)
-    sealed = [entry.snapshot_id for entry in Ledger(home / "ledger.jsonl").entries()]
+    sealed = [sid for sid, _, _ in logged_snapshots(None, TransparencyLog(home / "log"))]
     assert sorted(s.id for s in index.list_snapshots()) == sorted(sealed)
     assert index.pending() == 0
 
     again = run_ipwatch(home, "demo", "--port", str(free_port()), index_url=url)
     assert again.returncode == 0, again.stdout + again.stderr
-    assert len(list(Ledger(home / "ledger.jsonl").entries())) == len(sealed)
+    assert TransparencyLog(home / "log").size == len(sealed)
     assert run_ipwatch(home, "evidence", "verify", index_url=url).returncode == 0
     assert run_ipwatch(home, "index", "status", index_url=url).returncode == 0

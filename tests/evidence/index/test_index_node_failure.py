@@ -19,7 +19,8 @@ from opensearchpy import OpenSearch
 from demomarket import DemoMarket, Fault, FaultPlan
 from demomarket.brandkit import write_brand_kit
 from demomarket.testing import expected_flagged, ground_truth
-from evidence.ledger import Ledger
+from evidence.recovery import logged_snapshots
+from evidence.translog import TransparencyLog
 from tests.support import IPWATCH, findings_json, run_ipwatch
 
 pytestmark = pytest.mark.slow
@@ -87,7 +88,7 @@ def test_crawl_survives_losing_its_node_and_the_spool_fills_the_gap(
     assert set(listings) == {f"demo:{item}" for item in ground_truth()}
     assert max(listings.values()) == 1
     snapshots = ids_in(client, "snapshots")
-    sealed = [entry.snapshot_id for entry in Ledger(home / "ledger.jsonl").entries()]
+    sealed = [sid for sid, _, _ in logged_snapshots(None, TransparencyLog(home / "log"))]
     assert sorted(snapshots) == sorted(sealed) and max(snapshots.values()) == 1
     findings = ids_in(client, "findings")
     assert max(findings.values()) == 1
