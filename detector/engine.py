@@ -20,7 +20,8 @@ from detector.rules import (
 from detector.scoring import risk
 from detector.semantic.patents import PatentIndex
 from detector.settings import DetectionSettings
-from detector.text import MarkIndex, word_mark_signal
+from detector.text import MARK_KINDS, MarkIndex, word_mark_signal
+from detector.vision.ocr import ImageTextReader
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -55,13 +56,18 @@ class Detector:
                 )
             self._assets[asset.id] = asset
         self._marks = MarkIndex(assets, settings)
+        # Photos are OCR'd only when a word/figurative mark could be printed on them; the
+        # engine itself loads on the first photo actually read (then once per process).
+        reads_text = settings.ocr_max_images > 0 and any(a.kind in MARK_KINDS for a in assets)
+        self._ocr = ImageTextReader(settings) if reads_text else None
         self._images = ImageIndex(assets, settings)
         # Loads no model until a listing meets a registered patent (then once per process).
         self._patents = PatentIndex(assets, settings, embedder_name=settings.semantic_embedder)
 
     def detect(self, listing: Listing) -> list[Finding]:
         """Findings for every asset with risk > 0, highest risk first (ties by asset id)."""
-        marks = self._marks.match(listing)
+        image_texts = self._ocr.read_listing(listing.images) if self._ocr is not None else []
+        marks = self._marks.match(listing, image_texts=image_texts)
         images = self._images.match(listing.images)
         patents = self._patents.match(listing)
         if not marks and not images and not patents:

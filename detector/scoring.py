@@ -11,9 +11,11 @@ Rule:
 2. Each signal contributes ``c = weight x score``. The word-mark weight depends on the match:
    ``weight_word_mark_exact`` for the mark as registered (a genuine listing names the brand
    too), ``weight_word_mark_disguised`` for a lookalike, spaced or misspelt mark (nobody
-   disguises a brand they may sell). A copied photo weighs ``weight_image_copy``, or
-   ``weight_image_copy_authorized`` when the seller is on the asset's authorized list,
-   because licensed resellers use the official photos.
+   disguises a brand they may sell); a match in text read from a photo (OCR, field
+   ``image_text``) always weighs as exact, since a misread letter looks like a disguise. A
+   copied photo weighs ``weight_image_copy``, or ``weight_image_copy_authorized`` when the
+   seller is on the asset's authorized list, because licensed resellers use the official
+   photos.
 3. Class relevance: a ``class_mismatch`` signal (score 0; the listing's category, or without
    a known one the goods its title names, maps only to Nice classes the mark is not
    registered for) multiplies the ``word_mark`` contribution by
@@ -90,7 +92,11 @@ def contribution(
     ``scale`` is the class-mismatch or mark-context factor for its kind (rules 3 and 5).
     """
     if signal.kind == "word_mark":
-        disguised = bool(signal.evidence.get("disguised"))
+        # OCR cannot tell a printed disguise from a misread letter: text read from a photo
+        # weighs as an exact mention.
+        disguised = bool(signal.evidence.get("disguised")) and (
+            signal.evidence.get("field") != "image_text"
+        )
         weight = (
             settings.weight_word_mark_disguised if disguised else settings.weight_word_mark_exact
         )

@@ -110,6 +110,24 @@ class DetectionSettings:
         default=(0.05, 0.1),
         metadata=_doc("Crops of each reference image also hashed, so cropped copies still match."),
     )
+    ocr_max_images: int = field(
+        default=4,
+        metadata=_doc("Listing photos read by OCR for printed marks (0 turns OCR off)."),
+    )
+    ocr_max_side: int = field(
+        default=1280,
+        metadata=_doc("Photos are shrunk to this long side before OCR (never enlarged)."),
+    )
+    ocr_min_confidence: float = field(
+        default=0.6, metadata=_doc("OCR lines read with a lower recogniser score are dropped.")
+    )
+    ocr_threads: int = field(
+        default=1, metadata=_doc("Onnxruntime threads for OCR (fixed so results repeat).")
+    )
+    ocr_max_seconds: float = field(
+        default=30.0,
+        metadata=_doc("No further photo of a listing is OCR'd once this many seconds are spent."),
+    )
     price_floor_ratio: float = field(
         default=1.0,
         metadata=_doc("Price < floor x ratio raises below_price_floor (1.0: below the floor)."),

@@ -18,7 +18,7 @@ The text is scanned as "compact" strings (tokens run together), so "N O V A F L 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from detector.candidates import CompactView, ExactAutomaton, MatchWork, QGramIndex, max_edits
@@ -41,9 +41,15 @@ if TYPE_CHECKING:
 
     from detector.model import Asset, Listing
     from detector.settings import DetectionSettings
+    from detector.vision.ocr import ImageText, TextBox
 
 MARK_KINDS = frozenset({AssetKind.WORD_MARK, AssetKind.FIGURATIVE_MARK})
-FIELD_NAMES = {"title": "Title", "description": "Description", "brand": "Brand field"}
+FIELD_NAMES = {
+    "title": "Title",
+    "description": "Description",
+    "brand": "Brand field",
+    "image_text": "Text in a listing image",
+}
 MAX_EVIDENCE_MATCHES = 5
 MAX_DROPPED = 1  # letters a fuzzy window may lack compared with the mark
 MAX_FUZZY_PIECES = 3  # bounds fuzzy work on hostile text such as "a b c d e f ..."
@@ -85,6 +91,8 @@ class MarkMatch:
     score: float
     kinds: tuple[str, ...]
     reasons: tuple[str, ...]
+    image: ImageText | None = None  # field "image_text": the photo and the line read from it
+    box: TextBox | None = None
 
     @property
     def disguised(self) -> bool:
@@ -98,8 +106,17 @@ class MarkMatch:
 
     def as_evidence(self) -> dict[str, Any]:
         """Plain JSON-able evidence: the original span and what it matched."""
+        where: dict[str, Any] = {}
+        if self.image is not None and self.box is not None:
+            where = {
+                "image_url": self.image.url,
+                "image_sha256": self.image.sha256,
+                "bbox": list(self.box.bbox),
+                "ocr_confidence": self.box.confidence,
+            }
         return {
             "field": self.field,
+            **where,
             "start": self.start,
             "end": self.end,
             "text": self.text,
@@ -197,25 +214,42 @@ class MarkIndex:
             )
             self._folded.add(key, (pinyin, True))
 
-    def match(self, listing: Listing) -> dict[str, list[MarkMatch]]:
-        """Best non-overlapping matches per asset id, across title, description and brand."""
+    def match(
+        self, listing: Listing, image_texts: Sequence[ImageText] = ()
+    ) -> dict[str, list[MarkMatch]]:
+        """Best non-overlapping matches per asset id, across title, description and brand.
+
+        ``image_texts`` (OCR of the listing's photos) adds field ``image_text``: each line read
+        is matched on its own, and its matches name the photo and the line's box.
+        """
         out: dict[str, list[MarkMatch]] = defaultdict(list)
+        if not (len(self._folded) or len(self._skeleton)):
+            return {}
         fields = (
             ("title", listing.title),
             ("description", listing.description),
             ("brand", listing.brand or ""),
         )
         for name, text in fields:
-            if not text or not (len(self._folded) or len(self._skeleton)):
-                continue
-            ft = fold_text(text[: self._settings.max_text_chars])
-            hits = self._field_hits(name, ft)
-            present = _token_string(ft)
-            for asset_id, asset_hits in hits.items():
-                if any(n in present for n in self._negative.get(asset_id, ())):
-                    continue  # a negative keyword in the same field explains the mark away
-                out[asset_id].extend(_non_overlapping(asset_hits))
+            for asset_id, found in self._text_matches(name, text).items():
+                out[asset_id].extend(found)
+        for read in image_texts:
+            for box in read.boxes:
+                for asset_id, found in self._text_matches("image_text", box.text).items():
+                    out[asset_id].extend(replace(m, image=read, box=box) for m in found)
         return dict(out)
+
+    def _text_matches(self, field: str, text: str) -> dict[str, list[MarkMatch]]:
+        """Matches of one text per asset, unless a negative keyword in it explains them away."""
+        if not text:
+            return {}
+        ft = fold_text(text[: self._settings.max_text_chars])
+        present = _token_string(ft)
+        return {
+            asset_id: _non_overlapping(asset_hits)
+            for asset_id, asset_hits in self._field_hits(field, ft).items()
+            if not any(n in present for n in self._negative.get(asset_id, ()))
+        }
 
     def _field_hits(self, field: str, ft: FoldedText) -> dict[str, list[MarkMatch]]:
         hits: dict[tuple[str, str, int, int], MarkMatch] = {}

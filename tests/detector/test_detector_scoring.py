@@ -184,3 +184,11 @@ def test_counterfeit_wording_voids_the_excuse() -> None:
 def test_excuses_do_not_multiply() -> None:
     both = [mark(), SELLER, PRICE, MISMATCH, use("compatibility")]
     assert risk(both, SETTINGS) == risk([mark(), SELLER, PRICE, MISMATCH], SETTINGS)
+
+
+def test_a_mark_read_from_a_photo_weighs_as_exact_even_when_it_looks_disguised() -> None:
+    """OCR turns a printed BRAVIO into 'BRAVI' now and then: a misread is no disguise."""
+    read = Signal("word_mark", 0.9, "d", {"disguised": True, "field": "image_text"})
+    typed = Signal("word_mark", 0.9, "d", {"disguised": True, "field": "title"})
+    assert risk([read], SETTINGS) == pytest.approx(SETTINGS.weight_word_mark_exact * 0.9)
+    assert risk([typed], SETTINGS) == pytest.approx(SETTINGS.weight_word_mark_disguised * 0.9)

@@ -1,0 +1,1 @@
+"""Image matching beyond hashes: learned descriptors, logos, design drawings, image text."""
