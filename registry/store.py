@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, select
 from sqlalchemy.exc import ArgumentError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, selectinload, undefer
 
 from detector.model import Asset as DetectorAsset
 from detector.model import AssetKind
@@ -96,6 +96,17 @@ class Registry:
         with self.session() as session:
             row = session.get(models.Asset, asset_id)
             return None if row is None else asset_view(row)
+
+    def reference_image(self, sha256: str) -> tuple[bytes, str, str] | None:
+        """A stored reference image's (bytes, media type, label) by digest, for reports."""
+        with self.session() as session:
+            row = session.scalars(
+                select(models.AssetImage)
+                .where(models.AssetImage.sha256 == sha256)
+                .options(undefer(models.AssetImage.data))
+                .limit(1)
+            ).first()
+            return None if row is None else (row.data, row.media_type, row.label)
 
     def remove_asset(self, asset_id: str) -> bool:
         """Delete an asset and its images; False when there was none with that id."""

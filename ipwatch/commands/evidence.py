@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from evidence.verify import VerificationReport
     from ipwatch.workspace import Workspace
 
-app = typer.Typer(help="Verify, bundle and timestamp sealed evidence.", no_args_is_help=True)
+app = typer.Typer(
+    help="Verify, bundle, export and timestamp sealed evidence.", no_args_is_help=True
+)
 
 STATUS_STYLE = {"passed": "green", "failed": "bold red", "not_checked": "yellow"}
 MAX_KEY_FILE = 64 * 1024
@@ -63,7 +65,9 @@ def home_evidence(
     )
 
 
-def _print_reports(reports: list[VerificationReport], verbose: bool) -> int:
+def _print_reports(
+    reports: list[VerificationReport], verbose: bool, *, summary: bool = True
+) -> int:
     """Print the table and summary; returns how many checks failed."""
     table = Table(title="evidence verification")
     for column in ("snapshot", "check", "status", "detail"):
@@ -82,6 +86,8 @@ def _print_reports(reports: list[VerificationReport], verbose: bool) -> int:
                 )
     if table.row_count:
         console.print(table)
+    if not summary:
+        return failed
     ok = sum(1 for report in reports if report.ok)
     console.print(f"{ok} of {len(reports)} snapshot(s) verified; {failed} failed check(s)")
     return failed if failed or ok == len(reports) else failed + 1
@@ -93,7 +99,8 @@ def verify(
     target: Annotated[
         str | None,
         typer.Argument(
-            help="A snapshot id (S-...), or a bundle folder or .zip. Default: every snapshot."
+            help="A snapshot id (S-...), a bundle folder or .zip, or a .wacz export. "
+            "Default: every snapshot."
         ),
     ] = None,
     public_key: Annotated[
@@ -123,6 +130,9 @@ def verify(
     """
     key = _read_small(public_key, "public key") if public_key else None
     roots = [c for p in tsa_ca or [] for c in load_certificates([_read_small(p, "certificate")])]
+    if target is not None and target.lower().endswith(".wacz"):
+        _verify_wacz(Path(target), key, roots, verbose)
+        return
     if target is not None and ("/" in target or Path(target).exists()):
         path = Path(target)
         if not path.exists():
@@ -144,6 +154,30 @@ def verify(
     failed = _print_reports(reports, verbose)
     _record(workspace, st.operator_name(), reports)
     if failed:
+        raise typer.Exit(1)
+
+
+def _verify_wacz(
+    path: Path, key: bytes | None, roots: list[x509.Certificate], verbose: bool
+) -> None:
+    """A WACZ: the package checks, then each snapshot inside, offline."""
+    from evidence.bundle import BundleError
+    from evidence.wacz_verify import verify_wacz
+
+    if not path.is_file():
+        raise UserError(f"no WACZ at {path}")
+    try:
+        reports = verify_wacz(path, public_key=key, tsa_roots=roots)
+    except BundleError as exc:
+        raise UserError(str(exc)) from None
+    package, snapshots = reports[0], reports[1:]
+    failed = _print_reports(reports, verbose, summary=False)
+    ok = sum(1 for r in snapshots if r.ok)
+    console.print(
+        f"package {'failed' if package.failed else 'checked'}; {ok} of {len(snapshots)} "
+        f"snapshot(s) verified; {failed} failed check(s)"
+    )
+    if failed or ok != len(snapshots) or not snapshots:
         raise typer.Exit(1)
 
 
@@ -274,3 +308,50 @@ def timestamp(
     typer.echo(f"{done} timestamp(s) obtained, {failed} failed")
     if failed:
         raise typer.Exit(1)
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    snapshot_ids: Annotated[
+        list[str] | None, typer.Argument(help="Snapshot ids (S-...); several make one case.")
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="The new .wacz file; the report goes beside it.")
+    ] = Path("evidence.wacz"),
+    finding: Annotated[
+        str | None, typer.Option("--finding", help="Add the snapshots of this finding.")
+    ] = None,
+    asset: Annotated[
+        str | None, typer.Option("--asset", help="Add the snapshots of every finding of an asset.")
+    ] = None,
+    seller: Annotated[
+        str | None, typer.Option("--seller", help="Add the snapshots of a seller's findings.")
+    ] = None,
+    pdf: Annotated[
+        bool, typer.Option("--pdf/--no-pdf", help="Print the report to PDF with Chromium.")
+    ] = True,
+) -> None:
+    """Export sealed snapshots as one WACZ (replays in ReplayWeb.page) plus an HTML/PDF report.
+
+    The WACZ carries each snapshot's WARC, index and page, and everything `evidence verify`
+    needs (manifest, seal record, timestamp, custody, public key); datapackage.json lists every
+    file's sha256 and its digest is signed with the workspace's Ed25519 key.
+    """
+    from evidence.report_pdf import ReportPdfError
+    from ipwatch.evidence_export import ExportError, export_case, select_snapshots
+
+    if out.suffix.lower() != ".wacz":
+        raise UserError(f"--out {out} must end in .wacz")
+    st = state(ctx)
+    workspace = st.workspace()
+    try:
+        ids = select_snapshots(
+            workspace, snapshot_ids or [], finding=finding, asset=asset, seller=seller
+        )
+        result = export_case(workspace, ids, out, operator=st.operator_name(), pdf=pdf)
+    except (ExportError, ReportPdfError) as exc:
+        raise UserError(str(exc)) from None
+    typer.echo(f"wrote {result.wacz} ({len(result.snapshot_ids)} snapshot(s))")
+    typer.echo(f"report: {result.html}" + (f" and {result.pdf}" if result.pdf else ""))
+    typer.echo(f"verify it with: ipwatch evidence verify {out} --public-key <published key>")
