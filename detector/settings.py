@@ -110,6 +110,23 @@ class DetectionSettings:
         default=(0.05, 0.1),
         metadata=_doc("Crops of each reference image also hashed, so cropped copies still match."),
     )
+    descriptor_model: str = field(
+        default="efficientnet-lite0",
+        metadata=_doc(
+            "Learned image descriptor for copies hashes miss (crops, text, borders); empty"
+            " turns the level off. Needs the 'descriptor' extra (torch)."
+        ),
+    )
+    descriptor_min_similarity: float = field(
+        default=0.65,
+        metadata=_doc(
+            "Cosine similarity at or above which a listing photo copies a reference image"
+            " (calibrated: unrelated real photos peak at 0.60)."
+        ),
+    )
+    descriptor_max_images: int = field(
+        default=12, metadata=_doc("Listing photos embedded per listing (bounds the work).")
+    )
     ocr_max_images: int = field(
         default=4,
         metadata=_doc("Listing photos read by OCR for printed marks (0 turns OCR off)."),
@@ -173,6 +190,18 @@ class DetectionSettings:
             raise SettingsError(
                 f"semantic_embedder must be 'use' or 'minilm', got {self.semantic_embedder!r}"
             )
+        if self.descriptor_model not in ("", "efficientnet-lite0"):
+            raise SettingsError(
+                f"descriptor_model must be 'efficientnet-lite0' or '' (off),"
+                f" got {self.descriptor_model!r}"
+            )
+        if not 0.0 < self.descriptor_min_similarity <= 1.0:
+            raise SettingsError(
+                "descriptor_min_similarity must be in (0, 1],"
+                f" got {self.descriptor_min_similarity!r}; try 0.65"
+            )
+        if self.descriptor_max_images < 0:
+            raise SettingsError("descriptor_max_images must be >= 0")
         if self.price_floor_ratio <= 0:
             raise SettingsError(f"price_floor_ratio must be > 0, got {self.price_floor_ratio!r}")
 
