@@ -1,0 +1,205 @@
+"""Browser capture with Debian's Chromium against the demo shop on 127.0.0.1, then sealed and
+verified: screenshot, rendered HTML, every exchange, redirects, failures retried and recorded."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import time
+from pathlib import Path
+
+import pytest
+from evidence_samples import (
+    CountingIds,
+    FixedClock,
+    make_sealer,
+    sample_capture,
+    sample_citations,
+    sample_listing,
+)
+from PIL import Image
+
+from demomarket import DemoMarket, Fault, FaultPlan
+from evidence.blobstore import BlobStore
+from evidence.browser import BrowserCapturer, BrowserSettings
+from evidence.browser_record import BrowserCapture
+from evidence.manifest import parse_manifest
+from evidence.snapshot import seal
+from evidence.verify_home import HomeEvidence, verify_home_snapshot
+from evidence.warc import read_warc
+from tests.support import free_port
+
+pytestmark = pytest.mark.slow
+
+FAST = BrowserSettings(timeout=20.0, retries=1, backoff=0.0, user_agent="ipwatch-tests/1.0")
+
+
+def capture(url: str, settings: BrowserSettings = FAST, refuse=None) -> BrowserCapture:
+    async def run() -> BrowserCapture:
+        capturer = BrowserCapturer(settings, refuse=refuse)
+        try:
+            return await capturer.capture(url, operator="tester", job_id="R-test")
+        finally:
+            await capturer.close()
+
+    return asyncio.run(run())
+
+
+def seal_and_verify(root: Path, browser: BrowserCapture):
+    store = BlobStore(root / "blobs")
+    sealer = make_sealer(root, FixedClock())
+    sealed = seal(
+        sample_capture(),
+        sample_listing(),
+        [],
+        sample_citations(),
+        store=store,
+        sealer=sealer,
+        new_id=CountingIds(),
+        browser=browser,
+    )
+    from evidence.custody import CustodyLog
+    from evidence.ledger import Ledger
+
+    home = HomeEvidence(
+        store=store,
+        ledger=Ledger(root / "ledger.jsonl"),
+        log=sealer.log,
+        seals=sealer.seals,
+        custody=CustodyLog(root / "custody.jsonl"),
+        index=None,
+        public_key=sealer.signer.public_key_pem(),
+        tsa_roots=(),
+    )
+    report = verify_home_snapshot(home, sealed.id)
+    manifest = parse_manifest(store.get(sealed.manifest_sha256))
+    artifacts = {a.name: store.get(a.sha256) for a in sealed.artifacts}
+    return report, manifest, artifacts
+
+
+def test_listing_is_captured_with_scripts_run_and_every_exchange_archived(
+    demo_market: DemoMarket, tmp_path: Path
+) -> None:
+    # 1011 is a "plain" listing: its images load only when a script swaps in data-src.
+    url = demo_market.url("/go/item/1011")
+    browser = capture(url)
+    assert browser.outcome == "complete", browser.attempts
+    assert [a.error for a in browser.attempts] == [None]
+    assert browser.final_url == demo_market.url("/item/1011")
+    assert browser.status == 200
+    assert [(r.url, r.status, r.location) for r in browser.redirects] == [(url, 302, "/item/1011")]
+    assert browser.server_ip == "127.0.0.1"
+    assert browser.tls is None  # plain http
+    assert browser.user_agent == "ipwatch-tests/1.0"
+    env = browser.environment
+    assert env["os"] and env["arch"] and env["python"] and env["playwright"] != "unknown"
+    assert env["chromium"][0].isdigit()
+
+    html = browser.rendered_html.decode()
+    assert 'src="/img/gen-jacket.jpg"' in html  # set by the page's script, not in the raw HTML
+    raw = demo_market.requests_to("/item/1011")
+    assert raw and all(r.headers.get("User-Agent") == "ipwatch-tests/1.0" for r in raw)
+
+    report, manifest, artifacts = seal_and_verify(tmp_path, browser)
+    assert report.ok, [c for c in report.checks if c.status != "passed"]
+    assert {"browser.warc", "screenshot.png", "rendered.html"} <= set(artifacts)
+    shot = Image.open(io.BytesIO(artifacts["screenshot.png"]))
+    assert shot.format == "PNG" and shot.width == 1280 and shot.height >= 400
+    assert len(shot.convert("L").getcolors(256) or ()) > 10  # a rendered page, not blank
+
+    records = read_warc(artifacts["browser.warc"])
+    by_uri = {(r.record_type, r.target_uri) for r in records}
+    for path in ("/go/item/1011", "/item/1011", "/img/gen-jacket.jpg"):
+        target = demo_market.url(path)
+        assert ("request", target) in by_uri and ("response", target) in by_uri, path
+    image = next(r for r in records if r.target_uri.endswith("/img/gen-jacket.jpg"))
+    assert image.record_type in ("request", "response")
+    jacket = [r for r in records if r.record_type == "response" and "gen-jacket" in r.target_uri]
+    assert Image.open(io.BytesIO(jacket[0].payload)).format == "JPEG"
+    assert all(r.status == "passed" for r in records)
+
+    section = manifest["browser"]
+    assert section["outcome"] == "complete"
+    assert section["viewport"] == {"width": 1280, "height": 800}
+    assert section["redirects"][0]["status"] == 302
+    assert section["operator"] == "tester" and section["job_id"] == "R-test"
+    assert section["exchanges"] >= 3
+    assert manifest["findings"][0]["registration_number"]  # the cited registration
+
+
+def test_tampered_screenshot_fails_verification(demo_market: DemoMarket, tmp_path: Path) -> None:
+    browser = capture(demo_market.url("/item/1012"))
+    report, manifest, _ = seal_and_verify(tmp_path, browser)
+    assert report.ok
+    shot = next(a for a in manifest["artifacts"] if a["name"] == "screenshot.png")
+    path = tmp_path / "blobs" / shot["sha256"][:2] / shot["sha256"][2:]
+    data = bytearray(path.read_bytes())
+    data[200] ^= 1
+    path.chmod(0o600)
+    path.write_bytes(bytes(data))
+    from evidence.custody import CustodyLog
+    from evidence.ledger import Ledger
+
+    sealer = make_sealer(tmp_path, FixedClock())
+    home = HomeEvidence(
+        store=BlobStore(tmp_path / "blobs"),
+        ledger=Ledger(tmp_path / "ledger.jsonl"),
+        log=sealer.log,
+        seals=sealer.seals,
+        custody=CustodyLog(tmp_path / "custody.jsonl"),
+        index=None,
+        public_key=sealer.signer.public_key_pem(),
+        tsa_roots=(),
+    )
+    again = verify_home_snapshot(home, manifest["snapshot_id"])
+    assert [c.name for c in again.failed] == ["artifact:screenshot.png"]
+
+
+@pytest.mark.parametrize("failure", ["http_500", "timeout", "refused"])
+def test_failed_capture_is_retried_then_sealed_with_its_errors(
+    failure: str, tmp_path: Path
+) -> None:
+    plan = FaultPlan(
+        {"/item/1011": Fault("500"), "/item/1012": Fault("slow", delay=4.0)}  # type: ignore[dict-item]
+    )
+    with DemoMarket(faults=plan) as market:
+        settings = FAST
+        if failure == "http_500":
+            url = market.url("/item/1011")
+        elif failure == "timeout":
+            url = market.url("/item/1012")
+            settings = BrowserSettings(timeout=1.5, retries=1, backoff=0.0)
+        else:
+            url = f"http://127.0.0.1:{free_port()}/item/1011"
+        browser = capture(url, settings)
+        deadline = time.monotonic() + 10  # the server records a slow request once it answers
+        while len(market.requests_to("/item/")) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        hits = market.requests_to("/item/")
+    assert browser.outcome == "failed"
+    assert len(browser.attempts) == 2 and all(a.error for a in browser.attempts)
+    reason = {"http_500": "HTTP 500", "timeout": "timed out", "refused": "ERR_CONNECTION_REFUSED"}
+    assert reason[failure] in browser.attempts[-1].error
+    if failure != "refused":
+        assert len(hits) == 2  # one request per attempt: retried, not given up at once
+    assert browser.screenshot is None
+
+    report, manifest, artifacts = seal_and_verify(tmp_path, browser)
+    assert report.ok, report.failed
+    section = manifest["browser"]
+    assert section["outcome"] == "failed"
+    assert [a["error"] for a in section["attempts"]] == [a.error for a in browser.attempts]
+    assert "screenshot.png" not in artifacts
+    if failure == "http_500":  # what the browser did get is kept: the 500 exchange
+        responses = [r for r in read_warc(artifacts["browser.warc"]) if r.record_type == "response"]
+        assert [r.http_status for r in responses] == [500]
+
+
+def test_ssrf_guard_blocks_requests_the_page_makes(demo_market: DemoMarket) -> None:
+    async def refuse(url: str) -> str | None:
+        return "private address" if "/img/" in url else None
+
+    browser = capture(demo_market.url("/item/1012"), refuse=refuse)
+    assert browser.outcome == "complete"
+    assert browser.blocked and all("/img/" in url for url, _ in browser.blocked)
+    assert not [e for e in browser.exchanges if "/img/" in e.url]
