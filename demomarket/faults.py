@@ -88,6 +88,12 @@ class FaultPlan:
                     active.append(fault)
         return active
 
+    def clear(self) -> None:
+        """Drop every rule: the shop behaves from now on (a listing that comes back)."""
+        with self._lock:
+            self._rules.clear()
+            self._hits.clear()
+
     def reset(self) -> None:
         """Forget hit counts so every fault fires again from the start."""
         with self._lock:

@@ -2,7 +2,8 @@
 
 Each is first captured in a real browser (``IPWATCH_BROWSER_CAPTURE``). A browser capture that
 still fails after its retries is sealed anyway, as the crawler's own exchange plus what the
-browser got and every attempt's error; the run counts it (``capture_failed``) and logs it.
+browser got and every attempt's error; the run counts it (``capture_failed``) and logs it,
+and the next crawl that finds the listing still online captures and seals it again.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from crawler.services import workspace_for
 from evidence.browser import BrowserCapturer
 from evidence.custody import current_operator
 from evidence.exceptions import IndexUnavailableError
-from evidence.snapshot import CapturedImage, Citation, ListingInfo, seal
+from evidence.snapshot import SCREENSHOT_NAME, CapturedImage, Citation, ListingInfo, seal
 
 if TYPE_CHECKING:
     from typing import Self
@@ -112,10 +113,20 @@ class EvidencePipeline:
                 stored = index.get_finding(finding.id)
                 if stored is None or not stored.snapshot_ids:
                     return True
+                if self.capturer is not None and not self._has_browser_view(stored.snapshot_ids):
+                    return True  # the last browser capture failed (or predates it): try again
         except IndexUnavailableError:
             # Evidence that might be a duplicate beats evidence never taken.
             self.crawler.stats.inc_value("ipwatch/index_unavailable")
             return True
+        return False
+
+    def _has_browser_view(self, snapshot_ids: list[str]) -> bool:
+        """Does any sealed snapshot of this finding hold a screenshot (a complete capture)?"""
+        for snapshot_id in reversed(snapshot_ids):
+            record = self.workspace.index.get_snapshot(snapshot_id)
+            if record and any(a.get("name") == SCREENSHOT_NAME for a in record.artifacts):
+                return True
         return False
 
     def _images(self, item: ListingItem) -> list[CapturedImage]:

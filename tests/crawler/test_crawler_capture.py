@@ -127,3 +127,24 @@ def test_verify_checks_the_browser_artifacts(crawled: tuple[Path, str]) -> None:
         assert "artifact:screenshot.png" in bad.stdout
     finally:
         path.write_bytes(original)
+
+
+def test_next_crawl_captures_again_what_failed(
+    crawled: tuple[Path, str], market: DemoMarket
+) -> None:
+    home, _ = crawled
+    market.faults.clear()
+    result = run_ipwatch(home, "crawl", "demo", "--base-url", market.base_url)
+    assert result.returncode == 0, result.stdout + result.stderr
+    run = open_index(f"sqlite:///{home / 'index.db'}").list_runs()[0]
+    # Only the listing whose browser view was missing is sealed again; the rest are unchanged.
+    assert run.counters["captures"] == run.counters["snapshots"] == 1
+    assert run.counters["capture_failed"] == 0
+    index = open_index(f"sqlite:///{home / 'index.db'}")
+    store = BlobStore(home / "blobs")
+    outcomes = sorted(
+        parse_manifest(store.get(s.manifest_sha256))["browser"]["outcome"]
+        for s in index.list_snapshots()
+        if s.listing_id.endswith(f":{BROWSER_FAILS}")
+    )
+    assert outcomes == ["complete", "failed"]

@@ -9,23 +9,12 @@ import time
 from pathlib import Path
 
 import pytest
-from evidence_samples import (
-    CountingIds,
-    FixedClock,
-    make_sealer,
-    sample_capture,
-    sample_citations,
-    sample_listing,
-)
+from evidence_samples import seal_browser_capture
 from PIL import Image
 
 from demomarket import DemoMarket, Fault, FaultPlan
-from evidence.blobstore import BlobStore
 from evidence.browser import BrowserCapturer, BrowserSettings
 from evidence.browser_record import BrowserCapture
-from evidence.manifest import parse_manifest
-from evidence.snapshot import seal
-from evidence.verify_home import HomeEvidence, verify_home_snapshot
 from evidence.warc import read_warc
 from tests.support import free_port
 
@@ -43,38 +32,6 @@ def capture(url: str, settings: BrowserSettings = FAST, refuse=None) -> BrowserC
             await capturer.close()
 
     return asyncio.run(run())
-
-
-def seal_and_verify(root: Path, browser: BrowserCapture):
-    store = BlobStore(root / "blobs")
-    sealer = make_sealer(root, FixedClock())
-    sealed = seal(
-        sample_capture(),
-        sample_listing(),
-        [],
-        sample_citations(),
-        store=store,
-        sealer=sealer,
-        new_id=CountingIds(),
-        browser=browser,
-    )
-    from evidence.custody import CustodyLog
-    from evidence.ledger import Ledger
-
-    home = HomeEvidence(
-        store=store,
-        ledger=Ledger(root / "ledger.jsonl"),
-        log=sealer.log,
-        seals=sealer.seals,
-        custody=CustodyLog(root / "custody.jsonl"),
-        index=None,
-        public_key=sealer.signer.public_key_pem(),
-        tsa_roots=(),
-    )
-    report = verify_home_snapshot(home, sealed.id)
-    manifest = parse_manifest(store.get(sealed.manifest_sha256))
-    artifacts = {a.name: store.get(a.sha256) for a in sealed.artifacts}
-    return report, manifest, artifacts
 
 
 def test_listing_is_captured_with_scripts_run_and_every_exchange_archived(
@@ -100,7 +57,8 @@ def test_listing_is_captured_with_scripts_run_and_every_exchange_archived(
     raw = demo_market.requests_to("/item/1011")
     assert raw and all(r.headers.get("User-Agent") == "ipwatch-tests/1.0" for r in raw)
 
-    report, manifest, artifacts = seal_and_verify(tmp_path, browser)
+    sealed = seal_browser_capture(tmp_path, browser)
+    report, manifest, artifacts = sealed.verify(), sealed.manifest, sealed.artifacts
     assert report.ok, [c for c in report.checks if c.status != "passed"]
     assert {"browser.warc", "screenshot.png", "rendered.html"} <= set(artifacts)
     shot = Image.open(io.BytesIO(artifacts["screenshot.png"]))
@@ -128,31 +86,14 @@ def test_listing_is_captured_with_scripts_run_and_every_exchange_archived(
 
 
 def test_tampered_screenshot_fails_verification(demo_market: DemoMarket, tmp_path: Path) -> None:
-    browser = capture(demo_market.url("/item/1012"))
-    report, manifest, _ = seal_and_verify(tmp_path, browser)
-    assert report.ok
-    shot = next(a for a in manifest["artifacts"] if a["name"] == "screenshot.png")
-    path = tmp_path / "blobs" / shot["sha256"][:2] / shot["sha256"][2:]
+    sealed = seal_browser_capture(tmp_path, capture(demo_market.url("/item/1012")))
+    assert sealed.verify().ok
+    path = sealed.blob_path("screenshot.png")
     data = bytearray(path.read_bytes())
     data[200] ^= 1
     path.chmod(0o600)
     path.write_bytes(bytes(data))
-    from evidence.custody import CustodyLog
-    from evidence.ledger import Ledger
-
-    sealer = make_sealer(tmp_path, FixedClock())
-    home = HomeEvidence(
-        store=BlobStore(tmp_path / "blobs"),
-        ledger=Ledger(tmp_path / "ledger.jsonl"),
-        log=sealer.log,
-        seals=sealer.seals,
-        custody=CustodyLog(tmp_path / "custody.jsonl"),
-        index=None,
-        public_key=sealer.signer.public_key_pem(),
-        tsa_roots=(),
-    )
-    again = verify_home_snapshot(home, manifest["snapshot_id"])
-    assert [c.name for c in again.failed] == ["artifact:screenshot.png"]
+    assert [c.name for c in sealed.verify().failed] == ["artifact:screenshot.png"]
 
 
 @pytest.mark.parametrize("failure", ["http_500", "timeout", "refused"])
@@ -184,7 +125,8 @@ def test_failed_capture_is_retried_then_sealed_with_its_errors(
         assert len(hits) == 2  # one request per attempt: retried, not given up at once
     assert browser.screenshot is None
 
-    report, manifest, artifacts = seal_and_verify(tmp_path, browser)
+    sealed = seal_browser_capture(tmp_path, browser)
+    report, manifest, artifacts = sealed.verify(), sealed.manifest, sealed.artifacts
     assert report.ok, report.failed
     section = manifest["browser"]
     assert section["outcome"] == "failed"

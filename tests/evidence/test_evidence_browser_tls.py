@@ -14,6 +14,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from evidence_samples import seal_browser_capture
 
 from demomarket import DemoMarket
 from evidence.browser import DEFAULT_ARGS, BrowserCapturer, BrowserSettings
@@ -87,7 +88,9 @@ def capture(url: str) -> BrowserCapture:
     return asyncio.run(run())
 
 
-def test_https_capture_records_the_presented_chain_and_fingerprint(https_market) -> None:
+def test_https_capture_records_the_presented_chain_and_fingerprint(
+    https_market, tmp_path: Path
+) -> None:
     market, leaf, ca = https_market
     assert market.base_url.startswith("https://")
     browser = capture(market.url("/item/1012"))
@@ -114,5 +117,9 @@ def test_https_capture_records_the_presented_chain_and_fingerprint(https_market)
         leaf.fingerprint(hashes.SHA256()),
         ca.fingerprint(hashes.SHA256()),
     ]
-    metadata = browser.metadata()["tls"]
-    assert metadata["leaf_sha256"] == leaf.fingerprint(hashes.SHA256()).hex()
+    sealed = seal_browser_capture(tmp_path / "home", browser)
+    assert sealed.verify().ok
+    assert (
+        sealed.manifest["browser"]["tls"]["leaf_sha256"] == leaf.fingerprint(hashes.SHA256()).hex()
+    )
+    assert sealed.artifacts["tls/chain.pem"] == pem
