@@ -67,6 +67,7 @@ class BrowserSettings:
     max_body_bytes: int = 15 * 1024 * 1024  # per response body in the WARC
     max_total_bytes: int = 64 * 1024 * 1024  # all bodies of one capture
     max_html_bytes: int = 5 * 1024 * 1024
+    max_screenshot_height: int = 16_384  # CSS pixels; taller pages are cut (and noted)
     ignore_https_errors: bool = False  # tests with a self-signed certificate only
 
 
@@ -84,6 +85,7 @@ class _Partial:
     tls: TlsInfo | None = None
     blocked: list[tuple[str, str]] = field(default_factory=list)
     dropped_bytes: int = 0
+    notes: list[str] = field(default_factory=list)
 
 
 def environment(chromium_version: str) -> dict[str, str]:
@@ -171,6 +173,9 @@ class BrowserCapturer:
                     error = f"timed out after {self.settings.timeout:g} s"
                 except (PlaywrightError, CaptureFailed, OSError) as exc:  # recorded, then retried
                     error = short_error(exc)
+                except Exception as exc:  # a bug or a page we did not foresee: keep the listing
+                    logger.exception("browser capture of %s: unexpected error", url)
+                    error = f"unexpected {short_error(exc)}"
                 else:
                     attempts.append(Attempt(started, None))
                     break
@@ -197,6 +202,7 @@ class BrowserCapturer:
             operator=operator,
             job_id=job_id,
             dropped_bytes=partial.dropped_bytes,
+            notes=tuple(partial.notes),
         )
 
     async def _attempt(self, url: str, partial: _Partial) -> None:
@@ -224,14 +230,28 @@ class BrowserCapturer:
             await self._collect(responses, partial)
             if main.status >= 400:
                 raise CaptureFailed(f"the page answered HTTP {main.status}")
-            partial.rendered_html = (await page.content()).encode("utf-8", "replace")[
-                : self.settings.max_html_bytes
-            ]
-            partial.screenshot = await page.screenshot(full_page=True, type="png")
+            html = (await page.content()).encode("utf-8", "replace")
+            if len(html) > self.settings.max_html_bytes:
+                partial.notes.append(f"rendered.html cut at {self.settings.max_html_bytes} bytes")
+            partial.rendered_html = html[: self.settings.max_html_bytes]
+            partial.screenshot = await self._screenshot(page, partial)
             if urlsplit(partial.final_url).scheme == "https":
                 partial.tls = await self._tls(main, partial.final_url)
         finally:
             await context.close()
+
+    async def _screenshot(self, page: Page, partial: _Partial) -> bytes:
+        """Full page, but a hostile page cannot make it unboundedly tall."""
+        limit = self.settings.max_screenshot_height
+        try:  # the page's scripts can redefine what this returns
+            height = int(await page.evaluate("document.documentElement.scrollHeight"))
+        except (TypeError, ValueError):
+            height = limit + 1
+        if height <= limit:
+            return await page.screenshot(full_page=True, type="png")
+        partial.notes.append(f"screenshot cut at {limit} of {height} CSS pixels")
+        clip = {"x": 0, "y": 0, "width": self.settings.viewport[0], "height": limit}
+        return await page.screenshot(full_page=True, clip=clip, type="png")  # type: ignore[arg-type]
 
     async def _guard(self, route: Route, partial: _Partial) -> None:
         reason = await self.refuse(route.request.url) if self.refuse else None

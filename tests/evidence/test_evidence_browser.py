@@ -85,8 +85,14 @@ def test_listing_is_captured_with_scripts_run_and_every_exchange_archived(
     assert manifest["findings"][0]["registration_number"]  # the cited registration
 
 
-def test_tampered_screenshot_fails_verification(demo_market: DemoMarket, tmp_path: Path) -> None:
-    sealed = seal_browser_capture(tmp_path, capture(demo_market.url("/item/1012")))
+def test_sealing_a_capture_is_reproducible_and_tampering_shows(
+    demo_market: DemoMarket, tmp_path: Path
+) -> None:
+    browser = capture(demo_market.url("/item/1012"))
+    sealed = seal_browser_capture(tmp_path, browser)
+    again = seal_browser_capture(tmp_path / "again", browser)  # same clock, ids and key
+    assert sealed.sealed.manifest_sha256 == again.sealed.manifest_sha256
+    assert sealed.artifacts["browser.warc"] == again.artifacts["browser.warc"]
     assert sealed.verify().ok
     path = sealed.blob_path("screenshot.png")
     data = bytearray(path.read_bytes())
@@ -145,3 +151,14 @@ def test_ssrf_guard_blocks_requests_the_page_makes(demo_market: DemoMarket) -> N
     assert browser.outcome == "complete"
     assert browser.blocked and all("/img/" in url for url, _ in browser.blocked)
     assert not [e for e in browser.exchanges if "/img/" in e.url]
+
+
+def test_a_tall_page_is_screenshotted_up_to_the_limit_and_noted(demo_market: DemoMarket) -> None:
+    settings = BrowserSettings(max_screenshot_height=300, max_html_bytes=1000, retries=0)
+    browser = capture(demo_market.url("/item/1012"), settings)
+    assert browser.outcome == "complete"
+    assert Image.open(io.BytesIO(browser.screenshot)).size == (1280, 300)
+    assert len(browser.rendered_html) == 1000
+    notes = browser.metadata()["notes"]
+    assert any("screenshot cut at 300" in n for n in notes)
+    assert any("rendered.html cut at 1000" in n for n in notes)
