@@ -292,8 +292,8 @@ class BrowserCapturer:
             )
 
     async def _tls(self, main: Response, final_url: str) -> TlsInfo:
-        details = await main.security_details() or {}
-        browser = {key: _text(value) for key, value in details.items()}
+        details = await main.security_details()
+        browser = {key: _text(value) for key, value in (details or {}).items()}
         parts = urlsplit(final_url)
         host, port = parts.hostname or "", parts.port or 443
         return await asyncio.to_thread(peer_tls, host, port, browser)
