@@ -4,16 +4,24 @@ Sealing = WARC build, blob writes (fsynced), canonical manifest, Ed25519 signatu
 transparency-log append (fsynced), a signed tree head per snapshot, the inclusion proof and the
 seal record. The baseline is SHA-256 over exactly the bytes a snapshot stores. Also printed:
 what the tree head per snapshot costs, against appending to the log with no head at all (the
-alternative, one head per crawl batch). Capture (the browser) is not part of this.
+alternative, one head per crawl batch).
+
+Second figure: capture seconds per page with the browser (Debian's Chromium against the demo
+shop on 127.0.0.1: load, settle, full-page screenshot, rendered HTML, every body), one page at
+a time, against fetching the same page and its images with plain HTTP in the same run; and
+what sealing a capture's artifacts adds.
 
     .venv/bin/python bench/seal_speed.py [--snapshots 200] [--page-kb 200] [--images 3]
+                                         [--captures 10]   (0 skips the browser figure)
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import hashlib
 import os
+import re
 import sys
 import tempfile
 import time
@@ -22,7 +30,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from demomarket import DemoMarket
+from demomarket.testing import expected_flagged, fetch
 from evidence.blobstore import BlobStore
+from evidence.browser import BrowserCapturer, BrowserSettings
 from evidence.sealing import Sealer
 from evidence.seals import SealStore, log_entry
 from evidence.signing import generate_key
@@ -102,13 +113,66 @@ def measure(work: Path, snapshots: int, page_kb: int, images: int) -> None:
     )
 
 
+def capture_figure(pages: int) -> None:
+    """Browser capture vs a plain fetch of the same page and images, seconds per page."""
+    items = sorted(expected_flagged())[:pages]
+    with DemoMarket() as market, tempfile.TemporaryDirectory(prefix="capture-bench-") as folder:
+        urls = [market.url(f"/item/{item}") for item in items]
+        work = Path(folder)
+        store = BlobStore(work / "blobs")
+        sealer = Sealer(
+            TransparencyLog(work / "log"), generate_key(work / "key.pem"), SealStore(work / "seals")
+        )
+        capture, _ = inputs(50, 0, 0)
+        listing = ListingInfo(id="L", url=urls[0], marketplace="bench", title="t")
+        citation = [Citation("F", "A", "R-1", "owner", 0.9)]
+
+        async def browse() -> tuple[float, float, list]:
+            capturer = BrowserCapturer(BrowserSettings(concurrency=1, retries=0))
+            try:
+                start = time.perf_counter()
+                await capturer.start()
+                launch = time.perf_counter() - start
+                start = time.perf_counter()
+                captures = [await capturer.capture(url) for url in urls]
+                return launch, time.perf_counter() - start, captures
+            finally:
+                await capturer.close()
+
+        launch, browser_seconds, captures = asyncio.run(browse())
+        failed = [c.requested_url for c in captures if c.outcome != "complete"]
+        start = time.perf_counter()
+        for url in urls:
+            page = fetch(url)
+            for image in sorted(set(re.findall(r"/img/[A-Za-z0-9._-]+", page.text))):
+                fetch(market.url(image))
+        fetch_seconds = time.perf_counter() - start
+        start = time.perf_counter()
+        for browser in captures:
+            seal(capture, listing, [], citation, store=store, sealer=sealer, browser=browser)
+        seal_seconds = time.perf_counter() - start
+    n = len(urls)
+    shots = sum(len(c.screenshot or b"") for c in captures) / n / 1024
+    print(f"browser capture, {n} demo listings one at a time (Chromium launch {launch:.2f} s once)")
+    print(f"capture per page (load+settle+screenshot+HTML+bodies): {browser_seconds / n:9.3f} s")
+    print(f"plain HTTP fetch of the same page and its images:      {fetch_seconds / n:9.3f} s")
+    ratio = browser_seconds / fetch_seconds
+    print(f"ratio capture / plain fetch:                           {ratio:9.1f}")
+    print(f"sealing one capture (browser WARC, PNG of {shots:.0f} KiB): {seal_seconds / n:.3f} s")
+    if failed:
+        print(f"captures that failed: {', '.join(failed)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--snapshots", type=int, default=200)
     parser.add_argument("--page-kb", type=int, default=200)
     parser.add_argument("--images", type=int, default=3)
+    parser.add_argument("--captures", type=int, default=10)
     args = parser.parse_args()
     run(args.snapshots, args.page_kb, args.images)
+    if args.captures:
+        capture_figure(args.captures)
 
 
 if __name__ == "__main__":

@@ -84,3 +84,14 @@ HTTPCACHE_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
+
+# Browser capture of flagged listings (screenshot, rendered HTML, every exchange as WARC),
+# sealed with the crawler's own exchange. Chromium and its flags are PLAYWRIGHT_LAUNCH_OPTIONS'.
+IPWATCH_BROWSER_CAPTURE = True
+IPWATCH_CAPTURE_VIEWPORT = [1280, 800]  # width, height in CSS pixels; the screenshot is full-page
+IPWATCH_CAPTURE_TIMEOUT = 45.0  # seconds per attempt (load, settle, screenshot, bodies, TLS)
+IPWATCH_CAPTURE_RETRIES = 2  # attempts after the first; then the failure is sealed as such
+IPWATCH_CAPTURE_BACKOFF = 2.0  # seconds before retry n: BACKOFF * 2**(n-1)
+IPWATCH_CAPTURE_CONCURRENCY = 2  # browser captures at once (each is a Chromium tab)
+IPWATCH_CAPTURE_MAX_BODY_BYTES = 15 * 1024 * 1024  # per response body kept in browser.warc
+IPWATCH_CAPTURE_MAX_TOTAL_BYTES = 64 * 1024 * 1024  # all bodies of one capture

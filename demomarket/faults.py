@@ -20,16 +20,23 @@ KINDS: tuple[str, ...] = get_args(FaultKind)
 
 @dataclass(frozen=True)
 class Fault:
-    """One misbehaviour; ``times=None`` fires on every hit, else only on the first ``times``."""
+    """One misbehaviour; ``times=None`` fires on every hit, else only on the first ``times``.
+
+    ``after`` lets the first hits through: ``after=1`` serves the crawler's fetch and fails
+    the browser capture that follows it.
+    """
 
     kind: FaultKind
     times: int | None = None
+    after: int = 0
     delay: float = 1.0  # seconds, for "slow"
     retry_after: int = 1  # seconds, sent with "429" and "503"
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown fault kind {self.kind!r}; use one of {', '.join(KINDS)}")
+        if self.after < 0:
+            raise ValueError("Fault.after must be >= 0")
         if self.times is not None and self.times < 0:
             raise ValueError("Fault.times must be >= 0, or None for every hit")
 
@@ -76,9 +83,16 @@ class FaultPlan:
             for pattern, fault in candidates:
                 key = (pattern, target)
                 self._hits[key] += 1
-                if fault.times is None or self._hits[key] <= fault.times:
+                hit = self._hits[key] - fault.after
+                if hit > 0 and (fault.times is None or hit <= fault.times):
                     active.append(fault)
         return active
+
+    def clear(self) -> None:
+        """Drop every rule: the shop behaves from now on (a listing that comes back)."""
+        with self._lock:
+            self._rules.clear()
+            self._hits.clear()
 
     def reset(self) -> None:
         """Forget hit counts so every fault fires again from the start."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import ssl
 import sys
 import threading
 import time
@@ -83,6 +84,8 @@ def route(catalog: Catalog, base_url: str, path: str, query: dict[str, list[str]
         except KeyError:
             return _html(pages.message("Not found", "No such image."), 404)
         return Response(200, picture, media, {"Cache-Control": "max-age=86400"})
+    if path.startswith("/go/"):  # a tracking redirect, as shops put in front of listings
+        return Response(302, b"", HTML, {"Location": path.removeprefix("/go")})
     if path.startswith("/admin"):
         return _html(pages.message("Sign in", "Seller admin: sign in required."), 403)
     if path == "/cart":
@@ -187,8 +190,11 @@ class DemoMarket:
         host: str = "127.0.0.1",
         faults: FaultPlan | None = None,
         catalog: Catalog = CATALOG,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
+        """``tls``: serve https with this server context (tests make a self-signed one)."""
         self.host, self.port = host, port
+        self.tls = tls
         self.faults = faults or FaultPlan()
         self.catalog = catalog
         self._requests: list[RequestRecord] = []
@@ -203,8 +209,14 @@ class DemoMarket:
             raise RuntimeError("DemoMarket is already running; call stop() first")
         self._httpd = _Server((self.host, self.port), _Handler)
         self._httpd.market = self  # type: ignore[attr-defined]
+        if self.tls is not None:
+            # Handshakes happen in the handler threads, so one stalled client blocks nobody.
+            self._httpd.socket = self.tls.wrap_socket(
+                self._httpd.socket, server_side=True, do_handshake_on_connect=False
+            )
         self.port = self._httpd.server_address[1]
-        self.root_url = f"http://{self.host}:{self.port}/"
+        scheme = "https" if self.tls is not None else "http"
+        self.root_url = f"{scheme}://{self.host}:{self.port}/"
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -233,7 +245,7 @@ class DemoMarket:
 
     @property
     def base_url(self) -> str:
-        """``http://127.0.0.1:<port>/`` once started."""
+        """``http://127.0.0.1:<port>/`` (``https://`` with ``tls``) once started."""
         if self._httpd is None:
             raise RuntimeError("DemoMarket is not running; call start() or use it in a with block")
         return self.root_url

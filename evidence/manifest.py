@@ -120,11 +120,13 @@ def build_manifest(
     findings: list[dict[str, Any]],
     artifacts: list[dict[str, Any]],
     signer_key_id: str | None = None,
+    browser: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Assemble a manifest; ``canonical_json`` of it is what gets hashed, signed and stored.
 
     With ``signer_key_id`` it is version 2 (signed, transparency log); without, version 1
     (hash-chained ledger), kept so old workspaces and their tests can still be produced.
+    ``browser`` is the browser capture's metadata (optional: absent when none was made).
     """
     manifest: dict[str, Any] = {
         "version": 2 if signer_key_id else 1,
@@ -135,6 +137,8 @@ def build_manifest(
         "findings": findings,
         "artifacts": artifacts,
     }
+    if browser is not None:
+        manifest["browser"] = browser
     if signer_key_id:
         manifest["signer"] = {"algorithm": SIGNATURE_ALGORITHM, "key_id": signer_key_id}
     canonical_json(manifest)  # fail now, with a path to the bad value, not at hashing time

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from detector.model import Listing
+from evidence.browser_warc import BROWSER_WARC_NAME, build_browser_warc
 from evidence.exceptions import SnapshotError
 from evidence.index.records import SnapshotRecord
 from evidence.manifest import (
@@ -21,6 +22,7 @@ from evidence.manifest import (
     canonical_json,
     score_text,
 )
+from evidence.tls_peer import chain_pem
 from evidence.warc import WARC_MEDIA_TYPE, build_exchange_warc, record_ids_for
 
 if TYPE_CHECKING:
@@ -28,10 +30,14 @@ if TYPE_CHECKING:
 
     from detector.model import Signal
     from evidence.blobstore import BlobStore
+    from evidence.browser_record import BrowserCapture
     from evidence.ledger import Ledger
     from evidence.sealing import Sealer
 
 WARC_NAME = "response.warc"
+SCREENSHOT_NAME = "screenshot.png"
+RENDERED_HTML_NAME = "rendered.html"
+TLS_CHAIN_NAME = "tls/chain.pem"
 _ID_RE = re.compile(r"[0-9a-f]{20,}")
 _MEDIA_TYPE_RE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*")
 _EXTENSIONS = {
@@ -173,10 +179,12 @@ def seal(
     ledger: Ledger | None = None,
     clock: Callable[[], datetime] = utc_now,
     new_id: Callable[[], str] = random_id,
+    browser: BrowserCapture | None = None,
 ) -> SealedSnapshot:
     """Store every artifact, then the manifest, then commit it (the log or ledger append).
 
     Pass ``sealer`` (version 2); ``ledger`` (version 1) only to reproduce old workspaces.
+    ``browser`` adds the browser capture (complete or failed) as artifacts and metadata.
     """
     if (sealer is None) == (ledger is None):
         raise SnapshotError("seal needs exactly one of sealer= (current) or ledger= (legacy)")
@@ -206,6 +214,8 @@ def seal(
         sha = store.put(image.data)
         name = f"images/{n}-{sha[:12]}.{_EXTENSIONS.get(media_type, 'bin')}"
         artifacts.append(Artifact(name, sha, len(image.data), media_type))
+    if browser is not None:
+        artifacts += _browser_artifacts(browser, snapshot_id, store)
 
     manifest = build_manifest(
         snapshot_id=snapshot_id,
@@ -215,6 +225,7 @@ def seal(
         findings=[_citation_dict(c) for c in citations],
         artifacts=[a.to_dict() for a in artifacts],
         signer_key_id=sealer.signer.key_id if sealer else None,
+        browser=browser.metadata() if browser is not None else None,
     )
     manifest_bytes = canonical_json(manifest)
     manifest_sha = store.put(manifest_bytes)
@@ -231,6 +242,28 @@ def seal(
         url=capture.final_url,
         artifacts=tuple(artifacts),
     )
+
+
+def _browser_artifacts(
+    browser: BrowserCapture, snapshot_id: str, store: BlobStore
+) -> list[Artifact]:
+    """Whatever the browser obtained; a failed capture may have some, none, or all of these."""
+    parts: list[tuple[str, bytes | None, str]] = [
+        (SCREENSHOT_NAME, browser.screenshot, "image/png"),
+        (RENDERED_HTML_NAME, browser.rendered_html, "text/html"),
+    ]
+    if browser.exchanges:
+        warc = build_browser_warc(
+            browser.exchanges, snapshot_id=snapshot_id, captured_at=browser.captured_at
+        )
+        parts.insert(0, (BROWSER_WARC_NAME, warc, WARC_MEDIA_TYPE))
+    if browser.tls is not None and browser.tls.chain:
+        parts.append((TLS_CHAIN_NAME, chain_pem(browser.tls), "application/x-pem-file"))
+    return [
+        Artifact(name, store.put(data), len(data), media_type)
+        for name, data, media_type in parts
+        if data
+    ]
 
 
 def _media_type(raw: str) -> str:

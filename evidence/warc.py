@@ -100,7 +100,7 @@ def build_exchange_warc(
 
     resp_headers = safe_headers(response_headers)
     if body_decoded:
-        resp_headers = _mark_decoded(resp_headers, len(body))
+        resp_headers = mark_decoded(resp_headers, len(body))
     try:
         reason = HTTPStatus(status).phrase
     except ValueError:
@@ -112,7 +112,7 @@ def build_exchange_warc(
 
     # WARCWriter on BytesIO, not BufferWARCWriter: that one leaks an unclosed temp file.
     out = BytesIO()
-    writer = _Sha256WARCWriter(out, gzip=False, warc_version="1.1")
+    writer = Sha256WARCWriter(out, gzip=False, warc_version="1.1")
     common = {"WARC-Date": warc_date}
     if server_ip:
         common["WARC-IP-Address"] = server_ip
@@ -137,7 +137,7 @@ def build_exchange_warc(
     return out.getvalue()
 
 
-class _Sha256WARCWriter(WARCWriter):  # type: ignore[misc]
+class Sha256WARCWriter(WARCWriter):  # type: ignore[misc]
     """warcio defaults to SHA-1 digests; evidence uses SHA-256 throughout."""
 
     @staticmethod
@@ -145,7 +145,7 @@ class _Sha256WARCWriter(WARCWriter):  # type: ignore[misc]
         return Digester("sha256")
 
 
-def _mark_decoded(headers: list[tuple[str, str]], length: int) -> list[tuple[str, str]]:
+def mark_decoded(headers: list[tuple[str, str]], length: int) -> list[tuple[str, str]]:
     out = []
     for name, value in headers:
         if name.lower() in _DECODED_AWAY:

@@ -1,13 +1,23 @@
-"""Seal evidence for flagged listings: once per new or changed capture, never twice for the same."""
+"""Seal evidence for flagged listings: once per new or changed capture, never twice for the same.
+
+Each is first captured in a real browser (``IPWATCH_BROWSER_CAPTURE``). A browser capture that
+still fails after its retries is sealed anyway, as the crawler's own exchange plus what the
+browser got and every attempt's error; the run counts it (``capture_failed``) and logs it,
+and the next crawl that finds the listing still online captures and seals it again.
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
+from crawler.capture import browser_settings, private_address_refuser
 from crawler.listing_id import content_hash
 from crawler.services import workspace_for
+from evidence.browser import BrowserCapturer
+from evidence.custody import current_operator
 from evidence.exceptions import IndexUnavailableError
-from evidence.snapshot import CapturedImage, Citation, ListingInfo, seal
+from evidence.snapshot import SCREENSHOT_NAME, CapturedImage, Citation, ListingInfo, seal
 
 if TYPE_CHECKING:
     from typing import Self
@@ -16,24 +26,43 @@ if TYPE_CHECKING:
 
     from crawler.items import ListingItem
     from detector.model import Finding
+    from evidence.browser_record import BrowserCapture
     from ipwatch.workspace import Workspace
+
+logger = logging.getLogger(__name__)
 
 
 class EvidencePipeline:
-    def __init__(self, crawler: Crawler, workspace: Workspace):
+    def __init__(
+        self, crawler: Crawler, workspace: Workspace, capturer: BrowserCapturer | None = None
+    ):
         self.crawler = crawler
         self.workspace = workspace
+        self.capturer = capturer
+        self.operator = current_operator()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler, workspace_for(crawler))
+        settings = crawler.settings
+        capturer = None
+        if settings.getbool("IPWATCH_BROWSER_CAPTURE", True):
+            capturer = BrowserCapturer(
+                browser_settings(settings),
+                refuse=private_address_refuser(settings.getlist("IPWATCH_ALLOWED_PRIVATE_HOSTS")),
+            )
+        return cls(crawler, workspace_for(crawler), capturer)
 
-    def process_item(self, item: ListingItem) -> ListingItem:
+    async def close_spider(self) -> None:
+        if self.capturer is not None:
+            await self.capturer.close()
+
+    async def process_item(self, item: ListingItem) -> ListingItem:
         assert item.listing is not None
         flagged = [finding for finding in item.findings if finding.flagged]
         item.extra["content_hash"] = content_hash(item)
         if not flagged or not self._needs_snapshot(item, flagged):
             return item
+        browser = await self._browser_capture(item)
         sealed = seal(
             item.capture,
             ListingInfo.from_listing(item.listing, item_id=item.item_id),
@@ -41,6 +70,7 @@ class EvidencePipeline:
             [self._citation(finding) for finding in flagged],
             store=self.workspace.blobs,
             sealer=self.workspace.sealer,
+            browser=browser,
         )
         item.snapshot_id = sealed.id
         item.extra["snapshot"] = sealed.to_record(
@@ -48,6 +78,28 @@ class EvidencePipeline:
         )
         self.crawler.stats.inc_value("ipwatch/snapshots")
         return item
+
+    async def _browser_capture(self, item: ListingItem) -> BrowserCapture | None:
+        if self.capturer is None:
+            return None
+        stats = self.crawler.stats
+        browser = await self.capturer.capture(
+            item.capture.final_url, operator=self.operator, job_id=item.crawl_run_id
+        )
+        stats.inc_value("ipwatch/captures")
+        stats.inc_value("ipwatch/capture_retries", len(browser.attempts) - 1)
+        if browser.outcome == "failed":
+            stats.inc_value("ipwatch/capture_failed")
+            error = browser.attempts[-1].error
+            item.errors.append(f"browser capture failed: {error}")
+            logger.warning(
+                "browser capture of %s failed after %d attempt(s): %s; sealing the crawler's "
+                "own exchange with this error recorded in the manifest",
+                item.capture.final_url,
+                len(browser.attempts),
+                error,
+            )
+        return browser
 
     def _needs_snapshot(self, item: ListingItem, flagged: list[Finding]) -> bool:
         """Fresh evidence when the listing is new or changed, or a finding has none yet."""
@@ -61,10 +113,20 @@ class EvidencePipeline:
                 stored = index.get_finding(finding.id)
                 if stored is None or not stored.snapshot_ids:
                     return True
+                if self.capturer is not None and not self._has_browser_view(stored.snapshot_ids):
+                    return True  # the last browser capture failed (or predates it): try again
         except IndexUnavailableError:
             # Evidence that might be a duplicate beats evidence never taken.
             self.crawler.stats.inc_value("ipwatch/index_unavailable")
             return True
+        return False
+
+    def _has_browser_view(self, snapshot_ids: list[str]) -> bool:
+        """Does any sealed snapshot of this finding hold a screenshot (a complete capture)?"""
+        for snapshot_id in reversed(snapshot_ids):
+            record = self.workspace.index.get_snapshot(snapshot_id)
+            if record and any(a.get("name") == SCREENSHOT_NAME for a in record.artifacts):
+                return True
         return False
 
     def _images(self, item: ListingItem) -> list[CapturedImage]:

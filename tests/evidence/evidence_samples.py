@@ -12,12 +12,17 @@ from PIL import Image
 
 from detector.model import Signal
 from evidence.blobstore import BlobStore
+from evidence.browser_record import BrowserCapture
+from evidence.custody import CustodyLog
 from evidence.ledger import Ledger
+from evidence.manifest import parse_manifest
 from evidence.sealing import Sealer, Timestamper
 from evidence.seals import SealStore
 from evidence.signing import Signer
 from evidence.snapshot import Capture, CapturedImage, Citation, ListingInfo, SealedSnapshot, seal
 from evidence.translog import TransparencyLog
+from evidence.verify import VerificationReport
+from evidence.verify_home import HomeEvidence, verify_home_snapshot
 
 CAPTURED_AT = datetime(2024, 5, 1, 12, 30, 15, 250000, tzinfo=UTC)
 
@@ -164,3 +169,46 @@ def seal_sample_v2(store: BlobStore, sealer: Sealer, ids: CountingIds) -> Sealed
         sealer=sealer,
         new_id=ids,
     )
+
+
+def seal_browser_capture(root: Path, browser: BrowserCapture) -> BrowserSealed:
+    """Seal the sample exchange plus ``browser`` under ``root``, ready to verify."""
+    store = BlobStore(root / "blobs")
+    sealer = make_sealer(root, FixedClock())
+    sealed = seal(
+        sample_capture(),
+        sample_listing(),
+        [],
+        sample_citations(),
+        store=store,
+        sealer=sealer,
+        new_id=CountingIds(),
+        browser=browser,
+    )
+    return BrowserSealed(root, sealed, store, sealer)
+
+
+class BrowserSealed:
+    """A sealed browser capture and what it takes to check it again (after tampering, say)."""
+
+    def __init__(self, root: Path, sealed: SealedSnapshot, store: BlobStore, sealer: Sealer):
+        self.root, self.sealed, self.store, self.sealer = root, sealed, store, sealer
+        self.manifest = parse_manifest(store.get(sealed.manifest_sha256))
+        self.artifacts = {a.name: store.get(a.sha256) for a in sealed.artifacts}
+
+    def verify(self) -> VerificationReport:
+        home = HomeEvidence(
+            store=self.store,
+            ledger=Ledger(self.root / "ledger.jsonl"),
+            log=self.sealer.log,
+            seals=self.sealer.seals,
+            custody=CustodyLog(self.root / "custody.jsonl"),
+            index=None,
+            public_key=self.sealer.signer.public_key_pem(),
+            tsa_roots=(),
+        )
+        return verify_home_snapshot(home, self.sealed.id)
+
+    def blob_path(self, name: str) -> Path:
+        sha = next(a.sha256 for a in self.sealed.artifacts if a.name == name)
+        return self.root / "blobs" / sha[:2] / sha[2:]

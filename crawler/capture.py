@@ -1,0 +1,55 @@
+"""Browser capture as the crawl configures it: Scrapy settings in, ``BrowserSettings`` out."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from crawler.middlewares.ssrf import is_private_address, resolve
+from evidence.browser import DEFAULT_ARGS, BrowserSettings
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Iterable
+
+    from scrapy.settings import BaseSettings
+
+
+def browser_settings(settings: BaseSettings) -> BrowserSettings:
+    """Chromium as scrapy-playwright launches it; viewport, limits and retries from IPWATCH_*."""
+    launch = settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")
+    width, height = (int(v) for v in settings.getlist("IPWATCH_CAPTURE_VIEWPORT", [1280, 800]))
+    return BrowserSettings(
+        executable_path=str(launch.get("executable_path") or "/usr/bin/chromium"),
+        args=tuple(launch.get("args") or DEFAULT_ARGS),
+        viewport=(width, height),
+        user_agent=settings.get("USER_AGENT") or "ipwatch",
+        timeout=settings.getfloat("IPWATCH_CAPTURE_TIMEOUT", 45.0),
+        retries=settings.getint("IPWATCH_CAPTURE_RETRIES", 2),
+        backoff=settings.getfloat("IPWATCH_CAPTURE_BACKOFF", 2.0),
+        concurrency=max(1, settings.getint("IPWATCH_CAPTURE_CONCURRENCY", 2)),
+        max_body_bytes=settings.getint("IPWATCH_CAPTURE_MAX_BODY_BYTES", 15 * 1024 * 1024),
+        max_total_bytes=settings.getint("IPWATCH_CAPTURE_MAX_TOTAL_BYTES", 64 * 1024 * 1024),
+    )
+
+
+def private_address_refuser(allowed_hosts: Iterable[str]) -> Callable[[str], Awaitable[str | None]]:
+    """The crawler's SSRF rule for the browser: a listing's page may not make it look inwards."""
+    allowed = {host.lower() for host in allowed_hosts}
+
+    async def refuse(url: str) -> str | None:
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "about"):
+            return None
+        if parts.scheme not in ("http", "https", "ws", "wss"):
+            return f"scheme {parts.scheme!r} is not fetched"
+        host = (parts.hostname or "").lower()
+        if host in allowed:
+            return None
+        addresses = await asyncio.to_thread(resolve, host)
+        private = [a for a in addresses if is_private_address(a)]
+        if private:
+            return f"{host} resolves to non-public address(es) {', '.join(private)}"
+        return None
+
+    return refuse
