@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from detector.categories import bundled_category_map
@@ -21,6 +22,14 @@ from detector.scoring import risk
 from detector.semantic.patents import PatentIndex
 from detector.settings import DetectionSettings
 from detector.text import MARK_KINDS, MarkIndex, word_mark_signal
+from detector.vision.copycheck import CopyChecker
+from detector.vision.descriptor import (
+    DescriptorMatcher,
+    DescriptorUnavailableError,
+    descriptor_copy_signal,
+)
+from detector.vision.designs import DesignMatcher, design_signal
+from detector.vision.logos import LogoMatcher, logo_signal
 from detector.vision.ocr import ImageTextReader
 
 if TYPE_CHECKING:
@@ -30,6 +39,7 @@ if TYPE_CHECKING:
     from detector.model import Asset, Listing, Signal
 
 _DEFAULT_SETTINGS = DetectionSettings()
+_log = logging.getLogger(__name__)
 
 
 class Detector:
@@ -61,6 +71,17 @@ class Detector:
         reads_text = settings.ocr_max_images > 0 and any(a.kind in MARK_KINDS for a in assets)
         self._ocr = ImageTextReader(settings) if reads_text else None
         self._images = ImageIndex(assets, settings)
+        # The learned level loads torch on its first listing photo, and only when some asset
+        # has a registered image; each pair it proposes must pass a geometric check (a copy
+        # shares local features with its source, a look-alike photo does not). Without the
+        # 'descriptor' extra the hash level works alone.
+        descriptors = DescriptorMatcher(assets, settings) if settings.descriptor_model else None
+        self._descriptors = descriptors if descriptors is not None and descriptors.needed else None
+        self._copy_check = CopyChecker() if self._descriptors is not None else None
+        # Feature matching for logos inside photos and outline matching for design drawings;
+        # each does nothing unless such an asset has a decoded image.
+        self._logos = LogoMatcher(assets, settings) if settings.logo_max_images > 0 else None
+        self._designs = DesignMatcher(assets, settings)
         # Loads no model until a listing meets a registered patent (then once per process).
         self._patents = PatentIndex(assets, settings, embedder_name=settings.semantic_embedder)
 
@@ -68,13 +89,16 @@ class Detector:
         """Findings for every asset with risk > 0, highest risk first (ties by asset id)."""
         image_texts = self._ocr.read_listing(listing.images) if self._ocr is not None else []
         marks = self._marks.match(listing, image_texts=image_texts)
-        images = self._images.match(listing.images)
+        images = self._copy_signals(listing)
+        logos = self._logos.match(listing.images) if self._logos else {}
+        designs = self._designs.match(listing.images) if self._designs else {}
         patents = self._patents.match(listing)
-        if not marks and not images and not patents:
+        linked = set(marks) | set(images) | set(logos) | set(designs) | set(patents)
+        if not linked:
             return []  # wording alone never makes a finding: skip the lexicon scan
         wording = counterfeit_wording_signal(listing, self.counterfeit)
         findings = []
-        for asset_id in sorted(set(marks) | set(images) | set(patents)):
+        for asset_id in sorted(linked):
             asset = self._assets[asset_id]
             signals: list[Signal] = []
             if asset_id in marks:
@@ -97,7 +121,11 @@ class Detector:
                 if use is not None:
                     signals.append(use)
             if asset_id in images:
-                signals.append(image_copy_signal(asset, images[asset_id], self.settings))
+                signals.append(images[asset_id])
+            if asset_id in logos and asset_id not in images:  # one picture, one signal
+                signals.append(logo_signal(asset, logos[asset_id], self.settings))
+            if asset_id in designs:
+                signals.append(design_signal(asset, designs[asset_id], self.settings))
             if asset_id in patents:
                 signals.append(patents[asset_id])
             for rule_signal in (
@@ -121,3 +149,43 @@ class Detector:
                 )
         findings.sort(key=lambda f: (-f.risk, f.asset_id))
         return findings
+
+    def _copy_signals(self, listing: Listing) -> dict[str, Signal]:
+        """One ``image_copy`` signal per asset: the hash level, else the verified descriptor.
+
+        Hashes are exact and cheap, so their evidence wins when both levels see the copy; the
+        descriptor answers for harder edits (tight crops, overlays, borders, re-framing).
+        """
+        out = {
+            asset_id: image_copy_signal(self._assets[asset_id], found, self.settings)
+            for asset_id, found in self._images.match(listing.images).items()
+        }
+        if self._descriptors is None or self._copy_check is None:
+            return out
+        try:
+            learned = self._descriptors.match(listing.images)
+        except DescriptorUnavailableError as exc:
+            _log.warning("learned image descriptor off: %s", exc)
+            self._descriptors = None
+            return out
+        for asset_id, found in learned.items():
+            if asset_id in out:
+                continue
+            checked = []
+            for match in found:
+                if match.reference.image is None or match.listing_image.image is None:
+                    continue
+                check = self._copy_check.check(
+                    match.reference.sha256, match.reference.image, match.listing_image.image
+                )
+                if check.passed:
+                    checked.append((match, check))
+            if checked:
+                signal = descriptor_copy_signal(
+                    self._assets[asset_id], [m for m, _ in checked], self.settings
+                )
+                best = max(checked, key=lambda mc: (mc[0].similarity, mc[0].listing_image.url))
+                signal.evidence["geometric_inliers"] = best[1].inliers
+                signal.evidence["geometric_candidates"] = best[1].candidates
+                out[asset_id] = signal
+        return out

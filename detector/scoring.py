@@ -2,12 +2,17 @@
 
 Rule:
 
-1. Only a *brand link* (``word_mark``, ``image_copy`` or ``patent_claim`` with score > 0)
-   makes a finding; ``unauthorized_seller``, ``below_price_floor`` and ``design_article`` (a
-   title naming a design patent's article: weak until the drawing is compared) only raise the
-   risk of a linked listing. ``patent_claim`` is the share of a utility patent's claim
-   elements the listing's text describes in other words (detector/semantic/patents.py),
-   weighed by ``weight_patent_claim``.
+1. Only a *brand link* (``word_mark``, ``image_copy``, ``logo``, ``design`` or
+   ``patent_claim`` with score > 0) makes a finding; ``unauthorized_seller``,
+   ``below_price_floor`` and ``design_article`` (a title naming a design patent's article)
+   only raise the risk of a linked listing. ``logo`` is a registered logo found inside a
+   listing photo (detector/vision/logos.py), weighed by ``weight_logo`` (0.4, like an exact
+   mark: genuine goods carry their logo); ``design`` a product
+   outline matching a design drawing (detector/vision/designs.py), weighed by
+   ``weight_design`` (0.4: it opens a finding for review but never flags alone).
+   ``patent_claim`` is the share of a utility patent's claim elements the listing's text
+   describes in other words (detector/semantic/patents.py), weighed by
+   ``weight_patent_claim``.
 2. Each signal contributes ``c = weight x score``. The word-mark weight depends on the match:
    ``weight_word_mark_exact`` for the mark as registered (a genuine listing names the brand
    too), ``weight_word_mark_disguised`` for a lookalike, spaced or misspelt mark (nobody
@@ -72,7 +77,7 @@ if TYPE_CHECKING:
     from detector.model import Signal
     from detector.settings import DetectionSettings
 
-BRAND_LINKS = frozenset({"word_mark", "image_copy", "patent_claim"})
+BRAND_LINKS = frozenset({"word_mark", "image_copy", "logo", "design", "patent_claim"})
 
 
 def is_brand_link(signal: Signal) -> bool:
@@ -110,6 +115,10 @@ def contribution(
         weight = settings.weight_unauthorized_seller
     elif signal.kind == "below_price_floor":
         weight = settings.weight_below_price_floor
+    elif signal.kind == "logo":
+        weight = settings.weight_logo
+    elif signal.kind == "design":
+        weight = settings.weight_design
     elif signal.kind == "patent_claim":
         weight = settings.weight_patent_claim
     elif signal.kind == "design_article":

@@ -127,6 +127,34 @@ class DetectionSettings:
     descriptor_max_images: int = field(
         default=12, metadata=_doc("Listing photos embedded per listing (bounds the work).")
     )
+    logo_min_inliers: int = field(
+        default=6,
+        metadata=_doc("Verified feature matches needed to report a logo inside a photo."),
+    )
+    logo_max_images: int = field(
+        default=8, metadata=_doc("Listing photos searched for logos per listing (0 turns it off).")
+    )
+    logo_max_side: int = field(
+        default=1024, metadata=_doc("Photos are shrunk to this long side before logo search.")
+    )
+    design_min_score: float = field(
+        default=0.75,
+        metadata=_doc("Shape similarity (0..1) of a drawing view and a photo that makes a match."),
+    )
+    weight_logo: float = field(
+        default=0.4,
+        metadata=_doc(
+            "Weight of a registered logo found inside a listing photo; like an exact word mark"
+            " it never flags alone (genuine goods carry their logo)."
+        ),
+    )
+    weight_design: float = field(
+        default=0.4,
+        metadata=_doc(
+            "Weight of a product outline matching a design drawing; it never links alone"
+            " (outline similarity is weak evidence)."
+        ),
+    )
     ocr_max_images: int = field(
         default=4,
         metadata=_doc("Listing photos read by OCR for printed marks (0 turns OCR off)."),
@@ -202,6 +230,15 @@ class DetectionSettings:
             )
         if self.descriptor_max_images < 0:
             raise SettingsError("descriptor_max_images must be >= 0")
+        if self.logo_min_inliers < 4 or self.logo_max_images < 0 or self.logo_max_side < 64:
+            raise SettingsError(
+                "logo_min_inliers must be >= 4 (a homography needs 4 points),"
+                " logo_max_images >= 0 and logo_max_side >= 64"
+            )
+        if not 0.0 < self.design_min_score <= 1.0:
+            raise SettingsError(
+                f"design_min_score must be in (0, 1], got {self.design_min_score!r}"
+            )
         if self.price_floor_ratio <= 0:
             raise SettingsError(f"price_floor_ratio must be > 0, got {self.price_floor_ratio!r}")
 

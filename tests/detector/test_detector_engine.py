@@ -332,3 +332,20 @@ def test_a_listing_that_practises_a_utility_patent_claim_is_flagged(make_listing
         seller=Seller(id="s-1", name="Gadget Outlet"),
     )
     assert detector.detect(timer_only) == []
+
+
+def test_a_logo_printed_in_the_sellers_own_photo_links_the_listing(
+    make_listing: Callable[..., Listing],
+) -> None:
+    """A registered logo found inside another photo (not a copy of it) is a ``logo`` signal."""
+    from tests.detector.test_detector_vision_logos import logo_asset, photo, print_logo
+
+    logo = dataclasses.replace(logo_asset("starbucks"), authorized_sellers=("Star Official",))
+    image, _ = print_logo(photo("coffee"), "starbucks", 0.25, seed=7)
+    listing = dataclasses.replace(
+        make_listing("Ceramic mug", images=(ListingImage(url="u", image=image),)), seller=THIEF
+    )
+    [f] = Detector([logo]).detect(listing)
+    assert [s.kind for s in f.signals] == ["logo", "unauthorized_seller"]
+    assert f.flagged
+    assert len(f.signals[0].evidence["bbox"]) == 4
