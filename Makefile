@@ -6,12 +6,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test lint install chromium clean opensearch opensearch-jars jdk
+.PHONY: demo test lint install chromium clean opensearch opensearch-jars jdk augly-venv
 
 demo: install chromium  ## Run the whole job on the embedded default against the demo marketplace
 	$(BIN)/ipwatch demo
 
-test: install chromium opensearch-jars  ## Install what the tests need, then lint and run the whole suite
+test: install chromium opensearch-jars augly-venv  ## Install what the tests need, then lint and run the whole suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -35,6 +35,15 @@ chromium:
 	  echo "installing Chromium and CJK fonts from apt"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+# AugLy's own virtualenv (it wants Pillow < 9), used only by bench/imageset.py to make the
+# labelled image set; Pillow 8 is built from source, hence the dev headers.
+augly-venv:
+	@test -x .venv-augly/bin/python || { \
+	  command -v cc >/dev/null && test -e /usr/include/jpeglib.h && test -e /usr/include/zlib.h && test -e /usr/include/freetype2/ft2build.h || { \
+	    $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	      build-essential libjpeg-dev zlib1g-dev libfreetype-dev libmagic1 >/dev/null; }; \
+	  bash bench/augly_venv.sh; }
 
 # A real OpenSearch for development and the test suite: Maven copies the runner's jars once into
 # .cache/opensearch (or $IPWATCH_OPENSEARCH_HOME); needs `mvn` and Java 17+.

@@ -129,6 +129,28 @@ def test_verify_checks_the_browser_artifacts(crawled: tuple[Path, str]) -> None:
         path.write_bytes(original)
 
 
+def test_export_carries_the_browser_view(crawled: tuple[Path, str], tmp_path: Path) -> None:
+    """The WACZ holds the browser WARC (indexed for replay) and the report shows the screenshot."""
+    import json
+    import zipfile
+
+    home, _ = crawled
+    manifest, _ = manifests(home)[CAPTURED]
+    snapshot_id = manifest["snapshot_id"]
+    out = tmp_path / "case.wacz"
+    result = run_ipwatch(home, "evidence", "export", snapshot_id, "--out", str(out), "--no-pdf")
+    assert result.returncode == 0, result.stdout + result.stderr
+    with zipfile.ZipFile(out) as wacz:
+        names = set(wacz.namelist())
+        assert f"archive/{snapshot_id}-browser.warc" in names
+        index = wacz.read("indexes/index.cdxj").decode()
+        report = wacz.read("report/report.html").decode()
+    filenames = {json.loads(line.split(" ", 2)[2])["filename"] for line in index.splitlines()}
+    assert f"{snapshot_id}-browser.warc" in filenames
+    assert "data:image/png;base64," in report
+    assert run_ipwatch(home, "evidence", "verify", str(out)).returncode == 0
+
+
 def test_next_crawl_captures_again_what_failed(
     crawled: tuple[Path, str], market: DemoMarket
 ) -> None:

@@ -1,0 +1,182 @@
+"""The labelled image set: reproducible from its seed, matching its manifest, labelled right."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from PIL import Image
+
+from bench import imageset, imageset_plan
+from bench.imageset_copies import COPY_TRANSFORMS
+from bench.imageset_logos import LOGO_SCALES, LOGO_VARIANTS
+from bench.imageset_sources import LOGOS
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+LABEL_FIELDS = ("id", "group", "kind", "expect", "asset_id", "source", "recipe", "scale", "variant")
+
+
+@pytest.fixture(scope="module")
+def plan() -> imageset.Plan:
+    return imageset.plan(imageset.DEFAULT_SEED)
+
+
+@pytest.fixture(scope="module")
+def committed() -> dict[str, Any]:
+    return imageset.load_manifest()
+
+
+def _labels(case: dict[str, Any]) -> dict[str, Any]:
+    return {k: case.get(k) for k in LABEL_FIELDS}
+
+
+def needs_augly() -> None:
+    if not (imageset.DEFAULT_VENV / "bin" / "python").exists():
+        pytest.skip(f"no AugLy virtualenv at {imageset.DEFAULT_VENV}: run bash bench/augly_venv.sh")
+
+
+def test_plan_is_deterministic_for_a_seed(plan: imageset.Plan) -> None:
+    again = imageset.plan(imageset.DEFAULT_SEED)
+    assert [dataclasses.asdict(c) for c in again.cases] == [
+        dataclasses.asdict(c) for c in plan.cases
+    ]
+    assert again.assets == plan.assets
+    other = imageset.plan(imageset.DEFAULT_SEED + 1)
+    assert [c.recipe for c in other.cases] != [c.recipe for c in plan.cases]
+
+
+def test_committed_manifest_holds_the_plans_labels(
+    plan: imageset.Plan, committed: dict[str, Any]
+) -> None:
+    assert committed["seed"] == plan.seed
+    assert [_labels(c) for c in committed["cases"]] == [
+        _labels(dataclasses.asdict(c)) for c in plan.cases
+    ]
+    assert [a["id"] for a in committed["assets"]] == [a.id for a in plan.assets]
+    digests = [entry["sha256"] for entry in [*committed["assets"], *committed["cases"]]]
+    assert all(len(d) == 64 for d in digests)
+    assert len(set(digests)) == len(digests), "two generated images are byte-identical"
+
+
+def test_labels_are_consistent(plan: imageset.Plan) -> None:
+    assets = {a.id: a for a in plan.assets}
+    registered_photos = {a.name for a in assets.values() if a.kind == "product_image"}
+    registered_logos = {
+        a.id.removeprefix("logo-") for a in assets.values() if a.kind != "product_image"
+    }
+    assert len(registered_logos) == imageset_plan.REGISTERED_LOGOS
+    assert registered_logos < set(LOGOS)
+    assert len({c.id for c in plan.cases}) == len(plan.cases)
+    for case in plan.cases:
+        if case.expect == "match":
+            assert case.asset_id in assets, case.id
+        else:
+            assert case.expect == "no_match" and case.asset_id is None, case.id
+        photo = case.recipe.get("photo")
+        if case.group == "copy" and case.expect == "match":
+            assert case.asset_id == f"photo-{photo}"
+            assert case.kind == case.extra["transform"]
+        elif case.group == "copy" and photo is not None:
+            assert photo not in registered_photos, (
+                case.id
+            )  # negatives never show a registered photo
+        if case.group == "logo":
+            assert photo not in registered_photos  # logo scenes never trigger a copy
+            assert case.recipe.get("occluder") not in registered_photos
+            logo = case.recipe.get("logo")
+            if case.expect == "match":
+                assert case.asset_id == f"logo-{logo}" and logo in registered_logos
+            elif logo is not None:
+                assert logo not in registered_logos, case.id
+        for _, kwargs in case.recipe.get("ops", []):
+            background = kwargs.get("background_image", "photo:")
+            assert background.removeprefix("photo:") not in registered_photos
+
+
+def test_every_transform_scale_and_negative_kind_appears(plan: imageset.Plan) -> None:
+    positives = [c for c in plan.cases if c.expect == "match"]
+    copies = {c.kind for c in positives if c.group == "copy"}
+    assert copies == set(COPY_TRANSFORMS)
+    assert {"crop_10", "crop_30", "crop_50", "jpeg", "screenshot", "watermark"} <= copies
+    negative_transforms = {
+        c.extra["transform"] for c in plan.cases if c.expect == "no_match" and c.extra
+    }
+    assert negative_transforms == set(COPY_TRANSFORMS)
+    logo_cells = {(c.scale, c.variant) for c in positives if c.group == "logo"}
+    assert logo_cells == {(s, v) for s in LOGO_SCALES for v in LOGO_VARIANTS}
+    negative_kinds = {c.kind for c in plan.cases if c.expect == "no_match"}
+    assert {"same_category", "unrelated", "other_crop", "other_logo", "no_logo"} <= negative_kinds
+    for transform in COPY_TRANSFORMS:
+        count = sum(c.kind == transform for c in positives)
+        assert count >= 10, transform
+
+
+def _subset(plan: imageset.Plan) -> list[str]:
+    """One case per copy transform, negative kind and logo scale x variant: quick to render."""
+    seen: set[tuple[Any, ...]] = set()
+    ids = []
+    for case in plan.cases:
+        key = (case.group, case.kind, case.expect, case.scale)
+        if key not in seen:
+            seen.add(key)
+            ids.append(case.id)
+    return ids
+
+
+def test_rendering_a_subset_twice_gives_the_manifests_files(
+    plan: imageset.Plan, committed: dict[str, Any], tmp_path: Path
+) -> None:
+    needs_augly()
+    ids = _subset(plan)
+    fresh = imageset.plan(imageset.DEFAULT_SEED)
+    imageset.render(fresh, tmp_path / "a", only=ids)
+    again = imageset.plan(imageset.DEFAULT_SEED)
+    imageset.render(again, tmp_path / "b", only=ids)
+    by_id = {c["id"]: c for c in committed["cases"]}
+    first = {c.id: c for c in fresh.cases}
+    for case in again.cases:
+        if case.id not in ids:
+            continue
+        assert case.sha256 == first[case.id].sha256, case.id
+        assert case.sha256 == by_id[case.id]["sha256"], case.id
+        assert case.polygon == by_id[case.id].get("polygon")
+        if case.bbox is not None:
+            with Image.open(tmp_path / "b" / case.file) as im:
+                x0, y0, x1, y1 = case.bbox
+                assert 0 <= x0 < x1 <= im.width and 0 <= y0 < y1 <= im.height
+
+
+def test_ensure_makes_missing_files_and_repairs_tampered_ones(
+    plan: imageset.Plan, committed: dict[str, Any], tmp_path: Path
+) -> None:
+    needs_augly()
+    keep = set(_subset(plan)[:6])
+    small = committed | {"cases": [c for c in committed["cases"] if c["id"] in keep]}
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps(small), encoding="utf-8")
+    cache = tmp_path / "cache"
+    assert len(imageset.verify(small, cache)) == len(small["assets"]) + len(keep)
+    imageset.ensure(cache, manifest_path=manifest)
+    assert imageset.verify(small, cache) == []
+    victim = cache / small["cases"][0]["file"]
+    with Image.open(victim) as im:
+        im.convert("RGB").rotate(1).save(victim)
+    assert imageset.verify(small, cache) == [small["cases"][0]["id"]]
+    imageset.ensure(cache, manifest_path=manifest)
+    assert imageset.verify(small, cache) == []
+
+
+def test_ensure_refuses_a_manifest_the_generator_no_longer_makes(
+    committed: dict[str, Any], tmp_path: Path
+) -> None:
+    needs_augly()
+    case = dict(committed["cases"][0]) | {"sha256": "0" * 64}
+    small = committed | {"assets": committed["assets"][:1], "cases": [case]}
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps(small), encoding="utf-8")
+    with pytest.raises(imageset.ImageSetError, match=r"differ from manifest\.json"):
+        imageset.ensure(tmp_path / "cache", manifest_path=manifest)
