@@ -107,11 +107,74 @@ class HomeSource:
         return self.public_key
 
 
-class BundleSource:
+def read_zip_part(archive: zipfile.ZipFile, name: str, where: Path) -> bytes | None:
+    """A member's bytes with the size cap, or None when the zip lacks it."""
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        return None
+    if info.file_size > MAX_PART_BYTES:
+        raise BundleError(f"{name} in {where} is over {MAX_PART_BYTES} bytes")
+    with archive.open(info) as fh:
+        return fh.read(MAX_PART_BYTES + 1)[:MAX_PART_BYTES]
+
+
+class PartsSource:
+    """An ``EvidenceSource`` over a snapshot's bundle parts; subclasses say how a part is read.
+
+    A bundle folder or zip and a snapshot inside a WACZ hold the same parts, so they verify the
+    same way.
+    """
+
+    container = "the bundle"  # what a missing artifact is missing from
+    location = "the bundle"  # where the parts live, for a missing manifest
+
+    def part(self, name: str) -> bytes | None:
+        """A part's bytes, or None when it is missing."""
+        raise NotImplementedError
+
+    def seal_record_bytes(self) -> bytes | None:
+        return self.part(SEAL)
+
+    def manifest_bytes(self, sha256: str) -> bytes:
+        data = self.part(MANIFEST)
+        if data is None:
+            raise BundleError(f"{self.location} has no {MANIFEST}")
+        return data
+
+    def artifact(self, artifact: dict[str, Any]) -> bytes:
+        data = self.part(artifact_path(artifact["name"]))
+        if data is None:
+            raise BlobNotFoundError(f"{artifact['name']} is missing from {self.container}")
+        return data
+
+    def timestamp_token(self) -> bytes | None:
+        return self.part(TOKEN)
+
+    def timestamp_error(self) -> str | None:
+        data = self.part(TOKEN_ERROR)
+        if data is None:
+            return None
+        try:
+            error = json.loads(data)
+            return f"{error.get('at', '?')}: {error.get('error', '?')}"
+        except (ValueError, AttributeError):
+            return "the recorded failure is unreadable"
+
+    def custody_lines(self) -> list[bytes]:
+        data = self.part(CUSTODY)
+        return [] if not data else data.rstrip(b"\n").split(b"\n")
+
+    def bundled_public_key(self) -> bytes | None:
+        return self.part(PUBLIC_KEY)
+
+
+class BundleSource(PartsSource):
     """A bundle folder or zip as an ``EvidenceSource``; nothing is extracted to disk."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
+        self.location = str(self.path)
         if self.path.is_dir():
             self._zip: zipfile.ZipFile | None = None
         elif zipfile.is_zipfile(self.path):
@@ -123,58 +186,19 @@ class BundleSource:
         if self._zip is not None:
             self._zip.close()
 
+    def part(self, name: str) -> bytes | None:
+        return self.read(name)
+
     def read(self, name: str) -> bytes | None:
         """A part's bytes, or None when the bundle lacks it."""
         if self._zip is not None:
-            try:
-                info = self._zip.getinfo(name)
-            except KeyError:
-                return None
-            if info.file_size > MAX_PART_BYTES:
-                raise BundleError(f"{name} in {self.path} is over {MAX_PART_BYTES} bytes")
-            with self._zip.open(info) as fh:
-                return fh.read(MAX_PART_BYTES + 1)[:MAX_PART_BYTES]
+            return read_zip_part(self._zip, name, self.path)
         target = self.path / name
         if not target.is_file():
             return None
         if target.stat().st_size > MAX_PART_BYTES:
             raise BundleError(f"{target} is over {MAX_PART_BYTES} bytes")
         return target.read_bytes()
-
-    def seal_record_bytes(self) -> bytes | None:
-        return self.read(SEAL)
-
-    def manifest_bytes(self, sha256: str) -> bytes:
-        data = self.read(MANIFEST)
-        if data is None:
-            raise BundleError(f"{self.path} has no {MANIFEST}")
-        return data
-
-    def artifact(self, artifact: dict[str, Any]) -> bytes:
-        data = self.read(artifact_path(artifact["name"]))
-        if data is None:
-            raise BlobNotFoundError(f"{artifact['name']} is missing from the bundle")
-        return data
-
-    def timestamp_token(self) -> bytes | None:
-        return self.read(TOKEN)
-
-    def timestamp_error(self) -> str | None:
-        data = self.read(TOKEN_ERROR)
-        if data is None:
-            return None
-        try:
-            error = json.loads(data)
-            return f"{error.get('at', '?')}: {error.get('error', '?')}"
-        except (ValueError, AttributeError):
-            return "the recorded failure is unreadable"
-
-    def custody_lines(self) -> list[bytes]:
-        data = self.read(CUSTODY)
-        return [] if not data else data.rstrip(b"\n").split(b"\n")
-
-    def bundled_public_key(self) -> bytes | None:
-        return self.read(PUBLIC_KEY)
 
 
 def bundle_parts(source: HomeSource) -> dict[str, bytes]:

@@ -17,17 +17,7 @@ from typing import TYPE_CHECKING, Any
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from evidence.bundle import (
-    CUSTODY,
-    MANIFEST,
-    MAX_PART_BYTES,
-    PUBLIC_KEY,
-    SEAL,
-    TOKEN,
-    TOKEN_ERROR,
-    BundleError,
-)
-from evidence.exceptions import BlobNotFoundError
+from evidence.bundle import PUBLIC_KEY, BundleError, PartsSource, read_zip_part
 from evidence.seals import SNAPSHOT_ID_RE
 from evidence.signing import SigningKeyError, key_id, verify
 from evidence.verify import Check, VerificationReport
@@ -68,14 +58,7 @@ class WaczArchive:
         self.zip.close()
 
     def read(self, name: str) -> bytes | None:
-        try:
-            info = self.zip.getinfo(name)
-        except KeyError:
-            return None
-        if info.file_size > MAX_PART_BYTES:
-            raise BundleError(f"{name} in {self.path} is over {MAX_PART_BYTES} bytes")
-        with self.zip.open(info) as fh:
-            return fh.read(MAX_PART_BYTES + 1)[:MAX_PART_BYTES]
+        return read_zip_part(self.zip, name, self.path)
 
     def snapshot_ids(self) -> list[str]:
         found = {
@@ -86,49 +69,16 @@ class WaczArchive:
         return sorted(s for s in found if SNAPSHOT_ID_RE.fullmatch(s))
 
 
-class WaczSource:
+class WaczSource(PartsSource):
     """One snapshot inside a WACZ as an ``EvidenceSource`` (see evidence/verify_sealed.py)."""
 
     def __init__(self, archive: WaczArchive, snapshot_id: str) -> None:
         self.archive, self.snapshot_id = archive, snapshot_id
+        self.container = "the WACZ"
+        self.location = f"{archive.path} (snapshot {snapshot_id})"
 
-    def _part(self, part: str) -> bytes | None:
-        return self.archive.read(evidence_path(self.snapshot_id, part))
-
-    def seal_record_bytes(self) -> bytes | None:
-        return self._part(SEAL)
-
-    def manifest_bytes(self, sha256: str) -> bytes:
-        data = self._part(MANIFEST)
-        if data is None:
-            raise BundleError(f"{self.archive.path} has no manifest for {self.snapshot_id}")
-        return data
-
-    def artifact(self, artifact: dict[str, Any]) -> bytes:
-        data = self._part(f"artifacts/{artifact['name']}")
-        if data is None:
-            raise BlobNotFoundError(f"{artifact['name']} is missing from the WACZ")
-        return data
-
-    def timestamp_token(self) -> bytes | None:
-        return self._part(TOKEN)
-
-    def timestamp_error(self) -> str | None:
-        data = self._part(TOKEN_ERROR)
-        if data is None:
-            return None
-        try:
-            error = json.loads(data)
-            return f"{error.get('at', '?')}: {error.get('error', '?')}"
-        except (ValueError, AttributeError):
-            return "the recorded failure is unreadable"
-
-    def custody_lines(self) -> list[bytes]:
-        data = self._part(CUSTODY)
-        return [] if not data else data.rstrip(b"\n").split(b"\n")
-
-    def bundled_public_key(self) -> bytes | None:
-        return self._part(PUBLIC_KEY)
+    def part(self, name: str) -> bytes | None:
+        return self.archive.read(evidence_path(self.snapshot_id, name))
 
 
 def verify_wacz(
