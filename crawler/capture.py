@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from crawler.middlewares.ssrf import is_private_address, resolve
 from evidence.browser import DEFAULT_ARGS, BrowserSettings
+from evidence.chromium import CHROMIUM
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterable
@@ -20,7 +21,7 @@ def browser_settings(settings: BaseSettings) -> BrowserSettings:
     launch = settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")
     width, height = (int(v) for v in settings.getlist("IPWATCH_CAPTURE_VIEWPORT", [1280, 800]))
     return BrowserSettings(
-        executable_path=str(launch.get("executable_path") or "/usr/bin/chromium"),
+        executable_path=str(launch.get("executable_path") or CHROMIUM),
         args=tuple(launch.get("args") or DEFAULT_ARGS),
         viewport=(width, height),
         user_agent=settings.get("USER_AGENT") or "ipwatch",

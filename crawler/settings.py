@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from evidence import chromium  # a module, not names: Scrapy reads every UPPERCASE name here
+
 BOT_NAME = "ipwatch"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -65,17 +67,9 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 # Debian's Chromium: `playwright install` cannot download browsers here, and need not.
 PLAYWRIGHT_LAUNCH_OPTIONS = {
-    "executable_path": "/usr/bin/chromium",
+    "executable_path": chromium.CHROMIUM,
     "headless": True,
-    "args": [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-    ],
+    "args": list(chromium.LAUNCH_ARGS),
 }
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4

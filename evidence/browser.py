@@ -27,6 +27,7 @@ from evidence.browser_record import (
     TlsInfo,
     short_error,
 )
+from evidence.chromium import CHROMIUM, LAUNCH_ARGS
 from evidence.manifest import format_utc
 from evidence.tls_peer import peer_tls
 
@@ -37,15 +38,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_ARGS = (
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-)
+DEFAULT_ARGS = LAUNCH_ARGS
 
 
 class CaptureFailed(Exception):
@@ -56,7 +49,7 @@ class CaptureFailed(Exception):
 class BrowserSettings:
     """How captures run; the crawler builds it from Scrapy settings (IPWATCH_CAPTURE_*)."""
 
-    executable_path: str = "/usr/bin/chromium"
+    executable_path: str = CHROMIUM
     args: tuple[str, ...] = DEFAULT_ARGS
     viewport: tuple[int, int] = (1280, 800)
     user_agent: str = "ipwatch"

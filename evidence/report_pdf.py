@@ -6,18 +6,8 @@ nothing in listing text may make the browser fetch anything.
 
 from __future__ import annotations
 
+from evidence.chromium import CHROMIUM, LAUNCH_ARGS
 from evidence.exceptions import EvidenceError
-
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 class ReportPdfError(EvidenceError):
@@ -34,7 +24,7 @@ def html_to_pdf(html: str, *, executable: str = CHROMIUM, timeout_ms: int = 60_0
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(
-                executable_path=executable, headless=True, args=LAUNCH_ARGS
+                executable_path=executable, headless=True, args=list(LAUNCH_ARGS)
             )
             try:
                 page = browser.new_page(java_script_enabled=False, offline=True)
