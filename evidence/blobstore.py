@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from evidence.durable import fsync_dir
 from evidence.exceptions import BlobNotFoundError, InvalidDigestError
 
 if TYPE_CHECKING:
@@ -117,17 +118,8 @@ class BlobStore:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
             raise
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
 
     def _remove(self, sha: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             self.path(sha).unlink()
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make the rename durable: without this a crash can lose the directory entry."""
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from evidence.durable import fsync_dir
 from evidence.exceptions import LedgerError
 from evidence.manifest import canonical_json, format_utc
 
@@ -76,7 +77,7 @@ class Ledger:
             finally:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
         if created:
-            _fsync_dir(self.path.parent)
+            fsync_dir(self.path.parent)
         return entry
 
     def entries(self) -> Iterator[LedgerEntry]:
@@ -202,11 +203,3 @@ def _last_entry(fh: BinaryIO, path: Path) -> LedgerEntry | None:
             "and restore the ledger before sealing more evidence"
         )
     return entry
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

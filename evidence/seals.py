@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from evidence.durable import fsync_dir
 from evidence.exceptions import EvidenceError
 from evidence.manifest import SIGNATURE_ALGORITHM, canonical_json
 from evidence.merkle import leaf_hash
@@ -218,8 +219,4 @@ def _write_atomic(target: Path, data: bytes) -> None:
         os.replace(tmp, target)
     finally:
         Path(tmp).unlink(missing_ok=True)
-    dir_fd = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    fsync_dir(target.parent)

@@ -11,6 +11,7 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from evidence.durable import fsync_dir
 from evidence.exceptions import EvidenceError
 
 PASSPHRASE_ENV = "IPWATCH_KEY_PASSPHRASE"  # noqa: S105 - the variable's name, not a secret
@@ -199,8 +200,4 @@ def _write_private(target: Path, pem: bytes, *, replace: bool) -> None:
                 ) from None
     finally:
         Path(tmp).unlink(missing_ok=True)
-    dir_fd = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    fsync_dir(target.parent)

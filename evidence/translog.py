@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from evidence.durable import fsync_dir
 from evidence.exceptions import EvidenceError, ManifestError
 from evidence.manifest import canonical_json, format_utc, parse_utc
 from evidence.merkle import HASH_SIZE, MerkleTree, consistency_failure, leaf_hash
@@ -243,7 +244,7 @@ class TransparencyLog:
             with open(self.path / LEAVES, "ab") as fh:
                 _write_synced(fh, leaf)
             if created:
-                _fsync_dir(self.path)  # the new files' names must survive a crash too
+                fsync_dir(self.path)  # the new files' names must survive a crash too
             self._tree.append(leaf)
             if len(self._offsets) == index:
                 self._offsets.append(offset)
@@ -274,7 +275,7 @@ class TransparencyLog:
             with open(self.path / HEADS, "ab") as fh:
                 _write_synced(fh, head.to_json() + b"\n")
             if created:
-                _fsync_dir(self.path)
+                fsync_dir(self.path)
             self._last_head = head
             self._checked = self._file_sizes()
         return head
@@ -592,11 +593,3 @@ def _write_synced(fh: BinaryIO, data: bytes) -> None:
     fh.write(data)
     fh.flush()
     os.fsync(fh.fileno())
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
