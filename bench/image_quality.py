@@ -43,7 +43,7 @@ COPY_GOAL = (0.95, 0.99)  # recall, precision
 LOGO_GOAL = (0.85, 0.95)
 CURVE_HASH_RADIUS = 24  # bits: wide enough to see the curve past the production cut-off
 CURVE_DESCRIPTOR_SIMILARITY = 0.5  # cosine: likewise for the learned descriptor
-LEVELS = ("hash", "descriptor", "logo", "detector")
+LEVELS = ("hash", "descriptor", "region", "logo", "detector")
 
 
 @dataclasses.dataclass
@@ -53,8 +53,9 @@ class Loaded:
     images: dict[str, ListingImage]
 
 
-def load(document: dict[str, Any], cache: Path, every: int = 1) -> Loaded:
-    """Reference assets and listing images (about one case in ``every``, for quick runs)."""
+def load(document: dict[str, Any], cache: Path, every: int = 1, group: str | None = None) -> Loaded:
+    """Reference assets and listing images (about one case in ``every``, for quick runs; only
+    the ``group`` cases when one is named)."""
     assets = []
     for spec in document["assets"]:
         with Image.open(cache / spec["file"]) as im:
@@ -63,7 +64,11 @@ def load(document: dict[str, Any], cache: Path, every: int = 1) -> Loaded:
             Asset(spec["id"], "bench", AssetKind(spec["kind"]), spec["name"], images=(ref,))
         )
     # A stable pseudo-random subset: every N-th case in file order would skip whole transforms.
-    cases = [c for c in document["cases"] if zlib.crc32(c["id"].encode()) % every == 0]
+    cases = [
+        c
+        for c in document["cases"]
+        if zlib.crc32(c["id"].encode()) % every == 0 and group in (None, c["group"])
+    ]
     images = {}
     for case in cases:
         with Image.open(cache / case["file"]) as im:
@@ -143,6 +148,21 @@ def run_descriptor(loaded: Loaded, cases: Sequence[dict[str, Any]]) -> LevelRun:
         f" curve run down to {CURVE_DESCRIPTOR_SIMILARITY}"
     )
     return LevelRun("descriptor", curve, _operating(curve), time.perf_counter() - start, note)
+
+
+def run_region(loaded: Loaded, cases: Sequence[dict[str, Any]]) -> LevelRun:
+    from detector.vision import regions
+
+    cut = regions.MIN_INLIERS
+    start = time.perf_counter()
+    # One run down to half the production inlier count gives the curve.
+    loose = max(4, cut // 2)
+    index = regions.RegionIndex(loaded.assets, max_images=12, min_inliers=loose)
+    curve = _run(
+        index, loaded, cases, lambda m: 0.5 + 0.5 * (m.verification.inliers - cut) / (4 * cut)
+    )
+    note = f"score = 0.5 at {cut} verified features, curve run down to {loose}"
+    return LevelRun("region", curve, _operating(curve), time.perf_counter() - start, note)
 
 
 def combine(runs: Sequence[LevelRun]) -> LevelRun:
@@ -315,6 +335,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--venv", type=Path, default=imageset.DEFAULT_VENV)
     parser.add_argument("--every", type=int, default=1, help="score every N-th case (quick runs)")
     parser.add_argument("--levels", default=",".join(LEVELS), help=f"subset of {','.join(LEVELS)}")
+    parser.add_argument(
+        "--group", choices=("copy", "logo"), help="score only the copy or only the logo cases"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
@@ -322,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     except imageset.ImageSetError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    loaded = load(document, args.cache, max(1, args.every))
+    loaded = load(document, args.cache, max(1, args.every), args.group)
     copies = [c for c in loaded.cases if c["group"] == "copy"]
     logos = [c for c in loaded.cases if c["group"] == "logo"]
     levels = {name.strip() for name in args.levels.split(",")}
@@ -331,7 +354,11 @@ def main(argv: list[str] | None = None) -> int:
         f" {len(copies)} copy cases, {len(logos)} logo cases"
     )
     copy_runs: list[LevelRun] = []
-    for name, runner in (("hash", run_hash), ("descriptor", run_descriptor)):
+    for name, runner in (
+        ("hash", run_hash),
+        ("descriptor", run_descriptor),
+        ("region", run_region),
+    ):
         if name not in levels:
             continue
         try:

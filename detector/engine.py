@@ -31,6 +31,7 @@ from detector.vision.descriptor import (
 from detector.vision.designs import DesignMatcher, design_signal
 from detector.vision.logos import LogoMatcher, logo_signal
 from detector.vision.ocr import ImageTextReader
+from detector.vision.regions import RegionIndex, region_copy_signal
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -78,6 +79,10 @@ class Detector:
         descriptors = DescriptorMatcher(assets, settings) if settings.descriptor_model else None
         self._descriptors = descriptors if descriptors is not None and descriptors.needed else None
         self._copy_check = CopyChecker() if self._descriptors is not None else None
+        # A registered photo pasted into part of the frame (another picture, a screenshot):
+        # local features of every product photo in one index, then a verified homography.
+        regions = RegionIndex(assets, settings.region_max_images, settings.region_min_inliers)
+        self._regions = regions if settings.region_max_images > 0 and regions.needed else None
         # Feature matching for logos inside photos and outline matching for design drawings;
         # each does nothing unless such an asset has a decoded image.
         self._logos = LogoMatcher(assets, settings) if settings.logo_max_images > 0 else None
@@ -151,15 +156,27 @@ class Detector:
         return findings
 
     def _copy_signals(self, listing: Listing) -> dict[str, Signal]:
-        """One ``image_copy`` signal per asset: the hash level, else the verified descriptor.
+        """One ``image_copy`` signal per asset: the hash level, else the verified descriptor,
+        else the region level.
 
-        Hashes are exact and cheap, so their evidence wins when both levels see the copy; the
-        descriptor answers for harder edits (tight crops, overlays, borders, re-framing).
+        Hashes are exact and cheap, so their evidence wins when several levels see the copy;
+        the descriptor answers for harder edits (tight crops, overlays, borders, re-framing),
+        the region level for a photo that fills only part of the frame.
         """
         out = {
             asset_id: image_copy_signal(self._assets[asset_id], found, self.settings)
             for asset_id, found in self._images.match(listing.images).items()
         }
+        out.update(self._descriptor_signals(listing, found=set(out)))
+        if self._regions is not None:
+            for asset_id, matches in self._regions.match(listing.images).items():
+                if asset_id not in out:
+                    out[asset_id] = region_copy_signal(self._assets[asset_id], matches)
+        return out
+
+    def _descriptor_signals(self, listing: Listing, found: set[str]) -> dict[str, Signal]:
+        """Learned-descriptor copies of assets the hashes did not find, geometrically checked."""
+        out: dict[str, Signal] = {}
         if self._descriptors is None or self._copy_check is None:
             return out
         try:
@@ -168,11 +185,11 @@ class Detector:
             _log.warning("learned image descriptor off: %s", exc)
             self._descriptors = None
             return out
-        for asset_id, found in learned.items():
-            if asset_id in out:
+        for asset_id, proposed in learned.items():
+            if asset_id in found:
                 continue
             checked = []
-            for match in found:
+            for match in proposed:
                 if match.reference.image is None or match.listing_image.image is None:
                     continue
                 check = self._copy_check.check(

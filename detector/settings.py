@@ -127,6 +127,17 @@ class DetectionSettings:
     descriptor_max_images: int = field(
         default=12, metadata=_doc("Listing photos embedded per listing (bounds the work).")
     )
+    region_max_images: int = field(
+        default=8,
+        metadata=_doc(
+            "Listing photos searched for a registered photo pasted into part of the frame"
+            " (another picture, a screenshot); 0 turns the region level off."
+        ),
+    )
+    region_min_inliers: int = field(
+        default=15,
+        metadata=_doc("Local features agreeing on one homography that make a partial copy."),
+    )
     logo_min_inliers: int = field(
         default=6,
         metadata=_doc("Verified feature matches needed to report a logo inside a photo."),
@@ -230,6 +241,11 @@ class DetectionSettings:
             )
         if self.descriptor_max_images < 0:
             raise SettingsError("descriptor_max_images must be >= 0")
+        if self.region_max_images < 0 or self.region_min_inliers < 8:
+            raise SettingsError(
+                "region_max_images must be >= 0 and region_min_inliers >= 8"
+                f" (got {self.region_max_images} and {self.region_min_inliers}; try 8 and 15)"
+            )
         if self.logo_min_inliers < 4 or self.logo_max_images < 0 or self.logo_max_side < 64:
             raise SettingsError(
                 "logo_min_inliers must be >= 4 (a homography needs 4 points),"
