@@ -144,9 +144,19 @@ def render_logo(slug: str, width: int, colour: str | None = None) -> Image.Image
     return image.crop(bbox) if bbox else image
 
 
+NEAR_WHITE_LUMA = 230  # a brand colour this light would vanish on white
+
+
 def logo_reference(slug: str, width: int = 512) -> Image.Image:
-    """The registered image of a logo: brand colour on white, as a rights holder would file it."""
-    mark = render_logo(slug, width)
+    """The registered image of a logo: brand colour on white, as a rights holder would file it;
+    a white or near-white brand colour (Sony's is #FFFFFF) is filed in black."""
+    icon = simple_icons_pack.get_icon(slug)
+    colour = None
+    if icon is not None:
+        r, g, b = (int(icon.hex[i : i + 2], 16) for i in (0, 2, 4))
+        if 0.299 * r + 0.587 * g + 0.114 * b > NEAR_WHITE_LUMA:
+            colour = "#000000"
+    mark = render_logo(slug, width, colour)
     pad = width // 16
     ground = Image.new("RGB", (mark.width + 2 * pad, mark.height + 2 * pad), "white")
     ground.paste(mark, (pad, pad), mark)
