@@ -45,6 +45,7 @@ class LogoParams:
     max_candidates: int = 3000  # putative pairs given to the homography fit
     reprojection_px: float = 5.0  # homography inlier threshold, in work-image pixels
     min_inliers: int = 6  # fewer verified correspondences are not a logo
+    affine_min_inliers: int = 8  # the affine fallback is looser, so it must agree more
     min_inlier_ratio: float = 0.1  # of the ratio-test survivors
     min_area_fraction: float = 0.002  # projected logo area / photo area
     max_anisotropy: float = 4.0  # ratio of the homography's local stretch in two directions
@@ -322,6 +323,69 @@ class LogoMatcher:
         ref_idx = [f[2] for f in found]
         return ref.points[ref_idx], scene_pts[scene_idx], scene_idx, ref_idx
 
+    def _fit(
+        self,
+        ref: _Reference,
+        src: np.ndarray,
+        dst: np.ndarray,
+        scene_idx: list[int],
+        shape: tuple[int, int],
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """(inlier mask over the pairs, projected quad) of the best plausible placement.
+
+        First a homography over every pair (views of one logo point that pair with the same
+        scene keypoint reinforce it). In a plain scene one blob may pair with many logo points
+        and drag the fit onto itself, so then the same fit over each scene keypoint's best pair
+        only; and last an affine fit over those, since with the handful of features a small or
+        plain logo gives three-point models are far more stable than four-point ones (looser,
+        so it must find ``affine_min_inliers``). Inliers are counted once per scene keypoint.
+        """
+        params = self.params
+        scene = np.asarray(scene_idx)
+        first_of_point = np.zeros(len(scene), bool)
+        first_of_point[np.unique(scene, return_index=True)[1]] = True  # pairs are distance-sorted
+        unique_rows = np.nonzero(first_of_point)[0]
+        attempts = (
+            ("homography", np.arange(len(scene))),
+            ("homography", unique_rows),
+            ("affine", unique_rows),
+        )
+        for model, rows in attempts:
+            needed = params.min_inliers if model == "homography" else params.affine_min_inliers
+            if len(rows) < needed:
+                continue
+            cv2.setRNGSeed(0)
+            if model == "homography":
+                matrix, mask = cv2.findHomography(
+                    src[rows],
+                    dst[rows],
+                    _HOMOGRAPHY_METHOD,
+                    params.reprojection_px,
+                    maxIters=2000,
+                    confidence=0.999,
+                )
+            else:
+                affine, mask = cv2.estimateAffine2D(
+                    src[rows],
+                    dst[rows],
+                    method=cv2.RANSAC,
+                    ransacReprojThreshold=params.reprojection_px,
+                    maxIters=2000,
+                    confidence=0.999,
+                )
+                matrix = None if affine is None else np.vstack([affine, [0.0, 0.0, 1.0]])
+            if matrix is None or mask is None:
+                continue
+            inlier = np.zeros(len(scene), bool)
+            inlier[rows[mask.ravel().astype(bool)]] = True
+            count = len(set(scene[inlier].tolist()))
+            if count < needed or count / len(unique_rows) < params.min_inlier_ratio:
+                continue
+            quad = _plausible(matrix, ref, src[inlier], shape, params)
+            if quad is not None:
+                return inlier, quad
+        return None
+
     def _match_one(
         self,
         ref: _Reference,
@@ -333,23 +397,14 @@ class LogoMatcher:
     ) -> LogoMatch | None:
         params = self.params
         src, dst, scene_idx, ref_idx = self._candidates(ref, scene_pts, scene_desc)
-        if len(set(scene_idx)) < params.min_inliers:
-            return None
-        cv2.setRNGSeed(0)
-        homography, mask = cv2.findHomography(
-            src, dst, _HOMOGRAPHY_METHOD, params.reprojection_px, maxIters=2000, confidence=0.999
-        )
-        if homography is None or mask is None:
-            return None
-        inlier = mask.ravel().astype(bool)
-        # One scene keypoint may pair with several views of the same logo point: count it once.
-        count = len({i for i, ok in zip(scene_idx, inlier, strict=True) if ok})
         candidates = len(set(scene_idx))
-        if count < params.min_inliers or count / candidates < params.min_inlier_ratio:
+        if candidates < params.min_inliers:
             return None
-        quad = _plausible(homography, ref, src[inlier], (shape[0], shape[1]), params)
-        if quad is None:
+        fitted = self._fit(ref, src, dst, scene_idx, (shape[0], shape[1]))
+        if fitted is None:
             return None
+        inlier, quad = fitted
+        count = len({i for i, ok in zip(scene_idx, inlier, strict=True) if ok})
         quad = quad / scale  # back to the listing image's own pixels
         assert listing_image.image is not None
         width, height = listing_image.image.size

@@ -230,3 +230,34 @@ def test_work_is_bounded_and_other_kinds_are_ignored() -> None:
     many = [listing_image(jpeg(photo("brick"), 80), f"p{i}") for i in range(few.params.max_images)]
     assert few.match([*many, listing_image(image)]) == {}  # the ninth image is never looked at
     assert few.match([ListingImage(url="u", image=None), listing_image(image)])
+
+
+def test_a_plain_logo_on_a_plain_page_is_found() -> None:
+    """Few features on both sides: found by the fallback fits, in the right place."""
+    image, truth = print_logo(photo("page"), "adidas", 0.3, rotate=-15.0, seed=3)
+    (match,) = LogoMatcher([logo_asset("adidas")]).match([listing_image(image)])["A-adidas"]
+    assert iou(match.bbox, truth) >= 0.5
+
+
+def test_one_blob_pairing_with_many_logo_points_does_not_drag_the_fit() -> None:
+    """Seven true pairs under a small turn and shift, and twelve logo points that all pair with
+    one scene blob: the fit still finds the true placement, and counts the blob once at most."""
+    matcher = LogoMatcher([logo_asset("adidas")])
+    ref = matcher._references[0]
+    w, h = ref.size
+    rng = np.random.default_rng(1)
+    true_src = np.column_stack([rng.uniform(0, w, 7), rng.uniform(0, h, 7)])
+    turn = np.deg2rad(12)
+    rotation = 0.4 * np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
+    true_dst = true_src @ rotation.T + np.array([200.0, 150.0])
+    blob_src = np.column_stack([rng.uniform(0, w, 12), rng.uniform(0, h, 12)])
+    blob_dst = np.tile([[420.0, 90.0]], (12, 1))
+    src = np.vstack([blob_src, true_src]).astype(np.float32)
+    dst = np.vstack([blob_dst, true_dst]).astype(np.float32)
+    scene_idx = [0] * 12 + list(range(1, 8))
+    fitted = matcher._fit(ref, src, dst, scene_idx, (480, 640))
+    assert fitted is not None
+    inlier, quad = fitted
+    assert inlier[12:].all() and inlier[:12].sum() <= 1
+    expected = np.array([[0, 0], [w, 0], [w, h], [0, h]]) @ rotation.T + [200.0, 150.0]
+    assert np.abs(quad - expected).max() < 2.0
