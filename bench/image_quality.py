@@ -61,7 +61,14 @@ def load(document: dict[str, Any], cache: Path, every: int = 1, group: str | Non
         with Image.open(cache / spec["file"]) as im:
             ref = ReferenceImage(spec["sha256"], im.convert("RGB"), label=spec["name"])
         assets.append(
-            Asset(spec["id"], "bench", AssetKind(spec["kind"]), spec["name"], images=(ref,))
+            Asset(
+                spec["id"],
+                "bench",
+                AssetKind(spec["kind"]),
+                spec["name"],
+                keywords=tuple(spec.get("keywords", ())),
+                images=(ref,),
+            )
         )
     # A stable pseudo-random subset: every N-th case in file order would skip whole transforms.
     cases = [
@@ -207,26 +214,54 @@ def run_logo(loaded: Loaded, cases: Sequence[dict[str, Any]]) -> tuple[LevelRun,
     return run, regions
 
 
-def run_detector(loaded: Loaded, cases: Sequence[dict[str, Any]]) -> LevelRun:
-    """The public engine: an asset counts when its finding carries an image signal."""
+def _image_signal(signal: Any) -> str | None:
+    """What found the asset in the picture: the copy or logo matcher, or a word/figurative mark
+    read by OCR from the photo (the logo cases have no text besides their image)."""
+    if signal.kind in ("image_copy", "logo"):
+        return str(signal.kind)
+    if signal.kind == "word_mark":
+        matches = signal.evidence.get("matches") or [signal.evidence]
+        if any(m.get("field") == "image_text" for m in matches):
+            return "image_text"
+    return None
+
+
+def run_detector(
+    loaded: Loaded, cases: Sequence[dict[str, Any]]
+) -> tuple[LevelRun, dict[str, dict[str, str]]]:
+    """The public engine: an asset counts when its finding carries a signal from the picture."""
     from detector.engine import Detector
 
     start = time.perf_counter()
     detector = Detector(loaded.assets)
     out: Predictions = {}
+    methods: dict[str, dict[str, str]] = {}
     for case in cases:
         listing = Listing(
             case["id"], "bench", f"bench://{case['id']}", "", images=(loaded.images[case["id"]],)
         )
-        picks = {}
+        picks, how = {}, {}
         for finding in detector.detect(listing):
-            image_signals = [s for s in finding.signals if s.kind in ("image_copy", "logo")]
-            if image_signals:
-                picks[finding.asset_id] = max(s.score for s in image_signals)
-        out[case["id"]] = picks
-    return LevelRun(
+            found = [(s.score, kind) for s in finding.signals if (kind := _image_signal(s))]
+            if found:
+                picks[finding.asset_id], how[finding.asset_id] = max(found)
+        out[case["id"]], methods[case["id"]] = picks, how
+    run = LevelRun(
         "detector", out, out, time.perf_counter() - start, "Detector.detect, image signals"
     )
+    return run, methods
+
+
+def found_by(cases: Sequence[dict[str, Any]], methods: dict[str, dict[str, str]]) -> str:
+    """How many true positives each signal kind gave (the strongest signal of each finding)."""
+    counts: dict[str, int] = defaultdict(int)
+    for case in cases:
+        if case["expect"] == "match":
+            kind = methods.get(case["id"], {}).get(case["asset_id"])
+            if kind is not None:
+                counts[kind] += 1
+    parts = ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items()))
+    return f"  true positives found by: {parts or 'nothing'}"
 
 
 # --- reports ----------------------------------------------------------------------------------
@@ -376,9 +411,13 @@ def main(argv: list[str] | None = None) -> int:
         except ImportError as exc:
             print(f"\n== logos: NOT SCORED, matcher missing ({exc}) ==")
     if "detector" in levels:
-        run = run_detector(loaded, loaded.cases)
-        print("\n".join(copy_report(copies, LevelRun(run.name, *_split(run, copies)))))
-        print("\n".join(logo_report(logos, LevelRun(run.name, *_split(run, logos)), {})))
+        run, methods = run_detector(loaded, loaded.cases)
+        if copies:
+            print("\n".join(copy_report(copies, LevelRun(run.name, *_split(run, copies)))))
+            print(found_by(copies, methods))
+        if logos:
+            print("\n".join(logo_report(logos, LevelRun(run.name, *_split(run, logos)), {})))
+            print(found_by(logos, methods))
     return 0
 
 

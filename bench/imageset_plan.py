@@ -17,7 +17,15 @@ import simple_icons_pack
 
 from bench.imageset_copies import COPY_TRANSFORMS, crop_transform
 from bench.imageset_logos import LOGO_SCALES, LOGO_VARIANTS
-from bench.imageset_sources import LOGOS, Photo, is_grey, load_photo, logo_title, photos
+from bench.imageset_sources import (
+    LOGOS,
+    WORD_ELEMENTS,
+    Photo,
+    is_grey,
+    load_photo,
+    logo_title,
+    photos,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -41,6 +49,7 @@ class AssetSpec:
     name: str
     source: str
     category: str = ""
+    keywords: tuple[str, ...] = ()  # a logo's word element, read from photos by OCR
 
 
 @dataclass
@@ -77,7 +86,14 @@ def _photo_asset(photo: Photo) -> AssetSpec:
 
 
 def _logo_asset(slug: str) -> AssetSpec:
-    return AssetSpec(f"logo-{slug}", "figurative_mark", logo_title(slug), f"simple-icons:{slug}")
+    word = WORD_ELEMENTS.get(slug)
+    return AssetSpec(
+        f"logo-{slug}",
+        "figurative_mark",
+        logo_title(slug),
+        f"simple-icons:{slug}",
+        keywords=(word,) if word else (),
+    )
 
 
 def split_photos(seed: int) -> tuple[list[Photo], list[Photo]]:

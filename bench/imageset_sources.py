@@ -163,6 +163,24 @@ def logo_reference(slug: str, width: int = 512) -> Image.Image:
     return ground
 
 
+# The word element of each logo that has one, as a trademark register records a figurative
+# mark's verbal elements (read off the rendered icons by eye; a picture-only logo has none).
+WORD_ELEMENTS: dict[str, str] = {
+    "bmw": "BMW",
+    "burgerking": "Burger King",
+    "cocacola": "Coca-Cola",
+    "dior": "Dior",
+    "fila": "FILA",
+    "ford": "Ford",
+    "ikea": "IKEA",
+    "kfc": "KFC",
+    "porsche": "Porsche",
+    "samsung": "Samsung",
+    "sony": "Sony",
+    "thenorthface": "The North Face",
+}
+
+
 def logo_title(slug: str) -> str:
     icon = simple_icons_pack.get_icon(slug)
     return icon.title if icon is not None else slug

@@ -21,6 +21,7 @@ import numpy as np
 from PIL import Image
 
 from detector.model import AssetKind, Signal
+from detector.vision.outlines import Alignment, EdgeMap, Outline, alignment, edge_map, outline_of
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -46,6 +47,11 @@ class LogoParams:
     reprojection_px: float = 5.0  # homography inlier threshold, in work-image pixels
     min_inliers: int = 6  # fewer verified correspondences are not a logo
     affine_min_inliers: int = 8  # the affine fallback is looser, so it must agree more
+    weak_min_inliers: int = 4  # fewer inliers than needed: kept only if the outline agrees
+    min_outline_along: float = 0.75  # share of the placed outline on edges running along it
+    min_outline_score: float = 0.4  # along less the share on edges running across it
+    single_pair_hypotheses: int = 12  # best pairs that each propose a placement on their own
+    min_single_side: int = 56  # px: on a smaller placement chance edges fit any outline
     min_inlier_ratio: float = 0.1  # of the ratio-test survivors
     min_area_fraction: float = 0.002  # projected logo area / photo area
     max_anisotropy: float = 4.0  # ratio of the homography's local stretch in two directions
@@ -73,14 +79,24 @@ def describe_keypoints(
     sift: cv2.SIFT, gray: np.ndarray, mask: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Keypoint coordinates (n, 2) and descriptors (n, 128), in a deterministic order."""
+    pts, desc, _ = describe_frames(sift, gray, mask)
+    return pts, desc
+
+
+def describe_frames(
+    sift: cv2.SIFT, gray: np.ndarray, mask: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """As ``describe_keypoints``, plus each keypoint's frame (n, 2): size and angle (degrees)."""
     keypoints, desc = sift.detectAndCompute(gray, mask)
     if desc is None or not keypoints:
-        return np.zeros((0, 2), np.float32), np.zeros((0, 128), np.float32)
+        empty = np.zeros((0, 2), np.float32)
+        return empty, np.zeros((0, 128), np.float32), empty.copy()
     pts = np.array([k.pt for k in keypoints], np.float32)
+    frames = np.array([(k.size, k.angle) for k in keypoints], np.float32)
     # Threaded detection may list keypoints in any order; sort so matching ties break the same.
     keys = np.array([(-k.response, k.pt[1], k.pt[0], k.size, k.angle) for k in keypoints])
     order = np.lexsort(keys.T[::-1])
-    return pts[order], desc[order]
+    return pts[order], desc[order], frames[order]
 
 
 def _foreground(image: Image.Image) -> tuple[np.ndarray, np.ndarray]:
@@ -113,7 +129,9 @@ class _Reference:
     size: tuple[float, float]  # width, height of the cropped logo in canonical units
     points: np.ndarray  # (n, 2) canonical coordinates
     descriptors: np.ndarray  # (n, 128)
+    frames: np.ndarray  # (n, 2) keypoint size (canonical units) and angle (degrees)
     views: tuple[str, ...]  # which rendered view each feature came from
+    outline: Outline  # boundary samples and normals, canonical coordinates
 
 
 def _prepare_reference(
@@ -129,7 +147,7 @@ def _prepare_reference(
     crop, crop_mask = gray[y0:y1, x0:x1], mask[y0:y1, x0:x1].astype(np.uint8) * 255
     background = int(np.median(crop[crop_mask == 0])) if (crop_mask == 0).any() else 255
     long_side = max(crop.shape)
-    points, descriptors, views = [], [], []
+    points, descriptors, frames, views = [], [], [], []
     for size in params.reference_sizes:
         scale = size / long_side
         w, h = max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale))
@@ -146,8 +164,9 @@ def _prepare_reference(
             np.ones((2 * pad // 3 + 1, 2 * pad // 3 + 1), np.uint8),
         )
         for polarity, view in (("", padded), ("inverted ", 255 - padded)):
-            pts, desc = describe_keypoints(sift, view, feature_mask)
+            pts, desc, view_frames = describe_frames(sift, view, feature_mask)
             points.append((pts - pad) / scale)
+            frames.append(view_frames / np.array([scale, 1.0], np.float32))
             descriptors.append(desc)
             views.extend([f"{polarity}{size}px"] * len(pts))
     return _Reference(
@@ -156,7 +175,9 @@ def _prepare_reference(
         size=(float(crop.shape[1]), float(crop.shape[0])),
         points=np.concatenate(points),
         descriptors=np.concatenate(descriptors),
+        frames=np.concatenate(frames),
         views=tuple(views),
+        outline=outline_of(crop_mask),
     )
 
 
@@ -172,13 +193,20 @@ class LogoMatch:
     bbox: tuple[int, int, int, int]  # [x0, y0, x1, y1] in listing-image pixels, clipped
     polygon: tuple[tuple[int, int], ...]  # the logo's 4 corners projected into the listing image
     view: str  # the rendered reference view most inliers came from
+    outline: Alignment | None = None  # set when too few inliers needed the outline check
 
     @property
     def inlier_ratio(self) -> float:
         return self.inliers / self.candidates if self.candidates else 0.0
 
     def score(self, params: LogoParams) -> float:
-        """0.6 at the inlier cut-off, rising linearly to 1.0 at four times as many."""
+        """0.6 at the inlier cut-off, rising linearly to 1.0 at four times as many; for a
+        placement the outline confirmed, 0.6 at the outline cut-off rising to 1.0 for an
+        outline lying wholly on the photo's edges."""
+        if self.outline is not None:
+            room = max(1e-6, 1.0 - params.min_outline_along)
+            rise = (self.outline.along - params.min_outline_along) / room
+            return 0.6 + 0.4 * min(1.0, max(0.0, rise))
         span = 3 * params.min_inliers
         return 0.6 + 0.4 * min(1.0, (self.inliers - params.min_inliers) / span)
 
@@ -195,7 +223,15 @@ class LogoMatch:
             "candidates": self.candidates,
             "inlier_ratio": round(self.inlier_ratio, 3),
             "view": self.view,
-            "method": "sift+magsac homography",
+            "method": "sift+magsac homography" if self.outline is None else "sift+outline",
+            **(
+                {
+                    "outline_along": round(self.outline.along, 3),
+                    "outline_across": round(self.outline.across, 3),
+                }
+                if self.outline is not None
+                else {}
+            ),
         }
 
 
@@ -205,8 +241,11 @@ def _plausible(
     inlier_src: np.ndarray,
     shape: tuple[int, int],
     params: LogoParams,
+    check_coverage: bool = True,
 ) -> np.ndarray | None:
     """The projected logo quad (4, 2) when the homography could be a printed logo, else None."""
+    if not np.isfinite(homography).all():
+        return None  # a degenerate fit (collinear points)
     w, h = ref.size
     corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float64)
     ones = np.ones((4, 1))
@@ -214,6 +253,8 @@ def _plausible(
     if (projected[:, 2] <= 1e-9).any():
         return None  # a corner maps through the horizon
     quad = projected[:, :2] / projected[:, 2:]
+    if not np.isfinite(quad).all():
+        return None
     # Local linear part at each corner: its determinant is the area scale there.
     dets, stretch = [], []
     for x, y in corners:
@@ -234,9 +275,10 @@ def _plausible(
     photo_area = float(shape[0] * shape[1])
     if not params.min_area_fraction <= area / photo_area <= 1.0:
         return None
-    hull = cv2.convexHull(inlier_src.astype(np.float32))
-    if cv2.contourArea(hull) < params.min_coverage * w * h:
-        return None  # every inlier in one small patch: a texture echo, not the logo
+    if check_coverage:
+        hull = cv2.convexHull(inlier_src.astype(np.float32))
+        if cv2.contourArea(hull) < params.min_coverage * w * h:
+            return None  # every inlier in one small patch: a texture echo, not the logo
     return quad
 
 
@@ -280,12 +322,13 @@ class LogoMatcher:
         for listing_image in decoded:
             assert listing_image.image is not None
             gray, scale = self._work_image(listing_image.image)
-            pts, desc = describe_keypoints(self._scene_sift, gray)
-            if len(pts) < self.params.min_inliers:
+            pts, desc, frames = describe_frames(self._scene_sift, gray)
+            if len(pts) == 0:
                 continue
             best: dict[str, LogoMatch] = {}
+            edges = _LazyEdges(gray)
             for ref in self._references:
-                found = self._match_one(ref, listing_image, pts, desc, gray.shape, scale)
+                found = self._match_one(ref, listing_image, (pts, desc, frames), edges, scale)
                 if found is None:
                     continue
                 held = best.get(ref.asset_id)
@@ -330,8 +373,9 @@ class LogoMatcher:
         dst: np.ndarray,
         scene_idx: list[int],
         shape: tuple[int, int],
-    ) -> tuple[np.ndarray, np.ndarray] | None:
-        """(inlier mask over the pairs, projected quad) of the best plausible placement.
+        edges: _LazyEdges,
+    ) -> tuple[np.ndarray, np.ndarray, Alignment | None] | None:
+        """(inlier mask over the pairs, projected quad, outline alignment) of the best placement.
 
         First a homography over every pair (views of one logo point that pair with the same
         scene keypoint reinforce it). In a plain scene one blob may pair with many logo points
@@ -339,6 +383,9 @@ class LogoMatcher:
         only; and last an affine fit over those, since with the handful of features a small or
         plain logo gives three-point models are far more stable than four-point ones (looser,
         so it must find ``affine_min_inliers``). Inliers are counted once per scene keypoint.
+        A plausible placement with fewer inliers than needed (but ``weak_min_inliers``) is kept
+        only if the logo's outline, placed there, lies on the photo's edges; the alignment is
+        then returned, else None.
         """
         params = self.params
         scene = np.asarray(scene_idx)
@@ -350,60 +397,102 @@ class LogoMatcher:
             ("homography", unique_rows),
             ("affine", unique_rows),
         )
+        weak: tuple[np.ndarray, np.ndarray, Alignment] | None = None
         for model, rows in attempts:
             needed = params.min_inliers if model == "homography" else params.affine_min_inliers
-            if len(rows) < needed:
+            sample = 4 if model == "homography" else 3  # points that fix the model
+            if len(set(scene[rows].tolist())) < max(params.weak_min_inliers, sample):
                 continue
-            cv2.setRNGSeed(0)
-            if model == "homography":
-                matrix, mask = cv2.findHomography(
-                    src[rows],
-                    dst[rows],
-                    _HOMOGRAPHY_METHOD,
-                    params.reprojection_px,
-                    maxIters=2000,
-                    confidence=0.999,
-                )
-            else:
-                affine, mask = cv2.estimateAffine2D(
-                    src[rows],
-                    dst[rows],
-                    method=cv2.RANSAC,
-                    ransacReprojThreshold=params.reprojection_px,
-                    maxIters=2000,
-                    confidence=0.999,
-                )
-                matrix = None if affine is None else np.vstack([affine, [0.0, 0.0, 1.0]])
-            if matrix is None or mask is None:
+            fitted = _fit_model(model, src[rows], dst[rows], params.reprojection_px)
+            if fitted is None:
                 continue
+            matrix, mask = fitted
             inlier = np.zeros(len(scene), bool)
-            inlier[rows[mask.ravel().astype(bool)]] = True
+            inlier[rows[mask]] = True
             count = len(set(scene[inlier].tolist()))
-            if count < needed or count / len(unique_rows) < params.min_inlier_ratio:
+            if (
+                count < params.weak_min_inliers
+                or count / len(unique_rows) < params.min_inlier_ratio
+            ):
                 continue
             quad = _plausible(matrix, ref, src[inlier], shape, params)
-            if quad is not None:
-                return inlier, quad
-        return None
+            if quad is None:
+                continue
+            if count >= needed:
+                return inlier, quad, None
+            placed = alignment(ref.outline, matrix, edges.get())
+            if self._outline_agrees(placed) and (weak is None or placed.score > weak[2].score):
+                weak = (inlier, quad, placed)
+        return weak
+
+    def _outline_agrees(self, placed: Alignment) -> bool:
+        params = self.params
+        return placed.along >= params.min_outline_along and placed.score >= params.min_outline_score
+
+    def _single_pair_fit(
+        self,
+        ref: _Reference,
+        pairs: tuple[np.ndarray, np.ndarray],
+        scene_idx: list[int],
+        ref_idx: list[int],
+        scene_frames: np.ndarray,
+        edges: _LazyEdges,
+    ) -> tuple[np.ndarray, np.ndarray, Alignment] | None:
+        """A placement proposed by one matched keypoint, whose size and angle fix a similarity.
+
+        A plain logo may show two or three matchable corners, too few for any fit; each of its
+        best pairs then proposes the logo's placement alone, and one is kept only when the
+        placed outline lies on the photo's edges (a stricter share than for fitted placements,
+        since nothing else backs it). Inliers: the pairs that agree with that placement.
+        """
+        params = self.params
+        src, dst = pairs
+        tried: set[int] = set()
+        best: tuple[np.ndarray, np.ndarray, Alignment] | None = None
+        for row, (s_i, r_i) in enumerate(zip(scene_idx, ref_idx, strict=True)):
+            if s_i in tried:
+                continue
+            tried.add(s_i)
+            if len(tried) > params.single_pair_hypotheses:
+                break
+            ref_size, ref_angle = ref.frames[r_i]
+            scene_size, scene_angle = scene_frames[s_i]
+            factor = float(scene_size) / max(float(ref_size), 1e-6)
+            turn = np.deg2rad(float(scene_angle) - float(ref_angle))
+            linear = factor * np.array(
+                [[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]]
+            )
+            shift = dst[row] - linear @ src[row]
+            matrix = np.vstack([np.column_stack([linear, shift]), [0.0, 0.0, 1.0]])
+            projected = src @ linear.T + shift
+            inlier = np.linalg.norm(projected - dst, axis=1) <= params.reprojection_px
+            quad = _plausible(matrix, ref, src[inlier], edges.shape, params, check_coverage=False)
+            if quad is None or np.ptp(quad, axis=0).max() < params.min_single_side:
+                continue
+            placed = alignment(ref.outline, matrix, edges.get())
+            if self._outline_agrees(placed) and (best is None or placed.score > best[2].score):
+                best = (inlier, quad, placed)
+        return best
 
     def _match_one(
         self,
         ref: _Reference,
         listing_image: ListingImage,
-        scene_pts: np.ndarray,
-        scene_desc: np.ndarray,
-        shape: tuple[int, ...],
+        scene: tuple[np.ndarray, np.ndarray, np.ndarray],
+        edges: _LazyEdges,
         scale: float,
     ) -> LogoMatch | None:
-        params = self.params
+        scene_pts, scene_desc, scene_frames = scene
         src, dst, scene_idx, ref_idx = self._candidates(ref, scene_pts, scene_desc)
         candidates = len(set(scene_idx))
-        if candidates < params.min_inliers:
+        if candidates == 0:
             return None
-        fitted = self._fit(ref, src, dst, scene_idx, (shape[0], shape[1]))
+        fitted = self._fit(ref, src, dst, scene_idx, edges.shape, edges)
+        if fitted is None:
+            fitted = self._single_pair_fit(ref, (src, dst), scene_idx, ref_idx, scene_frames, edges)
         if fitted is None:
             return None
-        inlier, quad = fitted
+        inlier, quad, outline_score = fitted
         count = len({i for i, ok in zip(scene_idx, inlier, strict=True) if ok})
         quad = quad / scale  # back to the listing image's own pixels
         assert listing_image.image is not None
@@ -427,7 +516,49 @@ class LogoMatcher:
             bbox=bbox,
             polygon=tuple((round(float(x)), round(float(y))) for x, y in quad),
             view=view,
+            outline=outline_score,
         )
+
+
+class _LazyEdges:
+    """A listing photo's edge map, computed on first use (most references never need it)."""
+
+    def __init__(self, gray: np.ndarray) -> None:
+        self._gray = gray
+        self._edges: EdgeMap | None = None
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return int(self._gray.shape[0]), int(self._gray.shape[1])
+
+    def get(self) -> EdgeMap:
+        if self._edges is None:
+            self._edges = edge_map(self._gray)
+        return self._edges
+
+
+def _fit_model(
+    model: str, src: np.ndarray, dst: np.ndarray, reprojection_px: float
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """(3x3 matrix, boolean inlier mask) of a robust homography or affine fit, or None."""
+    cv2.setRNGSeed(0)
+    if model == "homography":
+        matrix, mask = cv2.findHomography(
+            src, dst, _HOMOGRAPHY_METHOD, reprojection_px, maxIters=2000, confidence=0.999
+        )
+    else:
+        affine, mask = cv2.estimateAffine2D(
+            src,
+            dst,
+            method=cv2.RANSAC,
+            ransacReprojThreshold=reprojection_px,
+            maxIters=2000,
+            confidence=0.999,
+        )
+        matrix = None if affine is None else np.vstack([affine, [0.0, 0.0, 1.0]])
+    if matrix is None or mask is None:
+        return None
+    return matrix, mask.ravel().astype(bool)
 
 
 def logo_signal(
@@ -442,10 +573,20 @@ def logo_signal(
     label = f" '{best.reference.label}'" if best.reference.label else ""
     x0, y0, x1, y1 = best.bbox
     others = f" It also appears in {len(ranked) - 1} other image(s)." if len(ranked) > 1 else ""
+    if best.outline is None:
+        how = (
+            f"{best.inliers} of {best.candidates} matched local features agree on one "
+            "geometric placement."
+        )
+    else:
+        how = (
+            f"{best.inliers} of {best.candidates} matched local features place it there, and "
+            f"{best.outline.along:.0%} of the logo's outline lies on edges of the photo running"
+            f" the same way (edges running across it: {best.outline.across:.0%})."
+        )
     detail = (
         f"The registered logo{label} of {asset.name} (sha256 {best.reference.sha256[:12]}) "
         f"appears in listing image {best.listing_image.url} at [{x0}, {y0}, {x1}, {y1}]: "
-        f"{best.inliers} of {best.candidates} matched local features agree on one "
-        f"geometric placement.{others}"
+        f"{how}{others}"
     )
     return Signal(kind="logo", score=best.score(params), detail=detail, evidence=evidence)

@@ -14,7 +14,7 @@ import skimage.data
 from PIL import Image
 
 from detector.model import Asset, AssetKind, ListingImage, ReferenceImage
-from detector.vision.logos import LogoMatcher, LogoParams, logo_signal
+from detector.vision.logos import LogoMatcher, LogoParams, _LazyEdges, logo_signal
 
 WIDTH = 800  # listing photos are upscaled to a marketplace-like width
 
@@ -255,9 +255,11 @@ def test_one_blob_pairing_with_many_logo_points_does_not_drag_the_fit() -> None:
     src = np.vstack([blob_src, true_src]).astype(np.float32)
     dst = np.vstack([blob_dst, true_dst]).astype(np.float32)
     scene_idx = [0] * 12 + list(range(1, 8))
-    fitted = matcher._fit(ref, src, dst, scene_idx, (480, 640))
+    blank = _LazyEdges(np.zeros((480, 640), np.uint8))  # no outline check is needed here
+    fitted = matcher._fit(ref, src, dst, scene_idx, (480, 640), blank)
     assert fitted is not None
-    inlier, quad = fitted
+    inlier, quad, outline = fitted
+    assert outline is None
     assert inlier[12:].all() and inlier[:12].sum() <= 1
     expected = np.array([[0, 0], [w, 0], [w, h], [0, h]]) @ rotation.T + [200.0, 150.0]
     assert np.abs(quad - expected).max() < 2.0
