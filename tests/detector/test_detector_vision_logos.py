@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 
@@ -263,3 +264,32 @@ def test_one_blob_pairing_with_many_logo_points_does_not_drag_the_fit() -> None:
     assert inlier[12:].all() and inlier[:12].sum() <= 1
     expected = np.array([[0, 0], [w, 0], [w, h], [0, h]]) @ rotation.T + [200.0, 150.0]
     assert np.abs(quad - expected).max() < 2.0
+
+
+@pytest.mark.parametrize(
+    "background,slug,width,turn",
+    [("grass", "audi", 0.2, 12.0), ("camera", "mcdonalds", 0.2, 12.0)],
+)
+def test_a_plain_logo_with_too_few_features_is_confirmed_by_its_outline(
+    background: str, slug: str, width: float, turn: float
+) -> None:
+    """Rings on grass, arches on a photo: too few features agree for a fit on their own; the
+    placement is kept because the logo's outline lies on the photo's edges, and says so."""
+    image, truth = print_logo(photo(background), slug, width, rotate=turn, seed=5)
+    matcher = LogoMatcher([logo_asset(slug)])
+    (match,) = matcher.match([listing_image(image)])[f"A-{slug}"]
+    assert iou(match.bbox, truth) >= 0.5
+    assert match.outline is not None and match.inliers < matcher.params.affine_min_inliers
+    assert match.outline.along >= matcher.params.min_outline_along
+    assert 0.6 <= match.score(matcher.params) <= 1.0
+    evidence = match.as_evidence()
+    assert evidence["method"] == "sift+outline" and evidence["outline_along"] >= 0.75
+    signal = logo_signal(logo_asset(slug), [match])
+    assert "of the logo's outline lies on edges of the photo" in signal.detail
+
+
+def test_without_the_outline_check_those_placements_are_not_reported() -> None:
+    image, _ = print_logo(photo("grass"), "audi", 0.2, rotate=12.0, seed=5)
+    strict = LogoMatcher([logo_asset("audi")])
+    strict.params = dataclasses.replace(strict.params, min_outline_along=1.01)
+    assert strict.match([listing_image(image)]) == {}
