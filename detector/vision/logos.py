@@ -297,7 +297,6 @@ class LogoMatcher:
 
     def __init__(self, assets: Sequence[Asset], settings: DetectionSettings | None = None) -> None:
         self.params = LogoParams.from_settings(settings)
-        self._matcher = cv2.BFMatcher(cv2.NORM_L2)
         self._scene_sift = _sift(self.params.scene_features)
         ref_sift = _sift(self.params.reference_features)
         self._references: list[_Reference] = []
@@ -309,6 +308,16 @@ class LogoMatcher:
                 prepared = _prepare_reference(asset.id, ref, self.params, ref_sift)
                 if prepared is not None and len(prepared.points) >= self.params.min_inliers:
                     self._references.append(prepared)
+        # Every reference feature in one matrix: a listing photo's features are indexed once
+        # and all logos query it in one batched search, not one brute-force match per logo.
+        sizes = [len(r.descriptors) for r in self._references]
+        ends = np.cumsum(sizes).tolist()
+        self._slices = list(zip([0, *ends][: len(ends)], ends, strict=True))
+        self._stacked = np.ascontiguousarray(
+            np.concatenate([r.descriptors for r in self._references]).astype(np.float32)
+            if self._references
+            else np.zeros((0, 128), np.float32)
+        )
 
     def __bool__(self) -> bool:
         return bool(self._references)
@@ -323,12 +332,14 @@ class LogoMatcher:
             assert listing_image.image is not None
             gray, scale = self._work_image(listing_image.image)
             pts, desc, frames = describe_frames(self._scene_sift, gray)
-            if len(pts) == 0:
+            if len(pts) < 2:
                 continue
+            distances, rows = _two_nearest(self._stacked, desc)
             best: dict[str, LogoMatch] = {}
             edges = _LazyEdges(gray)
-            for ref in self._references:
-                found = self._match_one(ref, listing_image, (pts, desc, frames), edges, scale)
+            for ref, (start, end) in zip(self._references, self._slices, strict=True):
+                nearest = (distances[start:end], rows[start:end])
+                found = self._match_one(ref, listing_image, (pts, frames), nearest, edges, scale)
                 if found is None:
                     continue
                 held = best.get(ref.asset_id)
@@ -347,23 +358,20 @@ class LogoMatcher:
         return gray, scale
 
     def _candidates(
-        self, ref: _Reference, scene_pts: np.ndarray, scene_desc: np.ndarray
+        self, ref: _Reference, scene_pts: np.ndarray, nearest: tuple[np.ndarray, np.ndarray]
     ) -> tuple[np.ndarray, np.ndarray, list[int], list[int]]:
         """Putative pairs: reference features whose nearest scene feature passes the ratio test.
 
         A generalised test (several neighbours each, for logos of repeated parts) and RootSIFT
         were measured and did not find more logos; the plain test is kept.
         """
-        pairs = self._matcher.knnMatch(ref.descriptors, scene_desc, k=2)
-        found: list[tuple[float, int, int]] = [
-            (p[0].distance, p[0].trainIdx, p[0].queryIdx)
-            for p in pairs
-            if len(p) == 2 and p[0].distance < self.params.ratio * p[1].distance
-        ]
-        found.sort()
-        found = found[: self.params.max_candidates]
-        scene_idx = [f[1] for f in found]
-        ref_idx = [f[2] for f in found]
+        distances, rows = nearest
+        keep = np.nonzero(distances[:, 0] < self.params.ratio * distances[:, 1])[0]
+        # Closest first; ties broken by scene then reference index, so runs agree.
+        order = np.lexsort((keep, rows[keep, 0], distances[keep, 0]))
+        chosen = keep[order][: self.params.max_candidates]
+        scene_idx = rows[chosen, 0].tolist()
+        ref_idx = chosen.tolist()
         return ref.points[ref_idx], scene_pts[scene_idx], scene_idx, ref_idx
 
     def _fit(
@@ -478,12 +486,13 @@ class LogoMatcher:
         self,
         ref: _Reference,
         listing_image: ListingImage,
-        scene: tuple[np.ndarray, np.ndarray, np.ndarray],
+        scene: tuple[np.ndarray, np.ndarray],
+        nearest: tuple[np.ndarray, np.ndarray],
         edges: _LazyEdges,
         scale: float,
     ) -> LogoMatch | None:
-        scene_pts, scene_desc, scene_frames = scene
-        src, dst, scene_idx, ref_idx = self._candidates(ref, scene_pts, scene_desc)
+        scene_pts, scene_frames = scene
+        src, dst, scene_idx, ref_idx = self._candidates(ref, scene_pts, nearest)
         candidates = len(set(scene_idx))
         if candidates == 0:
             return None
@@ -518,6 +527,17 @@ class LogoMatcher:
             view=view,
             outline=outline_score,
         )
+
+
+def _two_nearest(queries: np.ndarray, scene: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each query descriptor, the distances (n, 2) to and rows (n, 2) of its two nearest
+    scene descriptors: one exact faiss search (batched BLAS) for every registered logo."""
+    import faiss
+
+    index = faiss.IndexFlatL2(scene.shape[1])
+    index.add(np.ascontiguousarray(scene, np.float32))
+    squared, rows = index.search(queries, 2)
+    return np.sqrt(np.maximum(squared, 0.0)), rows
 
 
 class _LazyEdges:
