@@ -5,8 +5,11 @@
   the production radius; both must return the same hits, and the ratio is printed.
 - Learned descriptor: images per second with 2 torch threads, against perceptual hashing of
   the same images in the same run.
-- Logos: ``LogoMatcher.match`` time per listing image with the registered logos, and the
-  share of it spent describing the photo (SIFT), measured alone.
+- Region-level copies: ``RegionIndex.match`` time per listing photo over the registered
+  photos, and the share of it spent describing the photo (RootSIFT), measured alone.
+- Logos: ``LogoMatcher.match`` time per listing image with 4 and with all registered logos,
+  and the share of it spent describing the photo (SIFT), measured alone: the difference per
+  logo is what one more registered logo costs.
 - OCR: ``ImageTextReader.read`` time per image.
 
 Photos are scikit-image's bundled ones and logos simple-icons rendered by resvg, the same
@@ -14,6 +17,7 @@ sources as the labelled set (``bench/imageset.py``); nothing is downloaded. A pa
 module is missing prints why and the others still run.
 
 Run: .venv/bin/python bench/image_speed.py [--codes 1000000] [--queries 300] [--images 48]
+     [--logos 32]
 """
 
 from __future__ import annotations
@@ -187,6 +191,38 @@ def bench_logos(scenes: list[Image.Image], n_logos: int) -> None:
     print(f"  per registered logo: {(t_match - t_describe) / n_logos * 1e3:8.2f} ms/image")
 
 
+def bench_regions(images: list[Image.Image]) -> None:
+    """Region-level copy search: listing photo SIFT + one index search + a few verifications."""
+    print(f"\n== region-level copies: {len(images)} registered photos, {len(images)} queries ==")
+    try:
+        from detector.vision import regions
+    except ImportError as exc:
+        print(f"  regions: NOT MEASURED, module missing ({exc})")
+        return
+    assets = [
+        Asset(
+            f"photo-{i}",
+            "bench",
+            AssetKind.PRODUCT_IMAGE,
+            f"photo {i}",
+            images=(ReferenceImage(f"p{i}", im),),
+        )
+        for i, im in enumerate(images)
+    ]
+    index = regions.RegionIndex(assets)
+    listing = [ListingImage(f"bench://{i}", None, im) for i, im in enumerate(images)]
+    t_build = _clock(lambda: index.match(listing[:1]))
+    t_match = _clock(lambda: [index.match([li]) for li in listing]) / len(listing)
+    t_describe = _clock(
+        lambda: [
+            regions.describe(im, regions.LISTING_SIDE, regions.LISTING_FEATURES) for im in images
+        ]
+    ) / len(images)
+    print(f"  build (describe every registered photo, index): {t_build:.2f} s")
+    print(f"  match: {t_match * 1e3:8.1f} ms/image")
+    print(f"  of which describing the photo (RootSIFT, baseline): {t_describe * 1e3:8.1f} ms/image")
+
+
 def bench_ocr(images: list[Image.Image]) -> None:
     print(f"\n== OCR: {len(images)} photos ==")
     try:
@@ -208,12 +244,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--codes", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--images", type=int, default=48)
-    parser.add_argument("--logos", type=int, default=16, help="registered logos")
+    parser.add_argument(
+        "--logos", type=int, default=len(LOGOS), help="registered logos (also run with 4)"
+    )
     args = parser.parse_args(argv)
     bench_hash_index(args.codes, args.queries)
     images = sample_photos(args.images)
     bench_descriptor(images)
-    bench_logos(logo_scenes(min(args.images, 24)), args.logos)
+    bench_regions(images[: min(len(images), 24)])
+    scenes = logo_scenes(min(args.images, 24))
+    for n_logos in sorted({4, args.logos}):  # how the cost grows with the registered logos
+        bench_logos(scenes, n_logos)
     documents = [load_photo(p) for p in photos() if p.category == "document"]  # printed text
     bench_ocr([*documents, *images][: max(len(documents), min(args.images, 16))])
     return 0
