@@ -8,9 +8,12 @@ matched image pair) and the registered image, passed in as plain values and look
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from PIL import Image as PILImage
 
 from evidence.bundle import CUSTODY, MANIFEST, SEAL, TOKEN, artifact_path
 from evidence.custody import CustodyEvent, parse_event
@@ -49,6 +52,7 @@ class Comparison:
     mark: str | None = None
     listing_text: str = ""
     span: tuple[int, int] | None = None  # the matched characters of ``listing_text``
+    region: tuple[float, float, float, float] | None = None  # found box, fractions of the image
 
 
 @dataclass(frozen=True)
@@ -156,6 +160,28 @@ def snapshot_report(
     )
 
 
+IMAGE_SIGNALS = ("image_copy", "logo")  # signals that pair a registered and a listing image
+
+
+def _region(bbox: object, image: ImageFile | None) -> tuple[float, float, float, float] | None:
+    """The box where a logo or pasted photo was found, as fractions of the listing image."""
+    if image is None or not isinstance(bbox, list) or len(bbox) != 4:
+        return None
+    if not all(isinstance(v, int | float) for v in bbox):
+        return None
+    try:
+        with PILImage.open(io.BytesIO(image.data)) as im:
+            width, height = im.size
+    except (OSError, ValueError, PILImage.DecompressionBombError):
+        return None
+    x0, y0, x1, y1 = (float(v) for v in bbox)
+    fractions = (x0 / width, y0 / height, x1 / width, y1 / height)
+    clipped = tuple(min(1.0, max(0.0, f)) for f in fractions)
+    if clipped[2] <= clipped[0] or clipped[3] <= clipped[1]:
+        return None
+    return clipped  # type: ignore[return-value]
+
+
 def _comparison(
     citation: dict[str, Any],
     indexed: list[dict[str, Any]] | None,
@@ -172,9 +198,10 @@ def _comparison(
     found: dict[str, Any] = {"asset_name": name}
     for signal in indexed or []:
         evidence = signal.get("evidence") or {}
-        if signal.get("kind") == "image_copy" and "registered_image" not in found:
+        if signal.get("kind") in IMAGE_SIGNALS and "registered_image" not in found:
             found["registered_image"] = reference_image(str(evidence.get("reference_sha256")))
             found["listing_image"] = artifact_image(str(evidence.get("listing_image_sha256")))
+            found["region"] = _region(evidence.get("bbox"), found["listing_image"])
         if signal.get("kind") == "word_mark" and "mark" not in found:
             found["mark"] = str(evidence.get("form") or name)
             start, end = evidence.get("start"), evidence.get("end")

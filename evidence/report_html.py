@@ -43,6 +43,22 @@ def _image(image: ImageFile | None, alt: str) -> str:
     return f'<img alt="{esc(alt)}" src="data:{image.media_type};base64,{data}">'
 
 
+def _outlined(image_html: str, region: tuple[float, float, float, float] | None) -> str:
+    """The image with a box drawn over the region found (fractions of its size)."""
+    if region is None:
+        return image_html
+    x0, y0, x1, y1 = region
+    box = (
+        f"position:absolute;left:{100 * x0:.2f}%;top:{100 * y0:.2f}%;"
+        f"width:{100 * (x1 - x0):.2f}%;height:{100 * (y1 - y0):.2f}%;"
+        "border:3px solid #e00;box-sizing:border-box"
+    )
+    return (
+        f'<div class="found" style="position:relative;display:inline-block">{image_html}'
+        f'<div class="region" style="{box}"></div></div>'
+    )
+
+
 def _highlight(text: str, span: tuple[int, int] | None) -> str:
     if span is None:
         return esc(text)
@@ -60,8 +76,9 @@ def _comparison(c: Comparison) -> str:
         pair = (
             f"<figure>{_image(c.registered_image, 'registered image')}<figcaption>Registered "
             f"image of {esc(c.asset_name)}</figcaption></figure>"
-            f"<figure>{_image(c.listing_image, 'listing image')}<figcaption>Listing image "
-            f"{esc(c.listing_image.label if c.listing_image else '')}</figcaption></figure>"
+            f"<figure>{_outlined(_image(c.listing_image, 'listing image'), c.region)}"
+            f"<figcaption>Listing image {esc(c.listing_image.label if c.listing_image else '')}"
+            f"{' (where it was found is outlined)' if c.region else ''}</figcaption></figure>"
         )
     else:
         pair = (

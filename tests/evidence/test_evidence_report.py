@@ -3,16 +3,18 @@ and the PDF is printed by the real Chromium."""
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
+from PIL import Image
 
 from detector.model import Signal
 from evidence.blobstore import BlobStore
-from evidence.bundle import HomeSource, bundle_parts
+from evidence.bundle import HomeSource, artifact_path, bundle_parts
 from evidence.custody import CustodyLog
 from evidence.report import CaseReport, ImageFile, snapshot_report
 from evidence.report_html import render_html
@@ -71,7 +73,9 @@ def hostile_parts(root: Path) -> dict[str, bytes]:
     return bundle_parts(source)
 
 
-def build_report(parts: dict[str, bytes], image_signal: bool) -> CaseReport:
+def build_report(
+    parts: dict[str, bytes], image_signal: bool, image_kind: str = "image_copy", bbox: object = None
+) -> CaseReport:
     import json
 
     manifest = json.loads(parts["manifest.json"])
@@ -96,10 +100,14 @@ def build_report(parts: dict[str, bytes], image_signal: bool) -> CaseReport:
         signals.insert(
             0,
             {
-                "kind": "image_copy",
+                "kind": image_kind,
                 "score": 0.9,
                 "detail": "y",
-                "evidence": {"reference_sha256": "ab" * 32, "listing_image_sha256": listing_sha},
+                "evidence": {
+                    "reference_sha256": "ab" * 32,
+                    "listing_image_sha256": listing_sha,
+                    **({"bbox": bbox} if bbox is not None else {}),
+                },
             },
         )
     report = snapshot_report(
@@ -140,6 +148,29 @@ def test_hostile_listing_text_is_escaped(parts: dict[str, bytes], image_signal: 
         assert len(tree.xpath("//figure/img")) == 2  # registered beside listing image
     else:
         assert tree.xpath("//mark")[0].text == "Nikee"  # the matched span, highlighted
+
+
+def test_a_logo_is_shown_beside_the_listing_image_with_its_region_outlined(
+    parts: dict[str, bytes],
+) -> None:
+    import json
+
+    listing = json.loads(parts["manifest.json"])["artifacts"][1]
+    with Image.open(io.BytesIO(parts[artifact_path(listing["name"])])) as im:
+        width, height = im.size
+    box = [width // 4, height // 4, width // 2, height]
+    tree = lxml_html.fromstring(render_html(build_report(parts, True, "logo", box)))
+    assert len(tree.xpath("//figure//img")) == 2  # registered beside listing image
+    (region,) = tree.xpath("//div[@class='region']/@style")
+    assert "left:25.00%" in region and "top:25.00%" in region and "height:75.00%" in region
+    assert "outlined" in tree.text_content()
+
+
+@pytest.mark.parametrize("bbox", [[1, 2, 3], ["1", 2, 3, 4], [50, 50, 10, 10], "x", None])
+def test_a_malformed_region_is_not_drawn(parts: dict[str, bytes], bbox: object) -> None:
+    tree = lxml_html.fromstring(render_html(build_report(parts, True, "logo", bbox)))
+    assert tree.xpath("//div[@class='region']") == []
+    assert len(tree.xpath("//figure//img")) == 2
 
 
 def test_report_shows_hashes_timeline_and_verify_steps(parts: dict[str, bytes]) -> None:
