@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from detector.categories import bundled_category_map
 from detector.context import ContextLexicon, mark_context_signal
 from detector.exceptions import DetectorError
@@ -185,6 +187,7 @@ class Detector:
             _log.warning("learned image descriptor off: %s", exc)
             self._descriptors = None
             return out
+        described: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # once per listing photo
         for asset_id, proposed in learned.items():
             if asset_id in found:
                 continue
@@ -192,8 +195,11 @@ class Detector:
             for match in proposed:
                 if match.reference.image is None or match.listing_image.image is None:
                     continue
+                key = id(match.listing_image)
+                if key not in described:
+                    described[key] = self._copy_check.listing_features(match.listing_image.image)
                 check = self._copy_check.check(
-                    match.reference.sha256, match.reference.image, match.listing_image.image
+                    match.reference.sha256, match.reference.image, described[key]
                 )
                 if check.passed:
                     checked.append((match, check))

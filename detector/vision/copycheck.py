@@ -45,7 +45,6 @@ class CopyChecker:
 
     def __init__(self) -> None:
         self._sift = cv2.SIFT_create(nfeatures=MAX_FEATURES)
-        self._matcher = cv2.BFMatcher(cv2.NORM_L2)
         self._references: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._lock = threading.Lock()
 
@@ -57,16 +56,27 @@ class CopyChecker:
             grey = grey.resize(size)
         return describe_keypoints(self._sift, np.asarray(grey))
 
-    def check(self, reference_key: str, reference: Image, listing: Image) -> CopyCheck:
-        """Inliers of the best homography between the two images' matched features."""
+    def listing_features(self, listing: Image) -> tuple[np.ndarray, np.ndarray]:
+        """A listing photo's features, to check it against several references without
+        describing it again."""
+        return self._features(listing)
+
+    def check(
+        self,
+        reference_key: str,
+        reference: Image,
+        listing: Image | tuple[np.ndarray, np.ndarray],
+    ) -> CopyCheck:
+        """Inliers of the best homography between the two images' matched features
+        (``listing`` is a photo or the ``listing_features`` of one)."""
         with self._lock:
             if reference_key not in self._references:
                 self._references[reference_key] = self._features(reference)
             ref_points, ref_desc = self._references[reference_key]
-            points, desc = self._features(listing)
-            if len(ref_desc) < 2 or len(desc) < 2:
-                return CopyCheck(0, 0)
-            pairs = self._matcher.knnMatch(desc, ref_desc, k=2)
+        points, desc = listing if isinstance(listing, tuple) else self._features(listing)
+        if len(ref_desc) < 2 or len(desc) < 2:
+            return CopyCheck(0, 0)
+        pairs = cv2.BFMatcher(cv2.NORM_L2).knnMatch(desc, ref_desc, k=2)  # one per call: threads
         good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < RATIO * p[1].distance]
         if len(good) < MIN_INLIERS:
             return CopyCheck(0, len(good))
