@@ -214,7 +214,7 @@ def run_logo(loaded: Loaded, cases: Sequence[dict[str, Any]]) -> tuple[LevelRun,
     return run, regions
 
 
-def _image_signal(signal: Any) -> str | None:
+def image_signal(signal: Any) -> str | None:
     """What found the asset in the picture: the copy or logo matcher, or a word/figurative mark
     read by OCR from the photo (the logo cases have no text besides their image)."""
     if signal.kind in ("image_copy", "logo"):
@@ -242,7 +242,7 @@ def run_detector(
         )
         picks, how = {}, {}
         for finding in detector.detect(listing):
-            found = [(s.score, kind) for s in finding.signals if (kind := _image_signal(s))]
+            found = [(s.score, kind) for s in finding.signals if (kind := image_signal(s))]
             if found:
                 picks[finding.asset_id], how[finding.asset_id] = max(found)
         out[case["id"]], methods[case["id"]] = picks, how
