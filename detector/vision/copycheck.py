@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
-from detector.vision.logos import describe_keypoints
+from detector.vision.keypoints import describe_keypoints
 
 if TYPE_CHECKING:
     from PIL.Image import Image

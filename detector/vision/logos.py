@@ -21,15 +21,15 @@ import numpy as np
 from PIL import Image
 
 from detector.model import AssetKind, Signal
-from detector.vision.outlines import Alignment, EdgeMap, Outline, alignment, edge_map, outline_of
+from detector.vision.keypoints import describe_frames, fit_model, two_nearest
+from detector.vision.logo_references import LogoReference, prepare_reference
+from detector.vision.outlines import Alignment, EdgeMap, alignment, edge_map
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from detector.model import Asset, ListingImage, ReferenceImage
     from detector.settings import DetectionSettings
-
-_HOMOGRAPHY_METHOD = getattr(cv2, "USAC_MAGSAC", cv2.RANSAC)
 
 
 @dataclass(frozen=True)
@@ -73,112 +73,6 @@ class LogoParams:
 
 def _sift(max_features: int) -> cv2.SIFT:
     return cv2.SIFT_create(nfeatures=max_features)
-
-
-def describe_keypoints(
-    sift: cv2.SIFT, gray: np.ndarray, mask: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Keypoint coordinates (n, 2) and descriptors (n, 128), in a deterministic order."""
-    pts, desc, _ = describe_frames(sift, gray, mask)
-    return pts, desc
-
-
-def describe_frames(
-    sift: cv2.SIFT, gray: np.ndarray, mask: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """As ``describe_keypoints``, plus each keypoint's frame (n, 2): size and angle (degrees)."""
-    keypoints, desc = sift.detectAndCompute(gray, mask)
-    if desc is None or not keypoints:
-        empty = np.zeros((0, 2), np.float32)
-        return empty, np.zeros((0, 128), np.float32), empty.copy()
-    pts = np.array([k.pt for k in keypoints], np.float32)
-    frames = np.array([(k.size, k.angle) for k in keypoints], np.float32)
-    # Threaded detection may list keypoints in any order; sort so matching ties break the same.
-    keys = np.array([(-k.response, k.pt[1], k.pt[0], k.size, k.angle) for k in keypoints])
-    order = np.lexsort(keys.T[::-1])
-    return pts[order], desc[order], frames[order]
-
-
-def _foreground(image: Image.Image) -> tuple[np.ndarray, np.ndarray]:
-    """(luminance on a contrasting background, foreground mask) of a registered logo image."""
-    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-        rgba = np.asarray(image.convert("RGBA"), np.float32)
-        alpha = rgba[..., 3] / 255.0
-        lum = rgba[..., :3] @ np.array([0.299, 0.587, 0.114], np.float32)
-        mask = alpha > 0.1
-        fg_lum = float(lum[mask].mean()) if mask.any() else 0.0
-        background = 255.0 if fg_lum < 128 else 0.0
-        gray = lum * alpha + background * (1.0 - alpha)
-        return gray.astype(np.uint8), mask
-    rgb = np.asarray(image.convert("RGB"), np.int16)
-    border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])
-    background_rgb = np.median(border, axis=0)
-    gray = np.asarray(image.convert("L"))
-    if np.abs(border - background_rgb).max(axis=1).mean() > 24:
-        return gray, np.ones(gray.shape, bool)  # no plain background to mask: keep it all
-    mask = np.abs(rgb - background_rgb).max(axis=2) > 32
-    return gray, mask
-
-
-@dataclass(frozen=True)
-class _Reference:
-    """Features of one registered logo image, in canonical (cropped-logo pixel) coordinates."""
-
-    asset_id: str
-    image: ReferenceImage
-    size: tuple[float, float]  # width, height of the cropped logo in canonical units
-    points: np.ndarray  # (n, 2) canonical coordinates
-    descriptors: np.ndarray  # (n, 128)
-    frames: np.ndarray  # (n, 2) keypoint size (canonical units) and angle (degrees)
-    views: tuple[str, ...]  # which rendered view each feature came from
-    outline: Outline  # boundary samples and normals, canonical coordinates
-
-
-def _prepare_reference(
-    asset_id: str, ref: ReferenceImage, params: LogoParams, sift: cv2.SIFT
-) -> _Reference | None:
-    """Mask, crop and pad the logo, then describe it at each size in both polarities."""
-    assert ref.image is not None
-    gray, mask = _foreground(ref.image)
-    ys, xs = np.nonzero(mask)
-    if len(xs) < 16:
-        return None  # an empty or nearly empty image has nothing to find
-    x0, x1, y0, y1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
-    crop, crop_mask = gray[y0:y1, x0:x1], mask[y0:y1, x0:x1].astype(np.uint8) * 255
-    background = int(np.median(crop[crop_mask == 0])) if (crop_mask == 0).any() else 255
-    long_side = max(crop.shape)
-    points, descriptors, frames, views = [], [], [], []
-    for size in params.reference_sizes:
-        scale = size / long_side
-        w, h = max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale))
-        interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
-        small = cv2.resize(crop, (w, h), interpolation=interp)
-        small_mask = cv2.resize(crop_mask, (w, h), interpolation=cv2.INTER_NEAREST)
-        pad = max(8, size // 6)  # room for descriptors of keypoints on the logo's edge
-        padded = cv2.copyMakeBorder(
-            small, pad, pad, pad, pad, cv2.BORDER_CONSTANT, None, background
-        )
-        padded = cv2.GaussianBlur(padded, (0, 0), 0.7)  # a printed, photographed logo is soft
-        feature_mask = cv2.dilate(
-            cv2.copyMakeBorder(small_mask, pad, pad, pad, pad, cv2.BORDER_CONSTANT, None, 0),
-            np.ones((2 * pad // 3 + 1, 2 * pad // 3 + 1), np.uint8),
-        )
-        for polarity, view in (("", padded), ("inverted ", 255 - padded)):
-            pts, desc, view_frames = describe_frames(sift, view, feature_mask)
-            points.append((pts - pad) / scale)
-            frames.append(view_frames / np.array([scale, 1.0], np.float32))
-            descriptors.append(desc)
-            views.extend([f"{polarity}{size}px"] * len(pts))
-    return _Reference(
-        asset_id=asset_id,
-        image=ref,
-        size=(float(crop.shape[1]), float(crop.shape[0])),
-        points=np.concatenate(points),
-        descriptors=np.concatenate(descriptors),
-        frames=np.concatenate(frames),
-        views=tuple(views),
-        outline=outline_of(crop_mask),
-    )
 
 
 @dataclass(frozen=True)
@@ -237,7 +131,7 @@ class LogoMatch:
 
 def _plausible(
     homography: np.ndarray,
-    ref: _Reference,
+    ref: LogoReference,
     inlier_src: np.ndarray,
     shape: tuple[int, int],
     params: LogoParams,
@@ -299,13 +193,13 @@ class LogoMatcher:
         self.params = LogoParams.from_settings(settings)
         self._scene_sift = _sift(self.params.scene_features)
         ref_sift = _sift(self.params.reference_features)
-        self._references: list[_Reference] = []
+        self._references: list[LogoReference] = []
         for asset in assets:
             if asset.kind is not AssetKind.FIGURATIVE_MARK:
                 continue
             decoded = [r for r in asset.images if r.image is not None]
             for ref in decoded[: self.params.max_references]:
-                prepared = _prepare_reference(asset.id, ref, self.params, ref_sift)
+                prepared = prepare_reference(asset.id, ref, self.params.reference_sizes, ref_sift)
                 if prepared is not None and len(prepared.points) >= self.params.min_inliers:
                     self._references.append(prepared)
         # Every reference feature in one matrix: a listing photo's features are indexed once
@@ -334,7 +228,7 @@ class LogoMatcher:
             pts, desc, frames = describe_frames(self._scene_sift, gray)
             if len(pts) < 2:
                 continue
-            distances, rows = _two_nearest(self._stacked, desc)
+            distances, rows = two_nearest(self._stacked, desc)
             best: dict[str, LogoMatch] = {}
             edges = _LazyEdges(gray)
             for ref, (start, end) in zip(self._references, self._slices, strict=True):
@@ -358,7 +252,7 @@ class LogoMatcher:
         return gray, scale
 
     def _candidates(
-        self, ref: _Reference, scene_pts: np.ndarray, nearest: tuple[np.ndarray, np.ndarray]
+        self, ref: LogoReference, scene_pts: np.ndarray, nearest: tuple[np.ndarray, np.ndarray]
     ) -> tuple[np.ndarray, np.ndarray, list[int], list[int]]:
         """Putative pairs: reference features whose nearest scene feature passes the ratio test.
 
@@ -376,7 +270,7 @@ class LogoMatcher:
 
     def _fit(
         self,
-        ref: _Reference,
+        ref: LogoReference,
         src: np.ndarray,
         dst: np.ndarray,
         scene_idx: list[int],
@@ -411,7 +305,7 @@ class LogoMatcher:
             sample = 4 if model == "homography" else 3  # points that fix the model
             if len(set(scene[rows].tolist())) < max(params.weak_min_inliers, sample):
                 continue
-            fitted = _fit_model(model, src[rows], dst[rows], params.reprojection_px)
+            fitted = fit_model(model, src[rows], dst[rows], params.reprojection_px)
             if fitted is None:
                 continue
             matrix, mask = fitted
@@ -439,7 +333,7 @@ class LogoMatcher:
 
     def _single_pair_fit(
         self,
-        ref: _Reference,
+        ref: LogoReference,
         pairs: tuple[np.ndarray, np.ndarray],
         scene_idx: list[int],
         ref_idx: list[int],
@@ -484,7 +378,7 @@ class LogoMatcher:
 
     def _match_one(
         self,
-        ref: _Reference,
+        ref: LogoReference,
         listing_image: ListingImage,
         scene: tuple[np.ndarray, np.ndarray],
         nearest: tuple[np.ndarray, np.ndarray],
@@ -529,17 +423,6 @@ class LogoMatcher:
         )
 
 
-def _two_nearest(queries: np.ndarray, scene: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each query descriptor, the distances (n, 2) to and rows (n, 2) of its two nearest
-    scene descriptors: one exact faiss search (batched BLAS) for every registered logo."""
-    import faiss
-
-    index = faiss.IndexFlatL2(scene.shape[1])
-    index.add(np.ascontiguousarray(scene, np.float32))
-    squared, rows = index.search(queries, 2)
-    return np.sqrt(np.maximum(squared, 0.0)), rows
-
-
 class _LazyEdges:
     """A listing photo's edge map, computed on first use (most references never need it)."""
 
@@ -555,30 +438,6 @@ class _LazyEdges:
         if self._edges is None:
             self._edges = edge_map(self._gray)
         return self._edges
-
-
-def _fit_model(
-    model: str, src: np.ndarray, dst: np.ndarray, reprojection_px: float
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """(3x3 matrix, boolean inlier mask) of a robust homography or affine fit, or None."""
-    cv2.setRNGSeed(0)
-    if model == "homography":
-        matrix, mask = cv2.findHomography(
-            src, dst, _HOMOGRAPHY_METHOD, reprojection_px, maxIters=2000, confidence=0.999
-        )
-    else:
-        affine, mask = cv2.estimateAffine2D(
-            src,
-            dst,
-            method=cv2.RANSAC,
-            ransacReprojThreshold=reprojection_px,
-            maxIters=2000,
-            confidence=0.999,
-        )
-        matrix = None if affine is None else np.vstack([affine, [0.0, 0.0, 1.0]])
-    if matrix is None or mask is None:
-        return None
-    return matrix, mask.ravel().astype(bool)
 
 
 def logo_signal(

@@ -26,7 +26,7 @@ import cv2
 import numpy as np
 
 from detector.model import AssetKind, Signal
-from detector.vision.logos import describe_keypoints
+from detector.vision.keypoints import describe_keypoints
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
