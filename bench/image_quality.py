@@ -53,9 +53,16 @@ class Loaded:
     images: dict[str, ListingImage]
 
 
-def load(document: dict[str, Any], cache: Path, every: int = 1, group: str | None = None) -> Loaded:
-    """Reference assets and listing images (about one case in ``every``, for quick runs; only
-    the ``group`` cases when one is named)."""
+def load(
+    document: dict[str, Any],
+    cache: Path,
+    every: int = 1,
+    group: str | None = None,
+    offset: int = 0,
+) -> Loaded:
+    """Reference assets and listing images (about one case in ``every``, for quick runs, and
+    with ``offset`` another such share, e.g. the half ``--every 2`` leaves out; only the
+    ``group`` cases when one is named)."""
     assets = []
     for spec in document["assets"]:
         with Image.open(cache / spec["file"]) as im:
@@ -74,7 +81,7 @@ def load(document: dict[str, Any], cache: Path, every: int = 1, group: str | Non
     cases = [
         c
         for c in document["cases"]
-        if zlib.crc32(c["id"].encode()) % every == 0 and group in (None, c["group"])
+        if zlib.crc32(c["id"].encode()) % every == offset % every and group in (None, c["group"])
     ]
     images = {}
     for case in cases:
@@ -371,6 +378,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--every", type=int, default=1, help="score every N-th case (quick runs)")
     parser.add_argument("--levels", default=",".join(LEVELS), help=f"subset of {','.join(LEVELS)}")
     parser.add_argument(
+        "--offset",
+        type=int,
+        default=0,
+        help="which share --every picks (0..every-1): --every 2 --offset 1 is the other half",
+    )
+    parser.add_argument(
         "--group", choices=("copy", "logo"), help="score only the copy or only the logo cases"
     )
     args = parser.parse_args(argv)
@@ -380,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
     except imageset.ImageSetError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    loaded = load(document, args.cache, max(1, args.every), args.group)
+    loaded = load(document, args.cache, max(1, args.every), args.group, args.offset)
     copies = [c for c in loaded.cases if c["group"] == "copy"]
     logos = [c for c in loaded.cases if c["group"] == "logo"]
     levels = {name.strip() for name in args.levels.split(",")}

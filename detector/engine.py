@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from detector.categories import bundled_category_map
 from detector.context import ContextLexicon, mark_context_signal
 from detector.exceptions import DetectorError
@@ -37,6 +35,8 @@ from detector.vision.regions import RegionIndex, region_copy_signal
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    import numpy as np
 
     from detector.categories import CategoryMap
     from detector.model import Asset, Listing, Signal

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
-from detector.vision.keypoints import describe_keypoints
+from detector.vision.keypoints import describe_keypoints, ratio_pairs
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -74,14 +74,11 @@ class CopyChecker:
                 self._references[reference_key] = self._features(reference)
             ref_points, ref_desc = self._references[reference_key]
         points, desc = listing if isinstance(listing, tuple) else self._features(listing)
-        if len(ref_desc) < 2 or len(desc) < 2:
-            return CopyCheck(0, 0)
-        pairs = cv2.BFMatcher(cv2.NORM_L2).knnMatch(desc, ref_desc, k=2)  # one per call: threads
-        good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < RATIO * p[1].distance]
+        good = ratio_pairs(desc, ref_desc, RATIO)
         if len(good) < MIN_INLIERS:
             return CopyCheck(0, len(good))
-        src = np.float32([ref_points[m.trainIdx] for m in good]).reshape(-1, 1, 2)
-        dst = np.float32([points[m.queryIdx] for m in good]).reshape(-1, 1, 2)
+        src = np.float32([ref_points[t] for _, t in good]).reshape(-1, 1, 2)
+        dst = np.float32([points[q] for q, _ in good]).reshape(-1, 1, 2)
         cv2.setRNGSeed(0)
         _, mask = cv2.findHomography(src, dst, cv2.USAC_MAGSAC, REPROJECTION_PX)
         inliers = int(mask.sum()) if mask is not None else 0

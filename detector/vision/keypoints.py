@@ -33,6 +33,19 @@ def describe_frames(
     return pts[order], desc[order], frames[order]
 
 
+def ratio_pairs(query: np.ndarray, train: np.ndarray, ratio: float) -> list[tuple[int, int]]:
+    """(query row, train row) pairs passing Lowe's ratio test, brute force (one pair of photos;
+    a matcher per call, so threads share nothing)."""
+    if len(query) < 2 or len(train) < 2:
+        return []
+    pairs = cv2.BFMatcher(cv2.NORM_L2).knnMatch(query, train, k=2)
+    return [
+        (p[0].queryIdx, p[0].trainIdx)
+        for p in pairs
+        if len(p) == 2 and p[0].distance < ratio * p[1].distance
+    ]
+
+
 def two_nearest(queries: np.ndarray, scene: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each query descriptor, the distances (n, 2) to and rows (n, 2) of its two nearest
     scene descriptors, by one exact faiss search (batched BLAS): with every registered logo's

@@ -26,7 +26,7 @@ import cv2
 import numpy as np
 
 from detector.model import AssetKind, Signal
-from detector.vision.keypoints import describe_keypoints
+from detector.vision.keypoints import HOMOGRAPHY_METHOD, describe_keypoints, ratio_pairs
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -50,7 +50,6 @@ MAX_ANISOTROPY = 4.0
 EXACT_LIMIT = 2_000_000  # descriptors held in an exact index; HNSW beyond
 MAX_LISTING_IMAGES = 8
 REGION_KINDS = frozenset({AssetKind.PRODUCT_IMAGE})
-_HOMOGRAPHY_METHOD = getattr(cv2, "USAC_MAGSAC", cv2.RANSAC)
 
 
 @dataclass(frozen=True)
@@ -94,18 +93,6 @@ class Verification:
     area_fraction: float
 
 
-def _ratio_pairs(query: np.ndarray, train: np.ndarray) -> list[tuple[int, int]]:
-    """(query row, train row) pairs passing Lowe's ratio test, brute force (one pair of photos)."""
-    if len(query) < 2 or len(train) < 2:
-        return []
-    pairs = cv2.BFMatcher(cv2.NORM_L2).knnMatch(query, train, k=2)
-    return [
-        (p[0].queryIdx, p[0].trainIdx)
-        for p in pairs
-        if len(p) == 2 and p[0].distance < RATIO * p[1].distance
-    ]
-
-
 def _plausible(homography: np.ndarray, ref_size: tuple[float, float]) -> bool:
     """A pasted photo is scaled, moved, maybe turned or foreshortened — never folded or mirrored
     (a mirrored copy is the hash level's job) nor squashed to a sliver."""
@@ -129,13 +116,13 @@ def verify(
     reference: Features, listing: Features, min_inliers: int = MIN_INLIERS
 ) -> Verification | None:
     """The registered photo's place in the listing photo, if enough features agree on one."""
-    pairs = _ratio_pairs(listing.descriptors, reference.descriptors)
+    pairs = ratio_pairs(listing.descriptors, reference.descriptors, RATIO)
     if len(pairs) < min_inliers:
         return None
     src = np.float32([reference.points[t] for _, t in pairs]).reshape(-1, 1, 2)
     dst = np.float32([listing.points[q] for q, _ in pairs]).reshape(-1, 1, 2)
     cv2.setRNGSeed(0)
-    homography, mask = cv2.findHomography(src, dst, _HOMOGRAPHY_METHOD, REPROJECTION_PX)
+    homography, mask = cv2.findHomography(src, dst, HOMOGRAPHY_METHOD, REPROJECTION_PX)
     if homography is None or mask is None:
         return None
     inliers = int(mask.sum())
@@ -249,18 +236,14 @@ class RegionIndex:
         k = min(NEIGHBOURS, index.ntotal)
         distances, rows = index.search(features.descriptors, k)
         distances = np.sqrt(np.maximum(distances, 0.0))
-        votes: Counter[int] = Counter()
-        for dist_row, id_row in zip(distances, rows, strict=True):
-            valid = id_row >= 0
-            if not valid.any():
-                continue
-            owners = self._owner[id_row[valid]]
-            dists = dist_row[valid]
-            other = np.nonzero(owners != owners[0])[0]
-            if len(other) and dists[0] >= RATIO * dists[other[0]]:
-                continue
-            votes[int(owners[0])] += 1
-        return votes
+        valid = rows >= 0  # a filled prefix of each row (HNSW may return fewer than k)
+        owners = np.where(valid, self._owner[np.maximum(rows, 0)], -1)
+        first = owners[:, 0]
+        other = valid & (owners != first[:, None])
+        has_other = other.any(axis=1)
+        nearest_other = distances[np.arange(len(rows)), other.argmax(axis=1)]
+        passed = valid[:, 0] & (~has_other | (distances[:, 0] < RATIO * nearest_other))
+        return Counter(first[passed].tolist())
 
     def match(self, images: Sequence[ListingImage]) -> dict[str, list[RegionMatch]]:
         """Per asset id, each listing photo that holds one of its registered photos."""

@@ -73,3 +73,6 @@ def test_load_picks_a_group_and_registers_word_elements(tmp_path: Path) -> None:
     (asset,) = loaded.assets
     assert asset.kind is AssetKind.FIGURATIVE_MARK and asset.keywords == ("ACME",)
     assert len(image_quality.load(document, tmp_path).cases) == 6
+    halves = [image_quality.load(document, tmp_path, 2, None, k).cases for k in (0, 1)]
+    ids = [c["id"] for half in halves for c in half]
+    assert sorted(ids) == [f"case-{n}" for n in range(6)]  # the two halves split the set

@@ -21,6 +21,7 @@ from detector.vision.regions import (
     root_sift,
     verify,
 )
+from tests.detector.conftest import listing as base_listing
 from tests.detector.test_detector_vision_copycheck import real_photo
 
 
@@ -55,13 +56,10 @@ def screenshot(source: Image.Image) -> Image.Image:
 
 
 def listing(*images: Image.Image) -> Listing:
-    return Listing(
-        id="L-1",
-        marketplace="m",
-        url="https://shop.example/1",
-        title="Camera kit",
+    """A cheap listing by an unknown seller carrying ``images``."""
+    return base_listing(
+        "Camera kit",
         price=Decimal("5"),
-        currency="EUR",
         seller=Seller(id="s-9", name="Cheap Prints"),
         images=tuple(
             ListingImage(url=f"https://cdn.example/{n}.jpg", sha256=f"l{n}", image=im)
