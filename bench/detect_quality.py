@@ -3,7 +3,7 @@
 The set (``bench/data/textset/``, made by ``bench/textset.py``) is loaded the way a user
 would run it: ``registry.yaml`` is imported into a scratch SQLite registry and read back
 through ``Registry.detector_assets()``; each ``listings.jsonl`` line becomes a ``Listing``
-through the ``ipwatch detect`` input path (``ipwatch.batch_listings``: validation, NFC,
+through the ``ipwatch detect`` input path (``ipwatch.services.batch_listings``: validation, NFC,
 control characters dropped, whitespace runs collapsed).
 
 Scoring is at flag level. A ``flag`` label is a true positive when its asset is flagged and a
@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from detector.engine import Detector
 from detector.model import Asset, Listing
 from detector.normalize import is_cjk
-from ipwatch.batch_listings import parse_line, to_listing
+from ipwatch.services.batch_listings import parse_line, to_listing
 from registry import Registry
 
 DEFAULT_SET = Path(__file__).resolve().parent / "data" / "textset"

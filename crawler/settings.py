@@ -12,6 +12,10 @@ NEWSPIDER_MODULE = "crawler.spiders"
 USER_AGENT = "ipwatch/0.1 (+https://github.com/ipwatch/ipwatch; infringement monitoring)"
 ROBOTSTXT_OBEY = True
 
+# Without an open workspace in IPWATCH_WORKSPACE (a plain `scrapy crawl`), this factory opens
+# the data folder IPWATCH_HOME; named by path so the crawler never imports the application.
+IPWATCH_WORKSPACE_FACTORY = "ipwatch.services.workspace.open_workspace"
+
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.25

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from scrapy import signals
 
+from crawler.context import workspace_for
 from crawler.extensions.run_lock import RunLock, is_abandoned
-from crawler.services import workspace_for
 from evidence.exceptions import IndexUnavailableError
 from evidence.index.records import CrawlRunRecord
 from evidence.recovery import reindex_orphans
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
 
-    from ipwatch.workspace import Workspace
+    from crawler.context import CrawlContext
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def new_run_id(now: datetime | None = None) -> str:
 
 
 class CrawlRunRecorder:
-    def __init__(self, crawler: Crawler, workspace: Workspace):
+    def __init__(self, crawler: Crawler, workspace: CrawlContext):
         self.crawler = crawler
         self.workspace = workspace
         self.index = workspace.index

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from crawler.services import workspace_for
+from crawler.context import workspace_for
 
 if TYPE_CHECKING:
     from typing import Self

@@ -12,8 +12,8 @@ import logging
 from typing import TYPE_CHECKING
 
 from crawler.capture import browser_settings, private_address_refuser
+from crawler.context import workspace_for
 from crawler.listing_id import content_hash
-from crawler.services import workspace_for
 from evidence.browser import BrowserCapturer
 from evidence.custody import current_operator
 from evidence.exceptions import IndexUnavailableError
@@ -24,17 +24,17 @@ if TYPE_CHECKING:
 
     from scrapy.crawler import Crawler
 
+    from crawler.context import CrawlContext
     from crawler.items import ListingItem
     from detector.model import Finding
     from evidence.browser_record import BrowserCapture
-    from ipwatch.workspace import Workspace
 
 logger = logging.getLogger(__name__)
 
 
 class EvidencePipeline:
     def __init__(
-        self, crawler: Crawler, workspace: Workspace, capturer: BrowserCapturer | None = None
+        self, crawler: Crawler, workspace: CrawlContext, capturer: BrowserCapturer | None = None
     ):
         self.crawler = crawler
         self.workspace = workspace

@@ -6,7 +6,7 @@ import dataclasses
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from crawler.services import workspace_for
+from crawler.context import workspace_for
 from evidence.index.records import FindingRecord, ListingRecord
 
 if TYPE_CHECKING:
@@ -14,9 +14,9 @@ if TYPE_CHECKING:
 
     from scrapy.crawler import Crawler
 
+    from crawler.context import CrawlContext
     from crawler.items import ListingItem
     from detector.model import Asset, Finding, Listing
-    from ipwatch.workspace import Workspace
 
 
 def signal_dicts(finding: Finding) -> list[dict[str, object]]:
@@ -48,7 +48,7 @@ def finding_record(
 
 
 class IndexPipeline:
-    def __init__(self, crawler: Crawler, workspace: Workspace):
+    def __init__(self, crawler: Crawler, workspace: CrawlContext):
         self.crawler = crawler
         self.workspace = workspace
 

@@ -10,8 +10,8 @@ from scrapy.exceptions import IgnoreRequest
 from twisted.internet.error import ConnectError, DNSLookupError, TimeoutError
 from twisted.web.client import ResponseFailed
 
+from crawler.context import workspace_for
 from crawler.items import FetchedImage
-from crawler.services import workspace_for
 from detector.exceptions import UnsafeImageError
 from detector.imagesafe import decode_image, sniff_format
 from detector.model import ListingImage

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from config.profile import load_profile
-from ipwatch.commands.common import UserError, state
+from ipwatch.commands.common import state
+from ipwatch.commands.progress import crawl_progress
 from ipwatch.console import console, plain
+from ipwatch.services.crawl import crawl_marketplace
 
 if TYPE_CHECKING:
     from evidence.index.records import CrawlRunRecord
@@ -28,40 +30,40 @@ def crawl(
     ctx: typer.Context,
     marketplace: Annotated[
         str,
-        typer.Argument(help="Profile name in config/marketplaces/ or a path to a YAML profile."),
+        typer.Argument(
+            help="Profile name in config/marketplaces/ or a path to a YAML profile.",
+            metavar="MARKETPLACE",
+        ),
     ],
     keyword: Annotated[
         list[str] | None,
         typer.Option(
-            "--keyword", "-k", help="Search this (repeatable). Default: registry keywords."
+            "--keyword",
+            "-k",
+            help="Search this (repeatable). Default: registry keywords.",
+            metavar="TEXT",
         ),
     ] = None,
     base_url: Annotated[
-        str | None, typer.Option(help="Crawl this host instead of the profile's base_url.")
+        str | None,
+        typer.Option(help="Crawl this host instead of the profile's base_url.", metavar="URL"),
     ] = None,
     allow_private_host: Annotated[
         list[str] | None,
-        typer.Option(help="Allow this private/loopback host (a shop you run yourself)."),
+        typer.Option(
+            help="Allow this private/loopback host (a shop you run yourself).", metavar="HOST"
+        ),
     ] = None,
 ) -> None:
     """Crawl MARKETPLACE once and record the run; flagged listings get sealed evidence."""
-    from ipwatch.crawl import run_crawl
-
-    profile = load_profile(marketplace)
-    if base_url:
-        profile = profile.with_base_url(base_url)
-    workspace = state(ctx).workspace()
-    keywords = keyword or workspace.registry.search_keywords()
-    if profile.search is not None and not keywords and not profile.sections:
-        raise UserError(
-            "nothing to search for: import assets first (`ipwatch assets import FILE`) "
-            "or pass --keyword"
+    name = Path(marketplace).stem if marketplace.endswith((".yaml", ".yml")) else marketplace
+    with crawl_progress(console, name) as progress:
+        run = crawl_marketplace(
+            state(ctx).workspace(),
+            marketplace,
+            keywords=keyword or (),
+            base_url=base_url,
+            allowed_private_hosts=allow_private_host or (),
+            progress=progress,
         )
-    run = run_crawl(
-        workspace,
-        profile,
-        keywords,
-        console=console,
-        allowed_private_hosts=allow_private_host or (),
-    )
     console.print(run_summary(run))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import sys
 from contextlib import ExitStack
 from pathlib import Path
@@ -15,62 +13,21 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from config.settings import resolve_home
 from ipwatch.commands.common import UserError, state
 from ipwatch.console import err_console, plain
-from ipwatch.workspace import Workspace
+from ipwatch.services.detect import (
+    DetectCounts,
+    batch_limits,
+    detect_batch,
+    finding_json,
+    registry_detector,
+)
+from ipwatch.services.workspace import Workspace
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from typing import TextIO
 
     from detector.engine import Detector
-    from detector.model import Finding
-    from detector.settings import DetectionSettings
-    from ipwatch.batch_listings import BatchEntry
-
-
-@dataclasses.dataclass
-class DetectCounts:
-    """What a batch did, for the progress line, the summary and the exit code."""
-
-    listings: int = 0
-    bad_lines: int = 0
-    image_problems: int = 0
-    findings: int = 0
-    flagged: int = 0
-
-
-def finding_json(finding: Finding) -> str:
-    """One output line: the documented keys, each signal with its evidence."""
-    return json.dumps(
-        {
-            "listing_id": finding.listing_id,
-            "asset_id": finding.asset_id,
-            "risk": finding.risk,
-            "flagged": finding.flagged,
-            "signals": [
-                # Shallow: json.dumps walks the evidence itself (asdict would deep-copy it first).
-                {"kind": s.kind, "score": s.score, "detail": s.detail, "evidence": s.evidence}
-                for s in finding.signals
-            ],
-        },
-        ensure_ascii=False,
-        default=str,
-    )
-
-
-def registry_detector(path: Path, settings: DetectionSettings) -> Detector:
-    """Import the registry file into a throwaway in-memory registry: the home one is untouched."""
-    from detector.engine import Detector
-    from registry.store import Registry
-
-    registry = Registry("sqlite://")
-    try:
-        registry.import_file(path)
-        assets = registry.detector_assets()
-    finally:
-        registry.close()
-    if not assets:
-        raise UserError(f"{path} registers no assets; add at least one (see README)")
-    return Detector(assets, settings)
+    from ipwatch.services.batch_listings import BatchEntry
 
 
 def _open_listings(listings: Path, stack: ExitStack) -> tuple[BinaryIO, Path, int | None]:
@@ -119,24 +76,15 @@ def detect(
     used is reported and the listing scored without it. The exit code is 0 when the run
     completed (1 with --strict if anything was skipped); the summary says how many.
     """
-    from ipwatch.batch_listings import ImageLimits, ImageLoader, read_batch
+    from ipwatch.services.batch_listings import ImageLoader, read_batch
 
     config = Workspace(resolve_home(state(ctx).home))  # settings only; its registry is unused
     detector = registry_detector(registry, config.detection_settings)
-    crawl = config.config.crawl
-    limits = ImageLimits(
-        per_listing=crawl.images_per_listing,
-        max_bytes=crawl.image_max_bytes,
-        max_pixels=crawl.image_max_pixels,
-        allowed_private_hosts=frozenset(
-            host.lower() for host in [*crawl.allowed_private_hosts, *(allow_private_host or [])]
-        ),
-    )
-    counts = DetectCounts()
+    limits = batch_limits(config, allow_private_host or ())
     with ExitStack() as stack:
         stream, base_dir, size = _open_listings(listings, stack)
         sink = _open_out(out, stack) if out is not None else sys.stdout
-        _run(detector, read_batch(stream, ImageLoader(base_dir, limits)), sink, size, counts)
+        counts = _run(detector, read_batch(stream, ImageLoader(base_dir, limits)), sink, size)
     _summary(counts, out)
     if strict and (counts.bad_lines or counts.image_problems):
         raise typer.Exit(1)
@@ -147,9 +95,8 @@ def _run(
     entries: Iterator[BatchEntry],
     sink: TextIO,
     size: int | None,
-    counts: DetectCounts,
-) -> None:
-    """Score entry by entry, writing each listing's findings before reading the next line."""
+) -> DetectCounts:
+    """Drive the batch service with a progress bar; problems are reported line by line."""
     with Progress(
         TextColumn("[bold]detecting"),
         BarColumn(),
@@ -158,30 +105,26 @@ def _run(
         TextColumn("· {task.fields[bad]} bad"),
         TimeElapsedColumn(),
         console=err_console,
-    ) as progress:
-        task = progress.add_task("detect", total=size, listings=0, flagged=0, bad=0)
-        for entry in entries:
+    ) as bar:
+        task = bar.add_task("detect", total=size, listings=0, flagged=0, bad=0)
+
+        def progress(entry: BatchEntry, counts: DetectCounts) -> None:
             for problem in entry.problems:
                 what = "skipped" if entry.listing is None else "scored without it"
-                progress.console.print(
+                bar.console.print(
                     plain(f"line {entry.number}: {problem} ({what})", 1000), soft_wrap=True
                 )
-            if entry.listing is None:
-                counts.bad_lines += 1
-            else:
-                counts.listings += 1
-                counts.image_problems += len(entry.problems)
-                for finding in detector.detect(entry.listing):
-                    sink.write(finding_json(finding) + "\n")
-                    counts.findings += 1
-                    counts.flagged += finding.flagged
-            progress.update(
+            bar.update(
                 task,
                 advance=entry.size,
                 listings=counts.listings,
                 flagged=counts.flagged,
                 bad=counts.bad_lines,
             )
+
+        return detect_batch(
+            detector, entries, lambda f: sink.write(finding_json(f) + "\n"), progress
+        )
 
 
 def _summary(counts: DetectCounts, out: Path | None) -> None:

@@ -1,9 +1,8 @@
-"""``ipwatch findings``: what the detector flagged, highest risk first, and why."""
+"""``ipwatch findings``: what the detector flagged, highest risk first, why, and the decisions."""
 
 from __future__ import annotations
 
-import dataclasses
-import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -11,87 +10,81 @@ from rich.table import Table
 
 from evidence.index.records import FindingQuery, FindingStatus
 from ipwatch.commands.common import UserError, state
+from ipwatch.commands.output import CsvOption, JsonOption, emit, to_json_line, wants_machine
 from ipwatch.console import console, plain
+from ipwatch.services.findings import list_findings, show_finding
+from ipwatch.services.review import REVIEW_STATUSES, ReviewRequest, review_findings
 
 if TYPE_CHECKING:
     from evidence.index.records import FindingRecord
+    from ipwatch.services.errors import ServiceError
+    from ipwatch.services.review import ReviewOutcome
 
-app = typer.Typer(help="List and inspect findings.", no_args_is_help=True)
+app = typer.Typer(help="List, inspect and review findings.", no_args_is_help=True)
 
-
-def reasons(finding: FindingRecord, limit: int = 2) -> str:
-    details = [str(signal.get("detail", "")) for signal in finding.signals]
-    return " ".join(details[:limit]) + (" …" if len(details) > limit else "")
+CSV_COLUMNS = (
+    "id",
+    "risk",
+    "flagged",
+    "status",
+    "asset_id",
+    "owner",
+    "marketplace",
+    "listing_id",
+    "title",
+    "url",
+    "seller_id",
+    "seller_name",
+    "registration_number",
+    "snapshot_ids",
+    "created",
+    "updated",
+    "revision",
+)
 
 
 def findings_table(findings: list[FindingRecord], title: str) -> Table:
-    table = Table(title=title, show_lines=True)
-    for column, style in (
-        ("risk", "bold"),
-        ("finding", ""),
-        ("asset", ""),
-        ("listing", ""),
-        ("seller", ""),
-        ("why", ""),
-        ("evidence", "cyan"),
-    ):
-        table.add_column(column, style=style or None, overflow="fold")
+    """One line per finding, fitted to the terminal: risk, id, title, seller, asset."""
+    table = Table(title=title, box=None, pad_edge=False, header_style="bold")
+    table.add_column("risk", width=4, no_wrap=True)
+    table.add_column("finding", min_width=18, no_wrap=True)
+    table.add_column("title", ratio=3, no_wrap=True, overflow="ellipsis", min_width=10)
+    table.add_column("seller", ratio=1, no_wrap=True, overflow="ellipsis", max_width=24)
+    table.add_column("asset", ratio=1, no_wrap=True, overflow="ellipsis", max_width=28)
     for finding in findings:
         table.add_row(
             f"{finding.risk:.2f}",
             plain(finding.id),
+            plain(" ".join(finding.title.split()), 300),
+            plain(finding.seller_name or finding.seller_id or "—"),
             plain(finding.asset_id),
-            plain(f"{finding.title}\n{finding.url}", 300),
-            plain(finding.seller_name or finding.seller_id),
-            plain(reasons(finding), 400),
-            plain(finding.snapshot_ids[-1] if finding.snapshot_ids else "—"),
         )
     return table
-
-
-def listings_table(findings: list[FindingRecord]) -> Table:
-    """One row per flagged listing: riskiest finding first, every asset it hits, its evidence."""
-    by_listing: dict[str, list[FindingRecord]] = {}
-    for finding in sorted(findings, key=lambda f: (-f.risk, f.id)):
-        by_listing.setdefault(finding.listing_id, []).append(finding)
-    table = Table(title=f"{len(by_listing)} flagged listing(s)", show_lines=True, expand=True)
-    table.add_column("risk", style="bold", width=4)
-    table.add_column("listing", ratio=3, overflow="fold")
-    table.add_column("seller", ratio=1, overflow="fold")
-    table.add_column("assets", ratio=1, overflow="fold")
-    table.add_column("why", ratio=4, overflow="fold")
-    table.add_column("evidence", style="cyan", min_width=22, no_wrap=True)
-    for group in by_listing.values():
-        top = group[0]
-        table.add_row(
-            f"{top.risk:.2f}",
-            plain(f"{top.title}\n{top.url}", 300),
-            plain(top.seller_name or top.seller_id),
-            plain(", ".join(f.asset_id for f in group), 300),
-            plain(reasons(top, limit=1), 300),
-            plain(top.snapshot_ids[-1] if top.snapshot_ids else "—"),
-        )
-    return table
-
-
-def to_json(record: FindingRecord, indent: int | None = None) -> str:
-    return json.dumps(dataclasses.asdict(record), default=str, ensure_ascii=False, indent=indent)
 
 
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    asset: Annotated[str | None, typer.Option(help="Only findings for this asset id.")] = None,
-    seller: Annotated[str | None, typer.Option(help="Only this seller (id or name).")] = None,
-    marketplace: Annotated[str | None, typer.Option(help="Only this marketplace.")] = None,
+    asset: Annotated[
+        str | None, typer.Option(help="Only findings for this asset id.", metavar="ID")
+    ] = None,
+    seller: Annotated[
+        str | None, typer.Option(help="Only this seller (id or name).", metavar="SELLER")
+    ] = None,
+    marketplace: Annotated[
+        str | None, typer.Option(help="Only this marketplace.", metavar="NAME")
+    ] = None,
     status: Annotated[FindingStatus | None, typer.Option(help="Only this status.")] = None,
     all_: Annotated[
         bool, typer.Option("--all", help="Include findings below the flag threshold.")
     ] = False,
-    limit: Annotated[int, typer.Option(min=1, max=10_000, help="At most this many.")] = 50,
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+    limit: Annotated[
+        int, typer.Option(min=1, max=10_000, help="At most this many.", metavar="N")
+    ] = 50,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
 ) -> None:
-    """List findings sorted by risk, highest first."""
+    """List findings sorted by risk, highest first; `findings show ID` tells the rest."""
     query = FindingQuery(
         asset_id=asset,
         seller=seller,
@@ -100,10 +93,9 @@ def list_(
         flagged_only=not all_,
         limit=limit,
     )
-    findings = state(ctx).workspace().index.list_findings(query)
-    if as_json:
-        for finding in findings:
-            typer.echo(to_json(finding))
+    findings = list_findings(state(ctx).workspace(), query)
+    if wants_machine(as_json, as_csv):
+        emit(findings, CSV_COLUMNS, as_json=as_json, as_csv=as_csv)
         return
     console.print(findings_table(findings, f"{len(findings)} finding(s)"))
 
@@ -111,23 +103,23 @@ def list_(
 @app.command("show")
 def show(
     ctx: typer.Context,
-    finding_id: Annotated[str, typer.Argument(help="A finding id from `findings list`.")],
+    finding_id: Annotated[
+        str, typer.Argument(help="A finding id from `findings list`.", metavar="ID")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Show one finding: every signal with its explanation, the listing, the evidence."""
-    workspace = state(ctx).workspace()
-    finding = workspace.index.get_finding(finding_id)
-    if finding is None:
-        raise UserError(f"no finding {finding_id!r}; `ipwatch findings list` shows the ids")
+    """Show one finding: every signal with its explanation, the listing, evidence, history."""
+    detail = show_finding(state(ctx).workspace(), finding_id)
+    finding = detail.finding
     if as_json:
-        typer.echo(to_json(finding, indent=2))
+        typer.echo(to_json_line({**to_dict(finding), "history": detail.events}, indent=2))
         return
     table = Table(show_header=False, box=None)
     table.add_column(style="bold")
     table.add_column(overflow="fold")
     rows = [
         ("finding", finding.id),
-        ("status", finding.status.value),
+        ("status", f"{finding.status.value} (revision {finding.revision})"),
         ("risk", f"{finding.risk:.2f} ({'flagged' if finding.flagged else 'below threshold'})"),
         ("asset", f"{finding.asset_id} ({finding.registration_number or 'no registration'})"),
         ("owner", finding.owner),
@@ -149,3 +141,109 @@ def show(
             plain(signal.get("detail"), 2000),
         )
     console.print(signals)
+    history = Table(title=f"history: {len(detail.events)} decision(s)")
+    for column in ("when (UTC)", "who", "from", "to", "why"):
+        history.add_column(column, overflow="fold")
+    for event in detail.events:
+        history.add_row(
+            event.at.isoformat(timespec="seconds"),
+            plain(event.actor),
+            event.from_status.value,
+            event.to_status.value,
+            plain(event.reason, 2000),
+        )
+    console.print(history)
+
+
+def to_dict(finding: FindingRecord) -> dict[str, object]:
+    from ipwatch.commands.output import plain_value
+
+    value = plain_value(finding)
+    assert isinstance(value, dict)
+    return value
+
+
+def _ids_from_file(path: Path) -> list[str]:
+    """One finding id per line; blank lines and ``#`` comments skipped; ``-`` is stdin."""
+    import sys
+
+    try:
+        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"cannot read finding ids from {path}: {exc}") from None
+    ids = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return [finding_id for finding_id in ids if finding_id]
+
+
+@app.command("review")
+def review(
+    ctx: typer.Context,
+    finding_ids: Annotated[
+        list[str] | None, typer.Argument(help="Finding ids (F-...).", metavar="ID")
+    ] = None,
+    status: Annotated[
+        FindingStatus,
+        typer.Option(
+            help="The decision.",
+            metavar="[" + "|".join(s.value for s in REVIEW_STATUSES) + "]",
+        ),
+    ] = FindingStatus.IN_REVIEW,
+    reason: Annotated[
+        str, typer.Option(help="Why: kept with the decision and in custody.", metavar="TEXT")
+    ] = "",
+    revision: Annotated[
+        str | None,
+        typer.Option(
+            help="The revision you decided on (from `findings show`); refused if it changed.",
+            metavar="REV",
+        ),
+    ] = None,
+    from_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-file",
+            help="Read finding ids from FILE, one per line (- = stdin).",
+            metavar="FILE",
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record a review decision on findings; each is compare-and-set and signed in custody.
+
+    Several ids (or --from-file) apply the same decision to each; one refused does not stop
+    the others, and the exit code is 1 if any was refused.
+    """
+    ids = [*(finding_ids or []), *(_ids_from_file(from_file) if from_file else [])]
+    if not ids:
+        raise UserError("name at least one finding id, or --from-file FILE")
+    if revision is not None and len(ids) > 1:
+        raise UserError("--revision applies to one finding; review the others without it")
+    st = state(ctx)
+    requests = [ReviewRequest(fid, status, reason, revision) for fid in dict.fromkeys(ids)]
+
+    def report(result: ReviewOutcome | tuple[str, ServiceError]) -> None:
+        if isinstance(result, tuple):
+            finding_id, error = result
+            if as_json:
+                typer.echo(to_json_line({"finding_id": finding_id, "error": str(error)}))
+            else:
+                console.print(f"[bold red]refused[/] {plain(finding_id)}: {plain(error, 2000)}")
+            return
+        if as_json:
+            typer.echo(to_json_line(result))
+            return
+        what = (
+            f"{result.from_status.value} -> {result.to_status.value} (revision "
+            f"{result.revision}; {result.custody_events} custody event(s))"
+            if result.changed
+            else f"already {result.to_status.value}; nothing recorded"
+        )
+        console.print(plain(f"{result.finding_id}: {what}", 2000))
+
+    batch = review_findings(st.workspace(), requests, st.operator_name(), progress=report)
+    if not as_json:
+        console.print(
+            f"{len(batch.outcomes)} reviewed, {len(batch.refused)} refused", highlight=False
+        )
+    if not batch.ok:
+        raise typer.Exit(1)

@@ -9,7 +9,7 @@ import typer
 
 from evidence.signing import PASSPHRASE_ENV, KeyExistsError, Signer, generate_key, load_signer
 from ipwatch.commands.common import UserError, state
-from ipwatch.workspace import SIGNING_KEY
+from ipwatch.services.workspace import SIGNING_KEY
 
 app = typer.Typer(help="The signing key that seals evidence.", no_args_is_help=True)
 

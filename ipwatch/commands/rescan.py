@@ -1,123 +1,34 @@
-"""``ipwatch rescan``: re-score stored listings against today's registry (the retro-hunt).
-
-A mark registered today should find the copies crawled last month. The listings, their
-extracted data and their image bytes are all in the workspace (index + blob store), so the
-same detector the crawl uses scores them again, and findings are upserted exactly as the
-crawl's index pipeline does: same ids, review status and evidence links kept.
-"""
+"""``ipwatch rescan``: re-score stored listings against today's registry (the retro-hunt)."""
 
 from __future__ import annotations
 
-import dataclasses
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ipwatch.commands.common import UserError, state
+from ipwatch.commands.common import state
 from ipwatch.console import console, err_console, plain
+from ipwatch.services.rescan import rescan as rescan_listings
 
 if TYPE_CHECKING:
-    from detector.engine import Detector
-    from detector.model import Listing, ListingImage
-    from evidence.blobstore import BlobStore
-    from evidence.index.records import FindingRecord, ListingRecord
-    from ipwatch.workspace import Workspace
+    from evidence.index.records import FindingRecord
+    from ipwatch.services.rescan import RescanProgress, RescanResult
 
 MAX_LISTED_WITHOUT_EVIDENCE = 20
-
-
-@dataclasses.dataclass
-class AssetTally:
-    findings: int = 0
-    new: int = 0
-    flagged: int = 0
-    new_flagged: int = 0
-
-
-def stored_images(
-    fetched: list[Any], blobs: BlobStore, *, limit: int, max_bytes: int, max_pixels: int
-) -> tuple[tuple[ListingImage, ...], list[str]]:
-    """The crawl's fetched images decoded again from the blob store, and what could not be."""
-    from detector.exceptions import UnsafeImageError
-    from detector.imagesafe import decode_image
-    from detector.model import ListingImage
-    from evidence.exceptions import EvidenceError
-
-    images: list[ListingImage] = []
-    problems: list[str] = []
-    for entry in fetched:
-        if len(images) >= limit:
-            break
-        if not isinstance(entry, dict) or entry.get("error") or not entry.get("sha256"):
-            continue  # the crawl could not use it either
-        sha256, url = str(entry["sha256"]), str(entry.get("url") or "")
-        try:
-            pixels = decode_image(blobs.get(sha256), max_bytes=max_bytes, max_pixels=max_pixels)
-        except (EvidenceError, UnsafeImageError) as exc:
-            problems.append(f"image {sha256[:12]}: {exc}")
-            continue
-        images.append(ListingImage(url=url, sha256=sha256, image=pixels))
-    return tuple(images), problems
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def listing_from_record(record: ListingRecord, images: tuple[ListingImage, ...] = ()) -> Listing:
-    """The detector's Listing as the crawl built it: the record holds the normalised fields."""
-    from crawler.pipelines.normalize import MAX_TITLE, clean_text, parse_price
-    from detector.model import Listing, Seller
-
-    data = record.data
-    has_seller = data.get("seller") is not None or any(
-        (record.seller_id, record.seller_name, record.seller_url)
-    )
-    return Listing(
-        id=record.id,
-        marketplace=record.marketplace,
-        url=record.url,
-        title=record.title,
-        description=record.description,
-        brand=clean_text(_text(data.get("brand")), MAX_TITLE) or None,
-        price=parse_price(record.price),
-        currency=record.currency,
-        seller=Seller(id=record.seller_id, name=record.seller_name, url=record.seller_url)
-        if has_seller
-        else None,
-        images=images,
-        category=clean_text(_text(data.get("category")), MAX_TITLE) or None,
-    )
-
-
-def _detector(workspace: Workspace, asset_ids: list[str]) -> Detector:
-    from detector.engine import Detector
-
-    assets = workspace.assets
-    if not assets:
-        raise UserError("no assets registered; import some first: ipwatch assets import FILE")
-    if not asset_ids:
-        return workspace.detector
-    unknown = [asset_id for asset_id in asset_ids if asset_id not in assets]
-    if unknown:
-        raise UserError(
-            f"no asset with id {', '.join(map(repr, unknown))}; `ipwatch assets list` shows them"
-        )
-    chosen = [assets[asset_id] for asset_id in dict.fromkeys(asset_ids)]
-    return Detector(chosen, workspace.detection_settings)
 
 
 def rescan(
     ctx: typer.Context,
     asset: Annotated[
         list[str] | None,
-        typer.Option("--asset", help="Only this asset id (repeatable). Default: every asset."),
+        typer.Option(
+            "--asset", help="Only this asset id (repeatable). Default: every asset.", metavar="ID"
+        ),
     ] = None,
     marketplace: Annotated[
-        str | None, typer.Option(help="Only listings stored from this marketplace.")
+        str | None, typer.Option(help="Only listings stored from this marketplace.", metavar="NAME")
     ] = None,
 ) -> None:
     """Re-score stored listings against the registry, so a new asset finds old listings.
@@ -125,15 +36,6 @@ def rescan(
     Findings keep their id, review status and evidence; flagged ones without sealed
     evidence are listed with the crawl that would capture it.
     """
-    from crawler.pipelines.index import finding_record
-
-    workspace = state(ctx).workspace()
-    detector = _detector(workspace, asset or [])
-    records = workspace.index.iter_listings(marketplace)
-    tallies: dict[str, AssetTally] = {}
-    without_evidence: list[FindingRecord] = []
-    image_problems = 0
-    crawl = workspace.config.crawl
     with Progress(
         TextColumn("[bold]rescanning"),
         BarColumn(),
@@ -141,55 +43,37 @@ def rescan(
         TextColumn("listings · {task.fields[new]} new findings"),
         TimeElapsedColumn(),
         console=err_console,
-    ) as progress:
-        task = progress.add_task("rescan", total=len(records), new=0)
-        for record in records:
-            images, problems = stored_images(
-                record.data.get("images_fetched") or [],
-                workspace.blobs,
-                limit=crawl.images_per_listing,
-                max_bytes=crawl.image_max_bytes,
-                max_pixels=crawl.image_max_pixels,
-            )
-            for problem in problems:
-                progress.console.print(plain(f"{record.id}: {problem}", 500), soft_wrap=True)
-            image_problems += len(problems)
-            listing = listing_from_record(record, images)
-            now = datetime.now(UTC)
-            for finding in detector.detect(listing):
-                asset_record = workspace.assets.get(finding.asset_id)
-                stored = finding_record(listing, finding, asset_record, now)
-                created = workspace.index.upsert_finding(stored)
-                tally = tallies.setdefault(finding.asset_id, AssetTally())
-                tally.findings += 1
-                tally.new += created
-                tally.flagged += finding.flagged
-                tally.new_flagged += created and finding.flagged
-                if finding.flagged:
-                    current = workspace.index.get_finding(finding.id)
-                    if current is None or not current.snapshot_ids:
-                        without_evidence.append(current or stored)
-            progress.update(task, advance=1, new=sum(t.new for t in tallies.values()))
-    console.print(_summary_table(tallies, len(records), marketplace))
-    if image_problems:
+    ) as bar:
+        task = bar.add_task("rescan", total=None, new=0)
+
+        def progress(step: RescanProgress) -> None:
+            for problem in step.problems:
+                bar.console.print(plain(f"{step.listing_id}: {problem}", 500), soft_wrap=True)
+            bar.update(task, completed=step.done, total=step.total, new=step.new_findings)
+
+        result = rescan_listings(state(ctx).workspace(), asset or [], marketplace, progress)
+    console.print(_summary_table(result))
+    if result.image_problems:
         console.print(
-            f"{image_problems} stored image(s) could not be decoded; those listings were "
+            f"{result.image_problems} stored image(s) could not be decoded; those listings were "
             "scored on their other images and text",
             markup=False,
             highlight=False,
         )
-    if without_evidence:
-        _print_without_evidence(without_evidence)
+    if result.without_evidence:
+        _print_without_evidence(result.without_evidence)
 
 
-def _summary_table(tallies: dict[str, AssetTally], listings: int, marketplace: str | None) -> Table:
-    where = f" from {marketplace}" if marketplace else ""
-    new = sum(t.new for t in tallies.values())
-    table = Table(title=f"rescanned {listings} stored listing(s){where}: {new} new finding(s)")
+def _summary_table(result: RescanResult) -> Table:
+    where = f" from {result.marketplace}" if result.marketplace else ""
+    table = Table(
+        title=f"rescanned {result.listings} stored listing(s){where}: "
+        f"{result.new_findings} new finding(s)"
+    )
     for column in ("asset", "findings", "new", "flagged", "new flagged"):
         table.add_column(column, justify="left" if column == "asset" else "right")
-    for asset_id in sorted(tallies):
-        tally = tallies[asset_id]
+    for asset_id in sorted(result.tallies):
+        tally = result.tallies[asset_id]
         table.add_row(
             plain(asset_id),
             str(tally.findings),

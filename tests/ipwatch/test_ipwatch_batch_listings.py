@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import pytest
 from PIL import Image
 
-from ipwatch.batch_listings import (
+from ipwatch.services.batch_listings import (
     BadLine,
     ImageLimits,
     ImageLoader,

@@ -5,8 +5,8 @@ from pathlib import Path
 from config.profile import load_profile
 from config.settings import AppConfig, CrawlConfig
 from crawler.extensions.crawl_run import new_run_id
-from ipwatch.crawl import crawl_settings
-from ipwatch.workspace import Workspace
+from ipwatch.services.crawl import crawl_settings
+from ipwatch.services.workspace import Workspace
 
 
 def test_profile_politeness_and_private_hosts(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from evidence.blobstore import BlobStore
 from evidence.snapshot import seal
-from ipwatch.workspace import Workspace
+from ipwatch.services.workspace import Workspace
 from tests.evidence.evidence_samples import (
     sample_capture,
     sample_citations,
@@ -58,7 +58,7 @@ def home(tmp_path: Path) -> Path:
 def test_first_seal_creates_the_key_and_says_where(
     home: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="ipwatch.workspace"):
+    with caplog.at_level(logging.WARNING, logger="ipwatch.services.workspace"):
         seal_into(home)
     key = home / "keys" / "ed25519.pem"
     assert key.exists()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from evidence.index.records import FindingRecord
-from ipwatch.workspace import Workspace
+from ipwatch.services.workspace import Workspace
 from tests.ipwatch.test_ipwatch_evidence import offline_verify, seal_into
 from tests.support import run_ipwatch
 

@@ -18,7 +18,7 @@ from crawler.items import FetchedImage
 from crawler.listing_id import listing_id
 from detector.model import finding_id
 from evidence.index.records import FindingStatus, ListingRecord, SnapshotRecord
-from ipwatch.workspace import Workspace
+from ipwatch.services.workspace import Workspace
 from tests.support import findings_json, run_ipwatch
 
 LAST_MONTH = datetime(2026, 10, 1, tzinfo=UTC)

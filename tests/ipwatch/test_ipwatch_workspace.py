@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from detector.exceptions import SettingsError
-from ipwatch.workspace import Workspace
+from ipwatch.services.workspace import Workspace
 
 
 def test_config_file_sets_detection_and_urls(

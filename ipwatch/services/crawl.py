@@ -1,26 +1,30 @@
-"""Run one crawl of one marketplace in this process, with a progress display."""
+"""Crawl one marketplace in this process: detect, seal, index; the run record comes back.
+
+Progress goes to a callback (the CLI draws a bar from it, a scheduler logs it); Twisted's
+reactor runs once per process, so a process crawls once.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from config.profile import load_profile
 from crawler import settings as default_settings
 from crawler.extensions.crawl_run import CrawlRunRecorder, new_run_id
 from crawler.spiders.marketplace import MarketplaceSpider
+from ipwatch.services.errors import InvalidRequestError
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    from rich.console import Console
+    from collections.abc import Callable, Sequence
 
     from config.profile import MarketplaceProfile
     from evidence.index.records import CrawlRunRecord
-    from ipwatch.workspace import Workspace
+    from ipwatch.services.workspace import Workspace
 
 
 def crawl_settings(
@@ -65,52 +69,83 @@ def crawl_settings(
     return settings
 
 
+@dataclass(frozen=True)
+class CrawlProgress:
+    """Counters of the crawl so far, sent whenever a page or listing is done."""
+
+    marketplace: str
+    pages: int
+    listings: int
+    flagged: int
+    errors: int
+
+
+def crawl_marketplace(
+    workspace: Workspace,
+    marketplace: str,
+    *,
+    keywords: Sequence[str] = (),
+    base_url: str | None = None,
+    allowed_private_hosts: Sequence[str] = (),
+    trigger: str = "manual",
+    progress: Callable[[CrawlProgress], None] | None = None,
+) -> CrawlRunRecord:
+    """Crawl the named profile (or YAML path) for ``keywords`` (default: the registry's)."""
+    profile = load_profile(marketplace)
+    if base_url:
+        profile = profile.with_base_url(base_url)
+    keywords = list(keywords) or workspace.registry.search_keywords()
+    if profile.search is not None and not keywords and not profile.sections:
+        raise InvalidRequestError(
+            "nothing to search for: import assets first (`ipwatch assets import FILE`) "
+            "or pass --keyword"
+        )
+    return run_crawl(
+        workspace,
+        profile,
+        keywords,
+        trigger=trigger,
+        allowed_private_hosts=allowed_private_hosts,
+        progress=progress,
+    )
+
+
 def run_crawl(
     workspace: Workspace,
     profile: MarketplaceProfile,
     keywords: Sequence[str],
     *,
-    console: Console | None = None,
     trigger: str = "manual",
     allowed_private_hosts: Sequence[str] = (),
+    progress: Callable[[CrawlProgress], None] | None = None,
 ) -> CrawlRunRecord:
-    """Crawl once and return the recorded run. Twisted's reactor runs once per process."""
+    """Crawl once with ``profile`` and return the recorded run."""
     run_id = new_run_id()
     settings = crawl_settings(
         workspace, profile, trigger=trigger, allowed_private_hosts=allowed_private_hosts
     )
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(MarketplaceSpider)
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("[bold]{task.description}"),
-        TextColumn("{task.fields[pages]} pages · {task.completed:.0f} listings"),
-        TextColumn("· {task.fields[flagged]} flagged · {task.fields[errors]} errors"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-        disable=console is None,
-    ) as progress:
-        task = progress.add_task(
-            f"crawling {profile.name}", total=None, pages=0, flagged=0, errors=0
-        )
 
-        def refresh(*_: object, **__: object) -> None:
-            stats = crawler.stats
-            assert stats is not None
-            progress.update(
-                task,
-                completed=stats.get_value("ipwatch/listings", 0),
+    def refresh(*_: object, **__: object) -> None:
+        stats = crawler.stats
+        if progress is None or stats is None:
+            return
+        progress(
+            CrawlProgress(
+                marketplace=profile.name,
                 pages=stats.get_value("ipwatch/pages", 0),
+                listings=stats.get_value("ipwatch/listings", 0),
                 flagged=stats.get_value("ipwatch/flagged", 0),
                 errors=stats.get_value("ipwatch/errors", 0),
             )
+        )
 
-        for signal in (signals.item_scraped, signals.item_dropped, signals.response_received):
-            crawler.signals.connect(refresh, signal=signal, weak=False)
-        process.crawl(crawler, profile=profile, keywords=list(keywords), crawl_run_id=run_id)
-        process.start()
-        refresh()
+    for signal in (signals.item_scraped, signals.item_dropped, signals.response_received):
+        crawler.signals.connect(refresh, signal=signal, weak=False)
+    process.crawl(crawler, profile=profile, keywords=list(keywords), crawl_run_id=run_id)
+    process.start()
+    refresh()
     # The recorder's own copy: it exists even when the index was unreachable and the run
     # record itself waits in the spool.
     assert crawler.extensions is not None

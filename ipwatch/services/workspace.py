@@ -166,3 +166,8 @@ class Workspace:
     def __deepcopy__(self, memo: dict[int, object]) -> Workspace:
         """Scrapy deep-copies its settings; the open services must stay shared, not copied."""
         return self
+
+
+def open_workspace(home: str | Path | None = None) -> Workspace:
+    """The factory a plain ``scrapy crawl`` loads by name (``IPWATCH_WORKSPACE_FACTORY``)."""
+    return Workspace.open(home)

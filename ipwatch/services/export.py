@@ -17,18 +17,19 @@ from evidence.manifest import format_utc
 from evidence.report import CaseReport, ImageFile, snapshot_report
 from evidence.report_html import render_html
 from evidence.wacz import WaczPage, build_wacz, evidence_path, write_wacz
+from ipwatch.services.errors import InvalidRequestError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from pathlib import Path
 
-    from ipwatch.workspace import Workspace
+    from ipwatch.services.workspace import Workspace
 
 MAX_SNAPSHOTS = 500  # one case package; more is a sign the selector was too broad
 REPORT_HTML, REPORT_PDF = "report/report.html", "report/report.pdf"
 
 
-class ExportError(ValueError):
+class ExportError(InvalidRequestError):
     """The selection is empty, too large, or names something unsealed; says what to do."""
 
 

@@ -1,0 +1,60 @@
+"""The whole job against the local demo marketplace: import its brands, crawl, detect, seal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from config.profile import load_profile
+from evidence.index.records import FindingQuery
+from ipwatch.services.crawl import run_crawl
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from evidence.index.records import CrawlRunRecord, FindingRecord
+    from ipwatch.services.crawl import CrawlProgress
+    from ipwatch.services.workspace import Workspace
+    from registry.importer import ImportResult
+
+MAX_SHOWN = 1000
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    brand_kit: Path
+    imported: ImportResult
+    base_url: str
+    run: CrawlRunRecord
+    flagged: list[FindingRecord]  # the marketplace's flagged findings, riskiest first
+
+
+def run_demo(
+    workspace: Workspace,
+    port: int,
+    *,
+    on_market: Callable[[str], None] | None = None,
+    progress: Callable[[CrawlProgress], None] | None = None,
+) -> DemoResult:
+    """Serve the demo marketplace on 127.0.0.1:``port`` for one crawl; safe to run again."""
+    from demomarket.brandkit import write_brand_kit
+    from demomarket.server import DemoMarket
+
+    kit = write_brand_kit(workspace.home / "brand-kit")
+    imported = workspace.registry.import_file(kit)
+    with DemoMarket(port=port) as market:
+        if on_market is not None:
+            on_market(market.base_url)
+        profile = load_profile("demo").with_base_url(market.base_url)
+        run = run_crawl(
+            workspace,
+            profile,
+            workspace.registry.search_keywords(),
+            trigger="demo",
+            progress=progress,
+        )
+    flagged = workspace.index.list_findings(
+        FindingQuery(marketplace=profile.name, flagged_only=True, limit=MAX_SHOWN)
+    )
+    return DemoResult(kit, imported, market.base_url, run, flagged)

@@ -1,0 +1,211 @@
+"""Evidence use-cases: verify (home, bundle or WACZ), bundle, custody, late timestamps.
+
+Each verification of a sealed snapshot, each bundle and each timestamp is itself a signed
+custody event, recorded here so that every front door records them alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from evidence.bundle import BundleError, BundleSource, bundle_parts, write_bundle
+from evidence.custody import mirror_review_events
+from evidence.verify_home import HomeEvidence, verify_home_all, verify_home_snapshot
+from evidence.verify_sealed import verify_sealed
+from ipwatch.services.errors import InvalidRequestError, NotFoundError
+
+if TYPE_CHECKING:
+    from cryptography import x509
+
+    from evidence.verify import VerificationReport
+    from ipwatch.services.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """What was verified: a package (WACZ) report first when there is one, then snapshots."""
+
+    target: str  # "home", "bundle" or "wacz"
+    reports: list[VerificationReport]
+    package: VerificationReport | None = None
+
+    @property
+    def failed_checks(self) -> int:
+        every = [*self.reports, *([self.package] if self.package else [])]
+        return sum(check.status == "failed" for r in every for check in r.checks)
+
+    @property
+    def verified(self) -> int:
+        return sum(1 for report in self.reports if report.ok)
+
+    @property
+    def ok(self) -> bool:
+        """Nothing checked failed and every snapshot was really verified (a WACZ holds some)."""
+        empty_package = self.target == "wacz" and not self.reports
+        return not empty_package and not self.failed_checks and self.verified == len(self.reports)
+
+
+@dataclass
+class TimestampResult:
+    obtained: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (snapshot id, error)
+
+
+def home_evidence(
+    workspace: Workspace,
+    public_key: bytes | None = None,
+    tsa_roots: list[x509.Certificate] | None = None,
+) -> HomeEvidence:
+    """The workspace's stores, checked against ``public_key`` or else the workspace key."""
+    label = "the given public key"
+    if public_key is None:
+        public_key = workspace.public_key_pem()
+        label = f"the workspace signing key ({workspace.signing_key_path})"
+    roots = tsa_roots or (workspace.config.timestamp.roots() if workspace.config.timestamp else [])
+    return HomeEvidence(
+        store=workspace.blobs,
+        ledger=workspace.ledger,
+        log=workspace.translog,
+        seals=workspace.seals,
+        custody=workspace.custody,
+        index=workspace.index,
+        public_key=public_key,
+        key_label=label,
+        tsa_roots=roots,
+    )
+
+
+def is_package_path(target: str) -> bool:
+    """A bundle folder/zip or a WACZ is named by path; a snapshot by its id."""
+    return target.lower().endswith(".wacz") or "/" in target or Path(target).exists()
+
+
+def verify_package(
+    target: str, public_key: bytes | None, tsa_roots: list[x509.Certificate]
+) -> VerifyResult:
+    """A bundle or WACZ, offline: no workspace is opened or written."""
+    path = Path(target)
+    if target.lower().endswith(".wacz"):
+        from evidence.wacz_verify import verify_wacz
+
+        if not path.is_file():
+            raise NotFoundError(f"no WACZ at {path}")
+        try:
+            reports = verify_wacz(path, public_key=public_key, tsa_roots=tsa_roots)
+        except BundleError as exc:
+            raise InvalidRequestError(str(exc)) from None
+        return VerifyResult("wacz", reports[1:], package=reports[0])
+    if not path.exists():
+        raise NotFoundError(f"no bundle at {path}")
+    source = BundleSource(path)
+    try:
+        report = verify_sealed(
+            source,
+            path.name,
+            public_key=public_key,
+            key_label="the given public key",
+            tsa_roots=tsa_roots,
+        )
+    finally:
+        source.close()
+    return VerifyResult("bundle", [report])
+
+
+def verify_home(
+    workspace: Workspace,
+    snapshot_id: str | None,
+    operator: str,
+    public_key: bytes | None = None,
+    tsa_roots: list[x509.Certificate] | None = None,
+) -> VerifyResult:
+    """One snapshot or all of the workspace's; each sealed one gets a ``verified`` event."""
+    home = home_evidence(workspace, public_key, tsa_roots)
+    reports = [verify_home_snapshot(home, snapshot_id)] if snapshot_id else verify_home_all(home)
+    _record_verified(workspace, operator, reports)
+    return VerifyResult("home", reports)
+
+
+def _record_verified(
+    workspace: Workspace, operator: str, reports: list[VerificationReport]
+) -> None:
+    """Each verification of a sealed (version 2) snapshot is a custody event."""
+    if not workspace.signing_key_path.exists():
+        return
+    for report in reports:
+        seal = report.get("seal.record")
+        if seal is None or seal.status != "passed":
+            continue
+        names = [c.name for c in report.failed]
+        detail = "all checks passed" if not names else "failed: " + ", ".join(names)
+        workspace.custody.append(
+            report.snapshot_id,
+            "verified",
+            operator=operator,
+            signer=workspace.signer,
+            detail=detail,
+        )
+
+
+def bundle_snapshot(workspace: Workspace, snapshot_id: str, out: Path, operator: str) -> Path:
+    """Write a self-contained bundle that verifies offline with the public key alone."""
+    source = home_evidence(workspace).source(snapshot_id)
+    if workspace.seals.raw(snapshot_id) is None:
+        raise InvalidRequestError(
+            f"{snapshot_id} has no seal record; `ipwatch evidence verify {snapshot_id}` says why "
+            "(snapshots sealed before signing existed cannot be bundled)"
+        )
+    if out.exists() and (out.is_file() or any(out.iterdir())):
+        raise InvalidRequestError(f"{out} already exists; choose a new path")
+    workspace.custody.append(
+        snapshot_id,
+        "bundled",
+        operator=operator,
+        signer=workspace.signer,
+        detail=f"bundle written to {out.name}",
+    )
+    write_bundle(bundle_parts(source), out, snapshot_id)
+    return out
+
+
+def custody_lines(workspace: Workspace, snapshot_id: str) -> list[bytes]:
+    """The snapshot's signed custody events as stored, review decisions mirrored in first."""
+    record = workspace.index.get_snapshot(snapshot_id)
+    if record is not None and workspace.signing_key_path.exists():
+        mirror_review_events(
+            workspace.custody, workspace.index, workspace.signer, record.finding_ids
+        )
+    return workspace.custody.lines(snapshot_id)
+
+
+def timestamp_snapshots(
+    workspace: Workspace, snapshot_id: str | None, operator: str
+) -> TimestampResult:
+    """RFC 3161 tokens for sealed snapshots that have none (the TSA was away at seal time)."""
+    settings = workspace.config.timestamp
+    if settings is None:
+        raise InvalidRequestError(
+            "no TSA configured; add `timestamp: {url: ..., ca_files: [...]}` to ipwatch.yaml"
+        )
+    seals, sealer = workspace.seals, workspace.sealer
+    result = TimestampResult()
+    for sid in [snapshot_id] if snapshot_id else seals.snapshot_ids():
+        record = seals.get(sid)
+        if record is None:
+            raise NotFoundError(f"{sid} has no seal record; nothing to timestamp")
+        if seals.token(sid) is not None:
+            continue
+        if sealer.timestamp(sid, record.manifest_sha256):
+            result.obtained.append(sid)
+            workspace.custody.append(
+                sid,
+                "timestamped",
+                operator=operator,
+                signer=workspace.signer,
+                detail=f"RFC 3161 token from {settings.url}",
+            )
+        else:
+            error = seals.token_error(sid) or {}
+            result.failed.append((sid, str(error.get("error", ""))))
+    return result

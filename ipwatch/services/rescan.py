@@ -1,0 +1,183 @@
+"""Retro-hunt: re-score stored listings against today's registry.
+
+A mark registered today should find the copies crawled last month. The listings, their
+extracted data and their image bytes are all in the workspace (index + blob store), so the
+same detector the crawl uses scores them again, and findings are upserted exactly as the
+crawl's index pipeline does: same ids, review status and evidence links kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from crawler.pipelines.index import finding_record
+from ipwatch.services.errors import InvalidRequestError, NotFoundError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from detector.engine import Detector
+    from detector.model import Listing, ListingImage
+    from evidence.blobstore import BlobStore
+    from evidence.index.records import FindingRecord, ListingRecord
+    from ipwatch.services.workspace import Workspace
+
+
+@dataclasses.dataclass
+class AssetTally:
+    findings: int = 0
+    new: int = 0
+    flagged: int = 0
+    new_flagged: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class RescanProgress:
+    """Sent after each listing: how far, how many new findings, what could not be decoded."""
+
+    done: int
+    total: int
+    new_findings: int
+    listing_id: str
+    problems: tuple[str, ...]
+
+
+@dataclasses.dataclass
+class RescanResult:
+    listings: int
+    marketplace: str | None
+    tallies: dict[str, AssetTally]
+    image_problems: int
+    # Flagged findings with no sealed snapshot: evidence is only captured from the live page.
+    without_evidence: list[FindingRecord]
+
+    @property
+    def new_findings(self) -> int:
+        return sum(t.new for t in self.tallies.values())
+
+
+def stored_images(
+    fetched: list[Any], blobs: BlobStore, *, limit: int, max_bytes: int, max_pixels: int
+) -> tuple[tuple[ListingImage, ...], list[str]]:
+    """The crawl's fetched images decoded again from the blob store, and what could not be."""
+    from detector.exceptions import UnsafeImageError
+    from detector.imagesafe import decode_image
+    from detector.model import ListingImage
+    from evidence.exceptions import EvidenceError
+
+    images: list[ListingImage] = []
+    problems: list[str] = []
+    for entry in fetched:
+        if len(images) >= limit:
+            break
+        if not isinstance(entry, dict) or entry.get("error") or not entry.get("sha256"):
+            continue  # the crawl could not use it either
+        sha256, url = str(entry["sha256"]), str(entry.get("url") or "")
+        try:
+            pixels = decode_image(blobs.get(sha256), max_bytes=max_bytes, max_pixels=max_pixels)
+        except (EvidenceError, UnsafeImageError) as exc:
+            problems.append(f"image {sha256[:12]}: {exc}")
+            continue
+        images.append(ListingImage(url=url, sha256=sha256, image=pixels))
+    return tuple(images), problems
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def listing_from_record(record: ListingRecord, images: tuple[ListingImage, ...] = ()) -> Listing:
+    """The detector's Listing as the crawl built it: the record holds the normalised fields."""
+    from crawler.pipelines.normalize import MAX_TITLE, clean_text, parse_price
+    from detector.model import Listing, Seller
+
+    data = record.data
+    has_seller = data.get("seller") is not None or any(
+        (record.seller_id, record.seller_name, record.seller_url)
+    )
+    return Listing(
+        id=record.id,
+        marketplace=record.marketplace,
+        url=record.url,
+        title=record.title,
+        description=record.description,
+        brand=clean_text(_text(data.get("brand")), MAX_TITLE) or None,
+        price=parse_price(record.price),
+        currency=record.currency,
+        seller=Seller(id=record.seller_id, name=record.seller_name, url=record.seller_url)
+        if has_seller
+        else None,
+        images=images,
+        category=clean_text(_text(data.get("category")), MAX_TITLE) or None,
+    )
+
+
+def rescan_detector(workspace: Workspace, asset_ids: list[str]) -> Detector:
+    """The workspace's detector, or one over just the named assets."""
+    from detector.engine import Detector
+
+    assets = workspace.assets
+    if not assets:
+        raise InvalidRequestError(
+            "no assets registered; import some first: ipwatch assets import FILE"
+        )
+    if not asset_ids:
+        return workspace.detector
+    unknown = [asset_id for asset_id in asset_ids if asset_id not in assets]
+    if unknown:
+        raise NotFoundError(
+            f"no asset with id {', '.join(map(repr, unknown))}; `ipwatch assets list` shows them"
+        )
+    chosen = [assets[asset_id] for asset_id in dict.fromkeys(asset_ids)]
+    return Detector(chosen, workspace.detection_settings)
+
+
+def count_listings(workspace: Workspace, marketplace: str | None) -> int:
+    return sum(1 for _ in workspace.index.iter_listings(marketplace))
+
+
+def rescan(
+    workspace: Workspace,
+    asset_ids: list[str] | None = None,
+    marketplace: str | None = None,
+    progress: Callable[[RescanProgress], None] | None = None,
+) -> RescanResult:
+    """Score every stored listing (of ``marketplace``) against the assets (default: all)."""
+    detector = rescan_detector(workspace, asset_ids or [])
+    total = count_listings(workspace, marketplace)
+    result = RescanResult(0, marketplace, {}, 0, [])
+    crawl = workspace.config.crawl
+    index = workspace.index
+    for record in index.iter_listings(marketplace):
+        images, problems = stored_images(
+            record.data.get("images_fetched") or [],
+            workspace.blobs,
+            limit=crawl.images_per_listing,
+            max_bytes=crawl.image_max_bytes,
+            max_pixels=crawl.image_max_pixels,
+        )
+        result.image_problems += len(problems)
+        listing = listing_from_record(record, images)
+        now = datetime.now(UTC)
+        for finding in detector.detect(listing):
+            stored = finding_record(listing, finding, workspace.assets.get(finding.asset_id), now)
+            created = index.upsert_finding(stored)
+            tally = result.tallies.setdefault(finding.asset_id, AssetTally())
+            tally.findings += 1
+            tally.new += created
+            tally.flagged += finding.flagged
+            tally.new_flagged += created and finding.flagged
+            if finding.flagged:
+                current = index.get_finding(finding.id)
+                if current is None or not current.snapshot_ids:
+                    result.without_evidence.append(current or stored)
+        result.listings += 1
+        if progress is not None:
+            progress(
+                RescanProgress(
+                    result.listings, total, result.new_findings, record.id, tuple(problems)
+                )
+            )
+    return result

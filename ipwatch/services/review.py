@@ -1,0 +1,161 @@
+"""Review a finding: change its status by compare-and-set, keep the audit event, sign custody.
+
+A reviewer's decision is evidence in its own right, so one call does three things together:
+refuses a stale decision (someone changed the finding since the reviewer loaded it, and the
+refusal names who), stores the status change with its audit event, and appends a signed
+custody event to every sealed snapshot the finding cites.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from evidence.custody import mirror_review_events
+from evidence.exceptions import RecordConflictError, RecordNotFoundError
+from evidence.index.records import FindingStatus
+from ipwatch.services.errors import ConflictError, InvalidRequestError, NotFoundError, ServiceError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from evidence.index.records import AuditEventRecord, FindingRecord
+    from ipwatch.services.workspace import Workspace
+
+# What a reviewer may decide; the enforcement states (notice_sent, removed, reappeared) are set
+# by the workflows that know they happened.
+REVIEW_STATUSES = (FindingStatus.IN_REVIEW, FindingStatus.CONFIRMED, FindingStatus.DISMISSED)
+# Once a notice went out, the decision stands; taking it back is a notice's business.
+FINAL_FOR_REVIEW = (FindingStatus.NOTICE_SENT, FindingStatus.REMOVED)
+MAX_REASON = 2000
+
+
+@dataclass(frozen=True)
+class ReviewRequest:
+    """One decision: the finding, the new status, why, and the revision it was made on."""
+
+    finding_id: str
+    status: FindingStatus
+    reason: str
+    revision: str | None = None  # None: decide on whatever the finding is now
+
+
+@dataclass(frozen=True)
+class ReviewOutcome:
+    finding_id: str
+    from_status: FindingStatus
+    to_status: FindingStatus
+    changed: bool  # False when the finding already had that status (nothing recorded)
+    revision: str | None  # the finding's revision after the change
+    custody_events: int  # signed custody events appended to the finding's snapshots
+
+
+@dataclass
+class ReviewBatch:
+    """Every request's outcome or refusal, in the order given; one refusal stops no other."""
+
+    outcomes: list[ReviewOutcome] = field(default_factory=list)
+    refused: list[tuple[str, ServiceError]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused
+
+
+def clean_reason(reason: str) -> str:
+    """The reason as stored: printable, trimmed, bounded; an empty one is refused."""
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in reason).split())
+    if not text:
+        raise InvalidRequestError(
+            "a review needs a reason (--reason TEXT): it is kept with the decision and shown to "
+            "whoever reads the evidence"
+        )
+    return text[:MAX_REASON]
+
+
+def review_finding(workspace: Workspace, request: ReviewRequest, actor: str) -> ReviewOutcome:
+    """Apply one decision (see module docstring); raises a ServiceError when it is refused."""
+    status = FindingStatus(request.status)
+    if status not in REVIEW_STATUSES:
+        allowed = ", ".join(s.value for s in REVIEW_STATUSES)
+        raise InvalidRequestError(f"a review sets one of {allowed}, not {status.value!r}")
+    reason = clean_reason(request.reason)
+    index = workspace.index
+    finding = index.get_finding(request.finding_id)
+    if finding is None:
+        raise NotFoundError(
+            f"no finding {request.finding_id!r}; `ipwatch findings list` shows the ids"
+        )
+    if request.revision is not None and request.revision != finding.revision:
+        raise ConflictError(_stale_message(workspace, finding.id, request.revision))
+    if finding.status in FINAL_FOR_REVIEW:
+        raise InvalidRequestError(
+            f"finding {finding.id} is {finding.status.value}: a notice was acted on, so the "
+            "review decision can no longer change"
+        )
+    if finding.status == status:
+        return ReviewOutcome(finding.id, status, status, False, finding.revision, 0)
+    try:
+        index.set_status(
+            finding.id, status, actor=actor, reason=reason, expected_revision=finding.revision
+        )
+    except RecordConflictError:
+        raise ConflictError(
+            _stale_message(workspace, finding.id, request.revision or finding.revision)
+        ) from None
+    except RecordNotFoundError as exc:
+        raise NotFoundError(str(exc)) from None
+    custody = _sign_custody(workspace, finding)
+    after = index.get_finding(finding.id)
+    return ReviewOutcome(
+        finding.id, finding.status, status, True, after.revision if after else None, custody
+    )
+
+
+def review_findings(
+    workspace: Workspace,
+    requests: Iterable[ReviewRequest],
+    actor: str,
+    progress: Callable[[ReviewOutcome | tuple[str, ServiceError]], None] | None = None,
+) -> ReviewBatch:
+    """Several decisions (bulk review); each is applied or refused on its own."""
+    batch = ReviewBatch()
+    for request in requests:
+        result: ReviewOutcome | tuple[str, ServiceError]
+        try:
+            result = review_finding(workspace, request, actor)
+            batch.outcomes.append(result)
+        except ServiceError as exc:
+            result = (request.finding_id, exc)
+            batch.refused.append(result)
+        if progress is not None:
+            progress(result)
+    return batch
+
+
+def _sign_custody(workspace: Workspace, finding: FindingRecord) -> int:
+    """The decision as a signed custody event of each snapshot that is evidence for it."""
+    if not finding.snapshot_ids:
+        return 0
+    return mirror_review_events(workspace.custody, workspace.index, workspace.signer, [finding.id])
+
+
+def _stale_message(workspace: Workspace, finding_id: str, revision: str | None) -> str:
+    """Who changed it: the last review decision (a crawl or rescan also bumps the revision)."""
+    current = workspace.index.get_finding(finding_id)
+    now = current.revision if current is not None else "gone"
+    last = _last_event(workspace.index.list_events(finding_id))
+    who = (
+        f"the last decision was {last.actor}'s, who set it to {last.to_status.value} at "
+        f"{last.at.isoformat(timespec='seconds')}" + (f" ({last.reason})" if last.reason else "")
+        if last is not None
+        else "no one reviewed it since: a crawl or rescan updated it"
+    )
+    return (
+        f"finding {finding_id} changed since revision {revision} (now {now}); {who}. Reload it "
+        f"(`ipwatch findings show {finding_id}`) and decide again"
+    )
+
+
+def _last_event(events: list[AuditEventRecord]) -> AuditEventRecord | None:
+    return events[-1] if events else None

@@ -1,0 +1,22 @@
+"""Read crawl runs: the newest first, each with its trigger, outcome and counters."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ipwatch.services.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from evidence.index.records import CrawlRunRecord
+    from ipwatch.services.workspace import Workspace
+
+
+def list_runs(workspace: Workspace, limit: int = 20) -> list[CrawlRunRecord]:
+    return workspace.index.list_runs(limit=limit)
+
+
+def show_run(workspace: Workspace, run_id: str) -> CrawlRunRecord:
+    run = workspace.index.get_run(run_id)
+    if run is None:
+        raise NotFoundError(f"no crawl run {run_id!r}; `ipwatch runs list` shows the ids")
+    return run
