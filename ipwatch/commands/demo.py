@@ -48,7 +48,7 @@ def demo(
     console.print(run_summary(result.run))
     listings = len({finding.listing_id for finding in result.flagged})
     title = f"{listings} flagged listing(s), {len(result.flagged)} finding(s)"
-    console.print(findings_table(result.flagged, title))
+    console.print(findings_table(result.flagged, title, console.width))
     top = next((f for f in result.flagged if f.snapshot_ids), None)
     where = f"ipwatch --home {workspace.home}"
     if top is not None:

@@ -43,14 +43,17 @@ CSV_COLUMNS = (
 )
 
 
-def findings_table(findings: list[FindingRecord], title: str) -> Table:
-    """One line per finding, fitted to the terminal: risk, id, title, seller, asset."""
-    table = Table(title=title, box=None, pad_edge=False, header_style="bold")
+def findings_table(findings: list[FindingRecord], title: str, width: int) -> Table:
+    """One line per finding fitted to ``width`` columns: risk, id, title (cut), seller, asset."""
+    seller_width = max(8, min(20, width // 6))
+    asset_width = max(10, min(24, width // 5))
+    fixed = 4 + 18 + seller_width + asset_width + 2 * 4  # four gaps of two spaces
+    table = Table(title=title, box=None, pad_edge=False, padding=(0, 1), header_style="bold")
     table.add_column("risk", width=4, no_wrap=True)
-    table.add_column("finding", min_width=18, no_wrap=True)
-    table.add_column("title", ratio=3, no_wrap=True, overflow="ellipsis", min_width=10)
-    table.add_column("seller", ratio=1, no_wrap=True, overflow="ellipsis", max_width=24)
-    table.add_column("asset", ratio=1, no_wrap=True, overflow="ellipsis", max_width=28)
+    table.add_column("finding", width=18, no_wrap=True)
+    table.add_column("title", width=max(8, width - fixed), no_wrap=True, overflow="ellipsis")
+    table.add_column("seller", width=seller_width, no_wrap=True, overflow="ellipsis")
+    table.add_column("asset", width=asset_width, no_wrap=True, overflow="ellipsis")
     for finding in findings:
         table.add_row(
             f"{finding.risk:.2f}",
@@ -97,7 +100,7 @@ def list_(
     if wants_machine(as_json, as_csv):
         emit(findings, CSV_COLUMNS, as_json=as_json, as_csv=as_csv)
         return
-    console.print(findings_table(findings, f"{len(findings)} finding(s)"))
+    console.print(findings_table(findings, f"{len(findings)} finding(s)", console.width))
 
 
 @app.command("show")
@@ -227,7 +230,10 @@ def review(
             if as_json:
                 typer.echo(to_json_line({"finding_id": finding_id, "error": str(error)}))
             else:
-                console.print(f"[bold red]refused[/] {plain(finding_id)}: {plain(error, 2000)}")
+                console.print(
+                    f"[bold red]refused[/] {plain(finding_id)}: {plain(error, 2000)}",
+                    soft_wrap=True,
+                )
             return
         if as_json:
             typer.echo(to_json_line(result))
@@ -238,7 +244,7 @@ def review(
             if result.changed
             else f"already {result.to_status.value}; nothing recorded"
         )
-        console.print(plain(f"{result.finding_id}: {what}", 2000))
+        console.print(plain(f"{result.finding_id}: {what}", 2000), soft_wrap=True)
 
     batch = review_findings(st.workspace(), requests, st.operator_name(), progress=report)
     if not as_json:
