@@ -1,4 +1,4 @@
-"""``findings review``, ``findings show`` history, --json/--csv lists, 80-column tables, help words."""
+"""`findings review` and `show` history, --json/--csv lists, 80-column tables, help words."""
 
 from __future__ import annotations
 
