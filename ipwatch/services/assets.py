@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 
 def import_assets(workspace: Workspace, path: Path) -> ImportResult:
     """All or nothing: an invalid file raises a RegistryError naming file, entry and field."""
-    return workspace.registry.import_file(path)
+    result = workspace.registry.import_file(path)
+    workspace.registry_changed()
+    return result
 
 
 def list_assets(
@@ -30,3 +32,4 @@ def remove_asset(workspace: Workspace, asset_id: str) -> None:
     """Remove one asset; its findings stay in the index as the record of what was found."""
     if not workspace.registry.remove_asset(asset_id):
         raise NotFoundError(f"no asset with id {asset_id!r}; `ipwatch assets list` shows the ids")
+    workspace.registry_changed()

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from config.profile import load_profile
 from evidence.index.records import FindingQuery
+from ipwatch.services.assets import import_assets
 from ipwatch.services.crawl import run_crawl
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def run_demo(
     from demomarket.server import DemoMarket
 
     kit = write_brand_kit(workspace.home / "brand-kit")
-    imported = workspace.registry.import_file(kit)
+    imported = import_assets(workspace, kit)
     with DemoMarket(port=port) as market:
         if on_market is not None:
             on_market(market.base_url)

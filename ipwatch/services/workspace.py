@@ -159,6 +159,11 @@ class Workspace:
 
         return Detector(list(self.assets.values()), self.detection_settings)
 
+    def registry_changed(self) -> None:
+        """Drop the assets and detector built from the registry; the next use rebuilds them."""
+        for name in ("assets", "detector"):
+            self.__dict__.pop(name, None)
+
     def close(self) -> None:
         if "index" in self.__dict__:
             self.index.close()
