@@ -6,36 +6,27 @@ from typing import Annotated
 
 import typer
 
-from ipwatch.commands.common import UserError, state
+from ipwatch.commands.common import state
 from ipwatch.console import console
+from ipwatch.services.index import flush_spool, index_status, migrate_index
 
 app = typer.Typer(
     help="Evidence index: status, replay the spool, migrate mappings.", no_args_is_help=True
 )
 
 
-def _redacted(url: str) -> str:
-    """Never print credentials from an index URL."""
-    scheme, sep, rest = url.partition("://")
-    if sep and "@" in rest.split("/", 1)[0]:
-        rest = "***@" + rest.split("@", 1)[1]
-    return f"{scheme}{sep}{rest}"
-
-
 @app.command("status")
 def status(ctx: typer.Context) -> None:
     """Show which backend is in use and how many writes wait in the local spool."""
-    workspace = state(ctx).workspace()
-    console.print(f"index: {_redacted(workspace.index_url)}", markup=False, highlight=False)
-    console.print(f"spooled writes: {workspace.index.pending()}", markup=False, highlight=False)
+    current = index_status(state(ctx).workspace())
+    console.print(f"index: {current.url}", markup=False, highlight=False)
+    console.print(f"spooled writes: {current.pending}", markup=False, highlight=False)
 
 
 @app.command("flush")
 def flush(ctx: typer.Context) -> None:
     """Replay writes spooled while the cluster was unreachable; exit 1 if some still wait."""
-    index = state(ctx).workspace().index
-    replayed = index.flush()
-    left = index.pending()
+    replayed, left = flush_spool(state(ctx).workspace())
     console.print(f"replayed {replayed} write(s); {left} still spooled", markup=False)
     if left:
         raise typer.Exit(1)
@@ -46,15 +37,11 @@ def migrate(
     ctx: typer.Context,
     kind: Annotated[
         str | None,
-        typer.Option(help="Only this kind (listings, findings, snapshots, events, runs)."),
+        typer.Option(
+            help="Only this kind (listings, findings, snapshots, events, runs).", metavar="KIND"
+        ),
     ] = None,
 ) -> None:
     """Move indices to the current mapping version behind their aliases (no downtime)."""
-    index = state(ctx).workspace().index
-    migrate_ = getattr(index, "migrate", None)
-    if migrate_ is None:
-        raise UserError(
-            "this index backend has nothing to migrate (SQLite upgrades itself on open)"
-        )
-    for line in migrate_(kind):
-        console.print(str(line), markup=False, highlight=False)
+    for line in migrate_index(state(ctx).workspace(), kind):
+        console.print(line, markup=False, highlight=False)

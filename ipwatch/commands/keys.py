@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from evidence.signing import PASSPHRASE_ENV, KeyExistsError, Signer, generate_key, load_signer
+from evidence.signing import PASSPHRASE_ENV
 from ipwatch.commands.common import UserError, state
+from ipwatch.services.keys import init_key, signing_key
 from ipwatch.services.workspace import SIGNING_KEY
 
 app = typer.Typer(help="The signing key that seals evidence.", no_args_is_help=True)
@@ -17,13 +18,6 @@ app = typer.Typer(help="The signing key that seals evidence.", no_args_is_help=T
 def signing_key_path(home: Path) -> Path:
     """Where a workspace keeps its private signing key."""
     return home / SIGNING_KEY
-
-
-def _load(ctx: typer.Context) -> tuple[Path, Signer]:
-    path = signing_key_path(state(ctx).workspace().home)
-    if not path.exists():
-        raise UserError(f"no signing key at {path}; create one with `ipwatch keys init`")
-    return path, load_signer(path)
 
 
 @app.command("init")
@@ -42,18 +36,10 @@ def init(
 
     The private key is written with mode 0600; set $IPWATCH_KEY_PASSPHRASE to encrypt it.
     """
-    path = signing_key_path(state(ctx).workspace().home)
-    try:
-        signer = generate_key(path, force=force)
-    except KeyExistsError:
-        raise UserError(
-            f"a signing key already exists at {path}; `ipwatch keys show` prints it. "
-            "Replacing it (--force) means evidence sealed so far verifies only against the "
-            "old public key: `ipwatch keys export --out old.pem` first"
-        ) from None
-    typer.echo(f"created signing key {path}")
-    typer.echo(f"key id: {signer.key_id}")
-    if not path.read_bytes().startswith(b"-----BEGIN ENCRYPTED"):
+    key = init_key(state(ctx).workspace(), force=force)
+    typer.echo(f"created signing key {key.path}")
+    typer.echo(f"key id: {key.signer.key_id}")
+    if not key.encrypted:
         typer.echo(f"the key is not encrypted; set {PASSPHRASE_ENV} before `init` to encrypt it")
 
 
@@ -66,7 +52,7 @@ def export(
     ] = None,
 ) -> None:
     """Write the public key (PEM): all a verifier needs to check sealed evidence."""
-    _, signer = _load(ctx)
+    signer = signing_key(state(ctx).workspace()).signer
     pem = signer.public_key_pem()
     if out is None:
         typer.echo(pem.decode("ascii"), nl=False)
@@ -81,7 +67,7 @@ def export(
 @app.command("show")
 def show(ctx: typer.Context) -> None:
     """Print the key id, the key file and the public key."""
-    path, signer = _load(ctx)
-    typer.echo(f"key id: {signer.key_id}")
-    typer.echo(f"private key: {path}")
-    typer.echo(signer.public_key_pem().decode("ascii"), nl=False)
+    key = signing_key(state(ctx).workspace())
+    typer.echo(f"key id: {key.signer.key_id}")
+    typer.echo(f"private key: {key.path}")
+    typer.echo(key.signer.public_key_pem().decode("ascii"), nl=False)
