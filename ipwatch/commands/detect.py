@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from typing import TextIO
 
     from detector.engine import Detector
+    from detector.model import Finding
     from ipwatch.services.batch_listings import BatchEntry
 
 
@@ -122,9 +123,10 @@ def _run(
                 bad=counts.bad_lines,
             )
 
-        return detect_batch(
-            detector, entries, lambda f: sink.write(finding_json(f) + "\n"), progress
-        )
+        def write(finding: Finding) -> None:
+            sink.write(finding_json(finding) + "\n")
+
+        return detect_batch(detector, entries, write, progress)
 
 
 def _summary(counts: DetectCounts, out: Path | None) -> None:

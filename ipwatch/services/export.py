@@ -7,6 +7,7 @@ carries the record of its own making.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -120,7 +121,7 @@ def export_case(
     reports = [
         snapshot_report(
             parts,
-            wacz_path=lambda part, sid=sid: evidence_path(sid, part),
+            wacz_path=functools.partial(evidence_path, sid),
             finding_signals=_indexed_signals(workspace, parts),
             asset_name=lambda asset_id: _asset_name(workspace, asset_id),
             reference_image=lambda sha: _reference_image(workspace, sha),
