@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from crawler.middlewares.ssrf import is_private_address, resolve
-from evidence.browser import DEFAULT_ARGS, BrowserSettings
-from evidence.chromium import CHROMIUM
+from evidence.capture.browser import DEFAULT_ARGS, BrowserSettings
+from evidence.capture.chromium import CHROMIUM
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterable

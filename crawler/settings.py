@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from evidence import chromium  # a module, not names: Scrapy reads every UPPERCASE name here
+from evidence.capture import chromium  # a module, not names: Scrapy reads every UPPERCASE name here
 
 BOT_NAME = "ipwatch"
 SPIDER_MODULES = ["crawler.spiders"]

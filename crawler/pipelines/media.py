@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
     from crawler.items import ListingItem
-    from evidence.blobstore import BlobStore
+    from evidence.storage.blobstore import BlobStore
 
 FETCH_ERRORS = (IgnoreRequest, ConnectError, DNSLookupError, TimeoutError, ResponseFailed)
 

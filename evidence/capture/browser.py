@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from playwright.async_api import Error as PlaywrightError
 
-from evidence.browser_record import (
+from evidence.capture.browser_record import (
     Attempt,
     BrowserCapture,
     Exchange,
@@ -27,9 +27,9 @@ from evidence.browser_record import (
     TlsInfo,
     short_error,
 )
-from evidence.chromium import CHROMIUM, LAUNCH_ARGS
-from evidence.manifest import format_utc
-from evidence.tls_peer import peer_tls
+from evidence.capture.chromium import CHROMIUM, LAUNCH_ARGS
+from evidence.capture.tls_peer import peer_tls
+from evidence.seal.manifest import format_utc
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable

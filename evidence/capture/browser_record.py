@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from evidence.manifest import format_utc
+from evidence.seal.manifest import format_utc
 
 if TYPE_CHECKING:
     from datetime import datetime

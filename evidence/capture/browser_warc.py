@@ -12,14 +12,14 @@ from urllib.parse import urlsplit
 
 from warcio.statusandheaders import StatusAndHeaders
 
-from evidence.manifest import format_utc
-from evidence.warc import Sha256WARCWriter, mark_decoded, safe_headers
+from evidence.capture.warc import Sha256WARCWriter, mark_decoded, safe_headers
+from evidence.seal.manifest import format_utc
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import datetime
 
-    from evidence.browser_record import Exchange
+    from evidence.capture.browser_record import Exchange
 
 BROWSER_WARC_NAME = "browser.warc"
 _NAMESPACE = uuid.UUID("0d6c4f0e-5b8a-4a55-9f1e-3c2b7a9d8e21")

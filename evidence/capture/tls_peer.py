@@ -16,8 +16,8 @@ import ssl
 
 from cryptography import x509
 
-from evidence.browser_record import PeerCertificate, TlsInfo, short_error
-from evidence.manifest import format_utc
+from evidence.capture.browser_record import PeerCertificate, TlsInfo, short_error
+from evidence.seal.manifest import format_utc
 
 MAX_CHAIN = 10
 

@@ -17,7 +17,7 @@ from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
 from evidence.exceptions import WarcError
-from evidence.manifest import format_utc
+from evidence.seal.manifest import format_utc
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence

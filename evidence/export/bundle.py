@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evidence.exceptions import BlobNotFoundError, EvidenceError
-from evidence.manifest import parse_manifest
+from evidence.seal.manifest import parse_manifest
 
 if TYPE_CHECKING:
-    from evidence.blobstore import BlobStore
-    from evidence.custody import CustodyLog
-    from evidence.seals import SealStore
+    from evidence.seal.custody import CustodyLog
+    from evidence.seal.seals import SealStore
+    from evidence.storage.blobstore import BlobStore
 
 MANIFEST, SEAL, TOKEN, TOKEN_ERROR = (
     "manifest.json",
@@ -209,7 +209,7 @@ def bundle_parts(source: HomeSource) -> dict[str, bytes]:
             f"{source.snapshot_id} has no seal record; only version-2 snapshots can be bundled "
             "(`ipwatch evidence verify` says what is wrong with it)"
         )
-    from evidence.seals import SealRecord
+    from evidence.seal.seals import SealRecord
 
     sealed = SealRecord.from_json(record)
     manifest_bytes = source.manifest_bytes(sealed.manifest_sha256)

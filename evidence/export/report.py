@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from PIL import Image as PILImage
 
-from evidence.bundle import CUSTODY, MANIFEST, SEAL, TOKEN, artifact_path
-from evidence.custody import CustodyEvent, parse_event
-from evidence.manifest import format_utc, sha256_hex
-from evidence.seals import SealRecord
+from evidence.export.bundle import CUSTODY, MANIFEST, SEAL, TOKEN, artifact_path
+from evidence.seal.custody import CustodyEvent, parse_event
+from evidence.seal.manifest import format_utc, sha256_hex
+from evidence.seal.seals import SealRecord
 from evidence.timestamp import TimestampError, parse_timestamp_token
 
 if TYPE_CHECKING:

@@ -11,10 +11,10 @@ import base64
 from html import escape
 from typing import TYPE_CHECKING
 
-from evidence.report import INLINE_IMAGE_TYPES
+from evidence.export.report import INLINE_IMAGE_TYPES
 
 if TYPE_CHECKING:
-    from evidence.report import CaseReport, Comparison, ImageFile, SnapshotReport
+    from evidence.export.report import CaseReport, Comparison, ImageFile, SnapshotReport
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 STYLE = """

@@ -6,7 +6,7 @@ nothing in listing text may make the browser fetch anything.
 
 from __future__ import annotations
 
-from evidence.chromium import CHROMIUM, LAUNCH_ARGS
+from evidence.capture.chromium import CHROMIUM, LAUNCH_ARGS
 from evidence.exceptions import EvidenceError
 
 

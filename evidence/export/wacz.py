@@ -5,7 +5,7 @@ Layout (the spec's required parts first, then what ``ipwatch evidence verify`` n
     archive/<snapshot id>-response.warc     each snapshot's sealed WARC, stored uncompressed
     indexes/index.cdxj                      CDXJ over every WARC (SURT key, time, JSON)
     pages/pages.jsonl                       one page per snapshot (the listing URL)
-    evidence/<snapshot id>/manifest.json    the snapshot's bundle parts (see evidence/bundle.py):
+    evidence/<snapshot id>/manifest.json    the snapshot's bundle parts (evidence/export/bundle.py):
     evidence/<snapshot id>/seal.json        seal record, timestamp token, public key, custody
     evidence/<snapshot id>/artifacts/...    the other artifacts (images, screenshot)
     report/report.html, report/report.pdf   the human-readable report (when made)
@@ -29,17 +29,17 @@ from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives import serialization
 
-from evidence.bundle import ARTIFACTS, BundleError, artifact_path
-from evidence.cdxj import cdxj_lines
-from evidence.manifest import canonical_json, format_utc
-from evidence.seals import SNAPSHOT_ID_RE
-from evidence.signing import load_public_key
+from evidence.export.bundle import ARTIFACTS, BundleError, artifact_path
+from evidence.export.cdxj import cdxj_lines
+from evidence.seal.manifest import canonical_json, format_utc
+from evidence.seal.seals import SNAPSHOT_ID_RE
+from evidence.seal.signing import load_public_key
 
 if TYPE_CHECKING:
     from datetime import datetime
     from pathlib import Path
 
-    from evidence.signing import Signer
+    from evidence.seal.signing import Signer
 
 WACZ_VERSION = "1.1.1"
 DATAPACKAGE, DIGEST = "datapackage.json", "datapackage-digest.json"

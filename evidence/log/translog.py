@@ -26,16 +26,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from evidence.durable import fsync_dir
 from evidence.exceptions import EvidenceError, ManifestError
-from evidence.manifest import canonical_json, format_utc, parse_utc
-from evidence.merkle import HASH_SIZE, MerkleTree, consistency_failure, leaf_hash
-from evidence.signing import SigningKeyError, key_id, verify
+from evidence.log.merkle import HASH_SIZE, MerkleTree, consistency_failure, leaf_hash
+from evidence.seal.manifest import canonical_json, format_utc, parse_utc
+from evidence.seal.signing import SigningKeyError, key_id, verify
+from evidence.storage.durable import fsync_dir
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
 
-    from evidence.signing import Signer
+    from evidence.seal.signing import Signer
 
 MAX_ENTRY_BYTES = 1024 * 1024  # a sealed manifest is kilobytes; this bounds a hostile entry
 MAX_HEAD_BYTES = 4096

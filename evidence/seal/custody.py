@@ -19,14 +19,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from evidence.manifest import canonical_json, format_utc, parse_utc
-from evidence.signing import SigningKeyError, key_id, verify
+from evidence.seal.manifest import canonical_json, format_utc, parse_utc
+from evidence.seal.signing import SigningKeyError, key_id, verify
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
 
     from evidence.index.protocol import EvidenceIndex
-    from evidence.signing import Signer
+    from evidence.seal.signing import Signer
 
 CUSTODY_CONTEXT = b"ipwatch custody event v1\n"
 GENESIS = "0" * 64

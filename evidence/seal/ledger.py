@@ -10,9 +10,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from evidence.durable import fsync_dir
 from evidence.exceptions import LedgerError
-from evidence.manifest import canonical_json, format_utc
+from evidence.seal.manifest import canonical_json, format_utc
+from evidence.storage.durable import fsync_dir
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

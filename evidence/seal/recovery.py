@@ -11,18 +11,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from evidence.index.records import SnapshotRecord
-from evidence.manifest import parse_manifest, parse_utc
-from evidence.seals import parse_log_entry
-from evidence.translog import TransparencyLogError
+from evidence.log.translog import TransparencyLogError
+from evidence.seal.manifest import parse_manifest, parse_utc
+from evidence.seal.seals import parse_log_entry
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from evidence.blobstore import BlobStore
     from evidence.index.protocol import EvidenceIndex
-    from evidence.ledger import Ledger
-    from evidence.sealing import Sealer
-    from evidence.translog import TransparencyLog
+    from evidence.log.translog import TransparencyLog
+    from evidence.seal.ledger import Ledger
+    from evidence.seal.sealing import Sealer
+    from evidence.storage.blobstore import BlobStore
 
 
 def logged_snapshots(

@@ -13,17 +13,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from evidence.manifest import format_utc
-from evidence.seals import SealRecord, log_entry, manifest_message
+from evidence.seal.manifest import format_utc
+from evidence.seal.seals import SealRecord, log_entry, manifest_message
 from evidence.timestamp import TimestampError, request_timestamp
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from evidence.seals import SealStore
-    from evidence.signing import Signer
+    from evidence.log.translog import TransparencyLog
+    from evidence.seal.seals import SealStore
+    from evidence.seal.signing import Signer
     from evidence.timestamp import TimestampSettings
-    from evidence.translog import TransparencyLog
 
 logger = logging.getLogger(__name__)
 

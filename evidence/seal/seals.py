@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from evidence.durable import fsync_dir
 from evidence.exceptions import EvidenceError
-from evidence.manifest import SIGNATURE_ALGORITHM, canonical_json
-from evidence.merkle import leaf_hash
-from evidence.translog import SignedTreeHead, TransparencyLogError
+from evidence.log.merkle import leaf_hash
+from evidence.log.translog import SignedTreeHead, TransparencyLogError
+from evidence.seal.manifest import SIGNATURE_ALGORITHM, canonical_json
+from evidence.storage.durable import fsync_dir
 
 SEAL_RECORD_VERSION = 1
 MANIFEST_CONTEXT = b"ipwatch manifest v2\n"  # signed prefix: a manifest signature means no more

@@ -11,8 +11,8 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from evidence.durable import fsync_dir
 from evidence.exceptions import EvidenceError
+from evidence.storage.durable import fsync_dir
 
 PASSPHRASE_ENV = "IPWATCH_KEY_PASSPHRASE"  # noqa: S105 - the variable's name, not a secret
 KEY_FILE_MODE = 0o600

@@ -14,25 +14,21 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from detector.model import Listing
-from evidence.browser_warc import BROWSER_WARC_NAME, build_browser_warc
+from evidence.capture.browser_warc import BROWSER_WARC_NAME, build_browser_warc
+from evidence.capture.tls_peer import chain_pem
+from evidence.capture.warc import WARC_MEDIA_TYPE, build_exchange_warc, record_ids_for
 from evidence.exceptions import SnapshotError
 from evidence.index.records import SnapshotRecord
-from evidence.manifest import (
-    build_manifest,
-    canonical_json,
-    score_text,
-)
-from evidence.tls_peer import chain_pem
-from evidence.warc import WARC_MEDIA_TYPE, build_exchange_warc, record_ids_for
+from evidence.seal.manifest import build_manifest, canonical_json, score_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from detector.model import Signal
-    from evidence.blobstore import BlobStore
-    from evidence.browser_record import BrowserCapture
-    from evidence.ledger import Ledger
-    from evidence.sealing import Sealer
+    from evidence.capture.browser_record import BrowserCapture
+    from evidence.seal.ledger import Ledger
+    from evidence.seal.sealing import Sealer
+    from evidence.storage.blobstore import BlobStore
 
 WARC_NAME = "response.warc"
 SCREENSHOT_NAME = "screenshot.png"

@@ -10,8 +10,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from evidence.durable import fsync_dir
 from evidence.exceptions import BlobNotFoundError, InvalidDigestError
+from evidence.storage.durable import fsync_dir
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -6,17 +6,17 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from evidence.browser_warc import BROWSER_WARC_NAME
+from evidence.capture.browser_warc import BROWSER_WARC_NAME
+from evidence.capture.warc import WARC_MEDIA_TYPE, read_warc
 from evidence.exceptions import BlobNotFoundError, EvidenceError, ManifestError, WarcError
-from evidence.manifest import parse_manifest
-from evidence.warc import WARC_MEDIA_TYPE, read_warc
+from evidence.seal.manifest import parse_manifest
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from evidence.blobstore import BlobStore
     from evidence.index.protocol import EvidenceIndex
-    from evidence.ledger import Ledger, LedgerEntry, LedgerProblem
+    from evidence.seal.ledger import Ledger, LedgerEntry, LedgerProblem
+    from evidence.storage.blobstore import BlobStore
 
 CheckStatus = Literal["passed", "failed", "not_checked"]
 

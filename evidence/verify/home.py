@@ -5,24 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from evidence.bundle import HomeSource
 from evidence.exceptions import EvidenceError
-from evidence.recovery import logged_snapshots
-from evidence.seals import SealRecord, SealRecordError
-from evidence.verify import Check, VerificationReport, verify_snapshot
-from evidence.verify_sealed import check_log_state, verify_sealed
+from evidence.export.bundle import HomeSource
+from evidence.seal.recovery import logged_snapshots
+from evidence.seal.seals import SealRecord, SealRecordError
+from evidence.verify.artifacts import Check, VerificationReport, verify_snapshot
+from evidence.verify.sealed import check_log_state, verify_sealed
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from cryptography import x509
 
-    from evidence.blobstore import BlobStore
-    from evidence.custody import CustodyLog
     from evidence.index.protocol import EvidenceIndex
-    from evidence.ledger import Ledger
-    from evidence.seals import SealStore
-    from evidence.translog import LogProblem, TransparencyLog
+    from evidence.log.translog import LogProblem, TransparencyLog
+    from evidence.seal.custody import CustodyLog
+    from evidence.seal.ledger import Ledger
+    from evidence.seal.seals import SealStore
+    from evidence.storage.blobstore import BlobStore
 
 
 @dataclass

@@ -10,22 +10,22 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING, Any, Protocol
 
-from evidence.custody import custody_failure
 from evidence.exceptions import EvidenceError, ManifestError
-from evidence.manifest import parse_manifest
-from evidence.merkle import inclusion_failure
-from evidence.seals import SealRecord, SealRecordError, manifest_message
-from evidence.signing import SigningKeyError, key_id, verify
+from evidence.log.merkle import inclusion_failure
+from evidence.log.translog import head_consistency_failure
+from evidence.seal.custody import custody_failure
+from evidence.seal.manifest import parse_manifest
+from evidence.seal.seals import SealRecord, SealRecordError, manifest_message
+from evidence.seal.signing import SigningKeyError, key_id, verify
 from evidence.timestamp import TimestampConfigError, verify_timestamp
-from evidence.translog import head_consistency_failure
-from evidence.verify import Check, VerificationReport, check_artifacts
+from evidence.verify.artifacts import Check, VerificationReport, check_artifacts
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from cryptography import x509
 
-    from evidence.translog import TransparencyLog
+    from evidence.log.translog import TransparencyLog
 
 
 class EvidenceSource(Protocol):

@@ -2,7 +2,7 @@
 
 The package checks (``wacz.*``) say whether each file is the one datapackage.json lists, whether
 datapackage.json is the one the Ed25519 signature covers, and whether the CDXJ index points at
-the records it names. Each snapshot is then verified like a bundle (evidence/verify_sealed.py),
+the records it names. Each snapshot is then verified like a bundle (evidence/verify/sealed.py),
 reading its parts from ``evidence/<id>/`` and ``archive/`` inside the zip.
 """
 
@@ -17,12 +17,8 @@ from typing import TYPE_CHECKING, Any
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from evidence.bundle import PUBLIC_KEY, BundleError, PartsSource, read_zip_part
-from evidence.seals import SNAPSHOT_ID_RE
-from evidence.signing import SigningKeyError, key_id, verify
-from evidence.verify import Check, VerificationReport
-from evidence.verify_sealed import verify_sealed
-from evidence.wacz import (
+from evidence.export.bundle import PUBLIC_KEY, BundleError, PartsSource, read_zip_part
+from evidence.export.wacz import (
     ARCHIVE_DIR,
     DATAPACKAGE,
     DIGEST,
@@ -34,6 +30,10 @@ from evidence.wacz import (
     evidence_path,
     sha256_label,
 )
+from evidence.seal.seals import SNAPSHOT_ID_RE
+from evidence.seal.signing import SigningKeyError, key_id, verify
+from evidence.verify.artifacts import Check, VerificationReport
+from evidence.verify.sealed import verify_sealed
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -70,7 +70,7 @@ class WaczArchive:
 
 
 class WaczSource(PartsSource):
-    """One snapshot inside a WACZ as an ``EvidenceSource`` (see evidence/verify_sealed.py)."""
+    """One snapshot inside a WACZ as an ``EvidenceSource`` (see evidence/verify/sealed.py)."""
 
     def __init__(self, archive: WaczArchive, snapshot_id: str) -> None:
         self.archive, self.snapshot_id = archive, snapshot_id

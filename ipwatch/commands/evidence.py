@@ -8,18 +8,18 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from evidence.bundle import BundleSource, bundle_parts, write_bundle
-from evidence.custody import parse_event
+from evidence.export.bundle import BundleSource, bundle_parts, write_bundle
+from evidence.seal.custody import parse_event
 from evidence.timestamp import load_certificates
-from evidence.verify_home import HomeEvidence, verify_home_all, verify_home_snapshot
-from evidence.verify_sealed import verify_sealed
+from evidence.verify.home import HomeEvidence, verify_home_all, verify_home_snapshot
+from evidence.verify.sealed import verify_sealed
 from ipwatch.commands.common import UserError, state
 from ipwatch.console import console, plain
 
 if TYPE_CHECKING:
     from cryptography import x509
 
-    from evidence.verify import VerificationReport
+    from evidence.verify.artifacts import VerificationReport
     from ipwatch.workspace import Workspace
 
 app = typer.Typer(
@@ -161,8 +161,8 @@ def _verify_wacz(
     path: Path, key: bytes | None, roots: list[x509.Certificate], verbose: bool
 ) -> None:
     """A WACZ: the package checks, then each snapshot inside, offline."""
-    from evidence.bundle import BundleError
-    from evidence.wacz_verify import verify_wacz
+    from evidence.export.bundle import BundleError
+    from evidence.verify.wacz import verify_wacz
 
     if not path.is_file():
         raise UserError(f"no WACZ at {path}")
@@ -238,7 +238,7 @@ def custody(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON event per line.")] = False,
 ) -> None:
     """List the snapshot's chain-of-custody events: who did what, when."""
-    from evidence.custody import mirror_review_events
+    from evidence.seal.custody import mirror_review_events
 
     workspace = state(ctx).workspace()
     record = workspace.index.get_snapshot(snapshot_id)
@@ -318,7 +318,7 @@ def export(
     ] = None,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="The new .wacz file; the report goes beside it.")
-    ] = Path("evidence.wacz"),
+    ] = Path("evidence.export.wacz"),
     finding: Annotated[
         str | None, typer.Option("--finding", help="Add the snapshots of this finding.")
     ] = None,
@@ -338,7 +338,7 @@ def export(
     needs (manifest, seal record, timestamp, custody, public key); datapackage.json lists every
     file's sha256 and its digest is signed with the workspace's Ed25519 key.
     """
-    from evidence.report_pdf import ReportPdfError
+    from evidence.export.report_pdf import ReportPdfError
     from ipwatch.evidence_export import ExportError, export_case, select_snapshots
 
     if out.suffix.lower() != ".wacz":

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from evidence.signing import PASSPHRASE_ENV, KeyExistsError, Signer, generate_key, load_signer
+from evidence.seal.signing import PASSPHRASE_ENV, KeyExistsError, Signer, generate_key, load_signer
 from ipwatch.commands.common import UserError, state
 from ipwatch.workspace import SIGNING_KEY
 

@@ -22,8 +22,8 @@ from ipwatch.console import console, err_console, plain
 if TYPE_CHECKING:
     from detector.engine import Detector
     from detector.model import Listing, ListingImage
-    from evidence.blobstore import BlobStore
     from evidence.index.records import FindingRecord, ListingRecord
+    from evidence.storage.blobstore import BlobStore
     from ipwatch.workspace import Workspace
 
 MAX_LISTED_WITHOUT_EVIDENCE = 20

@@ -9,13 +9,13 @@ import time
 from pathlib import Path
 
 import pytest
-from evidence_samples import seal_browser_capture
 from PIL import Image
 
 from demomarket import DemoMarket, Fault, FaultPlan
-from evidence.browser import BrowserCapturer, BrowserSettings
-from evidence.browser_record import BrowserCapture
-from evidence.warc import read_warc
+from evidence.capture.browser import BrowserCapturer, BrowserSettings
+from evidence.capture.browser_record import BrowserCapture
+from evidence.capture.warc import read_warc
+from tests.evidence.evidence_samples import seal_browser_capture
 from tests.support import free_port
 
 pytestmark = pytest.mark.slow

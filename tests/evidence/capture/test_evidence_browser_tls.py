@@ -14,12 +14,12 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from evidence_samples import seal_browser_capture
 
 from demomarket import DemoMarket
-from evidence.browser import DEFAULT_ARGS, BrowserCapturer, BrowserSettings
-from evidence.browser_record import BrowserCapture
-from evidence.tls_peer import chain_pem
+from evidence.capture.browser import DEFAULT_ARGS, BrowserCapturer, BrowserSettings
+from evidence.capture.browser_record import BrowserCapture
+from evidence.capture.tls_peer import chain_pem
+from tests.evidence.evidence_samples import seal_browser_capture
 
 pytestmark = pytest.mark.slow
 

@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from evidence.capture.warc import build_exchange_warc, read_warc, record_ids_for
 from evidence.exceptions import WarcError
-from evidence.warc import build_exchange_warc, read_warc, record_ids_for
 
 WHEN = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
 BODY = "<html><p>héllo réplica</p></html>".encode()

@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from evidence_samples import OTHER_KEY_SEED, fixed_signer
 
-from evidence.bundle import BundleError, BundleSource, artifact_path, write_bundle
-from evidence.verify import VerificationReport
-from evidence.verify_sealed import verify_sealed
+from evidence.export.bundle import BundleError, BundleSource, artifact_path, write_bundle
+from evidence.verify.artifacts import VerificationReport
+from evidence.verify.sealed import verify_sealed
 from tests.data.make_bundles import CASES, HERE, TOKENS, build
+from tests.evidence.evidence_samples import OTHER_KEY_SEED, fixed_signer
 
 PUBLIC_KEY = fixed_signer().public_key_pem()
 OTHER_KEY = fixed_signer(OTHER_KEY_SEED)

@@ -13,13 +13,13 @@ from lxml import html as lxml_html
 from PIL import Image
 
 from detector.model import Signal
-from evidence.blobstore import BlobStore
-from evidence.bundle import HomeSource, artifact_path, bundle_parts
-from evidence.custody import CustodyLog
-from evidence.report import CaseReport, ImageFile, snapshot_report
-from evidence.report_html import render_html
-from evidence.snapshot import Citation, ListingInfo, seal
-from evidence.wacz import evidence_path
+from evidence.export.bundle import HomeSource, artifact_path, bundle_parts
+from evidence.export.report import CaseReport, ImageFile, snapshot_report
+from evidence.export.report_html import render_html
+from evidence.export.wacz import evidence_path
+from evidence.seal.custody import CustodyLog
+from evidence.seal.snapshot import Citation, ListingInfo, seal
+from evidence.storage.blobstore import BlobStore
 from tests.evidence.evidence_samples import (
     CountingIds,
     FixedClock,
@@ -236,7 +236,7 @@ def test_openssl_route_in_the_report_verifies_the_manifest(
 
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's chromium")
 def test_pdf_is_printed_by_chromium(parts: dict[str, bytes]) -> None:
-    from evidence.report_pdf import html_to_pdf
+    from evidence.export.report_pdf import html_to_pdf
 
     pdf = html_to_pdf(render_html(build_report(parts, True)))
     assert pdf.startswith(b"%PDF-")

@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from evidence.cdxj import cdxj_lines, surt_key
-from evidence.signing import verify
-from evidence.wacz import (
+from evidence.export.cdxj import cdxj_lines, surt_key
+from evidence.export.wacz import (
     DATAPACKAGE,
     DIGEST,
     INDEX,
@@ -28,7 +27,8 @@ from evidence.wacz import (
     evidence_path,
     write_wacz,
 )
-from evidence.wacz_verify import verify_wacz
+from evidence.seal.signing import verify
+from evidence.verify.wacz import verify_wacz
 from tests.data.make_bundles import HERE, TOKENS, good_parts
 from tests.evidence.evidence_samples import OTHER_KEY_SEED, fixed_signer
 

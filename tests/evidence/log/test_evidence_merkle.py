@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from evidence.merkle import (
+from evidence.log.merkle import (
     EMPTY_ROOT,
     MerkleError,
     MerkleTree,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from evidence.exceptions import EvidenceError
-from evidence.merkle import (
+from evidence.log.merkle import (
     EMPTY_ROOT,
     consistency_proof,
     inclusion_proof,
@@ -22,8 +22,7 @@ from evidence.merkle import (
     root,
     verify_inclusion,
 )
-from evidence.signing import PASSPHRASE_ENV, generate_key
-from evidence.translog import (
+from evidence.log.translog import (
     ENTRIES,
     HEADS,
     LEAVES,
@@ -33,12 +32,13 @@ from evidence.translog import (
     TransparencyLogError,
     head_consistency_failure,
 )
+from evidence.seal.signing import PASSPHRASE_ENV, generate_key
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from evidence.signing import Signer
+    from evidence.seal.signing import Signer
 
 T0 = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
@@ -122,7 +122,7 @@ def test_concurrent_appenders_in_two_processes_share_one_consistent_log(tmp_path
     script = textwrap.dedent(
         """
         import sys
-        from evidence.translog import TransparencyLog
+        from evidence.log.translog import TransparencyLog
         log = TransparencyLog(sys.argv[1])
         for i in range(40):
             log.append(f"{sys.argv[2]}-{i}".encode())

@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from evidence_samples import OTHER_KEY_SEED, FixedClock, fixed_signer
 
-from evidence.custody import (
+from evidence.index import open_index
+from evidence.index.records import FindingRecord, FindingStatus, SnapshotRecord
+from evidence.seal.custody import (
     GENESIS,
     OPERATOR_ENV,
     CustodyEvent,
@@ -17,8 +18,7 @@ from evidence.custody import (
     custody_failure,
     mirror_review_events,
 )
-from evidence.index import open_index
-from evidence.index.records import FindingRecord, FindingStatus, SnapshotRecord
+from tests.evidence.evidence_samples import OTHER_KEY_SEED, FixedClock, fixed_signer
 
 SID, OTHER_SID = "S-" + "a" * 20, "S-" + "b" * 20
 SIGNER = fixed_signer()

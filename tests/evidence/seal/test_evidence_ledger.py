@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from evidence.exceptions import LedgerError
-from evidence.ledger import GENESIS_HASH, Ledger
+from evidence.seal.ledger import GENESIS_HASH, Ledger
 
 T0 = datetime(2024, 5, 1, tzinfo=UTC)
 
@@ -67,8 +67,8 @@ def test_rehashed_forgery_still_breaks_the_next_link(tmp_path):
     ledger = Ledger(tmp_path / "l.jsonl")
     fill(ledger, 3)
     text = lines(ledger)
-    from evidence.ledger import LedgerEntry
-    from evidence.manifest import canonical_json
+    from evidence.seal.ledger import LedgerEntry
+    from evidence.seal.manifest import canonical_json
 
     forged = LedgerEntry(**{**json.loads(text[1]), "manifest_sha256": "e" * 64})
     forged = LedgerEntry(**{**forged.__dict__, "entry_hash": forged.expected_hash()})

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from evidence.exceptions import ManifestError
-from evidence.manifest import (
+from evidence.seal.manifest import (
     build_manifest,
     canonical_json,
     format_utc,

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from evidence_samples import (
+from evidence.index.sqlite import SqliteIndex
+from evidence.seal.ledger import Ledger
+from evidence.seal.recovery import reindex_orphans
+from evidence.storage.blobstore import BlobStore
+from evidence.verify.artifacts import verify_all
+from tests.evidence.evidence_samples import (
     CountingIds,
     FixedClock,
     flip_byte,
@@ -10,12 +15,6 @@ from evidence_samples import (
     sample_listing,
     seal_sample,
 )
-
-from evidence.blobstore import BlobStore
-from evidence.index.sqlite import SqliteIndex
-from evidence.ledger import Ledger
-from evidence.recovery import reindex_orphans
-from evidence.verify import verify_all
 
 
 def test_orphans_are_indexed_once_from_their_manifest(tmp_path):

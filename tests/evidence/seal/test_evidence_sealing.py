@@ -7,18 +7,18 @@ import logging
 from pathlib import Path
 
 import pytest
-from evidence_samples import CountingIds, FixedClock, make_sealer, seal_sample_v2
 
-from evidence.blobstore import BlobStore
-from evidence.custody import CustodyLog
 from evidence.index import open_index
-from evidence.ledger import Ledger
-from evidence.manifest import parse_manifest
-from evidence.recovery import reindex_orphans
-from evidence.sealing import Sealer, Timestamper
-from evidence.seals import SealStore, log_entry
+from evidence.seal.custody import CustodyLog
+from evidence.seal.ledger import Ledger
+from evidence.seal.manifest import parse_manifest
+from evidence.seal.recovery import reindex_orphans
+from evidence.seal.sealing import Sealer, Timestamper
+from evidence.seal.seals import SealStore, log_entry
+from evidence.storage.blobstore import BlobStore
 from evidence.timestamp import TimestampSettings
-from evidence.verify_home import HomeEvidence, verify_home_snapshot
+from evidence.verify.home import HomeEvidence, verify_home_snapshot
+from tests.evidence.evidence_samples import CountingIds, FixedClock, make_sealer, seal_sample_v2
 from tests.services.tsa import LocalTsa
 from tests.support import free_port
 
@@ -102,7 +102,7 @@ def test_tsa_down_seals_anyway_records_why_and_a_retry_fills_in(
     tmp_path: Path, local_tsa: LocalTsa, caplog: pytest.LogCaptureFixture
 ) -> None:
     dead = TimestampSettings(url=f"http://127.0.0.1:{free_port()}/", timeout=2)
-    with caplog.at_level(logging.WARNING, logger="evidence.sealing"):
+    with caplog.at_level(logging.WARNING, logger="evidence.seal.sealing"):
         (first, second), store, sealer = seal_in(tmp_path, Timestamper(dead), count=2)
     assert "sealed without it" in caplog.text
     assert sealer.log.size == 2  # both snapshots sealed

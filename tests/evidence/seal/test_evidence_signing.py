@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ec import SECP256R1, generate_private_key
 
 from evidence.exceptions import EvidenceError
-from evidence.signing import (
+from evidence.seal.signing import (
     PASSPHRASE_ENV,
     KeyExistsError,
     SigningKeyError,

@@ -4,7 +4,15 @@ import hashlib
 import json
 
 import pytest
-from evidence_samples import (
+
+from detector.model import Listing, Seller
+from evidence.capture.warc import read_warc
+from evidence.exceptions import SnapshotError
+from evidence.seal.ledger import Ledger
+from evidence.seal.manifest import parse_manifest
+from evidence.seal.snapshot import CapturedImage, ListingInfo, seal
+from evidence.storage.blobstore import BlobStore
+from tests.evidence.evidence_samples import (
     CAPTURED_AT,
     CountingIds,
     FixedClock,
@@ -13,14 +21,6 @@ from evidence_samples import (
     sample_images,
     sample_listing,
 )
-
-from detector.model import Listing, Seller
-from evidence.blobstore import BlobStore
-from evidence.exceptions import SnapshotError
-from evidence.ledger import Ledger
-from evidence.manifest import parse_manifest
-from evidence.snapshot import CapturedImage, ListingInfo, seal
-from evidence.warc import read_warc
 
 
 def do_seal(root, images=None, new_id=None):

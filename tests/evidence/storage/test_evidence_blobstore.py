@@ -5,8 +5,8 @@ import stat
 
 import pytest
 
-from evidence.blobstore import BlobStore
 from evidence.exceptions import BlobNotFoundError, InvalidDigestError
+from evidence.storage.blobstore import BlobStore
 
 
 def test_put_names_blob_by_sha256_under_two_char_dir(tmp_path):

@@ -3,17 +3,17 @@ from __future__ import annotations
 import json
 
 import pytest
-from evidence_samples import (
+
+from evidence.index.sqlite import SqliteIndex
+from evidence.seal.ledger import Ledger
+from evidence.storage.blobstore import BlobStore
+from evidence.verify.artifacts import verify_all, verify_snapshot
+from tests.evidence.evidence_samples import (
     CountingIds,
     FixedClock,
     flip_byte,
     seal_sample,
 )
-
-from evidence.blobstore import BlobStore
-from evidence.index.sqlite import SqliteIndex
-from evidence.ledger import Ledger
-from evidence.verify import verify_all, verify_snapshot
 
 
 @pytest.fixture

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from evidence_samples import CountingIds, FixedClock, make_sealer, seal_sample, seal_sample_v2
-
-from evidence.blobstore import BlobStore
-from evidence.custody import CustodyLog
-from evidence.ledger import Ledger
-from evidence.verify_home import HomeEvidence, verify_home_all, verify_home_snapshot
+from evidence.seal.custody import CustodyLog
+from evidence.seal.ledger import Ledger
+from evidence.storage.blobstore import BlobStore
+from evidence.verify.home import HomeEvidence, verify_home_all, verify_home_snapshot
+from tests.evidence.evidence_samples import (
+    CountingIds,
+    FixedClock,
+    make_sealer,
+    seal_sample,
+    seal_sample_v2,
+)
 
 
 def mixed_home(root: Path):
@@ -60,7 +65,7 @@ def test_missing_seal_record_fails_and_nothing_is_passed_on_trust(tmp_path: Path
 
 
 def test_given_key_that_did_not_seal_fails_signatures(tmp_path: Path) -> None:
-    from evidence_samples import OTHER_KEY_SEED, fixed_signer
+    from tests.evidence.evidence_samples import OTHER_KEY_SEED, fixed_signer
 
     home, _, new = mixed_home(tmp_path)
     home.public_key = fixed_signer(OTHER_KEY_SEED).public_key_pem()
