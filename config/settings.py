@@ -10,7 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from config.errors import ConfigError, describe_validation_error
-from evidence.timestamp import TimestampSettings
+from config.timestamp import TimestampSettings
 
 DEFAULT_HOME = Path("~/.ipwatch")
 CONFIG_FILE = "ipwatch.yaml"

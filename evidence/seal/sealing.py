@@ -13,17 +13,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from config.timestamp import TimestampSettingsError
 from evidence.seal.manifest import format_utc
 from evidence.seal.seals import SealRecord, log_entry, manifest_message
-from evidence.timestamp import TimestampError, request_timestamp
+from evidence.timestamp import TimestampConfigError, TimestampError, request_timestamp
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from cryptography import x509
+
+    from config.timestamp import TimestampSettings
     from evidence.log.translog import TransparencyLog
     from evidence.seal.seals import SealStore
     from evidence.seal.signing import Signer
-    from evidence.timestamp import TimestampSettings
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +60,7 @@ class Timestamper:
                 digest,
                 self.url,
                 timeout=self.settings.timeout,
-                roots=self.settings.roots(),
+                roots=_roots(self.settings),
                 tls_ca_file=self.settings.tls_ca_file,
             )
         except TimestampError as exc:
@@ -65,6 +68,14 @@ class Timestamper:
             raise
         self._down = None
         return token.der
+
+
+def _roots(settings: TimestampSettings) -> list[x509.Certificate]:
+    """The configured TSA roots, read now; an unreadable file is a TimestampConfigError."""
+    try:
+        return settings.roots()
+    except TimestampSettingsError as exc:
+        raise TimestampConfigError(str(exc)) from exc.__cause__
 
 
 @dataclass

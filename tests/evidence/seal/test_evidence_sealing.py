@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from config.timestamp import TimestampSettings
 from evidence.index import open_index
 from evidence.seal.custody import CustodyLog
 from evidence.seal.ledger import Ledger
@@ -16,7 +17,6 @@ from evidence.seal.recovery import reindex_orphans
 from evidence.seal.sealing import Sealer, Timestamper
 from evidence.seal.seals import SealStore, log_entry
 from evidence.storage.blobstore import BlobStore
-from evidence.timestamp import TimestampSettings
 from evidence.verify.home import HomeEvidence, verify_home_snapshot
 from tests.evidence.evidence_samples import CountingIds, FixedClock, make_sealer, seal_sample_v2
 from tests.services.tsa import LocalTsa

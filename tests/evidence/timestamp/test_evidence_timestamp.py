@@ -13,6 +13,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from pydantic import ValidationError
 
+from config.timestamp import TimestampSettings
 from evidence.timestamp import (
     SHA256_OID,
     MalformedTimestampError,
@@ -23,7 +24,6 @@ from evidence.timestamp import (
     TimestampImprintMismatchError,
     TimestampNonceMismatchError,
     TimestampRejectedError,
-    TimestampSettings,
     TimestampTimeoutError,
     TimestampToken,
     TimestampUnreachableError,
