@@ -43,6 +43,11 @@ def load_moves(path: Path) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
             names[(module, name)] = new
         elif old != new:
             modules[old] = new
+    # a name moved out of a module that itself moved: code already rewritten for the module
+    # move imports it from the module's new home
+    for (module, name), new in list(names.items()):
+        if module in modules:
+            names.setdefault((modules[module], name), new)
     return modules, names
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from evidence.index.records import SnapshotRecord
-from evidence.log.translog import TransparencyLogError
+from evidence.log.tree_head import TransparencyLogError
 from evidence.seal.manifest import parse_manifest, parse_utc
 from evidence.seal.seals import parse_log_entry
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from evidence.exceptions import EvidenceError
 from evidence.log.merkle import leaf_hash
-from evidence.log.translog import SignedTreeHead, TransparencyLogError
+from evidence.log.tree_head import SignedTreeHead, TransparencyLogError
 from evidence.seal.manifest import SIGNATURE_ALGORITHM, canonical_json
 from evidence.storage.durable import fsync_dir
 

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from cryptography import x509
 
     from evidence.index.protocol import EvidenceIndex
-    from evidence.log.translog import LogProblem, TransparencyLog
+    from evidence.log.files import LogProblem
+    from evidence.log.translog import TransparencyLog
     from evidence.seal.custody import CustodyLog
     from evidence.seal.ledger import Ledger
     from evidence.seal.seals import SealStore

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from evidence.exceptions import EvidenceError, ManifestError
 from evidence.log.merkle import inclusion_failure
-from evidence.log.translog import head_consistency_failure
+from evidence.log.tree_head import head_consistency_failure
 from evidence.seal.custody import custody_failure
 from evidence.seal.manifest import parse_manifest
 from evidence.seal.seals import SealRecord, SealRecordError, manifest_message

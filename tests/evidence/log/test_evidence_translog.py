@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from evidence.exceptions import EvidenceError
+from evidence.log.files import ENTRIES, HEADS, LEAVES, MAX_ENTRY_BYTES
 from evidence.log.merkle import (
     EMPTY_ROOT,
     consistency_proof,
@@ -22,16 +23,8 @@ from evidence.log.merkle import (
     root,
     verify_inclusion,
 )
-from evidence.log.translog import (
-    ENTRIES,
-    HEADS,
-    LEAVES,
-    MAX_ENTRY_BYTES,
-    SignedTreeHead,
-    TransparencyLog,
-    TransparencyLogError,
-    head_consistency_failure,
-)
+from evidence.log.translog import TransparencyLog
+from evidence.log.tree_head import SignedTreeHead, TransparencyLogError, head_consistency_failure
 from evidence.seal.signing import PASSPHRASE_ENV, generate_key
 
 if TYPE_CHECKING:
