@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from playwright.async_api import Error as PlaywrightError
 
+from config.version import TOOL_VERSION
 from evidence.capture.browser_record import (
     Attempt,
     BrowserCapture,
@@ -90,15 +91,13 @@ def environment(chromium_version: str) -> dict[str, str]:
         except PackageNotFoundError:
             return "unknown"
 
-    from ipwatch import __version__
-
     return {
         "os": platform.system(),
         "os_release": platform.release(),
         "platform": platform.platform(),
         "arch": platform.machine(),
         "python": platform.python_version(),
-        "ipwatch": __version__,
+        "ipwatch": TOOL_VERSION,
         "playwright": _version("playwright"),
         "chromium": chromium_version,
     }

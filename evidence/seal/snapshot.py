@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from config.version import TOOL_VERSION
 from detector.model import Listing
 from evidence.capture.browser_warc import BROWSER_WARC_NAME, build_browser_warc
 from evidence.capture.tls_peer import chain_pem
@@ -59,9 +60,7 @@ def random_id() -> str:
 
 def tool_version() -> str:
     """The ipwatch version recorded in every manifest."""
-    from ipwatch import __version__
-
-    return __version__
+    return TOOL_VERSION
 
 
 @dataclass(frozen=True)
