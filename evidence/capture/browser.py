@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from playwright.async_api import Error as PlaywrightError
 
+from config import limits
 from config.version import TOOL_VERSION
 from evidence.capture.browser_record import (
     Attempt,
@@ -58,9 +59,9 @@ class BrowserSettings:
     retries: int = 2  # attempts after the first
     backoff: float = 1.0  # seconds before retry n: backoff * 2**(n-1)
     concurrency: int = 2
-    max_body_bytes: int = 15 * 1024 * 1024  # per response body in the WARC
-    max_total_bytes: int = 64 * 1024 * 1024  # all bodies of one capture
-    max_html_bytes: int = 5 * 1024 * 1024
+    max_body_bytes: int = limits.CAPTURE_MAX_BODY_BYTES  # per response body in the WARC
+    max_total_bytes: int = limits.CAPTURE_MAX_TOTAL_BYTES  # all bodies of one capture
+    max_html_bytes: int = limits.PAGE_MAX_BYTES
     max_screenshot_height: int = 16_384  # CSS pixels; taller pages are cut (and noted)
     ignore_https_errors: bool = False  # tests with a self-signed certificate only
 
