@@ -30,7 +30,8 @@ from detector.vision.descriptor import (
     descriptor_copy_signal,
 )
 from detector.vision.designs import DesignMatcher, design_signal
-from detector.vision.logos import LogoMatcher, logo_signal
+from detector.vision.logo_match import logo_signal
+from detector.vision.logos import LogoMatcher
 from detector.vision.ocr import ImageTextReader
 from detector.vision.regions import RegionIndex, region_copy_signal
 
