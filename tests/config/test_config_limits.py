@@ -9,20 +9,18 @@ from config.settings import CrawlConfig
 from crawler import settings as scrapy_settings
 from detector.imagesafe import decode_image
 from evidence.capture.browser import BrowserSettings
-from ipwatch.batch_listings import ImageLimits
 
 
 def test_listing_image_defaults_are_the_shared_limits() -> None:
     crawl = CrawlConfig()
-    batch = ImageLimits()
     decode = inspect.signature(decode_image).parameters
-    assert crawl.image_max_bytes == batch.max_bytes == decode["max_bytes"].default
+    assert crawl.image_max_bytes == decode["max_bytes"].default
     assert (
         crawl.image_max_bytes == scrapy_settings.IPWATCH_IMAGE_MAX_BYTES == limits.IMAGE_MAX_BYTES
     )
-    assert crawl.image_max_pixels == batch.max_pixels == decode["max_pixels"].default
+    assert crawl.image_max_pixels == decode["max_pixels"].default
     assert scrapy_settings.IPWATCH_IMAGE_MAX_PIXELS == limits.IMAGE_MAX_PIXELS
-    assert crawl.images_per_listing == batch.per_listing == limits.IMAGES_PER_LISTING
+    assert crawl.images_per_listing == limits.IMAGES_PER_LISTING
 
 
 def test_capture_defaults_are_the_shared_limits() -> None:
