@@ -11,7 +11,8 @@ can be re-applied after a merge brings in code written against the old paths:
 It rewrites ``from X import a, b`` (splitting the statement when names went to different
 modules), ``from pkg import module``, ``import X [as y]``, dotted references in code and
 strings (``"evidence.sealing"``, ``old.module.Name``), and ``old/path.py`` file paths in
-Python, Markdown, TOML and Makefiles.
+Python, Markdown, TOML and Makefiles. A file containing ``rewrite-imports: skip-file`` is left
+alone (the tool's own tests, whose examples are the old paths).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 
 SUFFIXES = {".py", ".md", ".toml", ".cfg", ".txt"}
 NAMES = {"Makefile"}
+SKIP_MARK = "rewrite-imports: skip-file"  # e.g. tests whose examples must keep the old paths
 SKIP_DIRS = {".git", ".venv", "__pycache__", "node_modules", ".ruff_cache"}
 
 
@@ -201,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
         if path.resolve() in (args.moves.resolve(), Path(__file__).resolve()):
             continue
         text = path.read_text(encoding="utf-8")
+        if SKIP_MARK in text:
+            continue
         new = rewrite_text(text, path.suffix, modules, names)
         if new != text:
             path.write_text(new, encoding="utf-8")

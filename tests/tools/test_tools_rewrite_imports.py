@@ -1,11 +1,14 @@
-"""tools/rewrite_imports.py: module moves and split modules rewritten once, and only once."""
+"""tools/rewrite_imports.py: module moves and split modules rewritten once, and only once.
+
+rewrite-imports: skip-file (the examples below must keep the old paths)
+"""
 
 from __future__ import annotations
 
 import textwrap
 from pathlib import Path
 
-from tools.rewrite_imports import load_moves, rewrite_text
+from tools.rewrite_imports import load_moves, main, rewrite_text
 
 MOVES = textwrap.dedent(
     """\
@@ -64,3 +67,11 @@ def test_file_paths_in_prose(tmp_path: Path) -> None:
     assert rewrite_text(text, ".md", *moves(tmp_path)) == (
         "see evidence/log/translog.py and evidence/verify/home.py\n"
     )
+
+
+def test_files_marked_skip_are_left_alone(tmp_path: Path) -> None:
+    (tmp_path / "MOVES.tsv").write_text(MOVES)
+    marked = tmp_path / "marked.py"
+    marked.write_text("# rewrite-imports: " + "skip-file\nfrom evidence.verify import Check\n")
+    main([str(tmp_path / "MOVES.tsv"), str(marked)])
+    assert marked.read_text().endswith("from evidence.verify import Check\n")
