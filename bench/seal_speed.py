@@ -32,13 +32,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from demomarket import DemoMarket
 from demomarket.testing import expected_flagged, fetch
-from evidence.blobstore import BlobStore
-from evidence.browser import BrowserCapturer, BrowserSettings
-from evidence.sealing import Sealer
-from evidence.seals import SealStore, log_entry
-from evidence.signing import generate_key
-from evidence.snapshot import Capture, CapturedImage, Citation, ListingInfo, seal
-from evidence.translog import TransparencyLog
+from evidence.capture.browser import BrowserCapturer, BrowserSettings
+from evidence.log.translog import TransparencyLog
+from evidence.seal.sealing import Sealer
+from evidence.seal.seals import SealStore, log_entry
+from evidence.seal.signing import generate_key
+from evidence.seal.snapshot import Capture, CapturedImage, Citation, ListingInfo, seal
+from evidence.storage.blobstore import BlobStore
 
 
 def inputs(page_kb: int, images: int, n: int) -> tuple[Capture, list[CapturedImage]]:

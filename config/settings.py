@@ -9,8 +9,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from config import limits
 from config.errors import ConfigError, describe_validation_error
-from evidence.timestamp import TimestampSettings
+from config.timestamp import TimestampSettings
 
 DEFAULT_HOME = Path("~/.ipwatch")
 CONFIG_FILE = "ipwatch.yaml"
@@ -24,12 +25,14 @@ class CrawlConfig(BaseModel):
         description="private/loopback hosts the crawler may fetch (shops you run yourself)",
     )
     images_per_listing: int = Field(
-        default=8, ge=0, le=64, description="images fetched per listing"
+        default=limits.IMAGES_PER_LISTING, ge=0, le=64, description="images fetched per listing"
     )
     image_max_bytes: int = Field(
-        default=15 * 1024 * 1024, gt=0, description="largest image fetched"
+        default=limits.IMAGE_MAX_BYTES, gt=0, description="largest image fetched"
     )
-    image_max_pixels: int = Field(default=40_000_000, gt=0, description="largest image decoded")
+    image_max_pixels: int = Field(
+        default=limits.IMAGE_MAX_PIXELS, gt=0, description="largest image decoded"
+    )
     log_level: str = Field(default="WARNING", description="Scrapy log level during CLI crawls")
 
 

@@ -6,9 +6,10 @@ import asyncio
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from config import limits
 from crawler.middlewares.ssrf import is_private_address, resolve
-from evidence.browser import DEFAULT_ARGS, BrowserSettings
-from evidence.chromium import CHROMIUM
+from evidence.capture.browser import DEFAULT_ARGS, BrowserSettings
+from evidence.capture.chromium import CHROMIUM
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterable
@@ -29,8 +30,12 @@ def browser_settings(settings: BaseSettings) -> BrowserSettings:
         retries=settings.getint("IPWATCH_CAPTURE_RETRIES", 2),
         backoff=settings.getfloat("IPWATCH_CAPTURE_BACKOFF", 2.0),
         concurrency=max(1, settings.getint("IPWATCH_CAPTURE_CONCURRENCY", 2)),
-        max_body_bytes=settings.getint("IPWATCH_CAPTURE_MAX_BODY_BYTES", 15 * 1024 * 1024),
-        max_total_bytes=settings.getint("IPWATCH_CAPTURE_MAX_TOTAL_BYTES", 64 * 1024 * 1024),
+        max_body_bytes=settings.getint(
+            "IPWATCH_CAPTURE_MAX_BODY_BYTES", limits.CAPTURE_MAX_BODY_BYTES
+        ),
+        max_total_bytes=settings.getint(
+            "IPWATCH_CAPTURE_MAX_TOTAL_BYTES", limits.CAPTURE_MAX_TOTAL_BYTES
+        ),
     )
 
 

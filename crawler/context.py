@@ -19,11 +19,11 @@ if TYPE_CHECKING:
 
     from detector.engine import Detector
     from detector.model import Asset
-    from evidence.blobstore import BlobStore
     from evidence.index.protocol import EvidenceIndex
-    from evidence.ledger import Ledger
-    from evidence.sealing import Sealer
-    from evidence.translog import TransparencyLog
+    from evidence.log.translog import TransparencyLog
+    from evidence.seal.ledger import Ledger
+    from evidence.seal.sealing import Sealer
+    from evidence.storage.blobstore import BlobStore
 
 _ATTRIBUTE = "_ipwatch_workspace"
 

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from crawler.extraction import ExtractedListing
     from detector.model import Finding, Listing
     from evidence.index.records import ListingChange
-    from evidence.snapshot import Capture
+    from evidence.seal.snapshot import Capture
 
 
 @dataclass

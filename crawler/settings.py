@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from evidence import chromium  # a module, not names: Scrapy reads every UPPERCASE name here
+from config import limits  # a module, not names: Scrapy reads every UPPERCASE name here
+from evidence.capture import chromium  # a module, not names: Scrapy reads every UPPERCASE name here
 
 BOT_NAME = "ipwatch"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -20,7 +21,7 @@ CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.25
 DOWNLOAD_TIMEOUT = 30
-DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_MAXSIZE = limits.DOWNLOAD_MAX_BYTES
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 
 AUTOTHROTTLE_ENABLED = True
@@ -41,9 +42,9 @@ IPWATCH_RETRY_AFTER_MAX = 120.0
 IPWATCH_ALLOWED_PRIVATE_HOSTS: list[str] = []
 
 # Images: size and pixel limits enforced before and while decoding.
-IPWATCH_IMAGE_MAX_BYTES = 15 * 1024 * 1024
-IPWATCH_IMAGE_MAX_PIXELS = 40_000_000
-IPWATCH_IMAGES_PER_LISTING = 8
+IPWATCH_IMAGE_MAX_BYTES = limits.IMAGE_MAX_BYTES
+IPWATCH_IMAGE_MAX_PIXELS = limits.IMAGE_MAX_PIXELS
+IPWATCH_IMAGES_PER_LISTING = limits.IMAGES_PER_LISTING
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ssrf.PrivateAddressGuardMiddleware": 50,
@@ -91,5 +92,5 @@ IPWATCH_CAPTURE_TIMEOUT = 45.0  # seconds per attempt (load, settle, screenshot,
 IPWATCH_CAPTURE_RETRIES = 2  # attempts after the first; then the failure is sealed as such
 IPWATCH_CAPTURE_BACKOFF = 2.0  # seconds before retry n: BACKOFF * 2**(n-1)
 IPWATCH_CAPTURE_CONCURRENCY = 2  # browser captures at once (each is a Chromium tab)
-IPWATCH_CAPTURE_MAX_BODY_BYTES = 15 * 1024 * 1024  # per response body kept in browser.warc
-IPWATCH_CAPTURE_MAX_TOTAL_BYTES = 64 * 1024 * 1024  # all bodies of one capture
+IPWATCH_CAPTURE_MAX_BODY_BYTES = limits.CAPTURE_MAX_BODY_BYTES  # per body kept in browser.warc
+IPWATCH_CAPTURE_MAX_TOTAL_BYTES = limits.CAPTURE_MAX_TOTAL_BYTES  # all bodies of one capture

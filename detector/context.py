@@ -22,23 +22,17 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from pydantic import Field, field_validator
 
-from detector.lexicon import (
-    FIELD_NAMES,
-    MAX_TEXT_CHARS,
-    CounterfeitLexicon,
+from detector.lexicon import FIELD_NAMES, MAX_TEXT_CHARS, CounterfeitLexicon, listing_fields
+from detector.lexicon_files import PhraseSpec, StrictModel, check_unique, read_lexicon_file
+from detector.model import Signal
+from detector.phrases import (
     PhraseMatcher,
-    PhraseSpec,
-    StrictModel,
-    check_unique,
     fold_phrase,
     fold_view,
     has_word,
     is_spaceless,
     is_word_char,
-    listing_fields,
-    read_lexicon_file,
 )
-from detector.model import Signal
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

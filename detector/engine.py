@@ -10,6 +10,7 @@ from detector.context import ContextLexicon, mark_context_signal
 from detector.exceptions import DetectorError
 from detector.images import ImageIndex, image_copy_signal
 from detector.lexicon import CounterfeitLexicon, counterfeit_wording_signal
+from detector.mark_match import word_mark_signal
 from detector.model import Finding
 from detector.rules import (
     SellerStatus,
@@ -21,7 +22,7 @@ from detector.rules import (
 from detector.scoring import risk
 from detector.semantic.patents import PatentIndex
 from detector.settings import DetectionSettings
-from detector.text import MARK_KINDS, MarkIndex, word_mark_signal
+from detector.text import MARK_KINDS, MarkIndex
 from detector.vision.copycheck import CopyChecker
 from detector.vision.descriptor import (
     DescriptorMatcher,
@@ -29,7 +30,8 @@ from detector.vision.descriptor import (
     descriptor_copy_signal,
 )
 from detector.vision.designs import DesignMatcher, design_signal
-from detector.vision.logos import LogoMatcher, logo_signal
+from detector.vision.logo_match import logo_signal
+from detector.vision.logos import LogoMatcher
 from detector.vision.ocr import ImageTextReader
 from detector.vision.regions import RegionIndex, region_copy_signal
 

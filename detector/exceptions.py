@@ -11,6 +11,10 @@ class SettingsError(DetectorError, ValueError):
     """Detection settings are invalid; the message names the field and the fix."""
 
 
+class LexiconError(DetectorError, ValueError):
+    """A lexicon file is unreadable or invalid; the message names the file, entry and fix."""
+
+
 class CategoryMapError(DetectorError, ValueError):
     """The category -> Nice class map is invalid; the message names the file, entry and fix."""
 

@@ -7,6 +7,7 @@ import warnings
 
 from PIL import Image, ImageOps
 
+from config.limits import IMAGE_MAX_BYTES, IMAGE_MAX_PIXELS
 from detector.exceptions import UnsafeImageError
 
 SUPPORTED = "JPEG, PNG, GIF, WebP, BMP"
@@ -28,7 +29,7 @@ def sniff_format(data: bytes) -> str | None:
 
 
 def decode_image(
-    data: bytes, *, max_bytes: int = 20_000_000, max_pixels: int = 40_000_000
+    data: bytes, *, max_bytes: int = IMAGE_MAX_BYTES, max_pixels: int = IMAGE_MAX_PIXELS
 ) -> Image.Image:
     """Return a fully loaded RGB image or raise ``UnsafeImageError`` saying what was wrong.
 

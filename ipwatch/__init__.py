@@ -1,3 +1,5 @@
 """ipwatch: infringement monitoring. The CLI and the workspace that wires the packages together."""
 
-__version__ = "0.1.0"
+from config.version import TOOL_VERSION
+
+__version__ = TOOL_VERSION

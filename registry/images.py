@@ -10,8 +10,10 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-MAX_IMAGE_BYTES = 20 * 1024 * 1024
-MAX_IMAGE_PIXELS = 40_000_000
+from config.limits import IMAGE_MAX_PIXELS, REFERENCE_IMAGE_MAX_BYTES
+
+MAX_IMAGE_BYTES = REFERENCE_IMAGE_MAX_BYTES  # larger than a listing image: see config/limits.py
+MAX_IMAGE_PIXELS = IMAGE_MAX_PIXELS
 # Formats Pillow decodes itself; EPS and friends would shell out to external programs.
 FORMATS = ("PNG", "JPEG", "GIF", "WEBP", "BMP", "TIFF")
 

@@ -13,7 +13,7 @@ from crawler.context import workspace_for
 from crawler.extensions.run_lock import RunLock, is_abandoned
 from evidence.exceptions import IndexUnavailableError
 from evidence.index.records import CrawlRunRecord
-from evidence.recovery import reindex_orphans
+from evidence.seal.recovery import reindex_orphans
 
 if TYPE_CHECKING:
     from typing import Self

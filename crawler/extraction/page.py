@@ -10,11 +10,12 @@ from pathlib import Path
 
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode
 
+from config import limits
 from crawler.extraction.errors import PageLoadError
 
 # Only the first 5 MiB of a page are parsed: product data sits near the top, and lxml needs
 # roughly ten times the input size in memory. Larger pages are truncated with a warning.
-MAX_PAGE_BYTES = 5 * 1024 * 1024
+MAX_PAGE_BYTES = limits.PAGE_MAX_BYTES
 
 log = logging.getLogger(__name__)
 

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 from crawler.capture import browser_settings, private_address_refuser
 from crawler.context import workspace_for
 from crawler.listing_id import content_hash
-from evidence.browser import BrowserCapturer
-from evidence.custody import current_operator
+from evidence.capture.browser import BrowserCapturer
 from evidence.exceptions import IndexUnavailableError
-from evidence.snapshot import SCREENSHOT_NAME, CapturedImage, Citation, ListingInfo, seal
+from evidence.seal.custody import current_operator
+from evidence.seal.snapshot import SCREENSHOT_NAME, CapturedImage, Citation, ListingInfo, seal
 
 if TYPE_CHECKING:
     from typing import Self
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from crawler.context import CrawlContext
     from crawler.items import ListingItem
     from detector.model import Finding
-    from evidence.browser_record import BrowserCapture
+    from evidence.capture.browser_record import BrowserCapture
 
 logger = logging.getLogger(__name__)
 

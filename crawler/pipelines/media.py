@@ -10,6 +10,7 @@ from scrapy.exceptions import IgnoreRequest
 from twisted.internet.error import ConnectError, DNSLookupError, TimeoutError
 from twisted.web.client import ResponseFailed
 
+from config import limits
 from crawler.context import workspace_for
 from crawler.items import FetchedImage
 from detector.exceptions import UnsafeImageError
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
     from crawler.items import ListingItem
-    from evidence.blobstore import BlobStore
+    from evidence.storage.blobstore import BlobStore
 
 FETCH_ERRORS = (IgnoreRequest, ConnectError, DNSLookupError, TimeoutError, ResponseFailed)
 
@@ -35,9 +36,9 @@ class MediaPipeline:
         self.crawler = crawler
         self.blobs = blobs
         settings = crawler.settings
-        self.max_images = settings.getint("IPWATCH_IMAGES_PER_LISTING", 8)
-        self.max_bytes = settings.getint("IPWATCH_IMAGE_MAX_BYTES", 15 * 1024 * 1024)
-        self.max_pixels = settings.getint("IPWATCH_IMAGE_MAX_PIXELS", 40_000_000)
+        self.max_images = settings.getint("IPWATCH_IMAGES_PER_LISTING", limits.IMAGES_PER_LISTING)
+        self.max_bytes = settings.getint("IPWATCH_IMAGE_MAX_BYTES", limits.IMAGE_MAX_BYTES)
+        self.max_pixels = settings.getint("IPWATCH_IMAGE_MAX_PIXELS", limits.IMAGE_MAX_PIXELS)
         self._seen: dict[str, FetchedImage] = {}
 
     @classmethod

@@ -15,7 +15,7 @@ from crawler.extensions.crawl_run import new_run_id
 from crawler.extraction import extract_listing
 from crawler.items import ListingItem
 from crawler.selectors import select_all
-from evidence.snapshot import Capture
+from evidence.seal.snapshot import Capture
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator

@@ -49,7 +49,7 @@ class State:
 
     def operator_name(self) -> str:
         """Who is acting, for chain-of-custody events: --operator, $IPWATCH_OPERATOR, OS user."""
-        from evidence.custody import current_operator
+        from evidence.seal.custody import current_operator
 
         return current_operator(self.operator)
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from evidence.custody import parse_event
+from evidence.seal.custody import parse_event
 from evidence.timestamp import load_certificates
 from ipwatch.commands.common import UserError, state
 from ipwatch.commands.output import CsvOption, JsonOption, emit, wants_machine
@@ -256,7 +256,7 @@ def export(
     needs (manifest, seal record, timestamp, custody, public key); datapackage.json lists every
     file's sha256 and its digest is signed with the workspace's Ed25519 key.
     """
-    from evidence.report_pdf import ReportPdfError
+    from evidence.export.report_pdf import ReportPdfError
     from ipwatch.services.export import export_case, select_snapshots
 
     if out.suffix.lower() != ".wacz":

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from evidence.signing import PASSPHRASE_ENV
+from evidence.seal.signing import PASSPHRASE_ENV
 from ipwatch.commands.common import UserError, state
 from ipwatch.services.keys import init_key, signing_key
 from ipwatch.services.workspace import SIGNING_KEY

@@ -23,6 +23,7 @@ from urllib.parse import urljoin, urlsplit
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from config import limits
 from crawler.middlewares.ssrf import is_private_address, resolve
 from crawler.pipelines.normalize import MAX_DESCRIPTION, MAX_TITLE, clean_text
 from detector.exceptions import UnsafeImageError
@@ -93,9 +94,9 @@ class ImageProblem(ValueError):
 class ImageLimits:
     """The caps every listing image is held to (the crawl's defaults, from ``ipwatch.yaml``)."""
 
-    per_listing: int = 8
-    max_bytes: int = 15 * 1024 * 1024
-    max_pixels: int = 40_000_000
+    per_listing: int = limits.IMAGES_PER_LISTING
+    max_bytes: int = limits.IMAGE_MAX_BYTES
+    max_pixels: int = limits.IMAGE_MAX_PIXELS
     timeout: float = 20.0  # seconds for one URL, redirects and body included
     allowed_private_hosts: frozenset[str] = frozenset()
 

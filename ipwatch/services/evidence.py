@@ -10,16 +10,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from evidence.bundle import BundleError, BundleSource, bundle_parts, write_bundle
-from evidence.custody import mirror_review_events
-from evidence.verify_home import HomeEvidence, verify_home_all, verify_home_snapshot
-from evidence.verify_sealed import verify_sealed
+from evidence.export.bundle import BundleError, BundleSource, bundle_parts, write_bundle
+from evidence.seal.custody import mirror_review_events
+from evidence.verify.home import HomeEvidence, verify_home_all, verify_home_snapshot
+from evidence.verify.sealed import verify_sealed
 from ipwatch.services.errors import InvalidRequestError, NotFoundError
 
 if TYPE_CHECKING:
     from cryptography import x509
 
-    from evidence.verify import VerificationReport
+    from evidence.verify.artifacts import VerificationReport
     from ipwatch.services.workspace import Workspace
 
 
@@ -88,7 +88,7 @@ def verify_package(
     """A bundle or WACZ, offline: no workspace is opened or written."""
     path = Path(target)
     if target.lower().endswith(".wacz"):
-        from evidence.wacz_verify import verify_wacz
+        from evidence.verify.wacz import verify_wacz
 
         if not path.is_file():
             raise NotFoundError(f"no WACZ at {path}")

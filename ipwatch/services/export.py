@@ -1,6 +1,6 @@
 """``ipwatch evidence export``: sealed snapshots -> one WACZ plus an HTML and PDF report.
 
-Wires the workspace (blob store, seals, custody, index, registry) to evidence/wacz.py and the
+Wires the workspace (blob store, seals, custody, index, registry) to evidence/export/wacz.py and the
 report modules. Each exported snapshot first gets an ``exported`` custody event, so the package
 carries the record of its own making.
 """
@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from evidence.bundle import MANIFEST, bundle_parts
+from evidence.export.bundle import MANIFEST, bundle_parts
+from evidence.export.report import CaseReport, ImageFile, snapshot_report
+from evidence.export.report_html import render_html
+from evidence.export.wacz import WaczPage, build_wacz, evidence_path, write_wacz
 from evidence.index.records import FindingQuery
-from evidence.manifest import format_utc
-from evidence.report import CaseReport, ImageFile, snapshot_report
-from evidence.report_html import render_html
-from evidence.wacz import WaczPage, build_wacz, evidence_path, write_wacz
+from evidence.seal.manifest import format_utc
 from ipwatch.services.errors import InvalidRequestError
 
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ def export_case(
     html_to_pdf: Callable[[str], bytes] | None = None,
 ) -> ExportResult:
     """Write ``out`` (.wacz) and the report beside it (.html, .pdf); returns where."""
-    from evidence.bundle import HomeSource
+    from evidence.export.bundle import HomeSource
     from ipwatch import __version__
 
     html_path, pdf_path = out.with_suffix(".html"), out.with_suffix(".pdf")
@@ -139,7 +139,7 @@ def export_case(
     pdf_bytes = None
     if pdf:
         if html_to_pdf is None:
-            from evidence.report_pdf import html_to_pdf as print_pdf
+            from evidence.export.report_pdf import html_to_pdf as print_pdf
 
             html_to_pdf = print_pdf
         pdf_bytes = html_to_pdf(html.decode("utf-8"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from evidence.signing import KeyExistsError, Signer, generate_key, load_signer
+from evidence.seal.signing import KeyExistsError, Signer, generate_key, load_signer
 from ipwatch.services.errors import InvalidRequestError, NotFoundError
 
 if TYPE_CHECKING:

@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 
     from detector.engine import Detector
     from detector.model import Listing, ListingImage
-    from evidence.blobstore import BlobStore
     from evidence.index.records import FindingRecord, ListingRecord
+    from evidence.storage.blobstore import BlobStore
     from ipwatch.services.workspace import Workspace
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from evidence.custody import mirror_review_events
 from evidence.exceptions import RecordConflictError, RecordNotFoundError
 from evidence.index.records import FindingStatus
+from evidence.seal.custody import mirror_review_events
 from ipwatch.services.errors import ConflictError, InvalidRequestError, NotFoundError, ServiceError
 
 if TYPE_CHECKING:

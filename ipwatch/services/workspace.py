@@ -14,14 +14,14 @@ if TYPE_CHECKING:
     from detector.engine import Detector
     from detector.model import Asset
     from detector.settings import DetectionSettings
-    from evidence.blobstore import BlobStore
-    from evidence.custody import CustodyLog
     from evidence.index.protocol import EvidenceIndex
-    from evidence.ledger import Ledger
-    from evidence.sealing import Sealer
-    from evidence.seals import SealStore
-    from evidence.signing import Signer
-    from evidence.translog import TransparencyLog
+    from evidence.log.translog import TransparencyLog
+    from evidence.seal.custody import CustodyLog
+    from evidence.seal.ledger import Ledger
+    from evidence.seal.sealing import Sealer
+    from evidence.seal.seals import SealStore
+    from evidence.seal.signing import Signer
+    from evidence.storage.blobstore import BlobStore
     from registry.store import Registry
 
 logger = logging.getLogger(__name__)
@@ -72,32 +72,32 @@ class Workspace:
 
     @cached_property
     def blobs(self) -> BlobStore:
-        from evidence.blobstore import BlobStore
+        from evidence.storage.blobstore import BlobStore
 
         return BlobStore(self.home / "blobs")
 
     @cached_property
     def ledger(self) -> Ledger:
         """The hash-chained ledger of version-1 snapshots (read-only since version 2)."""
-        from evidence.ledger import Ledger
+        from evidence.seal.ledger import Ledger
 
         return Ledger(self.home / "ledger.jsonl")
 
     @cached_property
     def translog(self) -> TransparencyLog:
-        from evidence.translog import TransparencyLog
+        from evidence.log.translog import TransparencyLog
 
         return TransparencyLog(self.home / "log")
 
     @cached_property
     def seals(self) -> SealStore:
-        from evidence.seals import SealStore
+        from evidence.seal.seals import SealStore
 
         return SealStore(self.home / "seals")
 
     @cached_property
     def custody(self) -> CustodyLog:
-        from evidence.custody import CustodyLog
+        from evidence.seal.custody import CustodyLog
 
         return CustodyLog(self.home / "custody.jsonl")
 
@@ -108,7 +108,7 @@ class Workspace:
     @cached_property
     def signer(self) -> Signer:
         """The workspace key; made on first use (the first seal) and said so in the log."""
-        from evidence.signing import KeyExistsError, generate_key, load_signer
+        from evidence.seal.signing import KeyExistsError, generate_key, load_signer
 
         path = self.signing_key_path
         if not path.exists():
@@ -131,7 +131,7 @@ class Workspace:
 
     @cached_property
     def sealer(self) -> Sealer:
-        from evidence.sealing import Sealer, Timestamper
+        from evidence.seal.sealing import Sealer, Timestamper
 
         settings = self.config.timestamp
         return Sealer(

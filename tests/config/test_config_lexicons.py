@@ -7,14 +7,9 @@ from importlib import resources
 import pytest
 
 from detector.context import ContextFile, ContextLexicon, mark_context
-from detector.lexicon import (
-    CounterfeitFile,
-    CounterfeitLexicon,
-    PhraseSpec,
-    TermSpec,
-    fold_phrase,
-    read_lexicon_file,
-)
+from detector.lexicon import CounterfeitLexicon
+from detector.lexicon_files import CounterfeitFile, PhraseSpec, TermSpec, read_lexicon_file
+from detector.phrases import fold_phrase
 
 COUNTERFEIT = CounterfeitLexicon.bundled()
 CONTEXT = ContextLexicon.bundled()

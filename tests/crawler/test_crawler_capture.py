@@ -14,10 +14,10 @@ from PIL import Image
 from demomarket import DemoMarket, Fault, FaultPlan
 from demomarket.brandkit import write_brand_kit
 from demomarket.testing import expected_flagged
-from evidence.blobstore import BlobStore
+from evidence.capture.warc import read_warc
 from evidence.index import open_index
-from evidence.manifest import parse_manifest
-from evidence.warc import read_warc
+from evidence.seal.manifest import parse_manifest
+from evidence.storage.blobstore import BlobStore
 from tests.support import run_ipwatch
 
 pytestmark = pytest.mark.slow

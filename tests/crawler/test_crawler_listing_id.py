@@ -7,7 +7,7 @@ from crawler.extraction import ExtractedListing
 from crawler.extraction.model import ExtractedSeller
 from crawler.items import FetchedImage, ListingItem
 from crawler.listing_id import content_hash, listing_id
-from evidence.snapshot import Capture
+from evidence.seal.snapshot import Capture
 
 
 def item(host: str = "shop.example", price: str = "19.99", digest: str = "ab" * 32) -> ListingItem:

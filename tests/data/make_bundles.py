@@ -17,11 +17,18 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from evidence.blobstore import BlobStore
-from evidence.bundle import SEAL, TOKEN, HomeSource, artifact_path, bundle_parts, write_bundle
-from evidence.custody import CustodyLog
-from evidence.manifest import canonical_json
-from evidence.seals import SealRecord, manifest_message
+from evidence.export.bundle import (
+    SEAL,
+    TOKEN,
+    HomeSource,
+    artifact_path,
+    bundle_parts,
+    write_bundle,
+)
+from evidence.seal.custody import CustodyLog
+from evidence.seal.manifest import canonical_json
+from evidence.seal.seals import SealRecord, manifest_message
+from evidence.storage.blobstore import BlobStore
 from evidence.timestamp import parse_timestamp_token, request_timestamp
 from tests.evidence.evidence_samples import (
     OTHER_KEY_SEED,

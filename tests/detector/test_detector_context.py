@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from detector.context import ContextLexicon, MarkUse, mark_context, mark_context_signal
-from detector.lexicon import MAX_TEXT_CHARS, CounterfeitLexicon, LexiconError
+from detector.exceptions import LexiconError
+from detector.lexicon import MAX_TEXT_CHARS, CounterfeitLexicon
 from detector.model import Asset, Listing, Signal
 from detector.settings import DetectionSettings
 from detector.text import MarkIndex

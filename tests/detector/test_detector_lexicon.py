@@ -8,12 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from detector.lexicon import (
-    MAX_TEXT_CHARS,
-    CounterfeitLexicon,
-    LexiconError,
-    counterfeit_wording_signal,
-)
+from detector.exceptions import LexiconError
+from detector.lexicon import MAX_TEXT_CHARS, CounterfeitLexicon, counterfeit_wording_signal
 from detector.model import Listing
 
 

@@ -7,9 +7,10 @@ from collections.abc import Callable
 
 import pytest
 
+from detector.mark_match import word_mark_signal
 from detector.model import Asset, AssetKind, Listing
 from detector.settings import DetectionSettings
-from detector.text import MarkIndex, word_mark_signal
+from detector.text import MarkIndex
 
 SETTINGS = DetectionSettings()
 

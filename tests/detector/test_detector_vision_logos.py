@@ -15,7 +15,8 @@ import skimage.data
 from PIL import Image
 
 from detector.model import Asset, AssetKind, ListingImage, ReferenceImage
-from detector.vision.logos import LogoMatcher, LogoParams, _LazyEdges, logo_signal
+from detector.vision.logo_match import LogoParams, logo_signal
+from detector.vision.logos import LogoMatcher, _LazyEdges
 
 WIDTH = 800  # listing photos are upscaled to a marketplace-like width
 

@@ -14,9 +14,10 @@ from PIL import Image, ImageDraw, ImageFont
 from skimage import data
 
 from detector.exceptions import SettingsError
+from detector.mark_match import MarkMatch, word_mark_signal
 from detector.model import Asset, AssetKind, Listing, ListingImage
 from detector.settings import DetectionSettings
-from detector.text import MarkIndex, MarkMatch, word_mark_signal
+from detector.text import MarkIndex
 from detector.vision import ocr
 from detector.vision.ocr import ImageTextReader, OcrParams
 

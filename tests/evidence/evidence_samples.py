@@ -11,18 +11,25 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 
 from detector.model import Signal
-from evidence.blobstore import BlobStore
-from evidence.browser_record import BrowserCapture
-from evidence.custody import CustodyLog
-from evidence.ledger import Ledger
-from evidence.manifest import parse_manifest
-from evidence.sealing import Sealer, Timestamper
-from evidence.seals import SealStore
-from evidence.signing import Signer
-from evidence.snapshot import Capture, CapturedImage, Citation, ListingInfo, SealedSnapshot, seal
-from evidence.translog import TransparencyLog
-from evidence.verify import VerificationReport
-from evidence.verify_home import HomeEvidence, verify_home_snapshot
+from evidence.capture.browser_record import BrowserCapture
+from evidence.log.translog import TransparencyLog
+from evidence.seal.custody import CustodyLog
+from evidence.seal.ledger import Ledger
+from evidence.seal.manifest import parse_manifest
+from evidence.seal.sealing import Sealer, Timestamper
+from evidence.seal.seals import SealStore
+from evidence.seal.signing import Signer
+from evidence.seal.snapshot import (
+    Capture,
+    CapturedImage,
+    Citation,
+    ListingInfo,
+    SealedSnapshot,
+    seal,
+)
+from evidence.storage.blobstore import BlobStore
+from evidence.verify.artifacts import VerificationReport
+from evidence.verify.home import HomeEvidence, verify_home_snapshot
 
 CAPTURED_AT = datetime(2024, 5, 1, 12, 30, 15, 250000, tzinfo=UTC)
 

@@ -12,7 +12,7 @@ import pytest
 from demomarket.catalog import CATALOG
 from demomarket.testing import expected_flagged, ground_truth
 from evidence.index import open_index
-from evidence.translog import TransparencyLog
+from evidence.log.translog import TransparencyLog
 from tests.support import findings_json, free_port, run_ipwatch
 
 pytestmark = pytest.mark.slow

@@ -9,8 +9,8 @@ import pytest
 
 from demomarket.testing import expected_flagged
 from evidence.index import open_index
-from evidence.recovery import logged_snapshots
-from evidence.translog import TransparencyLog
+from evidence.log.translog import TransparencyLog
+from evidence.seal.recovery import logged_snapshots
 from tests.support import findings_json, free_port, run_ipwatch
 
 pytestmark = pytest.mark.slow

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from evidence.blobstore import BlobStore
-from evidence.snapshot import seal
+from evidence.seal.snapshot import seal
+from evidence.storage.blobstore import BlobStore
 from ipwatch.services.workspace import Workspace
 from tests.evidence.evidence_samples import (
     sample_capture,

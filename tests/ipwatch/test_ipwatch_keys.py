@@ -10,7 +10,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from evidence.signing import PASSPHRASE_ENV, load_signer, verify
+from evidence.seal.signing import PASSPHRASE_ENV, load_signer, verify
 from ipwatch.commands import keys
 from ipwatch.commands.common import EXIT_USAGE, State, run_command
 

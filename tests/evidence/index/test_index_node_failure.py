@@ -19,8 +19,8 @@ from opensearchpy import OpenSearch
 from demomarket import DemoMarket, Fault, FaultPlan
 from demomarket.brandkit import write_brand_kit
 from demomarket.testing import expected_flagged, ground_truth
-from evidence.recovery import logged_snapshots
-from evidence.translog import TransparencyLog
+from evidence.log.translog import TransparencyLog
+from evidence.seal.recovery import logged_snapshots
 from tests.support import IPWATCH, findings_json, run_ipwatch
 
 pytestmark = pytest.mark.slow

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from config.settings import AppConfig
-from evidence.custody import parse_event
+from evidence.seal.custody import parse_event
 from ipwatch.services.errors import InvalidRequestError, NotFoundError
 from ipwatch.services.evidence import (
     bundle_snapshot,

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from config.settings import AppConfig
-from evidence.blobstore import BlobStore
-from evidence.custody import parse_event
 from evidence.index.records import FindingRecord, FindingStatus
-from evidence.snapshot import seal
+from evidence.seal.custody import parse_event
+from evidence.seal.snapshot import seal
+from evidence.storage.blobstore import BlobStore
 from ipwatch.services.errors import ConflictError, InvalidRequestError, NotFoundError
 from ipwatch.services.findings import show_finding
 from ipwatch.services.review import ReviewRequest, review_finding, review_findings

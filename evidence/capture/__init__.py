@@ -1,0 +1,1 @@
+"""Capture: a page in a real browser (screenshot, HTML, exchanges, TLS) and its WARC records."""

@@ -1,0 +1,323 @@
+"""Capture a page in a real browser: screenshot, rendered HTML, every exchange, redirects, TLS.
+
+One Chromium (Debian's, never downloaded) per capturer, one fresh context per capture, a
+bounded number of captures at once, a timeout per attempt and bounded retries with backoff.
+Whatever happens, ``capture`` returns a ``BrowserCapture``: complete, or failed with every
+attempt's error and what the last attempt got, to be sealed as such.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import platform
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from playwright.async_api import Error as PlaywrightError
+
+from config import limits
+from config.version import TOOL_VERSION
+from evidence.capture.browser_record import (
+    Attempt,
+    BrowserCapture,
+    Exchange,
+    Redirect,
+    TlsInfo,
+    short_error,
+)
+from evidence.capture.chromium import CHROMIUM, LAUNCH_ARGS
+from evidence.capture.tls_peer import peer_tls
+from evidence.seal.manifest import format_utc
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from playwright.async_api import Browser, Page, Playwright, Request, Response, Route
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_ARGS = LAUNCH_ARGS
+
+
+class CaptureFailed(Exception):
+    """One attempt did not produce a usable view of the page (HTTP error, no response)."""
+
+
+@dataclass(frozen=True)
+class BrowserSettings:
+    """How captures run; the crawler builds it from Scrapy settings (IPWATCH_CAPTURE_*)."""
+
+    executable_path: str = CHROMIUM
+    args: tuple[str, ...] = DEFAULT_ARGS
+    viewport: tuple[int, int] = (1280, 800)
+    user_agent: str = "ipwatch"
+    timeout: float = 30.0  # seconds per attempt, everything included
+    retries: int = 2  # attempts after the first
+    backoff: float = 1.0  # seconds before retry n: backoff * 2**(n-1)
+    concurrency: int = 2
+    max_body_bytes: int = limits.CAPTURE_MAX_BODY_BYTES  # per response body in the WARC
+    max_total_bytes: int = limits.CAPTURE_MAX_TOTAL_BYTES  # all bodies of one capture
+    max_html_bytes: int = limits.PAGE_MAX_BYTES
+    max_screenshot_height: int = 16_384  # CSS pixels; taller pages are cut (and noted)
+    ignore_https_errors: bool = False  # tests with a self-signed certificate only
+
+
+@dataclass
+class _Partial:
+    """What an attempt has obtained so far, kept when it fails halfway."""
+
+    final_url: str | None = None
+    status: int | None = None
+    screenshot: bytes | None = None
+    rendered_html: bytes | None = None
+    exchanges: list[Exchange] = field(default_factory=list)
+    redirects: list[Redirect] = field(default_factory=list)
+    server_ip: str | None = None
+    tls: TlsInfo | None = None
+    blocked: list[tuple[str, str]] = field(default_factory=list)
+    dropped_bytes: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def environment(chromium_version: str) -> dict[str, str]:
+    """Capture host and tool versions, recorded in every capture's metadata."""
+
+    def _version(package: str) -> str:
+        try:
+            return version(package)
+        except PackageNotFoundError:
+            return "unknown"
+
+    return {
+        "os": platform.system(),
+        "os_release": platform.release(),
+        "platform": platform.platform(),
+        "arch": platform.machine(),
+        "python": platform.python_version(),
+        "ipwatch": TOOL_VERSION,
+        "playwright": _version("playwright"),
+        "chromium": chromium_version,
+    }
+
+
+class BrowserCapturer:
+    """Owns one Playwright + Chromium; started lazily, closed with ``close()``."""
+
+    def __init__(
+        self,
+        settings: BrowserSettings,
+        *,
+        refuse: Callable[[str], Awaitable[str | None]] | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.settings = settings
+        self.refuse = refuse  # URL -> reason to block it (SSRF guard), or None to allow
+        self.clock = clock
+        self.sleep = sleep
+        self._playwright: Playwright | None = None
+        self._browser: Browser | None = None
+        self._start_lock = asyncio.Lock()
+        self._slots = asyncio.Semaphore(settings.concurrency)
+
+    async def start(self) -> None:
+        async with self._start_lock:
+            if self._browser is not None:
+                return
+            from playwright.async_api import async_playwright
+
+            self._playwright = await async_playwright().start()
+            self._browser = await self._playwright.chromium.launch(
+                executable_path=self.settings.executable_path,
+                headless=True,
+                args=list(self.settings.args),
+            )
+
+    async def close(self) -> None:
+        if self._browser is not None:
+            await self._browser.close()
+        if self._playwright is not None:
+            await self._playwright.stop()
+        self._browser = self._playwright = None
+
+    async def capture(
+        self, url: str, *, operator: str | None = None, job_id: str | None = None
+    ) -> BrowserCapture:
+        """Capture ``url``, retrying with backoff; never raises for the page's own faults."""
+        attempts: list[Attempt] = []
+        partial = _Partial()
+        chromium = "unknown"
+        async with self._slots:
+            for n in range(self.settings.retries + 1):
+                if n:
+                    await self.sleep(self.settings.backoff * 2 ** (n - 1))
+                started = self.clock()
+                partial = _Partial()
+                try:
+                    await self.start()
+                    assert self._browser is not None
+                    chromium = self._browser.version
+                    await asyncio.wait_for(self._attempt(url, partial), self.settings.timeout)
+                except TimeoutError:
+                    error = f"timed out after {self.settings.timeout:g} s"
+                except (PlaywrightError, CaptureFailed, OSError) as exc:  # recorded, then retried
+                    error = short_error(exc)
+                except Exception as exc:  # a bug or a page we did not foresee: keep the listing
+                    logger.exception("browser capture of %s: unexpected error", url)
+                    error = f"unexpected {short_error(exc)}"
+                else:
+                    attempts.append(Attempt(started, None))
+                    break
+                attempts.append(Attempt(started, error))
+                logger.warning("browser capture of %s: attempt %d failed: %s", url, n + 1, error)
+        ok = attempts[-1].error is None
+        return BrowserCapture(
+            requested_url=url,
+            outcome="complete" if ok else "failed",
+            attempts=tuple(attempts),
+            captured_at=attempts[-1].started_at,
+            viewport=self.settings.viewport,
+            user_agent=self.settings.user_agent,
+            environment=environment(chromium),
+            final_url=partial.final_url,
+            status=partial.status,
+            screenshot=partial.screenshot,
+            rendered_html=partial.rendered_html,
+            exchanges=tuple(partial.exchanges),
+            redirects=tuple(partial.redirects),
+            server_ip=partial.server_ip,
+            tls=partial.tls,
+            blocked=tuple(partial.blocked),
+            operator=operator,
+            job_id=job_id,
+            dropped_bytes=partial.dropped_bytes,
+            notes=tuple(partial.notes),
+        )
+
+    async def _attempt(self, url: str, partial: _Partial) -> None:
+        assert self._browser is not None
+        width, height = self.settings.viewport
+        context = await self._browser.new_context(
+            viewport={"width": width, "height": height},
+            user_agent=self.settings.user_agent,
+            ignore_https_errors=self.settings.ignore_https_errors,
+            service_workers="block",
+        )
+        responses: list[Response] = []
+        try:
+            page = await context.new_page()
+            page.on("response", lambda response: responses.append(response))
+            await page.route("**/*", lambda route: self._guard(route, partial))
+            main = await page.goto(url, wait_until="load", timeout=self.settings.timeout * 1000)
+            if main is None:
+                raise CaptureFailed(f"no response for {url}")
+            partial.final_url, partial.status = page.url, main.status
+            partial.redirects = await _redirects(main.request)
+            server = await main.server_addr()
+            partial.server_ip = server["ipAddress"] if server else None
+            await _settle(page)
+            await self._collect(responses, partial)
+            if main.status >= 400:
+                raise CaptureFailed(f"the page answered HTTP {main.status}")
+            html = (await page.content()).encode("utf-8", "replace")
+            if len(html) > self.settings.max_html_bytes:
+                partial.notes.append(f"rendered.html cut at {self.settings.max_html_bytes} bytes")
+            partial.rendered_html = html[: self.settings.max_html_bytes]
+            partial.screenshot = await self._screenshot(page, partial)
+            if urlsplit(partial.final_url).scheme == "https":
+                partial.tls = await self._tls(main, partial.final_url)
+        finally:
+            await context.close()
+
+    async def _screenshot(self, page: Page, partial: _Partial) -> bytes:
+        """Full page, but a hostile page cannot make it unboundedly tall."""
+        limit = self.settings.max_screenshot_height
+        try:  # the page's scripts can redefine what this returns
+            height = int(await page.evaluate("document.documentElement.scrollHeight"))
+        except (TypeError, ValueError):
+            height = limit + 1
+        if height <= limit:
+            return await page.screenshot(full_page=True, type="png")
+        partial.notes.append(f"screenshot cut at {limit} of {height} CSS pixels")
+        clip = {"x": 0, "y": 0, "width": self.settings.viewport[0], "height": limit}
+        return await page.screenshot(full_page=True, clip=clip, type="png")  # type: ignore[arg-type]
+
+    async def _guard(self, route: Route, partial: _Partial) -> None:
+        reason = await self.refuse(route.request.url) if self.refuse else None
+        if reason is None:
+            await route.continue_()
+            return
+        partial.blocked.append((route.request.url[:2000], reason[:300]))
+        await route.abort("blockedbyclient")
+
+    async def _collect(self, responses: list[Response], partial: _Partial) -> None:
+        budget = self.settings.max_total_bytes
+        for response in responses:
+            request = response.request
+            try:
+                body = b"" if 300 <= response.status < 400 else await response.body()
+            except PlaywrightError:  # bodies of aborted or evicted responses are gone
+                body = b""
+            cap = min(self.settings.max_body_bytes, max(budget, 0))
+            truncated = len(body) > cap
+            if truncated:
+                partial.dropped_bytes += len(body) - cap
+                body = body[:cap]
+            budget -= len(body)
+            server = await response.server_addr()
+            partial.exchanges.append(
+                Exchange(
+                    method=request.method,
+                    url=response.url,
+                    status=response.status,
+                    request_headers=_pairs(await request.headers_array()),
+                    response_headers=_pairs(await response.headers_array()),
+                    body=body,
+                    request_body=(request.post_data_buffer or b"")[: self.settings.max_body_bytes],
+                    truncated=truncated,
+                    server_ip=server["ipAddress"] if server else None,
+                    resource_type=request.resource_type,
+                )
+            )
+
+    async def _tls(self, main: Response, final_url: str) -> TlsInfo:
+        details = await main.security_details()
+        browser = {key: _text(value) for key, value in (details or {}).items()}
+        parts = urlsplit(final_url)
+        host, port = parts.hostname or "", parts.port or 443
+        return await asyncio.to_thread(peer_tls, host, port, browser)
+
+
+async def _settle(page: Page) -> None:
+    """Give late scripts and lazy images a moment; a page that never idles is still captured."""
+    try:
+        await page.wait_for_load_state("networkidle", timeout=5_000)
+    except PlaywrightError:  # a timeout: busy pages are normal
+        logger.debug("page %s did not reach network idle; capturing as is", page.url)
+
+
+async def _redirects(request: Request) -> list[Redirect]:
+    chain: list[Redirect] = []
+    previous = request.redirected_from
+    while previous is not None and len(chain) < 50:
+        response = await previous.response()
+        status = response.status if response else 0
+        location = (await response.header_value("location") or "") if response else ""
+        chain.append(Redirect(previous.url, status, location))
+        previous = previous.redirected_from
+    return list(reversed(chain))
+
+
+def _pairs(headers: list[Any]) -> tuple[tuple[str, str], ...]:
+    return tuple((str(h["name"]), str(h["value"])) for h in headers)
+
+
+def _text(value: object) -> str:
+    """security_details() gives validity as epoch floats; manifests hold no floats."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return format_utc(datetime.fromtimestamp(int(value), UTC))
+    return str(value)[:500]
