@@ -38,13 +38,13 @@ from detector.lexicon import (
     listing_fields,
     read_lexicon_file,
 )
-from detector.model import Signal
+from model import Signal
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
-    from detector.model import Listing
+    from model import Listing
 
 BUNDLED = "lexicons/context.yaml"
 # Characters that end a clause; "." only when a space or the end follows ("3.5mm" is one word).

@@ -10,7 +10,6 @@ from detector.context import ContextLexicon, mark_context_signal
 from detector.exceptions import DetectorError
 from detector.images import ImageIndex, image_copy_signal
 from detector.lexicon import CounterfeitLexicon, counterfeit_wording_signal
-from detector.model import Finding
 from detector.rules import (
     SellerStatus,
     below_price_floor_signal,
@@ -32,6 +31,7 @@ from detector.vision.designs import DesignMatcher, design_signal
 from detector.vision.logos import LogoMatcher, logo_signal
 from detector.vision.ocr import ImageTextReader
 from detector.vision.regions import RegionIndex, region_copy_signal
+from model import Finding
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from detector.categories import CategoryMap
-    from detector.model import Asset, Listing, Signal
+    from model import Asset, Listing, Signal
 
 _DEFAULT_SETTINGS = DetectionSettings()
 _log = logging.getLogger(__name__)

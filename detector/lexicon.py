@@ -29,10 +29,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from detector.exceptions import DetectorError
-from detector.model import Signal
+from model import Signal
 
 if TYPE_CHECKING:
-    from detector.model import Listing
+    from model import Listing
 
 BUNDLED = "lexicons/counterfeit.yaml"
 MAX_TEXT_CHARS = 20_000  # per field: listing text is attacker-controlled

@@ -33,15 +33,15 @@ from detector.disguise import (
     short_disguise_ok,
 )
 from detector.generic_words import EVERYDAY_WORDS
-from detector.model import AssetKind, Signal
 from detector.normalize import MERGED, FoldedText, fold_text
+from model import AssetKind, Signal
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from detector.model import Asset, Listing
     from detector.settings import DetectionSettings
     from detector.vision.ocr import ImageText, TextBox
+    from model import Asset, Listing
 
 MARK_KINDS = frozenset({AssetKind.WORD_MARK, AssetKind.FIGURATIVE_MARK})
 FIELD_NAMES = {

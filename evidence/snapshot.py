@@ -13,10 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from detector.model import Listing
 from evidence.browser_warc import BROWSER_WARC_NAME, build_browser_warc
 from evidence.exceptions import SnapshotError
-from evidence.index.records import SnapshotRecord
 from evidence.manifest import (
     build_manifest,
     canonical_json,
@@ -24,15 +22,16 @@ from evidence.manifest import (
 )
 from evidence.tls_peer import chain_pem
 from evidence.warc import WARC_MEDIA_TYPE, build_exchange_warc, record_ids_for
+from model import Listing, SnapshotRef
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from detector.model import Signal
     from evidence.blobstore import BlobStore
     from evidence.browser_record import BrowserCapture
     from evidence.ledger import Ledger
     from evidence.sealing import Sealer
+    from model import Signal
 
 WARC_NAME = "response.warc"
 SCREENSHOT_NAME = "screenshot.png"
@@ -155,8 +154,8 @@ class SealedSnapshot:
     url: str
     artifacts: tuple[Artifact, ...] = field(default_factory=tuple)
 
-    def to_record(self, listing_id: str, finding_ids: Sequence[str]) -> SnapshotRecord:
-        return SnapshotRecord(
+    def to_record(self, listing_id: str, finding_ids: Sequence[str]) -> SnapshotRef:
+        return SnapshotRef(
             id=self.id,
             finding_ids=list(finding_ids),
             listing_id=listing_id,

@@ -19,10 +19,10 @@ if TYPE_CHECKING:
 
     from evidence.blobstore import BlobStore
     from evidence.custody import CustodyLog
-    from evidence.index.protocol import EvidenceIndex
     from evidence.ledger import Ledger
     from evidence.seals import SealStore
     from evidence.translog import LogProblem, TransparencyLog
+    from store.protocol import Store
 
 
 @dataclass
@@ -34,7 +34,7 @@ class HomeEvidence:
     log: TransparencyLog
     seals: SealStore
     custody: CustodyLog
-    index: EvidenceIndex | None
+    index: Store | None
     public_key: bytes | None
     key_label: str = "the workspace signing key"
     tsa_roots: Sequence[bytes | x509.Certificate] = ()
@@ -57,7 +57,7 @@ class HomeEvidence:
         ids = [sid for sid, _, _ in logged_snapshots(self.ledger, self.log)]
         ids += self.seals.snapshot_ids()
         if self.index is not None:
-            ids += [s.id for s in self.index.list_snapshots()]
+            ids += [s.id for s in self.index.iter_snapshots()]
         return list(dict.fromkeys(ids))
 
     def is_current(self, snapshot_id: str) -> bool:
@@ -123,7 +123,7 @@ def verify_home_all(home: HomeEvidence) -> list[VerificationReport]:
 
 
 def _check_index(
-    report: VerificationReport, index: EvidenceIndex | None, record: SealRecord | None
+    report: VerificationReport, index: Store | None, record: SealRecord | None
 ) -> None:
     add = report.checks.append
     if index is None:

@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from config.profile import MarketplaceProfile
-    from evidence.index.records import CrawlRunRecord
     from ipwatch.workspace import Workspace
+    from model import CrawlRun
 
 
 def crawl_settings(
@@ -73,7 +73,7 @@ def run_crawl(
     console: Console | None = None,
     trigger: str = "manual",
     allowed_private_hosts: Sequence[str] = (),
-) -> CrawlRunRecord:
+) -> CrawlRun:
     """Crawl once and return the recorded run. Twisted's reactor runs once per process."""
     run_id = new_run_id()
     settings = crawl_settings(

@@ -12,11 +12,11 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from evidence.bundle import MANIFEST, bundle_parts
-from evidence.index.records import FindingQuery
 from evidence.manifest import format_utc
 from evidence.report import CaseReport, ImageFile, snapshot_report
 from evidence.report_html import render_html
 from evidence.wacz import WaczPage, build_wacz, evidence_path, write_wacz
+from model import FindingQuery
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence

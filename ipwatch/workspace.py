@@ -12,17 +12,17 @@ from config.settings import AppConfig, load_app_config, resolve_home
 
 if TYPE_CHECKING:
     from detector.engine import Detector
-    from detector.model import Asset
     from detector.settings import DetectionSettings
     from evidence.blobstore import BlobStore
     from evidence.custody import CustodyLog
-    from evidence.index.protocol import EvidenceIndex
     from evidence.ledger import Ledger
     from evidence.sealing import Sealer
     from evidence.seals import SealStore
     from evidence.signing import Signer
     from evidence.translog import TransparencyLog
+    from model import Asset
     from registry.store import Registry
+    from store.protocol import Store
 
 logger = logging.getLogger(__name__)
 
@@ -65,10 +65,10 @@ class Workspace:
         return Registry(self.registry_url)
 
     @cached_property
-    def index(self) -> EvidenceIndex:
-        from evidence.index import open_index
+    def index(self) -> Store:
+        from store import open_store
 
-        return open_index(self.index_url, base_dir=self.home)
+        return open_store(self.index_url, base_dir=self.home)
 
     @cached_property
     def blobs(self) -> BlobStore:

@@ -1,11 +1,49 @@
-"""Records stored in the evidence index. Plain dataclasses: both backends store exactly these."""
+"""Findings: what the detector concludes (``Finding``) and what the store keeps and filters."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+import hashlib
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+from model.listings import SellerRef
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from model.sellers import Seller
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One reason a listing looks infringing; ``detail`` is a plain sentence for reviewers."""
+
+    kind: str
+    score: float
+    detail: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A listing x asset pair with risk > 0 and the signals that produced it."""
+
+    listing_id: str
+    asset_id: str
+    risk: float
+    flagged: bool
+    signals: tuple[Signal, ...]
+
+    @property
+    def id(self) -> str:
+        """Deterministic, so a re-crawl updates the same finding instead of adding one."""
+        return finding_id(self.listing_id, self.asset_id)
+
+
+def finding_id(listing_id: str, asset_id: str) -> str:
+    digest = hashlib.sha256(f"{listing_id}\x00{asset_id}".encode()).hexdigest()
+    return f"F-{digest[:16]}"
 
 
 class FindingStatus(StrEnum):
@@ -18,37 +56,10 @@ class FindingStatus(StrEnum):
     REAPPEARED = "reappeared"
 
 
-class ListingChange(StrEnum):
-    """What an upsert did, so the pipeline knows whether fresh evidence is needed."""
-
-    NEW = "new"
-    CHANGED = "changed"
-    UNCHANGED = "unchanged"
-    # Accepted into the local spool while the cluster was away; the change is not known yet.
-    SPOOLED = "spooled"
-
-
 @dataclass
-class ListingRecord:
-    id: str
-    marketplace: str
-    url: str
-    title: str
-    content_hash: str
-    first_seen: datetime
-    last_seen: datetime
-    description: str = ""
-    price: str | None = None  # decimal string, never a float
-    currency: str | None = None
-    seller_id: str | None = None
-    seller_name: str | None = None
-    seller_url: str | None = None
-    item_id: str | None = None
-    data: dict[str, Any] = field(default_factory=dict)  # the full extracted listing
+class FindingRecord(SellerRef):
+    """A listing x asset finding as the store keeps it, with its review status."""
 
-
-@dataclass
-class FindingRecord:
     id: str
     listing_id: str
     asset_id: str
@@ -60,8 +71,8 @@ class FindingRecord:
     created: datetime
     updated: datetime
     status: FindingStatus = FindingStatus.NEW
-    seller_id: str | None = None
-    seller_name: str | None = None
+    seller_key: str | None = None
+    seller: Seller | None = None
     title: str = ""
     url: str = ""
     registration_number: str | None = None
@@ -70,40 +81,14 @@ class FindingRecord:
     # reviewer cannot silently overwrite a change made since they loaded the finding.
     revision: str | None = None
 
+    def __post_init__(self) -> None:
+        self._seller_ref()
 
-@dataclass
-class SnapshotRecord:
-    id: str
-    finding_ids: list[str]
-    listing_id: str
-    manifest_sha256: str
-    ledger_seq: int
-    captured_at: datetime
-    url: str
-    artifacts: list[dict[str, Any]]  # [{"name", "sha256", "size", "media_type"}]
-
-
-@dataclass
-class AuditEventRecord:
-    """One status change of a finding: who, when, from what to what, and why (append-only)."""
-
-    finding_id: str
-    at: datetime
-    actor: str
-    from_status: FindingStatus
-    to_status: FindingStatus
-    reason: str = ""
-
-
-@dataclass
-class CrawlRunRecord:
-    id: str
-    marketplace: str
-    trigger: str  # "manual" | "schedule" | "demo"
-    started: datetime
-    finished: datetime | None = None
-    counters: dict[str, int] = field(default_factory=dict)
-    status: str = "running"  # running | finished | failed
+    def to_dict(self) -> dict[str, Any]:
+        """JSON shape of ``findings list --json``: the record plus its seller's id and name."""
+        out = asdict(self)
+        out.update(seller_id=self.seller_id, seller_name=self.seller_name)
+        return out
 
 
 @dataclass
@@ -111,7 +96,7 @@ class FindingQuery:
     """Filters for ``findings list``; ``None`` means no filter. Sorted by risk, highest first."""
 
     asset_id: str | None = None
-    seller: str | None = None  # matches seller id or name
+    seller: str | None = None  # matches the seller's id, name or key
     marketplace: str | None = None
     status: FindingStatus | None = None
     flagged_only: bool = False

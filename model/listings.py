@@ -1,61 +1,42 @@
-"""Data that flows into and out of the detector; plain dataclasses every package can share."""
+"""A marketplace listing: as the detector reads it (``Listing``) and as the store keeps it."""
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, field
-from decimal import Decimal
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from model.sellers import Seller
+
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from PIL.Image import Image
 
-
-class AssetKind(StrEnum):
-    """The kinds of registered rights a rights holder can ask us to watch."""
-
-    WORD_MARK = "word_mark"
-    FIGURATIVE_MARK = "figurative_mark"
-    DESIGN_PATENT = "design_patent"
-    UTILITY_PATENT = "utility_patent"
-    PRODUCT_IMAGE = "product_image"
+MAX_TITLE = 1_000
+MAX_DESCRIPTION = 50_000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-@dataclass(frozen=True)
-class ReferenceImage:
-    """A registered image (logo, patent drawing, official photo), decoded once."""
-
-    sha256: str
-    image: Image | None = None
-    label: str = ""
-
-
-@dataclass(frozen=True)
-class Asset:
-    """A registered asset as the detector sees it (built from the registry)."""
-
-    id: str
-    owner: str
-    kind: AssetKind
-    name: str
-    registration_number: str | None = None
-    jurisdiction: str | None = None
-    classes: tuple[str, ...] = ()
-    keywords: tuple[str, ...] = ()
-    negative_keywords: tuple[str, ...] = ()
-    authorized_sellers: tuple[str, ...] = ()
-    price_floor: Decimal | None = None
-    currency: str | None = None
-    claims: tuple[str, ...] = ()
-    images: tuple[ReferenceImage, ...] = ()
+def clean_text(value: str | None, limit: int) -> str:
+    """Listing text is hostile: drop control characters, normalise, cap the length."""
+    if not value:
+        return ""
+    text = _CONTROL.sub("", unicodedata.normalize("NFC", value))
+    return " ".join(text.split())[:limit]
 
 
-@dataclass(frozen=True)
-class Seller:
-    id: str | None = None
-    name: str | None = None
-    url: str | None = None
+def parse_price(value: str | None) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        price = Decimal(value)
+    except InvalidOperation:
+        return None
+    return price if price.is_finite() and price >= 0 else None
 
 
 @dataclass(frozen=True)
@@ -85,32 +66,61 @@ class Listing:
     attributes: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Signal:
-    """One reason a listing looks infringing; ``detail`` is a plain sentence for reviewers."""
+class ListingChange(StrEnum):
+    """What an upsert did, so the pipeline knows whether fresh evidence is needed."""
 
-    kind: str
-    score: float
-    detail: str
-    evidence: dict[str, Any] = field(default_factory=dict)
+    NEW = "new"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+    # Accepted into the local spool while the cluster was away; the change is not known yet.
+    SPOOLED = "spooled"
 
 
-@dataclass(frozen=True)
-class Finding:
-    """A listing x asset pair with risk > 0 and the signals that produced it."""
+class SellerRef:
+    """Read-only seller fields of a stored record; the seller itself is stored once, by key."""
 
-    listing_id: str
-    asset_id: str
-    risk: float
-    flagged: bool
-    signals: tuple[Signal, ...]
+    marketplace: str
+    seller_key: str | None
+    seller: Seller | None
+
+    def _seller_ref(self) -> None:
+        """A seller given without its marketplace belongs to the record's; key it from that."""
+        if self.seller is not None and not self.seller.marketplace:
+            self.seller = replace(self.seller, marketplace=self.marketplace)
+        if self.seller is not None and self.seller_key is None:
+            self.seller_key = self.seller.key
 
     @property
-    def id(self) -> str:
-        """Deterministic, so a re-crawl updates the same finding instead of adding one."""
-        return finding_id(self.listing_id, self.asset_id)
+    def seller_id(self) -> str | None:
+        return self.seller.id if self.seller is not None else None
+
+    @property
+    def seller_name(self) -> str | None:
+        return self.seller.name if self.seller is not None else None
+
+    @property
+    def seller_url(self) -> str | None:
+        return self.seller.url if self.seller is not None else None
 
 
-def finding_id(listing_id: str, asset_id: str) -> str:
-    digest = hashlib.sha256(f"{listing_id}\x00{asset_id}".encode()).hexdigest()
-    return f"F-{digest[:16]}"
+@dataclass
+class ListingRecord(SellerRef):
+    """A listing as the store keeps it; ``seller`` is hydrated from the sellers on read."""
+
+    id: str
+    marketplace: str
+    url: str
+    title: str
+    content_hash: str
+    first_seen: datetime
+    last_seen: datetime
+    description: str = ""
+    price: str | None = None  # decimal string, never a float
+    currency: str | None = None
+    seller_key: str | None = None
+    seller: Seller | None = None
+    item_id: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)  # the full extracted listing
+
+    def __post_init__(self) -> None:
+        self._seller_ref()

@@ -16,8 +16,8 @@ from crawler.listing_id import content_hash
 from crawler.services import workspace_for
 from evidence.browser import BrowserCapturer
 from evidence.custody import current_operator
-from evidence.exceptions import IndexUnavailableError
 from evidence.snapshot import SCREENSHOT_NAME, CapturedImage, Citation, ListingInfo, seal
+from store.exceptions import IndexUnavailableError
 
 if TYPE_CHECKING:
     from typing import Self
@@ -25,9 +25,9 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
     from crawler.items import ListingItem
-    from detector.model import Finding
     from evidence.browser_record import BrowserCapture
     from ipwatch.workspace import Workspace
+    from model import Finding
 
 logger = logging.getLogger(__name__)
 

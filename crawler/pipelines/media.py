@@ -14,7 +14,7 @@ from crawler.items import FetchedImage
 from crawler.services import workspace_for
 from detector.exceptions import UnsafeImageError
 from detector.imagesafe import decode_image, sniff_format
-from detector.model import ListingImage
+from model import ListingImage
 
 if TYPE_CHECKING:
     from typing import Self

@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from detector.model import AssetKind
 from ipwatch.commands.common import UserError, state
 from ipwatch.console import console, plain
+from model import AssetKind
 
 app = typer.Typer(help="Register, list and remove watched assets.", no_args_is_help=True)
 

@@ -29,12 +29,14 @@ def expected_errors() -> tuple[type[Exception], ...]:
     from detector.exceptions import DetectorError
     from evidence.exceptions import EvidenceError
     from registry.exceptions import RegistryError
+    from store.exceptions import StoreError
 
     return (
         UserError,
         ConfigError,
         RegistryError,
         EvidenceError,
+        StoreError,
         DetectorError,
         PageLoadError,
         ProfileSelectorError,

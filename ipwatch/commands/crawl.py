@@ -12,10 +12,10 @@ from ipwatch.commands.common import UserError, state
 from ipwatch.console import console, plain
 
 if TYPE_CHECKING:
-    from evidence.index.records import CrawlRunRecord
+    from model import CrawlRun
 
 
-def run_summary(run: CrawlRunRecord) -> Table:
+def run_summary(run: CrawlRun) -> Table:
     table = Table(title=f"crawl run {run.id} ({run.status})", show_header=False)
     table.add_column(style="bold")
     table.add_column()

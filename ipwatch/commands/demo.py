@@ -8,11 +8,11 @@ import typer
 
 from config.profile import load_profile
 from config.settings import resolve_home
-from evidence.index.records import FindingQuery
 from ipwatch.commands.common import State, state
 from ipwatch.commands.crawl import run_summary
 from ipwatch.commands.findings import listings_table
 from ipwatch.console import console
+from model import FindingQuery
 
 
 def demo(

@@ -22,9 +22,9 @@ if TYPE_CHECKING:
     from typing import TextIO
 
     from detector.engine import Detector
-    from detector.model import Finding
     from detector.settings import DetectionSettings
     from ipwatch.batch_listings import BatchEntry
+    from model import Finding
 
 
 @dataclasses.dataclass

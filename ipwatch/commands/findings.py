@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from evidence.index.records import FindingQuery, FindingStatus
 from ipwatch.commands.common import UserError, state
 from ipwatch.console import console, plain
+from model import FindingQuery, FindingStatus
 
 if TYPE_CHECKING:
-    from evidence.index.records import FindingRecord
+    from model import FindingRecord
 
 app = typer.Typer(help="List and inspect findings.", no_args_is_help=True)
 
@@ -75,7 +74,7 @@ def listings_table(findings: list[FindingRecord]) -> Table:
 
 
 def to_json(record: FindingRecord, indent: int | None = None) -> str:
-    return json.dumps(dataclasses.asdict(record), default=str, ensure_ascii=False, indent=indent)
+    return json.dumps(record.to_dict(), default=str, ensure_ascii=False, indent=indent)
 
 
 @app.command("list")

@@ -46,7 +46,7 @@ def migrate(
     ctx: typer.Context,
     kind: Annotated[
         str | None,
-        typer.Option(help="Only this kind (listings, findings, snapshots, events, runs)."),
+        typer.Option(help="Only this kind (sellers, listings, findings, snapshots, events, runs)."),
     ] = None,
 ) -> None:
     """Move indices to the current mapping version behind their aliases (no downtime)."""

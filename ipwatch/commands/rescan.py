@@ -21,10 +21,9 @@ from ipwatch.console import console, err_console, plain
 
 if TYPE_CHECKING:
     from detector.engine import Detector
-    from detector.model import Listing, ListingImage
     from evidence.blobstore import BlobStore
-    from evidence.index.records import FindingRecord, ListingRecord
     from ipwatch.workspace import Workspace
+    from model import FindingRecord, ListingImage
 
 MAX_LISTED_WITHOUT_EVIDENCE = 20
 
@@ -43,8 +42,8 @@ def stored_images(
     """The crawl's fetched images decoded again from the blob store, and what could not be."""
     from detector.exceptions import UnsafeImageError
     from detector.imagesafe import decode_image
-    from detector.model import ListingImage
     from evidence.exceptions import EvidenceError
+    from model import ListingImage
 
     images: list[ListingImage] = []
     problems: list[str] = []
@@ -61,36 +60,6 @@ def stored_images(
             continue
         images.append(ListingImage(url=url, sha256=sha256, image=pixels))
     return tuple(images), problems
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def listing_from_record(record: ListingRecord, images: tuple[ListingImage, ...] = ()) -> Listing:
-    """The detector's Listing as the crawl built it: the record holds the normalised fields."""
-    from crawler.pipelines.normalize import MAX_TITLE, clean_text, parse_price
-    from detector.model import Listing, Seller
-
-    data = record.data
-    has_seller = data.get("seller") is not None or any(
-        (record.seller_id, record.seller_name, record.seller_url)
-    )
-    return Listing(
-        id=record.id,
-        marketplace=record.marketplace,
-        url=record.url,
-        title=record.title,
-        description=record.description,
-        brand=clean_text(_text(data.get("brand")), MAX_TITLE) or None,
-        price=parse_price(record.price),
-        currency=record.currency,
-        seller=Seller(id=record.seller_id, name=record.seller_name, url=record.seller_url)
-        if has_seller
-        else None,
-        images=images,
-        category=clean_text(_text(data.get("category")), MAX_TITLE) or None,
-    )
 
 
 def _detector(workspace: Workspace, asset_ids: list[str]) -> Detector:
@@ -125,11 +94,13 @@ def rescan(
     Findings keep their id, review status and evidence; flagged ones without sealed
     evidence are listed with the crawl that would capture it.
     """
-    from crawler.pipelines.index import finding_record
+    from model.convert import finding_record, listing_from_record
 
     workspace = state(ctx).workspace()
     detector = _detector(workspace, asset or [])
+    total = workspace.index.count_listings(marketplace)
     records = workspace.index.iter_listings(marketplace)
+    done = 0
     tallies: dict[str, AssetTally] = {}
     without_evidence: list[FindingRecord] = []
     image_problems = 0
@@ -142,8 +113,9 @@ def rescan(
         TimeElapsedColumn(),
         console=err_console,
     ) as progress:
-        task = progress.add_task("rescan", total=len(records), new=0)
+        task = progress.add_task("rescan", total=total, new=0)
         for record in records:
+            done += 1
             images, problems = stored_images(
                 record.data.get("images_fetched") or [],
                 workspace.blobs,
@@ -170,7 +142,7 @@ def rescan(
                     if current is None or not current.snapshot_ids:
                         without_evidence.append(current or stored)
             progress.update(task, advance=1, new=sum(t.new for t in tallies.values()))
-    console.print(_summary_table(tallies, len(records), marketplace))
+    console.print(_summary_table(tallies, done, marketplace))
     if image_problems:
         console.print(
             f"{image_problems} stored image(s) could not be decoded; those listings were "

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from evidence.index.elastic.backend import ElasticIndex
-from evidence.index.elastic.client import Adapter, connect
-from evidence.index.elastic.migrate import migrate
+from store.elastic.backend import ElasticStore
+from store.elastic.client import Adapter, connect
+from store.elastic.migrate import migrate
 
-__all__ = ["Adapter", "ElasticIndex", "connect", "migrate"]
+__all__ = ["Adapter", "ElasticStore", "connect", "migrate"]

@@ -1,7 +1,8 @@
-"""``EvidenceIndex`` on Elasticsearch/OpenSearch: aliases, scripted upserts, CAS and a spool."""
+"""``Store`` on Elasticsearch/OpenSearch: aliases, scripted upserts, CAS and a spool."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 import uuid
@@ -9,11 +10,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from evidence.exceptions import EvidenceIndexError, IndexUnavailableError
-from evidence.index.elastic import queries
-from evidence.index.elastic.bulk import Backoff, run_bulk
-from evidence.index.elastic.client import Adapter, connect
-from evidence.index.elastic.documents import (
+from model import FindingStatus, ListingChange
+from store.elastic import queries
+from store.elastic.bulk import Backoff, run_bulk
+from store.elastic.client import Adapter, connect
+from store.elastic.documents import (
+    SELLER_FIELDS,
     event_from,
     finding_doc,
     finding_from,
@@ -21,13 +23,15 @@ from evidence.index.elastic.documents import (
     listing_from,
     run_doc,
     run_from,
+    seller_doc,
+    seller_from,
     snapshot_doc,
     snapshot_from,
     ts,
 )
-from evidence.index.elastic.errors import IndexRejectedError
-from evidence.index.elastic.migrate import ensure_indices
-from evidence.index.elastic.ops import (
+from store.elastic.errors import IndexRejectedError
+from store.elastic.migrate import ensure_indices
+from store.elastic.ops import (
     BULKABLE,
     LISTING_STATE,
     OP_TARGET,
@@ -35,30 +39,39 @@ from evidence.index.elastic.ops import (
     doc_key,
     guarded_listing_item,
 )
-from evidence.index.elastic.spool import Spool
-from evidence.index.records import FindingStatus, ListingChange
+from store.elastic.spool import Spool
+from store.exceptions import IndexUnavailableError, StoreError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
-    from evidence.index.elastic.spool import SpooledOp
-    from evidence.index.elastic.templates import Kind
-    from evidence.index.records import (
-        AuditEventRecord,
+    from model import (
         CountBy,
-        CrawlRunRecord,
+        CrawlRun,
         FindingQuery,
         FindingRecord,
         ListingRecord,
-        SnapshotRecord,
+        ReviewEvent,
+        Seller,
+        SnapshotRef,
     )
+    from store.elastic.spool import SpooledOp
+    from store.elastic.templates import Kind
 
 T = TypeVar("T")
 PAGE = 1000  # hits per search_after page when a read walks a whole result set
+SELLER_SORT: list[dict[str, Any]] = [{"key": "asc"}]
+NO_MATCH: list[str] = ["\x00none"]  # a seller filter that resolved to no seller
+
+
+def _doc_id(kind: str, doc: dict[str, Any]) -> str:
+    return str(doc["key"] if kind == "seller" else doc["id"])
+
+
 FLUSH_BATCH = 500
 
 
-class ElasticIndex:
+class ElasticStore:
     """The evidence index on a cluster; writes that cannot reach it wait in a local spool.
 
     Writes use refresh=false; the first search of an index this instance wrote to since the
@@ -182,6 +195,8 @@ class ElasticIndex:
     # listings
     def upsert_listing(self, listing: ListingRecord) -> ListingChange:
         doc = listing_doc(listing)
+        if listing.seller is not None:
+            self.upsert_seller(listing.seller)
         return self._write("listing", doc, listing.id, ListingChange.SPOOLED)
 
     def bulk_upsert_listings(self, listings: Sequence[ListingRecord]) -> list[ListingChange]:
@@ -192,6 +207,7 @@ class ElasticIndex:
         cluster runs no script per document. A document someone else wrote in between fails
         its guard and goes through the scripted upsert, which decides against the new copy.
         """
+        self._bulk_sellers(x.seller for x in listings)
         docs = [listing_doc(x) for x in listings]
         if docs and not len(self.spool) and time.monotonic() >= self._down_until:
             try:
@@ -229,12 +245,66 @@ class ElasticIndex:
 
     def get_listing(self, listing_id: str) -> ListingRecord | None:
         hit = self._get("listings", listing_id)
-        return None if hit is None else listing_from(hit["_source"])
+        return None if hit is None else self._listings([hit])[0]
 
-    def iter_listings(self, marketplace: str | None = None) -> list[ListingRecord]:
-        query = {"match_all": {}} if marketplace is None else {"term": {"marketplace": marketplace}}
+    def iter_listings(self, marketplace: str | None = None) -> Iterator[ListingRecord]:
+        query = self._marketplace(marketplace)
         hits = self._scan("listings", query, queries.LISTING_SORT)
-        return [listing_from(h["_source"]) for h in hits]
+        while page := list(itertools.islice(hits, PAGE)):
+            yield from self._listings(page)
+
+    def count_listings(self, marketplace: str | None = None) -> int:
+        self._ensure()
+        if "listings" in self._dirty:
+            self._dirty.discard("listings")
+            self.adapter.refresh(self._ops.alias("listings"))
+        return self.adapter.count(self._ops.alias("listings"), self._marketplace(marketplace))
+
+    @staticmethod
+    def _marketplace(marketplace: str | None) -> dict[str, Any]:
+        return {"match_all": {}} if marketplace is None else {"term": {"marketplace": marketplace}}
+
+    # sellers
+    def upsert_seller(self, seller: Seller) -> None:
+        self._write("seller", seller_doc(seller), seller.key, None)
+
+    def _bulk_sellers(self, sellers: Iterable[Seller | None]) -> None:
+        """Each distinct seller once, in one bulk request, before the records naming them."""
+        docs = {s.key: seller_doc(s) for s in sellers if s is not None}
+        if docs:
+            self._bulk("seller", list(docs.values()), None)
+
+    def _sellers(self, keys: Iterable[str | None]) -> dict[str, Seller]:
+        """The stored sellers of these keys, in one realtime multi-get."""
+        wanted = sorted({k for k in keys if k})
+        if not wanted:
+            return {}
+        self._ensure()
+        docs = self.adapter.mget(self._ops.alias("sellers"), wanted, SELLER_FIELDS)
+        return {d["_id"]: seller_from(d["_source"]) for d in docs if d.get("found")}
+
+    def get_seller(self, key: str) -> Seller | None:
+        return self._sellers([key]).get(key)
+
+    def iter_sellers(self, marketplace: str | None = None) -> Iterator[Seller]:
+        hits = self._scan("sellers", self._marketplace(marketplace), SELLER_SORT)
+        return (seller_from(h["_source"]) for h in hits)
+
+    def _seller_keys(self, seller: str) -> list[str]:
+        """Keys of the sellers a filter names by id, name (case-insensitive) or key: the
+        cluster cannot join, so a seller filter is resolved here first."""
+        hits = self._scan("sellers", queries.seller_filter(seller), SELLER_SORT)
+        return [h["_source"]["key"] for h in hits] or NO_MATCH
+
+    def _listings(self, hits: list[dict[str, Any]]) -> list[ListingRecord]:
+        sellers = self._sellers(h["_source"].get("seller_key") for h in hits)
+        return [
+            listing_from(h["_source"], sellers.get(h["_source"].get("seller_key"))) for h in hits
+        ]
+
+    def _findings(self, hits: list[dict[str, Any]]) -> list[FindingRecord]:
+        sellers = self._sellers(h["_source"].get("seller_key") for h in hits)
+        return [finding_from(h, sellers.get(h["_source"].get("seller_key"))) for h in hits]
 
     def search_listings(
         self,
@@ -252,19 +322,22 @@ class ElasticIndex:
             after=None if search_after is None else [search_after],
             limit=limit,
         )
-        return [listing_from(h["_source"]) for h in hits]
+        return self._listings(list(hits))
 
     # findings
     def upsert_finding(self, finding: FindingRecord) -> bool:
+        if finding.seller is not None:
+            self.upsert_seller(finding.seller)
         return bool(self._write("finding", finding_doc(finding), finding.id, False))
 
     def bulk_upsert_findings(self, findings: Sequence[FindingRecord]) -> list[bool]:
         """Many finding upserts in few requests; True where the finding was new."""
+        self._bulk_sellers(x.seller for x in findings)
         return self._bulk("finding", [finding_doc(x) for x in findings], False)
 
     def get_finding(self, finding_id: str) -> FindingRecord | None:
         hit = self._get("findings", finding_id)
-        return None if hit is None else finding_from(hit)
+        return None if hit is None else self._findings([hit])[0]
 
     def list_findings(self, query: FindingQuery) -> list[FindingRecord]:
         if query.limit < 0 or query.offset < 0:
@@ -272,26 +345,41 @@ class ElasticIndex:
         after = list(query.search_after) if query.search_after is not None else None
         hits = self._scan(
             "findings",
-            queries.finding_filter(query),
+            self._finding_filter(query),
             queries.FINDING_SORT,
             after=after,
             skip=0 if after is not None else query.offset,
             limit=query.limit,
             seq_no=True,
         )
-        return [finding_from(h) for h in hits]
+        return self._findings(list(hits))
+
+    def _finding_filter(self, query: FindingQuery) -> dict[str, Any]:
+        keys = None if query.seller is None else self._seller_keys(query.seller)
+        return queries.finding_filter(query, keys)
 
     def count_findings(self, by: CountBy, query: FindingQuery) -> dict[str, int]:
         counts: dict[str, int] = {}
         after: dict[str, Any] | None = None
+        keys = None if query.seller is None else self._seller_keys(query.seller)
         while True:
-            body = queries.count_body(by, query, after, PAGE)
+            body = queries.count_body(by, query, after, PAGE, keys)
             agg = self._search("findings", body)["aggregations"]["counts"]
             for bucket in agg["buckets"]:
                 counts[queries.bucket_key(bucket["key"]["key"])] = int(bucket["doc_count"])
             after = agg.get("after_key")
             if after is None or not agg["buckets"]:
-                return counts
+                break
+        if by != "seller":
+            return counts
+        # Buckets are seller keys; count per marketplace seller id, as SQLite does.
+        sellers = self._sellers(counts)
+        by_id: dict[str, int] = {}
+        for key, n in counts.items():
+            seller = sellers.get(key)
+            name = (seller.id if seller is not None else None) or ""
+            by_id[name] = by_id.get(name, 0) + n
+        return by_id
 
     def set_status(
         self,
@@ -325,35 +413,35 @@ class ElasticIndex:
         self._dirty.add("findings")
         self._write("event", event, event["id"], None)
 
-    def list_events(self, finding_id: str) -> list[AuditEventRecord]:
+    def list_events(self, finding_id: str) -> list[ReviewEvent]:
         query = {"term": {"finding_id": finding_id}}
         return [event_from(h["_source"]) for h in self._scan("events", query, queries.EVENT_SORT)]
 
     # snapshots
-    def add_snapshot(self, snapshot: SnapshotRecord) -> None:
+    def add_snapshot(self, snapshot: SnapshotRef) -> None:
         self._write("snapshot", snapshot_doc(snapshot), snapshot.id, None)
         self._dirty.add("findings")
 
-    def get_snapshot(self, snapshot_id: str) -> SnapshotRecord | None:
+    def get_snapshot(self, snapshot_id: str) -> SnapshotRef | None:
         hit = self._get("snapshots", snapshot_id)
         return None if hit is None else snapshot_from(hit["_source"])
 
-    def list_snapshots(self) -> list[SnapshotRecord]:
+    def iter_snapshots(self) -> list[SnapshotRef]:
         hits = self._scan("snapshots", {"match_all": {}}, queries.SNAPSHOT_SORT)
         return [snapshot_from(h["_source"]) for h in hits]
 
     # crawl runs
-    def start_run(self, run: CrawlRunRecord) -> None:
+    def start_run(self, run: CrawlRun) -> None:
         self._write("start_run", run_doc(run), run.id, None)
 
-    def finish_run(self, run: CrawlRunRecord) -> None:
+    def finish_run(self, run: CrawlRun) -> None:
         self._write("finish_run", run_doc(run), run.id, None)
 
-    def get_run(self, run_id: str) -> CrawlRunRecord | None:
+    def get_run(self, run_id: str) -> CrawlRun | None:
         hit = self._get("runs", run_id)
         return None if hit is None else run_from(hit["_source"])
 
-    def list_runs(self, limit: int = 20) -> list[CrawlRunRecord]:
+    def list_runs(self, limit: int = 20) -> list[CrawlRun]:
         hits = self._scan("runs", {"match_all": {}}, queries.RUN_SORT, limit=max(limit, 0))
         return [run_from(h["_source"]) for h in hits]
 
@@ -362,9 +450,9 @@ class ElasticIndex:
         out: list[Any] = [spooled] * len(docs)
         live: list[int] = []
         for i, doc in enumerate(docs):
-            reason = self._must_queue(kind, doc["id"])
+            reason = self._must_queue(kind, _doc_id(kind, doc))
             if reason:
-                self._spool(kind, doc, doc["id"], reason)
+                self._spool(kind, doc, _doc_id(kind, doc), reason)
             else:
                 live.append(i)
         if not live:
@@ -374,7 +462,7 @@ class ElasticIndex:
         except IndexUnavailableError as exc:
             self._went_down()
             for i in live:
-                self._spool(kind, docs[i], docs[i]["id"], str(exc))
+                self._spool(kind, docs[i], _doc_id(kind, docs[i]), str(exc))
             return out
         items = [self._ops.bulk_item(kind, docs[i]) for i in live]
         rejected: list[str] = []
@@ -383,10 +471,10 @@ class ElasticIndex:
             if result.ok:
                 out[i] = self._ops.bulk_outcome(kind, result)
             elif result.transient:
-                self._spool(kind, docs[i], docs[i]["id"], result.error)
+                self._spool(kind, docs[i], _doc_id(kind, docs[i]), result.error)
                 spooled_now += 1
             else:
-                rejected.append(f"{docs[i]['id']}: {result.error}")
+                rejected.append(f"{_doc_id(kind, docs[i])}: {result.error}")
         self._dirty.add(OP_TARGET[kind])
         if spooled_now:
             self._went_down()
@@ -460,7 +548,7 @@ class ElasticIndex:
                 self.spool.failed_again(op.seq, str(exc))
                 self._went_down()
                 return done, True
-            except (EvidenceIndexError, ValueError) as exc:
+            except (StoreError, ValueError) as exc:
                 self.spool.failed_again(op.seq, str(exc))
                 continue
             self.spool.done(op.seq)

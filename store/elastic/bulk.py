@@ -6,13 +6,13 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from evidence.exceptions import IndexUnavailableError
-from evidence.index.elastic.errors import error_type, is_transient
+from store.elastic.errors import error_type, is_transient
+from store.exceptions import IndexUnavailableError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from evidence.index.elastic.client import Adapter
+    from store.elastic.client import Adapter
 
 CHUNK = 500
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from evidence.exceptions import BackendNotInstalledError, IndexConfigError
-from evidence.index.elastic.errors import translate
+from store.elastic.errors import translate
+from store.exceptions import BackendNotInstalledError, IndexConfigError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -257,7 +257,7 @@ class Adapter:
 
     def get(self, index: str, doc_id: str) -> dict[str, Any] | None:
         """The document with ``_seq_no``/``_primary_term``, or None; realtime, no refresh needed."""
-        from evidence.exceptions import RecordNotFoundError
+        from store.exceptions import RecordNotFoundError
 
         try:
             return self._call(f"get {index}/{doc_id}", self._ready().get, index=index, id=doc_id)
@@ -298,7 +298,7 @@ class Adapter:
         )
 
     def index_template_version(self, name: str) -> int | None:
-        from evidence.exceptions import RecordNotFoundError
+        from store.exceptions import RecordNotFoundError
 
         try:
             out = self._call(
@@ -315,7 +315,7 @@ class Adapter:
 
     def alias_indices(self, alias: str) -> list[str]:
         """Concrete indices behind an alias; empty when the alias does not exist."""
-        from evidence.exceptions import RecordNotFoundError
+        from store.exceptions import RecordNotFoundError
 
         try:
             out = self._call(f"get alias {alias}", self._ready().indices.get_alias, name=alias)

@@ -7,14 +7,16 @@ from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any
 
-from evidence.index.records import (
-    AuditEventRecord,
-    CrawlRunRecord,
+from model import (
+    CrawlRun,
     FindingRecord,
     FindingStatus,
     ListingRecord,
-    SnapshotRecord,
+    ReviewEvent,
+    Seller,
+    SnapshotRef,
 )
+from model.sellers import fold_name, normalise_contacts
 
 
 def ts(moment: datetime) -> str:
@@ -30,9 +32,8 @@ def dt(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
 
 
-def seller_key(name: str | None) -> str | None:
-    """Case-insensitive seller name match, the same folding the SQLite backend uses."""
-    return name.casefold().strip() if name else None
+SELLER_FIELDS = ["key", "marketplace", "id", "name", "url", "contacts", "first_seen", "last_seen"]
+LEGACY_SELLER = ("seller_id", "seller_name", "seller_url")  # mapping v1 copied these
 
 
 def _plain(value: Any) -> Any:
@@ -51,6 +52,7 @@ def _shallow(record: Any) -> dict[str, Any]:
 
 def listing_doc(listing: ListingRecord) -> dict[str, Any]:
     doc = _shallow(listing)
+    del doc["seller"]  # stored once, in the sellers index; the listing keeps its key
     doc.update(
         first_seen=ts(listing.first_seen),
         last_seen=ts(listing.last_seen),
@@ -59,15 +61,31 @@ def listing_doc(listing: ListingRecord) -> dict[str, Any]:
     return doc
 
 
-def listing_from(source: dict[str, Any]) -> ListingRecord:
+def legacy_seller(values: dict[str, Any]) -> Seller | None:
+    """The seller a mapping v1 document copied (removed from ``values``); None when none."""
+    ident, name, url = (values.pop(k, None) for k in LEGACY_SELLER)
+    if not (ident or name or url):
+        return None
+    contacts = normalise_contacts({"store_url": url})
+    return Seller(ident, name, url, marketplace=values["marketplace"], contacts=contacts)
+
+
+def listing_from(source: dict[str, Any], seller: Seller | None = None) -> ListingRecord:
     values = {k: v for k, v in source.items() if k != "last_change"}
-    values.update(first_seen=dt(source["first_seen"]), last_seen=dt(source["last_seen"]))
+    old = legacy_seller(values)
+    values.update(
+        first_seen=dt(source["first_seen"]),
+        last_seen=dt(source["last_seen"]),
+        seller=seller or old,
+        seller_key=values.get("seller_key") or (old.key if old else None),
+    )
     return ListingRecord(**values)
 
 
 def finding_doc(finding: FindingRecord) -> dict[str, Any]:
     doc = _shallow(finding)
     doc.pop("revision")
+    del doc["seller"]
     doc.update(
         risk=float(finding.risk),
         flagged=bool(finding.flagged),
@@ -75,7 +93,6 @@ def finding_doc(finding: FindingRecord) -> dict[str, Any]:
         created=ts(finding.created),
         updated=ts(finding.updated),
         status=FindingStatus(finding.status).value,
-        seller_key=seller_key(finding.seller_name),
     )
     return doc
 
@@ -92,11 +109,14 @@ def parse_revision(text: str) -> tuple[int, int]:
     return int(seq), int(term)
 
 
-def finding_from(hit: dict[str, Any]) -> FindingRecord:
+def finding_from(hit: dict[str, Any], seller: Seller | None = None) -> FindingRecord:
     """From a get or search hit carrying ``_seq_no``/``_primary_term``."""
     values = dict(hit["_source"])
-    values.pop("seller_key", None)
+    old = legacy_seller(values)
+    if old is not None:  # mapping v1: seller_key was the folded name
+        values["seller_key"] = old.key
     values.update(
+        seller=seller or old,
         created=dt(values["created"]),
         updated=dt(values["updated"]),
         status=FindingStatus(values["status"]),
@@ -105,19 +125,64 @@ def finding_from(hit: dict[str, Any]) -> FindingRecord:
     return FindingRecord(**values)
 
 
-def snapshot_doc(snapshot: SnapshotRecord) -> dict[str, Any]:
+def seller_doc(seller: Seller) -> dict[str, Any]:
+    return {
+        "key": seller.key,
+        "marketplace": seller.marketplace,
+        "id": seller.id,
+        "name": seller.name,
+        "name_folded": fold_name(seller.name),
+        "url": seller.url,
+        "contacts": dict(seller.contacts),
+        "first_seen": ts(seller.first_seen) if seller.first_seen else None,
+        "last_seen": ts(seller.last_seen) if seller.last_seen else None,
+    }
+
+
+def seller_from(source: dict[str, Any]) -> Seller:
+    return Seller(
+        id=source.get("id"),
+        name=source.get("name"),
+        url=source.get("url"),
+        marketplace=source["marketplace"],
+        contacts=dict(source.get("contacts") or {}),
+        first_seen=dt(source.get("first_seen")),
+        last_seen=dt(source.get("last_seen")),
+    )
+
+
+def upgrade_v1(kind: str, source: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """A listing or finding document of mapping v1 in the v2 shape, and its seller's document.
+
+    v1 documents always carry the copied seller fields (``None`` when absent); v2 ones never
+    do and come back unchanged, with no seller to backfill.
+    """
+    if not any(k in source for k in LEGACY_SELLER):
+        return source, None
+    doc = dict(source)
+    seller = legacy_seller(doc)
+    doc["seller_key"] = seller.key if seller is not None else None  # v1 findings: folded name
+    if seller is None:
+        return doc, None
+    first, last = ("created", "updated") if kind == "findings" else ("first_seen", "last_seen")
+    sdoc = seller_doc(seller)
+    sdoc.update(first_seen=doc.get(first), last_seen=doc.get(last))
+    return doc, sdoc
+
+
+def snapshot_doc(snapshot: SnapshotRef) -> dict[str, Any]:
     doc = _shallow(snapshot)
     doc.update(captured_at=ts(snapshot.captured_at), artifacts=_plain(snapshot.artifacts))
     return doc
 
 
-def snapshot_from(source: dict[str, Any]) -> SnapshotRecord:
+def snapshot_from(source: dict[str, Any]) -> SnapshotRef:
     values = dict(source)
     values["captured_at"] = dt(values["captured_at"])
-    return SnapshotRecord(**values)
+    return SnapshotRef(**values)
 
 
-def run_doc(run: CrawlRunRecord) -> dict[str, Any]:
+def run_doc(run: CrawlRun) -> dict[str, Any]:
     doc = _shallow(run)
     doc.update(
         started=ts(run.started),
@@ -127,14 +192,14 @@ def run_doc(run: CrawlRunRecord) -> dict[str, Any]:
     return doc
 
 
-def run_from(source: dict[str, Any]) -> CrawlRunRecord:
+def run_from(source: dict[str, Any]) -> CrawlRun:
     values = dict(source)
     values.update(started=dt(values["started"]), finished=dt(values.get("finished")))
-    return CrawlRunRecord(**values)
+    return CrawlRun(**values)
 
 
-def event_from(source: dict[str, Any]) -> AuditEventRecord:
-    return AuditEventRecord(
+def event_from(source: dict[str, Any]) -> ReviewEvent:
+    return ReviewEvent(
         finding_id=source["finding_id"],
         at=dt(source["at"]),  # type: ignore[arg-type]
         actor=source["actor"],
@@ -168,6 +233,26 @@ doc.status = ctx._source.status;
 doc.created = ctx._source.created;
 doc.snapshot_ids = ctx._source.snapshot_ids;
 ctx._source.clear(); ctx._source.putAll(doc);
+"""
+
+# Sellers keep what is known (id, name, URL), merge contacts and widen first/last seen.
+SELLER_SCRIPT = """
+Map doc = new HashMap(params.doc);
+if (ctx.op == 'create') { ctx._source.putAll(doc); return; }
+Map old = ctx._source;
+for (String f : ['id', 'name', 'name_folded', 'url']) {
+  if (doc.get(f) == null) { doc.put(f, old.get(f)); }
+}
+Map contacts = new HashMap();
+if (old.contacts != null) { contacts.putAll(old.contacts); }
+if (doc.contacts != null) { contacts.putAll(doc.contacts); }
+doc.contacts = contacts;
+String of = old.first_seen; String nf = doc.first_seen;
+if (of != null && (nf == null || of.compareTo(nf) < 0)) { doc.first_seen = of; }
+String ol = old.last_seen; String nl = doc.last_seen;
+if (ol != null && (nl == null || ol.compareTo(nl) > 0)) { doc.last_seen = ol; }
+if (doc.equals(old)) { ctx.op = 'none'; }
+else { ctx._source.clear(); ctx._source.putAll(doc); }
 """
 
 LINK_SNAPSHOT_SCRIPT = """
@@ -204,4 +289,12 @@ def link_update(snapshot_id: str) -> dict[str, Any]:
             "lang": "painless",
             "params": {"id": snapshot_id},
         }
+    }
+
+
+def seller_update(doc: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "scripted_upsert": True,
+        "script": {"source": SELLER_SCRIPT, "lang": "painless", "params": {"doc": doc}},
+        "upsert": {},
     }

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from evidence.exceptions import (
-    EvidenceIndexError,
+from store.exceptions import (
     IndexUnavailableError,
     RecordConflictError,
     RecordNotFoundError,
+    StoreError,
 )
 
 # Statuses worth retrying later: throttled, server-side trouble, or a proxy in between.
 TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
 
-class IndexRejectedError(EvidenceIndexError):
+class IndexRejectedError(StoreError):
     """The cluster refused a request for good (bad document, bad mapping): retrying won't help."""
 
 
@@ -34,7 +34,7 @@ def error_type(info: Any) -> str:
     return ""
 
 
-def translate(status: int | None, info: Any, where: str) -> EvidenceIndexError:
+def translate(status: int | None, info: Any, where: str) -> StoreError:
     """One of our exceptions for a failed call; ``status`` None means no HTTP answer at all."""
     kind = error_type(info)
     if is_transient(status, kind):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from evidence.exceptions import EvidenceIndexError, IndexConfigError
-from evidence.index.elastic.errors import IndexRejectedError
-from evidence.index.elastic.templates import (
+from store.elastic.bulk import BulkItem, run_bulk
+from store.elastic.documents import seller_update, upgrade_v1
+from store.elastic.errors import IndexRejectedError
+from store.elastic.templates import (
     KINDS,
     VERSIONS,
     alias_name,
@@ -16,12 +17,17 @@ from evidence.index.elastic.templates import (
     index_version,
     template_body,
 )
+from store.exceptions import IndexConfigError, StoreError
 
 if TYPE_CHECKING:
-    from evidence.index.elastic.client import Adapter
-    from evidence.index.elastic.templates import Kind
+    from store.elastic.client import Adapter
+    from store.elastic.templates import Kind
 
 WRITE_BLOCK = "index.blocks.write"
+PAGE = 1000
+# Kinds whose documents change shape (not just mapping) between versions: copied through
+# Python instead of the cluster's _reindex. v1 -> v2: the seller is stored once, by key.
+UPGRADED: dict[str, int] = {"listings": 1, "findings": 1}
 
 
 @dataclass(frozen=True)
@@ -112,7 +118,10 @@ def _migrate_kind(adapter: Adapter, prefix: str, kind: Kind) -> MigrationStep:
         adapter.refresh(current)  # reindex reads by search: make the last writes visible
         if not adapter.index_exists(target):
             adapter.create_index(target, index_body(kind))
-        copied = adapter.reindex(current, target)
+        if UPGRADED.get(kind) == index_version(prefix, kind, current):
+            copied = _copy_upgraded(adapter, prefix, kind, current, target)
+        else:
+            copied = adapter.reindex(current, target)
         if copied.get("failures"):
             raise IndexRejectedError(
                 f"reindex {current} -> {target} failed for some documents: "
@@ -125,11 +134,71 @@ def _migrate_kind(adapter: Adapter, prefix: str, kind: Kind) -> MigrationStep:
                 {"add": {"index": target, "alias": alias}},
             ]
         )
-    except EvidenceIndexError:
+    except StoreError:
         adapter.put_settings(current, {WRITE_BLOCK: False})  # back to where we started
         raise
     total = int(copied.get("total", 0))
     return MigrationStep(kind, "migrated", target, previous=current, documents=total)
+
+
+def _copy_upgraded(
+    adapter: Adapter, prefix: str, kind: Kind, current: str, target: str
+) -> dict[str, Any]:
+    """Copy a v1 listings/findings index into v2 documents and backfill the sellers they name.
+
+    Pages by id with search_after; each page goes as one bulk request, then every distinct
+    seller is upserted (first/last seen widened) into the sellers index.
+    """
+    ensure_kind(adapter, prefix, "sellers")
+    sellers: dict[str, dict[str, Any]] = {}
+    total, failures = 0, []
+    after: list[Any] | None = None
+    while True:
+        body: dict[str, Any] = {"query": {"match_all": {}}, "sort": [{"id": "asc"}], "size": PAGE}
+        if after is not None:
+            body["search_after"] = after
+        hits = adapter.search(current, body)["hits"]["hits"]
+        items = []
+        for hit in hits:
+            doc, seller = upgrade_v1(kind, hit["_source"])
+            items.append(
+                BulkItem(action={"index": {"_index": target, "_id": hit["_id"]}}, body=doc)
+            )
+            if seller is not None:
+                _merge_seller(sellers, seller)
+        results = run_bulk(adapter, items)
+        failures += [r.error for r in results if not r.ok]
+        total += len(hits)
+        if len(hits) < PAGE:
+            break
+        after = hits[-1]["sort"]
+    alias = alias_name(prefix, "sellers")
+    docs = list(sellers.values())
+    for start in range(0, len(docs), PAGE):
+        items = [
+            BulkItem(
+                action={"update": {"_index": alias, "_id": d["key"], "retry_on_conflict": 5}},
+                body=seller_update(d),
+            )
+            for d in docs[start : start + PAGE]
+        ]
+        failures += [r.error for r in run_bulk(adapter, items) if not r.ok]
+    adapter.refresh(alias)
+    return {"total": total, "failures": failures}
+
+
+def _merge_seller(sellers: dict[str, dict[str, Any]], doc: dict[str, Any]) -> None:
+    known = sellers.get(doc["key"])
+    if known is None:
+        sellers[doc["key"]] = doc
+        return
+    firsts = [t for t in (known["first_seen"], doc["first_seen"]) if t]
+    lasts = [t for t in (known["last_seen"], doc["last_seen"]) if t]
+    if (doc["last_seen"] or "") >= (known["last_seen"] or ""):
+        known.update({k: v for k, v in doc.items() if v not in (None, {})})
+    known["contacts"] = {**known["contacts"], **doc["contacts"]}
+    known["first_seen"] = min(firsts) if firsts else None
+    known["last_seen"] = max(lasts) if lasts else None
 
 
 def migrate(

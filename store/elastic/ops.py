@@ -4,24 +4,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from evidence.exceptions import RecordConflictError, RecordNotFoundError
-from evidence.index.elastic.bulk import BulkItem, BulkResult
-from evidence.index.elastic.documents import (
+from model import FindingStatus, ListingChange
+from store.elastic.bulk import BulkItem, BulkResult
+from store.elastic.documents import (
     finding_update,
     link_update,
     listing_update,
     parse_revision,
     revision,
+    seller_update,
 )
-from evidence.index.elastic.templates import alias_name
-from evidence.index.records import FindingStatus, ListingChange
+from store.elastic.templates import alias_name
+from store.exceptions import RecordConflictError, RecordNotFoundError
 
 if TYPE_CHECKING:
-    from evidence.index.elastic.client import Adapter
-    from evidence.index.elastic.templates import Kind
+    from store.elastic.client import Adapter
+    from store.elastic.templates import Kind
 
 # Op kind -> the index kind it writes (its doc_key namespace, and what to refresh before reads).
 OP_TARGET: dict[str, Kind] = {
+    "seller": "sellers",
     "listing": "listings",
     "finding": "findings",
     "snapshot": "snapshots",
@@ -30,8 +32,9 @@ OP_TARGET: dict[str, Kind] = {
     "start_run": "runs",
     "finish_run": "runs",
 }
-BULKABLE = frozenset({"listing", "finding"})
+BULKABLE = frozenset({"seller", "listing", "finding"})
 STATUS_RETRIES = 5
+UPDATES = {"seller": seller_update, "listing": listing_update, "finding": finding_update}
 
 
 def doc_key(kind: str, doc_id: str) -> str:
@@ -93,9 +96,12 @@ class Ops:
         return alias_name(self.prefix, kind)
 
     def bulk_item(self, kind: str, payload: dict[str, Any]) -> BulkItem:
-        """The bulk form of a listing or finding upsert (same body as the single request)."""
-        body = listing_update(payload) if kind == "listing" else finding_update(payload)
-        action = {"update": {"_index": self.alias(OP_TARGET[kind]), "_id": payload["id"]}}
+        """The bulk form of a seller, listing or finding upsert (same body as the single one)."""
+        body = UPDATES[kind](payload)
+        doc_id = payload["key"] if kind == "seller" else payload["id"]
+        action: dict[str, Any] = {"update": {"_index": self.alias(OP_TARGET[kind]), "_id": doc_id}}
+        if kind == "seller":  # many listings of one seller may be written at once
+            action["update"]["retry_on_conflict"] = 5
         return BulkItem(action=action, body=body)
 
     @staticmethod
@@ -106,6 +112,11 @@ class Ops:
 
     def apply(self, kind: str, payload: dict[str, Any], *, replay: bool = False) -> Any:
         return getattr(self, f"_{kind}")(payload, replay)
+
+    def _seller(self, doc: dict[str, Any], replay: bool) -> None:
+        self.adapter.update(
+            self.alias("sellers"), doc["key"], seller_update(doc), retry_on_conflict=5
+        )
 
     def _listing(self, doc: dict[str, Any], replay: bool) -> ListingChange:
         answer = self.adapter.update(self.alias("listings"), doc["id"], listing_update(doc))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from evidence.index.elastic.documents import seller_key
-from evidence.index.records import FindingStatus
+from model import FindingStatus
+from model.sellers import fold_name
 
 if TYPE_CHECKING:
-    from evidence.index.records import CountBy, FindingQuery
+    from model import CountBy, FindingQuery
 
 FINDING_SORT: list[dict[str, Any]] = [{"risk": "desc"}, {"id": "asc"}]
 LISTING_SORT: list[dict[str, Any]] = [{"id": "asc"}]
@@ -36,18 +36,28 @@ def text_match(text: str, fields: list[str]) -> dict[str, Any]:
     }
 
 
-def finding_filter(query: FindingQuery) -> dict[str, Any]:
-    """The bool query for a FindingQuery's filters (paging and order are handled elsewhere)."""
+def seller_filter(seller: str) -> dict[str, Any]:
+    """Sellers a ``FindingQuery.seller`` names: by marketplace id, folded name or key."""
+    either: list[dict[str, Any]] = [{"term": {"id": seller}}, {"term": {"key": seller}}]
+    folded = fold_name(seller)
+    if folded:
+        either.append({"term": {"name_folded": folded}})
+    return {"bool": {"should": either, "minimum_should_match": 1}}
+
+
+def finding_filter(query: FindingQuery, seller_keys: list[str] | None = None) -> dict[str, Any]:
+    """The bool query for a FindingQuery's filters (paging and order are handled elsewhere).
+
+    The cluster cannot join: a seller filter is first resolved to ``seller_keys`` through the
+    sellers index (``seller_filter``); without them ``query.seller`` is taken as a key.
+    """
     must: list[dict[str, Any]] = []
     filters: list[dict[str, Any]] = []
     if query.asset_id is not None:
         filters.append({"term": {"asset_id": query.asset_id}})
     if query.seller is not None:
-        either: list[dict[str, Any]] = [{"term": {"seller_id": query.seller}}]
-        key = seller_key(query.seller)
-        if key:
-            either.append({"term": {"seller_key": key}})
-        filters.append({"bool": {"should": either, "minimum_should_match": 1}})
+        keys = seller_keys if seller_keys is not None else [query.seller]
+        filters.append({"terms": {"seller_key": keys}})
     if query.marketplace is not None:
         filters.append({"term": {"marketplace": query.marketplace}})
     if query.status is not None:
@@ -68,7 +78,8 @@ def listing_filter(text: str, marketplace: str | None) -> dict[str, Any]:
 COUNT_SOURCES: dict[str, dict[str, Any]] = {
     "marketplace": {"terms": {"field": "marketplace"}},
     "asset": {"terms": {"field": "asset_id"}},
-    "seller": {"terms": {"field": "seller_id", "missing_bucket": True}},
+    # Per seller key; the backend maps keys to marketplace seller ids (as SQLite counts).
+    "seller": {"terms": {"field": "seller_key", "missing_bucket": True}},
     "day": {
         "date_histogram": {
             "field": "created",
@@ -80,7 +91,13 @@ COUNT_SOURCES: dict[str, dict[str, Any]] = {
 }
 
 
-def count_body(by: CountBy, query: FindingQuery, after: dict[str, Any] | None, size: int) -> dict:
+def count_body(
+    by: CountBy,
+    query: FindingQuery,
+    after: dict[str, Any] | None,
+    size: int,
+    seller_keys: list[str] | None = None,
+) -> dict[str, Any]:
     """One page of a composite aggregation over the findings the query matches."""
     if by not in COUNT_SOURCES:
         raise ValueError(f"cannot count by {by!r}; use one of {', '.join(COUNT_SOURCES)}")
@@ -90,7 +107,7 @@ def count_body(by: CountBy, query: FindingQuery, after: dict[str, Any] | None, s
     return {
         "size": 0,
         "track_total_hits": False,
-        "query": finding_filter(query),
+        "query": finding_filter(query, seller_keys),
         "aggs": {"counts": {"composite": composite}},
     }
 

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-Kind = Literal["listings", "findings", "snapshots", "events", "runs"]
-KINDS: tuple[Kind, ...] = ("listings", "findings", "snapshots", "events", "runs")
+Kind = Literal["sellers", "listings", "findings", "snapshots", "events", "runs"]
+# Sellers first: migrating listings and findings backfills the sellers they name.
+KINDS: tuple[Kind, ...] = ("sellers", "listings", "findings", "snapshots", "events", "runs")
 
 # Bump a kind's version whenever its mapping or analysis changes; `ipwatch index migrate`
-# then builds <prefix>-<kind>-v<N+1> and moves the alias.
-VERSIONS: dict[Kind, int] = {k: 1 for k in KINDS}
+# then builds <prefix>-<kind>-v<N+1> and moves the alias. Version 2 of listings and findings
+# refers to the seller by ``seller_key`` instead of copying its id, name and URL.
+VERSIONS: dict[Kind, int] = {
+    "sellers": 1,
+    "listings": 2,
+    "findings": 2,
+    "snapshots": 1,
+    "events": 1,
+    "runs": 1,
+}
 
 # Marketplace text mixes English and Chinese. The standard tokenizer splits CJK text into single
 # characters; cjk_bigram joins neighbours into bigrams. Indexing keeps unigrams too, searching
@@ -49,6 +58,21 @@ DATE: dict[str, Any] = {"type": "date", "format": "strict_date_optional_time"}
 OPAQUE: dict[str, Any] = {"type": "object", "enabled": False}  # stored, never mapped
 
 _PROPERTIES: dict[Kind, dict[str, Any]] = {
+    "sellers": {
+        "key": KEYWORD,
+        "marketplace": KEYWORD,
+        "id": KEYWORD,
+        "name": TEXT,
+        "name_folded": KEYWORD,  # casefolded name, what a seller filter matches
+        "url": KEYWORD,
+        "contacts": {
+            "type": "object",
+            "dynamic": False,
+            "properties": {"email": KEYWORD, "phone": KEYWORD, "store_url": KEYWORD},
+        },
+        "first_seen": DATE,
+        "last_seen": DATE,
+    },
     "listings": {
         "id": KEYWORD,
         "marketplace": KEYWORD,
@@ -61,9 +85,7 @@ _PROPERTIES: dict[Kind, dict[str, Any]] = {
         # Prices are decimal strings in records; a keyword keeps "19.90" exactly as crawled.
         "price": KEYWORD,
         "currency": KEYWORD,
-        "seller_id": KEYWORD,
-        "seller_name": TEXT,
-        "seller_url": KEYWORD,
+        "seller_key": KEYWORD,
         "item_id": KEYWORD,
         "data": OPAQUE,
         "last_change": KEYWORD,  # what the latest upsert did: new | changed | unchanged
@@ -89,9 +111,7 @@ _PROPERTIES: dict[Kind, dict[str, Any]] = {
         "created": DATE,
         "updated": DATE,
         "status": KEYWORD,
-        "seller_id": KEYWORD,
-        "seller_name": TEXT,
-        "seller_key": KEYWORD,  # casefolded name, the same key the SQLite backend filters on
+        "seller_key": KEYWORD,  # Seller.key: the seller is stored once, in the sellers index
         "title": TEXT,
         "url": KEYWORD,
         "registration_number": KEYWORD,

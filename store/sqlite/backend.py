@@ -1,4 +1,4 @@
-"""The embedded evidence index: one SQLite file in WAL mode, JSON as TEXT, times as ISO UTC.
+"""The embedded store: one SQLite file in WAL mode, JSON as TEXT, times as ISO UTC.
 
 Writes run in ``BEGIN IMMEDIATE`` transactions, so a read-modify-write (keep ``first_seen``, keep a
 finding's status, check a revision) is atomic between threads and between processes sharing the
@@ -17,40 +17,61 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from evidence.exceptions import RecordConflictError, RecordNotFoundError
-from evidence.index.records import (
-    AuditEventRecord,
-    CrawlRunRecord,
+from model import (
+    CrawlRun,
     FindingQuery,
     FindingRecord,
     FindingStatus,
     ListingChange,
     ListingRecord,
-    SnapshotRecord,
+    ReviewEvent,
+    Seller,
+    SnapshotRef,
 )
-from evidence.index.sqlite_query import (
+from store.exceptions import RecordConflictError, RecordNotFoundError
+from store.sqlite.query import (
     count_findings_sql,
     list_findings_sql,
     search_listings_sql,
 )
-from evidence.index.sqlite_rows import (
+from store.sqlite.rows import (
     FINDING_COLS,
     LISTING_COLS,
+    SELLER_COLS,
     finding_from,
     finding_row,
     listing_from,
     listing_row,
     run_from,
     run_row,
+    seller_from,
+    seller_row,
     snapshot_from,
     ts,
 )
-from evidence.index.sqlite_schema import prepare
+from store.sqlite.schema import prepare
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
-    from evidence.index.records import CountBy
+    from model import CountBy
+
+
+PAGE = 500  # rows per keyset page when an iterator walks a whole table
+
+# A seller seen again keeps what is known (id, name, URL, contacts) and widens first/last seen.
+SELLER_UPSERT = (
+    "INSERT INTO sellers (key, marketplace, id, name, name_folded, url, contacts, first_seen, "
+    "last_seen) VALUES (:key, :marketplace, :id, :name, :name_folded, :url, :contacts, "
+    ":first_seen, :last_seen) ON CONFLICT(key) DO UPDATE SET "
+    "id = COALESCE(excluded.id, id), name = COALESCE(excluded.name, name), "
+    "name_folded = COALESCE(excluded.name_folded, name_folded), "
+    "url = COALESCE(excluded.url, url), contacts = json_patch(contacts, excluded.contacts), "
+    "first_seen = MIN(COALESCE(first_seen, excluded.first_seen), "
+    "COALESCE(excluded.first_seen, first_seen)), "
+    "last_seen = MAX(COALESCE(last_seen, excluded.last_seen), "
+    "COALESCE(excluded.last_seen, last_seen))"
+)
 
 
 def _upsert(table: str, row: dict[str, object], keep: tuple[str, ...], extra: str = "") -> str:
@@ -64,8 +85,8 @@ def _upsert(table: str, row: dict[str, object], keep: tuple[str, ...], extra: st
     )
 
 
-class SqliteIndex:
-    """``EvidenceIndex`` on SQLite; safe to share between threads of one process."""
+class SqliteStore:
+    """``Store`` on SQLite; safe to share between threads of one process."""
 
     def __init__(self, path: Path | str, *, clock: Callable[[], datetime] | None = None) -> None:
         self.path = str(path)
@@ -100,6 +121,8 @@ class SqliteIndex:
     def upsert_listing(self, listing: ListingRecord) -> ListingChange:
         row = listing_row(listing)
         with self._writing() as db:
+            if listing.seller is not None:
+                db.execute(SELLER_UPSERT, seller_row(listing.seller))
             old = db.execute(
                 "SELECT content_hash FROM listings WHERE id = ?", (listing.id,)
             ).fetchone()
@@ -116,16 +139,81 @@ class SqliteIndex:
                 f"SELECT {LISTING_COLS} FROM listings WHERE id = ?",  # noqa: S608
                 (listing_id,),
             ).fetchone()
-        return None if row is None else listing_from(row)
+            return None if row is None else self._listings([row])[0]
 
-    def iter_listings(self, marketplace: str | None = None) -> list[ListingRecord]:
-        sql = f"SELECT {LISTING_COLS} FROM listings"  # noqa: S608
-        args: tuple[str, ...] = ()
+    def iter_listings(self, marketplace: str | None = None) -> Iterator[ListingRecord]:
+        """Every listing (of one marketplace), by id, read a page at a time."""
+        where = "" if marketplace is None else " AND marketplace = ?"
+        sql = (
+            f"SELECT {LISTING_COLS} FROM listings WHERE id > ?{where} "  # noqa: S608
+            "ORDER BY id LIMIT ?"
+        )
+        last = ""
+        while True:
+            args = (last,) if marketplace is None else (last, marketplace)
+            with self._lock:
+                rows = self._db.execute(sql, (*args, PAGE)).fetchall()
+                page = self._listings(rows)
+            yield from page
+            if len(rows) < PAGE:
+                return
+            last = page[-1].id
+
+    def count_listings(self, marketplace: str | None = None) -> int:
+        sql, args = "SELECT COUNT(*) FROM listings", ()
         if marketplace is not None:
             sql, args = sql + " WHERE marketplace = ?", (marketplace,)
         with self._lock:
-            rows = self._db.execute(sql + " ORDER BY id", args).fetchall()
-        return [listing_from(r) for r in rows]
+            return int(self._db.execute(sql, args).fetchone()[0])
+
+    # sellers
+    def _sellers(self, keys: Iterable[str | None]) -> dict[str, Seller]:
+        """The stored sellers of these keys (callers hold the lock)."""
+        wanted = sorted({k for k in keys if k})
+        found: dict[str, Seller] = {}
+        for start in range(0, len(wanted), PAGE):
+            chunk = wanted[start : start + PAGE]
+            marks = ", ".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT {SELLER_COLS} FROM sellers WHERE key IN ({marks})",  # noqa: S608
+                chunk,
+            ).fetchall()
+            found.update((r["key"], seller_from(r)) for r in rows)
+        return found
+
+    def _listings(self, rows: list[sqlite3.Row]) -> list[ListingRecord]:
+        sellers = self._sellers(r["seller_key"] for r in rows)
+        return [listing_from(r, sellers.get(r["seller_key"])) for r in rows]
+
+    def _findings(self, rows: list[sqlite3.Row]) -> list[FindingRecord]:
+        sellers = self._sellers(r["seller_key"] for r in rows)
+        return [finding_from(r, sellers.get(r["seller_key"])) for r in rows]
+
+    def upsert_seller(self, seller: Seller) -> None:
+        """Insert or merge by key: known fields kept, contacts merged, seen times widened."""
+        with self._writing() as db:
+            db.execute(SELLER_UPSERT, seller_row(seller))
+
+    def get_seller(self, key: str) -> Seller | None:
+        with self._lock:
+            return self._sellers([key]).get(key)
+
+    def iter_sellers(self, marketplace: str | None = None) -> Iterator[Seller]:
+        """Every seller (of one marketplace), by key, read a page at a time."""
+        where = "" if marketplace is None else " AND marketplace = ?"
+        sql = (
+            f"SELECT {SELLER_COLS} FROM sellers WHERE key > ?{where} "  # noqa: S608
+            "ORDER BY key LIMIT ?"
+        )
+        last = ""
+        while True:
+            args = (last,) if marketplace is None else (last, marketplace)
+            with self._lock:
+                rows = self._db.execute(sql, (*args, PAGE)).fetchall()
+            yield from (seller_from(r) for r in rows)
+            if len(rows) < PAGE:
+                return
+            last = rows[-1]["key"]
 
     def search_listings(
         self,
@@ -139,7 +227,7 @@ class SqliteIndex:
             return []
         with self._lock:
             rows = self._db.execute(*built).fetchall()
-        return [listing_from(r) for r in rows]
+            return self._listings(rows)
 
     # findings
     def upsert_finding(self, finding: FindingRecord) -> bool:
@@ -151,6 +239,8 @@ class SqliteIndex:
             extra=", revision = findings.revision + 1",
         )
         with self._writing() as db:
+            if finding.seller is not None:
+                db.execute(SELLER_UPSERT, seller_row(finding.seller))
             old = db.execute("SELECT 1 FROM findings WHERE id = ?", (finding.id,)).fetchone()
             db.execute(sql, row)
         return old is None
@@ -161,13 +251,13 @@ class SqliteIndex:
                 f"SELECT {FINDING_COLS} FROM findings WHERE id = ?",  # noqa: S608
                 (finding_id,),
             ).fetchone()
-        return None if row is None else finding_from(row)
+            return None if row is None else self._findings([row])[0]
 
     def list_findings(self, query: FindingQuery) -> list[FindingRecord]:
         sql, args = list_findings_sql(query)
         with self._lock:
             rows = self._db.execute(sql, args).fetchall()
-        return [finding_from(r) for r in rows]
+            return self._findings(rows)
 
     def count_findings(self, by: CountBy, query: FindingQuery) -> dict[str, int]:
         sql, args = count_findings_sql(by, query)
@@ -210,13 +300,13 @@ class SqliteIndex:
                 (finding_id, at, actor, row["status"], new.value, reason),
             )
 
-    def list_events(self, finding_id: str) -> list[AuditEventRecord]:
+    def list_events(self, finding_id: str) -> list[ReviewEvent]:
         with self._lock:
             rows = self._db.execute(
                 "SELECT * FROM finding_events WHERE finding_id = ? ORDER BY n", (finding_id,)
             ).fetchall()
         return [
-            AuditEventRecord(
+            ReviewEvent(
                 finding_id=r["finding_id"],
                 at=datetime.fromisoformat(r["at"]),
                 actor=r["actor"],
@@ -228,7 +318,7 @@ class SqliteIndex:
         ]
 
     # snapshots
-    def add_snapshot(self, snapshot: SnapshotRecord) -> None:
+    def add_snapshot(self, snapshot: SnapshotRef) -> None:
         """Store once; linking adds the id to each cited finding already in the index."""
         row = asdict(snapshot)
         row.update(
@@ -262,20 +352,30 @@ class SqliteIndex:
                         (json.dumps([*ids, snapshot.id]), finding_id),
                     )
 
-    def get_snapshot(self, snapshot_id: str) -> SnapshotRecord | None:
+    def get_snapshot(self, snapshot_id: str) -> SnapshotRef | None:
         with self._lock:
             row = self._db.execute(
                 "SELECT * FROM snapshots WHERE id = ?", (snapshot_id,)
             ).fetchone()
         return None if row is None else snapshot_from(row)
 
-    def list_snapshots(self) -> list[SnapshotRecord]:
-        with self._lock:
-            rows = self._db.execute("SELECT * FROM snapshots ORDER BY captured_at, id").fetchall()
-        return [snapshot_from(r) for r in rows]
+    def iter_snapshots(self) -> Iterator[SnapshotRef]:
+        """Every snapshot, oldest capture first, read a page at a time."""
+        after: tuple[str, str] = ("", "")
+        while True:
+            with self._lock:
+                rows = self._db.execute(
+                    "SELECT * FROM snapshots WHERE (captured_at, id) > (?, ?) "
+                    "ORDER BY captured_at, id LIMIT ?",
+                    (*after, PAGE),
+                ).fetchall()
+            yield from (snapshot_from(r) for r in rows)
+            if len(rows) < PAGE:
+                return
+            after = (rows[-1]["captured_at"], rows[-1]["id"])
 
     # crawl runs
-    def start_run(self, run: CrawlRunRecord) -> None:
+    def start_run(self, run: CrawlRun) -> None:
         try:
             with self._writing() as db:
                 db.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?)", run_row(run))
@@ -284,7 +384,7 @@ class SqliteIndex:
                 f"crawl run {run.id} was already started; give each run a new id"
             ) from None
 
-    def finish_run(self, run: CrawlRunRecord) -> None:
+    def finish_run(self, run: CrawlRun) -> None:
         row = run_row(run)
         with self._writing() as db:
             cur = db.execute(
@@ -295,12 +395,12 @@ class SqliteIndex:
             if cur.rowcount == 0:
                 raise RecordNotFoundError(f"no crawl run {run.id}; call start_run first")
 
-    def get_run(self, run_id: str) -> CrawlRunRecord | None:
+    def get_run(self, run_id: str) -> CrawlRun | None:
         with self._lock:
             row = self._db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
         return None if row is None else run_from(row)
 
-    def list_runs(self, limit: int = 20) -> list[CrawlRunRecord]:
+    def list_runs(self, limit: int = 20) -> list[CrawlRun]:
         with self._lock:
             rows = self._db.execute(
                 "SELECT * FROM runs ORDER BY started DESC, id DESC LIMIT ?", (max(limit, 0),)

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from evidence.index.records import FindingStatus
-from evidence.index.sqlite_rows import FINDING_COLS, LISTING_COLS, seller_key
-from evidence.index.sqlite_text import match_expression
+from model import FindingStatus
+from model.sellers import fold_name
+from store.sqlite.rows import FINDING_COLS, LISTING_COLS
+from store.sqlite.text import match_expression
 
 if TYPE_CHECKING:
-    from evidence.index.records import CountBy, FindingQuery
+    from model import CountBy, FindingQuery
 
 COUNT_KEYS: dict[str, str] = {
     "marketplace": "marketplace",
     "asset": "asset_id",
-    "seller": "COALESCE(seller_id, '')",
+    "seller": "COALESCE((SELECT id FROM sellers WHERE sellers.key = findings.seller_key), '')",
     "day": "substr(created, 1, 10)",  # created is fixed-width UTC text: the UTC day
 }
 
@@ -32,8 +33,11 @@ def finding_filter(query: FindingQuery) -> tuple[str, list[Any]]:
         where.append("asset_id = ?")
         args.append(query.asset_id)
     if query.seller is not None:
-        where.append("(seller_id = ? OR seller_key = ?)")
-        args += [query.seller, seller_key(query.seller)]
+        # The seller is stored once: match its id, name (case-insensitive) or key there.
+        where.append(
+            "seller_key IN (SELECT key FROM sellers WHERE id = ? OR name_folded = ? OR key = ?)"
+        )
+        args += [query.seller, fold_name(query.seller), query.seller]
     if query.marketplace is not None:
         where.append("marketplace = ?")
         args.append(query.marketplace)

@@ -7,19 +7,28 @@ write, and normalised search columns indexed by FTS5 and kept in sync by trigger
 Upgrade from version 1 (``PRAGMA user_version``): SQLite cannot add a primary key to a table, so
 the two tables are rebuilt in one transaction (rename, create, copy, drop; SQLite's documented
 recipe), filling the new columns; a crash leaves the version 1 file untouched.
+
+Version 3 stores each seller once (``sellers``, keyed by ``Seller.key``) and has listings and
+findings refer to it by ``seller_key`` instead of copying its id, name and URL. Upgrade from
+version 2, in the same single transaction: create ``sellers``, backfill it from the seller
+columns of the stored listings and findings, set ``seller_key``, then drop the copied columns.
+Every file goes through that step after the version 2 layout exists, so a new file and an
+upgraded one end up with exactly the same tables.
 """
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
-from evidence.exceptions import IndexConfigError
-from evidence.index.sqlite_text import terms
+from model.sellers import fold_name, normalise_contacts, seller_key
+from store.exceptions import IndexConfigError
+from store.sqlite.text import terms
 
 if TYPE_CHECKING:
     import sqlite3
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _FTS = "tokenize = 'unicode61 remove_diacritics 2'"
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS listings (
@@ -78,6 +87,16 @@ SCHEMA = (
   finished TEXT, counters TEXT NOT NULL, status TEXT NOT NULL)""",
 )
 
+SELLERS = (
+    """CREATE TABLE IF NOT EXISTS sellers (
+  n INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, marketplace TEXT NOT NULL, id TEXT,
+  name TEXT, name_folded TEXT, url TEXT, contacts TEXT NOT NULL DEFAULT '{}', first_seen TEXT,
+  last_seen TEXT)""",
+    "CREATE INDEX IF NOT EXISTS sellers_marketplace ON sellers(marketplace, key)",
+    "CREATE INDEX IF NOT EXISTS sellers_id ON sellers(id)",
+    "CREATE INDEX IF NOT EXISTS sellers_name ON sellers(name_folded)",
+)
+
 # Columns version 1 had; copied as they are when upgrading.
 _V1_LISTING = (
     "id, marketplace, url, title, content_hash, first_seen, last_seen, description, price, "
@@ -106,6 +125,10 @@ def prepare(db: sqlite3.Connection, path: str) -> None:
             db.execute(statement)
         if version == 1:
             _copy_v1(db)
+        for statement in SELLERS:
+            db.execute(statement)
+        if version < 3:
+            _sellers_v3(db)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     except BaseException:
         db.rollback()
@@ -147,3 +170,72 @@ def _copy_v1(db: sqlite3.Connection) -> None:
     )
     db.execute("DROP TABLE listings_v1")
     db.execute("DROP TABLE findings_v1")
+
+
+def _seller_from_columns(
+    marketplace: str, ident: str | None, name: str | None, url: str | None
+) -> tuple[str, dict[str, object]] | None:
+    """The key and row a version 2 listing's or finding's seller columns stand for."""
+    if not (ident or name or url):
+        return None
+    key = seller_key(marketplace, ident, name, url)
+    contacts = normalise_contacts({"store_url": url})
+    return key, {
+        "key": key,
+        "marketplace": marketplace,
+        "id": ident,
+        "name": name,
+        "name_folded": fold_name(name),
+        "url": url,
+        "contacts": json.dumps(contacts, sort_keys=True),
+    }
+
+
+def _sellers_v3(db: sqlite3.Connection) -> None:
+    """Backfill ``sellers`` from the copied seller columns, point rows at them, drop the copies."""
+    sellers: dict[str, dict[str, object]] = {}
+
+    def keep(found: tuple[str, dict[str, object]] | None, first: str, last: str) -> str | None:
+        if found is None:
+            return None
+        key, row = found
+        known = sellers.setdefault(key, {**row, "first_seen": first, "last_seen": last})
+        known["first_seen"] = min(str(known["first_seen"]), first)
+        if last >= str(known["last_seen"]):  # the latest sighting names the seller
+            known.update({k: v for k, v in row.items() if v is not None}, last_seen=last)
+        return key
+
+    db.execute("ALTER TABLE listings ADD COLUMN seller_key TEXT")
+    listing_keys: dict[str, str | None] = {}
+    rows = db.execute(
+        "SELECT n, id, marketplace, seller_id, seller_name, seller_url, first_seen, last_seen "
+        "FROM listings ORDER BY n"
+    ).fetchall()
+    for n, listing_id, marketplace, ident, name, url, first, last in rows:
+        key = keep(_seller_from_columns(marketplace, ident, name, url), first, last)
+        listing_keys[listing_id] = key
+        if key is not None:
+            db.execute("UPDATE listings SET seller_key = ? WHERE n = ?", (key, n))
+    rows = db.execute(
+        "SELECT n, listing_id, marketplace, seller_id, seller_name, created, updated "
+        "FROM findings ORDER BY n"
+    ).fetchall()
+    for n, listing_id, marketplace, ident, name, created, updated in rows:
+        key = listing_keys.get(listing_id)  # the listing's seller, URL-only ones included
+        if key is None:
+            key = keep(_seller_from_columns(marketplace, ident, name, None), created, updated)
+        db.execute("UPDATE findings SET seller_key = ? WHERE n = ?", (key, n))
+    for row in sellers.values():
+        cols = ", ".join(row)
+        marks = ", ".join(f":{k}" for k in row)
+        db.execute(f"INSERT INTO sellers ({cols}) VALUES ({marks})", row)  # noqa: S608
+    for table, column in (
+        ("listings", "seller_id"),
+        ("listings", "seller_name"),
+        ("listings", "seller_url"),
+        ("findings", "seller_id"),
+        ("findings", "seller_name"),
+    ):
+        db.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    db.execute("CREATE INDEX IF NOT EXISTS listings_seller ON listings(seller_key)")
+    db.execute("CREATE INDEX IF NOT EXISTS findings_seller ON findings(seller_key)")

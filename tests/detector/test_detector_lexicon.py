@@ -14,7 +14,7 @@ from detector.lexicon import (
     LexiconError,
     counterfeit_wording_signal,
 )
-from detector.model import Listing
+from model import Listing
 
 
 @pytest.fixture(scope="module")

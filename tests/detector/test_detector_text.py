@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 import pytest
 
-from detector.model import Asset, AssetKind, Listing
 from detector.settings import DetectionSettings
 from detector.text import MarkIndex, word_mark_signal
+from model import Asset, AssetKind, Listing
 
 SETTINGS = DetectionSettings()
 

@@ -14,8 +14,8 @@ import simple_icons_pack
 import skimage.data
 from PIL import Image
 
-from detector.model import Asset, AssetKind, ListingImage, ReferenceImage
 from detector.vision.logos import LogoMatcher, LogoParams, _LazyEdges, logo_signal
+from model import Asset, AssetKind, ListingImage, ReferenceImage
 
 WIDTH = 800  # listing photos are upscaled to a marketplace-like width
 

@@ -10,7 +10,6 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 
-from detector.model import Signal
 from evidence.blobstore import BlobStore
 from evidence.browser_record import BrowserCapture
 from evidence.custody import CustodyLog
@@ -23,6 +22,7 @@ from evidence.snapshot import Capture, CapturedImage, Citation, ListingInfo, Sea
 from evidence.translog import TransparencyLog
 from evidence.verify import VerificationReport
 from evidence.verify_home import HomeEvidence, verify_home_snapshot
+from model import Signal
 
 CAPTURED_AT = datetime(2024, 5, 1, 12, 30, 15, 250000, tzinfo=UTC)
 

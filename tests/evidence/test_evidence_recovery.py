@@ -12,15 +12,15 @@ from evidence_samples import (
 )
 
 from evidence.blobstore import BlobStore
-from evidence.index.sqlite import SqliteIndex
 from evidence.ledger import Ledger
 from evidence.recovery import reindex_orphans
 from evidence.verify import verify_all
+from store.sqlite import SqliteStore
 
 
 def test_orphans_are_indexed_once_from_their_manifest(tmp_path):
     store, ledger = BlobStore(tmp_path / "blobs"), Ledger(tmp_path / "ledger.jsonl")
-    index = SqliteIndex(tmp_path / "index.db")
+    index = SqliteStore(tmp_path / "index.db")
     ids, clock = CountingIds(), FixedClock()
     kept = seal_sample(store, ledger, clock, ids)
     index.add_snapshot(kept.to_record(sample_listing().id, []))
@@ -44,7 +44,7 @@ def test_orphans_are_indexed_once_from_their_manifest(tmp_path):
 
 def test_a_damaged_orphan_is_left_for_verify_to_report(tmp_path):
     store, ledger = BlobStore(tmp_path / "blobs"), Ledger(tmp_path / "ledger.jsonl")
-    index = SqliteIndex(tmp_path / "index.db")
+    index = SqliteStore(tmp_path / "index.db")
     orphan = seal_sample(store, ledger, FixedClock(), CountingIds())
     flip_byte(store.path(orphan.manifest_sha256), 5)
     assert reindex_orphans(store=store, ledger=ledger, index=index) == []

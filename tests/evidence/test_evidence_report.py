@@ -12,7 +12,6 @@ import pytest
 from lxml import html as lxml_html
 from PIL import Image
 
-from detector.model import Signal
 from evidence.blobstore import BlobStore
 from evidence.bundle import HomeSource, artifact_path, bundle_parts
 from evidence.custody import CustodyLog
@@ -20,6 +19,7 @@ from evidence.report import CaseReport, ImageFile, snapshot_report
 from evidence.report_html import render_html
 from evidence.snapshot import Citation, ListingInfo, seal
 from evidence.wacz import evidence_path
+from model import Signal
 from tests.evidence.evidence_samples import (
     CountingIds,
     FixedClock,

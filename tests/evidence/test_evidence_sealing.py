@@ -11,7 +11,6 @@ from evidence_samples import CountingIds, FixedClock, make_sealer, seal_sample_v
 
 from evidence.blobstore import BlobStore
 from evidence.custody import CustodyLog
-from evidence.index import open_index
 from evidence.ledger import Ledger
 from evidence.manifest import parse_manifest
 from evidence.recovery import reindex_orphans
@@ -19,6 +18,7 @@ from evidence.sealing import Sealer, Timestamper
 from evidence.seals import SealStore, log_entry
 from evidence.timestamp import TimestampSettings
 from evidence.verify_home import HomeEvidence, verify_home_snapshot
+from store import open_store
 from tests.services.tsa import LocalTsa
 from tests.support import free_port
 
@@ -125,7 +125,7 @@ def test_lost_seal_record_is_rebuilt_by_recovery(tmp_path: Path) -> None:
     (sealed,), store, sealer = seal_in(tmp_path)
     record_file = tmp_path / "seals" / sealed.id / "seal.json"
     record_file.unlink()  # as if the process died right after the log append
-    index = open_index(f"sqlite:///{tmp_path / 'index.db'}")
+    index = open_store(f"sqlite:///{tmp_path / 'index.db'}")
     try:
         recovered = reindex_orphans(store=store, index=index, log=sealer.log, sealer=sealer)
         assert recovered == [sealed.id]

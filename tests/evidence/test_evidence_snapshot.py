@@ -14,13 +14,13 @@ from evidence_samples import (
     sample_listing,
 )
 
-from detector.model import Listing, Seller
 from evidence.blobstore import BlobStore
 from evidence.exceptions import SnapshotError
 from evidence.ledger import Ledger
 from evidence.manifest import parse_manifest
 from evidence.snapshot import CapturedImage, ListingInfo, seal
 from evidence.warc import read_warc
+from model import Listing, Seller
 
 
 def do_seal(root, images=None, new_id=None):

@@ -1,4 +1,4 @@
-"""The contract every EvidenceIndex backend meets, through the Protocol only.
+"""The contract every Store backend meets, through the Protocol only.
 
 Add a backend by adding a factory to ``FACTORIES``: it takes ``(request, tmp_path)`` and returns
 an open index whose clock is ``StepClock()`` (tests compare times only from that clock). A
@@ -17,18 +17,19 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from evidence.exceptions import RecordConflictError, RecordNotFoundError
-from evidence.index import SqliteIndex
-from evidence.index.elastic.backend import ElasticIndex
-from evidence.index.records import (
-    CrawlRunRecord,
+from model import (
+    CrawlRun,
     FindingQuery,
     FindingRecord,
     FindingStatus,
     ListingChange,
     ListingRecord,
-    SnapshotRecord,
+    Seller,
+    SnapshotRef,
 )
+from store import SqliteStore
+from store.elastic.backend import ElasticStore
+from store.exceptions import RecordConflictError, RecordNotFoundError
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -45,21 +46,21 @@ class StepClock:
 
 
 def make_sqlite(request: pytest.FixtureRequest, tmp_path):
-    return SqliteIndex(tmp_path / "index.db", clock=StepClock())
+    return SqliteStore(tmp_path / "index.db", clock=StepClock())
 
 
 def make_opensearch(request: pytest.FixtureRequest, tmp_path):
     """A real OpenSearch node (session fixture), indices under a prefix unique to the test."""
     url = request.getfixturevalue("opensearch_url")
     prefix = "c" + uuid.uuid4().hex[:12]
-    index = ElasticIndex(
+    index = ElasticStore(
         f"{url}/?prefix={prefix}", spool_path=tmp_path / "spool.db", clock=StepClock()
     )
     request.addfinalizer(lambda: _drop(index, prefix))
     return index
 
 
-def _drop(index: ElasticIndex, prefix: str) -> None:
+def _drop(index: ElasticStore, prefix: str) -> None:
     """Remove what the test created; a test that never wrote created nothing."""
     index.adapter.delete_indices(f"{prefix}-*")
     with contextlib.suppress(RecordNotFoundError):
@@ -89,8 +90,7 @@ def listing(i: str = "L-1", **kw) -> ListingRecord:
         last_seen=T0,
         price="19.99",
         currency="EUR",
-        seller_id="s-1",
-        seller_name="Cheap Kicks",
+        seller=Seller(id="s-1", name="Cheap Kicks"),
         data={"attributes": {"size": "42"}},
     )
     base.update(kw)
@@ -109,8 +109,7 @@ def finding(i: str, risk: float, **kw) -> FindingRecord:
         signals=[{"kind": "text", "score": risk, "detail": "é <b>x</b>"}],
         created=T0,
         updated=T0,
-        seller_id="s-1",
-        seller_name="Cheap Kicks",
+        seller=Seller(id="s-1", name="Cheap Kicks"),
         title="t",
         url="http://127.0.0.1/L-1",
         registration_number="US 1",
@@ -119,8 +118,8 @@ def finding(i: str, risk: float, **kw) -> FindingRecord:
     return FindingRecord(**base)
 
 
-def snapshot(i: str = "S-1", finding_ids=("F-1",)) -> SnapshotRecord:
-    return SnapshotRecord(
+def snapshot(i: str = "S-1", finding_ids=("F-1",)) -> SnapshotRef:
+    return SnapshotRef(
         id=i,
         finding_ids=list(finding_ids),
         listing_id="L-1",
@@ -257,9 +256,9 @@ def test_list_findings_filters_sorting_and_paging(backend):
     backend.upsert_finding(finding("F-a", 0.9))
     backend.upsert_finding(finding("F-c", 0.3, asset_id="A-2"))
     backend.upsert_finding(
-        finding("F-d", 0.7, marketplace="other", seller_id="s-2", seller_name="ÉLAN Shop")
+        finding("F-d", 0.7, marketplace="other", seller=Seller(id="s-2", name="ÉLAN Shop"))
     )
-    backend.upsert_finding(finding("F-e", 0.1, seller_id=None, seller_name=None))
+    backend.upsert_finding(finding("F-e", 0.1, seller=None))
     backend.set_status("F-a", FindingStatus.IN_REVIEW, actor="bob")
 
     assert ids(backend) == ["F-a", "F-b", "F-d", "F-c", "F-e"]  # risk desc, then id
@@ -284,7 +283,7 @@ def test_list_findings_combined_filters(backend):
     backend.upsert_finding(finding("F-3", 0.7, title="Nike Air", marketplace="other"))
     backend.upsert_finding(finding("F-4", 0.2, title="Nike Air"))
     backend.upsert_finding(finding("F-5", 0.6, title="Adidas"))
-    backend.upsert_finding(finding("F-6", 0.95, title="Nike Air", seller_id="s-9"))
+    backend.upsert_finding(finding("F-6", 0.95, title="Nike Air", seller=Seller(id="s-9")))
     backend.set_status("F-1", FindingStatus.CONFIRMED, actor="alice")
     query = dict(asset_id="A-1", marketplace="demo", seller="s-1", text="nike", flagged_only=True)
     assert ids(backend, **query) == ["F-1"]
@@ -357,11 +356,11 @@ def test_count_findings_by_each_key(backend):
     backend.upsert_finding(finding("F-1", 0.9))
     backend.upsert_finding(finding("F-2", 0.8, asset_id="A-2", created=T0 + timedelta(days=1)))
     backend.upsert_finding(
-        finding("F-3", 0.7, marketplace="other", seller_id="s-2", title="Nike 雷霆")
+        finding("F-3", 0.7, marketplace="other", seller=Seller(id="s-2"), title="Nike 雷霆")
     )
     backend.upsert_finding(
         # 01:00 on May 2nd in UTC+8 is still May 1st in UTC
-        finding("F-4", 0.2, seller_id=None, created=datetime(2024, 5, 2, 1, 0, tzinfo=plus8))
+        finding("F-4", 0.2, seller=None, created=datetime(2024, 5, 2, 1, 0, tzinfo=plus8))
     )
     everything = FindingQuery()
     assert backend.count_findings("marketplace", everything) == {"demo": 3, "other": 1}
@@ -476,14 +475,14 @@ def test_snapshots_are_stored_once_and_linked(backend):
     backend.add_snapshot(snapshot("S-1"))
     assert backend.get_finding("F-1").snapshot_ids == ["S-2", "S-1"]
     assert backend.get_snapshot("S-2") == snapshot("S-2", finding_ids=("F-1", "F-unindexed"))
-    assert [s.id for s in backend.list_snapshots()] == ["S-1", "S-2"]
+    assert [s.id for s in backend.iter_snapshots()] == ["S-1", "S-2"]
     assert backend.get_snapshot("nope") is None
     with pytest.raises(RecordConflictError, match="never rewritten"):
         backend.add_snapshot(replace(snapshot("S-1"), manifest_sha256="c" * 64))
 
 
 def test_crawl_runs(backend):
-    run = CrawlRunRecord(id="R-1", marketplace="demo", trigger="manual", started=T0)
+    run = CrawlRun(id="R-1", marketplace="demo", trigger="manual", started=T0)
     backend.start_run(run)
     backend.start_run(replace(run, id="R-2", started=T0 + timedelta(hours=1)))
     assert backend.get_run("R-1") == run
@@ -506,7 +505,7 @@ def test_nothing_is_pending_while_the_index_is_reachable(backend):
     backend.upsert_listing(listing())
     backend.upsert_finding(finding("F-1", 0.8))
     backend.add_snapshot(snapshot())
-    backend.start_run(CrawlRunRecord(id="R-1", marketplace="demo", trigger="manual", started=T0))
+    backend.start_run(CrawlRun(id="R-1", marketplace="demo", trigger="manual", started=T0))
     assert backend.pending() == 0
     assert backend.flush() == 0
     assert backend.get_finding("F-1").snapshot_ids == ["S-1"]

@@ -10,21 +10,18 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from evidence.exceptions import (
-    IndexUnavailableError,
-    RecordConflictError,
-    RecordNotFoundError,
-)
-from evidence.index.elastic import ElasticIndex, connect, migrate, templates
-from evidence.index.records import (
-    CrawlRunRecord,
+from model import (
+    CrawlRun,
     FindingQuery,
     FindingRecord,
     FindingStatus,
     ListingChange,
     ListingRecord,
-    SnapshotRecord,
+    Seller,
+    SnapshotRef,
 )
+from store.elastic import ElasticStore, connect, migrate, templates
+from store.exceptions import IndexUnavailableError, RecordConflictError, RecordNotFoundError
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -51,7 +48,7 @@ def prefix() -> str:
 
 @pytest.fixture
 def index(es_url, prefix, tmp_path):
-    ix = ElasticIndex(
+    ix = ElasticStore(
         f"{es_url}/?prefix={prefix}", spool_path=tmp_path / "spool.db", clock=StepClock()
     )
     yield ix
@@ -78,8 +75,7 @@ def listing(i: str = "L-1", **kw) -> ListingRecord:
         last_seen=T0,
         price="19.90",
         currency="EUR",
-        seller_id="s-1",
-        seller_name="Cheap Kicks",
+        seller=Seller(id="s-1", name="Cheap Kicks"),
         data={"attributes": {"size": "42"}, "weird key.with dots": [1, {"x": None}]},
     )
     base.update(kw)
@@ -98,8 +94,7 @@ def finding(i: str, risk: float, **kw) -> FindingRecord:
         signals=[{"kind": "text", "score": risk, "detail": "é <b>x</b>", "evidence": {"s": 1}}],
         created=T0,
         updated=T0,
-        seller_id="s-1",
-        seller_name="Cheap Kicks",
+        seller=Seller(id="s-1", name="Cheap Kicks"),
         title="Nikee Air shoes",
         url="http://127.0.0.1/L-1",
         registration_number="US 1",
@@ -108,8 +103,8 @@ def finding(i: str, risk: float, **kw) -> FindingRecord:
     return FindingRecord(**base)
 
 
-def snapshot(i: str = "S-1", finding_ids=("F-1",)) -> SnapshotRecord:
-    return SnapshotRecord(
+def snapshot(i: str = "S-1", finding_ids=("F-1",)) -> SnapshotRef:
+    return SnapshotRef(
         id=i,
         finding_ids=list(finding_ids),
         listing_id="L-1",
@@ -174,9 +169,9 @@ def test_text_search_english_and_chinese(index):
 def test_findings_filters_order_paging_and_revisions(index):
     index.upsert_finding(finding("F-b", 0.9))
     index.upsert_finding(finding("F-a", 0.9))
-    index.upsert_finding(finding("F-c", 0.3, asset_id="A-2", seller_id=None, seller_name=None))
+    index.upsert_finding(finding("F-c", 0.3, asset_id="A-2", seller=None))
     index.upsert_finding(
-        finding("F-d", 0.7, marketplace="other", seller_id="s-2", seller_name="ÉLAN Shop")
+        finding("F-d", 0.7, marketplace="other", seller=Seller(id="s-2", name="ÉLAN Shop"))
     )
     index.set_status("F-a", FindingStatus.IN_REVIEW, actor="bob")
     assert ids(index) == ["F-a", "F-b", "F-d", "F-c"]
@@ -263,10 +258,10 @@ def test_snapshots_once_and_linked_and_runs(index):
     index.add_snapshot(snapshot("S-1"))
     assert index.get_finding("F-1").snapshot_ids == ["S-2", "S-1"]
     assert index.get_snapshot("S-2") == snapshot("S-2", finding_ids=("F-1", "F-unindexed"))
-    assert [s.id for s in index.list_snapshots()] == ["S-1", "S-2"]
+    assert [s.id for s in index.iter_snapshots()] == ["S-1", "S-2"]
     with pytest.raises(RecordConflictError, match="never rewritten"):
         index.add_snapshot(replace(snapshot("S-1"), manifest_sha256="c" * 64))
-    run = CrawlRunRecord(id="R-1", marketplace="demo", trigger="manual", started=T0)
+    run = CrawlRun(id="R-1", marketplace="demo", trigger="manual", started=T0)
     index.start_run(run)
     index.start_run(replace(run, id="R-2", started=T0 + timedelta(hours=1)))
     with pytest.raises(RecordConflictError, match="new id"):
@@ -283,14 +278,14 @@ def test_snapshots_once_and_linked_and_runs(index):
 def test_writes_spool_while_cluster_is_away_and_flush_replays_them(index, prefix, tmp_path):
     index.upsert_finding(finding("F-0", 0.5))
     rev = index.get_finding("F-0").revision
-    away = ElasticIndex(dead_url(prefix), spool_path=tmp_path / "spool.db", clock=StepClock())
+    away = ElasticStore(dead_url(prefix), spool_path=tmp_path / "spool.db", clock=StepClock())
     assert away.upsert_listing(listing()) is ListingChange.SPOOLED
     assert away.upsert_listing(listing(content_hash="h2")) is ListingChange.SPOOLED
     assert away.bulk_upsert_listings([listing("L-2")]) == [ListingChange.SPOOLED]
     assert away.upsert_finding(finding("F-1", 0.9)) is False
     away.set_status("F-0", FindingStatus.IN_REVIEW, actor="alice")
     away.add_snapshot(snapshot(finding_ids=("F-1",)))
-    away.start_run(CrawlRunRecord(id="R-1", marketplace="demo", trigger="manual", started=T0))
+    away.start_run(CrawlRun(id="R-1", marketplace="demo", trigger="manual", started=T0))
     with pytest.raises(IndexUnavailableError, match="flush"):
         away.set_status("F-0", FindingStatus.CONFIRMED, "bob", expected_revision=rev)
     with pytest.raises(IndexUnavailableError, match=r"127\.0\.0\.1"):
@@ -327,17 +322,96 @@ def test_blocked_index_write_is_spooled_then_replayed(index, prefix):
 def test_migrate_moves_alias_keeps_old_index_and_is_idempotent(index, prefix, monkeypatch, es_url):
     index.upsert_listing(listing())
     index.upsert_listing(listing("L-2", title="雷霆"))
-    assert [s.action for s in migrate(index.adapter, prefix)] == ["current"] * 5
-    monkeypatch.setitem(templates.VERSIONS, "listings", 2)
+    assert [s.action for s in migrate(index.adapter, prefix)] == ["current"] * len(templates.KINDS)
+    now = templates.VERSIONS["listings"]  # 2 since sellers are stored once
+    monkeypatch.setitem(templates.VERSIONS, "listings", now + 1)
     steps = migrate(index.adapter, prefix, "listings")
     assert [(s.action, s.previous, s.index, s.documents) for s in steps] == [
-        ("migrated", f"{prefix}-listings-v1", f"{prefix}-listings-v2", 2)
+        ("migrated", f"{prefix}-listings-v{now}", f"{prefix}-listings-v{now + 1}", 2)
     ]
     assert "kept" in steps[0].describe()
-    assert index.adapter.alias_indices(f"{prefix}-listings") == [f"{prefix}-listings-v2"]
-    assert index.adapter.index_exists(f"{prefix}-listings-v1")
+    assert index.adapter.alias_indices(f"{prefix}-listings") == [f"{prefix}-listings-v{now + 1}"]
+    assert index.adapter.index_exists(f"{prefix}-listings-v{now}")
     assert [x.id for x in index.search_listings("雷霆")] == ["L-2"]
     assert index.upsert_listing(listing(content_hash="h9")) is ListingChange.CHANGED
     assert migrate(connect(f"{es_url}/?prefix={prefix}"), prefix, "listings")[0].action == (
         "current"
     )
+
+
+def test_migrate_carries_v1_documents_over_and_backfills_sellers(es_url, prefix, tmp_path):
+    """Mapping v1 copied the seller into every listing and finding; v2 stores it once."""
+    url = f"{es_url}/?prefix={prefix}"
+    saved = dict(templates.VERSIONS)
+    templates.VERSIONS.update(listings=1, findings=1)
+    try:
+        old = ElasticStore(url, spool_path=tmp_path / "old.db")
+        old._ensure()
+        v1 = {"marketplace": "demo", "url": "http://127.0.0.1/L-1", "title": "Nikee Air"}
+        old.adapter.index(
+            f"{prefix}-listings",
+            "L-1",
+            {
+                **v1,
+                "id": "L-1",
+                "content_hash": "h1",
+                "first_seen": "2024-05-01T12:00:00.000000Z",
+                "last_seen": "2024-05-02T12:00:00.000000Z",
+                "description": "",
+                "price": "19.90",
+                "currency": "EUR",
+                "seller_id": "s-1",
+                "seller_name": "Cheap Kicks",
+                "seller_url": "https://www.shop.example/s-1/",
+                "item_id": "1",
+                "data": {},
+                "last_change": "new",
+            },
+        )
+        old.adapter.index(
+            f"{prefix}-findings",
+            "F-1",
+            {
+                "id": "F-1",
+                "listing_id": "L-1",
+                "asset_id": "A-1",
+                "owner": "Nike",
+                "marketplace": "demo",
+                "risk": 0.9,
+                "flagged": True,
+                "signals": [],
+                "created": "2024-05-01T12:00:00.000000Z",
+                "updated": "2024-05-01T12:00:00.000000Z",
+                "status": "confirmed",
+                "seller_id": "s-1",
+                "seller_name": "Cheap Kicks",
+                "seller_key": "cheap kicks",
+                "title": "Nikee Air",
+                "url": "http://127.0.0.1/L-1",
+                "registration_number": None,
+                "snapshot_ids": ["S-1"],
+            },
+        )
+        old.close()
+    finally:
+        templates.VERSIONS.clear()
+        templates.VERSIONS.update(saved)
+    store = ElasticStore(url, spool_path=tmp_path / "new.db")
+    try:
+        steps = {s.kind: s for s in migrate(store.adapter, prefix)}
+        assert steps["listings"].action == steps["findings"].action == "migrated"
+        seller = store.get_listing("L-1").seller
+        assert (seller.id, seller.name, seller.marketplace) == ("s-1", "Cheap Kicks", "demo")
+        assert seller.contacts == {"store_url": "shop.example/s-1"}
+        assert seller.first_seen == datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+        assert [s.key for s in store.iter_sellers()] == [seller.key]
+        finding = store.get_finding("F-1")
+        assert finding.seller_key == seller.key and finding.status is FindingStatus.CONFIRMED
+        assert finding.seller_name == "Cheap Kicks" and finding.snapshot_ids == ["S-1"]
+        for name in ("s-1", "CHEAP KICKS", seller.key):
+            assert [f.id for f in store.list_findings(FindingQuery(seller=name))] == ["F-1"]
+        assert store.count_findings("seller", FindingQuery()) == {"s-1": 1}
+    finally:
+        store.adapter.delete_indices(f"{prefix}-*")
+        store.adapter.delete_index_templates(f"{prefix}-*")
+        store.close()

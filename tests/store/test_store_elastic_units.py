@@ -8,25 +8,25 @@ from datetime import UTC, datetime
 
 import pytest
 
-from evidence.exceptions import (
-    IndexConfigError,
-    IndexUnavailableError,
-    RecordConflictError,
-    RecordNotFoundError,
-)
-from evidence.index.elastic import queries, templates
-from evidence.index.elastic.bulk import Backoff, BulkItem, run_bulk
-from evidence.index.elastic.client import connect, parse_url
-from evidence.index.elastic.documents import (
+from model import FindingQuery, FindingRecord, FindingStatus, ListingRecord, Seller
+from store.elastic import queries, templates
+from store.elastic.bulk import Backoff, BulkItem, run_bulk
+from store.elastic.client import connect, parse_url
+from store.elastic.documents import (
     finding_doc,
     finding_from,
     listing_doc,
     listing_from,
     parse_revision,
 )
-from evidence.index.elastic.errors import IndexRejectedError, translate
-from evidence.index.elastic.spool import Spool
-from evidence.index.records import FindingQuery, FindingRecord, FindingStatus, ListingRecord
+from store.elastic.errors import IndexRejectedError, translate
+from store.elastic.spool import Spool
+from store.exceptions import (
+    IndexConfigError,
+    IndexUnavailableError,
+    RecordConflictError,
+    RecordNotFoundError,
+)
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -162,10 +162,11 @@ def test_documents_round_trip_and_revision_tokens():
         signals=[],
         created=T0,
         updated=T0,
-        seller_name="  ÉLAN Shop ",
+        seller=Seller(name="  ÉLAN Shop "),
     )
     fdoc = finding_doc(finding)
-    assert fdoc["seller_key"] == "élan shop" and "revision" not in fdoc
+    assert fdoc["seller_key"] == Seller(name="ÉLAN Shop", marketplace="m").key  # stored once
+    assert "revision" not in fdoc and "seller" not in fdoc
     back = finding_from({"_source": fdoc, "_seq_no": 7, "_primary_term": 2})
     assert back.revision == "7:2" and back.status is FindingStatus.NEW
     assert parse_revision("7:2") == (7, 2)
@@ -191,8 +192,12 @@ def test_finding_filter_builds_every_condition():
     assert {"term": {"marketplace": "demo"}} in filters
     assert {"term": {"status": "in_review"}} in filters
     assert {"term": {"flagged": True}} in filters
-    seller = next(f for f in filters if "bool" in f)["bool"]["should"]
-    assert seller == [{"term": {"seller_id": "ÉLAN Shop"}}, {"term": {"seller_key": "élan shop"}}]
+    assert {"terms": {"seller_key": ["ÉLAN Shop"]}} in filters  # taken as a key when unresolved
+    resolved = queries.finding_filter(FindingQuery(seller="x"), ["S-1", "S-2"])["bool"]["filter"]
+    assert resolved == [{"terms": {"seller_key": ["S-1", "S-2"]}}]
+    seller = queries.seller_filter("ÉLAN Shop")["bool"]["should"]
+    assert {"term": {"id": "ÉLAN Shop"}} in seller
+    assert {"term": {"name_folded": "élan shop"}} in seller
     assert q["bool"]["must"] == [{"match": {"title": {"query": "雷霆 nike", "operator": "and"}}}]
     assert queries.finding_filter(FindingQuery())["bool"] == {
         "must": [{"match_all": {}}],

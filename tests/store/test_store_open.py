@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from evidence.exceptions import IndexConfigError
-from evidence.index import open_index
-from evidence.index.records import ListingRecord
+from model import ListingRecord
+from store import open_store
+from store.exceptions import IndexConfigError
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -27,26 +27,26 @@ def listing() -> ListingRecord:
 
 def test_open_index_sqlite_paths(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    rel = open_index("sqlite:///rel.db")
+    rel = open_store("sqlite:///rel.db")
     rel.upsert_listing(listing())
     rel.close()
     assert (tmp_path / "rel.db").exists()
     absolute = tmp_path / "sub" / "abs.db"
-    index = open_index(f"sqlite:///{absolute}")  # sqlite:////abs/path: four slashes
+    index = open_store(f"sqlite:///{absolute}")  # sqlite:////abs/path: four slashes
     index.close()
     assert absolute.exists()
-    based = open_index("sqlite:///based.db", base_dir=tmp_path / "ws")
+    based = open_store("sqlite:///based.db", base_dir=tmp_path / "ws")
     based.close()
     assert (tmp_path / "ws" / "based.db").exists()
-    memory = open_index("sqlite://")
+    memory = open_store("sqlite://")
     assert memory.get_listing("x") is None
     memory.close()
 
 
 def test_open_index_errors():
     with pytest.raises(IndexConfigError, match="sqlite://, http://, https://"):
-        open_index("mongodb://x")
+        open_store("mongodb://x")
     with pytest.raises(IndexConfigError, match="no supported scheme"):
-        open_index("index.db")
+        open_store("index.db")
     with pytest.raises(IndexConfigError, match="names a host"):
-        open_index("sqlite://host/x.db")
+        open_store("sqlite://host/x.db")

@@ -9,15 +9,17 @@ from datetime import UTC, datetime
 
 import pytest
 
-from evidence.exceptions import IndexConfigError, RecordConflictError
-from evidence.index import SqliteIndex
-from evidence.index.records import (
+from model import (
     FindingQuery,
     FindingRecord,
     FindingStatus,
     ListingChange,
     ListingRecord,
+    Seller,
 )
+from store import SqliteStore
+from store.exceptions import IndexConfigError, RecordConflictError
+from store.sqlite.schema import SCHEMA_VERSION
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 STAMP = "2024-05-01T12:00:00.000000Z"
@@ -81,7 +83,7 @@ def write_v1_file(path, user_version: int) -> None:
 def test_a_version_1_file_is_upgraded_in_place(tmp_path, user_version):
     path = tmp_path / "old.db"
     write_v1_file(path, user_version)
-    index = SqliteIndex(path)
+    index = SqliteStore(path)
     expected = FindingRecord(
         id="F-1",
         listing_id="L-1",
@@ -94,8 +96,7 @@ def test_a_version_1_file_is_upgraded_in_place(tmp_path, user_version):
         created=T0,
         updated=T0,
         status=FindingStatus.CONFIRMED,
-        seller_id="s-1",
-        seller_name="Cheap Kicks",
+        seller=Seller(id="s-1", name="Cheap Kicks"),
         title="Nike F-1",
         url="http://127.0.0.1/L-1",
         registration_number="US 1",
@@ -125,12 +126,12 @@ def test_a_version_1_file_is_upgraded_in_place(tmp_path, user_version):
     index.close()
 
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION  # 3: sellers
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         assert not {"listings_v1", "findings_v1"} & tables
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     db.close()
-    reopened = SqliteIndex(path)  # a second open changes nothing
+    reopened = SqliteStore(path)  # a second open changes nothing
     assert reopened.get_finding("F-2").status is FindingStatus.IN_REVIEW
     assert [x.id for x in reopened.search_listings("adidas")] == ["L-1"]
     reopened.close()
@@ -142,7 +143,7 @@ def test_a_file_from_a_newer_version_is_refused_untouched(tmp_path):
         db.execute("PRAGMA user_version = 99")
     db.close()
     with pytest.raises(IndexConfigError, match=r"newer ipwatch.*upgrade ipwatch"):
-        SqliteIndex(path)
+        SqliteStore(path)
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
@@ -150,7 +151,7 @@ def test_a_file_from_a_newer_version_is_refused_untouched(tmp_path):
 
 
 def test_sqlite_file_is_in_wal_mode(tmp_path):
-    SqliteIndex(tmp_path / "w.db").close()
+    SqliteStore(tmp_path / "w.db").close()
     with sqlite3.connect(tmp_path / "w.db") as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     db.close()
@@ -159,7 +160,7 @@ def test_sqlite_file_is_in_wal_mode(tmp_path):
 def test_two_connections_to_one_file_have_one_winner(tmp_path):
     """Two processes (here: two connections) reviewing the same finding from one revision."""
     path = tmp_path / "shared.db"
-    first, second = SqliteIndex(path), SqliteIndex(path)
+    first, second = SqliteStore(path), SqliteStore(path)
     first.upsert_finding(
         FindingRecord(
             id="F-1",
@@ -178,7 +179,7 @@ def test_two_connections_to_one_file_have_one_winner(tmp_path):
     start = threading.Barrier(2)
     outcomes: list[str] = []
 
-    def review(index: SqliteIndex, actor: str) -> None:
+    def review(index: SqliteStore, actor: str) -> None:
         start.wait()
         try:
             index.set_status("F-1", FindingStatus.CONFIRMED, actor, expected_revision=revision)
@@ -202,7 +203,7 @@ def test_two_connections_to_one_file_have_one_winner(tmp_path):
 
 def test_full_text_index_survives_vacuum(tmp_path):
     path = tmp_path / "v.db"
-    index = SqliteIndex(path)
+    index = SqliteStore(path)
     for n, title in enumerate(["Nike Air", "Puma", "雷霆 Nike"]):
         index.upsert_listing(
             ListingRecord(
@@ -220,7 +221,7 @@ def test_full_text_index_survives_vacuum(tmp_path):
         db.execute("DELETE FROM listings WHERE id = 'L-0'")
     db.execute("VACUUM")
     db.close()
-    index = SqliteIndex(path)
+    index = SqliteStore(path)
     assert [x.id for x in index.search_listings("nike")] == ["L-2"]
     assert [x.id for x in index.search_listings("puma")] == ["L-1"]
     index.close()
