@@ -527,3 +527,76 @@ def test_concurrent_writers_from_threads(backend):
     for t in threads:
         t.join()
     assert len(backend.list_findings(FindingQuery(limit=1000))) == 60
+
+
+def test_a_seller_is_stored_once_and_hydrated_on_read(backend):
+    kicks = Seller(
+        id="s-1",
+        name="Cheap Kicks",
+        url="https://www.shop.example/s-1/",
+        marketplace="demo",
+        contacts={"store_url": "shop.example/s-1"},
+        first_seen=T0,
+        last_seen=T0,
+    )
+    backend.upsert_listing(listing("L-1", seller=kicks))
+    later = T0 + timedelta(days=3)
+    again = Seller(
+        id="s-1",
+        marketplace="demo",
+        contacts={"email": "kicks@mail.example"},
+        first_seen=later,
+        last_seen=later,
+    )
+    backend.upsert_listing(listing("L-2", seller=again))
+    backend.upsert_finding(finding("F-1", 0.8, seller=again))
+    stored = backend.get_seller(kicks.key)
+    assert stored is not None and stored.key == kicks.key
+    # Known fields are kept, contacts merged, the seen times widened.
+    assert (stored.id, stored.name, stored.url) == ("s-1", "Cheap Kicks", kicks.url)
+    assert stored.contacts == {"store_url": "shop.example/s-1", "email": "kicks@mail.example"}
+    assert (stored.first_seen, stored.last_seen) == (T0, later)
+    assert [s.key for s in backend.iter_sellers()] == [kicks.key]
+    for record in (backend.get_listing("L-2"), backend.get_finding("F-1")):
+        assert record.seller_key == kicks.key and record.seller == stored
+        assert (record.seller_id, record.seller_name) == ("s-1", "Cheap Kicks")
+    assert backend.get_listing("L-1").seller_url == kicks.url
+    assert [x.seller_name for x in backend.iter_listings()] == ["Cheap Kicks", "Cheap Kicks"]
+    assert backend.get_seller("S-nope") is None
+
+
+def test_a_seller_filter_resolves_id_name_or_key(backend):
+    elan = Seller(id="s-2", name="ÉLAN Shop", marketplace="other")
+    backend.upsert_finding(finding("F-1", 0.8, marketplace="other", seller=elan))
+    backend.upsert_finding(finding("F-2", 0.6))
+    backend.upsert_finding(finding("F-3", 0.4, seller=None))
+    for name in ("s-2", "élan shop", "ÉLAN SHOP", elan.key):
+        assert ids(backend, seller=name) == ["F-1"], name
+    assert ids(backend, seller="nobody") == []
+    assert backend.count_findings("seller", FindingQuery()) == {"s-2": 1, "s-1": 1, "": 1}
+    assert backend.count_findings("seller", FindingQuery(seller="cheap kicks")) == {"s-1": 1}
+
+
+def test_lists_that_grow_are_keyset_paged_iterators(backend, monkeypatch):
+    import store.elastic.backend
+    import store.sqlite.backend
+
+    monkeypatch.setattr(store.sqlite.backend, "PAGE", 2)
+    monkeypatch.setattr(store.elastic.backend, "PAGE", 2)
+    for i, market in enumerate(["demo", "other", "demo", "demo", "other"]):
+        seller = Seller(id=f"s-{i}", name=f"Seller {i}", marketplace=market)
+        backend.upsert_listing(listing(f"L-{i}", marketplace=market, seller=seller))
+    for i in range(5):
+        backend.add_snapshot(snapshot(f"S-{i}"))
+    listings = backend.iter_listings()
+    assert not isinstance(listings, list) and iter(listings) is listings
+    assert [x.id for x in listings] == [f"L-{i}" for i in range(5)]
+    assert [x.id for x in backend.iter_listings("demo")] == ["L-0", "L-2", "L-3"]
+    assert [x.seller_id for x in backend.iter_listings("other")] == ["s-1", "s-4"]
+    assert backend.count_listings() == 5 and backend.count_listings("other") == 2
+    snapshots = backend.iter_snapshots()
+    assert not isinstance(snapshots, list)
+    assert [s.id for s in snapshots] == [f"S-{i}" for i in range(5)]
+    sellers = list(backend.iter_sellers())
+    assert [s.key for s in sellers] == sorted(s.key for s in sellers) and len(sellers) == 5
+    assert {s.id for s in backend.iter_sellers("other")} == {"s-1", "s-4"}
