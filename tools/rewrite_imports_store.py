@@ -3,9 +3,10 @@
     python tools/rewrite_imports_store.py [MOVES-store.tsv] [RENAMES-store.tsv] [paths...]
 
 MOVES lines are ``old.dotted.path<TAB>new.dotted.path``: a module (every ``from X import``,
-``import X`` and dotted reference, strings included, is rewritten, longest path first) or, when
-the last part starts with a capital, one class moved between modules (``from old import A, Cls``
-is split so ``Cls`` is imported from the new module). RENAMES lines are ``OldName<TAB>NewName``,
+``import X`` and dotted reference, strings included, is rewritten, longest path first) or one
+name moved between modules, written ``old.module:name<TAB>new.module:name`` (or dotted, when the
+name starts with a capital): ``from old import A, name`` is split so ``name`` comes from the new
+module. Lines starting with ``#`` are comments. RENAMES lines are ``OldName<TAB>NewName``,
 replaced as whole identifiers. Afterwards ``ruff check --fix --select I`` and ``ruff format`` tidy
 the files that changed. Idempotent: running it twice changes nothing the second time.
 """
@@ -37,7 +38,11 @@ def read_pairs(path: Path) -> list[tuple[str, str]]:
 def split_moves(moves: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], dict]:
     modules, symbols = [], {}
     for old, new in moves:
-        if old.rsplit(".", 1)[-1][:1].isupper():
+        if ":" in old:
+            old_mod, name = old.split(":")
+            new_mod, new_name = new.split(":")
+            symbols[(old_mod, name)] = (new_mod, new_name)
+        elif old.rsplit(".", 1)[-1][:1].isupper():
             old_mod, name = old.rsplit(".", 1)
             new_mod, new_name = new.rsplit(".", 1)
             symbols[(old_mod, name)] = (new_mod, new_name)

@@ -31,6 +31,7 @@ from store.elastic.documents import (
 )
 from store.elastic.errors import IndexRejectedError
 from store.elastic.migrate import ensure_indices
+from store.elastic.migrate import migrate as migrate_indices
 from store.elastic.ops import (
     BULKABLE,
     LISTING_STATE,
@@ -484,6 +485,13 @@ class ElasticStore:
                 f"were written or spooled): {'; '.join(rejected[:5])}"
             )
         return out
+
+    def migrate(self, kind: str | None = None) -> list[str]:
+        """``ipwatch index migrate``: bring every kind (or one) to the current mapping."""
+        with self._lock:
+            steps = migrate_indices(self.adapter, self.prefix, kind or "all")  # type: ignore[arg-type]
+            self._ready = False  # aliases may point at new indices: check them again
+        return [step.describe() for step in steps]
 
     def pending(self) -> int:
         return len(self.spool)

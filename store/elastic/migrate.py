@@ -97,8 +97,19 @@ def ensure_kind(adapter: Adapter, prefix: str, kind: Kind) -> str:
 
 
 def ensure_indices(adapter: Adapter, prefix: str) -> None:
+    """Every kind's index exists; refuse documents of an older shape until they are migrated."""
+    stale = []
     for kind in KINDS:
-        ensure_kind(adapter, prefix, kind)
+        current = ensure_kind(adapter, prefix, kind)
+        version = index_version(prefix, kind, current)
+        if version is not None and version < VERSIONS[kind] and UPGRADED.get(kind) == version:
+            stale.append(current)
+    if stale:
+        raise IndexConfigError(
+            f"{', '.join(stale)} hold documents an older ipwatch wrote (each seller copied into "
+            "every listing and finding); run `ipwatch index migrate` once to store sellers "
+            "apart, then try again"
+        )
 
 
 def _migrate_kind(adapter: Adapter, prefix: str, kind: Kind) -> MigrationStep:
