@@ -27,7 +27,9 @@ from store.elastic.documents import (
     seller_from,
     snapshot_doc,
     snapshot_from,
+    split_seller,
     ts,
+    with_seller,
 )
 from store.elastic.errors import IndexRejectedError
 from store.elastic.migrate import ensure_indices
@@ -63,6 +65,12 @@ T = TypeVar("T")
 PAGE = 1000  # hits per search_after page when a read walks a whole result set
 SELLER_SORT: list[dict[str, Any]] = [{"key": "asc"}]
 NO_MATCH: list[str] = ["\x00none"]  # a seller filter that resolved to no seller
+
+
+def _seller_key(doc: dict[str, Any]) -> str | None:
+    """The key of the seller a listing/finding document carries."""
+    seller = split_seller(doc)[1]
+    return None if seller is None else str(seller["key"])
 
 
 def _doc_id(kind: str, doc: dict[str, Any]) -> str:
@@ -145,6 +153,8 @@ class ElasticStore:
             self._spool(kind, payload, doc_id, str(exc))
             return spooled
         self._dirty.add(OP_TARGET[kind])
+        if _seller_key(payload) is not None:
+            self._dirty.add("sellers")
         if kind == "status":
             self._write("event", result, result["id"], None)
         return result
@@ -195,9 +205,7 @@ class ElasticStore:
 
     # listings
     def upsert_listing(self, listing: ListingRecord) -> ListingChange:
-        doc = listing_doc(listing)
-        if listing.seller is not None:
-            self.upsert_seller(listing.seller)
+        doc = with_seller(listing_doc(listing), listing.seller)
         return self._write("listing", doc, listing.id, ListingChange.SPOOLED)
 
     def bulk_upsert_listings(self, listings: Sequence[ListingRecord]) -> list[ListingChange]:
@@ -208,18 +216,20 @@ class ElasticStore:
         cluster runs no script per document. A document someone else wrote in between fails
         its guard and goes through the scripted upsert, which decides against the new copy.
         """
-        self._bulk_sellers(x.seller for x in listings)
-        docs = [listing_doc(x) for x in listings]
+        docs = [with_seller(listing_doc(x), x.seller) for x in listings]
         if docs and not len(self.spool) and time.monotonic() >= self._down_until:
             try:
                 self._ensure()
+                failed = self._write_sellers(docs)
                 stored = self.adapter.mget(
                     self._ops.alias("listings"), [d["id"] for d in docs], LISTING_STATE
                 )
             except IndexUnavailableError:
                 self._went_down()  # the scripted path below spools what the cluster cannot take
             else:
-                return self._guarded_listings(docs, stored)
+                if not failed:
+                    return self._guarded_listings([split_seller(d)[0] for d in docs], stored)
+                self._went_down()  # sellers did not get in: spool the listings with them
         return self._bulk("listing", docs, ListingChange.SPOOLED)
 
     def _guarded_listings(
@@ -269,11 +279,20 @@ class ElasticStore:
     def upsert_seller(self, seller: Seller) -> None:
         self._write("seller", seller_doc(seller), seller.key, None)
 
-    def _bulk_sellers(self, sellers: Iterable[Seller | None]) -> None:
-        """Each distinct seller once, in one bulk request, before the records naming them."""
-        docs = {s.key: seller_doc(s) for s in sellers if s is not None}
-        if docs:
-            self._bulk("seller", list(docs.values()), None)
+    def _write_sellers(self, docs: Iterable[dict[str, Any]]) -> set[str]:
+        """The sellers these listing/finding documents carry, each once, in one bulk request,
+        before the documents naming them; returns the keys the cluster did not take."""
+        sellers: dict[str, dict[str, Any]] = {}
+        for doc in docs:
+            seller = split_seller(doc)[1]
+            if seller is not None:
+                sellers[seller["key"]] = seller
+        if not sellers:
+            return set()
+        items = [self._ops.bulk_item("seller", s) for s in sellers.values()]
+        results = run_bulk(self.adapter, items, self._backoff)
+        self._dirty.add("sellers")
+        return {key for key, r in zip(sellers, results, strict=True) if not r.ok}
 
     def _sellers(self, keys: Iterable[str | None]) -> dict[str, Seller]:
         """The stored sellers of these keys, in one realtime multi-get."""
@@ -327,14 +346,14 @@ class ElasticStore:
 
     # findings
     def upsert_finding(self, finding: FindingRecord) -> bool:
-        if finding.seller is not None:
-            self.upsert_seller(finding.seller)
-        return bool(self._write("finding", finding_doc(finding), finding.id, False))
+        doc = with_seller(finding_doc(finding), finding.seller)
+        return bool(self._write("finding", doc, finding.id, False))
 
     def bulk_upsert_findings(self, findings: Sequence[FindingRecord]) -> list[bool]:
         """Many finding upserts in few requests; True where the finding was new."""
-        self._bulk_sellers(x.seller for x in findings)
-        return self._bulk("finding", [finding_doc(x) for x in findings], False)
+        return self._bulk(
+            "finding", [with_seller(finding_doc(x), x.seller) for x in findings], False
+        )
 
     def get_finding(self, finding_id: str) -> FindingRecord | None:
         hit = self._get("findings", finding_id)
@@ -427,9 +446,9 @@ class ElasticStore:
         hit = self._get("snapshots", snapshot_id)
         return None if hit is None else snapshot_from(hit["_source"])
 
-    def iter_snapshots(self) -> list[SnapshotRef]:
+    def iter_snapshots(self) -> Iterator[SnapshotRef]:
         hits = self._scan("snapshots", {"match_all": {}}, queries.SNAPSHOT_SORT)
-        return [snapshot_from(h["_source"]) for h in hits]
+        return (snapshot_from(h["_source"]) for h in hits)
 
     # crawl runs
     def start_run(self, run: CrawlRun) -> None:
@@ -460,14 +479,19 @@ class ElasticStore:
             return out
         try:
             self._ensure()
+            failed = self._write_sellers(docs[i] for i in live)
         except IndexUnavailableError as exc:
             self._went_down()
             for i in live:
                 self._spool(kind, docs[i], _doc_id(kind, docs[i]), str(exc))
             return out
-        items = [self._ops.bulk_item(kind, docs[i]) for i in live]
         rejected: list[str] = []
         spooled_now = 0
+        for i in [i for i in live if _seller_key(docs[i]) in failed]:
+            live.remove(i)  # its seller did not get in: retry both from the spool
+            self._spool(kind, docs[i], _doc_id(kind, docs[i]), "its seller was not written")
+            spooled_now += 1
+        items = [self._ops.bulk_item(kind, docs[i]) for i in live]
         for i, result in zip(live, run_bulk(self.adapter, items, self._backoff), strict=True):
             if result.ok:
                 out[i] = self._ops.bulk_outcome(kind, result)
@@ -533,6 +557,14 @@ class ElasticStore:
                     seen.add(ops[i].doc_key)
                     batch.append(ops[i])
                     i += 1
+                try:
+                    failed = self._write_sellers(b.payload for b in batch)
+                except IndexUnavailableError:
+                    self._went_down()
+                    return done, True
+                for b in [b for b in batch if _seller_key(b.payload) in failed]:
+                    batch.remove(b)
+                    self.spool.failed_again(b.seq, "its seller was not written")
                 items = [self._ops.bulk_item(b.kind, b.payload) for b in batch]
                 results = run_bulk(self.adapter, items, self._backoff)
                 for b, result in zip(batch, results, strict=True):
@@ -561,6 +593,8 @@ class ElasticStore:
                 continue
             self.spool.done(op.seq)
             self._dirty.add(OP_TARGET[op.kind])
+            if _seller_key(op.payload) is not None:
+                self._dirty.add("sellers")
             done += 1
         return done, False
 

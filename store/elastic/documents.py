@@ -33,6 +33,9 @@ def dt(text: str | None) -> datetime | None:
 
 
 SELLER_FIELDS = ["key", "marketplace", "id", "name", "url", "contacts", "first_seen", "last_seen"]
+# A listing or finding write carries its seller's document under this key, so the two travel
+# (and wait in the spool) as one op; the seller is written first, into the sellers index.
+WITH_SELLER = "_seller"
 LEGACY_SELLER = ("seller_id", "seller_name", "seller_url")  # mapping v1 copied these
 
 
@@ -137,6 +140,20 @@ def seller_doc(seller: Seller) -> dict[str, Any]:
         "first_seen": ts(seller.first_seen) if seller.first_seen else None,
         "last_seen": ts(seller.last_seen) if seller.last_seen else None,
     }
+
+
+def with_seller(doc: dict[str, Any], seller: Seller | None) -> dict[str, Any]:
+    if seller is not None:
+        doc[WITH_SELLER] = seller_doc(seller)
+    return doc
+
+
+def split_seller(doc: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The record's own document and the seller document it carries (None when none)."""
+    if WITH_SELLER not in doc:
+        return doc, None
+    own = {k: v for k, v in doc.items() if k != WITH_SELLER}
+    return own, doc[WITH_SELLER]
 
 
 def seller_from(source: dict[str, Any]) -> Seller:

@@ -13,6 +13,7 @@ from store.elastic.documents import (
     parse_revision,
     revision,
     seller_update,
+    split_seller,
 )
 from store.elastic.templates import alias_name
 from store.exceptions import RecordConflictError, RecordNotFoundError
@@ -97,6 +98,7 @@ class Ops:
 
     def bulk_item(self, kind: str, payload: dict[str, Any]) -> BulkItem:
         """The bulk form of a seller, listing or finding upsert (same body as the single one)."""
+        payload = split_seller(payload)[0]  # the seller went first (Ops.sellers_item)
         body = UPDATES[kind](payload)
         doc_id = payload["key"] if kind == "seller" else payload["id"]
         action: dict[str, Any] = {"update": {"_index": self.alias(OP_TARGET[kind]), "_id": doc_id}}
@@ -119,10 +121,16 @@ class Ops:
         )
 
     def _listing(self, doc: dict[str, Any], replay: bool) -> ListingChange:
+        doc, seller = split_seller(doc)
+        if seller is not None:
+            self._seller(seller, replay)
         answer = self.adapter.update(self.alias("listings"), doc["id"], listing_update(doc))
         return listing_change(answer)
 
     def _finding(self, doc: dict[str, Any], replay: bool) -> bool:
+        doc, seller = split_seller(doc)
+        if seller is not None:
+            self._seller(seller, replay)
         answer = self.adapter.update(self.alias("findings"), doc["id"], finding_update(doc))
         return answer.get("result") == "created"
 
