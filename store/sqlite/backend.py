@@ -3,7 +3,7 @@
 Writes run in ``BEGIN IMMEDIATE`` transactions, so a read-modify-write (keep ``first_seen``, keep a
 finding's status, check a revision) is atomic between threads and between processes sharing the
 file. A finding's revision is an integer bumped by every write of it, handed out as text.
-Full-text rules are in ``sqlite_text``; the table layout and upgrades in ``sqlite_schema``.
+Full-text rules are in ``store.sqlite.text``; the table layout and upgrades in ``schema``.
 """
 
 from __future__ import annotations
