@@ -6,7 +6,7 @@ import itertools
 import threading
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -64,6 +64,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 PAGE = 1000  # hits per search_after page when a read walks a whole result set
 SELLER_SORT: list[dict[str, Any]] = [{"key": "asc"}]
+SELLER_FRESH = timedelta(minutes=10)  # a seller written this recently is not written again
+SELLER_CACHE = 50_000  # sellers remembered as written (forgotten all at once past this)
+SEEN = ("first_seen", "last_seen")
 NO_MATCH: list[str] = ["\x00none"]  # a seller filter that resolved to no seller
 
 
@@ -112,6 +115,8 @@ class ElasticStore:
         self._dirty: set[Kind] = set()
         self._down_until = 0.0
         self._replay_due = True  # a fresh process replays what an earlier one spooled
+        # seller key -> (document without seen times, first_seen, last_seen + SELLER_FRESH)
+        self._written: dict[str, tuple[dict[str, Any], str | None, str | None]] = {}
 
     # plumbing
     def _ensure(self) -> None:
@@ -155,6 +160,7 @@ class ElasticStore:
         self._dirty.add(OP_TARGET[kind])
         if _seller_key(payload) is not None:
             self._dirty.add("sellers")
+            self._remember(split_seller(payload)[1])
         if kind == "status":
             self._write("event", result, result["id"], None)
         return result
@@ -205,7 +211,7 @@ class ElasticStore:
 
     # listings
     def upsert_listing(self, listing: ListingRecord) -> ListingChange:
-        doc = with_seller(listing_doc(listing), listing.seller)
+        doc = self._with_seller(listing_doc(listing), listing.seller)
         return self._write("listing", doc, listing.id, ListingChange.SPOOLED)
 
     def bulk_upsert_listings(self, listings: Sequence[ListingRecord]) -> list[ListingChange]:
@@ -216,7 +222,7 @@ class ElasticStore:
         cluster runs no script per document. A document someone else wrote in between fails
         its guard and goes through the scripted upsert, which decides against the new copy.
         """
-        docs = [with_seller(listing_doc(x), x.seller) for x in listings]
+        docs = [self._with_seller(listing_doc(x), x.seller) for x in listings]
         if docs and not len(self.spool) and time.monotonic() >= self._down_until:
             try:
                 self._ensure()
@@ -292,7 +298,40 @@ class ElasticStore:
         items = [self._ops.bulk_item("seller", s) for s in sellers.values()]
         results = run_bulk(self.adapter, items, self._backoff)
         self._dirty.add("sellers")
+        for seller, result in zip(sellers.values(), results, strict=True):
+            if result.ok:
+                self._remember(seller)
         return {key for key, r in zip(sellers, results, strict=True) if not r.ok}
+
+    def _with_seller(self, doc: dict[str, Any], seller: Seller | None) -> dict[str, Any]:
+        """Attach the seller's document unless this store wrote the same seller moments ago:
+        a crawl names one seller on many listings, and rewriting it each time would double
+        the writes. Its last_seen may then lag by up to ``SELLER_FRESH``."""
+        if seller is None:
+            return doc
+        sdoc = seller_doc(seller)
+        content = {k: v for k, v in sdoc.items() if k not in SEEN}
+        known = self._written.get(seller.key)
+        if known is not None and known[0] == content:
+            first, last = sdoc["first_seen"], sdoc["last_seen"]
+            if (first is None or (known[1] is not None and known[1] <= first)) and (
+                last is None or (known[2] is not None and last <= known[2])
+            ):
+                return doc
+        return with_seller(doc, seller)
+
+    def _remember(self, sdoc: dict[str, Any] | None) -> None:
+        """Note a seller document the cluster took; its seen times count as covered for
+        ``SELLER_FRESH`` beyond the last one."""
+        if sdoc is None:
+            return
+        if len(self._written) >= SELLER_CACHE:
+            self._written.clear()
+        last = sdoc["last_seen"]
+        if last is not None:
+            last = ts(datetime.fromisoformat(last) + SELLER_FRESH)
+        content = {k: v for k, v in sdoc.items() if k not in SEEN}
+        self._written[sdoc["key"]] = (content, sdoc["first_seen"], last)
 
     def _sellers(self, keys: Iterable[str | None]) -> dict[str, Seller]:
         """The stored sellers of these keys, in one realtime multi-get."""
@@ -346,13 +385,13 @@ class ElasticStore:
 
     # findings
     def upsert_finding(self, finding: FindingRecord) -> bool:
-        doc = with_seller(finding_doc(finding), finding.seller)
+        doc = self._with_seller(finding_doc(finding), finding.seller)
         return bool(self._write("finding", doc, finding.id, False))
 
     def bulk_upsert_findings(self, findings: Sequence[FindingRecord]) -> list[bool]:
         """Many finding upserts in few requests; True where the finding was new."""
         return self._bulk(
-            "finding", [with_seller(finding_doc(x), x.seller) for x in findings], False
+            "finding", [self._with_seller(finding_doc(x), x.seller) for x in findings], False
         )
 
     def get_finding(self, finding_id: str) -> FindingRecord | None:
