@@ -31,9 +31,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from detector.engine import Detector
-from detector.model import Asset, Listing
 from detector.normalize import is_cjk
 from ipwatch.services.batch_listings import parse_line, to_listing
+from model import Asset, Listing
 from registry import Registry
 
 DEFAULT_SET = Path(__file__).resolve().parent / "data" / "textset"

@@ -29,12 +29,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.detect_quality import DEFAULT_SET, listing_from_json, load_assets, read_jsonl
 from detector.engine import Detector
-from detector.model import Asset, AssetKind
+from model import Asset, AssetKind
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from detector.model import Listing
+    from model import Listing
 
 ONSETS = ("b", "br", "d", "dr", "f", "g", "gl", "k", "kr", "l", "m", "n", "p", "pl", "pr",
           "r", "s", "st", "t", "tr", "v", "z", "qu", "sh", "ch", "h", "j")  # fmt: skip

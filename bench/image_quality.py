@@ -33,8 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import imageset
 from bench.imageset_metrics import Predictions, best_recall_at, fmt, score, thresholds
-from detector.model import Asset, AssetKind, Listing, ListingImage, ReferenceImage
 from detector.settings import DetectionSettings
+from model import Asset, AssetKind, Listing, ListingImage, ReferenceImage
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence

@@ -39,8 +39,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.imageset_logos import background, composite
 from bench.imageset_sources import LOGOS, load_photo, logo_reference, photos
-from detector.model import Asset, AssetKind, ListingImage, ReferenceImage
 from detector.settings import DetectionSettings
+from model import Asset, AssetKind, ListingImage, ReferenceImage
 
 if TYPE_CHECKING:
     from collections.abc import Callable

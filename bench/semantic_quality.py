@@ -41,10 +41,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from detector.model import Asset, AssetKind, Listing
 from detector.semantic.clauses import listing_clauses
 from detector.semantic.embedder import EmbedderUnavailableError, get_embedder, l2_normalise
 from detector.semantic.patents import Calibration, PatentIndex
+from model import Asset, AssetKind, Listing
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"

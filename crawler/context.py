@@ -18,12 +18,12 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
     from detector.engine import Detector
-    from detector.model import Asset
-    from evidence.index.protocol import EvidenceIndex
     from evidence.log.translog import TransparencyLog
     from evidence.seal.ledger import Ledger
     from evidence.seal.sealing import Sealer
     from evidence.storage.blobstore import BlobStore
+    from model import Asset
+    from store.protocol import Store
 
 _ATTRIBUTE = "_ipwatch_workspace"
 
@@ -34,7 +34,7 @@ class CrawlContext(Protocol):
     @property
     def home(self) -> Path: ...
     @property
-    def index(self) -> EvidenceIndex: ...
+    def index(self) -> Store: ...
     @property
     def blobs(self) -> BlobStore: ...
     @property

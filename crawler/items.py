@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from crawler.extraction import ExtractedListing
-    from detector.model import Finding, Listing
-    from evidence.index.records import ListingChange
     from evidence.seal.snapshot import Capture
+    from model import Finding, Listing, ListingChange
 
 
 @dataclass

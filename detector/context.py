@@ -24,7 +24,6 @@ from pydantic import Field, field_validator
 
 from detector.lexicon import FIELD_NAMES, MAX_TEXT_CHARS, CounterfeitLexicon, listing_fields
 from detector.lexicon_files import PhraseSpec, StrictModel, check_unique, read_lexicon_file
-from detector.model import Signal
 from detector.phrases import (
     PhraseMatcher,
     fold_phrase,
@@ -33,12 +32,13 @@ from detector.phrases import (
     is_spaceless,
     is_word_char,
 )
+from model import Signal
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
-    from detector.model import Listing
+    from model import Listing
 
 BUNDLED = "lexicons/context.yaml"
 # Characters that end a clause; "." only when a space or the end follows ("3.5mm" is one word).

@@ -11,7 +11,6 @@ from detector.exceptions import DetectorError
 from detector.images import ImageIndex, image_copy_signal
 from detector.lexicon import CounterfeitLexicon, counterfeit_wording_signal
 from detector.mark_match import word_mark_signal
-from detector.model import Finding
 from detector.rules import (
     SellerStatus,
     below_price_floor_signal,
@@ -34,6 +33,7 @@ from detector.vision.logo_match import logo_signal
 from detector.vision.logos import LogoMatcher
 from detector.vision.ocr import ImageTextReader
 from detector.vision.regions import RegionIndex, region_copy_signal
+from model import Finding
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from detector.categories import CategoryMap
-    from detector.model import Asset, Listing, Signal
+    from model import Asset, Listing, Signal
 
 _DEFAULT_SETTINGS = DetectionSettings()
 _log = logging.getLogger(__name__)

@@ -30,15 +30,15 @@ import numpy as np
 from PIL import Image, ImageChops, ImageOps
 
 from detector.hashindex import HammingIndex
-from detector.model import AssetKind, Signal
+from model import AssetKind, Signal
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
     from numpy.typing import NDArray
 
-    from detector.model import Asset, ListingImage, ReferenceImage
     from detector.settings import DetectionSettings
+    from model import Asset, ListingImage, ReferenceImage
 
 HASH_NAMES = ("phash", "dhash", "whash")
 WORK_SIZE = 256  # images are shrunk to this long side first: hashes are stable and cheap

@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from detector.lexicon_files import CounterfeitFile, TermSpec, check_unique, read_lexicon_file
-from detector.model import Signal
 from detector.phrases import PhraseMatcher, fold_phrase, fold_view
+from model import Signal
 
 if TYPE_CHECKING:
-    from detector.model import Listing
+    from model import Listing
 
 
 BUNDLED = "lexicons/counterfeit.yaml"

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from detector.model import AssetKind, Signal
 from detector.normalize import FoldedText
+from model import AssetKind, Signal
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from detector.model import Asset
     from detector.settings import DetectionSettings
     from detector.vision.ocr import ImageText, TextBox
+    from model import Asset
 
 FIELD_NAMES = {
     "title": "Title",

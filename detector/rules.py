@@ -8,14 +8,14 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from detector.categories import MAX_CATEGORY_CHARS, MAX_TITLE_CHARS, nice_class
-from detector.model import Signal
+from model import Signal
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from detector.categories import CategoryMap
-    from detector.model import Asset, Listing, Seller
     from detector.settings import DetectionSettings
+    from model import Asset, Listing, Seller
 
 MAX_SHOWN_CATEGORY = 80
 MAX_SHOWN_WORDS = 5

@@ -74,8 +74,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from detector.model import Signal
     from detector.settings import DetectionSettings
+    from model import Signal
 
 BRAND_LINKS = frozenset({"word_mark", "image_copy", "logo", "design", "patent_claim"})
 

@@ -34,15 +34,15 @@ from detector.disguise import (
 )
 from detector.generic_words import EVERYDAY_WORDS
 from detector.mark_match import MarkForm, MarkMatch, Reading, _non_overlapping
-from detector.model import AssetKind
 from detector.normalize import MERGED, FoldedText, fold_text
+from model import AssetKind
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from detector.model import Asset, Listing
     from detector.settings import DetectionSettings
     from detector.vision.ocr import ImageText
+    from model import Asset, Listing
 
 
 MARK_KINDS = frozenset({AssetKind.WORD_MARK, AssetKind.FIGURATIVE_MARK})

@@ -29,31 +29,3 @@ class LedgerError(EvidenceError):
 
 class SnapshotError(EvidenceError, ValueError):
     """Inputs to ``seal`` are unusable (naive datetime, bad id source, bad header)."""
-
-
-class EvidenceIndexError(EvidenceError):
-    """Base class for evidence-index failures."""
-
-
-class IndexConfigError(EvidenceIndexError, ValueError):
-    """The index URL names no usable backend."""
-
-
-class BackendNotInstalledError(IndexConfigError, NotImplementedError):
-    """The URL names a backend this version of ipwatch does not ship yet."""
-
-
-class RecordNotFoundError(EvidenceIndexError, KeyError):
-    """An update named a finding or crawl run that the index does not hold."""
-
-    def __str__(self) -> str:
-        # KeyError quotes its argument; show the sentence as written.
-        return str(self.args[0]) if self.args else ""
-
-
-class RecordConflictError(EvidenceIndexError):
-    """A write would overwrite sealed data or a change made since the record was read."""
-
-
-class IndexUnavailableError(EvidenceIndexError):
-    """The index cluster cannot be reached or refuses work for now; writes were spooled."""

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from detector.model import AssetKind
+from model import AssetKind
 from registry.ids import derive_asset_id
 from registry.schema import AssetEntry, OwnerEntry, PriceFloor, RegistryFile
 

@@ -17,7 +17,7 @@ from pydantic import (
     model_validator,
 )
 
-from detector.model import AssetKind
+from model import AssetKind
 from registry.ids import ASSET_ID_RE, MAX_ID_LENGTH, derive_asset_id
 
 MARK_KINDS = frozenset({AssetKind.WORD_MARK, AssetKind.FIGURATIVE_MARK})

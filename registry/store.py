@@ -12,8 +12,8 @@ from sqlalchemy import create_engine, event, select
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, selectinload, undefer
 
-from detector.model import Asset as DetectorAsset
-from detector.model import AssetKind
+from model import Asset as DetectorAsset
+from model import AssetKind
 from registry import models
 from registry.exceptions import RegistryError
 from registry.export import export_registry

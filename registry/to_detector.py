@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING
 
-from detector.model import Asset, AssetKind, ReferenceImage
+from model import Asset, AssetKind, ReferenceImage
 from registry import models
 from registry.exceptions import RegistryError
 from registry.images import ImageRejected, decode_rgb

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from detector.model import AssetKind
+from model import AssetKind
 from registry import models
 
 

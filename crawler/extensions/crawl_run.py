@@ -11,9 +11,9 @@ from scrapy import signals
 
 from crawler.context import workspace_for
 from crawler.extensions.run_lock import RunLock, is_abandoned
-from evidence.exceptions import IndexUnavailableError
-from evidence.index.records import CrawlRunRecord
 from evidence.seal.recovery import reindex_orphans
+from model import CrawlRun
+from store.exceptions import IndexUnavailableError
 
 if TYPE_CHECKING:
     from typing import Self
@@ -58,7 +58,7 @@ class CrawlRunRecorder:
         self.workspace = workspace
         self.index = workspace.index
         self.locks = workspace.home / "runs"
-        self.run: CrawlRunRecord | None = None
+        self.run: CrawlRun | None = None
         self.lock: RunLock | None = None
 
     @classmethod
@@ -72,7 +72,7 @@ class CrawlRunRecorder:
         return recorder
 
     def spider_opened(self, spider: Spider) -> None:
-        self.run = CrawlRunRecord(
+        self.run = CrawlRun(
             id=getattr(spider, "crawl_run_id", None) or new_run_id(),
             marketplace=getattr(getattr(spider, "profile", None), "name", spider.name),
             trigger=self.crawler.settings.get("IPWATCH_TRIGGER", "manual"),

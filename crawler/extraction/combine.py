@@ -71,7 +71,14 @@ def _seller(value: object, doc: Document, unescape: bool) -> ExtractedSeller | N
     url = absolute_url(value.get("url"), doc.base)
     ident = clean_text(value.get("id"), 200) or seller_id_from_url(url)
     name = clean_text(value.get("name"), 200, unescape=unescape)
-    return ExtractedSeller(name=name, id=ident, url=url) if name or ident else None
+    contacts = {
+        key: text
+        for key, raw in (("email", value.get("email")), ("phone", value.get("telephone")))
+        if (text := clean_text(raw, 200, unescape=unescape))
+    }
+    if not (name or ident):
+        return None
+    return ExtractedSeller(name=name, id=ident, url=url, contacts=contacts)
 
 
 def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedListing:

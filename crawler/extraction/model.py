@@ -31,9 +31,14 @@ class ExtractedSeller:
     name: str | None = None
     id: str | None = None
     url: str | None = None
+    # Contact details the page shows for the seller, raw: {"email": ..., "phone": ...}.
+    contacts: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
-    def to_dict(self) -> dict[str, str | None]:
-        return {"name": self.name, "id": self.id, "url": self.url}
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "id": self.id, "url": self.url}
+        if self.contacts:
+            out["contacts"] = dict(self.contacts)
+        return out
 
 
 @dataclass(frozen=True)

@@ -90,7 +90,11 @@ def seller_of(value: object) -> dict[str, object] | None:
     if ident is None and isinstance(node_id, str) and "/" not in node_id and "#" not in node_id:
         ident = node_id
     name = first(value.get("name") or value.get("legalName") or value.get("alternateName"))
-    return {"name": name, "id": ident, "url": first(value.get("url"))}
+    found = {"name": name, "id": ident, "url": first(value.get("url"))}
+    for key in ("email", "telephone"):  # contact details, when the page states them
+        if (contact := first(value.get(key))) is not None:
+            found[key] = contact
+    return found
 
 
 def _urls(node: dict[str, Any], page_url: str) -> set[str]:

@@ -15,9 +15,9 @@ from crawler.capture import browser_settings, private_address_refuser
 from crawler.context import workspace_for
 from crawler.listing_id import content_hash
 from evidence.capture.browser import BrowserCapturer
-from evidence.exceptions import IndexUnavailableError
 from evidence.seal.custody import current_operator
 from evidence.seal.snapshot import SCREENSHOT_NAME, CapturedImage, Citation, ListingInfo, seal
+from store.exceptions import IndexUnavailableError
 
 if TYPE_CHECKING:
     from typing import Self
@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 
     from crawler.context import CrawlContext
     from crawler.items import ListingItem
-    from detector.model import Finding
     from evidence.capture.browser_record import BrowserCapture
+    from model import Finding
 
 logger = logging.getLogger(__name__)
 

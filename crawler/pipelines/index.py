@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from crawler.context import workspace_for
-from evidence.index.records import FindingRecord, ListingRecord
+from model.convert import finding_record, listing_record
 
 if TYPE_CHECKING:
     from typing import Self
@@ -16,35 +16,7 @@ if TYPE_CHECKING:
 
     from crawler.context import CrawlContext
     from crawler.items import ListingItem
-    from detector.model import Asset, Finding, Listing
-
-
-def signal_dicts(finding: Finding) -> list[dict[str, object]]:
-    return [dataclasses.asdict(signal) for signal in finding.signals]
-
-
-def finding_record(
-    listing: Listing, finding: Finding, asset: Asset | None, now: datetime
-) -> FindingRecord:
-    """A finding as the index stores it; the crawl and ``ipwatch rescan`` both write this."""
-    seller = listing.seller
-    return FindingRecord(
-        id=finding.id,
-        listing_id=listing.id,
-        asset_id=finding.asset_id,
-        owner=asset.owner if asset else "",
-        marketplace=listing.marketplace,
-        risk=finding.risk,
-        flagged=finding.flagged,
-        signals=signal_dicts(finding),
-        created=now,
-        updated=now,
-        seller_id=seller.id if seller else None,
-        seller_name=seller.name if seller else None,
-        title=listing.title,
-        url=listing.url,
-        registration_number=asset.registration_number if asset else None,
-    )
+    from model import Finding
 
 
 class IndexPipeline:
@@ -61,21 +33,10 @@ class IndexPipeline:
         assert listing is not None
         index = self.workspace.index
         now = datetime.now(UTC)
-        seller = listing.seller
-        record = ListingRecord(
-            id=listing.id,
-            marketplace=listing.marketplace,
-            url=listing.url,
-            title=listing.title,
+        record = listing_record(
+            listing,
             content_hash=item.extra["content_hash"],
-            first_seen=now,
-            last_seen=now,
-            description=listing.description,
-            price=str(listing.price) if listing.price is not None else None,
-            currency=listing.currency,
-            seller_id=seller.id if seller else None,
-            seller_name=seller.name if seller else None,
-            seller_url=seller.url if seller else None,
+            now=now,
             item_id=item.item_id,
             data={
                 **item.extracted.to_dict(),

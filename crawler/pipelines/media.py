@@ -15,7 +15,7 @@ from crawler.context import workspace_for
 from crawler.items import FetchedImage
 from detector.exceptions import UnsafeImageError
 from detector.imagesafe import decode_image, sniff_format
-from detector.model import ListingImage
+from model import ListingImage
 
 if TYPE_CHECKING:
     from typing import Self

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from scrapy.exceptions import DropItem
 
 from crawler.listing_id import listing_id
-from detector.model import Listing, ListingImage, Seller
+from model import Listing, ListingImage, Seller
+from model.listings import MAX_DESCRIPTION, MAX_TITLE, clean_text, parse_price
+from model.sellers import normalise_contacts
 
 if TYPE_CHECKING:
     from typing import Self
@@ -18,28 +17,6 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
     from crawler.items import ListingItem
-
-MAX_TITLE = 1_000
-MAX_DESCRIPTION = 50_000
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean_text(value: str | None, limit: int) -> str:
-    """Listing text is hostile: drop control characters, normalise, cap the length."""
-    if not value:
-        return ""
-    text = _CONTROL.sub("", unicodedata.normalize("NFC", value))
-    return " ".join(text.split())[:limit]
-
-
-def parse_price(value: str | None) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        price = Decimal(value)
-    except InvalidOperation:
-        return None
-    return price if price.is_finite() and price >= 0 else None
 
 
 class NormalizePipeline:
@@ -68,7 +45,11 @@ class NormalizePipeline:
             price=parse_price(extracted.price),
             currency=extracted.currency,
             seller=Seller(
-                id=seller.id, name=clean_text(seller.name, MAX_TITLE) or None, url=seller.url
+                id=seller.id,
+                name=clean_text(seller.name, MAX_TITLE) or None,
+                url=seller.url,
+                marketplace=item.marketplace,
+                contacts=normalise_contacts({"store_url": seller.url, **seller.contacts}),
             )
             if seller is not None
             else None,

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from detector.model import AssetKind, Signal
 from detector.semantic.clauses import (
     CHARACTERISING,
     MAX_CLAUSE_CHARS,
@@ -35,13 +34,14 @@ from detector.semantic.clauses import (
     listing_clauses,
 )
 from detector.semantic.embedder import DEFAULT_EMBEDDER, get_embedder
+from model import AssetKind, Signal
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from detector.model import Asset, Listing
     from detector.semantic.embedder import Embedder
     from detector.settings import DetectionSettings
+    from model import Asset, Listing
 
 
 @dataclass(frozen=True)

@@ -22,14 +22,14 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 import numpy as np
 
 from detector.exceptions import DetectorError
-from detector.model import AssetKind, Signal
+from model import AssetKind, Signal
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from PIL.Image import Image
 
-    from detector.model import Asset, ListingImage, ReferenceImage
+    from model import Asset, ListingImage, ReferenceImage
 
 DEFAULT_DESCRIPTOR = "efficientnet-lite0"
 # Cosine similarity at and above which a listing photo is a copy of a reference. Measured on 16

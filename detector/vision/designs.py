@@ -19,15 +19,15 @@ from typing import TYPE_CHECKING, Any
 import cv2
 import numpy as np
 
-from detector.model import AssetKind, Signal
+from model import AssetKind, Signal
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from PIL import Image
 
-    from detector.model import Asset, ListingImage, ReferenceImage
     from detector.settings import DetectionSettings
+    from model import Asset, ListingImage, ReferenceImage
 
 FRAME = 128  # side of the normalised frame silhouettes and edges are compared in
 WORK_SIDE = 320  # photos and drawings are shrunk to this long side before segmentation

@@ -10,15 +10,15 @@ from typing import TYPE_CHECKING, Any
 import cv2
 import numpy as np
 
-from detector.model import Signal
 from detector.vision.logo_references import LogoReference
 from detector.vision.outlines import Alignment
+from model import Signal
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from detector.model import Asset, ListingImage, ReferenceImage
     from detector.settings import DetectionSettings
+    from model import Asset, ListingImage, ReferenceImage
 
 
 @dataclass(frozen=True)

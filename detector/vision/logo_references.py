@@ -15,7 +15,7 @@ from detector.vision.outlines import Outline, outline_of
 if TYPE_CHECKING:
     from PIL import Image
 
-    from detector.model import ReferenceImage
+    from model import ReferenceImage
 
 
 def foreground(image: Image.Image) -> tuple[np.ndarray, np.ndarray]:

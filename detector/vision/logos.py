@@ -19,17 +19,17 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from detector.model import AssetKind
 from detector.vision.keypoints import describe_frames, fit_model, two_nearest
 from detector.vision.logo_match import LogoMatch, LogoParams, _plausible
 from detector.vision.logo_references import LogoReference, prepare_reference
 from detector.vision.outlines import Alignment, EdgeMap, alignment, edge_map
+from model import AssetKind
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from detector.model import Asset, ListingImage
     from detector.settings import DetectionSettings
+    from model import Asset, ListingImage
 
 
 def _sift(max_features: int) -> cv2.SIFT:

@@ -25,8 +25,8 @@ from detector.exceptions import SettingsError
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from detector.model import ListingImage
     from detector.settings import DetectionSettings
+    from model import ListingImage
 
 MIN_SIDE = 16  # a thinner image holds no readable line of text
 ENGINE_LOADS = 0  # engines built in this process (tests check that unused OCR loads nothing)

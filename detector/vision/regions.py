@@ -25,15 +25,15 @@ from typing import TYPE_CHECKING, Any
 import cv2
 import numpy as np
 
-from detector.model import AssetKind, Signal
 from detector.vision.keypoints import HOMOGRAPHY_METHOD, describe_keypoints, ratio_pairs
+from model import AssetKind, Signal
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from PIL.Image import Image
 
-    from detector.model import Asset, ListingImage, ReferenceImage
+    from model import Asset, ListingImage, ReferenceImage
 
 REFERENCE_SIDE = 640  # registered photos are described at this long side
 REFERENCE_FEATURES = 1000

@@ -25,8 +25,8 @@ from evidence.seal.signing import SigningKeyError, key_id, verify
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
 
-    from evidence.index.protocol import EvidenceIndex
     from evidence.seal.signing import Signer
+    from store.protocol import Store
 
 CUSTODY_CONTEXT = b"ipwatch custody event v1\n"
 GENESIS = "0" * 64
@@ -219,7 +219,7 @@ class CustodyLog:
 
 
 def mirror_review_events(
-    custody: CustodyLog, index: EvidenceIndex, signer: Signer, finding_ids: Sequence[str]
+    custody: CustodyLog, index: Store, signer: Signer, finding_ids: Sequence[str]
 ) -> int:
     """Append each review status change not yet in custody to the finding's snapshots' chains.
 

@@ -10,19 +10,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from evidence.index.records import SnapshotRecord
 from evidence.log.tree_head import TransparencyLogError
 from evidence.seal.manifest import parse_manifest, parse_utc
 from evidence.seal.seals import parse_log_entry
+from model import SnapshotRef
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from evidence.index.protocol import EvidenceIndex
     from evidence.log.translog import TransparencyLog
     from evidence.seal.ledger import Ledger
     from evidence.seal.sealing import Sealer
     from evidence.storage.blobstore import BlobStore
+    from store.protocol import Store
 
 
 def logged_snapshots(
@@ -46,7 +46,7 @@ def logged_snapshots(
 def reindex_orphans(
     *,
     store: BlobStore,
-    index: EvidenceIndex,
+    index: Store,
     ledger: Ledger | None = None,
     log: TransparencyLog | None = None,
     sealer: Sealer | None = None,
@@ -55,7 +55,7 @@ def reindex_orphans(
 
     With ``sealer``, a logged snapshot whose seal record was never written gets one.
     """
-    known = {snapshot.id for snapshot in index.list_snapshots()}
+    known = {snapshot.id for snapshot in index.iter_snapshots()}
     recovered = []
     for snapshot_id, manifest_sha, position in logged_snapshots(ledger, log):
         if snapshot_id in known or not store.verify(manifest_sha):
@@ -65,7 +65,7 @@ def reindex_orphans(
         if sealer is not None and manifest["version"] >= 2 and not sealer.seals.raw(snapshot_id):
             sealer.rebuild_record(snapshot_id, manifest_bytes, manifest_sha, position)
         index.add_snapshot(
-            SnapshotRecord(
+            SnapshotRef(
                 id=snapshot_id,
                 finding_ids=[finding["finding_id"] for finding in manifest["findings"]],
                 listing_id=manifest["listing"]["id"],

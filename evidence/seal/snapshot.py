@@ -14,22 +14,21 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from config.version import TOOL_VERSION
-from detector.model import Listing
 from evidence.capture.browser_warc import BROWSER_WARC_NAME, build_browser_warc
 from evidence.capture.tls_peer import chain_pem
 from evidence.capture.warc import WARC_MEDIA_TYPE, build_exchange_warc, record_ids_for
 from evidence.exceptions import SnapshotError
-from evidence.index.records import SnapshotRecord
 from evidence.seal.manifest import build_manifest, canonical_json, score_text
+from model import Listing, SnapshotRef
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from detector.model import Signal
     from evidence.capture.browser_record import BrowserCapture
     from evidence.seal.ledger import Ledger
     from evidence.seal.sealing import Sealer
     from evidence.storage.blobstore import BlobStore
+    from model import Signal
 
 WARC_NAME = "response.warc"
 SCREENSHOT_NAME = "screenshot.png"
@@ -150,8 +149,8 @@ class SealedSnapshot:
     url: str
     artifacts: tuple[Artifact, ...] = field(default_factory=tuple)
 
-    def to_record(self, listing_id: str, finding_ids: Sequence[str]) -> SnapshotRecord:
-        return SnapshotRecord(
+    def to_record(self, listing_id: str, finding_ids: Sequence[str]) -> SnapshotRef:
+        return SnapshotRef(
             id=self.id,
             finding_ids=list(finding_ids),
             listing_id=listing_id,

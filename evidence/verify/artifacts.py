@@ -14,9 +14,9 @@ from evidence.seal.manifest import parse_manifest
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from evidence.index.protocol import EvidenceIndex
     from evidence.seal.ledger import Ledger, LedgerEntry, LedgerProblem
     from evidence.storage.blobstore import BlobStore
+    from store.protocol import Store
 
 CheckStatus = Literal["passed", "failed", "not_checked"]
 
@@ -54,7 +54,7 @@ def verify_snapshot(
     *,
     store: BlobStore,
     ledger: Ledger,
-    index: EvidenceIndex | None = None,
+    index: Store | None = None,
     chain_problems: list[LedgerProblem] | None = None,
 ) -> VerificationReport:
     """Check ledger chain and entry, manifest digest and content, every artifact and the WARC."""
@@ -109,13 +109,13 @@ def check_artifacts(
 
 
 def verify_all(
-    *, store: BlobStore, ledger: Ledger, index: EvidenceIndex | None = None
+    *, store: BlobStore, ledger: Ledger, index: Store | None = None
 ) -> list[VerificationReport]:
     """Every snapshot in the ledger, then any the index knows that the ledger lacks."""
     problems = ledger.verify()
     ids = [entry.snapshot_id for entry in ledger.entries()]
     if index is not None:
-        ids += [s.id for s in index.list_snapshots() if s.id not in set(ids)]
+        ids += [s.id for s in index.iter_snapshots() if s.id not in set(ids)]
     return [
         verify_snapshot(i, store=store, ledger=ledger, index=index, chain_problems=problems)
         for i in dict.fromkeys(ids)
@@ -245,7 +245,7 @@ def _check_warc(
 
 def _check_index(
     report: VerificationReport,
-    index: EvidenceIndex | None,
+    index: Store | None,
     record: Any,
     entry: LedgerEntry | None,
     manifest: dict[str, Any] | None,

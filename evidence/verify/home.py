@@ -17,13 +17,13 @@ if TYPE_CHECKING:
 
     from cryptography import x509
 
-    from evidence.index.protocol import EvidenceIndex
     from evidence.log.files import LogProblem
     from evidence.log.translog import TransparencyLog
     from evidence.seal.custody import CustodyLog
     from evidence.seal.ledger import Ledger
     from evidence.seal.seals import SealStore
     from evidence.storage.blobstore import BlobStore
+    from store.protocol import Store
 
 
 @dataclass
@@ -35,7 +35,7 @@ class HomeEvidence:
     log: TransparencyLog
     seals: SealStore
     custody: CustodyLog
-    index: EvidenceIndex | None
+    index: Store | None
     public_key: bytes | None
     key_label: str = "the workspace signing key"
     tsa_roots: Sequence[bytes | x509.Certificate] = ()
@@ -58,7 +58,7 @@ class HomeEvidence:
         ids = [sid for sid, _, _ in logged_snapshots(self.ledger, self.log)]
         ids += self.seals.snapshot_ids()
         if self.index is not None:
-            ids += [s.id for s in self.index.list_snapshots()]
+            ids += [s.id for s in self.index.iter_snapshots()]
         return list(dict.fromkeys(ids))
 
     def is_current(self, snapshot_id: str) -> bool:
@@ -124,7 +124,7 @@ def verify_home_all(home: HomeEvidence) -> list[VerificationReport]:
 
 
 def _check_index(
-    report: VerificationReport, index: EvidenceIndex | None, record: SealRecord | None
+    report: VerificationReport, index: Store | None, record: SealRecord | None
 ) -> None:
     add = report.checks.append
     if index is None:

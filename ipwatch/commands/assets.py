@@ -8,11 +8,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from detector.model import AssetKind
 from ipwatch.commands.common import state
 from ipwatch.commands.output import CsvOption, JsonOption, emit, wants_machine
 from ipwatch.console import console, plain
 from ipwatch.services.assets import import_assets, list_assets, remove_asset
+from model import AssetKind
 
 app = typer.Typer(help="Register, list and remove watched assets.", no_args_is_help=True)
 

@@ -28,6 +28,7 @@ def expected_errors() -> tuple[type[Exception], ...]:
     from evidence.exceptions import EvidenceError
     from ipwatch.services.errors import ServiceError
     from registry.exceptions import RegistryError
+    from store.exceptions import StoreError
 
     return (
         UserError,
@@ -35,6 +36,7 @@ def expected_errors() -> tuple[type[Exception], ...]:
         ConfigError,
         RegistryError,
         EvidenceError,
+        StoreError,
         DetectorError,
         PageLoadError,
         ProfileSelectorError,

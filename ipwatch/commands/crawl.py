@@ -14,10 +14,10 @@ from ipwatch.console import console, plain
 from ipwatch.services.crawl import crawl_marketplace
 
 if TYPE_CHECKING:
-    from evidence.index.records import CrawlRunRecord
+    from model import CrawlRun
 
 
-def run_summary(run: CrawlRunRecord) -> Table:
+def run_summary(run: CrawlRun) -> Table:
     table = Table(title=f"crawl run {run.id} ({run.status})", show_header=False)
     table.add_column(style="bold")
     table.add_column()

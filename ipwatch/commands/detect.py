@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from typing import TextIO
 
     from detector.engine import Detector
-    from detector.model import Finding
     from ipwatch.services.batch_listings import BatchEntry
+    from model import Finding
 
 
 def _open_listings(listings: Path, stack: ExitStack) -> tuple[BinaryIO, Path, int | None]:

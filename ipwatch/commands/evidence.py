@@ -229,7 +229,7 @@ def export(
             help="The new .wacz file; the report goes beside it.",
             metavar="FILE",
         ),
-    ] = Path("evidence.wacz"),
+    ] = Path("evidence.export.wacz"),
     finding: Annotated[
         str | None,
         typer.Option("--finding", help="Add the snapshots of this finding.", metavar="ID"),

@@ -8,17 +8,17 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from evidence.index.records import FindingQuery, FindingStatus
 from ipwatch.commands.common import UserError, state
 from ipwatch.commands.output import CsvOption, JsonOption, emit, to_json_line, wants_machine
 from ipwatch.console import console, plain
 from ipwatch.services.findings import list_findings, show_finding
 from ipwatch.services.review import REVIEW_STATUSES, ReviewRequest, review_findings
+from model import FindingQuery, FindingStatus
 
 if TYPE_CHECKING:
-    from evidence.index.records import FindingRecord
     from ipwatch.services.errors import ServiceError
     from ipwatch.services.review import ReviewOutcome
+    from model import FindingRecord
 
 app = typer.Typer(help="List, inspect and review findings.", no_args_is_help=True)
 
@@ -115,7 +115,7 @@ def show(
     detail = show_finding(state(ctx).workspace(), finding_id)
     finding = detail.finding
     if as_json:
-        typer.echo(to_json_line({**to_dict(finding), "history": detail.events}, indent=2))
+        typer.echo(to_json_line({**finding.to_dict(), "history": detail.events}, indent=2))
         return
     table = Table(show_header=False, box=None)
     table.add_column(style="bold")
@@ -156,14 +156,6 @@ def show(
             plain(event.reason, 2000),
         )
     console.print(history)
-
-
-def to_dict(finding: FindingRecord) -> dict[str, object]:
-    from ipwatch.commands.output import plain_value
-
-    value = plain_value(finding)
-    assert isinstance(value, dict)
-    return value
 
 
 def _ids_from_file(path: Path) -> list[str]:

@@ -37,7 +37,10 @@ def wants_machine(as_json: bool, as_csv: bool) -> bool:
 
 
 def plain_value(value: Any) -> Any:
-    """Dataclasses, enums and datetimes as JSON can hold them."""
+    """Dataclasses (through their ``to_dict`` when they have one), enums and datetimes as JSON."""
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict) and not isinstance(value, type):
+        return plain_value(to_dict())
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, Enum):

@@ -13,8 +13,8 @@ from ipwatch.console import console, err_console, plain
 from ipwatch.services.rescan import rescan as rescan_listings
 
 if TYPE_CHECKING:
-    from evidence.index.records import FindingRecord
     from ipwatch.services.rescan import RescanProgress, RescanResult
+    from model import FindingRecord
 
 MAX_LISTED_WITHOUT_EVIDENCE = 20
 

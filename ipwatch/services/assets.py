@@ -9,8 +9,8 @@ from ipwatch.services.errors import NotFoundError
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from detector.model import AssetKind
     from ipwatch.services.workspace import Workspace
+    from model import AssetKind
     from registry.importer import ImportResult
     from registry.views import AssetView
 

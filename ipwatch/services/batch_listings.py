@@ -25,11 +25,11 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from config import limits
 from crawler.middlewares.ssrf import is_private_address, resolve
-from crawler.pipelines.normalize import MAX_DESCRIPTION, MAX_TITLE, clean_text
 from detector.exceptions import UnsafeImageError
 from detector.imagesafe import decode_image
-from detector.model import Listing, ListingImage, Seller
 from ipwatch import __version__
+from model import Listing, ListingImage, Seller
+from model.listings import MAX_DESCRIPTION, MAX_TITLE, clean_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

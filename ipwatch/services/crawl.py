@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from config.profile import MarketplaceProfile
-    from evidence.index.records import CrawlRunRecord
     from ipwatch.services.workspace import Workspace
+    from model import CrawlRun
 
 
 def crawl_settings(
@@ -89,7 +89,7 @@ def crawl_marketplace(
     allowed_private_hosts: Sequence[str] = (),
     trigger: str = "manual",
     progress: Callable[[CrawlProgress], None] | None = None,
-) -> CrawlRunRecord:
+) -> CrawlRun:
     """Crawl the named profile (or YAML path) for ``keywords`` (default: the registry's)."""
     profile = load_profile(marketplace)
     if base_url:
@@ -118,7 +118,7 @@ def run_crawl(
     trigger: str = "manual",
     allowed_private_hosts: Sequence[str] = (),
     progress: Callable[[CrawlProgress], None] | None = None,
-) -> CrawlRunRecord:
+) -> CrawlRun:
     """Crawl once with ``profile`` and return the recorded run."""
     run_id = new_run_id()
     settings = crawl_settings(

@@ -6,17 +6,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from config.profile import load_profile
-from evidence.index.records import FindingQuery
 from ipwatch.services.assets import import_assets
 from ipwatch.services.crawl import run_crawl
+from model import FindingQuery
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from evidence.index.records import CrawlRunRecord, FindingRecord
     from ipwatch.services.crawl import CrawlProgress
     from ipwatch.services.workspace import Workspace
+    from model import CrawlRun, FindingRecord
     from registry.importer import ImportResult
 
 MAX_SHOWN = 1000
@@ -27,7 +27,7 @@ class DemoResult:
     brand_kit: Path
     imported: ImportResult
     base_url: str
-    run: CrawlRunRecord
+    run: CrawlRun
     flagged: list[FindingRecord]  # the marketplace's flagged findings, riskiest first
 
 

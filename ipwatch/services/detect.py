@@ -17,10 +17,10 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from detector.engine import Detector
-    from detector.model import Finding
     from detector.settings import DetectionSettings
     from ipwatch.services.batch_listings import BatchEntry, ImageLimits
     from ipwatch.services.workspace import Workspace
+    from model import Finding
 
 
 @dataclasses.dataclass

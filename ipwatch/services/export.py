@@ -16,9 +16,9 @@ from evidence.export.bundle import MANIFEST, bundle_parts
 from evidence.export.report import CaseReport, ImageFile, snapshot_report
 from evidence.export.report_html import render_html
 from evidence.export.wacz import WaczPage, build_wacz, evidence_path, write_wacz
-from evidence.index.records import FindingQuery
 from evidence.seal.manifest import format_utc
 from ipwatch.services.errors import InvalidRequestError
+from model import FindingQuery
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence

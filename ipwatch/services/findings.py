@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 from ipwatch.services.errors import NotFoundError
 
 if TYPE_CHECKING:
-    from evidence.index.records import (
-        AuditEventRecord,
+    from ipwatch.services.workspace import Workspace
+    from model import (
         FindingQuery,
         FindingRecord,
-        SnapshotRecord,
+        ReviewEvent,
+        SnapshotRef,
     )
-    from ipwatch.services.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -22,8 +22,8 @@ class FindingDetail:
     """A finding, every review decision on it (oldest first) and the snapshots it cites."""
 
     finding: FindingRecord
-    events: list[AuditEventRecord]
-    snapshots: list[SnapshotRecord]
+    events: list[ReviewEvent]
+    snapshots: list[SnapshotRef]
 
 
 def list_findings(workspace: Workspace, query: FindingQuery) -> list[FindingRecord]:

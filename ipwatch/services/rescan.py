@@ -12,17 +12,16 @@ import dataclasses
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from crawler.pipelines.index import finding_record
 from ipwatch.services.errors import InvalidRequestError, NotFoundError
+from model.convert import finding_record, listing_from_record
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from detector.engine import Detector
-    from detector.model import Listing, ListingImage
-    from evidence.index.records import FindingRecord, ListingRecord
     from evidence.storage.blobstore import BlobStore
     from ipwatch.services.workspace import Workspace
+    from model import FindingRecord, ListingImage
 
 
 @dataclasses.dataclass
@@ -64,8 +63,8 @@ def stored_images(
     """The crawl's fetched images decoded again from the blob store, and what could not be."""
     from detector.exceptions import UnsafeImageError
     from detector.imagesafe import decode_image
-    from detector.model import ListingImage
     from evidence.exceptions import EvidenceError
+    from model import ListingImage
 
     images: list[ListingImage] = []
     problems: list[str] = []
@@ -82,36 +81,6 @@ def stored_images(
             continue
         images.append(ListingImage(url=url, sha256=sha256, image=pixels))
     return tuple(images), problems
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def listing_from_record(record: ListingRecord, images: tuple[ListingImage, ...] = ()) -> Listing:
-    """The detector's Listing as the crawl built it: the record holds the normalised fields."""
-    from crawler.pipelines.normalize import MAX_TITLE, clean_text, parse_price
-    from detector.model import Listing, Seller
-
-    data = record.data
-    has_seller = data.get("seller") is not None or any(
-        (record.seller_id, record.seller_name, record.seller_url)
-    )
-    return Listing(
-        id=record.id,
-        marketplace=record.marketplace,
-        url=record.url,
-        title=record.title,
-        description=record.description,
-        brand=clean_text(_text(data.get("brand")), MAX_TITLE) or None,
-        price=parse_price(record.price),
-        currency=record.currency,
-        seller=Seller(id=record.seller_id, name=record.seller_name, url=record.seller_url)
-        if has_seller
-        else None,
-        images=images,
-        category=clean_text(_text(data.get("category")), MAX_TITLE) or None,
-    )
 
 
 def rescan_detector(workspace: Workspace, asset_ids: list[str]) -> Detector:
@@ -134,10 +103,6 @@ def rescan_detector(workspace: Workspace, asset_ids: list[str]) -> Detector:
     return Detector(chosen, workspace.detection_settings)
 
 
-def count_listings(workspace: Workspace, marketplace: str | None) -> int:
-    return sum(1 for _ in workspace.index.iter_listings(marketplace))
-
-
 def rescan(
     workspace: Workspace,
     asset_ids: list[str] | None = None,
@@ -146,7 +111,7 @@ def rescan(
 ) -> RescanResult:
     """Score every stored listing (of ``marketplace``) against the assets (default: all)."""
     detector = rescan_detector(workspace, asset_ids or [])
-    total = count_listings(workspace, marketplace)
+    total = workspace.index.count_listings(marketplace)
     result = RescanResult(0, marketplace, {}, 0, [])
     crawl = workspace.config.crawl
     index = workspace.index

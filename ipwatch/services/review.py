@@ -11,16 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from evidence.exceptions import RecordConflictError, RecordNotFoundError
-from evidence.index.records import FindingStatus
 from evidence.seal.custody import mirror_review_events
 from ipwatch.services.errors import ConflictError, InvalidRequestError, NotFoundError, ServiceError
+from model import FindingStatus
+from store.exceptions import RecordConflictError, RecordNotFoundError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-    from evidence.index.records import AuditEventRecord, FindingRecord
     from ipwatch.services.workspace import Workspace
+    from model import FindingRecord, ReviewEvent
 
 # What a reviewer may decide; the enforcement states (notice_sent, removed, reappeared) are set
 # by the workflows that know they happened.
@@ -157,5 +157,5 @@ def _stale_message(workspace: Workspace, finding_id: str, revision: str | None) 
     )
 
 
-def _last_event(events: list[AuditEventRecord]) -> AuditEventRecord | None:
+def _last_event(events: list[ReviewEvent]) -> ReviewEvent | None:
     return events[-1] if events else None

@@ -7,15 +7,15 @@ from typing import TYPE_CHECKING
 from ipwatch.services.errors import NotFoundError
 
 if TYPE_CHECKING:
-    from evidence.index.records import CrawlRunRecord
     from ipwatch.services.workspace import Workspace
+    from model import CrawlRun
 
 
-def list_runs(workspace: Workspace, limit: int = 20) -> list[CrawlRunRecord]:
+def list_runs(workspace: Workspace, limit: int = 20) -> list[CrawlRun]:
     return workspace.index.list_runs(limit=limit)
 
 
-def show_run(workspace: Workspace, run_id: str) -> CrawlRunRecord:
+def show_run(workspace: Workspace, run_id: str) -> CrawlRun:
     run = workspace.index.get_run(run_id)
     if run is None:
         raise NotFoundError(f"no crawl run {run_id!r}; `ipwatch runs list` shows the ids")

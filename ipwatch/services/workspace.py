@@ -12,9 +12,7 @@ from config.settings import AppConfig, load_app_config, resolve_home
 
 if TYPE_CHECKING:
     from detector.engine import Detector
-    from detector.model import Asset
     from detector.settings import DetectionSettings
-    from evidence.index.protocol import EvidenceIndex
     from evidence.log.translog import TransparencyLog
     from evidence.seal.custody import CustodyLog
     from evidence.seal.ledger import Ledger
@@ -22,7 +20,9 @@ if TYPE_CHECKING:
     from evidence.seal.seals import SealStore
     from evidence.seal.signing import Signer
     from evidence.storage.blobstore import BlobStore
+    from model import Asset
     from registry.store import Registry
+    from store.protocol import Store
 
 logger = logging.getLogger(__name__)
 
@@ -65,10 +65,10 @@ class Workspace:
         return Registry(self.registry_url)
 
     @cached_property
-    def index(self) -> EvidenceIndex:
-        from evidence.index import open_index
+    def index(self) -> Store:
+        from store import open_store
 
-        return open_index(self.index_url, base_dir=self.home)
+        return open_store(self.index_url, base_dir=self.home)
 
     @cached_property
     def blobs(self) -> BlobStore:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from PIL import Image
 
 from bench import image_quality
-from detector.model import AssetKind, Signal
+from model import AssetKind, Signal
 
 if TYPE_CHECKING:
     from pathlib import Path

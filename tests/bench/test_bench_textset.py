@@ -15,7 +15,7 @@ from pypinyin import lazy_pinyin
 from bench import textset, textset_vocab
 from bench.textset_disguise import apply_latin, confusables
 from bench.textset_disguise_zh import homophone
-from detector.model import AssetKind
+from model import AssetKind
 from registry import Registry
 
 if TYPE_CHECKING:

@@ -15,9 +15,9 @@ from demomarket import DemoMarket, Fault, FaultPlan
 from demomarket.brandkit import write_brand_kit
 from demomarket.testing import expected_flagged
 from evidence.capture.warc import read_warc
-from evidence.index import open_index
 from evidence.seal.manifest import parse_manifest
 from evidence.storage.blobstore import BlobStore
+from store import open_store
 from tests.support import run_ipwatch
 
 pytestmark = pytest.mark.slow
@@ -47,7 +47,7 @@ def manifests(home: Path) -> dict[str, tuple[dict[str, Any], dict[str, bytes]]]:
     """Item id -> (manifest, artifact bytes by name) for every sealed snapshot."""
     store = BlobStore(home / "blobs")
     out = {}
-    for snapshot in open_index(f"sqlite:///{home / 'index.db'}").list_snapshots():
+    for snapshot in open_store(f"sqlite:///{home / 'index.db'}").iter_snapshots():
         manifest = parse_manifest(store.get(snapshot.manifest_sha256))
         item = manifest["listing"]["id"].split(":", 1)[1]
         out[item] = (manifest, {a["name"]: store.get(a["sha256"]) for a in manifest["artifacts"]})
@@ -95,7 +95,7 @@ def test_failed_capture_is_retried_sealed_with_its_errors_and_counted(
     assert "response.warc" in artifacts  # the crawler's own exchange is still sealed
     assert len(market.requests_to(f"/item/{BROWSER_FAILS}")) == 4  # crawler + 3 attempts
 
-    run = open_index(f"sqlite:///{home / 'index.db'}").list_runs()[0]
+    run = open_store(f"sqlite:///{home / 'index.db'}").list_runs()[0]
     assert run.counters["capture_failed"] == 1
     assert run.counters["capture_retries"] >= 2
     assert run.counters["captures"] == run.counters["snapshots"] == len(expected_flagged())
@@ -158,15 +158,15 @@ def test_next_crawl_captures_again_what_failed(
     market.faults.clear()
     result = run_ipwatch(home, "crawl", "demo", "--base-url", market.base_url)
     assert result.returncode == 0, result.stdout + result.stderr
-    run = open_index(f"sqlite:///{home / 'index.db'}").list_runs()[0]
+    run = open_store(f"sqlite:///{home / 'index.db'}").list_runs()[0]
     # Only the listing whose browser view was missing is sealed again; the rest are unchanged.
     assert run.counters["captures"] == run.counters["snapshots"] == 1
     assert run.counters["capture_failed"] == 0
-    index = open_index(f"sqlite:///{home / 'index.db'}")
+    index = open_store(f"sqlite:///{home / 'index.db'}")
     store = BlobStore(home / "blobs")
     outcomes = sorted(
         parse_manifest(store.get(s.manifest_sha256))["browser"]["outcome"]
-        for s in index.list_snapshots()
+        for s in index.iter_snapshots()
         if s.listing_id.endswith(f":{BROWSER_FAILS}")
     )
     assert outcomes == ["complete", "failed"]

@@ -10,7 +10,7 @@ import pytest
 from demomarket import DemoMarket, Fault, FaultPlan
 from demomarket.brandkit import write_brand_kit
 from demomarket.testing import ground_truth
-from evidence.index import open_index
+from store import open_store
 from tests.support import run_ipwatch
 
 pytestmark = pytest.mark.slow
@@ -50,14 +50,14 @@ def crawled(faulty_market: DemoMarket, tmp_path_factory: pytest.TempPathFactory)
 
 
 def test_crawl_finishes_and_counts_the_errors(crawled: Path) -> None:
-    run = open_index(f"sqlite:///{crawled / 'index.db'}").list_runs()[0]
+    run = open_store(f"sqlite:///{crawled / 'index.db'}").list_runs()[0]
     assert run.status == "finished"
     assert run.counters["errors"] >= 2
     assert run.counters.get("errors/http_500", 0) >= 1
 
 
 def test_no_correctly_served_listing_is_lost(crawled: Path) -> None:
-    index = open_index(f"sqlite:///{crawled / 'index.db'}")
+    index = open_store(f"sqlite:///{crawled / 'index.db'}")
     crawled_ids = {listing.id.split(":", 1)[1] for listing in index.iter_listings("demo")}
     assert crawled_ids == set(ground_truth()) - {ALWAYS_500, ALWAYS_TRUNCATED}
     assert set(RECOVERS) | {MALFORMED, SLOW} <= crawled_ids

@@ -14,7 +14,7 @@ import pytest
 from demomarket import DemoMarket, Fault, FaultPlan
 from demomarket.brandkit import write_brand_kit
 from demomarket.testing import ground_truth
-from evidence.index import open_index
+from store import open_store
 from tests.support import IPWATCH, run_ipwatch
 
 pytestmark = pytest.mark.slow
@@ -52,7 +52,7 @@ def test_killed_crawl_is_resumed_by_the_next_one(tmp_path: Path) -> None:
             process.wait(timeout=30)
     killed_at = indexed_listings(home / "index.db")
     assert 3 <= killed_at < len(ground_truth())
-    index = open_index(f"sqlite:///{home / 'index.db'}")
+    index = open_store(f"sqlite:///{home / 'index.db'}")
     (killed,) = index.list_runs()
     assert killed.status == "running"
     # Everything sealed before the kill is intact; at most a snapshot sealed in the instant
@@ -66,7 +66,7 @@ def test_killed_crawl_is_resumed_by_the_next_one(tmp_path: Path) -> None:
     with DemoMarket() as market:
         result = run_ipwatch(home, "crawl", "demo", "--base-url", market.base_url)
     assert result.returncode == 0, result.stdout + result.stderr
-    index = open_index(f"sqlite:///{home / 'index.db'}")
+    index = open_store(f"sqlite:///{home / 'index.db'}")
     finished, interrupted = index.list_runs()
     assert interrupted.id == killed.id and interrupted.status == "interrupted"
     assert finished.status == "finished"

@@ -11,8 +11,8 @@ import pytest
 
 from demomarket import CATALOG, Catalog, DemoMarket
 from demomarket.brandkit import write_brand_kit
-from detector.model import finding_id
-from evidence.index import open_index
+from model import finding_id
+from store import open_store
 from tests.support import run_ipwatch
 
 pytestmark = pytest.mark.slow
@@ -49,7 +49,7 @@ def test_recrawl_updates_changed_listings_and_reseals_only_flagged_ones(tmp_path
     with DemoMarket(catalog=changed_catalog()) as market:
         crawl(home, market)
 
-    index = open_index(f"sqlite:///{home / 'index.db'}")
+    index = open_store(f"sqlite:///{home / 'index.db'}")
     second, first = index.list_runs()[:2]
     assert first.counters["listings_new"] == len(CATALOG.items)
     assert second.counters["listings_new"] == 0
@@ -63,5 +63,5 @@ def test_recrawl_updates_changed_listings_and_reseals_only_flagged_ones(tmp_path
     assert Decimal(repriced.price or "0") == original_price - Decimal("1.00")
     finding = index.get_finding(finding_id(f"demo:{FLAGGED_REPRICED}", "leiting-word"))
     assert finding is not None and len(finding.snapshot_ids) == 2
-    assert len(index.list_snapshots()) == first.counters["snapshots"] + 1
+    assert len(list(index.iter_snapshots())) == first.counters["snapshots"] + 1
     assert run_ipwatch(home, "evidence", "verify").returncode == 0

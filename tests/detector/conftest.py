@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
-from detector.model import Asset, AssetKind, Listing, Seller
+from model import Asset, AssetKind, Listing, Seller
 
 
 def make_photo(seed: int, size: tuple[int, int] = (640, 480)) -> Image.Image:

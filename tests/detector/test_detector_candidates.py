@@ -11,10 +11,10 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from detector.candidates import CompactView, ExactAutomaton, QGramIndex, max_edits
-from detector.model import Asset, AssetKind, Listing
 from detector.normalize import fold_text
 from detector.settings import DetectionSettings
 from detector.text import MAX_DROPPED, MarkIndex
+from model import Asset, AssetKind, Listing
 
 SETTINGS = DetectionSettings()
 LETTERS = "abcdeiklmnorstuvx"  # a small alphabet, so random keys share many bigrams

@@ -8,9 +8,9 @@ import pytest
 
 from detector.cjk import char_pinyin, pinyin_spellings, simplify, simplify_char, syllables
 from detector.mark_match import word_mark_signal
-from detector.model import Asset, AssetKind, Listing
 from detector.settings import DetectionSettings
 from detector.text import MarkIndex
+from model import Asset, AssetKind, Listing
 
 SETTINGS = DetectionSettings()
 

@@ -11,9 +11,9 @@ import pytest
 from detector.context import ContextLexicon, MarkUse, mark_context, mark_context_signal
 from detector.exceptions import LexiconError
 from detector.lexicon import MAX_TEXT_CHARS, CounterfeitLexicon
-from detector.model import Asset, Listing, Signal
 from detector.settings import DetectionSettings
 from detector.text import MarkIndex
+from model import Asset, Listing, Signal
 
 
 def context_of(text: str, mark: str, nth: int = 0) -> tuple[str, str, str] | None:

@@ -12,8 +12,8 @@ import pytest
 from detector.categories import load_category_map
 from detector.engine import Detector
 from detector.exceptions import DetectorError
-from detector.model import Asset, AssetKind, Listing, ListingImage, ReferenceImage, Seller
 from detector.settings import DetectionSettings
+from model import Asset, AssetKind, Listing, ListingImage, ReferenceImage, Seller
 
 THIEF = Seller(id="s-999", name="Cheap Shoes 4U")
 

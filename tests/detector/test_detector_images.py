@@ -17,8 +17,8 @@ from detector.images import (
     image_copy_signal,
     trim_borders,
 )
-from detector.model import Asset, AssetKind, ListingImage, ReferenceImage
 from detector.settings import DetectionSettings
+from model import Asset, AssetKind, ListingImage, ReferenceImage
 
 SETTINGS = DetectionSettings()
 REFERENCES = ("astronaut", "coffee", "rocket", "camera")  # three colour photos, one greyscale

@@ -10,7 +10,7 @@ import pytest
 
 from detector.exceptions import LexiconError
 from detector.lexicon import MAX_TEXT_CHARS, CounterfeitLexicon, counterfeit_wording_signal
-from detector.model import Listing
+from model import Listing
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 
 from detector.categories import bundled_category_map
-from detector.model import Asset, AssetKind, Listing, Seller
 from detector.rules import (
     SellerStatus,
     below_price_floor_signal,
@@ -18,6 +17,7 @@ from detector.rules import (
     unauthorized_seller_signal,
 )
 from detector.settings import DetectionSettings
+from model import Asset, AssetKind, Listing, Seller
 
 SETTINGS = DetectionSettings()
 

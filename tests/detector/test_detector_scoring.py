@@ -6,9 +6,9 @@ import itertools
 
 import pytest
 
-from detector.model import Signal
 from detector.scoring import risk
 from detector.settings import DetectionSettings
+from model import Signal
 
 SETTINGS = DetectionSettings()
 

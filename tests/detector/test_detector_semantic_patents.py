@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from detector.model import Asset, AssetKind
 from detector.semantic.clauses import MAX_CLAUSE_CHARS
 from detector.semantic.patents import Calibration, PatentIndex
+from model import Asset, AssetKind
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -154,7 +154,7 @@ def test_empty_listing_text_matches_nothing(index: PatentIndex, make_listing) ->
 _LAZY_PROBE = """
 import json, sys
 sys.path.insert(0, {root!r})
-from detector.model import Asset, AssetKind, Listing
+from model import Asset, AssetKind, Listing
 from detector.semantic.embedder import loaded_embedders
 from detector.semantic.patents import Calibration, PatentIndex
 listing = Listing(id="L", marketplace="m", url="https://m.example/1", title="NOVA pressure sensor")

@@ -8,9 +8,9 @@ from collections.abc import Callable
 import pytest
 
 from detector.mark_match import word_mark_signal
-from detector.model import Asset, AssetKind, Listing
 from detector.settings import DetectionSettings
 from detector.text import MarkIndex
+from model import Asset, AssetKind, Listing
 
 SETTINGS = DetectionSettings()
 

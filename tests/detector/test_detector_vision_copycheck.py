@@ -10,8 +10,8 @@ import skimage.data
 from PIL import Image, ImageDraw, ImageOps
 
 from detector.engine import Detector
-from detector.model import Asset, AssetKind, Listing, ListingImage, ReferenceImage, Seller
 from detector.vision.copycheck import MIN_INLIERS, CopyChecker
+from model import Asset, AssetKind, Listing, ListingImage, ReferenceImage, Seller
 from tests.detector.test_detector_vision_logos import render_logo
 
 

@@ -12,7 +12,6 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 from skimage import data
 
-from detector.model import Asset, AssetKind, ListingImage, ReferenceImage
 from detector.settings import DetectionSettings
 from detector.vision.descriptor import (
     DESCRIPTOR_MIN_SIMILARITY,
@@ -23,6 +22,7 @@ from detector.vision.descriptor import (
     get_descriptor,
 )
 from detector.vision.descriptor_models import THREADS_ENV, descriptor_threads, rmac_regions
+from model import Asset, AssetKind, ListingImage, ReferenceImage
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -201,7 +201,7 @@ def _run(code: str) -> str:
 def test_importing_and_building_load_no_model():
     code = (
         "import sys\n"
-        "from detector.model import Asset, AssetKind, ListingImage\n"
+        "from model import Asset, AssetKind, ListingImage\n"
         "from detector.settings import DetectionSettings\n"
         "from PIL import Image\n"
         "import detector.vision.descriptor as d\n"

@@ -16,7 +16,6 @@ import pytest
 import skimage.data
 from PIL import Image
 
-from detector.model import Asset, AssetKind, ListingImage, ReferenceImage
 from detector.vision.designs import (
     DesignMatcher,
     compare,
@@ -24,6 +23,7 @@ from detector.vision.designs import (
     drawing_shape,
     photo_shape,
 )
+from model import Asset, AssetKind, ListingImage, ReferenceImage
 
 PROFILES = {  # y from top (0) to bottom (1) -> radius, as a fraction of the height
     "bottle": [(0, 0.07), (0.18, 0.07), (0.32, 0.2), (0.4, 0.22), (1, 0.22)],

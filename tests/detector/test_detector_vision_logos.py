@@ -14,9 +14,9 @@ import simple_icons_pack
 import skimage.data
 from PIL import Image
 
-from detector.model import Asset, AssetKind, ListingImage, ReferenceImage
 from detector.vision.logo_match import LogoParams, logo_signal
 from detector.vision.logos import LogoMatcher, _LazyEdges
+from model import Asset, AssetKind, ListingImage, ReferenceImage
 
 WIDTH = 800  # listing photos are upscaled to a marketplace-like width
 

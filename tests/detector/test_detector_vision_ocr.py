@@ -15,11 +15,11 @@ from skimage import data
 
 from detector.exceptions import SettingsError
 from detector.mark_match import MarkMatch, word_mark_signal
-from detector.model import Asset, AssetKind, Listing, ListingImage
 from detector.settings import DetectionSettings
 from detector.text import MarkIndex
 from detector.vision import ocr
 from detector.vision.ocr import ImageTextReader, OcrParams
+from model import Asset, AssetKind, Listing, ListingImage
 
 ROOT = Path(__file__).resolve().parents[2]
 FONTS = {
@@ -256,7 +256,7 @@ def test_no_engine_is_loaded_when_no_image_is_read() -> None:
         """
         import sys
         from PIL import Image
-        from detector.model import Asset, AssetKind, Listing, ListingImage
+        from model import Asset, AssetKind, Listing, ListingImage
         from detector.settings import DetectionSettings
         from detector.text import MarkIndex
         from detector.vision import ocr

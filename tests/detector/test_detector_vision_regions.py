@@ -11,7 +11,6 @@ import pytest
 from PIL import Image, ImageDraw, ImageOps
 
 from detector.engine import Detector
-from detector.model import Asset, AssetKind, Listing, ListingImage, ReferenceImage, Seller
 from detector.settings import DetectionSettings, SettingsError
 from detector.vision.regions import (
     MIN_INLIERS,
@@ -21,6 +20,7 @@ from detector.vision.regions import (
     root_sift,
     verify,
 )
+from model import Asset, AssetKind, Listing, ListingImage, ReferenceImage, Seller
 from tests.detector.conftest import listing as base_listing
 from tests.detector.test_detector_vision_copycheck import real_photo
 

@@ -10,7 +10,6 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 
-from detector.model import Signal
 from evidence.capture.browser_record import BrowserCapture
 from evidence.log.translog import TransparencyLog
 from evidence.seal.custody import CustodyLog
@@ -30,6 +29,7 @@ from evidence.seal.snapshot import (
 from evidence.storage.blobstore import BlobStore
 from evidence.verify.artifacts import VerificationReport
 from evidence.verify.home import HomeEvidence, verify_home_snapshot
+from model import Signal
 
 CAPTURED_AT = datetime(2024, 5, 1, 12, 30, 15, 250000, tzinfo=UTC)
 

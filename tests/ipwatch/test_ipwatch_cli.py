@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from demomarket.brandkit import write_brand_kit
-from evidence.index import open_index
-from evidence.index.records import FindingRecord
 from ipwatch.cli import main
+from model import FindingRecord
+from store import open_store
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
 
@@ -89,7 +89,7 @@ def test_hostile_listing_text_is_printed_literally(
     home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     home.mkdir(parents=True)
-    index = open_index(f"sqlite:///{home / 'index.db'}")
+    index = open_store(f"sqlite:///{home / 'index.db'}")
     hostile = "[bold red]FAKE[/] [link=http://evil.example]click[/link] <script>x</script>"
     index.upsert_finding(
         FindingRecord(

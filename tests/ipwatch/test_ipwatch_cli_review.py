@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import typer.main
 
-from evidence.index import open_index
-from evidence.index.records import CrawlRunRecord
 from ipwatch.cli import app, main
+from model import CrawlRun
+from store import open_store
 from tests.ipwatch.services.test_service_review import NOW, finding
 
 FORMULA = '=HYPERLINK("http://evil.example","click")'
@@ -26,14 +26,14 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("IPWATCH_HOME", str(path))
     monkeypatch.delenv("IPWATCH_INDEX", raising=False)
     monkeypatch.setenv("COLUMNS", "80")
-    index = open_index(f"sqlite:///{path / 'index.db'}")
+    index = open_store(f"sqlite:///{path / 'index.db'}")
     for i, title in enumerate(("N0VAFLEX runner " * 8, FORMULA, "Lumora lamp 台灯")):
         record = finding(f"F-000000000000000{i}")
         record.title = title
         record.seller_name = "A seller with a rather long shop name"
         record.risk = 0.9 - i / 10
         index.upsert_finding(record)
-    index.start_run(CrawlRunRecord(id="R-1", marketplace="demo", trigger="manual", started=NOW))
+    index.start_run(CrawlRun(id="R-1", marketplace="demo", trigger="manual", started=NOW))
     index.close()
     return path
 

@@ -11,8 +11,8 @@ import pytest
 
 from demomarket.catalog import CATALOG
 from demomarket.testing import expected_flagged, ground_truth
-from evidence.index import open_index
 from evidence.log.translog import TransparencyLog
+from store import open_store
 from tests.support import findings_json, free_port, run_ipwatch
 
 pytestmark = pytest.mark.slow
@@ -48,7 +48,7 @@ def test_flags_exactly_the_infringing_listings(demo_home: Path) -> None:
 
 
 def test_every_listing_is_crawled_including_the_javascript_section(demo_home: Path) -> None:
-    index = open_index(f"sqlite:///{demo_home / 'index.db'}")
+    index = open_store(f"sqlite:///{demo_home / 'index.db'}")
     crawled = {item_id(listing.id) for listing in index.iter_listings("demo")}
     assert crawled == set(ground_truth())
     deals_only = {item.id for item in CATALOG.deals()} - {
@@ -62,14 +62,14 @@ def test_demo_prints_flagged_listings_with_evidence_ids(demo_home: Path) -> None
     output = (demo_home / "first-run.txt").read_text()
     assert "flagged listing" in output
     snapshot_ids = {
-        s.id for s in open_index(f"sqlite:///{demo_home / 'index.db'}").list_snapshots()
+        s.id for s in open_store(f"sqlite:///{demo_home / 'index.db'}").iter_snapshots()
     }
     assert snapshot_ids
     assert any(snapshot_id in output for snapshot_id in snapshot_ids)
 
 
 def test_hostile_listings_are_recorded_not_fatal(demo_home: Path) -> None:
-    index = open_index(f"sqlite:///{demo_home / 'index.db'}")
+    index = open_store(f"sqlite:///{demo_home / 'index.db'}")
     runs = index.list_runs()
     assert runs[-1].counters["image_errors"] >= 3  # huge, bomb, corrupt
     titles = {listing.title for listing in index.iter_listings("demo")}
@@ -85,7 +85,7 @@ def test_rerun_makes_no_duplicate_findings_or_evidence(demo_home: Path) -> None:
     after_findings = findings_json(demo_home, "--all")
     assert sorted(f["id"] for f in after_findings) == sorted(f["id"] for f in before_findings)
     assert TransparencyLog(demo_home / "log").size == before_log
-    newest = open_index(f"sqlite:///{demo_home / 'index.db'}").list_runs()[0]
+    newest = open_store(f"sqlite:///{demo_home / 'index.db'}").list_runs()[0]
     assert newest.counters["listings_new"] == 0
     assert newest.counters["snapshots"] == 0
 
@@ -110,8 +110,8 @@ def test_verify_passes_on_untouched_evidence(demo_home: Path) -> None:
 
 @pytest.mark.parametrize("target", ["warc", "image", "manifest", "log"])
 def test_verify_names_each_kind_of_tampering(demo_home: Path, target: str) -> None:
-    index = open_index(f"sqlite:///{demo_home / 'index.db'}")
-    snapshot = next(s for s in index.list_snapshots() if len(s.artifacts) > 1)
+    index = open_store(f"sqlite:///{demo_home / 'index.db'}")
+    snapshot = next(s for s in index.iter_snapshots() if len(s.artifacts) > 1)
     if target == "log":
         path, offset, expected = demo_home / "log" / "leaves.bin", 5, "log.integrity"
     elif target == "manifest":

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from demomarket.testing import expected_flagged
-from evidence.index import open_index
 from evidence.log.translog import TransparencyLog
 from evidence.seal.recovery import logged_snapshots
+from store import open_store
 from tests.support import findings_json, free_port, run_ipwatch
 
 pytestmark = pytest.mark.slow
@@ -27,9 +27,9 @@ def test_demo_runs_on_opensearch(opensearch_url: str, tmp_path: Path) -> None:
     assert flagged == expected_flagged()
     assert not (home / "index.db").exists(), "the SQLite index was used instead of OpenSearch"
 
-    index = open_index(url, base_dir=home)
+    index = open_store(url, base_dir=home)
     sealed = [sid for sid, _, _ in logged_snapshots(None, TransparencyLog(home / "log"))]
-    assert sorted(s.id for s in index.list_snapshots()) == sorted(sealed)
+    assert sorted(s.id for s in index.iter_snapshots()) == sorted(sealed)
     assert index.pending() == 0
 
     again = run_ipwatch(home, "demo", "--port", str(free_port()), index_url=url)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from evidence.index.records import FindingRecord
 from ipwatch.services.workspace import Workspace
+from model import FindingRecord, Seller
 from tests.ipwatch.test_ipwatch_evidence import offline_verify, seal_into
 from tests.support import run_ipwatch
 
@@ -32,8 +32,7 @@ def add_finding(home: Path, snapshot_ids: list[str]) -> None:
                 flagged=True,
                 created=now,
                 updated=now,
-                seller_id="s-9",
-                seller_name="Cheap Kicks",
+                seller=Seller(id="s-9", name="Cheap Kicks"),
                 snapshot_ids=snapshot_ids,
                 signals=[
                     {

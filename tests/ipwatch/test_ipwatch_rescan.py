@@ -16,9 +16,8 @@ from PIL import Image, ImageFilter
 from crawler.extraction.model import ExtractedListing, ExtractedSeller
 from crawler.items import FetchedImage
 from crawler.listing_id import listing_id
-from detector.model import finding_id
-from evidence.index.records import FindingStatus, ListingRecord, SnapshotRecord
 from ipwatch.services.workspace import Workspace
+from model import FindingStatus, ListingRecord, Seller, SnapshotRef, finding_id
 from tests.support import findings_json, run_ipwatch
 
 LAST_MONTH = datetime(2026, 10, 1, tzinfo=UTC)
@@ -69,8 +68,7 @@ def store_crawled(
         last_seen=LAST_MONTH,
         price="12.00",
         currency="USD",
-        seller_id="shady-77",
-        seller_name="Shady Deals",
+        seller=Seller(id="shady-77", name="Shady Deals"),
         item_id=item,
         data={
             **extracted.to_dict(),
@@ -156,7 +154,7 @@ def test_new_asset_finds_last_months_listings(home: Path, tmp_path: Path) -> Non
     assert "2 flagged finding(s) without sealed evidence" in out
     assert finding_id("shop:1", WORD) in out and finding_id("other:1", WORD) in out
     assert "ipwatch crawl shop" in out and "ipwatch crawl other" in out
-    assert not Workspace.open(home).index.list_snapshots()
+    assert not list(Workspace.open(home).index.iter_snapshots())
 
 
 def test_rescan_keeps_review_status_and_evidence(home: Path, tmp_path: Path) -> None:
@@ -167,7 +165,7 @@ def test_rescan_keeps_review_status_and_evidence(home: Path, tmp_path: Path) -> 
     workspace.index.set_status(reviewed, FindingStatus.CONFIRMED, actor="alice", reason="fake")
     created = workspace.index.get_finding(reviewed).created  # type: ignore[union-attr]
     workspace.index.add_snapshot(
-        SnapshotRecord(
+        SnapshotRef(
             id="S-1",
             finding_ids=[sealed],
             listing_id="other:1",

@@ -10,7 +10,7 @@ from pathlib import Path
 from registry_testkit import draw, sample, write_doc
 from sqlalchemy import func, select
 
-from detector.model import AssetKind
+from model import AssetKind
 from registry import ImportResult, Registry, import_file
 from registry.ids import ASSET_ID_RE, derive_asset_id, slug
 from registry.models import AssetImage

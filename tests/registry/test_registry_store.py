@@ -12,7 +12,7 @@ import yaml
 from registry_testkit import sample, write_doc
 from sqlalchemy import func, select, update
 
-from detector.model import Asset, AssetKind
+from model import Asset, AssetKind
 from registry import Registry, RegistryError, RegistryExportError
 from registry.models import AssetImage
 from registry.views import AssetView

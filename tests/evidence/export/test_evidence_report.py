@@ -12,7 +12,6 @@ import pytest
 from lxml import html as lxml_html
 from PIL import Image
 
-from detector.model import Signal
 from evidence.export.bundle import HomeSource, artifact_path, bundle_parts
 from evidence.export.report import CaseReport, ImageFile, snapshot_report
 from evidence.export.report_html import render_html
@@ -20,6 +19,7 @@ from evidence.export.wacz import evidence_path
 from evidence.seal.custody import CustodyLog
 from evidence.seal.snapshot import Citation, ListingInfo, seal
 from evidence.storage.blobstore import BlobStore
+from model import Signal
 from tests.evidence.evidence_samples import (
     CountingIds,
     FixedClock,

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from evidence.index import open_index
-from evidence.index.records import FindingRecord, FindingStatus, SnapshotRecord
 from evidence.seal.custody import (
     GENESIS,
     OPERATOR_ENV,
@@ -18,6 +16,8 @@ from evidence.seal.custody import (
     custody_failure,
     mirror_review_events,
 )
+from model import FindingRecord, FindingStatus, SnapshotRef
+from store import open_store
 from tests.evidence.evidence_samples import OTHER_KEY_SEED, FixedClock, fixed_signer
 
 SID, OTHER_SID = "S-" + "a" * 20, "S-" + "b" * 20
@@ -81,13 +81,13 @@ def test_operator_comes_from_option_then_environment(monkeypatch: pytest.MonkeyP
 
 
 def test_review_status_changes_become_custody_events(tmp_path: Path) -> None:
-    index = open_index(f"sqlite:///{tmp_path / 'index.db'}")
+    index = open_store(f"sqlite:///{tmp_path / 'index.db'}")
     now = datetime(2024, 5, 1, tzinfo=UTC)
     try:
         index.upsert_finding(
             FindingRecord("F-1", "L-1", "A-1", "Nike", "demo", 0.9, True, [], now, now)
         )
-        index.add_snapshot(SnapshotRecord(SID, ["F-1"], "L-1", "0" * 64, 0, now, "http://x", []))
+        index.add_snapshot(SnapshotRef(SID, ["F-1"], "L-1", "0" * 64, 0, now, "http://x", []))
         index.set_status("F-1", FindingStatus.CONFIRMED, actor="reviewer-1", reason="clear copy")
         custody = CustodyLog(tmp_path / "custody.jsonl")
         assert mirror_review_events(custody, index, SIGNER, ["F-1"]) == 1

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from evidence.index.sqlite import SqliteIndex
 from evidence.seal.ledger import Ledger
 from evidence.seal.recovery import reindex_orphans
 from evidence.storage.blobstore import BlobStore
 from evidence.verify.artifacts import verify_all
+from store.sqlite import SqliteStore
 from tests.evidence.evidence_samples import (
     CountingIds,
     FixedClock,
@@ -19,7 +19,7 @@ from tests.evidence.evidence_samples import (
 
 def test_orphans_are_indexed_once_from_their_manifest(tmp_path):
     store, ledger = BlobStore(tmp_path / "blobs"), Ledger(tmp_path / "ledger.jsonl")
-    index = SqliteIndex(tmp_path / "index.db")
+    index = SqliteStore(tmp_path / "index.db")
     ids, clock = CountingIds(), FixedClock()
     kept = seal_sample(store, ledger, clock, ids)
     index.add_snapshot(kept.to_record(sample_listing().id, []))
@@ -43,7 +43,7 @@ def test_orphans_are_indexed_once_from_their_manifest(tmp_path):
 
 def test_a_damaged_orphan_is_left_for_verify_to_report(tmp_path):
     store, ledger = BlobStore(tmp_path / "blobs"), Ledger(tmp_path / "ledger.jsonl")
-    index = SqliteIndex(tmp_path / "index.db")
+    index = SqliteStore(tmp_path / "index.db")
     orphan = seal_sample(store, ledger, FixedClock(), CountingIds())
     flip_byte(store.path(orphan.manifest_sha256), 5)
     assert reindex_orphans(store=store, ledger=ledger, index=index) == []

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from config.timestamp import TimestampSettings
-from evidence.index import open_index
 from evidence.seal.custody import CustodyLog
 from evidence.seal.ledger import Ledger
 from evidence.seal.manifest import parse_manifest
@@ -18,6 +17,7 @@ from evidence.seal.sealing import Sealer, Timestamper
 from evidence.seal.seals import SealStore, log_entry
 from evidence.storage.blobstore import BlobStore
 from evidence.verify.home import HomeEvidence, verify_home_snapshot
+from store import open_store
 from tests.evidence.evidence_samples import CountingIds, FixedClock, make_sealer, seal_sample_v2
 from tests.services.tsa import LocalTsa
 from tests.support import free_port
@@ -125,7 +125,7 @@ def test_lost_seal_record_is_rebuilt_by_recovery(tmp_path: Path) -> None:
     (sealed,), store, sealer = seal_in(tmp_path)
     record_file = tmp_path / "seals" / sealed.id / "seal.json"
     record_file.unlink()  # as if the process died right after the log append
-    index = open_index(f"sqlite:///{tmp_path / 'index.db'}")
+    index = open_store(f"sqlite:///{tmp_path / 'index.db'}")
     try:
         recovered = reindex_orphans(store=store, index=index, log=sealer.log, sealer=sealer)
         assert recovered == [sealed.id]

@@ -5,13 +5,13 @@ import json
 
 import pytest
 
-from detector.model import Listing, Seller
 from evidence.capture.warc import read_warc
 from evidence.exceptions import SnapshotError
 from evidence.seal.ledger import Ledger
 from evidence.seal.manifest import parse_manifest
 from evidence.seal.snapshot import CapturedImage, ListingInfo, seal
 from evidence.storage.blobstore import BlobStore
+from model import Listing, Seller
 from tests.evidence.evidence_samples import (
     CAPTURED_AT,
     CountingIds,

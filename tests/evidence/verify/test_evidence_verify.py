@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from evidence.index.sqlite import SqliteIndex
 from evidence.seal.ledger import Ledger
 from evidence.storage.blobstore import BlobStore
 from evidence.verify.artifacts import verify_all, verify_snapshot
+from store.sqlite import SqliteStore
 from tests.evidence.evidence_samples import (
     CountingIds,
     FixedClock,
@@ -47,7 +47,7 @@ def test_intact_snapshot_passes_and_unchecked_index_is_said(sealed):
 
 def test_verify_all_with_index(sealed, tmp_path):
     snaps, store, ledger = sealed
-    index = SqliteIndex(tmp_path / "index.db")
+    index = SqliteStore(tmp_path / "index.db")
     for snap in snaps:
         index.add_snapshot(snap.to_record("L-1", ["F-1"]))
     reports = verify_all(store=store, ledger=ledger, index=index)
@@ -58,7 +58,7 @@ def test_verify_all_with_index(sealed, tmp_path):
 
 def test_index_record_disagreeing_with_ledger_fails(sealed, tmp_path):
     snaps, store, ledger = sealed
-    index = SqliteIndex(tmp_path / "index.db")
+    index = SqliteStore(tmp_path / "index.db")
     record = snaps[0].to_record("L-1", ["F-1"])
     record.manifest_sha256 = "0" * 64
     index.add_snapshot(record)

@@ -12,8 +12,6 @@ import pytest
 
 from config.settings import AppConfig
 from demomarket.brandkit import write_brand_kit
-from detector.model import AssetKind
-from evidence.index.records import CrawlRunRecord, FindingQuery, ListingRecord
 from ipwatch.services.assets import import_assets, list_assets, remove_asset
 from ipwatch.services.batch_listings import ImageLoader, read_batch
 from ipwatch.services.detect import batch_limits, detect_batch, registry_detector
@@ -22,6 +20,7 @@ from ipwatch.services.findings import list_findings, show_finding
 from ipwatch.services.rescan import RescanProgress, rescan
 from ipwatch.services.runs import list_runs, show_run
 from ipwatch.services.workspace import Workspace
+from model import AssetKind, CrawlRun, FindingQuery, ListingRecord
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
 
@@ -56,7 +55,7 @@ def test_unknown_finding_and_run_are_not_found(workspace: Workspace) -> None:
         show_finding(workspace, "F-404")
     with pytest.raises(NotFoundError, match="R-404"):
         show_run(workspace, "R-404")
-    run = CrawlRunRecord(id="R-1", marketplace="demo", trigger="manual", started=NOW)
+    run = CrawlRun(id="R-1", marketplace="demo", trigger="manual", started=NOW)
     workspace.index.start_run(run)
     assert [r.id for r in list_runs(workspace)] == ["R-1"]
     assert show_run(workspace, "R-1").marketplace == "demo"

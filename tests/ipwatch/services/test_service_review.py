@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from config.settings import AppConfig
-from evidence.index.records import FindingRecord, FindingStatus
 from evidence.seal.custody import parse_event
 from evidence.seal.snapshot import seal
 from evidence.storage.blobstore import BlobStore
@@ -18,6 +17,7 @@ from ipwatch.services.errors import ConflictError, InvalidRequestError, NotFound
 from ipwatch.services.findings import show_finding
 from ipwatch.services.review import ReviewRequest, review_finding, review_findings
 from ipwatch.services.workspace import Workspace
+from model import FindingRecord, FindingStatus
 from tests.evidence.evidence_samples import (
     sample_capture,
     sample_citations,

@@ -1,0 +1,123 @@
+"""The contract every store backend fulfils (SQLite, and the Elasticsearch/OpenSearch API).
+
+Reads return records with their seller hydrated from the sellers the store keeps once each;
+lists that can grow are iterators paged by key (keyset paging), never one big list.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from model import (
+        CountBy,
+        CrawlRun,
+        FindingQuery,
+        FindingRecord,
+        FindingStatus,
+        ListingChange,
+        ListingRecord,
+        ReviewEvent,
+        Seller,
+        SnapshotRef,
+    )
+
+
+class Store(Protocol):
+    """Listings, sellers, findings, review events, snapshots and crawl runs."""
+
+    def upsert_listing(self, listing: ListingRecord) -> ListingChange:
+        """Insert or update by id; keeps ``first_seen``; compares ``content_hash``."""
+        ...
+
+    def get_listing(self, listing_id: str) -> ListingRecord | None: ...
+
+    def iter_listings(self, marketplace: str | None = None) -> Iterator[ListingRecord]:
+        """Every listing (of one marketplace) by id, fetched a page at a time."""
+        ...
+
+    def count_listings(self, marketplace: str | None = None) -> int: ...
+
+    def upsert_seller(self, seller: Seller) -> None:
+        """Insert or merge by ``seller.key``: known fields kept, contacts merged, first/last
+        seen widened. Listing and finding upserts do this for the seller they carry."""
+        ...
+
+    def get_seller(self, key: str) -> Seller | None: ...
+
+    def iter_sellers(self, marketplace: str | None = None) -> Iterator[Seller]:
+        """Every seller (of one marketplace) by key, fetched a page at a time."""
+        ...
+
+    def upsert_finding(self, finding: FindingRecord) -> bool:
+        """Insert or update by id (keeping status, created, snapshot ids); True when it was new."""
+        ...
+
+    def get_finding(self, finding_id: str) -> FindingRecord | None: ...
+
+    def list_findings(self, query: FindingQuery) -> list[FindingRecord]:
+        """Findings matching the query, risk descending then id ascending."""
+        ...
+
+    def count_findings(self, by: CountBy, query: FindingQuery) -> dict[str, int]:
+        """How many findings match, per marketplace / asset / seller id / UTC day of creation."""
+        ...
+
+    def search_listings(
+        self,
+        text: str,
+        marketplace: str | None = None,
+        limit: int = 100,
+        search_after: str | None = None,
+    ) -> list[ListingRecord]:
+        """Listings whose title or description match ``text``, by id; page with the last id."""
+        ...
+
+    def set_status(
+        self,
+        finding_id: str,
+        status: FindingStatus,
+        actor: str,
+        reason: str = "",
+        expected_revision: str | None = None,
+    ) -> None:
+        """Change a finding's status and append an audit event.
+
+        With ``expected_revision`` (from ``get_finding``), raise RecordConflictError if the
+        finding changed since, instead of overwriting someone else's decision.
+        """
+        ...
+
+    def list_events(self, finding_id: str) -> list[ReviewEvent]:
+        """The finding's audit events, oldest first."""
+        ...
+
+    def add_snapshot(self, snapshot: SnapshotRef) -> None:
+        """Store a sealed snapshot and link it to its findings."""
+        ...
+
+    def get_snapshot(self, snapshot_id: str) -> SnapshotRef | None: ...
+
+    def iter_snapshots(self) -> Iterator[SnapshotRef]:
+        """Every snapshot, oldest capture first, fetched a page at a time."""
+        ...
+
+    def start_run(self, run: CrawlRun) -> None: ...
+
+    def finish_run(self, run: CrawlRun) -> None: ...
+
+    def get_run(self, run_id: str) -> CrawlRun | None: ...
+
+    def list_runs(self, limit: int = 20) -> list[CrawlRun]: ...
+
+    def pending(self) -> int:
+        """Writes accepted but not yet in the index (spooled while the cluster was away)."""
+        ...
+
+    def flush(self) -> int:
+        """Replay spooled writes; returns how many reached the index."""
+        ...
+
+    def close(self) -> None: ...
