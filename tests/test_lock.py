@@ -36,7 +36,8 @@ def _problems(pyproject: str = PYPROJECT, lock: str = LOCK) -> list[str]:
 
 
 def test_the_repositorys_locks_match_their_inputs_and_this_virtualenv() -> None:
-    assert lockcheck.problems(installed=True) == []
+    found = lockcheck.problems(installed=True)
+    assert not found, "\n".join(found)
 
 
 def test_a_matching_lock_has_no_problems() -> None:
