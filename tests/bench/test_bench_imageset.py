@@ -13,6 +13,7 @@ from bench import imageset, imageset_plan
 from bench.imageset_copies import COPY_TRANSFORMS
 from bench.imageset_logos import LOGO_SCALES, LOGO_VARIANTS
 from bench.imageset_sources import LOGOS
+from tests import lockcheck
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -37,6 +38,23 @@ def _labels(case: dict[str, Any]) -> dict[str, Any]:
 def needs_augly() -> None:
     if not (imageset.DEFAULT_VENV / "bin" / "python").exists():
         pytest.skip(f"no AugLy virtualenv at {imageset.DEFAULT_VENV}: run bash bench/augly_venv.sh")
+
+
+def test_committed_manifest_was_rendered_with_the_locked_versions(
+    committed: dict[str, Any],
+) -> None:
+    """The manifest's digests hold for the versions in the locks; a lock that moves an imaging
+    library (make lock UPGRADE=1) must come with a regenerated manifest and checked figures."""
+    venv = lockcheck.parse_lock(lockcheck.LOCK.read_text(encoding="utf-8"))
+    augly = lockcheck.parse_lock(lockcheck.AUGLY_LOCK.read_text(encoding="utf-8"))
+    locked = {
+        "venv": {name: venv[name].version for name in imageset.RENDER_LIBRARIES},
+        "augly_venv": {name: augly[name].version for name in ("augly", "pillow")},
+    }
+    assert committed["tools"] == locked, (
+        f"bench/data/imageset_manifest.json was rendered with {committed['tools']}, the locks "
+        f"say {locked}; {imageset.REGENERATE}"
+    )
 
 
 def test_plan_is_deterministic_for_a_seed(plan: imageset.Plan) -> None:
