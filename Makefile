@@ -3,10 +3,26 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test lint install chromium clean opensearch opensearch-jars jdk augly-venv
+# Locked dependencies (exact versions and hashes, Linux x86_64 / CPython 3.11): `.venv` gets
+# exactly requirements/venv.txt (pyproject.toml with EXTRAS), `.venv-augly` requirements/augly.txt
+# (from requirements/augly.in). `make lock` rewrites them; the stamps follow the lock files, so a
+# changed lock reinstalls. uv itself is bootstrapped with pip from requirements/uv.txt (hashed).
+EXTRAS := dev descriptor
+LOCK := requirements/venv.txt
+UV_LOCK := requirements/uv.txt
+AUGLY_LOCK := requirements/augly.txt
+UV := $(BIN)/uv
+STAMP := $(VENV)/.installed-$(shell cat $(LOCK) $(UV_LOCK) pyproject.toml | sha256sum | cut -c1-12)
+AUGLY_VENV := .venv-augly
+AUGLY_STAMP := $(AUGLY_VENV)/.installed-$(shell cat $(AUGLY_LOCK) | sha256sum | cut -c1-12)
+# What the locks are for: CI's platform, whichever machine runs `make lock`.
+LOCK_TARGET := --python-version 3.11 --python-platform x86_64-manylinux_2_28
+LOCK_FLAGS := $(LOCK_TARGET) --generate-hashes --quiet --custom-compile-command 'make lock'
+LOCK_HEADER := \# Locked for Linux x86_64 (manylinux_2_28) and CPython 3.11, what CI runs: exact versions and hashes.
+
+.PHONY: demo test lint install lock chromium clean opensearch opensearch-jars jdk augly-venv
 
 demo: install chromium  ## Run the whole job on the embedded default against the demo marketplace
 	$(BIN)/ipwatch demo
@@ -22,12 +38,27 @@ lint: install
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): $(LOCK) $(UV_LOCK) pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "ipwatch needs Python 3.11+"'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,descriptor]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(UV_LOCK)
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes $(LOCK)
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(BIN)/python -m tests.lockcheck
 	@rm -f $(VENV)/.installed-* && touch $@
+
+# Re-resolve the locks on purpose (after editing pyproject.toml or requirements/augly.in).
+# Versions already locked are kept when they still fit; `make lock UPGRADE=1` takes the newest.
+# Then render the image set again if the imaging libraries moved (see bench/imageset.py).
+lock:
+	@test -x $(UV) || { test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); \
+	  $(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(UV_LOCK); }
+	$(UV) pip compile pyproject.toml $(foreach e,$(EXTRAS),--extra $(e)) $(LOCK_FLAGS) \
+	  $(if $(UPGRADE),--upgrade) -o $(LOCK)
+	echo "uv==$$(sed -n 's/^uv==\([^ ]*\).*/\1/p' $(LOCK))" \
+	  | $(UV) pip compile - $(LOCK_FLAGS) --no-annotate -o $(UV_LOCK)
+	$(UV) pip compile requirements/augly.in $(LOCK_FLAGS) $(if $(UPGRADE),--upgrade) -o $(AUGLY_LOCK)
+	for f in $(LOCK) $(UV_LOCK) $(AUGLY_LOCK); do sed -i '1i $(LOCK_HEADER)' $$f; done
 
 # Debian's Chromium drives Playwright (no `playwright install`: browsers are not downloaded).
 chromium:
@@ -37,13 +68,17 @@ chromium:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 # AugLy's own virtualenv (it wants Pillow < 9), used only by bench/imageset.py to make the
-# labelled image set; Pillow 8 is built from source, hence the dev headers.
-augly-venv:
-	@test -x .venv-augly/bin/python || { \
-	  command -v cc >/dev/null && test -e /usr/include/jpeglib.h && test -e /usr/include/zlib.h && test -e /usr/include/freetype2/ft2build.h || { \
-	    $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-	      build-essential libjpeg-dev zlib1g-dev libfreetype-dev libmagic1 >/dev/null; }; \
-	  bash bench/augly_venv.sh; }
+# labelled image set, installed from $(AUGLY_LOCK); Pillow 8 is built from source, hence the
+# dev headers. A changed lock makes the virtualenv again from scratch.
+augly-venv: $(AUGLY_STAMP)
+
+$(AUGLY_STAMP): $(AUGLY_LOCK)
+	@command -v cc >/dev/null && test -e /usr/include/jpeglib.h && test -e /usr/include/zlib.h && test -e /usr/include/freetype2/ft2build.h || { \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	    build-essential libjpeg-dev zlib1g-dev libfreetype-dev libmagic1 >/dev/null; }
+	rm -rf $(AUGLY_VENV)
+	PYTHON=$(PYTHON) bash bench/augly_venv.sh $(AUGLY_VENV)
+	@touch $@
 
 # A real OpenSearch for development and the test suite: Maven copies the runner's jars once into
 # .cache/opensearch (or $IPWATCH_OPENSEARCH_HOME); needs `mvn` and Java 17+.

@@ -26,6 +26,7 @@ The AugLy virtualenv is made once with ``bash bench/augly_venv.sh``.
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import json
 import os
@@ -35,9 +36,11 @@ import tempfile
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -55,6 +58,25 @@ DEFAULT_VENV = Path(os.environ.get("IPWATCH_AUGLY_VENV", ROOT / ".venv-augly"))
 MANIFEST = Path(__file__).resolve().parent / "data" / "imageset_manifest.json"
 WORKER = Path(__file__).resolve().parent / "augly_transforms.py"
 WORKERS = 2  # AugLy subprocesses; the bench machines have two cores
+# The libraries the rendered pixels and PNG bytes depend on (besides AugLy's own venv); their
+# versions are locked in requirements/venv.txt and requirements/augly.txt, and recorded in the
+# manifest's "tools".
+RENDER_LIBRARIES = (
+    *("pillow", "numpy", "opencv-python-headless", "resvg-py", "simple-icons-pack"),
+    "scikit-image",
+)
+REGENERATE = (
+    "the versions are locked in requirements/venv.txt and requirements/augly.txt (make install "
+    "augly-venv installs them; make lock changes them); if a lock or the generator changed on "
+    "purpose, regenerate with .venv/bin/python bench/imageset.py --write-manifest and rerun "
+    "bench/image_quality.py to check the figures the README cites"
+)
+# "Same picture" for the sample cases whose pixels the manifest keeps (``sample_ids``): their
+# 32x32 grey thumbnails may differ by a mean of 1 grey level and at most 16 in any cell (about
+# a one-pixel shift of a sharp edge), which SIMD rounding or another PNG/JPEG build can cause.
+THUMB = 32
+MEAN_TOLERANCE = 1.0
+MAX_TOLERANCE = 16
 
 
 class ImageSetError(RuntimeError):
@@ -73,6 +95,46 @@ def _save(image: Image.Image, path: Path) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     image.convert("RGB").save(path, format="PNG", compress_level=1)  # speed over size: a cache
     return _sha256(path)
+
+
+def thumbnail(path: Path) -> np.ndarray:
+    """The decoded image as a THUMB x THUMB grey array (box filter: each cell a block mean)."""
+    with Image.open(path) as im:
+        small = im.convert("L").resize((THUMB, THUMB), Image.Resampling.BOX)
+    return np.asarray(small, dtype=np.int16)
+
+
+def encode_thumbnail(path: Path) -> str:
+    return base64.b64encode(thumbnail(path).astype(np.uint8).tobytes()).decode("ascii")
+
+
+def pixel_difference(path: Path, encoded: str) -> tuple[float, int]:
+    """Mean and largest absolute grey-level difference between a file and a kept thumbnail."""
+    kept = np.frombuffer(base64.b64decode(encoded), dtype=np.uint8).reshape(THUMB, THUMB)
+    diff = np.abs(thumbnail(path) - kept.astype(np.int16))
+    return float(diff.mean()), int(diff.max())
+
+
+def same_picture(path: Path, encoded: str) -> bool:
+    mean, largest = pixel_difference(path, encoded)
+    return mean <= MEAN_TOLERANCE and largest <= MAX_TOLERANCE
+
+
+def sample_ids(the_plan: Plan) -> list[str]:
+    """One case per group, kind, label and logo scale: quick to render, covers every recipe."""
+    seen: set[tuple[Any, ...]] = set()
+    ids = []
+    for case in the_plan.cases:
+        key = (case.group, case.kind, case.expect, case.scale)
+        if key not in seen:
+            seen.add(key)
+            ids.append(case.id)
+    return ids
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the RENDER_LIBRARIES in this interpreter, for the manifest's ``tools``."""
+    return {name: metadata.version(name) for name in RENDER_LIBRARIES}
 
 
 def asset_file(cache: Path, asset_id: str) -> Path:
@@ -199,20 +261,24 @@ def _render_logo_case(case: Case, path: Path, photo_by_name: dict[str, Photo]) -
 
 
 def manifest(the_plan: Plan, cache: Path, versions: dict[str, Any]) -> dict[str, Any]:
-    """The committed description of the set: labels, parameters and digests."""
+    """The committed description of the set: labels, parameters and digests, the versions it
+    was rendered with, and for the ``sample_ids`` cases a thumbnail of their pixels."""
     assets = []
     for asset in the_plan.assets:
         path = asset_file(cache, asset.id)
         entry = asdict(asset) | {"file": str(path.relative_to(cache)), "sha256": _sha256(path)}
         assets.append(entry)
-    cases = [
-        {k: v for k, v in asdict(case).items() if v not in (None, {}, "")}
-        for case in the_plan.cases
-    ]
+    sampled = set(sample_ids(the_plan))
+    cases = []
+    for case in the_plan.cases:
+        entry = {k: v for k, v in asdict(case).items() if v not in (None, {}, "")}
+        if case.id in sampled:
+            entry["pixels"] = encode_thumbnail(cache / case.file)
+        cases.append(entry)
     return {
         "generator": "bench/imageset.py",
         "seed": the_plan.seed,
-        "tools": versions,
+        "tools": {"augly_venv": versions, "venv": library_versions()},
         "counts": _counts(the_plan.cases),
         "assets": assets,
         "cases": cases,
@@ -268,8 +334,7 @@ def ensure(
         if still:
             raise ImageSetError(
                 f"{len(still)} regenerated images differ from {manifest_path.name} "
-                f"(first: {still[:3]}); a library or the generator changed: rerun "
-                "bench/imageset.py --write-manifest after reviewing the change"
+                f"(first: {still[:3]}); a library or the generator changed: {REGENERATE}"
             )
     return document
 
@@ -306,7 +371,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     bad = verify(committed, args.cache)
     if bad:
-        print(f"{len(bad)} images differ from {args.manifest} (first: {bad[:5]})", file=sys.stderr)
+        print(
+            f"{len(bad)} images differ from {args.manifest} (first: {bad[:5]}); {REGENERATE}",
+            file=sys.stderr,
+        )
         return 1
     total = len(committed["assets"]) + len(committed["cases"])
     print(f"{total} images in {args.cache} match {args.manifest}: {committed['counts']}")
