@@ -30,11 +30,15 @@ demo: install chromium  ## Run the whole job on the embedded default against the
 test: install chromium opensearch-jars augly-venv  ## Install what the tests need, then lint and run the whole suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/pytest
 
-lint: install
+lint: install  ## ruff, the layer contracts (import-linter) and mypy, as `make test` runs them
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 install: $(STAMP)
 
