@@ -170,11 +170,11 @@ def still_life(name: str) -> Image.Image:
         colour = tuple(int(v) for v in rng.integers(0, 256, 3))
         shape = int(rng.integers(0, 3))
         if shape == 0:
-            draw.ellipse([(x0, y0), (x1, y1)], fill=colour)  # type: ignore[arg-type]
+            draw.ellipse([(x0, y0), (x1, y1)], fill=colour)
         elif shape == 1:
-            draw.rounded_rectangle([(x0, y0), (x1, y1)], radius=16, fill=colour)  # type: ignore[arg-type]
+            draw.rounded_rectangle([(x0, y0), (x1, y1)], radius=16, fill=colour)
         else:
-            draw.polygon([(x0, y1), ((x0 + x1) // 2, y0), (x1, y1)], fill=colour)  # type: ignore[arg-type]
+            draw.polygon([(x0, y1), ((x0 + x1) // 2, y0), (x1, y1)], fill=colour)
     return _grain(image, _seed(name) + 1)
 
 

@@ -40,11 +40,11 @@ def to_uint64(codes: Iterable[Code] | NDArray[np.generic], bits: int = 64) -> ND
     items = list(codes)
     if items and isinstance(items[0], bytes | bytearray):
         width = bits // 8
-        if any(len(b) != width for b in items):  # type: ignore[arg-type]
+        if any(len(b) != width for b in items):
             raise ValueError(f"each code must be {width} bytes for a {bits}-bit index")
-        rows = np.frombuffer(b"".join(items), dtype=np.uint8).reshape(-1, width)  # type: ignore[arg-type]
+        rows = np.frombuffer(b"".join(items), dtype=np.uint8).reshape(-1, width)
         return _rows_to_uint64(rows, bits)
-    return np.array([int(c) for c in items], dtype=np.uint64)  # type: ignore[arg-type]
+    return np.array([int(c) for c in items], dtype=np.uint64)
 
 
 def _rows_to_uint64(rows: NDArray[np.uint8], bits: int) -> NDArray[np.uint64]:
@@ -138,7 +138,7 @@ class HammingIndex:
     def _best_substrings(self, n: int) -> int:
         """About log2(n) bits a substring: buckets then hold ~1 code each (the MIH paper's rule)."""
         width = min(MAX_SUBSTRING_BITS, max(MIN_SUBSTRING_BITS, round(np.log2(max(n, 2)))))
-        return max(1, -(-self.bits // width))
+        return int(max(1, -(-self.bits // width)))
 
     def _split(self, m: int) -> None:
         self._widths = [self.bits // m + (1 if i < self.bits % m else 0) for i in range(m)]

@@ -138,7 +138,8 @@ def _histogram(work: Image.Image) -> NDArray[np.float64]:
     hue = h[colour] * HUE_BINS // 256
     bins[colour] = 4 + hue * 2 + (s[colour] >= 160)
     counts = np.bincount(bins, minlength=4 + 2 * HUE_BINS).astype(np.float64)
-    return counts / max(1.0, counts.sum())
+    shares: NDArray[np.float64] = counts / max(1.0, counts.sum())
+    return shares
 
 
 def colour_distance(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:

@@ -141,7 +141,7 @@ def to_currency(value: object, hints: LocaleHints) -> str | None:
 def currency_in_text(text: str, hints: LocaleHints) -> str | None:
     """The currency a printed price names: 'US $12.34' -> USD, '¥1,280' on a .jp page -> JPY."""
     text = text[:200]
-    code = next((c for c in _CODE_RE.findall(text) if c in ISO_4217), None)
+    code: str | None = next((c for c in _CODE_RE.findall(text) if c in ISO_4217), None)
     if code:
         return code
     match = _SIGN_RE.search(text)

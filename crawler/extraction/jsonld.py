@@ -89,7 +89,8 @@ def find_product(data: list[Any]) -> dict[str, Any] | None:
     variants = {id(v) for p in products for v in _list(p.get("hasVariant"))}
     main = [p for p in products if id(p) not in variants] or products
     best = next((p for p in main if p.get("name") or p.get("offers")), main[0])
-    return _resolve(best, index)
+    resolved: dict[str, Any] = _resolve(best, index)
+    return resolved
 
 
 def _list(value: object) -> list[object]:

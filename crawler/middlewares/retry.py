@@ -13,7 +13,7 @@ from scrapy.utils.response import response_status_message
 if TYPE_CHECKING:
     from typing import Self
 
-    from scrapy import Request
+    from scrapy import Request, Spider
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from scrapy.settings import BaseSettings
@@ -61,7 +61,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
             if delay > 0:
                 await asyncio.sleep(delay)
 
-    def process_response(self, request: Request, response: Response) -> Request | Response:
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
         retry = self._retry(request, response_status_message(response.status))
@@ -76,7 +78,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
         retry.meta[NOT_BEFORE] = time.monotonic() + wait
         return retry
 
-    def process_exception(self, request: Request, exception: Exception) -> Request | None:
+    def process_exception(
+        self, request: Request, exception: Exception, spider: Spider | None = None
+    ) -> Request | None:
         if request.meta.get("dont_retry", False) or not isinstance(
             exception, self.exceptions_to_retry
         ):
@@ -88,4 +92,4 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def _backoff(self, retry: Request) -> float:
         attempt = max(1, int(retry.meta.get("retry_times", 1)))
-        return min(self.backoff_max, self.backoff_base * 2 ** (attempt - 1))
+        return float(min(self.backoff_max, self.backoff_base * 2 ** (attempt - 1)))

@@ -119,7 +119,7 @@ class MarketplaceSpider(scrapy.Spider):
                 response_headers=_header_pairs(response.headers),
                 body=response.body,
                 captured_at=datetime.now(UTC),
-                user_agent=request.headers.get(b"User-Agent", b"").decode("latin-1"),
+                user_agent=(request.headers.get(b"User-Agent") or b"").decode("latin-1"),
                 server_ip=str(response.ip_address) if response.ip_address else None,
                 crawl_run_id=self.crawl_run_id,
                 body_decoded=True,  # Scrapy already undid gzip and chunked encoding

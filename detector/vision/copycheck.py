@@ -44,7 +44,7 @@ class CopyChecker:
     """SIFT features of registered images, computed once per image digest; thread-safe."""
 
     def __init__(self) -> None:
-        self._sift = cv2.SIFT_create(nfeatures=MAX_FEATURES)
+        self._sift = cv2.SIFT.create(nfeatures=MAX_FEATURES)
         self._references: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._lock = threading.Lock()
 
@@ -77,8 +77,8 @@ class CopyChecker:
         good = ratio_pairs(desc, ref_desc, RATIO)
         if len(good) < MIN_INLIERS:
             return CopyCheck(0, len(good))
-        src = np.float32([ref_points[t] for _, t in good]).reshape(-1, 1, 2)
-        dst = np.float32([points[q] for q, _ in good]).reshape(-1, 1, 2)
+        src = np.array([ref_points[t] for _, t in good], dtype=np.float32).reshape(-1, 1, 2)
+        dst = np.array([points[q] for q, _ in good], dtype=np.float32).reshape(-1, 1, 2)
         cv2.setRNGSeed(0)
         _, mask = cv2.findHomography(src, dst, cv2.USAC_MAGSAC, REPROJECTION_PX)
         inliers = int(mask.sum()) if mask is not None else 0

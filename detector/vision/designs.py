@@ -76,7 +76,9 @@ def _shrink(gray: np.ndarray) -> np.ndarray:
 
 def _largest_filled(mask: np.ndarray) -> np.ndarray | None:
     """The largest connected region of ``mask`` with its holes filled, or None if tiny."""
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(
+        mask.astype(np.uint8), connectivity=8
+    )
     if count < 2:
         return None
     biggest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
@@ -86,7 +88,8 @@ def _largest_filled(mask: np.ndarray) -> np.ndarray | None:
     contours, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     filled = np.zeros_like(region)
     cv2.drawContours(filled, contours, -1, 1, thickness=cv2.FILLED)
-    return filled.astype(bool)
+    solid: np.ndarray = filled.astype(bool)
+    return solid
 
 
 def drawing_silhouette(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:

@@ -131,7 +131,7 @@ def _plausible(
     projected = np.hstack([corners, ones]) @ homography.T
     if (projected[:, 2] <= 1e-9).any():
         return None  # a corner maps through the horizon
-    quad = projected[:, :2] / projected[:, 2:]
+    quad: np.ndarray = projected[:, :2] / projected[:, 2:]
     if not np.isfinite(quad).all():
         return None
     # Local linear part at each corner: its determinant is the area scale there.

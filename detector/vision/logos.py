@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 
 def _sift(max_features: int) -> cv2.SIFT:
-    return cv2.SIFT_create(nfeatures=max_features)
+    return cv2.SIFT.create(nfeatures=max_features)
 
 
 class LogoMatcher:

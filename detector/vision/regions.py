@@ -69,7 +69,7 @@ def describe(image: Image, max_side: int, max_features: int) -> Features:
     scale = min(1.0, max_side / max(grey.size))
     if scale < 1.0:
         grey = grey.resize((max(1, round(grey.width * scale)), max(1, round(grey.height * scale))))
-    sift = cv2.SIFT_create(nfeatures=max_features)
+    sift = cv2.SIFT.create(nfeatures=max_features)
     points, desc = describe_keypoints(sift, np.asarray(grey))
     return Features(points, root_sift(desc), scale, image.size)
 
@@ -79,7 +79,8 @@ def root_sift(descriptors: np.ndarray) -> np.ndarray:
     if len(descriptors) == 0:
         return descriptors.astype(np.float32)
     norms = np.abs(descriptors).sum(axis=1, keepdims=True)
-    return np.sqrt(descriptors / np.maximum(norms, 1e-7)).astype(np.float32)
+    rooted: np.ndarray = np.sqrt(descriptors / np.maximum(norms, 1e-7)).astype(np.float32)
+    return rooted
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def _plausible(homography: np.ndarray, ref_size: tuple[float, float]) -> bool:
     """A pasted photo is scaled, moved, maybe turned or foreshortened — never folded or mirrored
     (a mirrored copy is the hash level's job) nor squashed to a sliver."""
     w, h = ref_size
-    corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]]).reshape(-1, 1, 2)
+    corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32).reshape(-1, 1, 2)
     quad = cv2.perspectiveTransform(corners, homography).reshape(-1, 2)
     if not np.isfinite(quad).all() or not cv2.isContourConvex(quad.astype(np.float32)):
         return False
@@ -109,7 +110,7 @@ def _plausible(homography: np.ndarray, ref_size: tuple[float, float]) -> bool:
     lengths = np.linalg.norm(edges, axis=1)
     width, height = (lengths[0] + lengths[2]) / 2, (lengths[1] + lengths[3]) / 2
     stretch = (width / max(w, 1e-6)) / max(height / max(h, 1e-6), 1e-6)
-    return 1 / MAX_ANISOTROPY <= stretch <= MAX_ANISOTROPY
+    return bool(1 / MAX_ANISOTROPY <= stretch <= MAX_ANISOTROPY)
 
 
 def verify(
@@ -119,8 +120,8 @@ def verify(
     pairs = ratio_pairs(listing.descriptors, reference.descriptors, RATIO)
     if len(pairs) < min_inliers:
         return None
-    src = np.float32([reference.points[t] for _, t in pairs]).reshape(-1, 1, 2)
-    dst = np.float32([listing.points[q] for q, _ in pairs]).reshape(-1, 1, 2)
+    src = np.array([reference.points[t] for _, t in pairs], dtype=np.float32).reshape(-1, 1, 2)
+    dst = np.array([listing.points[q] for q, _ in pairs], dtype=np.float32).reshape(-1, 1, 2)
     cv2.setRNGSeed(0)
     homography, mask = cv2.findHomography(src, dst, HOMOGRAPHY_METHOD, REPROJECTION_PX)
     if homography is None or mask is None:
@@ -129,7 +130,9 @@ def verify(
     ref_w, ref_h = (side * reference.scale for side in reference.size)
     if inliers < min_inliers or not _plausible(homography, (ref_w, ref_h)):
         return None
-    corners = np.float32([[0, 0], [ref_w, 0], [ref_w, ref_h], [0, ref_h]]).reshape(-1, 1, 2)
+    corners = np.array([[0, 0], [ref_w, 0], [ref_w, ref_h], [0, ref_h]], dtype=np.float32).reshape(
+        -1, 1, 2
+    )
     quad = cv2.perspectiveTransform(corners, homography).reshape(-1, 2) / listing.scale
     width, height = listing.size
     x0, y0 = np.clip(quad.min(axis=0), 0, None)

@@ -212,7 +212,8 @@ class ElasticStore:
     # listings
     def upsert_listing(self, listing: ListingRecord) -> ListingChange:
         doc = self._with_seller(listing_doc(listing), listing.seller)
-        return self._write("listing", doc, listing.id, ListingChange.SPOOLED)
+        change: ListingChange = self._write("listing", doc, listing.id, ListingChange.SPOOLED)
+        return change
 
     def bulk_upsert_listings(self, listings: Sequence[ListingRecord]) -> list[ListingChange]:
         """Many upserts in few requests (crawl pipeline, benchmark); same answers as one by one.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from store.elastic.errors import translate
@@ -181,6 +181,10 @@ class Adapter:
                 raise
             raise translate(*failure, f"{where} on {self.settings.host}") from exc
 
+    def _answer(self, where: str, fn: Callable[..., Any], /, **kwargs: Any) -> dict[str, Any]:
+        """A call whose answer is a JSON object; the clients are untyped, this says what it is."""
+        return cast("dict[str, Any]", self._call(where, fn, **kwargs))
+
     def _ready(self) -> Any:
         """Probe ``GET /`` once and keep the client that speaks the server's dialect."""
         with self._lock:
@@ -209,7 +213,7 @@ class Adapter:
 
     # documents
     def info(self) -> dict[str, Any]:
-        return self._call("GET /", self._ready().info)
+        return self._answer("GET /", self._ready().info)
 
     def index(
         self,
@@ -231,7 +235,7 @@ class Adapter:
         ):
             if value is not None:
                 kw[name] = value
-        return self._call(f"index {index}/{doc_id}", c.index, **kw)
+        return self._answer(f"index {index}/{doc_id}", c.index, **kw)
 
     def update(
         self,
@@ -253,20 +257,20 @@ class Adapter:
         ):
             if value is not None:
                 kw[name] = value
-        return self._call(f"update {index}/{doc_id}", c.update, **kw)
+        return self._answer(f"update {index}/{doc_id}", c.update, **kw)
 
     def get(self, index: str, doc_id: str) -> dict[str, Any] | None:
         """The document with ``_seq_no``/``_primary_term``, or None; realtime, no refresh needed."""
         from store.exceptions import RecordNotFoundError
 
         try:
-            return self._call(f"get {index}/{doc_id}", self._ready().get, index=index, id=doc_id)
+            return self._answer(f"get {index}/{doc_id}", self._ready().get, index=index, id=doc_id)
         except RecordNotFoundError:
             return None
 
     def search(self, index: str, body: dict[str, Any]) -> dict[str, Any]:
         c = self._ready()
-        return self._call(f"search {index}", c.search, index=index, **self._body(body))
+        return self._answer(f"search {index}", c.search, index=index, **self._body(body))
 
     def count(self, index: str, query: dict[str, Any]) -> int:
         c = self._ready()
@@ -285,7 +289,7 @@ class Adapter:
         """Action and source lines as dicts; per-item errors are in the answer, not raised."""
         c = self._ready()
         kw = {"operations": operations} if self._es else {"body": operations}
-        return self._call("bulk", c.bulk, **kw)
+        return self._answer("bulk", c.bulk, **kw)
 
     # indices, templates, aliases
     def refresh(self, index: str) -> None:
@@ -339,7 +343,7 @@ class Adapter:
         """Copy every document, waiting for the end; ``created`` + ``updated`` must equal total."""
         body = {"source": {"index": source}, "dest": {"index": dest}}
         c = self._ready()
-        return self._call(
+        return self._answer(
             f"reindex {source} -> {dest}",
             c.reindex,
             wait_for_completion=True,

@@ -160,7 +160,7 @@ class SqliteStore:
             last = page[-1].id
 
     def count_listings(self, marketplace: str | None = None) -> int:
-        sql, args = "SELECT COUNT(*) FROM listings", ()
+        sql, args = "SELECT COUNT(*) FROM listings", tuple[str, ...]()
         if marketplace is not None:
             sql, args = sql + " WHERE marketplace = ?", (marketplace,)
         with self._lock:

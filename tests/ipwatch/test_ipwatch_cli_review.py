@@ -12,7 +12,7 @@ import pytest
 import typer.main
 
 from ipwatch.cli import app, main
-from model import CrawlRun
+from model import CrawlRun, Seller
 from store import open_store
 from tests.ipwatch.services.test_service_review import NOW, finding
 
@@ -30,7 +30,9 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for i, title in enumerate(("N0VAFLEX runner " * 8, FORMULA, "Lumora lamp 台灯")):
         record = finding(f"F-000000000000000{i}")
         record.title = title
-        record.seller_name = "A seller with a rather long shop name"
+        record.seller = Seller(
+            marketplace="demo", id="s-1", name="A seller with a rather long shop name"
+        )
         record.risk = 0.9 - i / 10
         index.upsert_finding(record)
     index.start_run(CrawlRun(id="R-1", marketplace="demo", trigger="manual", started=NOW))

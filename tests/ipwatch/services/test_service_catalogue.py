@@ -20,7 +20,7 @@ from ipwatch.services.findings import list_findings, show_finding
 from ipwatch.services.rescan import RescanProgress, rescan
 from ipwatch.services.runs import list_runs, show_run
 from ipwatch.services.workspace import Workspace
-from model import AssetKind, CrawlRun, FindingQuery, ListingRecord
+from model import AssetKind, CrawlRun, FindingQuery, ListingRecord, Seller
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
 
@@ -103,8 +103,7 @@ def test_rescan_finds_a_stored_listing_for_a_new_asset(workspace: Workspace, kit
             content_hash="h1",
             first_seen=NOW,
             last_seen=NOW,
-            seller_id="s-9",
-            seller_name="Shady Deals",
+            seller=Seller(marketplace="demo", id="s-9", name="Shady Deals"),
         )
     )
     import_assets(workspace, kit)
