@@ -16,7 +16,7 @@ from ipwatch.services.demo import run_demo
 
 
 def say(text: str) -> None:
-    console.print(text, markup=False, highlight=False)
+    console.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
 def demo(

@@ -45,8 +45,9 @@ def run_demo(
     kit = write_brand_kit(workspace.home / "brand-kit")
     imported = import_assets(workspace, kit)
     with DemoMarket(port=port) as market:
+        base_url = market.base_url
         if on_market is not None:
-            on_market(market.base_url)
+            on_market(base_url)
         profile = load_profile("demo").with_base_url(market.base_url)
         run = run_crawl(
             workspace,
@@ -58,4 +59,4 @@ def run_demo(
     flagged = workspace.index.list_findings(
         FindingQuery(marketplace=profile.name, flagged_only=True, limit=MAX_SHOWN)
     )
-    return DemoResult(kit, imported, market.base_url, run, flagged)
+    return DemoResult(kit, imported, base_url, run, flagged)
