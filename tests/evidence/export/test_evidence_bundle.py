@@ -100,8 +100,17 @@ def test_committed_bundles_are_exactly_what_the_script_writes(tmp_path: Path) ->
 
 
 def test_test_data_stays_small() -> None:
-    total = sum(p.stat().st_size for p in HERE.parent.rglob("*") if p.is_file())
+    # The data folder a past release wrote (tests/store) is capped on its own, below.
+    releases = {p for p in HERE.parent.glob("release-*")}
+    files = [p for p in HERE.parent.rglob("*") if p.is_file() and not releases & set(p.parents)]
+    total = sum(p.stat().st_size for p in files)
     assert total < 200_000
+
+
+def test_release_data_folders_stay_small() -> None:
+    """Each holds two sealed snapshots with their browser screenshots: well under 1 MB."""
+    for folder in HERE.parent.glob("release-*"):
+        assert sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) < 800_000, folder
 
 
 def test_zip_bundle_is_reproducible_and_verifies(tmp_path: Path) -> None:
