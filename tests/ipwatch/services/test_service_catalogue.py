@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from config.settings import AppConfig
 from demomarket.brandkit import write_brand_kit
 from ipwatch.services.assets import import_assets, list_assets, remove_asset
 from ipwatch.services.batch_listings import ImageLoader, read_batch
@@ -23,15 +21,6 @@ from ipwatch.services.workspace import Workspace
 from model import AssetKind, CrawlRun, FindingQuery, ListingRecord, Seller
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
-
-
-@pytest.fixture
-def workspace(tmp_path: Path) -> Iterator[Workspace]:
-    home = tmp_path / "home"
-    home.mkdir()
-    opened = Workspace(home, AppConfig())
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

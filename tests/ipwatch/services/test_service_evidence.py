@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from config.settings import AppConfig
 from evidence.seal.custody import parse_event
 from ipwatch.services.errors import InvalidRequestError, NotFoundError
 from ipwatch.services.evidence import (
@@ -19,15 +17,6 @@ from ipwatch.services.evidence import (
 )
 from ipwatch.services.workspace import Workspace
 from tests.ipwatch.services.test_service_review import seal_for
-
-
-@pytest.fixture
-def workspace(tmp_path: Path) -> Iterator[Workspace]:
-    home = tmp_path / "home"
-    home.mkdir()
-    opened = Workspace(home, AppConfig())
-    yield opened
-    opened.close()
 
 
 def actions(workspace: Workspace, snapshot_id: str) -> list[tuple[str, str]]:
