@@ -1,45 +1,26 @@
-"""The embedded store: one SQLite file in WAL mode, JSON as TEXT, times as ISO UTC.
+"""``Store`` on SQLite: one file in WAL mode, JSON as TEXT, times as ISO UTC.
 
-Writes run in ``BEGIN IMMEDIATE`` transactions, so a read-modify-write (keep ``first_seen``, keep a
-finding's status, check a revision) is atomic between threads and between processes sharing the
-file. A finding's revision is an integer bumped by every write of it, handed out as text.
-Full-text rules are in ``store.sqlite.text``; the table layout and upgrades in ``schema``.
+Built in layers, one job per module: ``base`` (the file and its write transactions),
+``sellers``, ``findings`` (findings and their review); this module holds listings, snapshots
+and runs, and the iterators that walk a whole table a page at a time. Full-text rules are in
+``store.sqlite.text``; the table layout and upgrades in ``schema``.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-import threading
-from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from model import (
-    CrawlRun,
-    FindingQuery,
-    FindingRecord,
-    FindingStatus,
-    ListingChange,
-    ListingRecord,
-    ReviewEvent,
-    Seller,
-    SnapshotRef,
-)
+from model import ListingChange
 from store.exceptions import RecordConflictError, RecordNotFoundError
-from store.sqlite.query import (
-    count_findings_sql,
-    list_findings_sql,
-    search_listings_sql,
-)
+from store.sqlite.base import upsert_sql
+from store.sqlite.findings import SqliteFindings
+from store.sqlite.query import search_listings_sql
 from store.sqlite.rows import (
-    FINDING_COLS,
     LISTING_COLS,
     SELLER_COLS,
-    finding_from,
-    finding_row,
     listing_from,
     listing_row,
     run_from,
@@ -49,73 +30,19 @@ from store.sqlite.rows import (
     snapshot_from,
     ts,
 )
-from store.sqlite.schema import prepare
+from store.sqlite.sellers import SELLER_UPSERT
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Iterator
 
-    from model import CountBy
+    from model import CrawlRun, ListingRecord, Seller, SnapshotRef
 
 
 PAGE = 500  # rows per keyset page when an iterator walks a whole table
 
-# A seller seen again keeps what is known (id, name, URL, contacts) and widens first/last seen.
-SELLER_UPSERT = (
-    "INSERT INTO sellers (key, marketplace, id, name, name_folded, url, contacts, first_seen, "
-    "last_seen) VALUES (:key, :marketplace, :id, :name, :name_folded, :url, :contacts, "
-    ":first_seen, :last_seen) ON CONFLICT(key) DO UPDATE SET "
-    "id = COALESCE(excluded.id, id), name = COALESCE(excluded.name, name), "
-    "name_folded = COALESCE(excluded.name_folded, name_folded), "
-    "url = COALESCE(excluded.url, url), contacts = json_patch(contacts, excluded.contacts), "
-    "first_seen = MIN(COALESCE(first_seen, excluded.first_seen), "
-    "COALESCE(excluded.first_seen, first_seen)), "
-    "last_seen = MAX(COALESCE(last_seen, excluded.last_seen), "
-    "COALESCE(excluded.last_seen, last_seen))"
-)
 
-
-def _upsert(table: str, row: dict[str, object], keep: tuple[str, ...], extra: str = "") -> str:
-    """INSERT ... ON CONFLICT DO UPDATE: keeps the rowid the full-text index points at."""
-    cols = ", ".join(row)
-    marks = ", ".join(f":{k}" for k in row)
-    sets = ", ".join(f"{k} = excluded.{k}" for k in row if k != "id" and k not in keep)
-    return (
-        f"INSERT INTO {table} ({cols}) VALUES ({marks}) "  # noqa: S608
-        f"ON CONFLICT(id) DO UPDATE SET {sets}{extra}"
-    )
-
-
-class SqliteStore:
+class SqliteStore(SqliteFindings):
     """``Store`` on SQLite; safe to share between threads of one process."""
-
-    def __init__(self, path: Path | str, *, clock: Callable[[], datetime] | None = None) -> None:
-        self.path = str(path)
-        self._clock = clock or (lambda: datetime.now(UTC))
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.RLock()
-        # Autocommit mode: reads see the latest commit; writes open their own transaction.
-        self._db = sqlite3.connect(
-            self.path, timeout=30, check_same_thread=False, isolation_level=None
-        )
-        self._db.row_factory = sqlite3.Row
-        try:
-            prepare(self._db, self.path)
-        except BaseException:
-            self._db.close()
-            raise
-
-    @contextmanager
-    def _writing(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction holding the file's write lock from its first read."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.rollback()
-                raise
-            self._db.commit()
 
     # listings
     def upsert_listing(self, listing: ListingRecord) -> ListingChange:
@@ -126,7 +53,7 @@ class SqliteStore:
             old = db.execute(
                 "SELECT content_hash FROM listings WHERE id = ?", (listing.id,)
             ).fetchone()
-            db.execute(_upsert("listings", row, keep=("first_seen",)), row)
+            db.execute(upsert_sql("listings", row, keep=("first_seen",)), row)
         if old is None:
             return ListingChange.NEW
         if old["content_hash"] != listing.content_hash:
@@ -166,38 +93,25 @@ class SqliteStore:
         with self._lock:
             return int(self._db.execute(sql, args).fetchone()[0])
 
-    # sellers
-    def _sellers(self, keys: Iterable[str | None]) -> dict[str, Seller]:
-        """The stored sellers of these keys (callers hold the lock)."""
-        wanted = sorted({k for k in keys if k})
-        found: dict[str, Seller] = {}
-        for start in range(0, len(wanted), PAGE):
-            chunk = wanted[start : start + PAGE]
-            marks = ", ".join("?" * len(chunk))
-            rows = self._db.execute(
-                f"SELECT {SELLER_COLS} FROM sellers WHERE key IN ({marks})",  # noqa: S608
-                chunk,
-            ).fetchall()
-            found.update((r["key"], seller_from(r)) for r in rows)
-        return found
-
     def _listings(self, rows: list[sqlite3.Row]) -> list[ListingRecord]:
         sellers = self._sellers(r["seller_key"] for r in rows)
         return [listing_from(r, sellers.get(r["seller_key"])) for r in rows]
 
-    def _findings(self, rows: list[sqlite3.Row]) -> list[FindingRecord]:
-        sellers = self._sellers(r["seller_key"] for r in rows)
-        return [finding_from(r, sellers.get(r["seller_key"])) for r in rows]
-
-    def upsert_seller(self, seller: Seller) -> None:
-        """Insert or merge by key: known fields kept, contacts merged, seen times widened."""
-        with self._writing() as db:
-            db.execute(SELLER_UPSERT, seller_row(seller))
-
-    def get_seller(self, key: str) -> Seller | None:
+    def search_listings(
+        self,
+        text: str,
+        marketplace: str | None = None,
+        limit: int = 100,
+        search_after: str | None = None,
+    ) -> list[ListingRecord]:
+        built = search_listings_sql(text, marketplace, limit, search_after)
+        if built is None:
+            return []
         with self._lock:
-            return self._sellers([key]).get(key)
+            rows = self._db.execute(*built).fetchall()
+            return self._listings(rows)
 
+    # sellers (the rest in ``store.sqlite.sellers``; this pager shares ``PAGE``)
     def iter_sellers(self, marketplace: str | None = None) -> Iterator[Seller]:
         """Every seller (of one marketplace), by key, read a page at a time."""
         where = "" if marketplace is None else " AND marketplace = ?"
@@ -214,108 +128,6 @@ class SqliteStore:
             if len(rows) < PAGE:
                 return
             last = rows[-1]["key"]
-
-    def search_listings(
-        self,
-        text: str,
-        marketplace: str | None = None,
-        limit: int = 100,
-        search_after: str | None = None,
-    ) -> list[ListingRecord]:
-        built = search_listings_sql(text, marketplace, limit, search_after)
-        if built is None:
-            return []
-        with self._lock:
-            rows = self._db.execute(*built).fetchall()
-            return self._listings(rows)
-
-    # findings
-    def upsert_finding(self, finding: FindingRecord) -> bool:
-        row = finding_row(finding)
-        sql = _upsert(
-            "findings",
-            row,
-            keep=("created", "status", "snapshot_ids"),
-            extra=", revision = findings.revision + 1",
-        )
-        with self._writing() as db:
-            if finding.seller is not None:
-                db.execute(SELLER_UPSERT, seller_row(finding.seller))
-            old = db.execute("SELECT 1 FROM findings WHERE id = ?", (finding.id,)).fetchone()
-            db.execute(sql, row)
-        return old is None
-
-    def get_finding(self, finding_id: str) -> FindingRecord | None:
-        with self._lock:
-            row = self._db.execute(
-                f"SELECT {FINDING_COLS} FROM findings WHERE id = ?",  # noqa: S608
-                (finding_id,),
-            ).fetchone()
-            return None if row is None else self._findings([row])[0]
-
-    def list_findings(self, query: FindingQuery) -> list[FindingRecord]:
-        sql, args = list_findings_sql(query)
-        with self._lock:
-            rows = self._db.execute(sql, args).fetchall()
-            return self._findings(rows)
-
-    def count_findings(self, by: CountBy, query: FindingQuery) -> dict[str, int]:
-        sql, args = count_findings_sql(by, query)
-        with self._lock:
-            rows = self._db.execute(sql, args).fetchall()
-        return {r["k"]: r["c"] for r in rows}
-
-    def set_status(
-        self,
-        finding_id: str,
-        status: FindingStatus,
-        actor: str,
-        reason: str = "",
-        expected_revision: str | None = None,
-    ) -> None:
-        new = FindingStatus(status)
-        at = ts(self._clock())
-        with self._writing() as db:
-            row = db.execute(
-                "SELECT status, revision FROM findings WHERE id = ?", (finding_id,)
-            ).fetchone()
-            if row is None:
-                raise RecordNotFoundError(
-                    f"no finding {finding_id}; list ids with `ipwatch findings list`"
-                )
-            current = str(row["revision"])
-            if expected_revision is not None and expected_revision != current:
-                raise RecordConflictError(
-                    f"finding {finding_id} changed since it was loaded (revision "
-                    f"{expected_revision}, now {current}); whoever set {new.value!r} should "
-                    f"reload it (`ipwatch findings show {finding_id}`) and decide again"
-                )
-            db.execute(
-                "UPDATE findings SET status = ?, updated = ?, revision = revision + 1 WHERE id = ?",
-                (new.value, at, finding_id),
-            )
-            db.execute(
-                "INSERT INTO finding_events (finding_id, at, actor, from_status, to_status, "
-                "reason) VALUES (?, ?, ?, ?, ?, ?)",
-                (finding_id, at, actor, row["status"], new.value, reason),
-            )
-
-    def list_events(self, finding_id: str) -> list[ReviewEvent]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT * FROM finding_events WHERE finding_id = ? ORDER BY n", (finding_id,)
-            ).fetchall()
-        return [
-            ReviewEvent(
-                finding_id=r["finding_id"],
-                at=datetime.fromisoformat(r["at"]),
-                actor=r["actor"],
-                from_status=FindingStatus(r["from_status"]),
-                to_status=FindingStatus(r["to_status"]),
-                reason=r["reason"],
-            )
-            for r in rows
-        ]
 
     # snapshots
     def add_snapshot(self, snapshot: SnapshotRef) -> None:
@@ -406,14 +218,3 @@ class SqliteStore:
                 "SELECT * FROM runs ORDER BY started DESC, id DESC LIMIT ?", (max(limit, 0),)
             ).fetchall()
         return [run_from(r) for r in rows]
-
-    # the spool: SQLite is local, so a write either reaches the file or raises
-    def pending(self) -> int:
-        return 0
-
-    def flush(self) -> int:
-        return 0
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()

@@ -1,0 +1,90 @@
+"""What every part of ``ElasticStore`` shares: the connection, its indices and their state."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from store.elastic.bulk import Backoff
+from store.elastic.client import Adapter, connect
+from store.elastic.migrate import ensure_indices
+from store.elastic.ops import Ops
+from store.elastic.spool import Spool
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from pathlib import Path
+
+    from store.elastic.templates import Kind
+
+
+class ElasticBase:
+    """The cluster connection, the spool and the flags the read and write paths share."""
+
+    def __init__(
+        self,
+        url_or_adapter: str | Adapter,
+        *,
+        prefix: str | None = None,
+        spool_path: Path | str,
+        clock: Callable[[], datetime] | None = None,
+        retry_after: float = 30.0,
+        backoff: Backoff | None = None,
+    ) -> None:
+        self.adapter = (
+            connect(url_or_adapter) if isinstance(url_or_adapter, str) else url_or_adapter
+        )
+        self.prefix = prefix or self.adapter.prefix
+        self.spool = Spool(spool_path)
+        self._ops = Ops(self.adapter, self.prefix)
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._retry_after = retry_after  # seconds to spool straight away after an outage
+        self._backoff = backoff or Backoff()
+        self._lock = threading.RLock()
+        self._ready = False
+        self._dirty: set[Kind] = set()
+        self._down_until = 0.0
+        self._replay_due = True  # a fresh process replays what an earlier one spooled
+        # seller key -> (document without seen times, first_seen, last_seen + SELLER_FRESH)
+        self._written: dict[str, tuple[dict[str, Any], str | None, str | None]] = {}
+
+    def _ensure(self) -> None:
+        with self._lock:
+            if not self._ready:
+                ensure_indices(self.adapter, self.prefix)
+                self._ready = True
+
+    def _went_down(self) -> None:
+        self._down_until = time.monotonic() + self._retry_after
+        self._replay_due = True
+
+    def _search(self, kind: Kind, body: dict[str, Any]) -> dict[str, Any]:
+        self._ensure()
+        if kind in self._dirty:
+            self._dirty.discard(kind)
+            self.adapter.refresh(self._ops.alias(kind))
+        return self.adapter.search(self._ops.alias(kind), body)
+
+    def _get(self, kind: Kind, doc_id: str) -> dict[str, Any] | None:
+        self._ensure()
+        return self.adapter.get(self._ops.alias(kind), doc_id)
+
+    def _scan(
+        self,
+        kind: Kind,
+        query: dict[str, Any],
+        sort: list[dict[str, Any]],
+        *,
+        after: list[Any] | None = None,
+        skip: int = 0,
+        limit: int | None = None,
+        seq_no: bool = False,
+    ) -> Iterator[dict[str, Any]]:
+        """Hits in ``sort`` order; ``ElasticStore`` pages them (its ``PAGE`` sets the size)."""
+        raise NotImplementedError
+
+    @staticmethod
+    def _marketplace(marketplace: str | None) -> dict[str, Any]:
+        return {"match_all": {}} if marketplace is None else {"term": {"marketplace": marketplace}}

@@ -1,0 +1,75 @@
+"""The SQLite file every part of ``SqliteStore`` shares, and its write transactions.
+
+Writes run in ``BEGIN IMMEDIATE`` transactions, so a read-modify-write (keep ``first_seen``, keep a
+finding's status, check a revision) is atomic between threads and between processes sharing the
+file. A finding's revision is an integer bumped by every write of it, handed out as text.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from store.sqlite.schema import prepare
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+
+def upsert_sql(table: str, row: dict[str, object], keep: tuple[str, ...], extra: str = "") -> str:
+    """INSERT ... ON CONFLICT DO UPDATE: keeps the rowid the full-text index points at."""
+    cols = ", ".join(row)
+    marks = ", ".join(f":{k}" for k in row)
+    sets = ", ".join(f"{k} = excluded.{k}" for k in row if k != "id" and k not in keep)
+    return (
+        f"INSERT INTO {table} ({cols}) VALUES ({marks}) "  # noqa: S608
+        f"ON CONFLICT(id) DO UPDATE SET {sets}{extra}"
+    )
+
+
+class SqliteBase:
+    """One connection shared by threads under a lock; safe to share between threads."""
+
+    def __init__(self, path: Path | str, *, clock: Callable[[], datetime] | None = None) -> None:
+        self.path = str(path)
+        self._clock = clock or (lambda: datetime.now(UTC))
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        # Autocommit mode: reads see the latest commit; writes open their own transaction.
+        self._db = sqlite3.connect(
+            self.path, timeout=30, check_same_thread=False, isolation_level=None
+        )
+        self._db.row_factory = sqlite3.Row
+        try:
+            prepare(self._db, self.path)
+        except BaseException:
+            self._db.close()
+            raise
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction holding the file's write lock from its first read."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.rollback()
+                raise
+            self._db.commit()
+
+    # the spool: SQLite is local, so a write either reaches the file or raises
+    def pending(self) -> int:
+        return 0
+
+    def flush(self) -> int:
+        return 0
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
