@@ -50,13 +50,9 @@ def crawl_settings(
             "RETRY_TIMES": polite.retry_times,
             "DOWNLOAD_TIMEOUT": polite.download_timeout,
             "IPWATCH_RETRY_AFTER_MAX": polite.max_retry_after,
-            # The profile's own host was chosen by the user, so it may be on a private network;
-            # links and images found on its pages may not point anywhere else private.
-            "IPWATCH_ALLOWED_PRIVATE_HOSTS": [
-                *crawl.allowed_private_hosts,
-                *allowed_private_hosts,
-                *profile.domains(),
-            ],
+            # Only what the operator allowed: a profile naming a private host (a metadata
+            # address, an internal service) is refused like any link to one.
+            "IPWATCH_ALLOWED_PRIVATE_HOSTS": [*crawl.allowed_private_hosts, *allowed_private_hosts],
             "IPWATCH_IMAGES_PER_LISTING": crawl.images_per_listing,
             "IPWATCH_IMAGE_MAX_BYTES": crawl.image_max_bytes,
             "IPWATCH_IMAGE_MAX_PIXELS": crawl.image_max_pixels,

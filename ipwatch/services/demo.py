@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from config.profile import load_profile
 from evidence.index.records import FindingQuery
@@ -53,6 +54,7 @@ def run_demo(
             profile,
             workspace.registry.search_keywords(),
             trigger="demo",
+            allowed_private_hosts=[urlsplit(market.base_url).netloc],  # our own, on 127.0.0.1
             progress=progress,
         )
     flagged = workspace.index.list_findings(

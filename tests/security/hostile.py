@@ -1,0 +1,67 @@
+"""A marketplace an attacker controls, on 127.0.0.1: fixed pages, every request recorded."""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Self
+
+
+class HostileSite:
+    """Serves ``pages`` (path -> HTML) and 404 elsewhere; ``hits`` lists every path asked for."""
+
+    def __init__(self, pages: dict[str, str] | None = None) -> None:
+        self.pages = dict(pages or {})
+        self.hits: list[str] = []
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                site.hits.append(self.path)
+                body = site.pages.get(self.path)
+                self.send_response(200 if body is not None else 404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Access-Control-Allow-Origin", "*")
+                data = (body or "not here").encode()
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = int(self.server.server_address[1])
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def write_profile(path: Path, base_url: str, **listing: str) -> Path:
+    """A profile with one rendered section (``/deals``) and no search."""
+    listing_lines = ["listing:", *(f"  {key}: {value}" for key, value in listing.items())]
+    lines = [
+        "name: hostile",
+        f"base_url: {base_url}",
+        "sections:",
+        "  - url: /deals",
+        '    listing_links: ".deal-card a::attr(href)"',
+        "    render: playwright",
+        '    wait_for: ".deal-card"',
+        *(listing_lines if listing else []),
+        "politeness: {obey_robots_txt: false, download_delay: 0, autothrottle: false,",
+        "             retry_times: 0, download_timeout: 10}",
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
