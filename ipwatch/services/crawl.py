@@ -6,7 +6,9 @@ reactor runs once per process, so a process crawls once.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from scrapy import signals
@@ -16,8 +18,9 @@ from scrapy.settings import Settings
 from config.profile import load_profile
 from crawler import settings as default_settings
 from crawler.extensions.crawl_run import CrawlRunRecorder, new_run_id
+from crawler.extensions.run_lock import CrawlBusy, MarketplaceLock
 from crawler.spiders.marketplace import MarketplaceSpider
-from ipwatch.services.errors import InvalidRequestError
+from ipwatch.services.errors import ConflictError, InvalidRequestError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -115,8 +118,39 @@ def run_crawl(
     allowed_private_hosts: Sequence[str] = (),
     progress: Callable[[CrawlProgress], None] | None = None,
 ) -> CrawlRunRecord:
-    """Crawl once with ``profile`` and return the recorded run."""
+    """Crawl once with ``profile`` and return the recorded run.
+
+    Refused (``ConflictError``, naming the running crawl) while another live process crawls
+    the same marketplace into the same data folder.
+    """
     run_id = new_run_id()
+    lock = MarketplaceLock(workspace.home / "runs", profile.name)
+    try:
+        lock.acquire(
+            f"run {run_id}, pid {os.getpid()}, started {datetime.now(UTC):%Y-%m-%d %H:%M:%SZ}"
+        )
+    except CrawlBusy as busy:
+        raise ConflictError(
+            f"another crawl of {profile.name} into {workspace.home} is running ({busy}); "
+            "wait for it to finish, or stop it (a killed crawl's lock is taken over)"
+        ) from None
+    try:
+        return _crawl(
+            workspace, profile, keywords, run_id, trigger, allowed_private_hosts, progress
+        )
+    finally:
+        lock.release()
+
+
+def _crawl(
+    workspace: Workspace,
+    profile: MarketplaceProfile,
+    keywords: Sequence[str],
+    run_id: str,
+    trigger: str,
+    allowed_private_hosts: Sequence[str],
+    progress: Callable[[CrawlProgress], None] | None,
+) -> CrawlRunRecord:
     settings = crawl_settings(
         workspace, profile, trigger=trigger, allowed_private_hosts=allowed_private_hosts
     )

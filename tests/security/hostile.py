@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
@@ -14,14 +15,16 @@ if TYPE_CHECKING:
 class HostileSite:
     """Serves ``pages`` (path -> HTML) and 404 elsewhere; ``hits`` lists every path asked for."""
 
-    def __init__(self, pages: dict[str, str] | None = None) -> None:
+    def __init__(self, pages: dict[str, str] | None = None, *, delay: float = 0.0) -> None:
         self.pages = dict(pages or {})
+        self.delay = delay  # seconds before each answer: a crawl that takes a while
         self.hits: list[str] = []
         site = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 site.hits.append(self.path)
+                time.sleep(site.delay)
                 body = site.pages.get(self.path)
                 self.send_response(200 if body is not None else 404)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -48,8 +51,8 @@ class HostileSite:
         self.server.server_close()
 
 
-def write_profile(path: Path, base_url: str, **listing: str) -> Path:
-    """A profile with one rendered section (``/deals``) and no search."""
+def write_profile(path: Path, base_url: str, render: str = "playwright", **listing: str) -> Path:
+    """A profile with one section (``/deals``, rendered by default) and no search."""
     listing_lines = ["listing:", *(f"  {key}: {value}" for key, value in listing.items())]
     lines = [
         "name: hostile",
@@ -57,7 +60,7 @@ def write_profile(path: Path, base_url: str, **listing: str) -> Path:
         "sections:",
         "  - url: /deals",
         '    listing_links: ".deal-card a::attr(href)"',
-        "    render: playwright",
+        f"    render: {render}",
         '    wait_for: ".deal-card"',
         *(listing_lines if listing else []),
         "politeness: {obey_robots_txt: false, download_delay: 0, autothrottle: false,",
