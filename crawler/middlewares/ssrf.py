@@ -94,6 +94,18 @@ class AddressPolicy:
 
     def refusal(self, url: str) -> str | None:
         """Why ``url`` may not be fetched, or None when it may (resolves the host: blocking)."""
+        return self.check(url)[1]
+
+    def check(self, url: str) -> tuple[list[str], str | None]:
+        """The addresses ``url``'s host resolved to, and why it is refused (None: allowed).
+
+        Connect to one of these addresses, not to the name again, so DNS cannot change its
+        answer between the check and the connection.
+        """
+        addresses: list[str] = []
+        return addresses, self._reason(url, addresses)
+
+    def _reason(self, url: str, addresses: list[str]) -> str | None:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
         if scheme in _NO_NETWORK_SCHEMES:
@@ -107,7 +119,7 @@ class AddressPolicy:
             port = parts.port or (443 if scheme in ("https", "wss") else 80)
         except ValueError:
             return "the URL has an invalid port"
-        addresses = resolve(host)
+        addresses.extend(resolve(host))
         private = [address for address in addresses if is_private_address(address)]
         if not private:
             return None

@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 
 
 class HostileSite:
-    """Serves ``pages`` (path -> HTML) and 404 elsewhere; ``hits`` lists every path asked for."""
+    """Serves ``pages`` (path -> HTML, or ``"REDIRECT url"``) and 404 elsewhere; ``hits`` lists
+    every path asked for."""
 
     def __init__(self, pages: dict[str, str] | None = None, *, delay: float = 0.0) -> None:
         self.pages = dict(pages or {})
@@ -26,6 +27,12 @@ class HostileSite:
                 site.hits.append(self.path)
                 time.sleep(site.delay)
                 body = site.pages.get(self.path)
+                if body is not None and body.startswith("REDIRECT "):
+                    self.send_response(302)
+                    self.send_header("Location", body.removeprefix("REDIRECT "))
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 self.send_response(200 if body is not None else 404)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.send_header("Access-Control-Allow-Origin", "*")
@@ -51,7 +58,9 @@ class HostileSite:
         self.server.server_close()
 
 
-def write_profile(path: Path, base_url: str, render: str = "playwright", **listing: str) -> Path:
+def write_profile(
+    path: Path, base_url: str, render: str = "playwright", timeout: float = 10, **listing: str
+) -> Path:
     """A profile with one section (``/deals``, rendered by default) and no search."""
     listing_lines = ["listing:", *(f"  {key}: {value}" for key, value in listing.items())]
     lines = [
@@ -64,7 +73,7 @@ def write_profile(path: Path, base_url: str, render: str = "playwright", **listi
         '    wait_for: ".deal-card"',
         *(listing_lines if listing else []),
         "politeness: {obey_robots_txt: false, download_delay: 0, autothrottle: false,",
-        "             retry_times: 0, download_timeout: 10}",
+        f"             retry_times: 0, download_timeout: {timeout}}}",
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

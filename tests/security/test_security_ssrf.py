@@ -87,3 +87,31 @@ def test_ssrf_profile_on_a_private_host_is_not_trusted_implicitly(tmp_path: Path
     assert inside.hits == []
     assert result.returncode == 0, result.stdout + result.stderr
     assert last_run_counters(tmp_path / "home")["blocked"] >= 1
+
+
+def test_ssrf_redirect_hop_from_a_rendered_page_to_a_private_address_is_refused(
+    tmp_path: Path,
+) -> None:
+    """Playwright's routing never sees redirect hops; the crawl's browser proxy does."""
+    with HostileSite() as inside, HostileSite() as shop:
+        secret = f"{inside.base_url}/secret"
+        shop.pages["/deals"] = (
+            '<div class="deal-card"><a href="/item/1">deal</a></div><img src="/to-inside-img">'
+            '<script>fetch("/to-inside-fetch").catch(() => null)</script>'
+            '<iframe src="/to-inside-frame"></iframe>'
+        )
+        for kind in ("img", "fetch", "frame"):
+            shop.pages[f"/to-inside-{kind}"] = f"REDIRECT {secret}-{kind}"
+        shop.pages["/item/1"] = "<h1>deal</h1>"
+        profile = write_profile(tmp_path / "hostile.yaml", shop.base_url)
+        result = run_ipwatch(
+            tmp_path / "home",
+            "crawl",
+            str(profile),
+            "--allow-private-host",
+            f"127.0.0.1:{shop.port}",
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert "/to-inside-img" in shop.hits
+    assert inside.hits == []
+    assert last_run_counters(tmp_path / "home")["blocked"] >= 1
