@@ -83,11 +83,16 @@ class GuardProxy:
             parts = urlsplit(url)
             port = parts.port or 80
         addresses, reason = await asyncio.to_thread(self.policy.check, url)
-        if reason is not None or not addresses:
-            reason = reason or "the host does not resolve"
+        if reason is not None:
             self.on_block(url[:2000], reason[:300])
             writer.write(
                 b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            )
+            await writer.drain()
+            return
+        if not addresses:  # a failed lookup, not a refusal: the request just fails
+            writer.write(
+                b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
             )
             await writer.drain()
             return
