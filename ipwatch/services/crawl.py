@@ -7,6 +7,7 @@ reactor runs once per process, so a process crawls once.
 from __future__ import annotations
 
 import os
+import signal as sig
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -77,6 +78,37 @@ class CrawlProgress:
     listings: int
     flagged: int
     errors: int
+
+
+STOP_GRACE_S = 10  # after SIGTERM/SIGINT, Scrapy's graceful stop gets this long
+
+
+def _arm_hard_stop() -> None:
+    """SIGTERM always ends a crawl within seconds: Scrapy stops gracefully, and if that takes
+    longer than ``STOP_GRACE_S`` the kernel ends the process (SIGALRM's default action), as a
+    kill would; the next crawl recovers the run as it does after a kill."""
+    for number in (sig.SIGTERM, sig.SIGINT):
+        previous = sig.getsignal(number)
+
+        def stop(signum: int, frame: object, previous: object = previous) -> None:
+            sig.signal(sig.SIGALRM, sig.SIG_DFL)
+            sig.alarm(STOP_GRACE_S)
+            if callable(previous):
+                previous(signum, frame)
+
+        sig.signal(number, stop)
+
+
+def crawl_problem(run: CrawlRunRecord) -> str | None:
+    """One line saying what a crawl failed to do that the operator must act on, or None."""
+    failed = run.counters.get("seal_failed", 0)
+    if not failed:
+        return None
+    stopped = " (the disk is full)" if run.counters.get("disk_full") else ""
+    return (
+        f"{failed} flagged listing(s) of run {run.id} were not sealed{stopped}; fix the cause "
+        "(see the log) and crawl again: they will be sealed then"
+    )
 
 
 def crawl_marketplace(
@@ -173,6 +205,7 @@ def _crawl(
 
     for signal in (signals.item_scraped, signals.item_dropped, signals.response_received):
         crawler.signals.connect(refresh, signal=signal, weak=False)
+    crawler.signals.connect(_arm_hard_stop, signal=signals.engine_started, weak=False)
     process.crawl(crawler, profile=profile, keywords=list(keywords), crawl_run_id=run_id)
     process.start()
     refresh()
