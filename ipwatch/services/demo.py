@@ -46,18 +46,19 @@ def run_demo(
     kit = write_brand_kit(workspace.home / "brand-kit")
     imported = import_assets(workspace, kit)
     with DemoMarket(port=port) as market:
+        base_url = market.base_url  # only readable while the market runs
         if on_market is not None:
-            on_market(market.base_url)
-        profile = load_profile("demo").with_base_url(market.base_url)
+            on_market(base_url)
+        profile = load_profile("demo").with_base_url(base_url)
         run = run_crawl(
             workspace,
             profile,
             workspace.registry.search_keywords(),
             trigger="demo",
-            allowed_private_hosts=[urlsplit(market.base_url).netloc],  # our own, on 127.0.0.1
+            allowed_private_hosts=[urlsplit(base_url).netloc],  # our own, on 127.0.0.1
             progress=progress,
         )
     flagged = workspace.index.list_findings(
         FindingQuery(marketplace=profile.name, flagged_only=True, limit=MAX_SHOWN)
     )
-    return DemoResult(kit, imported, market.base_url, run, flagged)
+    return DemoResult(kit, imported, base_url, run, flagged)
