@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from config.errors import ConfigError, describe_validation_error
+from config.patterns import check_selector, compile_regex
 
 PROFILES_DIR = Path(__file__).parent / "marketplaces"
 
@@ -19,6 +20,23 @@ Render = Literal["http", "playwright"]
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _selector(value: str | None) -> str | None:
+    """Every selector compiles when the profile loads, not mid-crawl."""
+    if value is not None:
+        check_selector(value)
+    return value
+
+
+_ENGINE = re.compile(r"[A-Za-z][\w-]*=")  # text=..., xpath=..., data-testid=...
+
+
+def _wait_selector(value: str | None) -> str | None:
+    """Playwright selectors: CSS is checked; engine syntax (``text=``, ``>>``) is Playwright's."""
+    if value is None or ">>" in value or _ENGINE.match(value):
+        return value
+    return _selector(value)
 
 
 class FieldSelectors(_Strict):
@@ -42,6 +60,11 @@ class FieldSelectors(_Strict):
     seller_url: str | None = None
     category: str | None = None
 
+    @field_validator("*")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        return _selector(value)
+
 
 class ListPage(_Strict):
     """A page type that lists listings (search results, a category, a JS-rendered section)."""
@@ -52,6 +75,16 @@ class ListPage(_Strict):
     max_pages: int = Field(default=5, ge=1, le=1000)
     render: Render = "http"
     wait_for: str | None = Field(default=None, description="CSS selector to await when rendering")
+
+    @field_validator("listing_links", "next_page")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        return _selector(value)
+
+    @field_validator("wait_for")
+    @classmethod
+    def _waitable(cls, value: str | None) -> str | None:
+        return _wait_selector(value)
 
 
 class ListingPage(_Strict):
@@ -65,9 +98,14 @@ class ListingPage(_Strict):
     @field_validator("item_id")
     @classmethod
     def _one_group(cls, value: str | None) -> str | None:
-        if value is not None and re.compile(value).groups != 1:
+        if value is not None and compile_regex(value).groups != 1:
             raise ValueError("item_id must be a regular expression with exactly one group")
         return value
+
+    @field_validator("wait_for")
+    @classmethod
+    def _waitable(cls, value: str | None) -> str | None:
+        return _wait_selector(value)
 
 
 class Politeness(_Strict):

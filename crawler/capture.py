@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from config import limits
-from crawler.middlewares.ssrf import is_private_address, resolve
+from crawler.middlewares.ssrf import AddressPolicy
 from evidence.capture.browser import DEFAULT_ARGS, BrowserSettings
 from evidence.capture.chromium import CHROMIUM
 
@@ -41,21 +40,9 @@ def browser_settings(settings: BaseSettings) -> BrowserSettings:
 
 def private_address_refuser(allowed_hosts: Iterable[str]) -> Callable[[str], Awaitable[str | None]]:
     """The crawler's SSRF rule for the browser: a listing's page may not make it look inwards."""
-    allowed = {host.lower() for host in allowed_hosts}
+    policy = AddressPolicy.from_hosts(allowed_hosts)
 
     async def refuse(url: str) -> str | None:
-        parts = urlsplit(url)
-        if parts.scheme in ("data", "blob", "about"):
-            return None
-        if parts.scheme not in ("http", "https", "ws", "wss"):
-            return f"scheme {parts.scheme!r} is not fetched"
-        host = (parts.hostname or "").lower()
-        if host in allowed:
-            return None
-        addresses = await asyncio.to_thread(resolve, host)
-        private = [a for a in addresses if is_private_address(a)]
-        if private:
-            return f"{host} resolves to non-public address(es) {', '.join(private)}"
-        return None
+        return await asyncio.to_thread(policy.refusal, url)
 
     return refuse

@@ -19,7 +19,7 @@ class FetchedImage:
     error: str | None = None
 
 
-@dataclass
+@dataclass(repr=False)
 class ListingItem:
     """Filled in stages: the spider sets the first block, each pipeline adds its part."""
 
@@ -35,3 +35,11 @@ class ListingItem:
     snapshot_id: str | None = None
     errors: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        """What identifies the item, never its content: Scrapy logs items it drops or fails on,
+        and a page body (hostile, and possibly large or personal) must not reach the log."""
+        return (
+            f"<ListingItem {self.marketplace}:{self.item_id} {self.capture.final_url[:300]!r} "
+            f"snapshot={self.snapshot_id}>"
+        )

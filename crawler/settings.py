@@ -37,8 +37,9 @@ IPWATCH_RETRY_BACKOFF_BASE = 0.5
 IPWATCH_RETRY_BACKOFF_MAX = 60.0
 IPWATCH_RETRY_AFTER_MAX = 120.0
 
-# Requests to private, loopback or link-local addresses are refused unless listed here
-# (the demo marketplace and tests list 127.0.0.1).
+# Requests to private, loopback or link-local addresses are refused unless listed here, as
+# HOST or HOST:PORT (the demo and the tests list 127.0.0.1); the profile's own host is not
+# trusted implicitly. Link-local (metadata) addresses pass only when named as that address.
 IPWATCH_ALLOWED_PRIVATE_HOSTS: list[str] = []
 
 # Images: size and pixel limits enforced before and while decoding.
@@ -65,8 +66,10 @@ EXTENSIONS = {
 }
 
 DOWNLOAD_HANDLERS = {
-    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    # scrapy-playwright's handler, with IPWATCH_ALLOWED_PRIVATE_HOSTS' rule on every request
+    # a rendered page makes (images, scripts, fetch), as on Scrapy's own.
+    "http": "crawler.browser.GuardedPlaywrightHandler",
+    "https": "crawler.browser.GuardedPlaywrightHandler",
 }
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
@@ -76,6 +79,8 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
     "headless": True,
     "args": list(chromium.LAUNCH_ARGS),
 }
+# Service workers fetch outside page routing, so the guard could not see their requests.
+PLAYWRIGHT_CONTEXTS = {"default": {"service_workers": "block"}}
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 

@@ -44,7 +44,8 @@ def decode_image(
     fmt = sniff_format(data)
     if fmt is None:
         raise UnsafeImageError(
-            f"not a supported image: the first bytes {data[:8]!r} match none of {SUPPORTED}"
+            # Never the bytes themselves: they may be a local file's secrets (`root:x:0`).
+            f"not a supported image: its first bytes match none of {SUPPORTED}"
         )
     with warnings.catch_warnings():
         # Pillow warns (not raises) on moderately large images; treat that as refusal too.

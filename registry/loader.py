@@ -11,20 +11,53 @@ import yaml
 from registry.exceptions import RegistryImportError
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 32  # a registry is owners > assets > fields > lists: a handful of levels
 JSON_SUFFIXES = frozenset({".json"})
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
 
 
 class _NoAliasLoader(yaml.SafeLoader):
-    """Safe YAML minus aliases: a few nested aliases expand into gigabytes (billion laughs)."""
+    """Safe YAML minus aliases: a few nested aliases expand into gigabytes (billion laughs).
+
+    Nesting is bounded too: composing recurses once per level, so ``[[[[...`` would otherwise
+    end in a RecursionError.
+    """
+
+    _depth = 0
+
+    def _peek(self) -> Any:
+        return self.peek_event()  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
+            event = self._peek()
             raise yaml.composer.ComposerError(
                 None, None, "aliases (*name) are not allowed; write the value out", event.start_mark
             )
-        return super().compose_node(parent, index)
+        if self._depth >= MAX_DEPTH:
+            raise yaml.composer.ComposerError(None, None, _too_deep(), self._peek().start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _too_deep() -> str:
+    return f"nested more than {MAX_DEPTH} levels deep; a registry needs only a few levels"
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    """True when lists/mappings nest deeper than ``limit`` (iterative: no recursion to blow)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def detect_format(path: Path, text: str) -> str:
@@ -61,7 +94,9 @@ def read_document(path: Path) -> Any:
 
 def _parse_json(path: Path, text: str) -> Any:
     try:
-        return json.loads(text)
+        value = json.loads(text)
+    except RecursionError:
+        raise RegistryImportError(path, [f"{path}: JSON {_too_deep()}"]) from None
     except json.JSONDecodeError as exc:
         raise RegistryImportError(
             path,
@@ -70,6 +105,9 @@ def _parse_json(path: Path, text: str) -> Any:
                 "fix the syntax and re-import"
             ],
         ) from None
+    if _depth_exceeds(value, MAX_DEPTH):
+        raise RegistryImportError(path, [f"{path}: JSON {_too_deep()}"])
+    return value
 
 
 def _parse_yaml(path: Path, text: str) -> Any:

@@ -42,6 +42,7 @@ COUNTERS = (
     "images",
     "image_errors",
     "dropped",
+    "blocked",
     "errors",
 )
 

@@ -8,8 +8,11 @@ and the next crawl that finds the listing still online captures and seals it aga
 
 from __future__ import annotations
 
+import errno
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
+
+from scrapy.exceptions import DropItem
 
 from crawler.capture import browser_settings, private_address_refuser
 from crawler.context import workspace_for
@@ -63,21 +66,34 @@ class EvidencePipeline:
         if not flagged or not self._needs_snapshot(item, flagged):
             return item
         browser = await self._browser_capture(item)
-        sealed = seal(
-            item.capture,
-            ListingInfo.from_listing(item.listing, item_id=item.item_id),
-            self._images(item),
-            [self._citation(finding) for finding in flagged],
-            store=self.workspace.blobs,
-            sealer=self.workspace.sealer,
-            browser=browser,
-        )
+        try:
+            sealed = seal(
+                item.capture,
+                ListingInfo.from_listing(item.listing, item_id=item.item_id),
+                self._images(item),
+                [self._citation(finding) for finding in flagged],
+                store=self.workspace.blobs,
+                sealer=self.workspace.sealer,
+                browser=browser,
+            )
+        except OSError as exc:
+            self._not_sealed(item, exc)
         item.snapshot_id = sealed.id
         item.extra["snapshot"] = sealed.to_record(
             listing_id=item.listing.id, finding_ids=[finding.id for finding in flagged]
         )
         self.crawler.stats.inc_value("ipwatch/snapshots")
         return item
+
+    def _not_sealed(self, item: ListingItem, exc: OSError) -> NoReturn:
+        """One line, no page content; the item is dropped, so nothing records it as sealed and
+        the next crawl that finds it seals it; the crawl command exits non-zero."""
+        self.crawler.stats.inc_value("ipwatch/seal_failed")
+        reason = exc.strerror or type(exc).__name__
+        logger.error("could not seal %s: %s", item.capture.final_url[:2000], reason)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            self.crawler.stats.inc_value("ipwatch/disk_full")
+        raise DropItem(f"flagged listing not sealed: {reason}")
 
     async def _browser_capture(self, item: ListingItem) -> BrowserCapture | None:
         if self.capturer is None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote_plus
@@ -10,6 +9,7 @@ from urllib.parse import quote_plus
 import scrapy
 from scrapy_playwright.page import PageMethod
 
+from config.patterns import MAX_SUBJECT, compile_regex
 from config.profile import ListPage, MarketplaceProfile, load_profile
 from crawler.extensions.crawl_run import new_run_id
 from crawler.extraction import extract_listing
@@ -56,7 +56,7 @@ class MarketplaceSpider(scrapy.Spider):
         self.crawl_run_id = crawl_run_id or new_run_id()
         self.allowed_domains = list(self.profile.domains())
         self._item_id = (
-            re.compile(self.profile.listing.item_id) if self.profile.listing.item_id else None
+            compile_regex(self.profile.listing.item_id) if self.profile.listing.item_id else None
         )
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -128,9 +128,10 @@ class MarketplaceSpider(scrapy.Spider):
 
     def _extract_item_id(self, url: str, sku: str | None) -> str | None:
         if self._item_id is not None:
-            match = self._item_id.search(url)
+            match = self._item_id.search(url[:MAX_SUBJECT])  # bounded, whatever the engine
             if match:
-                return match.group(1)
+                found: str | None = match.group(1)
+                return found
         return sku
 
     def on_error(self, failure: Failure) -> None:

@@ -10,8 +10,8 @@ from rich.table import Table
 
 from ipwatch.commands.common import state
 from ipwatch.commands.progress import crawl_progress
-from ipwatch.console import console, plain
-from ipwatch.services.crawl import crawl_marketplace
+from ipwatch.console import console, err_console, plain
+from ipwatch.services.crawl import crawl_marketplace, crawl_problem
 
 if TYPE_CHECKING:
     from model import CrawlRun
@@ -67,3 +67,7 @@ def crawl(
             progress=progress,
         )
     console.print(run_summary(run))
+    problem = crawl_problem(run)
+    if problem is not None:
+        err_console.print(plain(problem, 1000), soft_wrap=True)
+        raise typer.Exit(1)

@@ -67,6 +67,14 @@ def detect(
         list[str] | None,
         typer.Option(help="Allow image URLs on this private/loopback host (repeatable)."),
     ] = None,
+    allow_local_path: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="Also read local images under this folder (repeatable); by default only "
+            "paths under the listings file's folder are read.",
+            metavar="DIR",
+        ),
+    ] = None,
     strict: Annotated[
         bool, typer.Option(help="Exit 1 when any line or image was bad (all lines still run).")
     ] = False,
@@ -85,7 +93,12 @@ def detect(
     with ExitStack() as stack:
         stream, base_dir, size = _open_listings(listings, stack)
         sink = _open_out(out, stack) if out is not None else sys.stdout
-        counts = _run(detector, read_batch(stream, ImageLoader(base_dir, limits)), sink, size)
+        counts = _run(
+            detector,
+            read_batch(stream, ImageLoader(base_dir, limits, tuple(allow_local_path or ()))),
+            sink,
+            size,
+        )
     _summary(counts, out)
     if strict and (counts.bad_lines or counts.image_problems):
         raise typer.Exit(1)

@@ -189,11 +189,22 @@ def to_listing(entry: ListingEntry, images: tuple[ListingImage, ...] = ()) -> Li
 
 
 class ImageLoader:
-    """Local files (relative to ``base_dir``) and http(s) URLs, fetched and decoded safely."""
+    """Local files (relative to ``base_dir``) and http(s) URLs, fetched and decoded safely.
 
-    def __init__(self, base_dir: Path, limits: ImageLimits = ImageLimits()) -> None:
+    A line names any path it likes, so local files are read only from under ``base_dir`` (the
+    listings file's folder) or one of ``allowed_dirs`` (``--allow-local-path``), symlinks
+    resolved first; nothing read is ever echoed back.
+    """
+
+    def __init__(
+        self,
+        base_dir: Path,
+        limits: ImageLimits = ImageLimits(),
+        allowed_dirs: tuple[Path, ...] = (),
+    ) -> None:
         self.base_dir = base_dir
         self.limits = limits
+        self.roots = tuple(root.resolve() for root in (base_dir, *allowed_dirs))
 
     def load_all(self, refs: list[str]) -> tuple[tuple[ListingImage, ...], list[str]]:
         """The first ``per_listing`` images that load, and one problem line per one that did not."""
@@ -226,6 +237,15 @@ class ImageLoader:
         path = Path(ref)
         if not path.is_absolute():
             path = self.base_dir / path
+        try:
+            path = path.resolve()
+        except (OSError, RuntimeError):  # a symlink loop
+            raise ImageProblem("the path cannot be resolved") from None
+        if not any(path.is_relative_to(root) for root in self.roots):
+            raise ImageProblem(
+                f"local images are read only from {self.base_dir} (the listings file's folder); "
+                "pass --allow-local-path DIR to allow another folder"
+            )
         try:
             if not path.is_file():  # a FIFO or device would block or never end
                 raise ImageProblem(

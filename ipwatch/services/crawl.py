@@ -6,7 +6,10 @@ reactor runs once per process, so a process crawls once.
 
 from __future__ import annotations
 
+import os
+import signal as sig
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from scrapy import signals
@@ -16,8 +19,9 @@ from scrapy.settings import Settings
 from config.profile import load_profile
 from crawler import settings as default_settings
 from crawler.extensions.crawl_run import CrawlRunRecorder, new_run_id
+from crawler.extensions.run_lock import CrawlBusy, MarketplaceLock
 from crawler.spiders.marketplace import MarketplaceSpider
-from ipwatch.services.errors import InvalidRequestError
+from ipwatch.services.errors import ConflictError, InvalidRequestError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -50,13 +54,9 @@ def crawl_settings(
             "RETRY_TIMES": polite.retry_times,
             "DOWNLOAD_TIMEOUT": polite.download_timeout,
             "IPWATCH_RETRY_AFTER_MAX": polite.max_retry_after,
-            # The profile's own host was chosen by the user, so it may be on a private network;
-            # links and images found on its pages may not point anywhere else private.
-            "IPWATCH_ALLOWED_PRIVATE_HOSTS": [
-                *crawl.allowed_private_hosts,
-                *allowed_private_hosts,
-                *profile.domains(),
-            ],
+            # Only what the operator allowed: a profile naming a private host (a metadata
+            # address, an internal service) is refused like any link to one.
+            "IPWATCH_ALLOWED_PRIVATE_HOSTS": [*crawl.allowed_private_hosts, *allowed_private_hosts],
             "IPWATCH_IMAGES_PER_LISTING": crawl.images_per_listing,
             "IPWATCH_IMAGE_MAX_BYTES": crawl.image_max_bytes,
             "IPWATCH_IMAGE_MAX_PIXELS": crawl.image_max_pixels,
@@ -78,6 +78,37 @@ class CrawlProgress:
     listings: int
     flagged: int
     errors: int
+
+
+STOP_GRACE_S = 10  # after SIGTERM/SIGINT, Scrapy's graceful stop gets this long
+
+
+def _arm_hard_stop() -> None:
+    """SIGTERM always ends a crawl within seconds: Scrapy stops gracefully, and if that takes
+    longer than ``STOP_GRACE_S`` the kernel ends the process (SIGALRM's default action), as a
+    kill would; the next crawl recovers the run as it does after a kill."""
+    for number in (sig.SIGTERM, sig.SIGINT):
+        previous = sig.getsignal(number)
+
+        def stop(signum: int, frame: object, previous: object = previous) -> None:
+            sig.signal(sig.SIGALRM, sig.SIG_DFL)
+            sig.alarm(STOP_GRACE_S)
+            if callable(previous):
+                previous(signum, frame)
+
+        sig.signal(number, stop)
+
+
+def crawl_problem(run: CrawlRun) -> str | None:
+    """One line saying what a crawl failed to do that the operator must act on, or None."""
+    failed = run.counters.get("seal_failed", 0)
+    if not failed:
+        return None
+    stopped = " (the disk is full)" if run.counters.get("disk_full") else ""
+    return (
+        f"{failed} flagged listing(s) of run {run.id} were not sealed{stopped}; fix the cause "
+        "(see the log) and crawl again: they will be sealed then"
+    )
 
 
 def crawl_marketplace(
@@ -119,8 +150,39 @@ def run_crawl(
     allowed_private_hosts: Sequence[str] = (),
     progress: Callable[[CrawlProgress], None] | None = None,
 ) -> CrawlRun:
-    """Crawl once with ``profile`` and return the recorded run."""
+    """Crawl once with ``profile`` and return the recorded run.
+
+    Refused (``ConflictError``, naming the running crawl) while another live process crawls
+    the same marketplace into the same data folder.
+    """
     run_id = new_run_id()
+    lock = MarketplaceLock(workspace.home / "runs", profile.name)
+    try:
+        lock.acquire(
+            f"run {run_id}, pid {os.getpid()}, started {datetime.now(UTC):%Y-%m-%d %H:%M:%SZ}"
+        )
+    except CrawlBusy as busy:
+        raise ConflictError(
+            f"another crawl of {profile.name} into {workspace.home} is running ({busy}); "
+            "wait for it to finish, or stop it (a killed crawl's lock is taken over)"
+        ) from None
+    try:
+        return _crawl(
+            workspace, profile, keywords, run_id, trigger, allowed_private_hosts, progress
+        )
+    finally:
+        lock.release()
+
+
+def _crawl(
+    workspace: Workspace,
+    profile: MarketplaceProfile,
+    keywords: Sequence[str],
+    run_id: str,
+    trigger: str,
+    allowed_private_hosts: Sequence[str],
+    progress: Callable[[CrawlProgress], None] | None,
+) -> CrawlRun:
     settings = crawl_settings(
         workspace, profile, trigger=trigger, allowed_private_hosts=allowed_private_hosts
     )
@@ -143,6 +205,7 @@ def run_crawl(
 
     for signal in (signals.item_scraped, signals.item_dropped, signals.response_received):
         crawler.signals.connect(refresh, signal=signal, weak=False)
+    crawler.signals.connect(_arm_hard_stop, signal=signals.engine_started, weak=False)
     process.crawl(crawler, profile=profile, keywords=list(keywords), crawl_run_id=run_id)
     process.start()
     refresh()

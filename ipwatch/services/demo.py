@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from config.profile import load_profile
 from ipwatch.services.assets import import_assets
@@ -45,15 +46,16 @@ def run_demo(
     kit = write_brand_kit(workspace.home / "brand-kit")
     imported = import_assets(workspace, kit)
     with DemoMarket(port=port) as market:
-        base_url = market.base_url
+        base_url = market.base_url  # only readable while the market runs
         if on_market is not None:
             on_market(base_url)
-        profile = load_profile("demo").with_base_url(market.base_url)
+        profile = load_profile("demo").with_base_url(base_url)
         run = run_crawl(
             workspace,
             profile,
             workspace.registry.search_keywords(),
             trigger="demo",
+            allowed_private_hosts=[urlsplit(base_url).netloc],  # our own, on 127.0.0.1
             progress=progress,
         )
     flagged = workspace.index.list_findings(

@@ -38,7 +38,9 @@ def crawled(market: DemoMarket, tmp_path_factory: pytest.TempPathFactory) -> tup
     home = tmp_path_factory.mktemp("capture-home")
     kit = write_brand_kit(home / "kit")
     assert run_ipwatch(home, "assets", "import", str(kit)).returncode == 0
-    result = run_ipwatch(home, "crawl", "demo", "--base-url", market.base_url)
+    result = run_ipwatch(
+        home, "crawl", "demo", "--base-url", market.base_url, "--allow-private-host", "127.0.0.1"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return home, result.stdout + result.stderr
 
@@ -156,7 +158,9 @@ def test_next_crawl_captures_again_what_failed(
 ) -> None:
     home, _ = crawled
     market.faults.clear()
-    result = run_ipwatch(home, "crawl", "demo", "--base-url", market.base_url)
+    result = run_ipwatch(
+        home, "crawl", "demo", "--base-url", market.base_url, "--allow-private-host", "127.0.0.1"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     run = open_store(f"sqlite:///{home / 'index.db'}").list_runs()[0]
     # Only the listing whose browser view was missing is sealed again; the rest are unchanged.

@@ -43,8 +43,16 @@ def crawled(faulty_market: DemoMarket, tmp_path_factory: pytest.TempPathFactory)
     home = tmp_path_factory.mktemp("faults-home")
     kit = write_brand_kit(home / "kit")
     assert run_ipwatch(home, "assets", "import", str(kit)).returncode == 0
-    # The profile's own (loopback) host is allowed without --allow-private-host.
-    result = run_ipwatch(home, "crawl", "demo", "--base-url", faulty_market.base_url)
+    # The demo marketplace runs on loopback: allowed by name, as an operator would.
+    result = run_ipwatch(
+        home,
+        "crawl",
+        "demo",
+        "--base-url",
+        faulty_market.base_url,
+        "--allow-private-host",
+        "127.0.0.1",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return home
 

@@ -37,7 +37,17 @@ def test_killed_crawl_is_resumed_by_the_next_one(tmp_path: Path) -> None:
     slow = FaultPlan({"/item/*": Fault("slow", delay=1.5)})
     with DemoMarket(faults=slow) as market:
         process = subprocess.Popen(
-            [*IPWATCH, "--home", str(home), "crawl", "demo", "--base-url", market.base_url],
+            [
+                *IPWATCH,
+                "--home",
+                str(home),
+                "crawl",
+                "demo",
+                "--base-url",
+                market.base_url,
+                "--allow-private-host",
+                "127.0.0.1",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -64,7 +74,15 @@ def test_killed_crawl_is_resumed_by_the_next_one(tmp_path: Path) -> None:
     assert (after_kill.returncode == 0) == (not failed_rows), after_kill.stdout
 
     with DemoMarket() as market:
-        result = run_ipwatch(home, "crawl", "demo", "--base-url", market.base_url)
+        result = run_ipwatch(
+            home,
+            "crawl",
+            "demo",
+            "--base-url",
+            market.base_url,
+            "--allow-private-host",
+            "127.0.0.1",
+        )
     assert result.returncode == 0, result.stdout + result.stderr
     index = open_store(f"sqlite:///{home / 'index.db'}")
     finished, interrupted = index.list_runs()

@@ -34,7 +34,9 @@ def changed_catalog() -> Catalog:
 
 
 def crawl(home: Path, market: DemoMarket) -> None:
-    result = run_ipwatch(home, "crawl", "demo", "--base-url", market.base_url)
+    result = run_ipwatch(
+        home, "crawl", "demo", "--base-url", market.base_url, "--allow-private-host", "127.0.0.1"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -18,7 +18,10 @@ def test_profile_politeness_and_private_hosts(tmp_path: Path) -> None:
     assert settings.getbool("ROBOTSTXT_OBEY") is profile.politeness.obey_robots_txt
     assert settings.getint("RETRY_TIMES") == profile.politeness.retry_times
     assert settings.getfloat("IPWATCH_RETRY_AFTER_MAX") == profile.politeness.max_retry_after
-    assert settings.getlist("IPWATCH_ALLOWED_PRIVATE_HOSTS") == ["10.0.0.5", "db", "127.0.0.1"]
+    assert settings.getlist("IPWATCH_ALLOWED_PRIVATE_HOSTS") == [
+        "10.0.0.5",
+        "db",
+    ]  # never the profile host implicitly
     assert settings["IPWATCH_WORKSPACE"] is workspace
     # Scrapy deep-copies settings per crawler; the workspace must survive as the same object.
     assert settings.copy()["IPWATCH_WORKSPACE"] is workspace

@@ -62,7 +62,17 @@ def test_crawl_survives_losing_its_node_and_the_spool_fills_the_gap(
     with DemoMarket(faults=slow) as market:
         env_url = f"{doomed}/?prefix={PREFIX}"
         process = subprocess.Popen(
-            [*IPWATCH, "--home", str(home), "crawl", "demo", "--base-url", market.base_url],
+            [
+                *IPWATCH,
+                "--home",
+                str(home),
+                "crawl",
+                "demo",
+                "--base-url",
+                market.base_url,
+                "--allow-private-host",
+                "127.0.0.1",
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

@@ -31,6 +31,7 @@ workspace = Workspace.open(home)
 seen = []
 run = crawl_marketplace(
     workspace, "demo", keywords=["novaflex"], base_url=base_url, trigger="schedule",
+    allowed_private_hosts=["127.0.0.1"],
     progress=seen.append,
 )
 print(json.dumps({

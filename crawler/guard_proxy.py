@@ -1,0 +1,158 @@
+"""A forward proxy on 127.0.0.1 that every Chromium request of a crawl goes through.
+
+Playwright's request routing never sees the hops of a redirect, WebSockets or a service
+worker's fetches; a proxy sees every connection the browser opens. Each is checked with the
+crawl's ``AddressPolicy`` and made to the address that was checked (DNS cannot swap it later);
+a refused one gets a 403 and is reported to ``on_block``. Plain http is one request per
+connection (``Connection: close`` both ways), so a connection checked for one host never
+carries a request for another; https and ws(s) are tunnelled with CONNECT.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from crawler.middlewares.ssrf import AddressPolicy
+
+logger = logging.getLogger(__name__)
+
+MAX_HEAD = 64 * 1024
+_HOP_BY_HOP = {"connection", "proxy-connection", "keep-alive", "proxy-authorization"}
+
+
+class GuardProxy:
+    """Started in its own thread and event loop; ``url`` is what Chromium's ``proxy`` takes."""
+
+    def __init__(self, policy: AddressPolicy, on_block: Callable[[str, str], None]) -> None:
+        self.policy = policy
+        self.on_block = on_block
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="ipwatch-guard-proxy", daemon=True)
+        self.port = 0
+        self.connected: dict[tuple[str, int], str] = {}  # (host, port) -> address last used
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> GuardProxy:
+        self._thread.start()
+        if not self._ready.wait(10):
+            raise RuntimeError("the browser's address-guard proxy did not start")
+        return self
+
+    def stop(self) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        server = self._loop.run_until_complete(
+            asyncio.start_server(self._serve, "127.0.0.1", 0, limit=MAX_HEAD)
+        )
+        self.port = int(server.sockets[0].getsockname()[1])
+        self._ready.set()
+        self._loop.run_forever()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            await self._handle(reader, writer)
+        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):
+            pass
+        finally:
+            writer.close()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
+        request_line, *lines = head[:-4].split("\r\n")
+        method, target, version = request_line.split(" ", 2)
+        if method.upper() == "CONNECT":
+            host, _, port_text = target.rpartition(":")
+            port = int(port_text)
+            url = f"https://{host}:{port}/"
+        else:
+            url = target
+            parts = urlsplit(url)
+            port = parts.port or 80
+        addresses, reason = await asyncio.to_thread(self.policy.check, url)
+        if reason is not None:
+            self.on_block(url[:2000], reason[:300])
+            writer.write(
+                b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            )
+            await writer.drain()
+            return
+        if not addresses:  # a failed lookup, not a refusal: the request just fails
+            writer.write(
+                b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            )
+            await writer.drain()
+            return
+        up_reader, up_writer = await asyncio.open_connection(addresses[0], port, limit=MAX_HEAD)
+        self.connected[((urlsplit(url).hostname or "").lower(), port)] = addresses[0]
+        try:
+            if method.upper() == "CONNECT":
+                writer.write(b"HTTP/1.1 200 Connection Established\r\n\r\n")
+                await writer.drain()
+                await _pipe_both(reader, writer, up_reader, up_writer)
+                return
+            parts = urlsplit(url)
+            path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            kept = [
+                line for line in lines if line.split(":", 1)[0].strip().lower() not in _HOP_BY_HOP
+            ]
+            up_writer.write(
+                f"{method} {path} {version}\r\n{''.join(k + chr(13) + chr(10) for k in kept)}"
+                "Connection: close\r\n\r\n".encode("latin-1")
+            )
+            await up_writer.drain()
+            upload = asyncio.create_task(_copy(reader, up_writer))
+            try:
+                response = (await up_reader.readuntil(b"\r\n\r\n")).decode("latin-1")
+                status, *response_lines = response[:-4].split("\r\n")
+                kept = [
+                    line
+                    for line in response_lines
+                    if line.split(":", 1)[0].strip().lower() not in _HOP_BY_HOP
+                ]
+                writer.write(
+                    f"{status}\r\n{''.join(k + chr(13) + chr(10) for k in kept)}"
+                    "Connection: close\r\nProxy-Connection: close\r\n\r\n".encode("latin-1")
+                )
+                await _copy(up_reader, writer)
+            finally:
+                upload.cancel()
+                with contextlib.suppress(asyncio.CancelledError, OSError):
+                    await upload
+        finally:
+            up_writer.close()
+
+
+async def _copy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    while chunk := await reader.read(64 * 1024):
+        writer.write(chunk)
+        await writer.drain()
+
+
+async def _pipe_both(
+    client_reader: asyncio.StreamReader,
+    client_writer: asyncio.StreamWriter,
+    up_reader: asyncio.StreamReader,
+    up_writer: asyncio.StreamWriter,
+) -> None:
+    up = asyncio.create_task(_copy(client_reader, up_writer))
+    down = asyncio.create_task(_copy(up_reader, client_writer))
+    _done, pending = await asyncio.wait({up, down}, return_when=asyncio.FIRST_COMPLETED)
+    for task in pending:
+        task.cancel()
+    for task in pending:
+        with contextlib.suppress(asyncio.CancelledError, OSError):
+            await task
