@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from model import ListingChange
 from store.elastic import queries
+from store.elastic.base import PAGE
 from store.elastic.bulk import run_bulk
 from store.elastic.documents import (
     listing_doc,
@@ -34,9 +35,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
     from model import CrawlRun, ListingRecord, Seller, SnapshotRef
-    from store.elastic.templates import Kind
-
-PAGE = 1000  # hits per search_after page when a read walks a whole result set
 
 
 class ElasticStore(ElasticFindings):
@@ -46,39 +44,6 @@ class ElasticStore(ElasticFindings):
     last refresh refreshes it first, so the CLI and tests read their own writes while bulk
     crawling is never slowed by per-write refreshes. Gets are realtime and never refresh.
     """
-
-    def _scan(
-        self,
-        kind: Kind,
-        query: dict[str, Any],
-        sort: list[dict[str, Any]],
-        *,
-        after: list[Any] | None = None,
-        skip: int = 0,
-        limit: int | None = None,
-        seq_no: bool = False,
-    ) -> Iterator[dict[str, Any]]:
-        """Hits in ``sort`` order, paged with search_after (no 10,000-hit window limit)."""
-        left = limit
-        while left is None or left > 0:
-            size = PAGE if left is None else min(PAGE, left + skip)
-            body: dict[str, Any] = {"query": query, "sort": sort, "size": size}
-            body["track_total_hits"] = False
-            if seq_no:
-                body["seq_no_primary_term"] = True
-            if after is not None:
-                body["search_after"] = after
-            hits = self._search(kind, body)["hits"]["hits"]
-            for hit in hits[skip:]:
-                yield hit
-                if left is not None:
-                    left -= 1
-                    if left == 0:
-                        return
-            skip = max(0, skip - len(hits))
-            if len(hits) < size:
-                return
-            after = hits[-1]["sort"]
 
     # listings
     def upsert_listing(self, listing: ListingRecord) -> ListingChange:

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
     from store.elastic.templates import Kind
 
+PAGE = 1000  # hits per search_after page when a read walks a whole result set
+
 
 class ElasticBase:
     """The cluster connection, the spool and the flags the read and write paths share."""
@@ -82,8 +84,27 @@ class ElasticBase:
         limit: int | None = None,
         seq_no: bool = False,
     ) -> Iterator[dict[str, Any]]:
-        """Hits in ``sort`` order; ``ElasticStore`` pages them (its ``PAGE`` sets the size)."""
-        raise NotImplementedError
+        """Hits in ``sort`` order, paged with search_after (no 10,000-hit window limit)."""
+        left = limit
+        while left is None or left > 0:
+            size = PAGE if left is None else min(PAGE, left + skip)
+            body: dict[str, Any] = {"query": query, "sort": sort, "size": size}
+            body["track_total_hits"] = False
+            if seq_no:
+                body["seq_no_primary_term"] = True
+            if after is not None:
+                body["search_after"] = after
+            hits = self._search(kind, body)["hits"]["hits"]
+            for hit in hits[skip:]:
+                yield hit
+                if left is not None:
+                    left -= 1
+                    if left == 0:
+                        return
+            skip = max(0, skip - len(hits))
+            if len(hits) < size:
+                return
+            after = hits[-1]["sort"]
 
     @staticmethod
     def _marketplace(marketplace: str | None) -> dict[str, Any]:

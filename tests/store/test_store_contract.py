@@ -578,11 +578,11 @@ def test_a_seller_filter_resolves_id_name_or_key(backend):
 
 
 def test_lists_that_grow_are_keyset_paged_iterators(backend, monkeypatch):
-    import store.elastic.backend
+    import store.elastic.base
     import store.sqlite.backend
 
     monkeypatch.setattr(store.sqlite.backend, "PAGE", 2)
-    monkeypatch.setattr(store.elastic.backend, "PAGE", 2)
+    monkeypatch.setattr(store.elastic.base, "PAGE", 2)
     for i, market in enumerate(["demo", "other", "demo", "demo", "other"]):
         seller = Seller(id=f"s-{i}", name=f"Seller {i}", marketplace=market)
         backend.upsert_listing(listing(f"L-{i}", marketplace=market, seller=seller))
