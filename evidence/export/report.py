@@ -80,6 +80,8 @@ class SnapshotReport:
     timeline: list[TimelineEvent]
     comparisons: list[Comparison]
     screenshot: ImageFile | None = None
+    price: str = ""  # "12.99 USD" as sealed in the manifest; empty when the listing had none
+    timestamped: bool = False  # an RFC 3161 token is part of the snapshot
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,12 @@ class CaseReport:
     package_name: str
     key_id: str
     snapshots: list[SnapshotReport] = field(default_factory=list)
+    operator: str = ""  # who exported the package (the custody log's operator)
+
+    @property
+    def timestamped(self) -> bool:
+        """Any snapshot carries an RFC 3161 token, so the verify steps include the TSA's."""
+        return any(s.timestamped for s in self.snapshots)
 
 
 def snapshot_report(
@@ -157,7 +165,15 @@ def snapshot_report(
         timeline=_timeline(manifest, record, parts),
         comparisons=comparisons,
         screenshot=screenshot,
+        price=_price(listing.get("price")),
+        timestamped=TOKEN in parts,
     )
+
+
+def _price(sealed: object) -> str:
+    if not isinstance(sealed, dict) or not sealed.get("amount"):
+        return ""
+    return " ".join(str(v) for v in (sealed.get("amount"), sealed.get("currency")) if v)[:40]
 
 
 IMAGE_SIGNALS = ("image_copy", "logo")  # signals that pair a registered and a listing image

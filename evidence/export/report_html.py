@@ -1,46 +1,44 @@
 """The evidence report as one self-contained HTML page (images inline, no script, no fetches).
 
-Listing text is hostile: every value passes through ``esc`` (HTML-escaped, quotes included),
-images are inlined only for raster types, and a Content-Security-Policy forbids scripts and
-any network access, so even a missed escape could not run code or call home.
+Order follows how a lawyer reads it: a cover with the case summary, how to verify, then one
+section per snapshot (facts, the screenshot at full width in page-sized parts, what was matched,
+timeline, hashes). Listing text is hostile: every value passes through ``esc``, and a
+Content-Security-Policy forbids scripts and any network access, so even a missed escape could
+not run code or call home.
 """
 
 from __future__ import annotations
 
-import base64
-from html import escape
 from typing import TYPE_CHECKING
 
 from evidence.export.report import INLINE_IMAGE_TYPES
+from evidence.export.report_cover import cover, verify_steps
+from evidence.export.report_markup import esc, image, png_img, rounded
+from evidence.export.report_slices import ScreenshotUnreadable, slice_screenshot
 
 if TYPE_CHECKING:
     from evidence.export.report import CaseReport, Comparison, ImageFile, SnapshotReport
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 STYLE = """
-body{font:14px/1.45 system-ui,sans-serif;margin:2em;color:#111}
-h1{font-size:22px}h2{font-size:18px;border-bottom:1px solid #999;margin-top:2em}
-h3{font-size:15px}table{border-collapse:collapse;width:100%;margin:.5em 0}
-td,th{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}
-code,.hash{font-family:monospace;font-size:12px;word-break:break-all}
+body{font:13px/1.4 system-ui,sans-serif;margin:2em;color:#111}
+@media print{body{margin:0}}
+h1{font-size:21px;margin-top:0}h2{font-size:17px;border-bottom:1px solid #999;margin-top:1.6em}
+h3{font-size:14px}h1,h2,h3{break-after:avoid;page-break-after:avoid}
+table{border-collapse:collapse;width:100%;margin:.5em 0}
+td,th{border:1px solid #ccc;padding:3px 5px;text-align:left;vertical-align:top}
+tr{break-inside:avoid}
+.summary td,.summary th{font-size:11.5px}.num{text-align:right;white-space:nowrap}
+code,.hash{font-family:monospace;font-size:11px;word-break:break-all}
 .pair{display:flex;gap:1em}.pair figure{flex:1;margin:0;border:1px solid #ccc;padding:.5em}
+.finding{break-inside:avoid;page-break-inside:avoid}
 img{max-width:100%;max-height:420px}mark{background:#fd6}
-pre{background:#f4f4f4;padding:.6em;white-space:pre-wrap;word-break:break-all}
-section{page-break-inside:auto}.snap{page-break-before:always}
+figure.shot{margin:0 0 .6em 0;break-inside:avoid;page-break-inside:avoid}
+figure.shot img{width:100%;max-height:none;border:1px solid #bbb}
+figcaption{font-size:11px;color:#333}
+pre{background:#f4f4f4;padding:.6em;white-space:pre-wrap;word-break:break-all;break-inside:avoid}
+.snap{break-before:page;page-break-before:always}
 """
-
-
-def esc(value: object) -> str:
-    return escape(str(value), quote=True)
-
-
-def _image(image: ImageFile | None, alt: str) -> str:
-    if image is None:
-        return f"<p><em>{esc(alt)}: not available</em></p>"
-    if image.media_type not in INLINE_IMAGE_TYPES:
-        return f"<p><em>{esc(alt)} ({esc(image.media_type)}) is not shown inline</em></p>"
-    data = base64.b64encode(image.data).decode("ascii")
-    return f'<img alt="{esc(alt)}" src="data:{image.media_type};base64,{data}">'
 
 
 def _outlined(image_html: str, region: tuple[float, float, float, float] | None) -> str:
@@ -70,13 +68,13 @@ def _comparison(c: Comparison) -> str:
     head = (
         f"<h3>Finding {esc(c.finding_id)}: {esc(c.asset_name)} "
         f"(registration {esc(c.registration_number or 'not given')}, owner {esc(c.owner)})</h3>"
-        f"<p>Risk {esc(c.risk)}</p>"
+        f"<p>Risk {rounded(c.risk)}</p>"
     )
     if c.registered_image is not None or c.listing_image is not None:
         pair = (
-            f"<figure>{_image(c.registered_image, 'registered image')}<figcaption>Registered "
+            f"<figure>{image(c.registered_image, 'registered image')}<figcaption>Registered "
             f"image of {esc(c.asset_name)}</figcaption></figure>"
-            f"<figure>{_outlined(_image(c.listing_image, 'listing image'), c.region)}"
+            f"<figure>{_outlined(image(c.listing_image, 'listing image'), c.region)}"
             f"<figcaption>Listing image {esc(c.listing_image.label if c.listing_image else '')}"
             f"{' (where it was found is outlined)' if c.region else ''}</figcaption></figure>"
         )
@@ -87,11 +85,50 @@ def _comparison(c: Comparison) -> str:
             f"</p><figcaption>Listing text (matched part highlighted)</figcaption></figure>"
         )
     rows = "".join(
-        f"<tr><td>{esc(s['kind'])}</td><td>{esc(s['score'])}</td><td>{esc(s['detail'])}</td></tr>"
+        f'<tr><td>{esc(s["kind"])}</td><td class="num">{rounded(s["score"])}</td>'
+        f"<td>{esc(s['detail'])}</td></tr>"
         for s in c.signals
     )
     signals = f"<table><tr><th>signal</th><th>score</th><th>why</th></tr>{rows}</table>"
-    return head + f'<div class="pair">{pair}</div>' + signals
+    return f'<div class="finding">{head}<div class="pair">{pair}</div>{signals}</div>'
+
+
+def _screenshot(shot: ImageFile | None) -> str:
+    """The screenshot at full width, cut into page-sized parts that say they continue."""
+    if shot is None:
+        return (
+            "<h3>Screenshot</h3><p><em>No screenshot in this snapshot (captured over HTTP "
+            "without a browser); the page itself is in the WARC and replays from the WACZ."
+            "</em></p>"
+        )
+    if shot.media_type not in INLINE_IMAGE_TYPES:
+        return "<h3>Screenshot</h3>" + image(shot, "screenshot of the listing page")
+    try:
+        sliced = slice_screenshot(shot.data)
+    except ScreenshotUnreadable as exc:
+        return f"<h3>Screenshot</h3><p><em>{esc(exc)}</em></p>"
+    figures = []
+    for part in sliced.parts:
+        where = (
+            f"part {part.index} of {part.count}"
+            + (", continued from the previous part" if part.index > 1 else "")
+            + f" (pixels {part.top}-{part.bottom} of {sliced.width}x{sliced.height})"
+            if part.count > 1
+            else f"{sliced.width}x{sliced.height} pixels"
+        )
+        heading = "<h3>Screenshot</h3>" if part.index == 1 else ""
+        figures.append(
+            f'<figure class="shot">{heading}'
+            f"{png_img(part.data, f'screenshot of the listing page, {where}')}"
+            f"<figcaption>Screenshot of the listing page, {esc(where)}.</figcaption></figure>"
+        )
+    cut = (
+        f"<p><em>The page is longer than {len(sliced.parts)} printed parts; the rest is in "
+        f"the sealed file <code>{esc(shot.label)}</code> (SHA-256 {esc(shot.sha256)}).</em></p>"
+        if sliced.truncated
+        else ""
+    )
+    return "".join(figures) + cut
 
 
 def _snapshot(s: SnapshotReport) -> str:
@@ -101,18 +138,13 @@ def _snapshot(s: SnapshotReport) -> str:
         ("Marketplace", s.marketplace),
         ("Title", s.title),
         ("Seller", s.seller or "not recorded"),
+        ("Price", s.price or "not listed"),
         ("Captured (UTC)", s.captured_at),
         ("Manifest SHA-256", s.manifest_sha256),
         ("Signing key id", s.key_id),
         ("Transparency log", f"entry {s.log_index}, tree size {s.tree_size}, root {s.tree_root}"),
     ]
     fact_rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in facts)
-    screenshot = (
-        _image(s.screenshot, "screenshot of the listing page")
-        if s.screenshot
-        else "<p><em>No screenshot in this snapshot (captured over HTTP without a browser); "
-        "the page itself is in the WARC and replays from the WACZ.</em></p>"
-    )
     timeline = "".join(
         f"<tr><td>{esc(e.at)}</td><td>{esc(e.what)}</td><td>{esc(e.who)}</td>"
         f"<td>{esc(e.detail)}</td></tr>"
@@ -124,7 +156,7 @@ def _snapshot(s: SnapshotReport) -> str:
     )
     return (
         f'<section class="snap"><h2>Snapshot {esc(s.snapshot_id)}</h2>'
-        f"<table>{fact_rows}</table><h3>Screenshot</h3>{screenshot}"
+        f"<table>{fact_rows}</table>{_screenshot(s.screenshot)}"
         f"<h2>What was matched</h2>{''.join(_comparison(c) for c in s.comparisons)}"
         f"<h2>Timeline</h2><table><tr><th>when (UTC)</th><th>what</th><th>who</th>"
         f"<th>detail</th></tr>{timeline}</table>"
@@ -135,55 +167,32 @@ def _snapshot(s: SnapshotReport) -> str:
 
 def _manual_steps(s: SnapshotReport) -> str:
     folder = f"evidence/{s.snapshot_id}"
-    return (
-        "<h3>Checking this snapshot by hand</h3><pre>"
-        + esc(
-            f"sha256sum {folder}/manifest.json        # must print {s.manifest_sha256}\n"
-            f"sha256sum archive/* {folder}/artifacts/*/*   # each as in the table above\n"
-            f"# the manifest's Ed25519 signature (signed bytes: a fixed line, then the file):\n"
-            f"printf 'ipwatch manifest v2\\n' | cat - {folder}/manifest.json > signed.bin\n"
-            f'python3 -c "import json,sys; sys.stdout.buffer.write(bytes.fromhex(json.load('
-            f"open('{folder}/seal.json'))['signature']['value']))\" > sig.bin\n"
-            f"openssl pkeyutl -verify -pubin -inkey published-key.pem -rawin "
-            f"-in signed.bin -sigfile sig.bin     # Signature Verified Successfully\n"
-            f"# the RFC 3161 timestamp covers the manifest digest:\n"
+    steps = (
+        f"sha256sum {folder}/manifest.json        # must print {s.manifest_sha256}\n"
+        f"sha256sum archive/* {folder}/artifacts/*/*   # each as in the table above\n"
+        f"# the manifest's Ed25519 signature (signed bytes: a fixed line, then the file):\n"
+        f"printf 'ipwatch manifest v2\\n' | cat - {folder}/manifest.json > signed.bin\n"
+        f'python3 -c "import json,sys; sys.stdout.buffer.write(bytes.fromhex(json.load('
+        f"open('{folder}/seal.json'))['signature']['value']))\" > sig.bin\n"
+        f"openssl pkeyutl -verify -pubin -inkey published-key.pem -rawin "
+        f"-in signed.bin -sigfile sig.bin     # Signature Verified Successfully"
+    )
+    if s.timestamped:
+        steps += (
+            f"\n# the RFC 3161 timestamp covers the manifest digest:\n"
             f"openssl ts -verify -digest {s.manifest_sha256} -in {folder}/timestamp.tsr "
             f"-token_in -CAfile tsa-root.pem"
         )
-        + "</pre>"
-    )
+    return f"<h3>Checking this snapshot by hand</h3><pre>{esc(steps)}</pre>"
 
 
 def render_html(case: CaseReport) -> str:
     """The whole report; every listing-derived value is escaped."""
-    n = len(case.snapshots)
-    steps = esc(
-        f"ipwatch evidence verify {case.package_name} --public-key published-key.pem "
-        "--tsa-ca tsa-root.pem -v"
-    )
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         f"<title>{esc(case.title)}</title><style>{STYLE}</style></head><body>"
-        f"<h1>{esc(case.title)}</h1>"
-        f"<p>Evidence report for {n} sealed snapshot(s), exported {esc(case.created)} by "
-        f"{esc(case.software)} in <code>{esc(case.package_name)}</code>. Every snapshot was "
-        f"signed with the Ed25519 key <code>{esc(case.key_id)}</code>, entered in a "
-        "transparency log and, where a time-stamping authority was configured, time-stamped "
-        "(RFC 3161).</p>"
-        "<h2>How to verify this evidence</h2><ol>"
-        "<li>Get the sealing organisation's public key (<code>published-key.pem</code>) from "
-        f"them, not from this package, and check its key id is <code>{esc(case.key_id)}</code>."
-        "</li><li>With ipwatch installed, run:<pre>"
-        f"{steps}</pre>Every check prints as passed, failed or not checked; the exit status is "
-        "0 only when nothing failed. It recomputes every hash, the manifest signatures, the "
-        "transparency-log inclusion proofs and signed tree heads, the timestamps and the "
-        "chain of custody.</li>"
-        "<li>Without ipwatch: unzip the package and compare each file's <code>sha256sum</code> "
-        "with <code>datapackage.json</code> and with the tables below; check the signatures "
-        "with <code>openssl</code> as shown for each snapshot.</li>"
-        "<li>To see the captured page, open the package in ReplayWeb.page "
-        "(https://replayweb.page), which reads WACZ files locally in the browser.</li></ol>"
+        f"{cover(case)}{verify_steps(case)}"
         + "".join(_snapshot(s) for s in case.snapshots)
         + "</body></html>"
     )

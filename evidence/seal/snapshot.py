@@ -108,6 +108,8 @@ class ListingInfo:
     seller_id: str | None = None
     seller_name: str | None = None
     seller_url: str | None = None
+    price: str | None = None  # decimal string; sealed, as a price-floor claim rests on it
+    currency: str | None = None
 
     @classmethod
     def from_listing(cls, listing: Listing, item_id: str | None = None) -> ListingInfo:
@@ -121,6 +123,8 @@ class ListingInfo:
             seller_id=seller.id if seller else None,
             seller_name=seller.name if seller else None,
             seller_url=seller.url if seller else None,
+            price=None if listing.price is None else str(listing.price),
+            currency=listing.currency,
         )
 
 
@@ -288,7 +292,7 @@ def _listing_dict(info: ListingInfo) -> dict[str, Any]:
     seller = None
     if info.seller_id or info.seller_name or info.seller_url:
         seller = {"id": info.seller_id, "name": info.seller_name, "url": info.seller_url}
-    return {
+    listing: dict[str, Any] = {
         "id": info.id,
         "url": info.url,
         "marketplace": info.marketplace,
@@ -296,6 +300,9 @@ def _listing_dict(info: ListingInfo) -> dict[str, Any]:
         "item_id": info.item_id,
         "seller": seller,
     }
+    if info.price is not None:  # absent, not null, so manifests of unpriced listings are unchanged
+        listing["price"] = {"amount": info.price, "currency": info.currency}
+    return listing
 
 
 def _citation_dict(citation: Citation) -> dict[str, Any]:

@@ -87,7 +87,6 @@ def export_case(
     operator: str,
     pdf: bool = True,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-    html_to_pdf: Callable[[str], bytes] | None = None,
 ) -> ExportResult:
     """Write ``out`` (.wacz) and the report beside it (.html, .pdf); returns where."""
     from evidence.export.bundle import HomeSource
@@ -133,16 +132,16 @@ def export_case(
         if len(reports) == 1
         else f"Evidence case: {len(reports)} snapshots"
     )
-    case = CaseReport(title, format_utc(moment), software, out.name, signer.key_id, reports)
+    case = CaseReport(
+        title, format_utc(moment), software, out.name, signer.key_id, reports, operator=operator
+    )
     html = render_html(case).encode("utf-8")
     extras = {REPORT_HTML: html}
     pdf_bytes = None
     if pdf:
-        if html_to_pdf is None:
-            from evidence.export.report_pdf import html_to_pdf as print_pdf
+        from evidence.export.report_pdf import html_to_pdf
 
-            html_to_pdf = print_pdf
-        pdf_bytes = html_to_pdf(html.decode("utf-8"))
+        pdf_bytes = html_to_pdf(html.decode("utf-8"), reference=out.name, date=case.created)
         extras[REPORT_PDF] = pdf_bytes
     pages = [WaczPage(r.snapshot_id, r.url, r.captured_at, r.title) for r in reports]
     files = build_wacz(
