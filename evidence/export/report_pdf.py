@@ -12,7 +12,6 @@ from evidence.capture.chromium import CHROMIUM, LAUNCH_ARGS
 from evidence.exceptions import EvidenceError
 from evidence.export.report_markup import esc
 
-MARGIN = {"top": "18mm", "bottom": "16mm", "left": "14mm", "right": "14mm"}
 _RUNNING = (
     '<div style="font:8px sans-serif;color:#444;width:100%;padding:0 14mm;{align}">{text}</div>'
 )
@@ -65,7 +64,7 @@ def html_to_pdf(
                     display_header_footer=True,
                     header_template=header,
                     footer_template=footer,
-                    margin=MARGIN,
+                    margin={"top": "18mm", "bottom": "16mm", "left": "14mm", "right": "14mm"},
                 )
             finally:
                 browser.close()

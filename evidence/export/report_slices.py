@@ -18,6 +18,7 @@ from config.limits import IMAGE_MAX_PIXELS
 
 # Printable A4 area at the report's margins is about 180 x 250 mm; leave room for a caption.
 PAGE_ASPECT = 1.2  # a band's height / width
+FIRST_ASPECT = 0.8  # the first band shares its page with the snapshot's facts table
 OVERLAP = 24  # px repeated at the top of each continued band
 MAX_PARTS = 12  # a page longer than this many bands is cut off, and the report says so
 
@@ -51,13 +52,13 @@ def slice_screenshot(data: bytes) -> SlicedScreenshot:
             if width <= 0 or height <= 0 or width * height > IMAGE_MAX_PIXELS:
                 raise ScreenshotUnreadable(f"screenshot of {width}x{height} px is out of bounds")
             image.load()
-            band = max(1, int(width * PAGE_ASPECT))
-            tops = _band_tops(height, band)
+            first, band = max(1, int(width * FIRST_ASPECT)), max(1, int(width * PAGE_ASPECT))
+            tops = _band_tops(height, first, band)
             truncated = len(tops) > MAX_PARTS
             tops = tops[:MAX_PARTS]
             parts = []
             for number, top in enumerate(tops, start=1):
-                bottom = min(height, top + band)
+                bottom = min(height, top + (first if number == 1 else band))
                 out = io.BytesIO()
                 image.crop((0, top, width, bottom)).save(out, format="PNG", optimize=False)
                 parts.append(ScreenshotPart(out.getvalue(), number, len(tops), top, bottom))
@@ -68,9 +69,12 @@ def slice_screenshot(data: bytes) -> SlicedScreenshot:
     return SlicedScreenshot(parts, width, height, truncated)
 
 
-def _band_tops(height: int, band: int) -> list[int]:
-    """Top offsets of bands of ``band`` px covering ``height`` px, each overlapping the last."""
+def _band_tops(height: int, first: int, band: int) -> list[int]:
+    """Top offsets of bands covering ``height`` px (the first ``first`` px tall, the rest
+    ``band``), each overlapping the one before by ``OVERLAP``."""
     tops = [0]
-    while tops[-1] + band < height and len(tops) <= MAX_PARTS:  # one past: truncated
-        tops.append(tops[-1] + max(1, band - OVERLAP))
+    bottom = first
+    while bottom < height and len(tops) <= MAX_PARTS:  # one past MAX_PARTS: truncated
+        tops.append(max(tops[-1] + 1, bottom - OVERLAP))
+        bottom = tops[-1] + band
     return tops

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -9,7 +10,7 @@ from evidence.capture.warc import read_warc
 from evidence.exceptions import SnapshotError
 from evidence.seal.ledger import Ledger
 from evidence.seal.manifest import parse_manifest
-from evidence.seal.snapshot import CapturedImage, ListingInfo, seal
+from evidence.seal.snapshot import CapturedImage, ListingInfo, _listing_dict, seal
 from evidence.storage.blobstore import BlobStore
 from model import Listing, Seller
 from tests.evidence.evidence_samples import (
@@ -143,3 +144,19 @@ def test_listing_info_from_detector_listing():
     assert info == ListingInfo(
         "L-2", "http://127.0.0.1/2", "m", "t", "2", "s", "n", "http://127.0.0.1/s"
     )
+
+
+def test_the_listed_price_is_sealed_and_an_unpriced_listing_has_no_price_key() -> None:
+    """A price-floor claim rests on the price the page showed, so the manifest carries it."""
+    listing = Listing(
+        id="L-1",
+        marketplace="m",
+        url="http://x/1",
+        title="t",
+        price=Decimal("12.90"),
+        currency="EUR",
+    )
+    sealed = _listing_dict(ListingInfo.from_listing(listing))
+    assert sealed["price"] == {"amount": "12.90", "currency": "EUR"}
+    unpriced = _listing_dict(ListingInfo.from_listing(Listing("L-2", "m", "http://x/2", "t")))
+    assert "price" not in unpriced
