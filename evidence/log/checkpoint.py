@@ -24,8 +24,8 @@ from evidence.seal.signing import SigningKeyError, key_id
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from evidence.log.tree_head import SignedTreeHead
     from evidence.log.translog import TransparencyLog
+    from evidence.log.tree_head import SignedTreeHead
     from evidence.seal.signing import Signer
 
 ORIGIN_PREFIX = "ipwatch.evidence/log/"

@@ -28,8 +28,14 @@ GO_TEXT = (
     "If you think cryptography is the answer to your problem,\n"
     "then you don't know what your problem is.\n"
 )
-PETER_SIG = "\u2014 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n"
-ENOCH_SIG = "\u2014 EnochRoot rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n"
+PETER_B64 = (
+    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM="
+)
+PETER_SIG = f"\u2014 PeterNeumann {PETER_B64}\n"
+ENOCH_SIG = (
+    "\u2014 EnochRoot "
+    "rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n"
+)
 GO_NOTE = (GO_TEXT + "\n" + PETER_SIG).encode("utf-8")
 
 
@@ -93,9 +99,7 @@ def test_note_signed_by_another_key_is_rejected_as_impersonation() -> None:
         GO_TEXT + "\n",
         GO_TEXT + "\n" + PETER_SIG[:-1],
         "\x01" + GO_TEXT + "\n" + PETER_SIG,
-        GO_TEXT
-        + "\n"
-        + "\u2014 Bad Name x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n",
+        GO_TEXT + "\n" + f"\u2014 Bad Name {PETER_B64}\n",
         GO_TEXT + "\n" + PETER_SIG + "Unexpected line.\n",
         GO_TEXT + "\n" + PETER_SIG * (MAX_SIGNATURES + 1),
     ],
