@@ -33,6 +33,7 @@ from evidence.export.wacz import (
 from evidence.seal.seals import SNAPSHOT_ID_RE
 from evidence.seal.signing import SigningKeyError, key_id, verify
 from evidence.verify.artifacts import Check, VerificationReport
+from evidence.verify.checkpoint import check_source_checkpoint
 from evidence.verify.sealed import verify_sealed
 
 if TYPE_CHECKING:
@@ -86,8 +87,10 @@ def verify_wacz(
     *,
     public_key: bytes | None = None,
     tsa_roots: Sequence[bytes | x509.Certificate] = (),
+    checkpoint: bytes | None = None,
 ) -> list[VerificationReport]:
-    """The package report (named after the file), then one report per snapshot inside."""
+    """The package report (named after the file), then one report per snapshot inside;
+    ``checkpoint`` is a published one each snapshot's carried checkpoint must be."""
     archive = WaczArchive(path)
     try:
         package = VerificationReport(f"WACZ {path.name}")
@@ -105,14 +108,10 @@ def verify_wacz(
         if not ids:
             package.checks.append(Check("wacz.snapshots", "failed", "no evidence/<id>/ inside"))
         for snapshot_id in ids:
-            reports.append(
-                verify_sealed(
-                    WaczSource(archive, snapshot_id),
-                    snapshot_id,
-                    public_key=public_key,
-                    tsa_roots=tsa_roots,
-                )
-            )
+            source = WaczSource(archive, snapshot_id)
+            report = verify_sealed(source, snapshot_id, public_key=public_key, tsa_roots=tsa_roots)
+            check_source_checkpoint(report, source, public_key, checkpoint)
+            reports.append(report)
         return reports
     finally:
         archive.close()
