@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from evidence.export.bundle import BundleError, BundleSource, bundle_parts, write_bundle
 from evidence.seal.custody import mirror_review_events
 from evidence.seal.seals import SealRecordError
+from evidence.verify.artifacts import Check, VerificationReport
 from evidence.verify.checkpoint import check_source_checkpoint, verify_log_checkpoint
 from evidence.verify.home import HomeEvidence, verify_home_all, verify_home_snapshot
 from evidence.verify.sealed import verify_sealed
@@ -22,7 +23,6 @@ from ipwatch.services.errors import InvalidRequestError, NotFoundError
 if TYPE_CHECKING:
     from cryptography import x509
 
-    from evidence.verify.artifacts import VerificationReport
     from ipwatch.services.workspace import Workspace
 
 
@@ -117,7 +117,10 @@ def verify_package(
         return VerifyResult("wacz", reports[1:], package=reports[0])
     if not path.exists():
         raise NotFoundError(f"no bundle at {path}")
-    source = BundleSource(path)
+    try:
+        source = BundleSource(path)
+    except BundleError as exc:
+        raise InvalidRequestError(str(exc)) from None
     try:
         report = verify_sealed(
             source,
@@ -127,6 +130,8 @@ def verify_package(
             tsa_roots=tsa_roots,
         )
         check_source_checkpoint(report, source, public_key, published)
+    except BundleError as exc:  # a corrupt part: the bundle fails, with the reason
+        report = VerificationReport(path.name, [Check("bundle.parts", "failed", str(exc))])
     finally:
         source.close()
     return VerifyResult("bundle", [report])
