@@ -216,6 +216,7 @@ def checkpoint_command(
         typer.echo(result.note.decode("utf-8"), nl=False)
         return
     typer.echo(f"wrote {out} (log size {result.size})")
+    typer.echo(f"verifier key, for witnesses: {result.verifier_key}")
     if result.token is not None:
         typer.echo(f"RFC 3161 token: {out.with_name(out.name + TOKEN_SUFFIX)}")
 

@@ -11,8 +11,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from evidence.exceptions import EvidenceError
-from evidence.log.checkpoint import CheckpointError, log_extension_failure, open_checkpoint
+from evidence.log.checkpoint import (
+    CheckpointError,
+    log_extension_failure,
+    log_origin,
+    open_checkpoint,
+)
 from evidence.log.checkpoint import sign_checkpoint as sign_head_checkpoint
+from evidence.log.note import verifier_key
 from evidence.timestamp import TimestampError
 from evidence.verify.checkpoint import CHECKPOINT, CHECKPOINT_PROOF, TOKEN_SUFFIX, proof_json
 from ipwatch.services.errors import InvalidRequestError
@@ -30,6 +36,7 @@ class CheckpointResult:
 
     note: bytes
     size: int
+    verifier_key: str  # name+id+key, the form Go's note.NewVerifier and witnesses are given
     token: bytes | None = None
 
 
@@ -43,7 +50,10 @@ def current_checkpoint(workspace: Workspace) -> CheckpointResult:
     head: SignedTreeHead | None = log.latest_head()
     if head is None or head.size != log.size or head.key_id != signer.key_id:
         head = log.sign_head(signer)
-    return CheckpointResult(sign_head_checkpoint(head, signer), head.size)
+    origin = log_origin(signer.public_key_raw)
+    return CheckpointResult(
+        sign_head_checkpoint(head, signer), head.size, verifier_key(origin, signer.public_key_raw)
+    )
 
 
 def write_checkpoint(
@@ -73,7 +83,7 @@ def write_checkpoint(
         out.write_bytes(result.note)
         if token is not None:
             out.with_name(out.name + TOKEN_SUFFIX).write_bytes(token)
-    return CheckpointResult(result.note, result.size, token)
+    return CheckpointResult(result.note, result.size, result.verifier_key, token)
 
 
 def checkpoint_parts(

@@ -12,6 +12,7 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 from tests.ipwatch.test_ipwatch_evidence import seal_into
+from tests.services.tsa import LocalTsa
 from tests.support import run_ipwatch
 
 if TYPE_CHECKING:
@@ -91,3 +92,26 @@ def test_bundle_carries_the_published_checkpoint_it_was_checked_against(tmp_path
     )
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "published checkpoint (size 1)" in " ".join(ok.stdout.split())
+
+
+def test_checkpoint_timestamped_by_the_tsa_is_checked_beside_it(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    with LocalTsa(name="checkpoint TSA") as tsa:
+        (home / "ca.pem").write_bytes(tsa.ca_pem)
+        (home / "ipwatch.yaml").write_text(f"timestamp:\n  url: {tsa.url}\n  ca_files: [ca.pem]\n")
+        seal_into(home, 1)
+        published = tmp_path / "checkpoint.txt"
+        made = run_ipwatch(home, "evidence", "checkpoint", "--out", str(published), "--timestamp")
+    assert made.returncode == 0, made.stdout + made.stderr
+    token = tmp_path / "checkpoint.txt.tsr"
+    assert token.is_file()
+    checked = run_ipwatch(home, "evidence", "verify", "--checkpoint", str(published), "-v")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    line = next(x for x in checked.stdout.splitlines() if "checkpoint.timestamp" in x)
+    assert "passed" in line
+
+    token.write_bytes(run_ipwatch(home, "evidence", "checkpoint").stdout.encode())  # not a token
+    forged = run_ipwatch(home, "evidence", "verify", "--checkpoint", str(published))
+    assert forged.returncode == 1
+    assert "checkpoint.timestamp" in forged.stdout

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from evidence.log.note import parse_note
 from evidence.verify.checkpoint import CHECKPOINT, CHECKPOINT_PROOF
 from ipwatch.services.checkpoint import write_checkpoint
 from ipwatch.services.errors import InvalidRequestError
@@ -40,6 +41,9 @@ def test_timestamp_without_a_tsa_says_how_to_configure_one(
 def test_verify_home_against_a_published_checkpoint(workspace: Workspace, tmp_path: Path) -> None:
     seal_for(workspace, ["F-1"])
     published = write_checkpoint(workspace, tmp_path / "cp.txt", timestamp=False)
+    origin = published.note.split(b"\n", 1)[0].decode()
+    name, key_hash, _ = published.verifier_key.split("+")
+    assert name == origin and key_hash == parse_note(published.note).signatures[0].key_id.hex()
     seal_for(workspace, ["F-2"])  # the log grows: still extends the checkpoint
     result = verify_home(
         workspace, None, "erin", checkpoint=PublishedCheckpoint("cp", published.note)
