@@ -42,7 +42,7 @@ def test_verify_home_against_a_published_checkpoint(workspace: Workspace, tmp_pa
     seal_for(workspace, ["F-1"])
     published = write_checkpoint(workspace, tmp_path / "cp.txt", timestamp=False)
     origin = published.note.split(b"\n", 1)[0].decode()
-    name, key_hash, _ = published.verifier_key.split("+")
+    name, key_hash, _ = published.verifier_key.split("+", 2)
     assert name == origin and key_hash == parse_note(published.note).signatures[0].key_id.hex()
     seal_for(workspace, ["F-2"])  # the log grows: still extends the checkpoint
     result = verify_home(
