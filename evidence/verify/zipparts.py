@@ -9,6 +9,7 @@ inflated counts against ``VERIFY_MAX_DECOMPRESSED_BYTES``, and corrupt data beco
 from __future__ import annotations
 
 import hashlib
+import io
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -91,8 +92,12 @@ class ZipParts:
             return self._cache[name]
         if name not in self.names:
             return None
-        data = b"".join(self._inflate(name))
-        self._digests[name] = ("sha256:" + hashlib.sha256(data).hexdigest(), len(data))
+        hasher, buffer = hashlib.sha256(), io.BytesIO()
+        for chunk in self._inflate(name):
+            hasher.update(chunk)
+            buffer.write(chunk)
+        data = buffer.getvalue()  # one copy of the part, not a list of chunks and their join
+        self._digests[name] = ("sha256:" + hasher.hexdigest(), len(data))
         self._cache[name] = data
         return data
 
