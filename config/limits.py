@@ -24,3 +24,10 @@ REFERENCE_IMAGE_MAX_BYTES = 20 * MiB
 # -- evidence capture -----------------------------------------------------------------------------
 CAPTURE_MAX_BODY_BYTES = 15 * MiB  # one response body kept in browser.warc
 CAPTURE_MAX_TOTAL_BYTES = 64 * MiB  # all response bodies of one capture
+
+# -- evidence verification ------------------------------------------------------------------------
+# Everything one package (a WACZ or a bundle zip) may decompress while it is verified, all parts
+# together: a small zip of zeros must not cost gigabytes of work. Real cases are far below it.
+VERIFY_MAX_DECOMPRESSED_BYTES = 4 * 1024 * MiB
+# How much of a WARC a CDXJ index line may make verify parse to find its record's headers.
+VERIFY_RECORD_PROBE_BYTES = 64 * 1024

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -115,8 +116,13 @@ def read_zip_part(archive: zipfile.ZipFile, name: str, where: Path) -> bytes | N
         return None
     if info.file_size > MAX_PART_BYTES:
         raise BundleError(f"{name} in {where} is over {MAX_PART_BYTES} bytes")
-    with archive.open(info) as fh:
-        return fh.read(MAX_PART_BYTES + 1)[:MAX_PART_BYTES]
+    try:
+        with archive.open(info) as fh:
+            return fh.read(MAX_PART_BYTES + 1)[:MAX_PART_BYTES]
+    except (zlib.error, zipfile.BadZipFile, EOFError) as exc:
+        raise BundleError(
+            f"{name} in {where} is corrupt: it cannot be decompressed ({exc})"
+        ) from None
 
 
 class PartsSource:

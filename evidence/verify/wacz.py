@@ -11,13 +11,9 @@ from __future__ import annotations
 import base64
 import json
 import zipfile
-from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
-
-from evidence.export.bundle import PUBLIC_KEY, BundleError, PartsSource, read_zip_part
+from evidence.export.bundle import PUBLIC_KEY, BundleError, PartsSource
 from evidence.export.wacz import (
     ARCHIVE_DIR,
     DATAPACKAGE,
@@ -33,7 +29,10 @@ from evidence.export.wacz import (
 from evidence.seal.seals import SNAPSHOT_ID_RE
 from evidence.seal.signing import SigningKeyError, key_id, verify
 from evidence.verify.artifacts import Check, VerificationReport
+from evidence.verify.checkpoint import check_source_checkpoint
 from evidence.verify.sealed import verify_sealed
+from evidence.verify.wacz_index import IndexCheck
+from evidence.verify.zipparts import DecompressionBudget, ZipParts
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -41,24 +40,14 @@ if TYPE_CHECKING:
 
     from cryptography import x509
 
-MAX_INDEX_LINES = 100_000
 
+class WaczArchive(ZipParts):
+    """An open WACZ; parts are inflated once, within the package budget, never to disk."""
 
-class WaczArchive:
-    """An open WACZ; parts are read with a size cap and never extracted to disk."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path, budget: DecompressionBudget | None = None) -> None:
         if not zipfile.is_zipfile(path):
             raise BundleError(f"{path} is not a zip file, so not a WACZ")
-        self.zip = zipfile.ZipFile(path)
-        self.names = set(self.zip.namelist())
-
-    def close(self) -> None:
-        self.zip.close()
-
-    def read(self, name: str) -> bytes | None:
-        return read_zip_part(self.zip, name, self.path)
+        super().__init__(path, budget)
 
     def snapshot_ids(self) -> list[str]:
         found = {
@@ -86,36 +75,81 @@ def verify_wacz(
     *,
     public_key: bytes | None = None,
     tsa_roots: Sequence[bytes | x509.Certificate] = (),
+    checkpoint: bytes | None = None,
+    budget: DecompressionBudget | None = None,
 ) -> list[VerificationReport]:
-    """The package report (named after the file), then one report per snapshot inside."""
-    archive = WaczArchive(path)
+    """The package report (named after the file), then one report per snapshot inside.
+
+    ``checkpoint`` is a published one each snapshot's carried checkpoint must be. Each part is
+    inflated once: a snapshot's parts serve its checks, the index lines into its WARC and the
+    datapackage.json hashes, then are dropped; ``budget`` bounds what all of it may inflate.
+    """
+    archive = WaczArchive(path, budget)
     try:
         package = VerificationReport(f"WACZ {path.name}")
         datapackage = _check_structure(package, archive)
-        if datapackage is not None:
-            _check_resources(package, archive, datapackage)
-        key = public_key
-        if key is None:
-            ids = archive.snapshot_ids()
-            key = archive.read(evidence_path(ids[0], PUBLIC_KEY)) if ids else None
-        _check_digest(package, archive, key, given=public_key is not None)
-        _check_index(package, archive)
-        reports = [package]
         ids = archive.snapshot_ids()
+        key = public_key
+        if key is None and ids:
+            key = _read_or_none(archive, evidence_path(ids[0], PUBLIC_KEY))
+        _check_digest(package, archive, key, given=public_key is not None)
+        index = IndexCheck(archive)
+        reports = [package]
         if not ids:
             package.checks.append(Check("wacz.snapshots", "failed", "no evidence/<id>/ inside"))
         for snapshot_id in ids:
             reports.append(
-                verify_sealed(
-                    WaczSource(archive, snapshot_id),
-                    snapshot_id,
-                    public_key=public_key,
-                    tsa_roots=tsa_roots,
-                )
+                _verify_snapshot(archive, snapshot_id, public_key, tsa_roots, checkpoint)
             )
+            index.check_files(n for n in archive.names if n.startswith(warc_prefix(snapshot_id)))
+            archive.release()
+        index.finish(package)
+        if datapackage is not None:
+            _check_resources(package, archive, datapackage)
+        _check_budget(package, archive.budget)
         return reports
     finally:
         archive.close()
+
+
+def warc_prefix(snapshot_id: str) -> str:
+    """Where a snapshot's WARCs are in ``archive/`` (see evidence/export/wacz.py warc_path)."""
+    return f"{ARCHIVE_DIR}/{snapshot_id}-"
+
+
+def _verify_snapshot(
+    archive: WaczArchive,
+    snapshot_id: str,
+    public_key: bytes | None,
+    tsa_roots: Sequence[bytes | x509.Certificate],
+    checkpoint: bytes | None,
+) -> VerificationReport:
+    source = WaczSource(archive, snapshot_id)
+    try:
+        report = verify_sealed(source, snapshot_id, public_key=public_key, tsa_roots=tsa_roots)
+        check_source_checkpoint(report, source, public_key, checkpoint)
+    except BundleError as exc:  # a corrupt part, or the package budget spent
+        return VerificationReport(snapshot_id, [Check("snapshot.parts", "failed", str(exc))])
+    return report
+
+
+def _read_or_none(archive: WaczArchive, name: str) -> bytes | None:
+    try:
+        return archive.read(name)
+    except BundleError:
+        return None
+
+
+def _check_budget(report: VerificationReport, budget: DecompressionBudget) -> None:
+    if budget.exhausted:
+        detail = (
+            f"stopped after inflating {budget.limit} bytes (VERIFY_MAX_DECOMPRESSED_BYTES): "
+            "the package is refused, nothing past the limit was checked"
+        )
+        report.checks.append(Check("wacz.budget", "failed", detail))
+    else:
+        detail = f"inflated {budget.used} bytes, each part once (limit {budget.limit})"
+        report.checks.append(Check("wacz.budget", "passed", detail))
 
 
 def _check_structure(report: VerificationReport, archive: WaczArchive) -> dict[str, Any] | None:
@@ -131,7 +165,7 @@ def _check_structure(report: VerificationReport, archive: WaczArchive) -> dict[s
         pages = (archive.read(PAGES) or b"").decode("utf-8").splitlines()
         header = json.loads(pages[0]) if pages else {}
         entries = [json.loads(line) for line in pages[1:]]
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError) as exc:  # BundleError is a ValueError too
         add(Check("wacz.structure", "failed", f"datapackage.json or pages.jsonl unreadable: {exc}"))
         return None
     if not isinstance(datapackage, dict) or not isinstance(datapackage.get("resources"), list):
@@ -154,14 +188,18 @@ def _check_resources(
     for resource in datapackage["resources"]:
         path = str(resource.get("path", "")) if isinstance(resource, dict) else ""
         listed.add(path)
-        data = archive.read(path)
-        if data is None:
+        try:
+            found = archive.digest(path)
+        except BundleError as exc:
+            problems.append(f"{path}: {exc}")
+            continue
+        if found is None:
             problems.append(f"{path}: listed but missing")
             continue
-        actual = sha256_label(data)
-        if actual != resource.get("hash") or len(data) != resource.get("bytes"):
+        actual, size = found
+        if actual != resource.get("hash") or size != resource.get("bytes"):
             problems.append(
-                f"{path}: {actual}, {len(data)} bytes; datapackage.json says "
+                f"{path}: {actual}, {size} bytes; datapackage.json says "
                 f"{resource.get('hash')}, {resource.get('bytes')} bytes"
             )
     unlisted = sorted(archive.names - listed - {DATAPACKAGE, DIGEST})
@@ -181,7 +219,7 @@ def _check_digest(
     try:
         digest = json.loads(archive.read(DIGEST) or b"null")
         datapackage = archive.read(DATAPACKAGE) or b""
-    except ValueError as exc:
+    except ValueError as exc:  # not JSON, or unreadable (BundleError)
         add(Check("wacz.digest", "failed", f"{DIGEST} is not JSON: {exc}"))
         return
     if not isinstance(digest, dict):
@@ -227,32 +265,3 @@ def _check_digest(
                 f"Ed25519 over datapackage.json by {whose}",
             )
         )
-
-
-def _check_index(report: VerificationReport, archive: WaczArchive) -> None:
-    """Every CDXJ line leads to a record of its URL at its offset in its WARC."""
-    lines = (archive.read(INDEX) or b"").decode("utf-8", errors="replace").splitlines()
-    problems: list[str] = []
-    for line in lines[:MAX_INDEX_LINES]:
-        try:
-            entry = json.loads(line.split(" ", 2)[2])
-            data = archive.read(f"{ARCHIVE_DIR}/{entry['filename']}")
-            if data is None:
-                problems.append(f"{entry['filename']} is missing")
-                continue
-            offset, length = int(entry["offset"]), int(entry["length"])
-            record = next(iter(ArchiveIterator(BytesIO(data[offset : offset + length]))))
-            uri = record.rec_headers.get_header("WARC-Target-URI")
-            if uri != entry["url"]:
-                problems.append(f"{entry['filename']}@{offset} is {uri}, not {entry['url']}")
-        except (ValueError, KeyError, IndexError, StopIteration, TypeError) as exc:
-            problems.append(f"index line unusable ({type(exc).__name__}): {line[:80]}")
-        except (ArchiveLoadFailed, EOFError, OSError) as exc:
-            problems.append(f"no WARC record at that offset ({exc}): {line[:80]}")
-    if problems:
-        report.checks.append(Check("wacz.index", "failed", "; ".join(problems[:5])))
-    elif not lines:
-        report.checks.append(Check("wacz.index", "failed", f"{INDEX} is empty"))
-    else:
-        detail = f"{len(lines)} CDXJ line(s) each lead to their record"
-        report.checks.append(Check("wacz.index", "passed", detail))

@@ -10,10 +10,13 @@ from rich.table import Table
 
 from evidence.seal.custody import parse_event
 from evidence.timestamp import load_certificates
+from evidence.verify.checkpoint import TOKEN_SUFFIX
 from ipwatch.commands.common import UserError, state
 from ipwatch.commands.output import CsvOption, JsonOption, emit, wants_machine
 from ipwatch.console import console, plain
+from ipwatch.services.checkpoint import write_checkpoint
 from ipwatch.services.evidence import (
+    PublishedCheckpoint,
     bundle_snapshot,
     custody_lines,
     is_package_path,
@@ -44,6 +47,27 @@ def _read_small(path: Path, what: str) -> bytes:
     if len(data) > MAX_KEY_FILE:
         raise UserError(f"{path} is too large to be a {what}")
     return data
+
+
+def _published(path: Path | None) -> PublishedCheckpoint | None:
+    """The checkpoint file and the RFC 3161 token beside it (FILE.tsr), when there is one."""
+    if path is None:
+        return None
+    token_path = path.with_name(path.name + TOKEN_SUFFIX)
+    token = _read_small(token_path, "timestamp token") if token_path.is_file() else None
+    return PublishedCheckpoint(path.name, _read_small(path, "checkpoint"), token)
+
+
+CheckpointOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--checkpoint",
+        help="A checkpoint published earlier (`ipwatch evidence checkpoint --out FILE`). Verify "
+        "proves the log still extends it (a smaller or rewritten log fails: rollback or fork); "
+        "a token FILE.tsr beside it is checked too.",
+        metavar="FILE",
+    ),
+]
 
 
 def _print_result(result: VerifyResult, verbose: bool) -> None:
@@ -109,6 +133,7 @@ def verify(
             metavar="FILE",
         ),
     ] = None,
+    checkpoint: CheckpointOption = None,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Show passed checks too.")
     ] = False,
@@ -124,11 +149,12 @@ def verify(
     machine = wants_machine(as_json, as_csv)
     key = _read_small(public_key, "public key") if public_key else None
     roots = [c for p in tsa_ca or [] for c in load_certificates([_read_small(p, "certificate")])]
+    published = _published(checkpoint)
     if target is not None and is_package_path(target):
-        result = verify_package(target, key, roots)
+        result = verify_package(target, key, roots, published)
     else:
         st = state(ctx)
-        result = verify_home(st.workspace(), target, st.operator_name(), key, roots)
+        result = verify_home(st.workspace(), target, st.operator_name(), key, roots, published)
     if machine:
         emit(_check_rows(result), CHECK_COLUMNS, as_json=as_json, as_csv=as_csv)
     else:
@@ -145,12 +171,54 @@ def bundle(
         Path,
         typer.Option("--out", "-o", help="A new folder, or a file ending in .zip.", metavar="PATH"),
     ],
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(
+            "--checkpoint",
+            help="Carry this published checkpoint (the log must extend it) instead of a fresh "
+            "one, so the bundle proves offline that the snapshot is in it.",
+            metavar="FILE",
+        ),
+    ] = None,
 ) -> None:
     """Write a self-contained bundle that verifies offline with the public key alone."""
     st = state(ctx)
-    bundle_snapshot(st.workspace(), snapshot_id, out, st.operator_name())
+    published = _read_small(checkpoint, "checkpoint") if checkpoint else None
+    bundle_snapshot(st.workspace(), snapshot_id, out, st.operator_name(), published)
     typer.echo(f"wrote {out}")
     typer.echo(f"verify it with: ipwatch evidence verify {out} --public-key <published key>")
+
+
+@app.command("checkpoint")
+def checkpoint_command(
+    ctx: typer.Context,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Write it to this new file (default: print it).", metavar="FILE"
+        ),
+    ] = None,
+    timestamp: Annotated[
+        bool,
+        typer.Option(
+            "--timestamp",
+            help="Also get an RFC 3161 token over it from the configured TSA, kept as FILE.tsr.",
+        ),
+    ] = False,
+) -> None:
+    """Print or write the log's current signed checkpoint (C2SP tlog-checkpoint note).
+
+    Publish it outside this workspace (mail it, give it to a witness, timestamp it): later,
+    `ipwatch evidence verify --checkpoint FILE` proves the log still holds everything it did.
+    """
+    result = write_checkpoint(state(ctx).workspace(), out, timestamp=timestamp)
+    if out is None:
+        typer.echo(result.note.decode("utf-8"), nl=False)
+        return
+    typer.echo(f"wrote {out} (log size {result.size})")
+    typer.echo(f"verifier key, for witnesses: {result.verifier_key}")
+    if result.token is not None:
+        typer.echo(f"RFC 3161 token: {out.with_name(out.name + TOKEN_SUFFIX)}")
 
 
 @app.command("custody")

@@ -12,14 +12,17 @@ from typing import TYPE_CHECKING
 
 from evidence.export.bundle import BundleError, BundleSource, bundle_parts, write_bundle
 from evidence.seal.custody import mirror_review_events
+from evidence.seal.seals import SealRecordError
+from evidence.verify.artifacts import Check, VerificationReport
+from evidence.verify.checkpoint import check_source_checkpoint, verify_log_checkpoint
 from evidence.verify.home import HomeEvidence, verify_home_all, verify_home_snapshot
 from evidence.verify.sealed import verify_sealed
+from ipwatch.services.checkpoint import checkpoint_parts
 from ipwatch.services.errors import InvalidRequestError, NotFoundError
 
 if TYPE_CHECKING:
     from cryptography import x509
 
-    from evidence.verify.artifacts import VerificationReport
     from ipwatch.services.workspace import Workspace
 
 
@@ -45,6 +48,15 @@ class VerifyResult:
         """Nothing checked failed and every snapshot was really verified (a WACZ holds some)."""
         empty_package = self.target == "wacz" and not self.reports
         return not empty_package and not self.failed_checks and self.verified == len(self.reports)
+
+
+@dataclass(frozen=True)
+class PublishedCheckpoint:
+    """A checkpoint published earlier (``--checkpoint FILE``) and the token kept beside it."""
+
+    label: str
+    note: bytes
+    token: bytes | None = None
 
 
 @dataclass
@@ -83,9 +95,13 @@ def is_package_path(target: str) -> bool:
 
 
 def verify_package(
-    target: str, public_key: bytes | None, tsa_roots: list[x509.Certificate]
+    target: str,
+    public_key: bytes | None,
+    tsa_roots: list[x509.Certificate],
+    checkpoint: PublishedCheckpoint | None = None,
 ) -> VerifyResult:
     """A bundle or WACZ, offline: no workspace is opened or written."""
+    published = checkpoint.note if checkpoint else None
     path = Path(target)
     if target.lower().endswith(".wacz"):
         from evidence.verify.wacz import verify_wacz
@@ -93,13 +109,18 @@ def verify_package(
         if not path.is_file():
             raise NotFoundError(f"no WACZ at {path}")
         try:
-            reports = verify_wacz(path, public_key=public_key, tsa_roots=tsa_roots)
+            reports = verify_wacz(
+                path, public_key=public_key, tsa_roots=tsa_roots, checkpoint=published
+            )
         except BundleError as exc:
             raise InvalidRequestError(str(exc)) from None
         return VerifyResult("wacz", reports[1:], package=reports[0])
     if not path.exists():
         raise NotFoundError(f"no bundle at {path}")
-    source = BundleSource(path)
+    try:
+        source = BundleSource(path)
+    except BundleError as exc:
+        raise InvalidRequestError(str(exc)) from None
     try:
         report = verify_sealed(
             source,
@@ -108,6 +129,9 @@ def verify_package(
             key_label="the given public key",
             tsa_roots=tsa_roots,
         )
+        check_source_checkpoint(report, source, public_key, published)
+    except BundleError as exc:  # a corrupt part: the bundle fails, with the reason
+        report = VerificationReport(path.name, [Check("bundle.parts", "failed", str(exc))])
     finally:
         source.close()
     return VerifyResult("bundle", [report])
@@ -119,12 +143,27 @@ def verify_home(
     operator: str,
     public_key: bytes | None = None,
     tsa_roots: list[x509.Certificate] | None = None,
+    checkpoint: PublishedCheckpoint | None = None,
 ) -> VerifyResult:
-    """One snapshot or all of the workspace's; each sealed one gets a ``verified`` event."""
+    """One snapshot or all of the workspace's; each sealed one gets a ``verified`` event.
+
+    With ``checkpoint`` the log must also extend that earlier published checkpoint: the one
+    check that notices the newest entries were removed.
+    """
     home = home_evidence(workspace, public_key, tsa_roots)
     reports = [verify_home_snapshot(home, snapshot_id)] if snapshot_id else verify_home_all(home)
     _record_verified(workspace, operator, reports)
-    return VerifyResult("home", reports)
+    package = None
+    if checkpoint is not None:
+        package = verify_log_checkpoint(
+            checkpoint.label,
+            checkpoint.note,
+            home.log,
+            home.public_key,
+            token=checkpoint.token,
+            tsa_roots=home.tsa_roots,
+        )
+    return VerifyResult("home", reports, package=package)
 
 
 def _record_verified(
@@ -148,16 +187,31 @@ def _record_verified(
         )
 
 
-def bundle_snapshot(workspace: Workspace, snapshot_id: str, out: Path, operator: str) -> Path:
-    """Write a self-contained bundle that verifies offline with the public key alone."""
+def bundle_snapshot(
+    workspace: Workspace,
+    snapshot_id: str,
+    out: Path,
+    operator: str,
+    checkpoint: bytes | None = None,
+) -> Path:
+    """Write a self-contained bundle that verifies offline with the public key alone.
+
+    It carries ``checkpoint`` (a published one the log extends) or else a fresh checkpoint,
+    with the proof that the snapshot's sealed head is a prefix of it.
+    """
     source = home_evidence(workspace).source(snapshot_id)
-    if workspace.seals.raw(snapshot_id) is None:
+    try:
+        record = workspace.seals.get(snapshot_id)
+    except SealRecordError as exc:
+        raise InvalidRequestError(f"{snapshot_id}: {exc}") from None
+    if record is None:
         raise InvalidRequestError(
             f"{snapshot_id} has no seal record; `ipwatch evidence verify {snapshot_id}` says why "
             "(snapshots sealed before signing existed cannot be bundled)"
         )
     if out.exists() and (out.is_file() or any(out.iterdir())):
         raise InvalidRequestError(f"{out} already exists; choose a new path")
+    witness = checkpoint_parts(workspace, record.tree_head.size, checkpoint)
     workspace.custody.append(
         snapshot_id,
         "bundled",
@@ -165,7 +219,9 @@ def bundle_snapshot(workspace: Workspace, snapshot_id: str, out: Path, operator:
         signer=workspace.signer,
         detail=f"bundle written to {out.name}",
     )
-    write_bundle(bundle_parts(source), out, snapshot_id)
+    parts = bundle_parts(source)
+    parts.update(witness)
+    write_bundle(parts, out, snapshot_id)
     return out
 
 

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from evidence.export.bundle import MANIFEST, bundle_parts
+from evidence.export.bundle import MANIFEST, SEAL, bundle_parts
 from evidence.export.report import CaseReport, ImageFile, snapshot_report
 from evidence.export.report_html import render_html
 from evidence.export.wacz import WaczPage, build_wacz, evidence_path, write_wacz
 from evidence.seal.manifest import format_utc
+from evidence.seal.seals import SealRecord
+from ipwatch.services.checkpoint import checkpoint_parts
 from ipwatch.services.errors import InvalidRequestError
 from model import FindingQuery
 
@@ -115,6 +117,8 @@ def export_case(
             public_key=workspace.public_key_pem(),
         )
         snapshots[snapshot_id] = bundle_parts(source)
+        sealed = SealRecord.from_json(snapshots[snapshot_id][SEAL])
+        snapshots[snapshot_id].update(checkpoint_parts(workspace, sealed.tree_head.size))
     moment = clock()
     software = f"ipwatch {__version__}"
     reports = [
