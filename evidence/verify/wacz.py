@@ -3,7 +3,7 @@
 The package checks (``wacz.*``) say whether each file is the one datapackage.json lists, whether
 datapackage.json is the one the Ed25519 signature covers, and whether the CDXJ index points at
 the records it names. Each snapshot is then verified like a bundle (evidence/verify/sealed.py),
-reading its parts from ``evidence/<id>/`` and ``archive/`` inside the zip.
+reading its parts from ``evidence/<id>~*`` and ``archive/`` inside the zip.
 """
 
 from __future__ import annotations
@@ -26,14 +26,16 @@ from evidence.export.wacz import (
     INDEX,
     PAGES,
     SIGNED_DATA,
+    SPEC_KEY,
     digest_message,
     evidence_path,
     sha256_label,
+    snapshot_ids_in,
 )
-from evidence.seal.seals import SNAPSHOT_ID_RE
 from evidence.seal.signing import SigningKeyError, key_id, verify
 from evidence.verify.artifacts import Check, VerificationReport
 from evidence.verify.sealed import verify_sealed
+from evidence.verify.wacz_auth import check_spec_signature
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -61,12 +63,7 @@ class WaczArchive:
         return read_zip_part(self.zip, name, self.path)
 
     def snapshot_ids(self) -> list[str]:
-        found = {
-            name.split("/")[1]
-            for name in self.names
-            if name.startswith(EVIDENCE_DIR + "/") and name.count("/") >= 2
-        }
-        return sorted(s for s in found if SNAPSHOT_ID_RE.fullmatch(s))
+        return snapshot_ids_in(self.names)
 
 
 class WaczSource(PartsSource):
@@ -99,11 +96,14 @@ def verify_wacz(
             ids = archive.snapshot_ids()
             key = archive.read(evidence_path(ids[0], PUBLIC_KEY)) if ids else None
         _check_digest(package, archive, key, given=public_key is not None)
+        check_spec_signature(package, archive.read(DIGEST), archive.read(DATAPACKAGE))
         _check_index(package, archive)
         reports = [package]
         ids = archive.snapshot_ids()
         if not ids:
-            package.checks.append(Check("wacz.snapshots", "failed", "no evidence/<id>/ inside"))
+            package.checks.append(
+                Check("wacz.snapshots", "failed", f"no {EVIDENCE_DIR}/<id>~* inside")
+            )
         for snapshot_id in ids:
             reports.append(
                 verify_sealed(
@@ -211,8 +211,12 @@ def _check_digest(
     except (SigningKeyError, ValueError) as exc:
         add(Check("wacz.signature", "failed", f"key or signature unreadable: {exc}"))
         return
+    spec_key = signed.get(SPEC_KEY)
     message = digest_message(
-        str(signed.get("hash")), str(signed.get("created")), str(signed.get("software"))
+        str(signed.get("hash")),
+        str(signed.get("created")),
+        str(signed.get("software")),
+        spec_key if isinstance(spec_key, str) else None,
     )
     whose = "the given key" if given else f"the WACZ's OWN key {expected} (not checked as trusted)"
     if signed.get("hash") != actual:

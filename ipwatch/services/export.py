@@ -149,6 +149,7 @@ def export_case(
         snapshots,
         pages,
         signer=signer,
+        wacz_signer=workspace.wacz_signer,
         created=moment,
         software=software,
         title=title,

@@ -30,9 +30,10 @@ from evidence.export.wacz import (
 from evidence.seal.signing import verify
 from evidence.verify.wacz import verify_wacz
 from tests.data.make_bundles import HERE, TOKENS, good_parts
-from tests.evidence.evidence_samples import OTHER_KEY_SEED, fixed_signer
+from tests.evidence.evidence_samples import OTHER_KEY_SEED, fixed_signer, fixed_wacz_signer
 
 SIGNER = fixed_signer()
+WACZ_SIGNER = fixed_wacz_signer()
 MOMENT = datetime(2024, 6, 1, 9, 0, 0, tzinfo=UTC)
 
 
@@ -54,6 +55,7 @@ def make_wacz(parts: dict[str, bytes], out: Path) -> Path:
         {sid: parts},
         [page],
         signer=SIGNER,
+        wacz_signer=WACZ_SIGNER,
         created=MOMENT,
         software="ipwatch test",
         title="test case",
@@ -82,8 +84,9 @@ def test_layout_follows_the_spec_and_every_hash_matches(parts: dict, tmp_path: P
         names = set(zf.namelist())
         for required in (DATAPACKAGE, DIGEST, PAGES, INDEX, f"archive/{sid}-response.warc"):
             assert required in names
-        assert f"evidence/{sid}/manifest.json" in names
-        assert f"evidence/{sid}/seal.json" in names and f"evidence/{sid}/timestamp.tsr" in names
+        assert f"evidence/{sid}~manifest.json" in names
+        assert f"evidence/{sid}~seal.json" in names and f"evidence/{sid}~timestamp.tsr" in names
+        assert all(name.count("/") == 1 for name in names - {DATAPACKAGE, DIGEST})
         assert zf.getinfo(f"archive/{sid}-response.warc").compress_type == zipfile.ZIP_STORED
         package = json.loads(zf.read(DATAPACKAGE))
         assert package["profile"] == "data-package" and package["wacz_version"] == "1.1.1"
@@ -144,8 +147,14 @@ def test_digest_signature_verifies_and_fails_when_datapackage_changes(
     signed = digest[SIGNED_DATA]
     assert digest["hash"] == signed["hash"] == "sha256:" + hashlib.sha256(package).hexdigest()
     assert signed["algorithm"] == "Ed25519" and signed["keyId"] == SIGNER.key_id
-    assert "signedData" not in digest  # the spec's field means ECDSA; ours is labelled apart
-    message = digest_message(signed["hash"], signed["created"], signed["software"])
+    spec_key = digest["signedData"]["publicKey"]  # the ECDSA key the Ed25519 signature vouches for
+    assert signed["waczPublicKey"] == spec_key == WACZ_SIGNER.public_key_b64
+    message = digest_message(signed["hash"], signed["created"], signed["software"], spec_key)
+    assert not verify(
+        SIGNER.public_key_pem(),
+        digest_message(signed["hash"], signed["created"], signed["software"]),
+        base64.b64decode(signed["signature"]),
+    )  # a swapped-in ECDSA key is not vouched for
     signature = base64.b64decode(signed["signature"])
     assert verify(SIGNER.public_key_pem(), message, signature)
     assert not verify(fixed_signer(OTHER_KEY_SEED).public_key_pem(), message, signature)
@@ -154,7 +163,10 @@ def test_digest_signature_verifies_and_fails_when_datapackage_changes(
     assert not verify(
         SIGNER.public_key_pem(),
         digest_message(
-            "sha256:" + hashlib.sha256(changed).hexdigest(), signed["created"], signed["software"]
+            "sha256:" + hashlib.sha256(changed).hexdigest(),
+            signed["created"],
+            signed["software"],
+            spec_key,
         ),
         signature,
     )
@@ -168,7 +180,7 @@ def test_verify_wacz_passes_then_names_the_tampered_file(parts: dict, tmp_path: 
     wacz = make_wacz(parts, tmp_path / "one.wacz")
     key = SIGNER.public_key_pem()
     reports = verify_wacz(wacz, public_key=key)
-    assert [c.status for c in reports[0].checks] == ["passed"] * 5, reports[0].checks
+    assert [c.status for c in reports[0].checks] == ["passed"] * 6, reports[0].checks
     assert len(reports) == 2 and reports[1].ok and not reports[1].failed
 
     sid = snapshot_id(parts)

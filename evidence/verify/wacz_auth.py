@@ -1,0 +1,56 @@
+"""The ``wacz.spec-signature`` check: the WACZ Auth 0.1.0 ``signedData`` of a package.
+
+Valid means what ReplayWeb.page checks (evidence/export/wacz_auth.py). Trusted means more: the
+ECDSA key is the one the Ed25519 signature vouches for, and that signature passed against a
+given key (``wacz.signature``). A valid signature by an unvouched key is "not checked", as the
+spec leaves that key's trust to external key management.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from typing import TYPE_CHECKING
+
+from evidence.export.wacz import SIGNED_DATA, SPEC_KEY, SPEC_SIGNED_DATA, sha256_label
+from evidence.export.wacz_auth import verify_signed_data
+from evidence.verify.artifacts import Check
+
+if TYPE_CHECKING:
+    from evidence.verify.artifacts import VerificationReport
+
+NAME = "wacz.spec-signature"
+
+
+def check_spec_signature(
+    report: VerificationReport, digest_bytes: bytes | None, datapackage: bytes | None
+) -> None:
+    """Append the check; run after ``wacz.signature`` so its outcome can vouch for the key."""
+    add = report.checks.append
+    try:
+        digest = json.loads(digest_bytes or b"null")
+    except ValueError:
+        add(Check(NAME, "failed", "datapackage-digest.json is not JSON"))
+        return
+    signed = digest.get(SPEC_SIGNED_DATA) if isinstance(digest, dict) else None
+    if signed is None:
+        add(Check(NAME, "not_checked", f"no WACZ Auth {SPEC_SIGNED_DATA} in the digest"))
+        return
+    if not isinstance(signed, dict) or signed.get("hash") != sha256_label(datapackage or b""):
+        add(Check(NAME, "failed", f"{SPEC_SIGNED_DATA} is over another datapackage.json"))
+        return
+    if not verify_signed_data(signed):
+        add(Check(NAME, "failed", "the ECDSA P-384 signature does not match its publicKey"))
+        return
+    key = str(signed["publicKey"])
+    key_id = hashlib.sha256(base64.b64decode(key)).hexdigest()[:16]  # as WaczSigner.key_id
+    ours = digest.get(SIGNED_DATA)
+    vouched = isinstance(ours, dict) and ours.get(SPEC_KEY) == key
+    ed25519 = report.get("wacz.signature")
+    if vouched and ed25519 is not None and ed25519.status == "passed":
+        detail = f"ECDSA P-384 by key {key_id}, vouched for by the trusted Ed25519 signature"
+        add(Check(NAME, "passed", detail))
+    else:
+        detail = f"valid ECDSA P-384 signature by key {key_id}, which no trusted key vouches for"
+        add(Check(NAME, "not_checked", detail))
