@@ -149,7 +149,7 @@ def load_wacz_key(path: Path | str, *, passphrase: bytes | None = None) -> WaczS
         ) from None
     if len(data) > _MAX_KEY_FILE:
         raise SigningKeyError(f"{source} is far too large to be an ECDSA key file")
-    secret = passphrase if passphrase is not None else passphrase_from_env()
+    secret = (passphrase if passphrase is not None else passphrase_from_env()) or None
     try:
         key = serialization.load_pem_private_key(data, password=secret)
     except TypeError:
