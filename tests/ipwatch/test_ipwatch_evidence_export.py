@@ -4,14 +4,17 @@
 from __future__ import annotations
 
 import json
+import stat
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from ipwatch.services.workspace import Workspace
+from evidence.export.wacz_auth import load_wacz_key
+from ipwatch.services.workspace import WACZ_SIGNING_KEY, Workspace
 from model import FindingRecord, Seller
+from tests.evidence.export.test_evidence_wacz_auth import wacz_validate
 from tests.ipwatch.test_ipwatch_evidence import offline_verify, seal_into
 from tests.support import run_ipwatch
 
@@ -72,12 +75,18 @@ def test_case_export_of_two_snapshots_verifies_offline(home: Path, tmp_path: Pat
         names = set(zf.namelist())
         pages = zf.read("pages/pages.jsonl").decode().splitlines()
         pdf = zf.read("report/report.pdf")
-        index = zf.read("indexes/index.cdxj").decode().splitlines()
+        index = zf.read("indexes/index.cdx").decode().splitlines()
+        digest = json.loads(zf.read("datapackage-digest.json"))
     for sid in (first, second):
         assert f"archive/{sid}-response.warc" in names
-        assert f"evidence/{sid}/custody.jsonl" in names
+        assert f"evidence/{sid}~custody.jsonl" in names
     assert [json.loads(p)["id"] for p in pages[1:]] == [first, second]
     assert len(index) == 2
+    validated = wacz_validate(out)  # py-wacz's CLI: frictionless names, paths, hashes, digest
+    assert validated.returncode == 0 and "Validation succeeded" in validated.stdout
+    key = home / WACZ_SIGNING_KEY  # the spec signature's ECDSA key, made by the first export
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert digest["signedData"]["publicKey"] == load_wacz_key(key).public_key_b64
     assert pdf.startswith(b"%PDF-") and (out.with_suffix(".pdf")).read_bytes() == pdf
     report = out.with_suffix(".html").read_text()
     assert first in report and second in report and "ipwatch evidence verify case.wacz" in report
@@ -89,7 +98,13 @@ def test_case_export_of_two_snapshots_verifies_offline(home: Path, tmp_path: Pat
     assert run_ipwatch(home, "keys", "export", "--out", str(public_key)).returncode == 0
     printed = offline_verify(out, public_key, tmp_path / "court", expect=0)
     assert "2 of 2 snapshot(s) verified" in printed
-    for name in ("wacz.resources", "wacz.signature", "wacz.index", "custody"):
+    for name in (
+        "wacz.resources",
+        "wacz.signature",
+        "wacz.spec-signature",
+        "wacz.index",
+        "custody",
+    ):
         assert name in printed
 
     again = run_ipwatch(home, "evidence", "export", first, "--out", str(out))
