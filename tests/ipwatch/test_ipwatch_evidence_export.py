@@ -14,9 +14,8 @@ import pytest
 from evidence.export.wacz_auth import load_wacz_key
 from ipwatch.services.workspace import WACZ_SIGNING_KEY, Workspace
 from model import FindingRecord, Seller
-from tests.evidence.export.test_evidence_wacz_auth import wacz_validate
 from tests.ipwatch.test_ipwatch_evidence import offline_verify, seal_into
-from tests.support import run_ipwatch
+from tests.support import run_ipwatch, wacz_validate
 
 
 def add_finding(home: Path, snapshot_ids: list[str]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import tempfile
 import zipfile
 from datetime import UTC, datetime
@@ -25,6 +26,7 @@ from evidence.export.wacz import (
     build_wacz,
     digest_message,
     evidence_path,
+    resource_names,
     write_wacz,
 )
 from evidence.seal.signing import verify
@@ -205,3 +207,22 @@ def test_without_a_key_the_packages_own_key_is_not_trusted(parts: dict, tmp_path
     package = verify_wacz(wacz)[0]
     signature = package.get("wacz.signature")
     assert signature.status == "not_checked" and "OWN key" in signature.detail
+
+
+def test_resource_names_frictionless_accepts_even_for_hostile_paths() -> None:
+    """Capitals, names differing only in case, and characters outside the allowed set."""
+    paths = ["evidence/S-1~A.json", "evidence/S-1~a.json", "report/ü ber.html", "archive/x.warc"]
+    names = resource_names(paths)
+    assert set(names) == set(paths) and len(set(names.values())) == len(paths)
+    assert all(re.fullmatch(r"[-a-z0-9._/]+", name) for name in names.values())
+    assert names["archive/x.warc"] == "archive/x.warc"
+
+
+def test_bundle_part_with_the_separator_is_refused(parts: dict) -> None:
+    """Attack: a part named so that its WACZ path would collide with another snapshot's part."""
+    from evidence.export.bundle import BundleError
+
+    sid = snapshot_id(parts)
+    assert evidence_path(sid, "artifacts/images/1.png") == f"evidence/{sid}~artifacts~images~1.png"
+    with pytest.raises(BundleError):
+        evidence_path(sid, "artifacts~images/1.png")

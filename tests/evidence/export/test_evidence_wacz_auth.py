@@ -13,8 +13,6 @@ import hashlib
 import json
 import os
 import stat
-import subprocess
-import sys
 import tempfile
 import threading
 import zipfile
@@ -35,6 +33,7 @@ from evidence.seal.signing import KeyExistsError, SigningKeyError
 from evidence.verify.wacz import verify_wacz
 from tests.data.make_bundles import HERE, TOKENS, good_parts
 from tests.evidence.export.test_evidence_wacz import SIGNER, WACZ_SIGNER, make_wacz, rewrite
+from tests.support import wacz_validate
 
 CHROMIUM = "/usr/bin/chromium"
 needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
@@ -96,17 +95,6 @@ def wacz(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def digest_of(path: Path) -> dict[str, Any]:
     with zipfile.ZipFile(path) as zf:
         return json.loads(zf.read(DIGEST))
-
-
-def wacz_validate(path: Path) -> subprocess.CompletedProcess[str]:
-    """py-wacz's own CLI (its console script: ``python -m wacz`` always exits 0)."""
-    return subprocess.run(
-        [str(Path(sys.executable).with_name("wacz")), "validate", "-f", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 @needs_chromium

@@ -30,8 +30,7 @@ from evidence.seal.custody import CustodyLog
 from evidence.verify.wacz import verify_wacz
 from tests.evidence.evidence_samples import fixed_wacz_signer, seal_browser_capture
 from tests.evidence.export.test_evidence_wacz import MOMENT
-from tests.evidence.export.test_evidence_wacz_auth import wacz_validate
-from tests.support import free_port
+from tests.support import free_port, wacz_validate
 
 pytestmark = [
     pytest.mark.slow,
