@@ -37,11 +37,14 @@ from cryptography.hazmat.primitives import serialization
 
 from evidence.export.bundle import ARTIFACTS, BundleError, artifact_path
 from evidence.export.cdxj import cdxj_lines
+from evidence.export.wacz_auth import add_time_signature
 from evidence.seal.manifest import canonical_json, format_utc
 from evidence.seal.seals import SNAPSHOT_ID_RE
 from evidence.seal.signing import load_public_key
+from evidence.timestamp.errors import TimestampError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import datetime
     from pathlib import Path
 
@@ -152,8 +155,14 @@ def build_wacz(
     software: str,
     title: str,
     extras: dict[str, bytes] | None = None,
+    time_stamp: Callable[[bytes], bytes] | None = None,
 ) -> dict[str, bytes]:
-    """Every WACZ file by path: snapshots' bundle parts, index, pages, extras, datapackage."""
+    """Every WACZ file by path: snapshots' bundle parts, index, pages, extras, datapackage.
+
+    ``time_stamp`` (a TSA: SHA-256 digest in, RFC 3161 token out) adds the spec signature's
+    optional ``timeSignature``; when the TSA fails the package is still signed, and
+    datapackage-digest.json says why the time signature is missing.
+    """
     files: dict[str, bytes] = {}
     index: list[str] = []
     for snapshot_id, parts in snapshots.items():
@@ -194,7 +203,9 @@ def build_wacz(
         "ipwatch": {"snapshots": sorted(snapshots), "evidence_dir": EVIDENCE_DIR},
     }
     files[DATAPACKAGE] = json.dumps(datapackage, indent=2, ensure_ascii=False).encode("utf-8")
-    files[DIGEST] = _digest_file(files[DATAPACKAGE], signer, wacz_signer, stamp, software)
+    files[DIGEST] = _digest_file(
+        files[DATAPACKAGE], signer, wacz_signer, stamp, software, time_stamp
+    )
     return files
 
 
@@ -208,34 +219,49 @@ def _pages_jsonl(pages: list[WaczPage], title: str) -> bytes:
 
 
 def _digest_file(
-    datapackage: bytes, signer: Signer, wacz_signer: WaczSigner, created: str, software: str
+    datapackage: bytes,
+    signer: Signer,
+    wacz_signer: WaczSigner,
+    created: str,
+    software: str,
+    time_stamp: Callable[[bytes], bytes] | None,
 ) -> bytes:
     hash_label = sha256_label(datapackage)
     spec_key = wacz_signer.public_key_b64
+    spec_signed = wacz_signer.signed_data(hash_label, created, software)
+    time_error = None
+    if time_stamp is not None:
+        try:
+            add_time_signature(spec_signed, time_stamp)
+        except TimestampError as exc:
+            time_error = f"no timeSignature: {str(exc)[:300]}"
     signature = signer.sign(digest_message(hash_label, created, software, spec_key))
     spki = load_public_key(signer.public_key_pem()).public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
+    ours: dict[str, str] = {
+        "hash": hash_label,
+        "created": created,
+        "software": software,
+        "signature": base64.b64encode(signature).decode("ascii"),
+        "publicKey": base64.b64encode(spki).decode("ascii"),
+        "algorithm": "Ed25519",
+        "keyId": signer.key_id,
+        "publicKeyPem": signer.public_key_pem().decode("ascii"),
+        SPEC_KEY: spec_key,
+        "signedMessage": "'ipwatch wacz datapackage digest v1\\n' + canonical JSON of "
+        f"{{created, hash, software, {SPEC_KEY}}} (sorted keys, no spaces)",
+        "note": "signedData is the WACZ Auth 0.1.0 anonymous ECDSA P-384 signature that "
+        "spec tools check; this Ed25519 signature vouches for its key. "
+        "`ipwatch evidence verify FILE.wacz --public-key KEY.pem` checks both.",
+    }
+    if time_error is not None:
+        ours["timeSignatureError"] = time_error
     digest = {
         "path": DATAPACKAGE,
         "hash": hash_label,
-        SPEC_SIGNED_DATA: wacz_signer.signed_data(hash_label, created, software),
-        SIGNED_DATA: {
-            "hash": hash_label,
-            "created": created,
-            "software": software,
-            "signature": base64.b64encode(signature).decode("ascii"),
-            "publicKey": base64.b64encode(spki).decode("ascii"),
-            "algorithm": "Ed25519",
-            "keyId": signer.key_id,
-            "publicKeyPem": signer.public_key_pem().decode("ascii"),
-            SPEC_KEY: spec_key,
-            "signedMessage": "'ipwatch wacz datapackage digest v1\\n' + canonical JSON of "
-            f"{{created, hash, software, {SPEC_KEY}}} (sorted keys, no spaces)",
-            "note": "signedData is the WACZ Auth 0.1.0 anonymous ECDSA P-384 signature that "
-            "spec tools check; this Ed25519 signature vouches for its key. "
-            "`ipwatch evidence verify FILE.wacz --public-key KEY.pem` checks both.",
-        },
+        SPEC_SIGNED_DATA: spec_signed,
+        SIGNED_DATA: ours,
     }
     return json.dumps(digest, indent=2).encode("utf-8")
 

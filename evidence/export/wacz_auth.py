@@ -19,8 +19,9 @@ import base64
 import binascii
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -36,6 +37,10 @@ from evidence.seal.signing import (
     passphrase_from_env,
     write_private_key,
 )
+from evidence.timestamp.token import parse_timestamp_token, timestamp_response
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 AUTH_VERSION = "0.1.0"
 CURVE = ec.SECP384R1()
@@ -85,6 +90,22 @@ class WaczSigner:
 
     def __repr__(self) -> str:
         return f"WaczSigner(key_id={self.key_id[:16]}…)"
+
+
+def add_time_signature(signed: dict[str, str], stamp: Callable[[bytes], bytes]) -> None:
+    """Add the spec's optional RFC 3161 ``timeSignature`` over ``signature``, and its chain.
+
+    As authsign makes it: the TSA countersigns SHA-256 of the base64 ``signature`` text;
+    ``timeSignature`` is the base64 TimeStampResp, ``timestampCert`` the token's certificates
+    (PEM). ``stamp`` takes the 32-byte digest and returns the token (TimestampError on failure).
+    """
+    digest = hashlib.sha256(signed["signature"].encode("ascii")).digest()
+    token = parse_timestamp_token(stamp(digest))
+    signed["timeSignature"] = base64.b64encode(timestamp_response(token.der)).decode("ascii")
+    signed["timestampCert"] = "".join(
+        x509.load_der_x509_certificate(der).public_bytes(serialization.Encoding.PEM).decode()
+        for der in token.certificates
+    )
 
 
 def verify_signed_data(signed: Any) -> bool:

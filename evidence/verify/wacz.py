@@ -96,7 +96,7 @@ def verify_wacz(
             ids = archive.snapshot_ids()
             key = archive.read(evidence_path(ids[0], PUBLIC_KEY)) if ids else None
         _check_digest(package, archive, key, given=public_key is not None)
-        check_spec_signature(package, archive.read(DIGEST), archive.read(DATAPACKAGE))
+        check_spec_signature(package, archive.read(DIGEST), archive.read(DATAPACKAGE), tsa_roots)
         _check_index(package, archive)
         reports = [package]
         ids = archive.snapshot_ids()

@@ -145,6 +145,12 @@ def export_case(
         pdf_bytes = html_to_pdf(html.decode("utf-8"))
         extras[REPORT_PDF] = pdf_bytes
     pages = [WaczPage(r.snapshot_id, r.url, r.captured_at, r.title) for r in reports]
+    settings = workspace.config.timestamp
+    time_stamp = None
+    if settings is not None:  # the spec signature's optional RFC 3161 timeSignature
+        from evidence.seal.sealing import Timestamper
+
+        time_stamp = Timestamper(settings).stamp
     files = build_wacz(
         snapshots,
         pages,
@@ -154,6 +160,7 @@ def export_case(
         software=software,
         title=title,
         extras=extras,
+        time_stamp=time_stamp,
     )
     write_wacz(files, out, moment)
     html_path.write_bytes(html)

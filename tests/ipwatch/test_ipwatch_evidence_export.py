@@ -15,6 +15,7 @@ from evidence.export.wacz_auth import load_wacz_key
 from ipwatch.services.workspace import WACZ_SIGNING_KEY, Workspace
 from model import FindingRecord, Seller
 from tests.ipwatch.test_ipwatch_evidence import offline_verify, seal_into
+from tests.services.tsa import LocalTsa
 from tests.support import run_ipwatch, wacz_validate
 
 
@@ -142,3 +143,28 @@ def test_export_refuses_an_empty_selection(home: Path, tmp_path: Path) -> None:
         home, "evidence", "export", "--seller", "nobody", "--out", str(tmp_path / "x.wacz")
     )
     assert done.returncode == 2 and "nothing to export" in done.stderr
+
+
+def test_export_timestamps_the_spec_signature_through_the_configured_tsa(
+    home: Path, tmp_path: Path
+) -> None:
+    with LocalTsa(name="ipwatch export test TSA") as tsa:
+        home.mkdir(parents=True)
+        (home / "ipwatch.yaml").write_text(f"timestamp:\n  url: {tsa.url}\n")
+        (sid,) = seal_into(home)
+        out = tmp_path / "stamped.wacz"
+        made = run_ipwatch(home, "evidence", "export", sid, "--no-pdf", "--out", str(out))
+        assert made.returncode == 0, made.stdout + made.stderr
+        (tmp_path / "tsa.pem").write_bytes(tsa.ca_pem)
+    with zipfile.ZipFile(out) as zf:
+        signed = json.loads(zf.read("datapackage-digest.json"))["signedData"]
+    assert signed["timeSignature"] and "BEGIN CERTIFICATE" in signed["timestampCert"]
+    public_key = tmp_path / "published.pem"
+    assert run_ipwatch(home, "keys", "export", "--out", str(public_key)).returncode == 0
+    verified = run_ipwatch(
+        home, "evidence", "verify", str(out), "--public-key", str(public_key), "-v",
+        "--tsa-ca", str(tmp_path / "tsa.pem"),
+    )  # fmt: skip
+    assert verified.returncode == 0, verified.stdout
+    line = next(x for x in verified.stdout.splitlines() if "wacz.spec-timestamp" in x)
+    assert "passed" in line

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import stat
+import subprocess
 import tempfile
 import threading
 import zipfile
@@ -23,17 +24,25 @@ from typing import Any
 
 import pytest
 
-from evidence.export.wacz import DATAPACKAGE, DIGEST
+from evidence.export.wacz import DATAPACKAGE, DIGEST, WaczPage, build_wacz, write_wacz
 from evidence.export.wacz_auth import (
+    add_time_signature,
     generate_wacz_key,
     load_wacz_key,
     verify_signed_data,
 )
 from evidence.seal.signing import KeyExistsError, SigningKeyError
+from evidence.timestamp.client import request_timestamp
 from evidence.verify.wacz import verify_wacz
 from tests.data.make_bundles import HERE, TOKENS, good_parts
-from tests.evidence.export.test_evidence_wacz import SIGNER, WACZ_SIGNER, make_wacz, rewrite
-from tests.support import wacz_validate
+from tests.evidence.export.test_evidence_wacz import (
+    MOMENT,
+    SIGNER,
+    WACZ_SIGNER,
+    make_wacz,
+    rewrite,
+)
+from tests.support import free_port, wacz_validate
 
 CHROMIUM = "/usr/bin/chromium"
 needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
@@ -210,3 +219,76 @@ def _pkcs8() -> tuple[Any, Any, Any]:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
+
+
+def build_stamped(out: Path, time_stamp: Any) -> Path:
+    """The sample package, its spec signature timestamped through ``time_stamp``."""
+    with tempfile.TemporaryDirectory() as work:
+        parts = good_parts(Path(work), HERE / TOKENS)
+    sid = json.loads(parts["seal.json"])["snapshot_id"]
+    files = build_wacz(
+        {sid: parts},
+        [WaczPage(sid, "http://127.0.0.1:8080/item/42", "2024-05-01T12:30:15Z", "t")],
+        signer=SIGNER,
+        wacz_signer=WACZ_SIGNER,
+        created=MOMENT,
+        software="ipwatch test",
+        title="stamped",
+        time_stamp=time_stamp,
+    )
+    return write_wacz(files, out, MOMENT)
+
+
+def openssl_ts_verify(signed: dict[str, Any], ca_file: Path, where: Path) -> bool:
+    """`openssl ts -verify`: an RFC 3161 implementation apart from ipwatch's, as authsign and
+    wacz-signing check a timeSignature (the TSA countersigned the base64 signature text)."""
+    ca = str(ca_file)
+    (where / "signature.txt").write_bytes(signed["signature"].encode("ascii"))
+    (where / "reply.tsr").write_bytes(base64.b64decode(signed["timeSignature"]))
+    done = subprocess.run(
+        ["openssl", "ts", "-verify", "-data", "signature.txt", "-in", "reply.tsr", "-CAfile", ca],
+        cwd=where,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    return done.returncode == 0 and "Verification: OK" in done.stdout
+
+
+def test_time_signature_verifies_with_openssl_and_a_replayed_one_fails(
+    local_tsa: Any, tmp_path: Path
+) -> None:
+    def stamp(digest: bytes) -> bytes:
+        return request_timestamp(digest, local_tsa.url).der
+
+    wacz = build_stamped(tmp_path / "stamped.wacz", stamp)
+    signed = digest_of(wacz)["signedData"]
+    assert "BEGIN CERTIFICATE" in signed["timestampCert"]
+    assert openssl_ts_verify(signed, local_tsa.ca_file, tmp_path)
+    report = verify_wacz(wacz, public_key=SIGNER.public_key_pem(), tsa_roots=[local_tsa.ca_pem])
+    assert report[0].get("wacz.spec-timestamp").status == "passed"
+    assert report[0].get("wacz.spec-signature").status == "passed"
+    assert verify_wacz(wacz)[0].get("wacz.spec-timestamp").status == "not_checked"  # no roots
+
+    # Attack: a genuine timestamp, but for another signature, pasted into this package.
+    other = WACZ_SIGNER.signed_data("sha256:" + "0" * 64, MOMENT.isoformat(), "x")
+    add_time_signature(other, stamp)
+    digest = digest_of(wacz)
+    digest["signedData"]["timeSignature"] = other["timeSignature"]
+    assert not openssl_ts_verify(digest["signedData"], local_tsa.ca_file, tmp_path)
+    replayed = rewrite(wacz, tmp_path / "replayed.wacz", DIGEST, json.dumps(digest).encode())
+    report = verify_wacz(replayed, tsa_roots=[local_tsa.ca_pem])
+    assert report[0].get("wacz.spec-timestamp").status == "failed"
+
+
+def test_a_tsa_that_is_down_leaves_the_package_signed_and_says_why(tmp_path: Path) -> None:
+    def stamp(digest: bytes) -> bytes:
+        return request_timestamp(digest, f"http://127.0.0.1:{free_port()}/", timeout=5).der
+
+    wacz = build_stamped(tmp_path / "unstamped.wacz", stamp)
+    digest = digest_of(wacz)
+    assert "timeSignature" not in digest["signedData"]
+    assert verify_signed_data(digest["signedData"])
+    assert digest["ipwatchSignedData"]["timeSignatureError"].startswith("no timeSignature:")
+    assert verify_wacz(wacz)[0].get("wacz.spec-timestamp") is None
