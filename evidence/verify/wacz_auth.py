@@ -45,7 +45,14 @@ def check_spec_signature(
     except ValueError:
         add(Check(NAME, "failed", "datapackage-digest.json is not JSON"))
         return
-    signed = digest.get(SPEC_SIGNED_DATA) if isinstance(digest, dict) else None
+    if not isinstance(digest, dict):
+        add(Check(NAME, "failed", "datapackage-digest.json is not an object"))
+        return
+    signed, ours = digest.get(SPEC_SIGNED_DATA), digest.get(SIGNED_DATA)
+    vouched_key = ours.get(SPEC_KEY) if isinstance(ours, dict) else None
+    if signed is None and vouched_key is not None:  # stripped: the Ed25519 part names its key
+        add(Check(NAME, "failed", f"{SPEC_SIGNED_DATA} was removed; {SIGNED_DATA} names its key"))
+        return
     if signed is None:
         add(Check(NAME, "not_checked", f"no WACZ Auth {SPEC_SIGNED_DATA} in the digest"))
         return
@@ -59,8 +66,7 @@ def check_spec_signature(
         return
     key = str(signed["publicKey"])
     key_id = hashlib.sha256(base64.b64decode(key)).hexdigest()[:16]  # as WaczSigner.key_id
-    ours = digest.get(SIGNED_DATA)
-    vouched = isinstance(ours, dict) and ours.get(SPEC_KEY) == key
+    vouched = vouched_key == key
     ed25519 = report.get("wacz.signature")
     if vouched and ed25519 is not None and ed25519.status == "passed":
         detail = f"ECDSA P-384 by key {key_id}, vouched for by the trusted Ed25519 signature"

@@ -146,7 +146,7 @@ def test_forged_datapackage_digest_fails_the_independent_check(
 
 
 @needs_chromium
-def test_swapped_signing_key_is_valid_but_not_vouched_for(
+def test_swapped_or_stripped_signing_key_is_not_trusted(
     wacz: Path, webcrypto: Any, tmp_path: Path
 ) -> None:
     """Attack: re-sign the digest with the forger's own ECDSA key (spec tools accept it)."""
@@ -161,6 +161,10 @@ def test_swapped_signing_key_is_valid_but_not_vouched_for(
     report = verify_wacz(swapped, public_key=SIGNER.public_key_pem())[0]
     check = report.get("wacz.spec-signature")
     assert check.status == "not_checked" and "no trusted key vouches" in check.detail
+    del digest["signedData"]  # Attack: strip the spec signature (spec tools: "unsigned")
+    stripped = rewrite(wacz, tmp_path / "stripped.wacz", DIGEST, json.dumps(digest).encode())
+    check = verify_wacz(stripped, public_key=SIGNER.public_key_pem())[0].get("wacz.spec-signature")
+    assert check.status == "failed" and "removed" in check.detail
     assert verify_wacz(wacz, public_key=SIGNER.public_key_pem())[0].get(
         "wacz.spec-signature"
     ).status == ("passed")
