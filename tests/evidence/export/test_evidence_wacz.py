@@ -226,3 +226,42 @@ def test_bundle_part_with_the_separator_is_refused(parts: dict) -> None:
     assert evidence_path(sid, "artifacts/images/1.png") == f"evidence/{sid}~artifacts~images~1.png"
     with pytest.raises(BundleError):
         evidence_path(sid, "artifacts~images/1.png")
+
+
+def test_the_reports_manual_steps_run_on_the_unzipped_package(parts: dict, tmp_path: Path) -> None:
+    """The report's "by hand" commands name the files where this layout puts them."""
+    import functools
+    import subprocess
+
+    from lxml import html as lxml_html
+
+    from evidence.export.report import CaseReport, snapshot_report
+    from evidence.export.report_html import render_html
+
+    sid = snapshot_id(parts)
+    report = snapshot_report(parts, wacz_path=functools.partial(evidence_path, sid))
+    case = CaseReport("t", "2024-06-01T09:00:00Z", "t", "one.wacz", report.key_id, [report])
+    (steps,) = [
+        pre.text_content()
+        for pre in lxml_html.fromstring(render_html(case)).xpath("//pre")
+        if "sha256sum" in pre.text_content()
+    ]
+    commands = [line for line in steps.splitlines() if not line.startswith(("#", "openssl ts"))]
+    folder = tmp_path / "unzipped"
+    with zipfile.ZipFile(make_wacz(parts, tmp_path / "one.wacz")) as zf:
+        zf.extractall(folder)
+    (folder / "published-key.pem").write_bytes(SIGNER.public_key_pem())
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", "\n".join(commands)],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    manifest_sha = hashlib.sha256(parts["manifest.json"]).hexdigest()
+    assert f"{manifest_sha}  evidence/{sid}~manifest.json" in done.stdout
+    for artifact in json.loads(parts["manifest.json"])["artifacts"]:
+        assert artifact["sha256"] in done.stdout, artifact["name"]
+    assert "Signature Verified Successfully" in done.stdout
