@@ -45,7 +45,13 @@ from tests.evidence.export.test_evidence_wacz import (
 from tests.support import free_port, wacz_validate
 
 CHROMIUM = "/usr/bin/chromium"
-needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
+
+
+def needs_chromium(test: Any) -> Any:
+    """A real-browser test: marked slow, skipped where Debian's Chromium is missing."""
+    skip = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
+    return pytest.mark.slow(skip(test))
+
 
 # wabac.js verifyWACZSignature, the anonymous branch, as ReplayWeb.page runs it.
 WABAC_VERIFY = """async ({hash, signature, publicKey}) => {
