@@ -7,27 +7,30 @@ CHROMIUM ?= /usr/bin/chromium
 
 # Locked dependencies (exact versions and hashes, Linux x86_64 / CPython 3.11): `.venv` gets
 # exactly requirements/venv.txt (pyproject.toml with EXTRAS), `.venv-augly` requirements/augly.txt
-# (from requirements/augly.in). `make lock` rewrites them; the stamps follow the lock files, so a
-# changed lock reinstalls. uv itself is bootstrapped with pip from requirements/uv.txt (hashed).
+# (from requirements/augly.in), `.venv-pywb` requirements/pywb.txt (from requirements/pywb.in).
+# `make lock` rewrites them; the stamps follow the lock files, so a changed lock reinstalls. uv itself is bootstrapped with pip from requirements/uv.txt (hashed).
 EXTRAS := dev descriptor
 LOCK := requirements/venv.txt
 UV_LOCK := requirements/uv.txt
 AUGLY_LOCK := requirements/augly.txt
+PYWB_LOCK := requirements/pywb.txt
 UV := $(BIN)/uv
 STAMP := $(VENV)/.installed-$(shell cat $(LOCK) $(UV_LOCK) pyproject.toml | sha256sum | cut -c1-12)
 AUGLY_VENV := .venv-augly
 AUGLY_STAMP := $(AUGLY_VENV)/.installed-$(shell cat $(AUGLY_LOCK) | sha256sum | cut -c1-12)
+PYWB_VENV := .venv-pywb
+PYWB_STAMP := $(PYWB_VENV)/.installed-$(shell cat $(PYWB_LOCK) | sha256sum | cut -c1-12)
 # What the locks are for: CI's platform, whichever machine runs `make lock`.
 LOCK_TARGET := --python-version 3.11 --python-platform x86_64-manylinux_2_28
 LOCK_FLAGS := $(LOCK_TARGET) --generate-hashes --quiet --custom-compile-command 'make lock'
 LOCK_HEADER := \# Locked for Linux x86_64 (manylinux_2_28) and CPython 3.11, what CI runs: exact versions and hashes.
 
-.PHONY: demo test lint install lock chromium clean opensearch opensearch-jars jdk augly-venv
+.PHONY: demo test lint install lock chromium clean opensearch opensearch-jars jdk augly-venv pywb-venv
 
 demo: install chromium  ## Run the whole job on the embedded default against the demo marketplace
 	$(BIN)/ipwatch demo
 
-test: install chromium opensearch-jars augly-venv  ## Install what the tests need, then lint and run the whole suite
+test: install chromium opensearch-jars augly-venv pywb-venv  ## Install what the tests need, then lint and run the whole suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
@@ -62,7 +65,8 @@ lock:
 	echo "uv==$$(sed -n 's/^uv==\([^ ]*\).*/\1/p' $(LOCK))" \
 	  | $(UV) pip compile - $(LOCK_FLAGS) --no-annotate -o $(UV_LOCK)
 	$(UV) pip compile requirements/augly.in $(LOCK_FLAGS) $(if $(UPGRADE),--upgrade) -o $(AUGLY_LOCK)
-	for f in $(LOCK) $(UV_LOCK) $(AUGLY_LOCK); do sed -i '1i $(LOCK_HEADER)' $$f; done
+	$(UV) pip compile requirements/pywb.in $(LOCK_FLAGS) $(if $(UPGRADE),--upgrade) -o $(PYWB_LOCK)
+	for f in $(LOCK) $(UV_LOCK) $(AUGLY_LOCK) $(PYWB_LOCK); do sed -i '1i $(LOCK_HEADER)' $$f; done
 
 # Debian's Chromium drives Playwright (no `playwright install`: browsers are not downloaded).
 chromium:
@@ -82,6 +86,18 @@ $(AUGLY_STAMP): $(AUGLY_LOCK)
 	    build-essential libjpeg-dev zlib1g-dev libfreetype-dev libmagic1 >/dev/null; }
 	rm -rf $(AUGLY_VENV)
 	PYTHON=$(PYTHON) bash bench/augly_venv.sh $(AUGLY_VENV)
+	@touch $@
+
+# pywb's own virtualenv (it pins pyOpenSSL<26.2, which would move .venv's cryptography), used by
+# tests/evidence/export/test_evidence_wacz_replay.py to replay an exported WACZ; installed from
+# $(PYWB_LOCK). A changed lock makes the virtualenv again from scratch.
+pywb-venv: $(PYWB_STAMP)  ## pywb (wb-manager, wayback) for the WACZ replay test
+
+$(PYWB_STAMP): $(PYWB_LOCK)
+	rm -rf $(PYWB_VENV)
+	$(PYTHON) -m venv $(PYWB_VENV)
+	$(PYWB_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $(PYWB_LOCK)
+	$(PYWB_VENV)/bin/wb-manager --help >/dev/null
 	@touch $@
 
 # A real OpenSearch for development and the test suite: Maven copies the runner's jars once into

@@ -1,7 +1,8 @@
 """The lock files still say what they were made from, and the running virtualenv holds them.
 
 ``requirements/venv.txt`` locks ``pyproject.toml`` with the Makefile's ``EXTRAS``,
-``requirements/augly.txt`` locks ``requirements/augly.in`` and ``requirements/uv.txt`` the uv
+``requirements/augly.txt`` locks ``requirements/augly.in``, ``requirements/pywb.txt``
+``requirements/pywb.in`` and ``requirements/uv.txt`` the uv
 that installs them. A dependency added to (or dropped from, or re-ranged in) an input without
 ``make lock`` is reported here, with the command that fixes it; ``make install`` runs this
 after installing and ``tests/test_lock.py`` runs it in the suite.
@@ -29,6 +30,8 @@ LOCK = ROOT / "requirements" / "venv.txt"
 UV_LOCK = ROOT / "requirements" / "uv.txt"
 AUGLY_IN = ROOT / "requirements" / "augly.in"
 AUGLY_LOCK = ROOT / "requirements" / "augly.txt"
+PYWB_IN = ROOT / "requirements" / "pywb.in"
+PYWB_LOCK = ROOT / "requirements" / "pywb.txt"
 # `make lock` puts this first in every lock file: the platform the pins and hashes are for.
 HEADER = "# Locked for Linux x86_64 (manylinux_2_28) and CPython 3.11"
 # Markers are evaluated for that platform, not for the machine running the check.
@@ -45,6 +48,7 @@ TARGET = {
 }
 PYPROJECT_VIA = "ipwatch (pyproject.toml)"
 AUGLY_VIA = "-r requirements/augly.in"
+PYWB_VIA = "-r requirements/pywb.in"
 FIX_LOCK = "run make lock"
 FIX_INSTALL = "run make install"
 
@@ -192,6 +196,12 @@ def problems(installed: bool = True) -> list[str]:
         AUGLY_LOCK.read_text(encoding="utf-8"),
         "requirements/augly.txt",
         AUGLY_VIA,
+    )
+    out += lock_problems(
+        in_requirements(PYWB_IN.read_text(encoding="utf-8")),
+        PYWB_LOCK.read_text(encoding="utf-8"),
+        "requirements/pywb.txt",
+        PYWB_VIA,
     )
     if installed and not out:
         out += installed_problems(lock)

@@ -46,3 +46,15 @@ def findings_json(home: Path, *extra: str, index_url: str | None = None) -> list
     )
     assert result.returncode == 0, result.stderr
     return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+
+
+def wacz_validate(path: Path) -> subprocess.CompletedProcess[str]:
+    """``wacz validate -f PATH`` with py-wacz's own console script (``python -m wacz`` exits 0
+    even when validation fails)."""
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("wacz")), "validate", "-f", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from evidence.export.bundle import ARTIFACTS, MANIFEST, SEAL, TOKEN
 from evidence.export.report import INLINE_IMAGE_TYPES
 from evidence.export.report_cover import cover, verify_steps
 from evidence.export.report_markup import esc, image, png_img, rounded
 from evidence.export.report_slices import ScreenshotUnreadable, slice_screenshot
+from evidence.export.wacz import PART_SEP, evidence_path
 
 if TYPE_CHECKING:
     from evidence.export.report import CaseReport, Comparison, ImageFile, SnapshotReport
@@ -166,21 +168,23 @@ def _snapshot(s: SnapshotReport) -> str:
 
 
 def _manual_steps(s: SnapshotReport) -> str:
-    folder = f"evidence/{s.snapshot_id}"
+    manifest, seal = evidence_path(s.snapshot_id, MANIFEST), evidence_path(s.snapshot_id, SEAL)
+    token = evidence_path(s.snapshot_id, TOKEN)
+    artifacts = evidence_path(s.snapshot_id, ARTIFACTS) + PART_SEP + "*"
     steps = (
-        f"sha256sum {folder}/manifest.json        # must print {s.manifest_sha256}\n"
-        f"sha256sum archive/* {folder}/artifacts/*/*   # each as in the table above\n"
+        f"sha256sum {manifest}        # must print {s.manifest_sha256}\n"
+        f"sha256sum archive/* {artifacts}   # each as in the table above\n"
         f"# the manifest's Ed25519 signature (signed bytes: a fixed line, then the file):\n"
-        f"printf 'ipwatch manifest v2\\n' | cat - {folder}/manifest.json > signed.bin\n"
+        f"printf 'ipwatch manifest v2\\n' | cat - {manifest} > signed.bin\n"
         f'python3 -c "import json,sys; sys.stdout.buffer.write(bytes.fromhex(json.load('
-        f"open('{folder}/seal.json'))['signature']['value']))\" > sig.bin\n"
+        f"open('{seal}'))['signature']['value']))\" > sig.bin\n"
         f"openssl pkeyutl -verify -pubin -inkey published-key.pem -rawin "
         f"-in signed.bin -sigfile sig.bin     # Signature Verified Successfully"
     )
     if s.timestamped:
         steps += (
             f"\n# the RFC 3161 timestamp covers the manifest digest:\n"
-            f"openssl ts -verify -digest {s.manifest_sha256} -in {folder}/timestamp.tsr "
+            f"openssl ts -verify -digest {s.manifest_sha256} -in {token} "
             f"-token_in -CAfile tsa-root.pem"
         )
     return f"<h3>Checking this snapshot by hand</h3><pre>{esc(steps)}</pre>"

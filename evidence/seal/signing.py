@@ -90,7 +90,7 @@ def generate_key(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
     )
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    _write_private(target, pem, replace=force)
+    write_private_key(target, pem, replace=force)
     return Signer(private_key)
 
 
@@ -176,7 +176,7 @@ def verify(public_key: bytes | str, message: bytes, signature: bytes) -> bool:
     return True
 
 
-def _write_private(target: Path, pem: bytes, *, replace: bool) -> None:
+def write_private_key(target: Path, pem: bytes, *, replace: bool) -> None:
     """Write a 0600 file beside the target, fsync it, then link or rename it into place.
 
     Others never see a readable or half-written key, and a crash leaves the old key or the

@@ -13,7 +13,7 @@ from cryptography import x509
 
 from config.timestamp import TimestampSettingsError
 from config.timestamp import load_certificates as load_settings_certificates
-from evidence.timestamp.der import _as_reply
+from evidence.timestamp.der import _as_reply, _split_reply
 from evidence.timestamp.errors import MalformedTimestampError, TimestampConfigError
 
 CheckStatus = Literal["passed", "failed", "not_checked"]
@@ -51,6 +51,22 @@ class TimestampCheck:
     @property
     def gen_time(self) -> datetime | None:
         return self.token.gen_time if self.token else None
+
+
+def timestamp_response(token_der: bytes) -> bytes:
+    """The TimeStampResp (status granted) around a token: what RFC 3161 clients such as
+    authsign and rfc3161ng store as a WACZ ``timeSignature``."""
+    return _as_reply(_GRANTED, token_der)
+
+
+def token_of_response(response_der: bytes) -> bytes:
+    """The TimeStampToken inside a TimeStampResp; MalformedTimestampError if there is none."""
+    if len(response_der) > MAX_REPLY_BYTES:
+        raise MalformedTimestampError(f"reply is {len(response_der)} bytes, over {MAX_REPLY_BYTES}")
+    _status, token = _split_reply(response_der)
+    if not token:
+        raise MalformedTimestampError("the reply holds no timestamp token")
+    return token
 
 
 def parse_timestamp_token(token_der: bytes) -> TimestampToken:

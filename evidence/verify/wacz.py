@@ -3,7 +3,7 @@
 The package checks (``wacz.*``) say whether each file is the one datapackage.json lists, whether
 datapackage.json is the one the Ed25519 signature covers, and whether the CDXJ index points at
 the records it names. Each snapshot is then verified like a bundle (evidence/verify/sealed.py),
-reading its parts from ``evidence/<id>/`` and ``archive/`` inside the zip.
+reading its parts from ``evidence/<id>~*`` and ``archive/`` inside the zip.
 """
 
 from __future__ import annotations
@@ -22,15 +22,17 @@ from evidence.export.wacz import (
     INDEX,
     PAGES,
     SIGNED_DATA,
+    SPEC_KEY,
     digest_message,
     evidence_path,
     sha256_label,
+    snapshot_ids_in,
 )
-from evidence.seal.seals import SNAPSHOT_ID_RE
 from evidence.seal.signing import SigningKeyError, key_id, verify
 from evidence.verify.artifacts import Check, VerificationReport
 from evidence.verify.checkpoint import check_source_checkpoint
 from evidence.verify.sealed import verify_sealed
+from evidence.verify.wacz_auth import check_spec_signature
 from evidence.verify.wacz_index import IndexCheck
 from evidence.verify.zipparts import DecompressionBudget, ZipParts
 
@@ -50,12 +52,7 @@ class WaczArchive(ZipParts):
         super().__init__(path, budget)
 
     def snapshot_ids(self) -> list[str]:
-        found = {
-            name.split("/")[1]
-            for name in self.names
-            if name.startswith(EVIDENCE_DIR + "/") and name.count("/") >= 2
-        }
-        return sorted(s for s in found if SNAPSHOT_ID_RE.fullmatch(s))
+        return snapshot_ids_in(self.names)
 
 
 class WaczSource(PartsSource):
@@ -93,10 +90,18 @@ def verify_wacz(
         if key is None and ids:
             key = _read_or_none(archive, evidence_path(ids[0], PUBLIC_KEY))
         _check_digest(package, archive, key, given=public_key is not None)
+        check_spec_signature(
+            package,
+            _read_or_none(archive, DIGEST),
+            _read_or_none(archive, DATAPACKAGE),
+            tsa_roots,
+        )
         index = IndexCheck(archive)
         reports = [package]
         if not ids:
-            package.checks.append(Check("wacz.snapshots", "failed", "no evidence/<id>/ inside"))
+            package.checks.append(
+                Check("wacz.snapshots", "failed", f"no {EVIDENCE_DIR}/<id>~* inside")
+            )
         for snapshot_id in ids:
             reports.append(
                 _verify_snapshot(archive, snapshot_id, public_key, tsa_roots, checkpoint)
@@ -249,8 +254,12 @@ def _check_digest(
     except (SigningKeyError, ValueError) as exc:
         add(Check("wacz.signature", "failed", f"key or signature unreadable: {exc}"))
         return
+    spec_key = signed.get(SPEC_KEY)
     message = digest_message(
-        str(signed.get("hash")), str(signed.get("created")), str(signed.get("software"))
+        str(signed.get("hash")),
+        str(signed.get("created")),
+        str(signed.get("software")),
+        spec_key if isinstance(spec_key, str) else None,
     )
     whose = "the given key" if given else f"the WACZ's OWN key {expected} (not checked as trusted)"
     if signed.get("hash") != actual:

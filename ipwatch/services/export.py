@@ -148,14 +148,22 @@ def export_case(
         pdf_bytes = html_to_pdf(html.decode("utf-8"), reference=out.name, date=case.created)
         extras[REPORT_PDF] = pdf_bytes
     pages = [WaczPage(r.snapshot_id, r.url, r.captured_at, r.title) for r in reports]
+    settings = workspace.config.timestamp
+    time_stamp = None
+    if settings is not None:  # the spec signature's optional RFC 3161 timeSignature
+        from evidence.seal.sealing import Timestamper
+
+        time_stamp = Timestamper(settings).stamp
     files = build_wacz(
         snapshots,
         pages,
         signer=signer,
+        wacz_signer=workspace.wacz_signer,
         created=moment,
         software=software,
         title=title,
         extras=extras,
+        time_stamp=time_stamp,
     )
     write_wacz(files, out, moment)
     html_path.write_bytes(html)

@@ -13,6 +13,7 @@ from config.settings import AppConfig, load_app_config, resolve_home
 if TYPE_CHECKING:
     from detector.engine import Detector
     from detector.settings import DetectionSettings
+    from evidence.export.wacz_auth import WaczSigner
     from evidence.log.translog import TransparencyLog
     from evidence.seal.custody import CustodyLog
     from evidence.seal.ledger import Ledger
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SIGNING_KEY = Path("keys") / "ed25519.pem"
+# ECDSA P-384 key for the WACZ Auth signature spec tools check (evidence/export/wacz_auth.py)
+WACZ_SIGNING_KEY = Path("keys") / "wacz-ecdsa-p384.pem"
 
 
 class Workspace:
@@ -124,6 +127,13 @@ class Workspace:
             )
             return signer
         return load_signer(path)
+
+    @cached_property
+    def wacz_signer(self) -> WaczSigner:
+        """The ECDSA key that signs exported WACZs to the WACZ Auth spec; made on first export."""
+        from evidence.export.wacz_auth import wacz_key
+
+        return wacz_key(self.home / WACZ_SIGNING_KEY)
 
     def public_key_pem(self) -> bytes | None:
         """The workspace's public key, or None when no key was ever made (nothing to sign)."""

@@ -18,7 +18,7 @@ from evidence.capture.warc import read_warc
 from evidence.seal.manifest import parse_manifest
 from evidence.storage.blobstore import BlobStore
 from store import open_store
-from tests.support import run_ipwatch
+from tests.support import run_ipwatch, wacz_validate
 
 pytestmark = pytest.mark.slow
 
@@ -145,12 +145,14 @@ def test_export_carries_the_browser_view(crawled: tuple[Path, str], tmp_path: Pa
     with zipfile.ZipFile(out) as wacz:
         names = set(wacz.namelist())
         assert f"archive/{snapshot_id}-browser.warc" in names
-        index = wacz.read("indexes/index.cdxj").decode()
+        index = wacz.read("indexes/index.cdx").decode()
         report = wacz.read("report/report.html").decode()
     filenames = {json.loads(line.split(" ", 2)[2])["filename"] for line in index.splitlines()}
     assert f"{snapshot_id}-browser.warc" in filenames
     assert "data:image/png;base64," in report
     assert run_ipwatch(home, "evidence", "verify", str(out)).returncode == 0
+    validated = wacz_validate(out)  # py-wacz accepts the export of a crawl's browser capture
+    assert validated.returncode == 0 and "Validation succeeded" in validated.stdout
 
 
 def test_next_crawl_captures_again_what_failed(

@@ -7,10 +7,12 @@ import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 
 from evidence.capture.browser_record import BrowserCapture
+from evidence.export.wacz_auth import WaczSigner
 from evidence.log.translog import TransparencyLog
 from evidence.seal.custody import CustodyLog
 from evidence.seal.ledger import Ledger
@@ -147,6 +149,11 @@ OTHER_KEY_SEED = bytes(range(32, 64))
 def fixed_signer(seed: bytes = TEST_KEY_SEED) -> Signer:
     """An Ed25519 signer from a fixed seed (never use a known seed outside tests)."""
     return Signer(Ed25519PrivateKey.from_private_bytes(seed))
+
+
+def fixed_wacz_signer(secret: int = 0x1BADC0FFEE) -> WaczSigner:
+    """A fixed ECDSA P-384 key for WACZ Auth signatures (deterministic, so exports reproduce)."""
+    return WaczSigner(ec.derive_private_key(secret, ec.SECP384R1()))
 
 
 def make_sealer(

@@ -4,16 +4,19 @@
 from __future__ import annotations
 
 import json
+import stat
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from ipwatch.services.workspace import Workspace
+from evidence.export.wacz_auth import load_wacz_key
+from ipwatch.services.workspace import WACZ_SIGNING_KEY, Workspace
 from model import FindingRecord, Seller
 from tests.ipwatch.test_ipwatch_evidence import offline_verify, seal_into
-from tests.support import run_ipwatch
+from tests.services.tsa import LocalTsa
+from tests.support import run_ipwatch, wacz_validate
 
 
 def add_finding(home: Path, snapshot_ids: list[str]) -> None:
@@ -72,12 +75,18 @@ def test_case_export_of_two_snapshots_verifies_offline(home: Path, tmp_path: Pat
         names = set(zf.namelist())
         pages = zf.read("pages/pages.jsonl").decode().splitlines()
         pdf = zf.read("report/report.pdf")
-        index = zf.read("indexes/index.cdxj").decode().splitlines()
+        index = zf.read("indexes/index.cdx").decode().splitlines()
+        digest = json.loads(zf.read("datapackage-digest.json"))
     for sid in (first, second):
         assert f"archive/{sid}-response.warc" in names
-        assert f"evidence/{sid}/custody.jsonl" in names
+        assert f"evidence/{sid}~custody.jsonl" in names
     assert [json.loads(p)["id"] for p in pages[1:]] == [first, second]
     assert len(index) == 2
+    validated = wacz_validate(out)  # py-wacz's CLI: frictionless names, paths, hashes, digest
+    assert validated.returncode == 0 and "Validation succeeded" in validated.stdout
+    key = home / WACZ_SIGNING_KEY  # the spec signature's ECDSA key, made by the first export
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert digest["signedData"]["publicKey"] == load_wacz_key(key).public_key_b64
     assert pdf.startswith(b"%PDF-") and (out.with_suffix(".pdf")).read_bytes() == pdf
     report = out.with_suffix(".html").read_text()
     assert first in report and second in report and "ipwatch evidence verify case.wacz" in report
@@ -89,7 +98,13 @@ def test_case_export_of_two_snapshots_verifies_offline(home: Path, tmp_path: Pat
     assert run_ipwatch(home, "keys", "export", "--out", str(public_key)).returncode == 0
     printed = offline_verify(out, public_key, tmp_path / "court", expect=0)
     assert "2 of 2 snapshot(s) verified" in printed
-    for name in ("wacz.resources", "wacz.signature", "wacz.index", "custody"):
+    for name in (
+        "wacz.resources",
+        "wacz.signature",
+        "wacz.spec-signature",
+        "wacz.index",
+        "custody",
+    ):
         assert name in printed
 
     again = run_ipwatch(home, "evidence", "export", first, "--out", str(out))
@@ -128,3 +143,28 @@ def test_export_refuses_an_empty_selection(home: Path, tmp_path: Path) -> None:
         home, "evidence", "export", "--seller", "nobody", "--out", str(tmp_path / "x.wacz")
     )
     assert done.returncode == 2 and "nothing to export" in done.stderr
+
+
+def test_export_timestamps_the_spec_signature_through_the_configured_tsa(
+    home: Path, tmp_path: Path
+) -> None:
+    with LocalTsa(name="ipwatch export test TSA") as tsa:
+        home.mkdir(parents=True)
+        (home / "ipwatch.yaml").write_text(f"timestamp:\n  url: {tsa.url}\n")
+        (sid,) = seal_into(home)
+        out = tmp_path / "stamped.wacz"
+        made = run_ipwatch(home, "evidence", "export", sid, "--no-pdf", "--out", str(out))
+        assert made.returncode == 0, made.stdout + made.stderr
+        (tmp_path / "tsa.pem").write_bytes(tsa.ca_pem)
+    with zipfile.ZipFile(out) as zf:
+        signed = json.loads(zf.read("datapackage-digest.json"))["signedData"]
+    assert signed["timeSignature"] and "BEGIN CERTIFICATE" in signed["timestampCert"]
+    public_key = tmp_path / "published.pem"
+    assert run_ipwatch(home, "keys", "export", "--out", str(public_key)).returncode == 0
+    verified = run_ipwatch(
+        home, "evidence", "verify", str(out), "--public-key", str(public_key), "-v",
+        "--tsa-ca", str(tmp_path / "tsa.pem"),
+    )  # fmt: skip
+    assert verified.returncode == 0, verified.stdout
+    line = next(x for x in verified.stdout.splitlines() if "wacz.spec-timestamp" in x)
+    assert "passed" in line

@@ -200,10 +200,10 @@ def test_openssl_route_in_the_report_verifies_the_manifest(
     if openssl is None:
         pytest.skip("openssl is not installed")
     sid = json.loads(parts["seal.json"])["snapshot_id"]
-    folder = tmp_path / "evidence" / sid
-    folder.mkdir(parents=True)
     for name in ("manifest.json", "seal.json", "public-key.pem"):
-        (folder / name).write_bytes(parts[name])
+        target = tmp_path / evidence_path(sid, name)  # where the WACZ holds them
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(parts[name])
     (tmp_path / "published-key.pem").write_bytes(parts["public-key.pem"])
     text = lxml_html.fromstring(render_html(build_report(parts, False))).text_content()
     block = text.split("Checking this snapshot by hand")[1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import tempfile
 import zipfile
 from datetime import UTC, datetime
@@ -25,14 +26,16 @@ from evidence.export.wacz import (
     build_wacz,
     digest_message,
     evidence_path,
+    resource_names,
     write_wacz,
 )
 from evidence.seal.signing import verify
 from evidence.verify.wacz import verify_wacz
 from tests.data.make_bundles import HERE, TOKENS, good_parts
-from tests.evidence.evidence_samples import OTHER_KEY_SEED, fixed_signer
+from tests.evidence.evidence_samples import OTHER_KEY_SEED, fixed_signer, fixed_wacz_signer
 
 SIGNER = fixed_signer()
+WACZ_SIGNER = fixed_wacz_signer()
 MOMENT = datetime(2024, 6, 1, 9, 0, 0, tzinfo=UTC)
 
 
@@ -54,6 +57,7 @@ def make_wacz(parts: dict[str, bytes], out: Path) -> Path:
         {sid: parts},
         [page],
         signer=SIGNER,
+        wacz_signer=WACZ_SIGNER,
         created=MOMENT,
         software="ipwatch test",
         title="test case",
@@ -82,8 +86,9 @@ def test_layout_follows_the_spec_and_every_hash_matches(parts: dict, tmp_path: P
         names = set(zf.namelist())
         for required in (DATAPACKAGE, DIGEST, PAGES, INDEX, f"archive/{sid}-response.warc"):
             assert required in names
-        assert f"evidence/{sid}/manifest.json" in names
-        assert f"evidence/{sid}/seal.json" in names and f"evidence/{sid}/timestamp.tsr" in names
+        assert f"evidence/{sid}~manifest.json" in names
+        assert f"evidence/{sid}~seal.json" in names and f"evidence/{sid}~timestamp.tsr" in names
+        assert all(name.count("/") == 1 for name in names - {DATAPACKAGE, DIGEST})
         assert zf.getinfo(f"archive/{sid}-response.warc").compress_type == zipfile.ZIP_STORED
         package = json.loads(zf.read(DATAPACKAGE))
         assert package["profile"] == "data-package" and package["wacz_version"] == "1.1.1"
@@ -144,8 +149,14 @@ def test_digest_signature_verifies_and_fails_when_datapackage_changes(
     signed = digest[SIGNED_DATA]
     assert digest["hash"] == signed["hash"] == "sha256:" + hashlib.sha256(package).hexdigest()
     assert signed["algorithm"] == "Ed25519" and signed["keyId"] == SIGNER.key_id
-    assert "signedData" not in digest  # the spec's field means ECDSA; ours is labelled apart
-    message = digest_message(signed["hash"], signed["created"], signed["software"])
+    spec_key = digest["signedData"]["publicKey"]  # the ECDSA key the Ed25519 signature vouches for
+    assert signed["waczPublicKey"] == spec_key == WACZ_SIGNER.public_key_b64
+    message = digest_message(signed["hash"], signed["created"], signed["software"], spec_key)
+    assert not verify(
+        SIGNER.public_key_pem(),
+        digest_message(signed["hash"], signed["created"], signed["software"]),
+        base64.b64decode(signed["signature"]),
+    )  # a swapped-in ECDSA key is not vouched for
     signature = base64.b64decode(signed["signature"])
     assert verify(SIGNER.public_key_pem(), message, signature)
     assert not verify(fixed_signer(OTHER_KEY_SEED).public_key_pem(), message, signature)
@@ -154,7 +165,10 @@ def test_digest_signature_verifies_and_fails_when_datapackage_changes(
     assert not verify(
         SIGNER.public_key_pem(),
         digest_message(
-            "sha256:" + hashlib.sha256(changed).hexdigest(), signed["created"], signed["software"]
+            "sha256:" + hashlib.sha256(changed).hexdigest(),
+            signed["created"],
+            signed["software"],
+            spec_key,
         ),
         signature,
     )
@@ -193,3 +207,61 @@ def test_without_a_key_the_packages_own_key_is_not_trusted(parts: dict, tmp_path
     package = verify_wacz(wacz)[0]
     signature = package.get("wacz.signature")
     assert signature.status == "not_checked" and "OWN key" in signature.detail
+
+
+def test_resource_names_frictionless_accepts_even_for_hostile_paths() -> None:
+    """Capitals, names differing only in case, and characters outside the allowed set."""
+    paths = ["evidence/S-1~A.json", "evidence/S-1~a.json", "report/ü ber.html", "archive/x.warc"]
+    names = resource_names(paths)
+    assert set(names) == set(paths) and len(set(names.values())) == len(paths)
+    assert all(re.fullmatch(r"[-a-z0-9._/]+", name) for name in names.values())
+    assert names["archive/x.warc"] == "archive/x.warc"
+
+
+def test_bundle_part_with_the_separator_is_refused(parts: dict) -> None:
+    """Attack: a part named so that its WACZ path would collide with another snapshot's part."""
+    from evidence.export.bundle import BundleError
+
+    sid = snapshot_id(parts)
+    assert evidence_path(sid, "artifacts/images/1.png") == f"evidence/{sid}~artifacts~images~1.png"
+    with pytest.raises(BundleError):
+        evidence_path(sid, "artifacts~images/1.png")
+
+
+def test_the_reports_manual_steps_run_on_the_unzipped_package(parts: dict, tmp_path: Path) -> None:
+    """The report's "by hand" commands name the files where this layout puts them."""
+    import functools
+    import subprocess
+
+    from lxml import html as lxml_html
+
+    from evidence.export.report import CaseReport, snapshot_report
+    from evidence.export.report_html import render_html
+
+    sid = snapshot_id(parts)
+    report = snapshot_report(parts, wacz_path=functools.partial(evidence_path, sid))
+    case = CaseReport("t", "2024-06-01T09:00:00Z", "t", "one.wacz", report.key_id, [report])
+    (steps,) = [
+        pre.text_content()
+        for pre in lxml_html.fromstring(render_html(case)).xpath("//pre")
+        if "sha256sum" in pre.text_content()
+    ]
+    commands = [line for line in steps.splitlines() if not line.startswith(("#", "openssl ts"))]
+    folder = tmp_path / "unzipped"
+    with zipfile.ZipFile(make_wacz(parts, tmp_path / "one.wacz")) as zf:
+        zf.extractall(folder)
+    (folder / "published-key.pem").write_bytes(SIGNER.public_key_pem())
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", "\n".join(commands)],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    manifest_sha = hashlib.sha256(parts["manifest.json"]).hexdigest()
+    assert f"{manifest_sha}  evidence/{sid}~manifest.json" in done.stdout
+    for artifact in json.loads(parts["manifest.json"])["artifacts"]:
+        assert artifact["sha256"] in done.stdout, artifact["name"]
+    assert "Signature Verified Successfully" in done.stdout
