@@ -182,7 +182,7 @@ def test_verify_wacz_passes_then_names_the_tampered_file(parts: dict, tmp_path: 
     wacz = make_wacz(parts, tmp_path / "one.wacz")
     key = SIGNER.public_key_pem()
     reports = verify_wacz(wacz, public_key=key)
-    assert [c.status for c in reports[0].checks] == ["passed"] * 6, reports[0].checks
+    assert [c.status for c in reports[0].checks] == ["passed"] * 7, reports[0].checks
     assert len(reports) == 2 and reports[1].ok and not reports[1].failed
 
     sid = snapshot_id(parts)
