@@ -34,6 +34,7 @@ from english_words import get_english_words_set
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.textset_holdout_disguise import disguise, osa
 from bench.textset_holdout_vocab import (
     COLOURS,
     COMPAT_TITLES,
@@ -49,23 +50,27 @@ from bench.textset_holdout_vocab import (
 DEFAULT_SEED = 2026
 DEFAULT_DIR = Path(__file__).resolve().parent / "data" / "textset_holdout"
 PER_KIND = 50
-POSITIVE_KINDS = ("homoglyph", "mixed_script", "leetspeak", "letter_inserted", "letters_added",
-                  "letter_omitted", "letters_swapped", "repeated_letter", "spacing")  # fmt: skip
-NEGATIVE_COUNTS = {"plain_mention": 60, "near_brand": 60, "near_registered": 40,
-                   "near_word": 60, "compatibility": 60, "compat_typo": 50,
-                   "everyday_word": 50}  # fmt: skip
+POSITIVE_KINDS = (
+    "homoglyph",
+    "mixed_script",
+    "leetspeak",
+    "letter_inserted",
+    "letters_added",
+    "letter_omitted",
+    "letters_swapped",
+    "repeated_letter",
+    "spacing",
+)
+NEGATIVE_COUNTS = {
+    "plain_mention": 60,
+    "near_brand": 60,
+    "near_registered": 40,
+    "near_word": 60,
+    "compatibility": 60,
+    "compat_typo": 50,
+    "everyday_word": 50,
+}
 NEGATIVE_KINDS = tuple(NEGATIVE_COUNTS)
-# Hand-picked lookalikes (Cyrillic, Greek, Armenian), not the TR39 file the detector reads.
-LOOKALIKE = {
-    "a": "аα", "c": "сϲ", "e": "е", "i": "іι", "j": "ј", "o": "оοօ", "p": "рρ", "s": "ѕ",
-    "x": "хχ", "y": "уγ", "h": "һ", "k": "κ", "n": "ո", "v": "ν", "A": "АΑ", "B": "ВΒ",
-    "C": "С", "E": "ЕΕ", "H": "НΗ", "I": "ІΙ", "K": "КΚ", "M": "МΜ", "N": "Ν", "O": "ОΟ",
-    "P": "РΡ", "S": "Ѕ", "T": "ТΤ", "X": "ХΧ", "Y": "ΥҮ", "Z": "Ζ",
-}  # fmt: skip
-CYRILLIC = frozenset("аеіјорѕхуһсАВСЕНІКМОРЅТХҮ")
-LEET = {"a": "4", "e": "3", "i": "1", "o": "0", "s": "5", "t": "7", "b": "8", "g": "9",
-        "l": "1", "z": "2"}  # fmt: skip
-GAPS = (" ", " ", "  ", ".", "-", "·", "_")
 # Common words of Webster's 2nd (another dictionary than the detector's); capitalised entries
 # are names, not words.
 WORDS = frozenset(
@@ -76,80 +81,8 @@ WORDS = frozenset(
 BRAND_WORDS = frozenset(b.lower() for m in MARKS for b in m.near_brands)
 
 
-def osa(a: str, b: str) -> int:
-    """Edit distance with adjacent swaps (written here, not taken from the detector)."""
-    d = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
-    for i in range(1, len(a) + 1):
-        for j in range(1, len(b) + 1):
-            d[i][j] = min(
-                d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])
-            )
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
-    return d[len(a)][len(b)]
-
-
 def _case(rng: random.Random, name: str) -> str:
     return rng.choice((name, name.upper(), name.title()))
-
-
-def disguise(rng: random.Random, kind: str, text: str) -> str | None:
-    """``text`` disguised one way; None when the kind does not fit it."""
-    chars = list(text)
-    inner = list(range(1, len(text) - 1))
-    if kind in ("homoglyph", "mixed_script"):
-        spots = [i for i, c in enumerate(text) if c in LOOKALIKE]
-        if not spots:
-            return None
-        if kind == "homoglyph":
-            for i in rng.sample(spots, k=min(len(spots), rng.choice((1, 1, 2)))):
-                chars[i] = rng.choice(LOOKALIKE[text[i]])
-            return "".join(chars)
-        cyr = [i for i in spots if any(g in CYRILLIC for g in LOOKALIKE[text[i]])]
-        grk = [i for i in spots if any(g not in CYRILLIC for g in LOOKALIKE[text[i]])]
-        if not cyr or not grk or set(cyr) == set(grk) == {cyr[0]}:
-            return None
-        a = rng.choice(cyr)
-        b = rng.choice([i for i in grk if i != a] or [None])  # type: ignore[list-item]
-        if b is None:
-            return None
-        chars[a] = next(g for g in LOOKALIKE[text[a]] if g in CYRILLIC)
-        chars[b] = next(g for g in LOOKALIKE[text[b]] if g not in CYRILLIC)
-        return "".join(chars)
-    if kind == "leetspeak":
-        spots = [i for i, c in enumerate(text) if c.lower() in LEET]
-        if not spots:
-            return None
-        for i in rng.sample(spots, k=min(len(spots), rng.choice((1, 2)))):
-            chars[i] = LEET[text[i].lower()]
-        return "".join(chars)
-    if kind == "letter_inserted":
-        i = rng.choice(inner)
-        extra = rng.choice("bdfhkmpqrtvwz")
-        return text[:i] + (extra.upper() if text[i].isupper() else extra) + text[i:]
-    if kind == "letters_added":
-        extra = "".join(rng.choice("xzqvk") for _ in range(rng.choice((1, 1, 2))))
-        extra = extra.upper() if text.isupper() else extra
-        return text + extra if rng.random() < 0.6 else extra.upper() + text
-    if kind == "letter_omitted":
-        i = rng.choice(inner)
-        return text[:i] + text[i + 1 :]
-    if kind == "letters_swapped":
-        spots = [i for i in inner if text[i].lower() != text[i + 1].lower()]
-        if not spots:
-            return None
-        i = rng.choice(spots)
-        return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
-    if kind == "repeated_letter":
-        i = rng.choice(range(1, len(text)))
-        return text[:i] + text[i] * rng.choice((1, 2)) + text[i:]
-    if kind == "spacing":
-        gap = rng.choice(GAPS)
-        if rng.random() < 0.4:
-            return gap.join(text)
-        i = rng.choice(range(2, len(text) - 1))
-        return text[:i] + gap + text[i:]
-    raise ValueError(kind)
 
 
 def _goods(rng: random.Random, mark: HoldoutMark, inside: bool) -> str:
@@ -164,21 +97,44 @@ class _Builder:
         self.listings: list[dict[str, Any]] = []
         self.labels: list[dict[str, Any]] = []
 
-    def add(self, kind: str, title: str, mark: HoldoutMark | None, expect: str, note: str,
-            seller: bool | str, price: float | None = None) -> None:  # fmt: skip
+    def add(
+        self,
+        kind: str,
+        title: str,
+        mark: HoldoutMark | None,
+        expect: str,
+        note: str,
+        seller: bool | str,
+        price: float | None = None,
+    ) -> None:
         n = len(self.listings) + 1
-        row: dict[str, Any] = {"id": f"ho-{n:05d}", "url": f"https://marketfair.invalid/p/{n}",
-                               "marketplace": "marketfair", "title": title, "description": ""}  # fmt: skip
+        row: dict[str, Any] = {
+            "id": f"ho-{n:05d}",
+            "url": f"https://marketfair.invalid/p/{n}",
+            "marketplace": "marketfair",
+            "title": title,
+            "description": "",
+        }
         if price is not None:
             row["price"], row["currency"] = f"{price:.2f}", "EUR"
         if isinstance(seller, str):  # the owner's own store: authorized
             row["seller"] = {"id": f"auth-{mark.id if mark else ''}", "name": seller}
         elif seller:
-            row["seller"] = {"id": f"u{self.rng.randrange(10**5, 10**6)}",
-                             "name": self.rng.choice(SELLERS)}  # fmt: skip
+            row["seller"] = {
+                "id": f"u{self.rng.randrange(10**5, 10**6)}",
+                "name": self.rng.choice(SELLERS),
+            }
         self.listings.append(row)
-        self.labels.append({"listing_id": row["id"], "asset_id": mark.id if mark else None,
-                            "kind": kind, "lang": "en", "expect": expect, "note": note})  # fmt: skip
+        self.labels.append(
+            {
+                "listing_id": row["id"],
+                "asset_id": mark.id if mark else None,
+                "kind": kind,
+                "lang": "en",
+                "expect": expect,
+                "note": note,
+            }
+        )
 
     def title(self, templates: tuple[str, ...], m: str, p: str) -> str:
         return self.rng.choice(templates).format(m=m, p=p, c=self.rng.choice(COLOURS))
@@ -188,7 +144,7 @@ def _hides_mark(text: str, mark: HoldoutMark) -> bool:
     """The disguise is not the mark, a word, a famous brand or another registered mark."""
     low = text.lower()
     others = {m.name.lower() for m in MARKS if m is not mark}
-    return low != mark.name.lower() and low not in WORDS | BRAND_WORDS | others
+    return low != mark.name.lower() and low not in WORDS and low not in BRAND_WORDS | others
 
 
 def _positives(b: _Builder) -> None:
@@ -207,16 +163,29 @@ def _positives(b: _Builder) -> None:
             seller = b.rng.random() < 0.35
             price = float(mark.floor) * b.rng.uniform(1.1, 2.0) if seller else None
             where = "own goods" if inside else "other goods"
-            b.add(kind, b.title(TITLES, text, _goods(b.rng, mark, inside)), mark, "flag",
-                  f"{kind} '{text}' for {mark.name}, {where}, "
-                  f"{'unknown seller' if seller else 'no seller, no price'}", seller, price)  # fmt: skip
+            b.add(
+                kind,
+                b.title(TITLES, text, _goods(b.rng, mark, inside)),
+                mark,
+                "flag",
+                f"{kind} '{text}' for {mark.name}, {where}, "
+                f"{'unknown seller' if seller else 'no seller, no price'}",
+                seller,
+                price,
+            )
             made += 1
 
 
 def _near_words(mark: HoldoutMark) -> list[str]:
     name = mark.name.lower()
-    return sorted(w for w in WORDS if w[0] == name[0] and w != name and abs(len(w) - len(name)) <= 1
-                  and osa(w, name) <= max(1, len(name) // 4))  # fmt: skip
+    return sorted(
+        w
+        for w in WORDS
+        if w[0] == name[0]
+        and w != name
+        and abs(len(w) - len(name)) <= 1
+        and osa(w, name) <= max(1, len(name) // 4)
+    )
 
 
 def _negatives(b: _Builder) -> None:
@@ -226,8 +195,12 @@ def _negatives(b: _Builder) -> None:
     worded = [m for m in distinctive if near[m.id]]
     branded = [m for m in MARKS if m.near_brands]
     words = [m for m in MARKS if m.word]
-    pairs = [(a, c) for a in distinctive for c in distinctive
-             if a is not c and osa(a.name.lower(), c.name.lower()) <= 2]  # fmt: skip
+    pairs = [
+        (a, c)
+        for a in distinctive
+        for c in distinctive
+        if a is not c and osa(a.name.lower(), c.name.lower()) <= 2
+    ]
     for kind, count in NEGATIVE_COUNTS.items():
         for _ in range(count):
             seller = rng.random() < 0.5
@@ -235,28 +208,54 @@ def _negatives(b: _Builder) -> None:
                 mark = rng.choice(distinctive)
                 title = b.title(TITLES, _case(rng, mark.name), _goods(rng, mark, True))
                 price = float(mark.floor) * rng.uniform(1.0, 1.8)
-                b.add(kind, title, mark, "no_flag",
-                      "the mark as registered by its own store or no seller, normal price",
-                      _store(mark) if seller else False, price)  # fmt: skip
+                b.add(
+                    kind,
+                    title,
+                    mark,
+                    "no_flag",
+                    "the mark as registered by its own store or no seller, normal price",
+                    _store(mark) if seller else False,
+                    price,
+                )
             elif kind == "near_brand":
                 mark = rng.choice(branded)
                 brand = rng.choice(mark.near_brands)
                 title = b.title(TITLES, rng.choice((brand, brand.upper())), _goods(rng, mark, True))
-                b.add(kind, title, mark, "no_flag", f"famous brand {brand}, not {mark.name}",
-                      seller, rng.uniform(20, 300))  # fmt: skip
+                b.add(
+                    kind,
+                    title,
+                    mark,
+                    "no_flag",
+                    f"famous brand {brand}, not {mark.name}",
+                    seller,
+                    rng.uniform(20, 300),
+                )
             elif kind == "near_registered":
                 mark, other = rng.choice(pairs)
                 title = b.title(TITLES, _case(rng, other.name), _goods(rng, other, True))
-                b.add(kind, title, mark, "no_flag",
-                      f"registered {other.name} named plainly, not {mark.name}", False)  # fmt: skip
+                b.add(
+                    kind,
+                    title,
+                    mark,
+                    "no_flag",
+                    f"registered {other.name} named plainly, not {mark.name}",
+                    False,
+                )
             elif kind == "near_word":
                 mark = rng.choice(worded)
                 word = rng.choice(near[mark.id])
                 title = rng.choice(EVERYDAY_TITLES).format(
                     w=word.title(), p=_goods(rng, mark, True), c=rng.choice(COLOURS)
                 )
-                b.add(kind, title, mark, "no_flag", f"dictionary word '{word}' near {mark.name}",
-                      seller, rng.uniform(5, 80))  # fmt: skip
+                b.add(
+                    kind,
+                    title,
+                    mark,
+                    "no_flag",
+                    f"dictionary word '{word}' near {mark.name}",
+                    seller,
+                    rng.uniform(5, 80),
+                )
             elif kind in ("compatibility", "compat_typo"):
                 mark = rng.choice(distinctive)
                 text = _case(rng, mark.name)
@@ -264,16 +263,29 @@ def _negatives(b: _Builder) -> None:
                     typo = rng.choice(("letter_omitted", "letters_swapped", "repeated_letter"))
                     text = disguise(rng, typo, text) or text
                 title = b.title(COMPAT_TITLES, text, _goods(rng, mark, True))
-                b.add(kind, title, mark, "no_flag", f"accessory for {mark.name}, written '{text}'",
-                      seller, float(mark.floor) * rng.uniform(0.1, 0.4))  # fmt: skip
+                b.add(
+                    kind,
+                    title,
+                    mark,
+                    "no_flag",
+                    f"accessory for {mark.name}, written '{text}'",
+                    seller,
+                    float(mark.floor) * rng.uniform(0.1, 0.4),
+                )
             else:
                 mark = rng.choice(words)
                 title = rng.choice(EVERYDAY_TITLES).format(
                     w=_case(rng, mark.name), p=rng.choice(OTHER_GOODS), c=rng.choice(COLOURS)
                 )
-                b.add(kind, title, mark, "no_flag",
-                      f"everyday word {mark.name} on goods outside class "
-                      f"{', '.join(mark.classes)}", True, rng.uniform(5, 40))  # fmt: skip
+                b.add(
+                    kind,
+                    title,
+                    mark,
+                    "no_flag",
+                    f"everyday word {mark.name} on goods outside class {', '.join(mark.classes)}",
+                    True,
+                    rng.uniform(5, 40),
+                )
 
 
 def _store(mark: HoldoutMark) -> str:
@@ -284,11 +296,18 @@ def registry_document() -> dict[str, Any]:
     """The ``ipwatch assets import`` document, one owner per mark."""
     owners = []
     for i, m in enumerate(MARKS):
-        asset = {"id": m.id, "kind": "word_mark", "name": m.name,
-                 "registration_number": f"EU-HO-{2000 + i}", "jurisdiction": "EU",
-                 "classes": list(m.classes), "authorized_sellers": [_store(m)],
-                 "price_floor": {"amount": m.floor, "currency": "EUR"},
-                 "valid_from": "2021-01-01", "valid_until": "2036-12-31"}  # fmt: skip
+        asset = {
+            "id": m.id,
+            "kind": "word_mark",
+            "name": m.name,
+            "registration_number": f"EU-HO-{2000 + i}",
+            "jurisdiction": "EU",
+            "classes": list(m.classes),
+            "authorized_sellers": [_store(m)],
+            "price_floor": {"amount": m.floor, "currency": "EUR"},
+            "valid_from": "2021-01-01",
+            "valid_until": "2036-12-31",
+        }
         owners.append({"name": m.owner, "contact": f"legal@{m.id}.invalid", "assets": [asset]})
     return {"owners": owners}
 
@@ -304,8 +323,10 @@ def generate(seed: int = DEFAULT_SEED) -> tuple[dict[str, Any], list[dict], list
 def render(seed: int = DEFAULT_SEED) -> dict[str, str]:
     """File name -> exact file text, as written to disk."""
     registry, listings, labels = generate(seed)
-    header = (f"# Hold-out rights holders for the text-detection bench (seed {seed}); generated"
-              " by\n# bench/textset_holdout.py, do not edit.\n")  # fmt: skip
+    header = (
+        f"# Hold-out rights holders for the text-detection bench (seed {seed}); generated"
+        " by\n# bench/textset_holdout.py, do not edit.\n"
+    )
 
     def lines(rows: list[dict]) -> str:
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
@@ -325,8 +346,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     files = render(args.seed)
     if args.check:
-        stale = [n for n, t in files.items() if not (args.out / n).is_file()
-                 or (args.out / n).read_text(encoding="utf-8") != t]  # fmt: skip
+        stale = [
+            n
+            for n, t in files.items()
+            if not (args.out / n).is_file() or (args.out / n).read_text(encoding="utf-8") != t
+        ]
         for name in stale:
             print(f"{args.out / name} is stale; run bench/textset_holdout.py", file=sys.stderr)
         return 1 if stale else 0

@@ -66,7 +66,7 @@ GOODS: dict[str, tuple[str, ...]] = {
         "smartwatch",
         "headphones",
         "webcam",
-    ),  # fmt: skip
+    ),
     "11": ("desk lamp", "led strip", "ceiling light", "camping lantern", "night light"),
     "12": ("e-bike", "electric scooter", "bicycle", "car seat cover", "bike saddle"),
     "14": ("wristwatch", "chronograph", "bracelet", "necklace", "diver watch"),
@@ -79,18 +79,39 @@ GOODS: dict[str, tuple[str, ...]] = {
         "lunch box",
         "cutting board",
         "mixing bowl",
-    ),  # fmt: skip
+    ),
     "25": ("hoodie", "running shoes", "sneakers", "t-shirt", "jacket", "socks 3 pairs"),
     "28": ("yoga mat", "football", "kids scooter", "dumbbells", "tennis racket", "puzzle"),
 }
 
 # Colour and finish names that contain goods words ("piano", "coffee", "cherry") or sound
 # like materials; a goods reader must not take them for the goods.
-COLOURS = ("Piano Black", "Rose Gold", "Midnight Blue", "Space Grey", "Coffee Brown",
-           "Champagne Gold", "Ocean Blue", "Matte Black", "Pearl White", "Forest Green",
-           "Wine Red", "Cherry Red", "Lemon Yellow", "Mint Green", "Salmon Pink",
-           "Olive Green", "Chocolate Brown", "Stainless Steel", "Genuine Leather",
-           "Walnut Wood", "Brushed Aluminium", "Sand Beige", "Charcoal", "Ivory White")  # fmt: skip
+COLOURS = (
+    "Piano Black",
+    "Rose Gold",
+    "Midnight Blue",
+    "Space Grey",
+    "Coffee Brown",
+    "Champagne Gold",
+    "Ocean Blue",
+    "Matte Black",
+    "Pearl White",
+    "Forest Green",
+    "Wine Red",
+    "Cherry Red",
+    "Lemon Yellow",
+    "Mint Green",
+    "Salmon Pink",
+    "Olive Green",
+    "Chocolate Brown",
+    "Stainless Steel",
+    "Genuine Leather",
+    "Walnut Wood",
+    "Brushed Aluminium",
+    "Sand Beige",
+    "Charcoal",
+    "Ivory White",
+)
 
 TITLES = (
     "{m} {p} - {c}",
@@ -117,5 +138,11 @@ EVERYDAY_TITLES = (
 # Goods from classes none of the dictionary-word marks is registered for, for their everyday
 # sense ("Falcon feather earrings" is not a bicycle).
 OTHER_GOODS = ("earrings", "poster", "canvas print", "mug", "throw pillow", "tea towel")
-SELLERS = ("TopDeal Express", "megastore_88", "Bright Goods Trading", "happy-buyer-shop",
-           "Outlet Corner", "worldwide_bargains")  # fmt: skip
+SELLERS = (
+    "TopDeal Express",
+    "megastore_88",
+    "Bright Goods Trading",
+    "happy-buyer-shop",
+    "Outlet Corner",
+    "worldwide_bargains",
+)
