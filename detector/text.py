@@ -32,7 +32,7 @@ from detector.disguise import (
     plausible_misspelling,
     short_disguise_ok,
 )
-from detector.generic_words import EVERYDAY_WORDS, is_everyday
+from detector.generic_words import EVERYDAY_WORDS, NAMES, is_everyday
 from detector.known_brands import KNOWN_BRANDS
 from detector.mark_match import MarkForm, MarkMatch, Reading, _non_overlapping
 from detector.normalize import MERGED, FoldedText, fold_text
@@ -266,8 +266,8 @@ class MarkIndex:
                 if len(skeleton) > self._fuzzy_max_len or pieces > MAX_FUZZY_PIECES:
                     break
                 self.work.windows += 1
-                if _all_generic(ft, toks[i : j + 1]) or folded in KNOWN_BRANDS:
-                    continue  # words, or another brand: "Samsung" is no misspelt SAMSONG
+                if _all_generic(ft, toks[i : j + 1]) or _a_name(folded):
+                    continue  # words, another brand or a name: "Samsung" is no misspelt SAMSONG
                 for text, merged in {skeleton: True, plain: False}.items():
                     if text not in cache:
                         self.work.fuzzy_queries += 1
@@ -295,8 +295,8 @@ class MarkIndex:
                     self._add(hits, field, ft, k, k, form, score, merged=(merged, True))
 
     def _may_be_disguise(self, folded: str) -> bool:
-        """A form that is a word, another brand or a registered mark explains itself."""
-        return not (is_everyday(folded) or folded in KNOWN_BRANDS or folded in self._registered)
+        """A form that is a word, a name, another brand or a registered mark explains itself."""
+        return not (is_everyday(folded) or _a_name(folded) or folded in self._registered)
 
     def _homophones(self, field: str, ft: FoldedText, hits: dict[Any, MarkMatch]) -> None:
         """Runs of Han characters that read like a Chinese mark but are written otherwise."""
@@ -356,6 +356,11 @@ def _best_per_span(hits: Iterable[MarkMatch]) -> list[MarkMatch]:
             for o in found
         )
     ]
+
+
+def _a_name(folded: str) -> bool:
+    """Another brand ("Samsung") or a name ("Lenora"): someone else's, not a disguise."""
+    return folded in KNOWN_BRANDS or folded in NAMES
 
 
 def _compact(ft: FoldedText, view: str) -> str:

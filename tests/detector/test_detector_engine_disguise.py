@@ -28,7 +28,8 @@ ZEVO = _mark("Z", "ZEVO", ("25",))  # coined, short
 QUVIRO = _mark("QI", "QUVIRO", ("12",))  # another owner's mark a letter away
 PHILIPA = _mark("P", "PHILIPA", ("11",))  # a letter away from a famous brand
 MAGNOLIA = _mark("M", "MAGNOLIA", ("3",))  # an ordinary word
-ASSETS = (QUVARO, ZEVO, QUVIRO, PHILIPA, MAGNOLIA)
+LENOVA = _mark("L", "LENOVA", ("21",))  # a letter from a famous brand and from a name
+ASSETS = (QUVARO, ZEVO, QUVIRO, PHILIPA, MAGNOLIA, LENOVA)
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +83,8 @@ def test_disguise_on_unrelated_goods_is_not_weakened(
     [
         "Philips desk lamp 40W",  # a famous brand, not a misspelt PHILIPA
         "PHILIPS ceiling light",
+        "Lenovo laptop sleeve",
+        "Lenora summer dress",  # a name, not a misspelt LENOVA
         "Quviro e-bike battery",  # another owner's registered mark, written as registered
         "Three magnolias at dawn",  # the plural of the word a mark is made of
         "Zero waste kit",  # "zero" is a word, not ZEVO with a letter changed
