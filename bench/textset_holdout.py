@@ -26,6 +26,7 @@ import argparse
 import json
 import random
 import sys
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -176,15 +177,19 @@ def _positives(b: _Builder) -> None:
             made += 1
 
 
-def _near_words(mark: HoldoutMark) -> list[str]:
+@lru_cache(maxsize=64)
+def _near_words(mark: HoldoutMark) -> tuple[str, ...]:
+    """Common words a letter or two from the mark, with its first letter (computed once)."""
     name = mark.name.lower()
-    return sorted(
-        w
-        for w in WORDS
-        if w[0] == name[0]
-        and w != name
-        and abs(len(w) - len(name)) <= 1
-        and osa(w, name) <= max(1, len(name) // 4)
+    return tuple(
+        sorted(
+            w
+            for w in WORDS
+            if w[0] == name[0]
+            and w != name
+            and abs(len(w) - len(name)) <= 1
+            and osa(w, name) <= max(1, len(name) // 4)
+        )
     )
 
 
