@@ -8,6 +8,7 @@ mark from matching when that pinyin is an English word (李宁 reads "lining").
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from english_words import get_english_words_set
 
@@ -64,6 +65,7 @@ COMMON_WORDS: frozenset[str] = GENERIC_WORDS | _WEB2_LOWER | (DICTIONARY_WORDS -
 EVERYDAY_WORDS: frozenset[str] = GENERIC_WORDS | DICTIONARY_WORDS | COMMON_WORDS
 
 
+@lru_cache(maxsize=4096)
 def is_word_mark_a_word(name: str) -> bool:
     """Whether a registered mark is ordinary language rather than a coined, distinctive name.
 
