@@ -308,7 +308,28 @@ def _parse(data: Any, name: str) -> tuple[dict[str, frozenset[str]], frozenset[s
                 f"{name}: not_goods {w!r} is listed twice or is also a goods word; keep it once"
             )
         not_goods.add(key)
+    not_goods |= _shade_phrases(data, name, words)
     return words, frozenset(not_goods)
+
+
+def _shade_phrases(data: dict[str, Any], name: str, words: dict[str, Any]) -> set[str]:
+    """Every shade followed by every colour ("piano black", "咖啡色"), unless a goods word."""
+    lists = []
+    for field_name in ("shades", "colours"):
+        raw = data.get(field_name, [])
+        if not isinstance(raw, list):
+            raise CategoryMapError(
+                f"{name}: '{field_name}' must be a list of words such as [piano, cherry]"
+            )
+        lists.append([_key(w, f"{name}: {field_name}") for w in raw])
+    shades, colours = lists
+    out = set()
+    for shade in shades:
+        for colour in colours:
+            joined = shade + colour if _is_cjk_word(colour) else f"{shade} {colour}"
+            if joined not in words:
+                out.add(joined)
+    return out
 
 
 def _key(word: object, where: str) -> str:

@@ -172,7 +172,11 @@ def _lookalike(oc: str, mc: str) -> tuple[str, str]:
         imitated = "l" if fold_char(oc) == "i" else "I"
         case = "capital" if oc.isupper() else "lower-case"
         return "homoglyph", f"{case} {oc} for {imitated}"
-    return "homoglyph", f"'{oc}' ({char_name(oc)}) for '{mc}'"
+    name = char_name(oc)
+    script = name.split(" ", 1)[0]
+    if " LETTER " in name and script not in ("LATIN", "MATHEMATICAL"):
+        return "homoglyph", f"a {script.title()} '{oc}' for '{mc}' ({name})"
+    return "homoglyph", f"'{oc}' ({name}) for '{mc}'"
 
 
 def _separators(ft: FoldedText, first: int, last: int, form: FoldedText) -> list[tuple[str, str]]:

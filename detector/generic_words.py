@@ -7,7 +7,14 @@ mark from matching when that pinyin is an English word (李宁 reads "lining").
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from english_words import get_english_words_set
+
+from detector.normalize import fold, is_cjk
+
+_WORD = re.compile(r"[^\W_]+")
 
 _WORDS = """
     a about above accessories adapter adult after again air all also am an and any apple
@@ -45,5 +52,42 @@ DICTIONARY_WORDS: frozenset[str] = frozenset(
     w for w in get_english_words_set(["gcide"], lower=True, alpha=True) if len(w) >= 3
 )
 
+# Webster's 2nd keeps the case of its entries: the lower-case ones are common words ("puma",
+# "dove"), the capitalised-only ones names ("Nike", "Lenora"); GCIDE capitalises every entry, so
+# a common word is in either dictionary and not a name. The second dictionary also covers words
+# the first lacks ("aditus", "benzo"), which are no more misspelt marks than "Bravo" is.
+_WEB2 = get_english_words_set(["web2"], lower=False, alpha=True)
+_WEB2_LOWER = frozenset(w for w in _WEB2 if len(w) >= 3 and w.islower())
+NAMES: frozenset[str] = frozenset(w.lower() for w in _WEB2 if w[:1].isupper()) - _WEB2_LOWER
+COMMON_WORDS: frozenset[str] = GENERIC_WORDS | _WEB2_LOWER | (DICTIONARY_WORDS - NAMES)
+
 # What fuzzy matching must never read as a misspelt mark.
-EVERYDAY_WORDS: frozenset[str] = GENERIC_WORDS | DICTIONARY_WORDS
+EVERYDAY_WORDS: frozenset[str] = GENERIC_WORDS | DICTIONARY_WORDS | COMMON_WORDS
+
+
+@lru_cache(maxsize=4096)
+def is_word_mark_a_word(name: str) -> bool:
+    """Whether a registered mark is ordinary language rather than a coined, distinctive name.
+
+    Latin marks: every word of the mark is a common word ("Saffron", "Cloud Maple"; not
+    "Lumora", nor a name such as "Nike"). Chinese marks count as words: no Chinese word list
+    ships with ipwatch, so a mark like 雷霆 ("thunder") keeps the cautious reading.
+    """
+    words = [w for w in _WORD.findall(fold(name)) if w]
+    if not words:
+        return False
+    if any(is_cjk(ch) for w in words for ch in w):
+        return True
+    return all(w in COMMON_WORDS for w in words)
+
+
+def is_everyday(word: str) -> bool:
+    """A folded word, or the plural of one ("magpies", "orchids"): language, not a mark."""
+    if word in EVERYDAY_WORDS:
+        return True
+    if len(word) < 4 or not word.endswith("s") or word.endswith("ss"):
+        return False
+    stems = [word[:-1], word[:-2] if word.endswith("es") else ""]
+    if word.endswith("ies"):
+        stems.append(word[:-3] + "y")
+    return any(s in EVERYDAY_WORDS for s in stems if s)

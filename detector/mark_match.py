@@ -131,6 +131,6 @@ def _detail(asset: Asset, m: MarkMatch) -> str:
     if not m.disguised:
         return f"{where} contains the registered {kind} {mark}{reg} as '{m.text}'."
     return (
-        f"{where} contains '{m.text}', a disguised form of the registered {kind} {mark}{reg}:"
-        f" {', '.join(m.reasons)}."
+        f"{where}: '{m.text}' writes the registered {kind} {mark}{reg} with"
+        f" {', '.join(m.reasons)}. A disguised brand is itself evidence of intent to evade."
     )

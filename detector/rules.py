@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from detector.categories import MAX_CATEGORY_CHARS, MAX_TITLE_CHARS, nice_class
+from detector.generic_words import is_word_mark_a_word
 from model import Signal
 
 if TYPE_CHECKING:
@@ -125,11 +126,13 @@ def class_mismatch_signal(
     the goods words of its title, read without the mark itself (``mark_spans``: its
     (start, end) offsets in the title; every plain occurrence of the asset's name is skipped
     too) and without what an accessory fits ("case for X phone" names a case). Nothing when
-    the asset lists no Nice class or neither source names known goods.
+    the asset lists no Nice class, neither source names known goods, or the mark is a coined
+    name rather than a word ("Lumora" on a book is still the brand; "Saffron" on rice is the
+    spice). Scoring applies it to plain matches only: a disguised word is never everyday use.
     """
     registered = sorted({c for c in map(nice_class, asset.classes) if c}, key=int)
-    if not registered:
-        return None
+    if not registered or not is_word_mark_a_word(asset.name):
+        return None  # a coined mark means the brand on any goods: nothing to weaken
     source = "category"
     found = categories.classes_for(listing.category)
     if not found.classes:
@@ -144,7 +147,7 @@ def class_mismatch_signal(
     classes = f"(Nice class{'es' if len(listed) > 1 else ''} {', '.join(listed)})"
     tail = (
         f"the classes {', '.join(registered)} the mark {mark} is registered for; likely an"
-        " unrelated use of the word."
+        " unrelated use of the word (weakens a plain match only)."
     )
     evidence: dict[str, object] = {"source": source}
     if source == "category":

@@ -21,14 +21,17 @@ Rule:
    copied photo weighs ``weight_image_copy``, or ``weight_image_copy_authorized`` when the
    seller is on the asset's authorized list, because licensed resellers use the official
    photos.
-3. Class relevance: a ``class_mismatch`` signal (score 0; the listing's category, or without
-   a known one the goods its title names, maps only to Nice classes the mark is not
-   registered for) multiplies the ``word_mark`` contribution by
+3. Class relevance: a ``class_mismatch`` signal (score 0; only for a mark that is an ordinary
+   word, whose listing category, or without a known one the goods its title names, maps only
+   to Nice classes the mark is not registered for) multiplies, when no word-mark match is
+   disguised, the ``word_mark`` contribution by
    ``class_mismatch_factor``, and the ``unauthorized_seller`` and ``below_price_floor`` ones
    too unless an ``image_copy`` signal is present: without a copied photo the only link is a
    word used for other goods, so seller and price say little. ``image_copy`` is never
    reduced (a copied photo is a copy whatever the category), and with one present seller and
-   price count in full, as they do for a photo alone.
+   price count in full, as they do for a photo alone. A disguised match is never scaled:
+   "Saffron" on rice is the spice, "Saffr0n" on rice is nobody's spelling of a spice, and a
+   disguise is itself evidence of intent to evade, whatever the goods.
 4. Counterfeit wording (``counterfeit_wording``: "replica", "1:1", 高仿) contributes
    ``weight_counterfeit_wording x score`` but, like seller and price, never links a listing by
    itself: "replica" says the item copies *something*, only a mark or photo says what. It
@@ -38,8 +41,10 @@ Rule:
 5. Mark context (``mark_context``, score 0, from detector/context.py, present only when
    wording explains every mention of the mark) is an excuse, void when any counterfeit
    wording is present ("inspired by X" is no compatibility):
-   ``compatibility`` ("case for X", "适用于X") scales an *exact* ``word_mark`` (a disguised
-   one stays: nobody disguises a brand they only name as compatible) and, without a copied
+   ``compatibility`` ("case for X", "适用于X") scales an exact or mistyped ``word_mark``
+   (letters dropped, doubled, swapped or spaced: accessory sellers misspell the brand their
+   item fits) but not a deliberate disguise (lookalike letters, digits, invisible characters:
+   nobody writes a Cyrillic 'а' into a brand they only name as compatible) and, without a copied
    photo, ``unauthorized_seller`` and ``below_price_floor`` by ``compatibility_factor``: an
    accessory maker is never an authorized seller, and a case priced under a phone's floor
    says nothing. ``resale`` ("pre-owned", 二手) scales only ``unauthorized_seller`` and
@@ -55,16 +60,17 @@ With the defaults: exact mark alone 0.40 (not flagged); exact mark + unauthorize
 0.70; exact mark + any price under the floor >= 0.61 (the price score grows from 0.5 just
 under the floor to 1.0 at zero); a disguised mark alone 0.9 x similarity (>= 0.675); a copied
 photo + unauthorized seller >= 0.625; an authorized seller's exact mark + official photo 0.46.
-Outside the mark's classes (factor 0.3): an exact mark alone 0.12; with an unauthorized seller
-and a price at zero 0.41; a disguised mark with both 0.51, so no text-only finding flags.
+Outside the classes of a word mark (factor 0.3): an exact mark alone 0.12; with an unauthorized
+seller and a price at zero 0.41, so no plain text-only finding flags; a disguised one keeps
+its full 0.9 x similarity.
 Counterfeit wording (weight 0.6): exact mark + "replica" (0.9) 0.72, + "1:1" (0.8) 0.69,
 + "AAA" (0.7) 0.65, + "inspired by" or "dupe" (0.6) 0.62, all flagged; + "homage" (0.4) 0.54
 and + 同款 (0.2) 0.47 not, until an unauthorized seller joins (>= 0.77).
 Compatibility (0.3): exact mark + unauthorized seller + price at zero falls from 0.91 to
-0.41 (a disguised mark stays 0.93). Resale (0.25): the same falls to 0.57; with a copied
-photo and a price just under the floor it is 0.76. A patent claim read on at coverage 0.6
-(the least that makes a signal) gives 0.42 alone and flags from coverage 0.86, or with an
-unauthorized seller (>= 0.71).
+0.41, as does a mistyped one (a deliberately disguised mark stays 0.93). Resale (0.25): the
+same falls to 0.57; with a copied photo and a price just under the floor it is 0.76. A patent
+claim read on at coverage 0.6 (the least that makes a signal) gives 0.42 alone and flags from
+coverage 0.86, or with an unauthorized seller (>= 0.71).
 """
 
 from __future__ import annotations
@@ -78,11 +84,35 @@ if TYPE_CHECKING:
     from model import Signal
 
 BRAND_LINKS = frozenset({"word_mark", "image_copy", "logo", "design", "patent_claim"})
+TYPING_SLIPS = frozenset({"misspelling", "spacing"})
 
 
 def is_brand_link(signal: Signal) -> bool:
     """Signals that tie a listing to an asset by themselves."""
     return signal.kind in BRAND_LINKS and signal.score > 0
+
+
+def is_disguised(signal: Signal) -> bool:
+    """A word-mark match written otherwise than registered, in text the seller typed.
+
+    OCR cannot tell a printed disguise from a misread letter: text read from a photo counts
+    as an exact mention.
+    """
+    return (
+        signal.kind == "word_mark"
+        and bool(signal.evidence.get("disguised"))
+        and signal.evidence.get("field") != "image_text"
+    )
+
+
+def is_typing_slip(signal: Signal) -> bool:
+    """A disguise an honest hand makes too: letters dropped, doubled, swapped, or spacing.
+
+    Lookalike letters from other scripts, digits for letters or invisible characters are
+    never typed by accident.
+    """
+    kinds = signal.evidence.get("disguises") or ()
+    return bool(kinds) and set(kinds) <= TYPING_SLIPS
 
 
 def contribution(
@@ -97,13 +127,10 @@ def contribution(
     ``scale`` is the class-mismatch or mark-context factor for its kind (rules 3 and 5).
     """
     if signal.kind == "word_mark":
-        # OCR cannot tell a printed disguise from a misread letter: text read from a photo
-        # weighs as an exact mention.
-        disguised = bool(signal.evidence.get("disguised")) and (
-            signal.evidence.get("field") != "image_text"
-        )
         weight = (
-            settings.weight_word_mark_disguised if disguised else settings.weight_word_mark_exact
+            settings.weight_word_mark_disguised
+            if is_disguised(signal)
+            else settings.weight_word_mark_exact
         )
     elif signal.kind == "image_copy":
         weight = (
@@ -152,7 +179,9 @@ def _scales(signals: list[Signal], settings: DetectionSettings) -> dict[str, flo
     """Kind -> factor from the excuses present (rules 3 and 5): the smallest one per kind."""
     photo = any(s.kind == "image_copy" and s.score > 0 for s in signals)
     wording = any(s.kind == "counterfeit_wording" and s.score > 0 for s in signals)
-    disguised = any(s.kind == "word_mark" and s.evidence.get("disguised") for s in signals)
+    marks = [s for s in signals if s.kind == "word_mark"]
+    disguised = any(is_disguised(s) for s in marks)
+    deliberate = any(is_disguised(s) and not is_typing_slip(s) for s in marks)
     scales: dict[str, float] = {}
 
     def reduce(kinds: tuple[str, ...], factor: float) -> None:
@@ -160,13 +189,13 @@ def _scales(signals: list[Signal], settings: DetectionSettings) -> dict[str, flo
             scales[kind] = min(scales.get(kind, 1.0), factor)
 
     for s in signals:
-        if s.kind == "class_mismatch":
+        if s.kind == "class_mismatch" and not disguised:
             text_only = () if photo else (*SELLER_AND_PRICE, "counterfeit_wording")
             reduce(("word_mark", *text_only), settings.class_mismatch_factor)
         elif s.kind == "mark_context" and not wording:
             use = s.evidence.get("use")
             if use == "compatibility":
-                mark = () if disguised else ("word_mark",)
+                mark = () if deliberate else ("word_mark",)
                 reduce((*mark, *(() if photo else SELLER_AND_PRICE)), settings.compatibility_factor)
             elif use == "resale":
                 reduce(SELLER_AND_PRICE, settings.resale_factor)

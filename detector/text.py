@@ -32,13 +32,15 @@ from detector.disguise import (
     plausible_misspelling,
     short_disguise_ok,
 )
-from detector.generic_words import EVERYDAY_WORDS
+from detector.generic_words import EVERYDAY_WORDS, NAMES, is_everyday
+from detector.known_brands import KNOWN_BRANDS
 from detector.mark_match import MarkForm, MarkMatch, Reading, _non_overlapping
 from detector.normalize import MERGED, FoldedText, fold_text
+from detector.variants import SlipIndex
 from model import AssetKind
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
     from detector.settings import DetectionSettings
     from detector.vision.ocr import ImageText
@@ -63,6 +65,8 @@ class MarkIndex:
         self._by_skel: dict[str, list[Reading]] = defaultdict(list)
         self._sounds: SoundIndex[MarkForm] = SoundIndex()
         self._negative: dict[str, tuple[str, ...]] = {}
+        self._slips = SlipIndex()
+        self._registered: set[str] = set()  # every folded form: no other mark's misspelling
         self.work = MatchWork()
         for asset in assets:
             if asset.kind in MARK_KINDS:
@@ -102,6 +106,9 @@ class MarkIndex:
             # A mark holding a letter pair ("CLOUD", "TORNAVIK") is also read without merging
             # it: spelt out ("C L O U D") or misspelt ("Torenavik"), the pair falls apart.
             readings = {form.skeleton: True, _compact(ft, ft.plain): False}
+            self._registered.add(folded)
+            if mode in ("long", "short"):
+                self._slips.add(form, short=mode == "short")
             if mode == "long":
                 for key, merged in readings.items():
                     self._skeleton.add(key, (form, merged))
@@ -182,8 +189,10 @@ class MarkIndex:
             self._fuzzy_windows(field, ft, hits)
         if self._sounds:
             self._homophones(field, ft, hits)
+        if self._slips:
+            self._slipped_words(field, ft, hits)
         grouped: dict[str, list[MarkMatch]] = defaultdict(list)
-        for m in hits.values():
+        for m in _best_per_span(hits.values()):
             grouped[m.asset_id].append(m)
         return grouped
 
@@ -243,7 +252,7 @@ class MarkIndex:
         toks = ft.tokens
         cutoff = self._settings.fuzzy_min_similarity
         for i in range(len(toks)):
-            skeleton = plain = ""
+            skeleton = plain = folded = ""
             pieces = 0  # parts split by real separators; a spelt-out run counts as one
             for j in range(i, len(toks)):
                 t = toks[j]
@@ -251,13 +260,14 @@ class MarkIndex:
                     break
                 skeleton += ft.skeleton_text(t.start, t.end)
                 plain += ft.plain[t.start : t.end]
+                folded += ft.folded[t.start : t.end]
                 spelt = j > i and t.end - t.start == 1 and toks[j - 1].end - toks[j - 1].start == 1
                 pieces += j == i or (t.gap > 0 and not spelt)
                 if len(skeleton) > self._fuzzy_max_len or pieces > MAX_FUZZY_PIECES:
                     break
                 self.work.windows += 1
-                if _all_generic(ft, toks[i : j + 1]):
-                    continue
+                if _all_generic(ft, toks[i : j + 1]) or _a_name(folded):
+                    continue  # words, another brand or a name: "Samsung" is no misspelt SAMSONG
                 for text, merged in {skeleton: True, plain: False}.items():
                     if text not in cache:
                         self.work.fuzzy_queries += 1
@@ -269,6 +279,24 @@ class MarkIndex:
                                 ft, i, j, form.source, how, EVERYDAY_WORDS, cutoff
                             ):
                                 self._add(hits, field, ft, i, j, form, score, merged=how)
+
+    def _slipped_words(self, field: str, ft: FoldedText, hits: dict[Any, MarkMatch]) -> None:
+        """Single words that are a mark with a key held down or, for short marks, one slip."""
+        for k, t in enumerate(ft.tokens):
+            if t.cjk or not _whole_word(ft, k, k):
+                continue
+            if not self._may_be_disguise(ft.folded[t.start : t.end]):
+                continue
+            readings = {ft.skeleton_text(t.start, t.end): True, ft.plain[t.start : t.end]: False}
+            for word, merged in readings.items():
+                if not (word.isascii() and word.isalpha()):
+                    continue
+                for form, score in self._slips.find(word):
+                    self._add(hits, field, ft, k, k, form, score, merged=(merged, True))
+
+    def _may_be_disguise(self, folded: str) -> bool:
+        """A form that is a word, a name, another brand or a registered mark explains itself."""
+        return not (is_everyday(folded) or _a_name(folded) or folded in self._registered)
 
     def _homophones(self, field: str, ft: FoldedText, hits: dict[Any, MarkMatch]) -> None:
         """Runs of Han characters that read like a Chinese mark but are written otherwise."""
@@ -309,6 +337,32 @@ class MarkIndex:
         )
 
 
+def _best_per_span(hits: Iterable[MarkMatch]) -> list[MarkMatch]:
+    """Where marks of several assets read the same span, keep the closest reading.
+
+    "ZELTRAX" is the registered ZELTRAX, not a misspelt ZELTRIX of another owner; only
+    equally close readings are all kept.
+    """
+    found = list(hits)
+    return [
+        m
+        for m in found
+        if not any(
+            o.asset_id != m.asset_id
+            and o.field == m.field
+            and o.start < m.end
+            and m.start < o.end
+            and o.score > m.score
+            for o in found
+        )
+    ]
+
+
+def _a_name(folded: str) -> bool:
+    """Another brand ("Samsung") or a name ("Lenora"): someone else's, not a disguise."""
+    return folded in KNOWN_BRANDS or folded in NAMES
+
+
 def _compact(ft: FoldedText, view: str) -> str:
     """The tokens of ``view`` run together, merged letter pairs read as one letter."""
     return "".join(view[t.start : t.end] for t in ft.tokens).replace(MERGED, "")
@@ -332,4 +386,4 @@ def _exact_word(ft: FoldedText, i: int, j: int, form: MarkForm) -> bool:
 
 def _all_generic(ft: FoldedText, window: Sequence[Any]) -> bool:
     """A window made only of everyday words is language, not a misspelt mark."""
-    return all(ft.folded[t.start : t.end] in EVERYDAY_WORDS for t in window)
+    return all(is_everyday(ft.folded[t.start : t.end]) for t in window)

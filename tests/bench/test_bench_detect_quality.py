@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from bench import detect_quality, textset
+from bench import detect_quality, textset, textset_holdout
 from bench.detect_quality import Outcome, escaped, summarize
 
 if TYPE_CHECKING:
@@ -60,3 +60,12 @@ def test_json_report_covers_the_whole_set(capsys: pytest.CaptureFixture[str]) ->
     assert [t["threshold"] for t in data["thresholds"]][::6] == [0.3, 0.6, 0.9]
     assert len(data["false_negatives"]) <= 3
     assert data["false_negatives_total"] == overall["fn"]
+
+
+def test_holdout_set_is_reported_by_name(capsys: pytest.CaptureFixture[str]) -> None:
+    """The hold-out set sits beside the first one: same report, every kind of it scored."""
+    assert detect_quality.main(["--set", "holdout", "--json", "--max-errors", "0"]) == 0
+    data: dict[str, Any] = json.loads(capsys.readouterr().out)
+    _, listings, labels = textset_holdout.generate(textset_holdout.DEFAULT_SEED)
+    assert data["listings"] == len(listings)
+    assert set(data["kinds"]) == {label["kind"] for label in labels}

@@ -94,6 +94,8 @@ def test_map_from_a_path(tmp_path: Path) -> None:
         ("not_goods: wine red\ncategories: []", "'not_goods' must be a list"),
         ("not_goods: [toys]\ncategories: [{classes: [28], words: [toys]}]", "not_goods 'toys'"),
         ("not_goods: ['!']\ncategories: []", "'!' is not a word"),
+        ("shades: piano\ncategories: []", "'shades' must be a list"),
+        ("colours: black\ncategories: []", "'colours' must be a list"),
     ],
 )
 def test_bad_map_is_explained(tmp_path: Path, text: str, message: str) -> None:
@@ -268,3 +270,33 @@ def test_bundled_map_covers_marketplace_classes(nice: int) -> None:
 def test_a_map_built_in_code_needs_no_not_goods() -> None:
     cats = CategoryMap({"rice": frozenset({"30"})})
     assert cats.classes_for_title("Rice 5kg").classes == {"30"}
+
+
+@pytest.mark.parametrize(
+    ("title", "classes"),
+    [
+        ("Piano Black earbuds", {"9"}),  # a finish, not a piano (class 15)
+        ("Zeltrix smartwatch - Cherry Red", {"9", "14"}),  # not cherries (class 31)
+        ("Salmon Pink hoodie", {"25"}),  # not fish (class 29)
+        ("Olive Green jacket", {"25"}),
+        ("Wine Red frying pan", {"21"}),
+        ("Coffee Brown desk lamp", {"11"}),
+        ("香槟色 蓝牙耳机", {"9"}),
+        ("咖啡色 台灯", {"11"}),
+    ],
+)
+def test_colour_names_are_not_goods(title: str, classes: set[str]) -> None:
+    """A shade named after a thing ("Piano Black") says how the goods look, not what they are."""
+    assert bundled_category_map().classes_for_title(title).classes == classes
+
+
+@pytest.mark.parametrize(
+    ("title", "classes"),
+    [
+        ("Yamaha digital piano, black", {"15"}),  # a clause break: the piano is the goods
+        ("Olive oil 1L", {"29"}),
+        ("Honey jar 500g", {"30"}),
+    ],
+)
+def test_the_same_words_still_name_goods_without_a_colour(title: str, classes: set[str]) -> None:
+    assert classes <= bundled_category_map().classes_for_title(title).classes

@@ -96,7 +96,7 @@ def test_homophone_reasons_name_each_character(
     assert matches[0].reasons == ("homophone 奈 (nai) for 耐",)
     signal = word_mark_signal(naike, matches, SETTINGS)
     assert signal.evidence["disguises"] == ["homophone"]
-    assert "a disguised form of the registered word mark NIKE" in signal.detail
+    assert "'奈克' writes the registered word mark NIKE with homophone" in signal.detail
 
 
 def test_pinyin_reason(index: MarkIndex, make_listing: Callable[..., Listing]) -> None:

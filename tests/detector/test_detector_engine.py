@@ -183,7 +183,7 @@ def test_mark_in_an_unrelated_category_is_not_flagged(
     assert f.signals[1].score == 0.0
     assert f.signals[1].detail == (
         "Listing category 'books' (Nice class 16) is outside the classes 9 the mark 雷霆 is"
-        " registered for; likely an unrelated use of the word."
+        " registered for; likely an unrelated use of the word (weakens a plain match only)."
     )
 
 

@@ -119,20 +119,21 @@ def test_missing_price_or_floor_gives_nothing(
 
 
 MARK_9_11 = Asset(
-    id="A", owner="o", kind=AssetKind.WORD_MARK, name="Lumora", classes=("09", "11", "x")
+    id="A", owner="o", kind=AssetKind.WORD_MARK, name="Meadow", classes=("09", "11", "x")
 )
 
 
 def test_class_mismatch_signal_names_category_and_classes(
     make_listing: Callable[..., Listing],
 ) -> None:
-    listing = make_listing("Lumora", category="  Sports   Shoes ")
+    listing = make_listing("Meadow", category="  Sports   Shoes ")
     signal = class_mismatch_signal(MARK_9_11, listing, bundled_category_map(), SETTINGS)
     assert signal is not None
     assert (signal.kind, signal.score) == ("class_mismatch", 0.0)
     assert signal.detail == (
         "Listing category 'Sports Shoes' (Nice classes 25, 28) is outside the classes 9, 11"
-        " the mark LUMORA is registered for; likely an unrelated use of the word."
+        " the mark MEADOW is registered for; likely an unrelated use of the word (weakens a"
+        " plain match only)."
     )
     assert signal.evidence["listing_classes"] == ["25", "28"]
     assert signal.evidence["asset_classes"] == ["9", "11"]
@@ -142,14 +143,14 @@ def test_class_mismatch_signal_names_category_and_classes(
 @pytest.mark.parametrize(
     ("classes", "category", "title"),
     [
-        (("9", "11"), "Lighting", "Lumora novel"),  # overlapping classes; the category wins
-        (("9",), None, "Lumora X100 pro"),  # no category, no known goods in the title
-        (("9",), "Misc", "Lumora X100 pro"),  # unknown category word, same title
-        (("9", "16"), None, "Lumora novel"),  # the title's goods overlap the classes
-        (("9",), None, "Case for Lumora novel"),  # the novel is what the case fits
-        ((), "books", "Lumora novel"),  # asset without classes
-        ((), None, "Lumora novel"),
-        (("02-04",), "books", "Lumora novel"),  # not a Nice class (a Locarno class)
+        (("9", "11"), "Lighting", "Meadow novel"),  # overlapping classes; the category wins
+        (("9",), None, "Meadow X100 pro"),  # no category, no known goods in the title
+        (("9",), "Misc", "Meadow X100 pro"),  # unknown category word, same title
+        (("9", "16"), None, "Meadow novel"),  # the title's goods overlap the classes
+        (("9",), None, "Case for Meadow novel"),  # the novel is what the case fits
+        ((), "books", "Meadow novel"),  # asset without classes
+        ((), None, "Meadow novel"),
+        (("02-04",), "books", "Meadow novel"),  # not a Nice class (a Locarno class)
     ],
 )
 def test_no_class_mismatch_signal(
@@ -160,6 +161,17 @@ def test_no_class_mismatch_signal(
 ) -> None:
     asset = dataclasses.replace(MARK_9_11, classes=classes)
     listing = make_listing(title, category=category)
+    assert class_mismatch_signal(asset, listing, bundled_category_map(), SETTINGS) is None
+
+
+@pytest.mark.parametrize("name", ["Lumora", "ZELTRIX", "Kavori Labs"])
+def test_a_coined_mark_gets_no_class_mismatch(
+    make_listing: Callable[..., Listing], name: str
+) -> None:
+    """A coined name on other goods is still the brand ("Lumora novel"); only a word such as
+    "Meadow" can be used for its own sense on goods the mark is not registered for."""
+    asset = dataclasses.replace(MARK_9_11, name=name)
+    listing = make_listing(f"{name} novel", category="books")
     assert class_mismatch_signal(asset, listing, bundled_category_map(), SETTINGS) is None
 
 
@@ -177,7 +189,7 @@ def test_goods_in_the_title_count_when_the_category_says_nothing(
     assert signal.detail == (
         "Listing has no known category; its title names the goods 'rice', 'seasoning mix'"
         " (Nice class 30), outside the classes 3 the mark SAFFRON is registered for; likely an"
-        " unrelated use of the word."
+        " unrelated use of the word (weakens a plain match only)."
     )
     assert signal.evidence == {
         "source": "title",
@@ -263,7 +275,7 @@ def test_hostile_title_is_cut_in_detail_and_evidence(
 def test_hostile_category_is_cut_in_detail_and_evidence(
     make_listing: Callable[..., Listing],
 ) -> None:
-    listing = make_listing("Lumora", category="books " + "x" * 100_000)
+    listing = make_listing("Meadow", category="books " + "x" * 100_000)
     signal = class_mismatch_signal(MARK_9_11, listing, bundled_category_map(), SETTINGS)
     assert signal is not None
     assert len(signal.detail) < 300

@@ -86,7 +86,7 @@ MISMATCH = Signal("class_mismatch", 0.0, "d")
     "signals",
     [
         [mark(), SELLER, Signal("below_price_floor", 1.0, "d")],
-        [mark(1.0, disguised=True), SELLER, Signal("below_price_floor", 1.0, "d")],
+        [mark(0.9), SELLER, Signal("below_price_floor", 1.0, "d")],
     ],
 )
 def test_class_mismatch_keeps_text_only_findings_below_the_threshold(
@@ -95,6 +95,17 @@ def test_class_mismatch_keeps_text_only_findings_below_the_threshold(
     assert risk(signals, SETTINGS) >= SETTINGS.threshold
     reduced = risk([*signals, MISMATCH], SETTINGS)
     assert 0 < reduced < SETTINGS.threshold
+
+
+@pytest.mark.parametrize("kinds", [["homoglyph"], ["misspelling"], ["digits", "spacing"]])
+def test_disguised_mark_on_other_goods_is_not_weakened_by_class_mismatch(
+    kinds: list[str],
+) -> None:
+    """'Saffr0n' on rice is nobody's spelling of a spice: the disguise counts in full."""
+    disguised = Signal("word_mark", 0.85, "d", {"disguised": True, "disguises": kinds})
+    alone = risk([disguised], SETTINGS)
+    assert risk([disguised, MISMATCH], SETTINGS) == alone >= SETTINGS.threshold
+    assert risk([disguised, SELLER, MISMATCH], SETTINGS) == risk([disguised, SELLER], SETTINGS)
 
 
 def test_class_mismatch_scales_mark_seller_and_price_by_the_factor() -> None:
@@ -165,6 +176,25 @@ def test_compatibility_does_not_excuse_a_disguised_mark_or_a_photo() -> None:
     assert risk([*photo, use("compatibility")], SETTINGS) == pytest.approx(
         1 - (1 - 0.4 * f) * 0.5 * 0.5
     )
+
+
+def slipped(*kinds: str) -> Signal:
+    return Signal("word_mark", 0.85, "d", {"disguised": True, "disguises": list(kinds)})
+
+
+def test_compatibility_excuses_a_mistyped_mark_but_not_lookalike_letters() -> None:
+    """'case for Zeltirx earbuds': accessory sellers mistype the brand their item fits; nobody
+    types a Cyrillic 'а', a digit or an invisible character into it by accident."""
+    f = SETTINGS.compatibility_factor
+    for kinds in (("misspelling",), ("spacing",), ("misspelling", "spacing")):
+        value = risk([slipped(*kinds), SELLER, use("compatibility")], SETTINGS)
+        assert value == pytest.approx(1 - (1 - 0.9 * 0.85 * f) * (1 - 0.5 * f)), kinds
+        assert value < SETTINGS.threshold
+    for kinds in (("homoglyph",), ("mixed_scripts",), ("digits",), ("invisible",),
+                  ("misspelling", "homoglyph")):  # fmt: skip
+        value = risk([slipped(*kinds), use("compatibility")], SETTINGS)
+        assert value == pytest.approx(0.9 * 0.85), kinds
+        assert value >= SETTINGS.threshold
 
 
 def test_resale_scales_seller_and_price_only() -> None:

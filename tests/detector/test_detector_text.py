@@ -142,8 +142,9 @@ def test_detail_explains_the_disguise(
     found = matches([novaflex], make_listing("N0vafIex running shoes"))[novaflex.id]
     signal = word_mark_signal(novaflex, found, SETTINGS)
     assert signal.detail == (
-        "Title contains 'N0vafIex', a disguised form of the registered word mark NOVAFLEX "
-        "(EU018000001): digit 0 for O, capital I for l."
+        "Title: 'N0vafIex' writes the registered word mark NOVAFLEX (EU018000001) with"
+        " digit 0 for O, capital I for l. A disguised brand is itself evidence of intent to"
+        " evade."
     )
     assert signal.evidence["start"] == 0
     assert signal.evidence["end"] == 8
@@ -157,7 +158,7 @@ def test_detail_explains_the_disguise(
         ("Novafelx", "letters 'el' swapped"),
         ("Novaflexx", "doubled letter 'x'"),
         ("Nvaflex", "missing letter 'O'"),
-        ("Nоvaflex", "'о' (CYRILLIC SMALL LETTER O) for 'O'"),
+        ("Nоvaflex", "a Cyrillic 'о' for 'O' (CYRILLIC SMALL LETTER O)"),
         ("Nova-Flex", "separators '-' inside the mark"),
         ("N O V A F L E X", "spaces inside the mark"),
     ],
@@ -260,8 +261,8 @@ def test_letter_pairs_read_as_the_letter_they_imitate(
 def test_letter_pair_detail(lumora: Asset, make_listing: Callable[..., Listing]) -> None:
     found = matches([lumora], make_listing("Lurnora desk lamp"))[lumora.id]
     assert word_mark_signal(lumora, found, SETTINGS).detail == (
-        "Title contains 'Lurnora', a disguised form of the registered word mark LUMORA:"
-        " 'rn' for 'm'."
+        "Title: 'Lurnora' writes the registered word mark LUMORA with 'rn' for 'm'. A"
+        " disguised brand is itself evidence of intent to evade."
     )
 
 
@@ -418,7 +419,7 @@ def test_homoglyph_reasons_name_the_character_and_the_scripts(
     [m] = matches([nike], make_listing("Νike Air"))["N"]
     assert m.kinds == ("homoglyph", "mixed_scripts")
     assert m.reasons == (
-        "'Ν' (GREEK CAPITAL LETTER NU) for 'N'",
+        "a Greek 'Ν' for 'N' (GREEK CAPITAL LETTER NU)",
         "mixed scripts (Greek and Latin) in one word",
     )
     [m] = matches([nike], make_listing("ΝΙΚΕ Air"))["N"]  # all Greek: no mix to report

@@ -1,0 +1,83 @@
+"""Mistyped marks the bigram index cannot reach: held-down letters and edits of short marks.
+
+- Repeated letters: "DROVVVIK" is DROVIK with a key held down; two extra letters put it past
+  the OSA cutoff of a six-letter mark, yet every letter is the mark's, in order. A word whose
+  runs of letters are the mark's runs, each as long or longer, reads as the mark.
+- Short marks (``short_mark_length`` letters or fewer) are otherwise matched only as written,
+  since one edit to four letters makes many words. A whole word that is the mark with one
+  letter slipped *inside* it ("Voqxa", "Ryov"; not "Voxas", a plural) is a disguise when it
+  is no word, no other brand and no other registered mark. A dropped letter is not taken:
+  three letters are an abbreviation as often as a mark.
+
+Both read single words only (a token with real word boundaries on each side).
+"""
+
+from __future__ import annotations
+
+import string
+from collections import defaultdict
+from itertools import groupby
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from detector.mark_match import MarkForm
+
+REPEATED_SCORE = 0.9  # every letter of the mark, in order: near-certain, not identical
+
+
+def runs(text: str) -> tuple[tuple[str, int], ...]:
+    """Runs of one letter as (letter, length): "drovvvik" -> (d,1) (r,1) (o,1) (v,3) ..."""
+    return tuple((ch, len(list(group))) for ch, group in groupby(text))
+
+
+def held_letters(word: str, mark: str) -> bool:
+    """``word`` is ``mark`` with one or more of its letters repeated, and nothing else."""
+    a, b = runs(word), runs(mark)
+    if len(a) != len(b) or word == mark:
+        return False
+    return all(x == y and n >= m for (x, n), (y, m) in zip(a, b, strict=True))
+
+
+def inner_slips(mark: str) -> Iterator[str]:
+    """One letter inserted inside ``mark``, or two neighbours after the first swapped.
+
+    The first letter stays (buyers search for the brand by its start) and nothing is added
+    after the last (an added end letter is most often a plural: "Voxas").
+    """
+    for i in range(1, len(mark)):
+        for ch in string.ascii_lowercase:
+            yield mark[:i] + ch + mark[i:]
+    for i in range(1, len(mark) - 1):
+        if mark[i] != mark[i + 1]:
+            yield mark[:i] + mark[i + 1] + mark[i] + mark[i + 2 :]
+
+
+class SlipIndex:
+    """Squeezed keys of every Latin mark and the one-slip variants of the short ones."""
+
+    def __init__(self) -> None:
+        self._squeezed: dict[str, list[MarkForm]] = defaultdict(list)
+        self._slips: dict[str, list[MarkForm]] = defaultdict(list)
+
+    def add(self, form: MarkForm, short: bool) -> None:
+        key = form.skeleton
+        if not key.isascii() or not key.isalpha():
+            return
+        self._squeezed["".join(ch for ch, _ in runs(key))].append(form)
+        if short and len(key) >= 3:
+            for variant in inner_slips(key):
+                if variant != key:
+                    self._slips[variant].append(form)
+
+    def __bool__(self) -> bool:
+        return bool(self._squeezed)
+
+    def find(self, word: str) -> Iterator[tuple[MarkForm, float]]:
+        """Forms ``word`` (one folded word, letters only) is a slip of, with a similarity."""
+        for form in self._squeezed.get("".join(ch for ch, _ in runs(word)), ()):
+            if held_letters(word, form.skeleton):
+                yield form, REPEATED_SCORE
+        for form in self._slips.get(word, ()):
+            yield form, 1.0 - 1.0 / max(len(word), len(form.skeleton))
