@@ -28,8 +28,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from cryptography.hazmat.primitives.asymmetric import ec
+
 from evidence.export.bundle import HomeSource, bundle_parts
 from evidence.export.wacz import WaczPage, build_wacz, write_wacz
+from evidence.export.wacz_auth import WaczSigner
 from evidence.log.translog import TransparencyLog
 from evidence.seal.custody import CustodyLog
 from evidence.seal.sealing import Sealer
@@ -97,8 +100,15 @@ def build_package(work: Path, size_mb: int, snapshot_kb: int, images: int) -> tu
         snapshots[sealed.id] = bundle_parts(source)
         pages.append(WaczPage(sealed.id, capture.final_url, capture.captured_at.isoformat(), "t"))
     moment = datetime.now(UTC)
+    wacz_signer = WaczSigner(ec.generate_private_key(ec.SECP384R1()))
     files = build_wacz(
-        snapshots, pages, signer=signer, created=moment, software="bench", title="bench case"
+        snapshots,
+        pages,
+        signer=signer,
+        wacz_signer=wacz_signer,
+        created=moment,
+        software="bench",
+        title="bench case",
     )
     return write_wacz(files, work / "case.wacz", moment), signer
 
