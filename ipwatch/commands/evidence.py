@@ -50,7 +50,7 @@ def _print_result(result: VerifyResult, verbose: bool) -> None:
     table = Table(title="evidence verification")
     for column in ("snapshot", "check", "status", "detail"):
         table.add_column(column, overflow="fold")
-    for report in [*([result.package] if result.package else []), *result.reports]:
+    for report in result.every_report:
         for check in report.checks:
             if verbose or check.status != "passed":
                 style = STATUS_STYLE.get(check.status, "")
@@ -72,10 +72,9 @@ def _print_result(result: VerifyResult, verbose: bool) -> None:
 
 
 def _check_rows(result: VerifyResult) -> list[dict[str, str]]:
-    reports = [*([result.package] if result.package else []), *result.reports]
     return [
         {"snapshot_id": r.snapshot_id, "name": c.name, "status": c.status, "detail": c.detail}
-        for r in reports
+        for r in result.every_report
         for c in r.checks
     ]
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from evidence.export.bundle import BundleError, BundleSource, bundle_parts, write_bundle
 from evidence.seal.custody import mirror_review_events
-from evidence.verify.home import HomeEvidence, verify_home_all, verify_home_snapshot
+from evidence.verify.home import HomeEvidence, log_report, verify_home_all, verify_home_snapshot
 from evidence.verify.sealed import verify_sealed
 from ipwatch.services.errors import InvalidRequestError, NotFoundError
 
@@ -25,16 +25,21 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class VerifyResult:
-    """What was verified: a package (WACZ) report first when there is one, then snapshots."""
+    """What was verified: a package (WACZ) report first when there is one, then snapshots,
+    then what belongs to the workspace as a whole (its log, its review decisions)."""
 
     target: str  # "home", "bundle" or "wacz"
     reports: list[VerificationReport]
     package: VerificationReport | None = None
+    workspace: list[VerificationReport] = field(default_factory=list)
+
+    @property
+    def every_report(self) -> list[VerificationReport]:
+        return [*([self.package] if self.package else []), *self.reports, *self.workspace]
 
     @property
     def failed_checks(self) -> int:
-        every = [*self.reports, *([self.package] if self.package else [])]
-        return sum(check.status == "failed" for r in every for check in r.checks)
+        return sum(check.status == "failed" for r in self.every_report for check in r.checks)
 
     @property
     def verified(self) -> int:
@@ -123,8 +128,9 @@ def verify_home(
     """One snapshot or all of the workspace's; each sealed one gets a ``verified`` event."""
     home = home_evidence(workspace, public_key, tsa_roots)
     reports = [verify_home_snapshot(home, snapshot_id)] if snapshot_id else verify_home_all(home)
+    whole = [] if snapshot_id else [r for r in [log_report(home, reports)] if r is not None]
     _record_verified(workspace, operator, reports)
-    return VerifyResult("home", reports)
+    return VerifyResult("home", reports, workspace=whole)
 
 
 def _record_verified(
