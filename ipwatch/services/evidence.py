@@ -12,15 +12,22 @@ from typing import TYPE_CHECKING
 
 from evidence.export.bundle import BundleError, BundleSource, bundle_parts, write_bundle
 from evidence.seal.custody import mirror_review_events
+from evidence.verify.decisions import verify_decisions
 from evidence.verify.home import HomeEvidence, log_report, verify_home_all, verify_home_snapshot
 from evidence.verify.sealed import verify_sealed
 from ipwatch.services.errors import InvalidRequestError, NotFoundError
+from model import FindingQuery
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from cryptography import x509
 
     from evidence.verify.artifacts import VerificationReport
     from ipwatch.services.workspace import Workspace
+    from model import FindingRecord
+
+FINDINGS_PAGE = 500
 
 
 @dataclass(frozen=True)
@@ -128,9 +135,26 @@ def verify_home(
     """One snapshot or all of the workspace's; each sealed one gets a ``verified`` event."""
     home = home_evidence(workspace, public_key, tsa_roots)
     reports = [verify_home_snapshot(home, snapshot_id)] if snapshot_id else verify_home_all(home)
-    whole = [] if snapshot_id else [r for r in [log_report(home, reports)] if r is not None]
+    whole = []
+    if snapshot_id is None:
+        whole = [r for r in [log_report(home, reports)] if r is not None]
+        statuses = ((f.id, f.status.value) for f in _every_finding(workspace))
+        whole.append(
+            verify_decisions(workspace.decisions, statuses, home.public_key, home.key_label)
+        )
     _record_verified(workspace, operator, reports)
     return VerifyResult("home", reports, workspace=whole)
+
+
+def _every_finding(workspace: Workspace) -> Iterator[FindingRecord]:
+    """All of the index's findings, a keyset page at a time (any backend, any size)."""
+    after: tuple[float, str] | None = None
+    while True:
+        page = workspace.index.list_findings(FindingQuery(limit=FINDINGS_PAGE, search_after=after))
+        yield from page
+        if len(page) < FINDINGS_PAGE:
+            return
+        after = (page[-1].risk, page[-1].id)
 
 
 def _record_verified(

@@ -1,8 +1,9 @@
 """Review a finding: change its status by compare-and-set, keep the audit event, sign custody.
 
-A reviewer's decision is evidence in its own right, so one call does three things together:
+A reviewer's decision is evidence in its own right, so one call does four things together:
 refuses a stale decision (someone changed the finding since the reviewer loaded it, and the
-refusal names who), stores the status change with its audit event, and appends a signed
+refusal names who), stores the status change with its audit event, signs it into the finding's
+decision chain (what `evidence verify` recomputes the status from), and appends a signed
 custody event to every sealed snapshot the finding cites.
 """
 
@@ -95,10 +96,13 @@ def review_finding(workspace: Workspace, request: ReviewRequest, actor: str) -> 
         )
     if finding.status == status:
         return ReviewOutcome(finding.id, status, status, False, finding.revision, 0)
+    signer = workspace.signer  # loaded (or made) first: a change is never left unsigned for it
     try:
-        index.set_status(
-            finding.id, status, actor=actor, reason=reason, expected_revision=finding.revision
-        )
+        with workspace.decisions.deciding() as sign:
+            index.set_status(
+                finding.id, status, actor=actor, reason=reason, expected_revision=finding.revision
+            )
+            sign(finding.id, finding.status, status, actor=actor, reason=reason, signer=signer)
     except RecordConflictError:
         raise ConflictError(
             _stale_message(workspace, finding.id, request.revision or finding.revision)

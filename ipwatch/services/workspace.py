@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from detector.settings import DetectionSettings
     from evidence.log.translog import TransparencyLog
     from evidence.seal.custody import CustodyLog
+    from evidence.seal.decisions import DecisionLog
     from evidence.seal.ledger import Ledger
     from evidence.seal.sealing import Sealer
     from evidence.seal.seals import SealStore
@@ -100,6 +101,13 @@ class Workspace:
         from evidence.seal.custody import CustodyLog
 
         return CustodyLog(self.home / "custody.jsonl")
+
+    @cached_property
+    def decisions(self) -> DecisionLog:
+        """Every review decision, signed when made: what a finding's status is checked against."""
+        from evidence.seal.decisions import DecisionLog
+
+        return DecisionLog(self.home / "decisions.jsonl")
 
     @property
     def signing_key_path(self) -> Path:

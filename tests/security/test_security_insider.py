@@ -16,14 +16,18 @@ from config.settings import AppConfig
 from evidence.seal.ledger import Ledger
 from evidence.seal.manifest import canonical_json, parse_manifest
 from evidence.seal.snapshot import seal
+from ipwatch.cli import main
 from ipwatch.services.evidence import verify_home
+from ipwatch.services.review import ReviewRequest, review_finding
 from ipwatch.services.workspace import Workspace
+from model import FindingStatus
 from tests.evidence.evidence_samples import (
     sample_capture,
     sample_citations,
     sample_images,
     sample_listing,
 )
+from tests.ipwatch.services.test_service_review import finding
 from tests.support import run_ipwatch
 
 if TYPE_CHECKING:
@@ -120,5 +124,80 @@ def test_verify_fails_when_insider_hides_every_sealed_snapshot_and_tears_the_log
     entries.write_bytes(entries.read_bytes()[:-20])  # a torn tail: the entries cannot be read
     result = verify_home(workspace, None, "auditor")
     assert not result.ok
-    (log,) = result.workspace
+    log = next(r for r in result.workspace if r.snapshot_id == "transparency log")
     assert log.get("log.integrity").status == "failed"
+
+
+def reviewed(workspace: Workspace, *, with_snapshot: bool) -> str:
+    """A finding confirmed through the review service; with a sealed snapshot citing it or not."""
+    workspace.index.upsert_finding(finding("F-1"))
+    if with_snapshot:
+        seal_two(workspace)
+    for status in (FindingStatus.IN_REVIEW, FindingStatus.CONFIRMED):
+        review_finding(workspace, ReviewRequest("F-1", status, "same mark, same shoe"), "alice")
+    return "F-1"
+
+
+def decisions_report(result):  # type: ignore[no-untyped-def]
+    return next(r for r in result.workspace if r.snapshot_id == "review decisions")
+
+
+@pytest.mark.parametrize("with_snapshot", [False, True], ids=["no-snapshot", "with-snapshot"])
+def test_verify_detects_finding_status_forged_with_sql_update(
+    workspace: Workspace, with_snapshot: bool
+) -> None:
+    finding_id = reviewed(workspace, with_snapshot=with_snapshot)
+    with sqlite3.connect(workspace.home / "index.db") as db:
+        db.execute("UPDATE findings SET status = 'dismissed' WHERE id = ?", (finding_id,))
+    result = verify_home(workspace, None, "auditor")
+    assert not result.ok
+    check = decisions_report(result).get(f"decision:{finding_id}")
+    assert check is not None and check.status == "failed"
+    assert "the index says dismissed" in check.detail and "lead to confirmed" in check.detail
+
+
+def test_verify_detects_forged_status_with_forged_audit_row(workspace: Workspace) -> None:
+    finding_id = reviewed(workspace, with_snapshot=False)
+    with sqlite3.connect(workspace.home / "index.db") as db:
+        db.execute("UPDATE findings SET status = 'dismissed' WHERE id = ?", (finding_id,))
+        db.execute(
+            "INSERT INTO finding_events (finding_id, at, actor, from_status, to_status, reason) "
+            "VALUES (?, '2026-01-01T00:00:00+00:00', 'alice', 'confirmed', 'dismissed', 'x')",
+            (finding_id,),
+        )
+    check = decisions_report(verify_home(workspace, None, "auditor")).get(f"decision:{finding_id}")
+    assert check is not None and check.status == "failed"
+
+
+def test_verify_detects_status_of_never_reviewed_finding_forged_with_sql_update(
+    workspace: Workspace,
+) -> None:
+    workspace.index.upsert_finding(finding("F-2"))
+    seal_two(workspace)  # makes the signing key, as any workspace with evidence has
+    with sqlite3.connect(workspace.home / "index.db") as db:
+        db.execute("UPDATE findings SET status = 'removed' WHERE id = 'F-2'")
+    check = decisions_report(verify_home(workspace, None, "auditor")).get("decision:F-2")
+    assert check is not None and check.status == "failed"
+    assert "no signed decision ever moved it from new" in check.detail
+
+
+def test_untampered_reviewed_workspace_verifies_its_decisions(workspace: Workspace) -> None:
+    reviewed(workspace, with_snapshot=True)
+    result = verify_home(workspace, None, "auditor")
+    assert result.ok, [c for r in result.every_report for c in r.failed]
+    assert decisions_report(result).get("decisions.status").status == "passed"
+
+
+def test_cli_verify_names_the_finding_whose_status_was_forged(
+    workspace: Workspace, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    finding_id = reviewed(workspace, with_snapshot=False)
+    workspace.close()
+    assert main(["--home", str(workspace.home), "evidence", "verify"]) == 0
+    with sqlite3.connect(workspace.home / "index.db") as db:
+        db.execute("UPDATE findings SET status = 'dismissed' WHERE id = ?", (finding_id,))
+    capsys.readouterr()
+    assert main(["--home", str(workspace.home), "evidence", "verify"]) == 1
+    out = capsys.readouterr().out
+    assert f"decision:{finding_id}" in out and "dismissed" in out
