@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from evidence.seal.snapshot import SealedSnapshot
+    from evidence.verify.artifacts import VerificationReport
+    from ipwatch.services.evidence import VerifyResult
 
 
 @pytest.fixture
@@ -138,7 +140,7 @@ def reviewed(workspace: Workspace, *, with_snapshot: bool) -> str:
     return "F-1"
 
 
-def decisions_report(result):  # type: ignore[no-untyped-def]
+def decisions_report(result: VerifyResult) -> VerificationReport:
     return next(r for r in result.workspace if r.snapshot_id == "review decisions")
 
 
