@@ -12,7 +12,7 @@ from evidence.seal.custody import parse_event
 from evidence.timestamp import load_certificates
 from ipwatch.commands.common import UserError, state
 from ipwatch.commands.output import CsvOption, JsonOption, emit, wants_machine
-from ipwatch.console import console, plain
+from ipwatch.console import console, err_console, plain
 from ipwatch.services.evidence import (
     bundle_snapshot,
     custody_lines,
@@ -69,6 +69,8 @@ def _print_result(result: VerifyResult, verbose: bool) -> None:
     if result.package is not None:
         summary = f"package {'failed' if result.package.failed else 'checked'}; {summary}"
     console.print(summary)
+    for note in result.notes:
+        err_console.print("note:", plain(note, 2000))
 
 
 def _check_rows(result: VerifyResult) -> list[dict[str, str]]:
@@ -147,7 +149,9 @@ def bundle(
 ) -> None:
     """Write a self-contained bundle that verifies offline with the public key alone."""
     st = state(ctx)
-    bundle_snapshot(st.workspace(), snapshot_id, out, st.operator_name())
+    made = bundle_snapshot(st.workspace(), snapshot_id, out, st.operator_name())
+    for note in made.notes:
+        err_console.print("note:", plain(note, 2000))
     typer.echo(f"wrote {out}")
     typer.echo(f"verify it with: ipwatch evidence verify {out} --public-key <published key>")
 

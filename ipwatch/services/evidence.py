@@ -28,6 +28,10 @@ if TYPE_CHECKING:
     from model import FindingRecord
 
 FINDINGS_PAGE = 500
+READ_ONLY_NOTE = (
+    "{home} is read-only: {what} was not recorded as a custody event (nothing in the folder "
+    "was written)"
+)
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,7 @@ class VerifyResult:
     reports: list[VerificationReport]
     package: VerificationReport | None = None
     workspace: list[VerificationReport] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was deliberately not done, and why
 
     @property
     def every_report(self) -> list[VerificationReport]:
@@ -142,8 +147,12 @@ def verify_home(
         whole.append(
             verify_decisions(workspace.decisions, statuses, home.public_key, home.key_label)
         )
-    _record_verified(workspace, operator, reports)
-    return VerifyResult("home", reports, workspace=whole)
+    notes = []
+    if workspace.read_only:
+        notes.append(READ_ONLY_NOTE.format(home=workspace.home, what="this verification"))
+    else:
+        _record_verified(workspace, operator, reports)
+    return VerifyResult("home", reports, workspace=whole, notes=notes)
 
 
 def _every_finding(workspace: Workspace) -> Iterator[FindingRecord]:
@@ -178,8 +187,20 @@ def _record_verified(
         )
 
 
-def bundle_snapshot(workspace: Workspace, snapshot_id: str, out: Path, operator: str) -> Path:
-    """Write a self-contained bundle that verifies offline with the public key alone."""
+@dataclass(frozen=True)
+class BundleResult:
+    path: Path
+    notes: list[str] = field(default_factory=list)
+
+
+def bundle_snapshot(
+    workspace: Workspace, snapshot_id: str, out: Path, operator: str
+) -> BundleResult:
+    """Write a self-contained bundle that verifies offline with the public key alone.
+
+    From a read-only data folder the bundle is still written (to ``out``), but its making
+    cannot be recorded in the snapshot's custody; the result says so.
+    """
     source = home_evidence(workspace).source(snapshot_id)
     if workspace.seals.raw(snapshot_id) is None:
         raise InvalidRequestError(
@@ -188,21 +209,25 @@ def bundle_snapshot(workspace: Workspace, snapshot_id: str, out: Path, operator:
         )
     if out.exists() and (out.is_file() or any(out.iterdir())):
         raise InvalidRequestError(f"{out} already exists; choose a new path")
-    workspace.custody.append(
-        snapshot_id,
-        "bundled",
-        operator=operator,
-        signer=workspace.signer,
-        detail=f"bundle written to {out.name}",
-    )
+    notes = []
+    if workspace.read_only:
+        notes.append(READ_ONLY_NOTE.format(home=workspace.home, what="this bundle"))
+    else:
+        workspace.custody.append(
+            snapshot_id,
+            "bundled",
+            operator=operator,
+            signer=workspace.signer,
+            detail=f"bundle written to {out.name}",
+        )
     write_bundle(bundle_parts(source), out, snapshot_id)
-    return out
+    return BundleResult(out, notes)
 
 
 def custody_lines(workspace: Workspace, snapshot_id: str) -> list[bytes]:
     """The snapshot's signed custody events as stored, review decisions mirrored in first."""
     record = workspace.index.get_snapshot(snapshot_id)
-    if record is not None and workspace.signing_key_path.exists():
+    if record is not None and workspace.signing_key_path.exists() and not workspace.read_only:
         mirror_review_events(
             workspace.custody, workspace.index, workspace.signer, record.finding_ids
         )

@@ -81,6 +81,11 @@ def review_finding(workspace: Workspace, request: ReviewRequest, actor: str) -> 
         allowed = ", ".join(s.value for s in REVIEW_STATUSES)
         raise InvalidRequestError(f"a review sets one of {allowed}, not {status.value!r}")
     reason = clean_reason(request.reason)
+    if workspace.read_only:
+        raise InvalidRequestError(
+            f"{workspace.home} is read-only: a decision must be stored and signed there; review "
+            "in the writable workspace (a read-only copy can be listed and verified)"
+        )
     index = workspace.index
     finding = index.get_finding(request.finding_id)
     if finding is None:
