@@ -32,6 +32,9 @@ DECISION_CONTEXT = b"ipwatch review decision v1\n"
 GENESIS = "0" * 64
 INITIAL_STATUS = FindingStatus.NEW  # every finding is created new; only decisions change it
 MAX_DECISION_BYTES = 8 * 1024
+# Statuses found when a workspace signs its first decision are signed as found, by this actor.
+ADOPTED_ACTOR = "ipwatch"
+ADOPTED_REASON = "adopted as found: decided before review decisions were signed"
 _FIELDS = {
     "actor",
     "at",
@@ -143,6 +146,28 @@ def _link_problem(
     return None
 
 
+@dataclass
+class DecisionSession:
+    """Signing under the decisions file's lock; ``started_empty``: no decision was ever signed
+    in this workspace (the moment to adopt statuses decided before decisions were signed)."""
+
+    log: DecisionLog
+    fh: BinaryIO
+    started_empty: bool
+
+    def sign(
+        self,
+        finding_id: str,
+        from_status: str,
+        to_status: str,
+        *,
+        actor: str,
+        reason: str,
+        signer: Signer,
+    ) -> Decision:
+        return self.log._append(self.fh, finding_id, from_status, to_status, actor, reason, signer)
+
+
 def _signature_problem(
     decision: Decision,
     n: int,
@@ -178,8 +203,8 @@ class DecisionLog:
         self._offset = 0
 
     @contextmanager
-    def deciding(self) -> Iterator[Callable[..., Decision]]:
-        """Hold the file's write lock; the yielded ``sign(...)`` appends one signed decision.
+    def deciding(self) -> Iterator[DecisionSession]:
+        """Hold the file's write lock; the session's ``sign(...)`` appends signed decisions.
 
         Apply the change to the index inside the block, then sign it: a change the index
         refuses is never signed, and no other decision can be signed in between.
@@ -188,21 +213,7 @@ class DecisionLog:
         with open(self.path, "a+b") as fh:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
             try:
-
-                def sign(
-                    finding_id: str,
-                    from_status: str,
-                    to_status: str,
-                    *,
-                    actor: str,
-                    reason: str,
-                    signer: Signer,
-                ) -> Decision:
-                    return self._append(
-                        fh, finding_id, from_status, to_status, actor, reason, signer
-                    )
-
-                yield sign
+                yield DecisionSession(self, fh, started_empty=fh.seek(0, os.SEEK_END) == 0)
             finally:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 

@@ -7,6 +7,7 @@ custody event, recorded here so that every front door records them alike.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,18 +17,14 @@ from evidence.verify.decisions import verify_decisions
 from evidence.verify.home import HomeEvidence, log_report, verify_home_all, verify_home_snapshot
 from evidence.verify.sealed import verify_sealed
 from ipwatch.services.errors import InvalidRequestError, NotFoundError
-from model import FindingQuery
+from ipwatch.services.findings import every_finding
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from cryptography import x509
 
     from evidence.verify.artifacts import VerificationReport
     from ipwatch.services.workspace import Workspace
-    from model import FindingRecord
 
-FINDINGS_PAGE = 500
 READ_ONLY_NOTE = (
     "{home} is read-only: {what} was not recorded as a custody event (nothing in the folder "
     "was written)"
@@ -143,10 +140,10 @@ def verify_home(
     whole = []
     if snapshot_id is None:
         whole = [r for r in [log_report(home, reports)] if r is not None]
-        statuses = ((f.id, f.status.value) for f in _every_finding(workspace))
-        whole.append(
-            verify_decisions(workspace.decisions, statuses, home.public_key, home.key_label)
-        )
+        statuses = ((f.id, f.status.value) for f in every_finding(workspace))
+        trail = partial(_audit_trail, workspace)
+        key, label = home.public_key, home.key_label
+        whole.append(verify_decisions(workspace.decisions, statuses, trail, key, label))
     notes = []
     if workspace.read_only:
         notes.append(READ_ONLY_NOTE.format(home=workspace.home, what="this verification"))
@@ -155,15 +152,10 @@ def verify_home(
     return VerifyResult("home", reports, workspace=whole, notes=notes)
 
 
-def _every_finding(workspace: Workspace) -> Iterator[FindingRecord]:
-    """All of the index's findings, a keyset page at a time (any backend, any size)."""
-    after: tuple[float, str] | None = None
-    while True:
-        page = workspace.index.list_findings(FindingQuery(limit=FINDINGS_PAGE, search_after=after))
-        yield from page
-        if len(page) < FINDINGS_PAGE:
-            return
-        after = (page[-1].risk, page[-1].id)
+def _audit_trail(workspace: Workspace, finding_id: str) -> list[tuple[str, str]]:
+    """The index's own (unsigned) record of a finding's status changes, oldest first."""
+    events = workspace.index.list_events(finding_id)
+    return [(e.from_status.value, e.to_status.value) for e in events]
 
 
 def _record_verified(

@@ -203,3 +203,24 @@ def test_cli_verify_names_the_finding_whose_status_was_forged(
     assert main(["--home", str(workspace.home), "evidence", "verify"]) == 1
     out = capsys.readouterr().out
     assert f"decision:{finding_id}" in out and "dismissed" in out
+
+
+def test_statuses_decided_before_signing_are_adopted_so_later_sql_edits_fail(
+    workspace: Workspace,
+) -> None:
+    workspace.index.upsert_finding(finding("F-old"))
+    workspace.index.upsert_finding(finding("F-new"))
+    seal_two(workspace)
+    # What an ipwatch from before signed decisions did: the index alone records the decision.
+    workspace.index.set_status("F-old", FindingStatus.CONFIRMED, actor="bob", reason="old")
+    before = decisions_report(verify_home(workspace, None, "auditor")).get("decision:F-old")
+    assert before is not None and before.status == "not_checked"  # never passed on trust
+
+    review_finding(workspace, ReviewRequest("F-new", FindingStatus.DISMISSED, "no"), "alice")
+    adopted = verify_home(workspace, None, "auditor")
+    assert adopted.ok and decisions_report(adopted).get("decision:F-old") is None
+
+    with sqlite3.connect(workspace.home / "index.db") as db:
+        db.execute("UPDATE findings SET status = 'dismissed' WHERE id = 'F-old'")
+    check = decisions_report(verify_home(workspace, None, "auditor")).get("decision:F-old")
+    assert check is not None and check.status == "failed"

@@ -17,9 +17,9 @@ def decide(
     log: DecisionLog, finding_id: str, *steps: tuple[str, str], seed: bytes | None = None
 ) -> None:
     signer = fixed_signer(seed) if seed else fixed_signer()
-    with log.deciding() as sign:
+    with log.deciding() as session:
         for old, new in steps:
-            sign(finding_id, old, new, actor="alice", reason="why", signer=signer)
+            session.sign(finding_id, old, new, actor="alice", reason="why", signer=signer)
 
 
 def test_replay_follows_interleaved_chains_to_each_findings_status(tmp_path: Path) -> None:
