@@ -118,6 +118,9 @@ def verify(
 ) -> None:
     """Recompute every hash and check the signature, log inclusion, timestamp and custody.
 
+    Without TARGET the whole data folder: every snapshot the signed log names, and each
+    finding's status against its signed review decisions.
+
     Each check is passed, failed or not checked. Exits 0 only when nothing that was checked
     failed; 1 otherwise. A bundle is verified offline, without any ipwatch home. --json and
     --csv print every check, one per row.

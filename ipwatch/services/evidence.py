@@ -134,7 +134,8 @@ def verify_home(
     public_key: bytes | None = None,
     tsa_roots: list[x509.Certificate] | None = None,
 ) -> VerifyResult:
-    """One snapshot or all of the workspace's; each sealed one gets a ``verified`` event."""
+    """One snapshot, or all of the workspace's plus its log and review decisions; each sealed
+    snapshot gets a ``verified`` custody event (not on read-only media, which is noted)."""
     home = home_evidence(workspace, public_key, tsa_roots)
     reports = [verify_home_snapshot(home, snapshot_id)] if snapshot_id else verify_home_all(home)
     whole = []
