@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 __all__ = ["STORE_SCHEMES", "SqliteStore", "open_store"]
 
 
-def _open_sqlite(url: str, base_dir: Path | None) -> Store:
+def _open_sqlite(url: str, base_dir: Path | None, read_only: bool = False) -> Store:
     """SQLAlchemy's spelling: ``sqlite:///rel.db`` is relative, ``sqlite:////abs.db`` absolute."""
     rest = url[len("sqlite://") :]
     if rest in ("", "/:memory:"):
@@ -33,25 +33,30 @@ def _open_sqlite(url: str, base_dir: Path | None) -> Store:
     path = Path(rest[1:])
     if not path.is_absolute() and base_dir is not None:
         path = base_dir / path
-    return SqliteStore(path)
+    return SqliteStore(path, read_only=read_only)
 
 
-def _open_elasticsearch(url: str, base_dir: Path | None) -> Store:
-    """The cluster backend; its spool of not-yet-indexed writes lives beside the workspace."""
+def _open_elasticsearch(url: str, base_dir: Path | None, read_only: bool = False) -> Store:
+    """The cluster backend; its spool of not-yet-indexed writes lives beside the workspace.
+
+    ``read_only`` is for local files: the cluster decides itself what a client may write."""
     from store.elastic import ElasticStore
 
     return ElasticStore(url, spool_path=(base_dir or Path.cwd()) / "index-spool.db")
 
 
-STORE_SCHEMES: dict[str, Callable[[str, Path | None], Store]] = {
+STORE_SCHEMES: dict[str, Callable[[str, Path | None, bool], Store]] = {
     "sqlite": _open_sqlite,
     "http": _open_elasticsearch,
     "https": _open_elasticsearch,
 }
 
 
-def open_store(url: str, base_dir: Path | str | None = None) -> Store:
-    """Open the backend the URL's scheme names; relative SQLite paths resolve under ``base_dir``."""
+def open_store(url: str, base_dir: Path | str | None = None, *, read_only: bool = False) -> Store:
+    """Open the backend the URL's scheme names; relative SQLite paths resolve under ``base_dir``.
+
+    ``read_only``: an SQLite file is opened for reading only (never created, upgraded or written).
+    """
     scheme, sep, _ = url.partition("://")
     opener = STORE_SCHEMES.get(scheme.lower()) if sep else None
     if opener is None:
@@ -60,4 +65,4 @@ def open_store(url: str, base_dir: Path | str | None = None) -> Store:
             f"index URL {url!r} has no supported scheme; use one of {supported} "
             "(for example sqlite:///ipwatch.db)"
         )
-    return opener(url, Path(base_dir) if base_dir is not None else None)
+    return opener(url, Path(base_dir) if base_dir is not None else None, read_only)

@@ -29,3 +29,7 @@ class RecordConflictError(StoreError):
 
 class IndexUnavailableError(StoreError):
     """The index cluster cannot be reached or refuses work for now; writes were spooled."""
+
+
+class IndexReadOnlyError(StoreError):
+    """A write reached an index opened read-only (its data folder is on read-only media)."""

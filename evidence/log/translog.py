@@ -214,8 +214,13 @@ class TransparencyLog:
             self._refresh()  # nothing on disk yet: an empty log, and no folder made by a read
             yield
             return
-        self.path.mkdir(parents=True, exist_ok=True)
-        with open(self.path / LOCK, "a+b") as lock:
+        lock = self._open_lock(exclusive)
+        if lock is None:  # read-only media: no writer can exist, so there is nothing to lock
+            if check_tail:
+                self._refresh()
+            yield
+            return
+        with lock:
             fcntl.flock(lock.fileno(), fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
             try:
                 if check_tail:
@@ -223,6 +228,20 @@ class TransparencyLog:
                 yield
             finally:
                 fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+    def _open_lock(self, exclusive: bool) -> BinaryIO | None:
+        """The lock file; a reader on read-only media opens it read-only, or goes without."""
+        if exclusive:
+            self.path.mkdir(parents=True, exist_ok=True)
+            return open(self.path / LOCK, "a+b")
+        try:
+            return open(self.path / LOCK, "rb")
+        except FileNotFoundError:
+            pass
+        try:
+            return open(self.path / LOCK, "a+b")
+        except OSError:
+            return None
 
     def _file_sizes(self) -> tuple[int, int, int]:
         entries, leaves, heads = (

@@ -39,7 +39,8 @@ class HomeEvidence:
     public_key: bytes | None
     key_label: str = "the workspace signing key"
     tsa_roots: Sequence[bytes | x509.Certificate] = ()
-    _legacy: set[str] | None = field(default=None, repr=False)
+    _legacy: dict[str, int] | None = field(default=None, repr=False)
+    _signed: dict[str, str] | None = field(default=None, repr=False)
 
     def source(self, snapshot_id: str) -> HomeSource:
         return HomeSource(
@@ -61,11 +62,27 @@ class HomeEvidence:
             ids += [s.id for s in self.index.iter_snapshots()]
         return list(dict.fromkeys(ids))
 
-    def is_current(self, snapshot_id: str) -> bool:
-        """Version 2 (sealed into the log) rather than version 1 (in the ledger)?"""
+    def signed(self) -> dict[str, str]:
+        """Snapshots the signed log or a seal record vouches for, and where (for messages).
+
+        These decide what is version 2: the unsigned ledger can never claim one of them.
+        """
+        if self._signed is None:
+            found = {sid: "a seal record" for sid in self.seals.snapshot_ids()}
+            for sid, _, index in logged_snapshots(None, self.log):
+                found[sid] = f"transparency log entry {index}"
+            self._signed = found
+        return self._signed
+
+    def legacy(self) -> dict[str, int]:
+        """Snapshots the version-1 ledger names, with their ledger seq."""
         if self._legacy is None:
-            self._legacy = {entry.snapshot_id for entry in self.ledger.entries()}
-        return snapshot_id not in self._legacy
+            self._legacy = {entry.snapshot_id: entry.seq for entry in self.ledger.entries()}
+        return self._legacy
+
+    def is_current(self, snapshot_id: str) -> bool:
+        """Version 2 (signed: in the log or sealed) rather than version 1 (ledger only)?"""
+        return snapshot_id in self.signed() or snapshot_id not in self.legacy()
 
 
 def verify_home_snapshot(
@@ -81,6 +98,7 @@ def verify_home_snapshot(
         home.seals.folder(snapshot_id)
     except SealRecordError as exc:
         return VerificationReport(snapshot_id, [Check("seal.record", "failed", str(exc))])
+    downgrade = _downgrade_check(home, snapshot_id)
     report = verify_sealed(
         home.source(snapshot_id),
         snapshot_id,
@@ -99,6 +117,8 @@ def verify_home_snapshot(
         except EvidenceError as exc:
             report.checks.append(Check("log.consistency", "failed", str(exc)))
     _check_index(report, home.index, record)
+    if downgrade is not None:
+        report.checks.insert(0, downgrade)
     return report
 
 
@@ -121,6 +141,36 @@ def verify_home_all(home: HomeEvidence) -> list[VerificationReport]:
                 )
             )
     return reports
+
+
+def log_report(
+    home: HomeEvidence, reports: Sequence[VerificationReport]
+) -> VerificationReport | None:
+    """The log's damage when no snapshot report carries it: with every signed snapshot gone
+    (or the log made unreadable) it would otherwise be reported nowhere."""
+    if any(r.get("log.integrity") is not None for r in reports):
+        return None
+    problems = home.log_problems()
+    if not problems:
+        return None
+    shown = "; ".join(str(p) for p in problems[:5])
+    more = f" (+{len(problems) - 5} more)" if len(problems) > 5 else ""
+    return VerificationReport("transparency log", [Check("log.integrity", "failed", shown + more)])
+
+
+def _downgrade_check(home: HomeEvidence, snapshot_id: str) -> Check | None:
+    """A signed snapshot that the unsigned ledger also names: someone wrote that entry."""
+    seq = home.legacy().get(snapshot_id)
+    if seq is None:
+        return None
+    where = home.signed().get(snapshot_id, "a seal record")
+    return Check(
+        "ledger.downgrade",
+        "failed",
+        f"the unsigned version-1 ledger (seq {seq}) names {snapshot_id}, which {where} shows "
+        "was signed and sealed: a sealed snapshot never goes back to the ledger, so that entry "
+        "was added afterwards; the snapshot is checked against its seal only",
+    )
 
 
 def _check_index(

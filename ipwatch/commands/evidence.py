@@ -13,7 +13,7 @@ from evidence.timestamp import load_certificates
 from evidence.verify.checkpoint import TOKEN_SUFFIX
 from ipwatch.commands.common import UserError, state
 from ipwatch.commands.output import CsvOption, JsonOption, emit, wants_machine
-from ipwatch.console import console, plain
+from ipwatch.console import console, err_console, plain
 from ipwatch.services.checkpoint import write_checkpoint
 from ipwatch.services.evidence import (
     PublishedCheckpoint,
@@ -74,7 +74,7 @@ def _print_result(result: VerifyResult, verbose: bool) -> None:
     table = Table(title="evidence verification")
     for column in ("snapshot", "check", "status", "detail"):
         table.add_column(column, overflow="fold")
-    for report in [*([result.package] if result.package else []), *result.reports]:
+    for report in result.every_report:
         for check in report.checks:
             if verbose or check.status != "passed":
                 style = STATUS_STYLE.get(check.status, "")
@@ -93,13 +93,14 @@ def _print_result(result: VerifyResult, verbose: bool) -> None:
     if result.package is not None:
         summary = f"package {'failed' if result.package.failed else 'checked'}; {summary}"
     console.print(summary)
+    for note in result.notes:
+        err_console.print("note:", plain(note, 2000))
 
 
 def _check_rows(result: VerifyResult) -> list[dict[str, str]]:
-    reports = [*([result.package] if result.package else []), *result.reports]
     return [
         {"snapshot_id": r.snapshot_id, "name": c.name, "status": c.status, "detail": c.detail}
-        for r in reports
+        for r in result.every_report
         for c in r.checks
     ]
 
@@ -141,6 +142,9 @@ def verify(
     as_csv: CsvOption = False,
 ) -> None:
     """Recompute every hash and check the signature, log inclusion, timestamp and custody.
+
+    Without TARGET the whole data folder: every snapshot the signed log names, and each
+    finding's status against its signed review decisions.
 
     Each check is passed, failed or not checked. Exits 0 only when nothing that was checked
     failed; 1 otherwise. A bundle is verified offline, without any ipwatch home. --json and
@@ -184,7 +188,9 @@ def bundle(
     """Write a self-contained bundle that verifies offline with the public key alone."""
     st = state(ctx)
     published = _read_small(checkpoint, "checkpoint") if checkpoint else None
-    bundle_snapshot(st.workspace(), snapshot_id, out, st.operator_name(), published)
+    made = bundle_snapshot(st.workspace(), snapshot_id, out, st.operator_name(), published)
+    for note in made.notes:
+        err_console.print("note:", plain(note, 2000))
     typer.echo(f"wrote {out}")
     typer.echo(f"verify it with: ipwatch evidence verify {out} --public-key <published key>")
 

@@ -7,6 +7,7 @@ custody event, recorded here so that every front door records them alike.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,29 +16,42 @@ from evidence.seal.custody import mirror_review_events
 from evidence.seal.seals import SealRecordError
 from evidence.verify.artifacts import Check, VerificationReport
 from evidence.verify.checkpoint import check_source_checkpoint, verify_log_checkpoint
-from evidence.verify.home import HomeEvidence, verify_home_all, verify_home_snapshot
+from evidence.verify.decisions import verify_decisions
+from evidence.verify.home import HomeEvidence, log_report, verify_home_all, verify_home_snapshot
 from evidence.verify.sealed import verify_sealed
 from ipwatch.services.checkpoint import checkpoint_parts
 from ipwatch.services.errors import InvalidRequestError, NotFoundError
+from ipwatch.services.findings import every_finding
 
 if TYPE_CHECKING:
     from cryptography import x509
 
     from ipwatch.services.workspace import Workspace
 
+READ_ONLY_NOTE = (
+    "{home} is read-only: {what} was not recorded as a custody event (nothing in the folder "
+    "was written)"
+)
+
 
 @dataclass(frozen=True)
 class VerifyResult:
-    """What was verified: a package (WACZ) report first when there is one, then snapshots."""
+    """What was verified: a package (WACZ) report first when there is one, then snapshots,
+    then what belongs to the workspace as a whole (its log, its review decisions)."""
 
     target: str  # "home", "bundle" or "wacz"
     reports: list[VerificationReport]
     package: VerificationReport | None = None
+    workspace: list[VerificationReport] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was deliberately not done, and why
+
+    @property
+    def every_report(self) -> list[VerificationReport]:
+        return [*([self.package] if self.package else []), *self.reports, *self.workspace]
 
     @property
     def failed_checks(self) -> int:
-        every = [*self.reports, *([self.package] if self.package else [])]
-        return sum(check.status == "failed" for r in every for check in r.checks)
+        return sum(check.status == "failed" for r in self.every_report for check in r.checks)
 
     @property
     def verified(self) -> int:
@@ -145,14 +159,26 @@ def verify_home(
     tsa_roots: list[x509.Certificate] | None = None,
     checkpoint: PublishedCheckpoint | None = None,
 ) -> VerifyResult:
-    """One snapshot or all of the workspace's; each sealed one gets a ``verified`` event.
+    """One snapshot, or all of the workspace's plus its log and review decisions; each sealed
+    snapshot gets a ``verified`` custody event (not on read-only media, which is noted).
 
     With ``checkpoint`` the log must also extend that earlier published checkpoint: the one
     check that notices the newest entries were removed.
     """
     home = home_evidence(workspace, public_key, tsa_roots)
     reports = [verify_home_snapshot(home, snapshot_id)] if snapshot_id else verify_home_all(home)
-    _record_verified(workspace, operator, reports)
+    whole = []
+    if snapshot_id is None:
+        whole = [r for r in [log_report(home, reports)] if r is not None]
+        statuses = ((f.id, f.status.value) for f in every_finding(workspace))
+        trail = partial(_audit_trail, workspace)
+        key, label = home.public_key, home.key_label
+        whole.append(verify_decisions(workspace.decisions, statuses, trail, key, label))
+    notes = []
+    if workspace.read_only:
+        notes.append(READ_ONLY_NOTE.format(home=workspace.home, what="this verification"))
+    else:
+        _record_verified(workspace, operator, reports)
     package = None
     if checkpoint is not None:
         package = verify_log_checkpoint(
@@ -163,7 +189,13 @@ def verify_home(
             token=checkpoint.token,
             tsa_roots=home.tsa_roots,
         )
-    return VerifyResult("home", reports, package=package)
+    return VerifyResult("home", reports, package=package, workspace=whole, notes=notes)
+
+
+def _audit_trail(workspace: Workspace, finding_id: str) -> list[tuple[str, str]]:
+    """The index's own (unsigned) record of a finding's status changes, oldest first."""
+    events = workspace.index.list_events(finding_id)
+    return [(e.from_status.value, e.to_status.value) for e in events]
 
 
 def _record_verified(
@@ -187,17 +219,25 @@ def _record_verified(
         )
 
 
+@dataclass(frozen=True)
+class BundleResult:
+    path: Path
+    notes: list[str] = field(default_factory=list)
+
+
 def bundle_snapshot(
     workspace: Workspace,
     snapshot_id: str,
     out: Path,
     operator: str,
     checkpoint: bytes | None = None,
-) -> Path:
+) -> BundleResult:
     """Write a self-contained bundle that verifies offline with the public key alone.
 
     It carries ``checkpoint`` (a published one the log extends) or else a fresh checkpoint,
-    with the proof that the snapshot's sealed head is a prefix of it.
+    with the proof that the snapshot's sealed head is a prefix of it. From a read-only data
+    folder the bundle is still written (to ``out``), but its making cannot be recorded in the
+    snapshot's custody; the result says so.
     """
     source = home_evidence(workspace).source(snapshot_id)
     try:
@@ -212,23 +252,27 @@ def bundle_snapshot(
     if out.exists() and (out.is_file() or any(out.iterdir())):
         raise InvalidRequestError(f"{out} already exists; choose a new path")
     witness = checkpoint_parts(workspace, record.tree_head.size, checkpoint)
-    workspace.custody.append(
-        snapshot_id,
-        "bundled",
-        operator=operator,
-        signer=workspace.signer,
-        detail=f"bundle written to {out.name}",
-    )
+    notes = []
+    if workspace.read_only:
+        notes.append(READ_ONLY_NOTE.format(home=workspace.home, what="this bundle"))
+    else:
+        workspace.custody.append(
+            snapshot_id,
+            "bundled",
+            operator=operator,
+            signer=workspace.signer,
+            detail=f"bundle written to {out.name}",
+        )
     parts = bundle_parts(source)
     parts.update(witness)
     write_bundle(parts, out, snapshot_id)
-    return out
+    return BundleResult(out, notes)
 
 
 def custody_lines(workspace: Workspace, snapshot_id: str) -> list[bytes]:
     """The snapshot's signed custody events as stored, review decisions mirrored in first."""
     record = workspace.index.get_snapshot(snapshot_id)
-    if record is not None and workspace.signing_key_path.exists():
+    if record is not None and workspace.signing_key_path.exists() and not workspace.read_only:
         mirror_review_events(
             workspace.custody, workspace.index, workspace.signer, record.finding_ids
         )

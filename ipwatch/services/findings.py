@@ -6,15 +6,20 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ipwatch.services.errors import NotFoundError
+from model import FindingQuery
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from ipwatch.services.workspace import Workspace
     from model import (
-        FindingQuery,
         FindingRecord,
         ReviewEvent,
         SnapshotRef,
     )
+
+
+PAGE = 500  # findings per keyset page when every finding is walked
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,17 @@ class FindingDetail:
 def list_findings(workspace: Workspace, query: FindingQuery) -> list[FindingRecord]:
     """Findings matching ``query``, highest risk first, then by id."""
     return workspace.index.list_findings(query)
+
+
+def every_finding(workspace: Workspace) -> Iterator[FindingRecord]:
+    """All of the index's findings, a keyset page at a time (any backend, any size)."""
+    after: tuple[float, str] | None = None
+    while True:
+        page = workspace.index.list_findings(FindingQuery(limit=PAGE, search_after=after))
+        yield from page
+        if len(page) < PAGE:
+            return
+        after = (page[-1].risk, page[-1].id)
 
 
 def show_finding(workspace: Workspace, finding_id: str) -> FindingDetail:

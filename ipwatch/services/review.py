@@ -1,8 +1,9 @@
 """Review a finding: change its status by compare-and-set, keep the audit event, sign custody.
 
-A reviewer's decision is evidence in its own right, so one call does three things together:
+A reviewer's decision is evidence in its own right, so one call does four things together:
 refuses a stale decision (someone changed the finding since the reviewer loaded it, and the
-refusal names who), stores the status change with its audit event, and appends a signed
+refusal names who), stores the status change with its audit event, signs it into the finding's
+decision chain (what `evidence verify` recomputes the status from), and appends a signed
 custody event to every sealed snapshot the finding cites.
 """
 
@@ -12,13 +13,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from evidence.seal.custody import mirror_review_events
+from evidence.seal.decisions import ADOPTED_ACTOR, ADOPTED_REASON, INITIAL_STATUS
 from ipwatch.services.errors import ConflictError, InvalidRequestError, NotFoundError, ServiceError
+from ipwatch.services.findings import every_finding
 from model import FindingStatus
 from store.exceptions import RecordConflictError, RecordNotFoundError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
+    from evidence.seal.decisions import DecisionSession
+    from evidence.seal.signing import Signer
     from ipwatch.services.workspace import Workspace
     from model import FindingRecord, ReviewEvent
 
@@ -80,6 +85,11 @@ def review_finding(workspace: Workspace, request: ReviewRequest, actor: str) -> 
         allowed = ", ".join(s.value for s in REVIEW_STATUSES)
         raise InvalidRequestError(f"a review sets one of {allowed}, not {status.value!r}")
     reason = clean_reason(request.reason)
+    if workspace.read_only:
+        raise InvalidRequestError(
+            f"{workspace.home} is read-only: a decision must be stored and signed there; review "
+            "in the writable workspace (a read-only copy can be listed and verified)"
+        )
     index = workspace.index
     finding = index.get_finding(request.finding_id)
     if finding is None:
@@ -95,10 +105,17 @@ def review_finding(workspace: Workspace, request: ReviewRequest, actor: str) -> 
         )
     if finding.status == status:
         return ReviewOutcome(finding.id, status, status, False, finding.revision, 0)
+    signer = workspace.signer  # loaded (or made) first: a change is never left unsigned for it
     try:
-        index.set_status(
-            finding.id, status, actor=actor, reason=reason, expected_revision=finding.revision
-        )
+        with workspace.decisions.deciding() as session:
+            if session.started_empty:
+                _adopt_unsigned(workspace, session, signer)
+            index.set_status(
+                finding.id, status, actor=actor, reason=reason, expected_revision=finding.revision
+            )
+            session.sign(
+                finding.id, finding.status, status, actor=actor, reason=reason, signer=signer
+            )
     except RecordConflictError:
         raise ConflictError(
             _stale_message(workspace, finding.id, request.revision or finding.revision)
@@ -131,6 +148,24 @@ def review_findings(
         if progress is not None:
             progress(result)
     return batch
+
+
+def _adopt_unsigned(workspace: Workspace, session: DecisionSession, signer: Signer) -> int:
+    """Before a workspace's first signed decision, sign every status decided before decisions
+    were signed, as found, so that from now on any unsigned status change fails verification."""
+    adopted = 0
+    for record in every_finding(workspace):
+        if record.status != INITIAL_STATUS:
+            session.sign(
+                record.id,
+                INITIAL_STATUS,
+                record.status,
+                actor=ADOPTED_ACTOR,
+                reason=ADOPTED_REASON,
+                signer=signer,
+            )
+            adopted += 1
+    return adopted
 
 
 def _sign_custody(workspace: Workspace, finding: FindingRecord) -> int:

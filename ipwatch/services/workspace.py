@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from evidence.export.wacz_auth import WaczSigner
     from evidence.log.translog import TransparencyLog
     from evidence.seal.custody import CustodyLog
+    from evidence.seal.decisions import DecisionLog
     from evidence.seal.ledger import Ledger
     from evidence.seal.sealing import Sealer
     from evidence.seal.seals import SealStore
@@ -68,10 +70,26 @@ class Workspace:
         return Registry(self.registry_url)
 
     @cached_property
+    def read_only(self) -> bool:
+        """Is the data folder on read-only or write-once media? Then reads, lists, verify and
+        bundles (written elsewhere) work without writing a byte to it.
+
+        A folder with no write permission for anyone counts too, even for root, who could
+        write it anyway: the owner marked it as kept evidence.
+        """
+        try:
+            info = os.stat(self.home)
+            flags = os.statvfs(self.home).f_flag
+        except OSError:
+            return False
+        no_one_writes = not stat.S_IMODE(info.st_mode) & 0o222
+        return bool(flags & os.ST_RDONLY) or no_one_writes or not os.access(self.home, os.W_OK)
+
+    @cached_property
     def index(self) -> Store:
         from store import open_store
 
-        return open_store(self.index_url, base_dir=self.home)
+        return open_store(self.index_url, base_dir=self.home, read_only=self.read_only)
 
     @cached_property
     def blobs(self) -> BlobStore:
@@ -103,6 +121,13 @@ class Workspace:
         from evidence.seal.custody import CustodyLog
 
         return CustodyLog(self.home / "custody.jsonl")
+
+    @cached_property
+    def decisions(self) -> DecisionLog:
+        """Every review decision, signed when made: what a finding's status is checked against."""
+        from evidence.seal.decisions import DecisionLog
+
+        return DecisionLog(self.home / "decisions.jsonl")
 
     @property
     def signing_key_path(self) -> Path:

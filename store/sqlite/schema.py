@@ -19,14 +19,11 @@ upgraded one end up with exactly the same tables.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+import sqlite3
 
 from model.sellers import fold_name, normalise_contacts, seller_key
 from store.exceptions import IndexConfigError
 from store.sqlite.text import terms
-
-if TYPE_CHECKING:
-    import sqlite3
 
 SCHEMA_VERSION = 3
 _FTS = "tokenize = 'unicode61 remove_diacritics 2'"
@@ -134,6 +131,20 @@ def prepare(db: sqlite3.Connection, path: str) -> None:
         db.rollback()
         raise
     db.commit()
+
+
+def check_readable(db: sqlite3.Connection, path: str) -> None:
+    """A file opened read-only cannot be upgraded: it must already have this version's tables."""
+    db.create_function("ipwatch_terms", 1, terms, deterministic=True)
+    try:
+        version = _refuse_newer(db, path)
+    except sqlite3.DatabaseError as exc:
+        raise IndexConfigError(f"{path} cannot be read as an ipwatch index: {exc}") from None
+    if version != SCHEMA_VERSION:
+        raise IndexConfigError(
+            f"{path} has the schema of an older ipwatch (version {version}) and is read-only, so "
+            "it cannot be upgraded in place; run ipwatch once on a writable copy of the folder"
+        )
 
 
 def _refuse_newer(db: sqlite3.Connection, path: str) -> int:

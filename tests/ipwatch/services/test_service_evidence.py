@@ -47,7 +47,7 @@ def test_bundle_verifies_offline_and_refuses_to_overwrite(
     workspace: Workspace, tmp_path: Path
 ) -> None:
     snapshot_id = seal_for(workspace, ["F-1"])
-    out = bundle_snapshot(workspace, snapshot_id, tmp_path / "case.zip", "frank")
+    out = bundle_snapshot(workspace, snapshot_id, tmp_path / "case.zip", "frank").path
     assert ("bundled", "frank") in actions(workspace, snapshot_id)
     offline = verify_package(str(out), workspace.public_key_pem(), [])
     assert offline.target == "bundle" and offline.ok
