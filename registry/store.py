@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload, undefer
 
 from model import Asset as DetectorAsset
 from model import AssetKind
-from registry import models
+from registry import identity_models, models
 from registry.exceptions import RegistryError
 from registry.export import export_registry
 from registry.importer import ImportResult
@@ -24,6 +24,7 @@ from registry.to_detector import to_detector_assets
 from registry.views import AssetView, asset_view
 
 DEFAULT_URL = "sqlite:///ipwatch.db"
+_TABLES = (models, identity_models)  # both modules define tables on models.Base
 
 
 def _in_force(row: models.Asset, day: date | None) -> bool:

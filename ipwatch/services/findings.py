@@ -1,4 +1,8 @@
-"""Read findings: a filtered list (risk first) and one finding with its review history."""
+"""Read findings: a filtered list (risk first) and one finding with its review history.
+
+Both are scoped to the principal's owners in the store query; another owner's finding id is
+answered exactly like an id that does not exist.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import TYPE_CHECKING
 from ipwatch.services.errors import NotFoundError
 
 if TYPE_CHECKING:
+    from ipwatch.services.identity import Principal
     from ipwatch.services.workspace import Workspace
     from model import (
         FindingQuery,
@@ -26,15 +31,25 @@ class FindingDetail:
     snapshots: list[SnapshotRef]
 
 
-def list_findings(workspace: Workspace, query: FindingQuery) -> list[FindingRecord]:
-    """Findings matching ``query``, highest risk first, then by id."""
-    return workspace.index.list_findings(query)
+def list_findings(
+    workspace: Workspace, query: FindingQuery, principal: Principal
+) -> list[FindingRecord]:
+    """Findings matching ``query`` within the principal's owners, highest risk first, then id."""
+    principal.require("read")
+    return workspace.index.list_findings(principal.scope(query))
 
 
-def show_finding(workspace: Workspace, finding_id: str) -> FindingDetail:
-    index = workspace.index
-    finding = index.get_finding(finding_id)
-    if finding is None:
+def get_finding(workspace: Workspace, finding_id: str, principal: Principal) -> FindingRecord:
+    """One finding the principal may see; NotFound for a missing id and another owner's alike."""
+    principal.require("read")
+    finding = workspace.index.get_finding(finding_id)
+    if finding is None or not principal.sees(finding.owner):
         raise NotFoundError(f"no finding {finding_id!r}; `ipwatch findings list` shows the ids")
+    return finding
+
+
+def show_finding(workspace: Workspace, finding_id: str, principal: Principal) -> FindingDetail:
+    index = workspace.index
+    finding = get_finding(workspace, finding_id, principal)
     snapshots = [s for s in map(index.get_snapshot, finding.snapshot_ids) if s is not None]
     return FindingDetail(finding, index.list_events(finding_id), snapshots)

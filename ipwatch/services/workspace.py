@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from evidence.seal.signing import Signer
     from evidence.storage.blobstore import BlobStore
     from model import Asset
+    from registry.identity import Directory
     from registry.store import Registry
     from store.protocol import Store
 
@@ -63,6 +64,13 @@ class Workspace:
         from registry.store import Registry
 
         return Registry(self.registry_url)
+
+    @cached_property
+    def directory(self) -> Directory:
+        """Users, roles, sessions and API tokens, kept in the registry database."""
+        from registry.identity import Directory
+
+        return Directory(self.registry)
 
     @cached_property
     def index(self) -> Store:
