@@ -56,6 +56,29 @@ class PriceCheck:
 
 
 @dataclass(frozen=True)
+class ImagePair:
+    """A registered image beside the listing image it was found in, with the region found."""
+
+    kind: str
+    score: float
+    detail: str
+    reference_sha256: str | None
+    listing_sha256: str | None
+    snapshot_id: str | None  # the snapshot whose artifacts hold the listing image
+    region: tuple[float, float, float, float] | None  # fractions of the listing image
+
+
+@dataclass(frozen=True)
+class TextMatch:
+    """The listing text split around the matched span, for highlighting (escaped on output)."""
+
+    field: str
+    before: str
+    match: str
+    after: str
+
+
+@dataclass(frozen=True)
 class FindingPage:
     finding: FindingRecord
     events: list[ReviewEvent]
@@ -67,6 +90,9 @@ class FindingPage:
     price: PriceCheck
     timeline: list[TimelineEntry]
     reasons: list[str]
+    images: list[ImagePair]
+    text_matches: list[TextMatch]
+    screenshots: list[tuple[str, str]]  # (snapshot id, artifact sha256)
 
 
 def finding_page(workspace: Workspace, principal: Principal, finding_id: str) -> FindingPage:
@@ -104,6 +130,15 @@ def finding_page(workspace: Workspace, principal: Principal, finding_id: str) ->
         price=price,
         timeline=_timeline(finding, listing, detail.snapshots, detail.events),
         reasons=list(workspace.config.desk.reasons),
+        images=_image_pairs(workspace, finding, detail.snapshots),
+        text_matches=_text_matches(finding, listing),
+        screenshots=[
+            (snap.id, str(a["sha256"]))
+            for snap in detail.snapshots
+            for a in snap.artifacts
+            if str(a.get("name", "")).rsplit("/", 1)[-1].startswith("screenshot")
+            and str(a.get("media_type", "")).startswith("image/")
+        ],
     )
 
 
@@ -145,3 +180,79 @@ def _timeline(
             )
         )
     return sorted(entries, key=lambda e: e.at)
+
+
+IMAGE_SIGNALS = ("image_copy", "logo", "design")
+
+
+def _image_pairs(
+    workspace: Workspace, finding: FindingRecord, snapshots: list[SnapshotRef]
+) -> list[ImagePair]:
+    pairs = []
+    for signal in finding.signals:
+        if not isinstance(signal, dict) or signal.get("kind") not in IMAGE_SIGNALS:
+            continue
+        evidence = signal.get("evidence") or {}
+        listing_sha = evidence.get("listing_image_sha256")
+        holder = next(
+            (s for s in snapshots if any(a.get("sha256") == listing_sha for a in s.artifacts)),
+            None,
+        )
+        region = None
+        if holder is not None and isinstance(listing_sha, str):
+            region = _region(workspace, listing_sha, evidence.get("bbox"))
+        pairs.append(
+            ImagePair(
+                str(signal.get("kind")),
+                float(signal.get("score") or 0.0),
+                str(signal.get("detail") or ""),
+                str(evidence.get("reference_sha256") or "") or None,
+                listing_sha if holder is not None else None,
+                holder.id if holder is not None else None,
+                region,
+            )
+        )
+    return pairs
+
+
+def _region(
+    workspace: Workspace, sha256: str, bbox: object
+) -> tuple[float, float, float, float] | None:
+    """The found box as fractions of the listing image (its size read from the header only)."""
+    import io
+
+    from PIL import Image
+
+    if not isinstance(bbox, list) or len(bbox) != 4:
+        return None
+    if not all(isinstance(v, int | float) for v in bbox):
+        return None
+    try:
+        with Image.open(io.BytesIO(workspace.blobs.get(sha256))) as image:
+            width, height = image.size
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None
+    x0, y0, x1, y1 = (float(v) for v in bbox)
+    box = tuple(min(1.0, max(0.0, v)) for v in (x0 / width, y0 / height, x1 / width, y1 / height))
+    if box[2] <= box[0] or box[3] <= box[1]:
+        return None
+    return box  # type: ignore[return-value]
+
+
+def _text_matches(finding: FindingRecord, listing: ListingRecord | None) -> list[TextMatch]:
+    texts = {
+        "title": listing.title if listing else finding.title,
+        "description": listing.description if listing else "",
+    }
+    matches = []
+    for signal in finding.signals:
+        evidence = signal.get("evidence") if isinstance(signal, dict) else None
+        if not isinstance(evidence, dict):
+            continue
+        field, start, end = evidence.get("field"), evidence.get("start"), evidence.get("end")
+        text = texts.get(str(field))
+        if not text or not isinstance(start, int) or not isinstance(end, int):
+            continue
+        if 0 <= start < end <= len(text):
+            matches.append(TextMatch(str(field), text[:start], text[start:end], text[end:]))
+    return matches
