@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from model import FindingStatus
 from model.sellers import fold_name
-from store.sqlite.rows import FINDING_COLS, LISTING_COLS
+from store.sqlite.rows import FINDING_COLS, LISTING_COLS, ts
 from store.sqlite.text import match_expression
 
 if TYPE_CHECKING:
@@ -17,6 +17,9 @@ COUNT_KEYS: dict[str, str] = {
     "asset": "asset_id",
     "seller": "COALESCE((SELECT id FROM sellers WHERE sellers.key = findings.seller_key), '')",
     "day": "substr(created, 1, 10)",  # created is fixed-width UTC text: the UTC day
+    "status": "status",
+    "owner": "owner",
+    "signal_kind": "finding_signals.kind",  # joined: one row per distinct kind of a finding
 }
 
 
@@ -25,10 +28,41 @@ def check_page(limit: int, offset: int = 0) -> None:
         raise ValueError("limit and offset must be zero or more")
 
 
+def _any_of(column: str, values: tuple[str, ...]) -> str:
+    """``column IN (?, ...)``; no values match nothing (SQL has no empty IN list)."""
+    return f"{column} IN ({', '.join('?' * len(values))})" if values else "0 = 1"
+
+
 def finding_filter(query: FindingQuery) -> tuple[str, list[Any]]:
-    """The WHERE clause (and its arguments) every finding read shares; paging excluded."""
+    """The WHERE clause (and its arguments) every finding read shares; paging excluded.
+
+    Columns are those of ``findings``; a count may join ``finding_signals``, whose columns
+    (kind, finding_n) no finding column shares.
+    """
+    query = query.checked()
     where: list[str] = ["1 = 1"]
     args: list[Any] = []
+    for column, values in (
+        ("owner", query.owners),
+        ("listing_id", query.listing_ids),
+        ("status", None if query.statuses is None else tuple(s.value for s in query.statuses)),
+    ):
+        if values is not None:
+            where.append(_any_of(column, values))
+            args += values
+    for column, op, value in (
+        ("owner", "=", query.owner),
+        ("risk", ">=", query.risk_min),
+        ("risk", "<=", query.risk_max),
+        ("created", ">=", None if query.created_from is None else ts(query.created_from)),
+        ("created", "<", None if query.created_to is None else ts(query.created_to)),
+    ):
+        if value is not None:
+            where.append(f"{column} {op} ?")
+            args.append(value)
+    if query.signal_kind is not None:
+        where.append("n IN (SELECT finding_n FROM finding_signals WHERE kind = ?)")
+        args.append(query.signal_kind)
     if query.asset_id is not None:
         where.append("asset_id = ?")
         args.append(query.asset_id)
@@ -78,7 +112,10 @@ def count_findings_sql(by: CountBy, query: FindingQuery) -> tuple[str, list[Any]
     if key is None:
         raise ValueError(f"cannot count findings by {by!r}; use one of {', '.join(COUNT_KEYS)}")
     where, args = finding_filter(query)
-    sql = f"SELECT {key} AS k, COUNT(*) AS c FROM findings WHERE {where} GROUP BY k"  # noqa: S608
+    source = "findings"
+    if by == "signal_kind":
+        source = "finding_signals JOIN findings ON findings.n = finding_signals.finding_n"
+    sql = f"SELECT {key} AS k, COUNT(*) AS c FROM {source} WHERE {where} GROUP BY k"  # noqa: S608
     return sql, args
 
 
