@@ -23,6 +23,12 @@ COUNT_KEYS: dict[str, str] = {
 }
 
 
+# Fewer findings than this with a signal kind make it rare (see ``finding_filter``): about
+# sqrt(page size x findings) for a 50-finding page of 100,000, where both plans cost the same.
+RARE_KIND = 2000
+RARE_KIND_SQL = "SELECT count(*) FROM (SELECT 1 FROM finding_signals WHERE kind = ? LIMIT ?)"
+
+
 def check_page(limit: int, offset: int = 0) -> None:
     if limit < 0 or offset < 0:
         raise ValueError("limit and offset must be zero or more")
@@ -33,11 +39,12 @@ def _any_of(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join('?' * len(values))})" if values else "0 = 1"
 
 
-def finding_filter(query: FindingQuery) -> tuple[str, list[Any]]:
+def finding_filter(query: FindingQuery, rare_kind: bool = True) -> tuple[str, list[Any]]:
     """The WHERE clause (and its arguments) every finding read shares; paging excluded.
 
     Columns are those of ``findings``; a count may join ``finding_signals``, whose columns
-    (kind, finding_n) no finding column shares.
+    (kind, finding_n) no finding column shares. ``rare_kind``: whether few findings have a
+    signal of ``query.signal_kind`` (``RARE_KIND_SQL``), which picks the cheaper plan.
     """
     query = query.checked()
     where: list[str] = ["1 = 1"]
@@ -61,7 +68,13 @@ def finding_filter(query: FindingQuery) -> tuple[str, list[Any]]:
             where.append(f"{column} {op} ?")
             args.append(value)
     if query.signal_kind is not None:
-        where.append("n IN (SELECT finding_n FROM finding_signals WHERE kind = ?)")
+        # A rare kind: read its few findings first. A common one: check each candidate row in
+        # risk order, which stops at the page's end instead of listing every such finding.
+        where.append(
+            "n IN (SELECT finding_n FROM finding_signals WHERE kind = ?)"
+            if rare_kind
+            else "EXISTS (SELECT 1 FROM finding_signals WHERE kind = ? AND finding_n = findings.n)"
+        )
         args.append(query.signal_kind)
     if query.asset_id is not None:
         where.append("asset_id = ?")
@@ -90,10 +103,10 @@ def finding_filter(query: FindingQuery) -> tuple[str, list[Any]]:
     return " AND ".join(where), args
 
 
-def list_findings_sql(query: FindingQuery) -> tuple[str, list[Any]]:
+def list_findings_sql(query: FindingQuery, rare_kind: bool = True) -> tuple[str, list[Any]]:
     """Risk descending then id ascending; keyset paging with ``search_after`` else offset."""
     check_page(query.limit, query.offset)
-    where, args = finding_filter(query)
+    where, args = finding_filter(query, rare_kind)
     offset = query.offset
     if query.search_after is not None:
         risk, last_id = query.search_after
@@ -107,13 +120,17 @@ def list_findings_sql(query: FindingQuery) -> tuple[str, list[Any]]:
     return sql, [*args, query.limit, offset]
 
 
-def count_findings_sql(by: CountBy, query: FindingQuery) -> tuple[str, list[Any]]:
+def count_findings_sql(
+    by: CountBy, query: FindingQuery, rare_kind: bool = True
+) -> tuple[str, list[Any]]:
     key = COUNT_KEYS.get(by)
     if key is None:
         raise ValueError(f"cannot count findings by {by!r}; use one of {', '.join(COUNT_KEYS)}")
-    where, args = finding_filter(query)
+    where, args = finding_filter(query, rare_kind)
     source = "findings"
-    if by == "signal_kind":
+    if by == "signal_kind" and where == "1 = 1":
+        source = "finding_signals"  # no filter: the kinds' own index holds every count
+    elif by == "signal_kind":
         source = "finding_signals JOIN findings ON findings.n = finding_signals.finding_n"
     sql = f"SELECT {key} AS k, COUNT(*) AS c FROM {source} WHERE {where} GROUP BY k"  # noqa: S608
     return sql, args

@@ -69,7 +69,8 @@ SCHEMA = (
     "CREATE INDEX IF NOT EXISTS findings_asset ON findings(asset_id)",
     "CREATE INDEX IF NOT EXISTS findings_listing ON findings(listing_id)",
     # The queue: a tenant's findings by status in risk order, and a first-seen range.
-    "CREATE INDEX IF NOT EXISTS findings_owner ON findings(owner, status, risk DESC, id)",
+    "CREATE INDEX IF NOT EXISTS findings_owner ON findings(owner, risk DESC, id)",
+    "CREATE INDEX IF NOT EXISTS findings_owner_status ON findings(owner, status, risk DESC, id)",
     "CREATE INDEX IF NOT EXISTS findings_status ON findings(status, risk DESC, id)",
     "CREATE INDEX IF NOT EXISTS findings_created ON findings(created)",
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS findings_fts USING fts5(

@@ -198,7 +198,11 @@ def test_counts_by_status_owner_and_signal_kind_within_a_scope(backend):
     assert scoped == {"Puma": 20}
 
 
-def test_signal_kind_matches_a_finding_with_several_signals_once(backend):
+@pytest.mark.parametrize("rare_below", [2000, 1], ids=["rare-kind-plan", "common-kind-plan"])
+def test_signal_kind_matches_a_finding_with_several_signals_once(backend, rare_below, monkeypatch):
+    import store.sqlite.findings
+
+    monkeypatch.setattr(store.sqlite.findings, "RARE_KIND", rare_below)  # both SQLite plans
     backend.upsert_finding(finding("F-1", 0.9, signals=signals("text", "image", "text")))
     backend.upsert_finding(finding("F-2", 0.8, signals=signals("image")))
     backend.upsert_finding(finding("F-3", 0.7, signals=[]))
