@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
 
 from ipwatch import __version__
 from ipwatch.services.errors import ServiceError, UnauthorizedError
@@ -26,7 +27,9 @@ if TYPE_CHECKING:
     from ipwatch.services.workspace import Workspace
 
 HERE = Path(__file__).parent
-templates = Jinja2Templates(directory=HERE / "templates", autoescape=True)
+templates = Jinja2Templates(
+    env=Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
+)
 
 
 def _rounded(value: object, places: int = 2) -> str:
@@ -37,6 +40,14 @@ def _rounded(value: object, places: int = 2) -> str:
 
 
 templates.env.filters["rounded"] = _rounded
+
+
+def render(
+    request: Request, name: str, context: dict[str, object], status_code: int = 200
+) -> Response:
+    """A page from ``templates/`` (every value escaped on output)."""
+    response: Response = templates.TemplateResponse(request, name, context, status_code=status_code)
+    return response
 
 
 def create_app(workspace: Workspace, *, secure_cookies: bool = True) -> FastAPI:
@@ -71,6 +82,4 @@ async def _service_error(request: Request, exc: ServiceError) -> Response:
     if isinstance(exc, UnauthorizedError):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
-    return templates.TemplateResponse(
-        request, "error.html", {"message": str(exc), "status": exc.status}, status_code=exc.status
-    )
+    return render(request, "error.html", {"message": str(exc), "status": exc.status}, exc.status)

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ipwatch.web.app import templates
+from ipwatch.web.app import render
 from ipwatch.web.desk import LOGIN_COOKIE, SESSION_COOKIE, Caller, client_address, desk_of
 from ipwatch.web.security import checked_caller
 from registry.identity import SESSION_IDLE, same_token
@@ -25,7 +25,7 @@ def _safe_next(target: str) -> str:
 
 def _login_page(request: Request, message: str = "", status: int = 200) -> Response:
     token = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(24)
-    response = templates.TemplateResponse(
+    response = render(
         request,
         "login.html",
         {"login_csrf": token, "message": message, "next": request.query_params.get("next", "")},

@@ -15,7 +15,7 @@ from fastapi.responses import Response
 
 from ipwatch.services import evidence_access as access
 from ipwatch.services.errors import InvalidRequestError
-from ipwatch.web.app import templates
+from ipwatch.web.app import render
 from ipwatch.web.desk import Caller, caller, desk_of
 from ipwatch.web.security import checked_caller
 
@@ -53,7 +53,7 @@ def verify(
 ) -> Response:
     with desk_of(request).use() as workspace:
         result = access.verify_snapshot(workspace, who.principal, snapshot_id)
-    return templates.TemplateResponse(
+    return render(
         request,
         "verify.html",
         {

@@ -15,7 +15,7 @@ from ipwatch.services.errors import ConflictError, InvalidRequestError
 from ipwatch.services.finding_page import finding_page
 from ipwatch.services.queue import queue_page
 from ipwatch.services.review import MAX_BULK, ReviewRequest, bulk_review, review_finding
-from ipwatch.web.app import templates
+from ipwatch.web.app import render
 from ipwatch.web.desk import Caller, caller, desk_of
 from ipwatch.web.filters import cursor_text, filter_query, parse_after, parse_filters
 from ipwatch.web.responses import list_response
@@ -85,7 +85,7 @@ def queue(request: Request, who: Annotated[Caller, Depends(caller)], fmt: str = 
         if page.next_after
         else None
     )
-    return templates.TemplateResponse(
+    return render(
         request,
         "queue.html",
         {
@@ -119,7 +119,7 @@ def save_view(
 def finding(request: Request, finding_id: str, who: Annotated[Caller, Depends(caller)]) -> Response:
     with desk_of(request).use() as workspace:
         page = finding_page(workspace, who.principal, finding_id)
-    return templates.TemplateResponse(
+    return render(
         request,
         "finding.html",
         {"who": who, "p": page, "f": page.finding, "message": request.query_params.get("m", "")},
@@ -151,7 +151,7 @@ def decide(
             outcome = review_finding(workspace, request_, who.principal)
         except ConflictError as exc:
             page = finding_page(workspace, who.principal, finding_id)
-            return templates.TemplateResponse(
+            return render(
                 request,
                 "finding.html",
                 {"who": who, "p": page, "f": page.finding, "conflict": str(exc)},
@@ -175,7 +175,7 @@ async def bulk(request: Request, who: Annotated[Caller, Depends(checked_caller)]
         batch = bulk_review(workspace, ids, status, reason, who.principal)
     back = str(form.get("back") or "")
     query = back if back and "\n" not in back else ""
-    return templates.TemplateResponse(
+    return render(
         request,
         "bulk_done.html",
         {"who": who, "batch": batch, "back": f"/queue?{query}", "status": status.value},
@@ -196,7 +196,7 @@ def sellers(
     columns = ["key", "name", "marketplace", "url", "findings", "open", "confirmed", "max_risk"]
     if fmt != "html":
         return list_response(rows, columns, fmt, "sellers")
-    return templates.TemplateResponse(request, "sellers.html", {"who": who, "rows": rows})
+    return render(request, "sellers.html", {"who": who, "rows": rows})
 
 
 @router.get("/sellers/{seller_key:path}")
@@ -205,4 +205,4 @@ def seller(request: Request, seller_key: str, who: Annotated[Caller, Depends(cal
 
     with desk_of(request).use() as workspace:
         card = seller_card(workspace, who.principal, seller_key)
-    return templates.TemplateResponse(request, "seller.html", {"who": who, "card": card})
+    return render(request, "seller.html", {"who": who, "card": card})

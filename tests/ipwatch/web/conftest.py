@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from tests.ipwatch.web.desk_data import PASSWORD, DeskData, DeskServer, build
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[DeskData, DeskServer]]:
+    data = build(tmp_path_factory.mktemp("desk") / "home")
+    with DeskServer(data.workspace) as server:
+        yield data, server
+    data.workspace.close()
+
+
+def login(base: str, name: str, password: str = PASSWORD) -> requests.Session:
+    """A browser-like session logged in through the real form; ``.csrf`` holds the page token."""
+    session = requests.Session()
+    form = session.get(f"{base}/login", timeout=10)
+    token = re.search(r'name="login_csrf" value="([^"]+)"', form.text)
+    assert token, form.text[:500]
+    done = session.post(
+        f"{base}/login",
+        data={"name": name, "password": password, "login_csrf": token.group(1)},
+        timeout=30,
+    )
+    assert done.status_code == 200 and "/login" not in done.url, done.text[:500]
+    page = session.get(f"{base}/queue", timeout=10)
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', page.text)
+    assert csrf
+    session.csrf = csrf.group(1)  # type: ignore[attr-defined]
+    return session
