@@ -70,6 +70,8 @@ def finding_filter(query: FindingQuery, seller_keys: list[str] | None = None) ->
         "gte": None if query.created_from is None else ts(query.created_from),
         "lt": None if query.created_to is None else ts(query.created_to),
     }
+    # Dates are indexed to the millisecond (the SQLite rows keep microseconds): a bound finer
+    # than that is compared at millisecond precision there.
     for field, bounds in (("risk", risk), ("created", created)):
         given = {op: value for op, value in bounds.items() if value is not None}
         if given:
