@@ -132,6 +132,8 @@ def count_body(
 ) -> dict[str, Any]:
     """One page of a composite aggregation over the findings the query matches."""
     check_count(by)
+    if by in NESTED_COUNTS:
+        raise ValueError(f"findings per {by} are counted by nested_count_body")
     composite: dict[str, Any] = {"size": size, "sources": [{"key": COUNT_SOURCES[by]}]}
     if after is not None:
         composite["after"] = after
