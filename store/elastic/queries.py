@@ -70,6 +70,8 @@ def finding_filter(query: FindingQuery, seller_keys: list[str] | None = None) ->
         "gte": None if query.created_from is None else ts(query.created_from),
         "lt": None if query.created_to is None else ts(query.created_to),
     }
+    # Dates are indexed to the millisecond (the SQLite rows keep microseconds): a bound finer
+    # than that is compared at millisecond precision there.
     for field, bounds in (("risk", risk), ("created", created)):
         given = {op: value for op, value in bounds.items() if value is not None}
         if given:
@@ -130,6 +132,8 @@ def count_body(
 ) -> dict[str, Any]:
     """One page of a composite aggregation over the findings the query matches."""
     check_count(by)
+    if by in NESTED_COUNTS:
+        raise ValueError(f"findings per {by} are counted by nested_count_body")
     composite: dict[str, Any] = {"size": size, "sources": [{"key": COUNT_SOURCES[by]}]}
     if after is not None:
         composite["after"] = after

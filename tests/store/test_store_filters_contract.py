@@ -182,7 +182,12 @@ def test_keyset_pages_inside_an_owners_scope_give_exactly_the_scoped_set(backend
         assert got == want and want, scope
 
 
-def test_counts_by_status_owner_and_signal_kind_within_a_scope(backend):
+@pytest.mark.parametrize("buckets", [1000, 1], ids=["one-page", "a-bucket-per-request"])
+def test_counts_by_status_owner_and_signal_kind_within_a_scope(backend, buckets, monkeypatch):
+    import store.elastic.findings
+
+    # one bucket per request: composite pages and signal-kind partitions must still add up
+    monkeypatch.setattr(store.elastic.findings, "BUCKETS", buckets)
     data = records()
     load(backend, data)
     for owners in (None, ("Puma",), ("Nike", "Acme")):
