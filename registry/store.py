@@ -71,9 +71,18 @@ class Registry:
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
 
-    def import_file(self, path: Path | str) -> ImportResult:
-        """Validate the whole file and its images, then write it all or nothing."""
-        return _import_file(self, Path(path))
+    def import_file(
+        self,
+        path: Path | str,
+        *,
+        confined: bool = False,
+        allowed_owners: frozenset[str] | None = None,
+    ) -> ImportResult:
+        """Validate the whole file and its images, then write it all or nothing.
+
+        ``confined``: images only from the file's own folder (uploads); ``allowed_owners``:
+        refuse a file that names any other owner (a rights holder manages only its own)."""
+        return _import_file(self, Path(path), confined, allowed_owners)
 
     def export(self, path: Path | str, owner: str | None = None) -> int:
         """Write the import format to ``path`` (``.json`` or YAML) with images in ``images/``."""

@@ -51,7 +51,7 @@ def render(
 
 
 def create_app(workspace: Workspace, *, secure_cookies: bool = True) -> FastAPI:
-    from ipwatch.web import api, auth_routes, evidence_routes, pages
+    from ipwatch.web import api, asset_routes, auth_routes, evidence_routes, pages
 
     app = FastAPI(
         title="ipwatch review desk",
@@ -68,6 +68,7 @@ def create_app(workspace: Workspace, *, secure_cookies: bool = True) -> FastAPI:
     app.include_router(auth_routes.router)
     app.include_router(pages.router)
     app.include_router(evidence_routes.router)
+    app.include_router(asset_routes.router)
     app.include_router(api.router)
     app.add_exception_handler(ServiceError, _service_error)  # type: ignore[arg-type]
     return app

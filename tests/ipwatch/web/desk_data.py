@@ -129,6 +129,7 @@ def build(home: Path) -> DeskData:
     directory = workspace.directory
     directory.add_user("root", "admin", None, PASSWORD)
     directory.add_user("alice", "reviewer", [ACME], PASSWORD)
+    directory.add_user("ada", "admin", [ACME], PASSWORD)  # Acme's own administrator
     directory.add_user("amy", "reviewer", [ACME], PASSWORD)
     directory.add_user("vic", "viewer", [ACME], PASSWORD)
     directory.add_user("gary", "reviewer", [GLOBEX], PASSWORD)
