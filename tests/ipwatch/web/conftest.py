@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -9,9 +10,17 @@ import requests
 from tests.ipwatch.web.desk_data import PASSWORD, DeskData, DeskServer, build
 
 
-@pytest.fixture(scope="module")
-def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[DeskData, DeskServer]]:
-    data = build(tmp_path_factory.mktemp("desk") / "home")
+@pytest.fixture(scope="module", params=["sqlite", "opensearch"])
+def desk(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[DeskData, DeskServer]]:
+    """The desk over the embedded index and over a real OpenSearch node: same pages, same
+    checks (tenant scope is applied in the store query on both)."""
+    index_url = None
+    if request.param == "opensearch":
+        url = request.getfixturevalue("opensearch_url")
+        index_url = f"{url}/?prefix=t-desk-{uuid.uuid4().hex[:8]}"
+    data = build(tmp_path_factory.mktemp("desk") / "home", index_url)
     with DeskServer(data.workspace) as server:
         yield data, server
     data.workspace.close()

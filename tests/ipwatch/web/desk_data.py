@@ -105,9 +105,10 @@ def _seal(workspace: Workspace, listing: str, finding_ids: list[str]) -> str:
     return sealed.id
 
 
-def build(home: Path) -> DeskData:
+def build(home: Path, index_url: str | None = None) -> DeskData:
+    """The desk's data in ``home``; the index on SQLite, or at ``index_url`` (OpenSearch)."""
     home.mkdir(parents=True, exist_ok=True)
-    workspace = Workspace(home, AppConfig())
+    workspace = Workspace(home, AppConfig(index=index_url))
     with workspace.registry.session() as session:
         session.add_all([Owner(name=ACME), Owner(name=GLOBEX)])
     hostile = Seller(id="s-1", name=XSS, marketplace="demo")
