@@ -36,6 +36,35 @@ class CrawlConfig(BaseModel):
     log_level: str = Field(default="WARNING", description="Scrapy log level during CLI crawls")
 
 
+DEFAULT_REASONS = (
+    "counterfeit: copied mark or logo",
+    "copied product photos",
+    "price below the authorised floor",
+    "unauthorised seller",
+    "genuine product, authorised reseller",
+    "unrelated use of a common word",
+    "compatible accessory, fair reference to the mark",
+)
+
+
+class DeskConfig(BaseModel):
+    """The review desk (``ipwatch serve``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reasons: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_REASONS),
+        description="reasons a reviewer picks from when confirming or dismissing (free text too)",
+        min_length=1,
+        max_length=50,
+    )
+    secure_cookies: bool = Field(
+        default=True,
+        description="mark the session cookie Secure (HTTPS only); `ipwatch serve` on 127.0.0.1 "
+        "over plain HTTP turns it off for that loopback address only",
+    )
+
+
 class AppConfig(BaseModel):
     """Everything ipwatch reads at start-up; every field has a default so the file is optional."""
 
@@ -51,6 +80,7 @@ class AppConfig(BaseModel):
         default_factory=dict, description="detector settings (threshold, weights): see README"
     )
     crawl: CrawlConfig = Field(default_factory=CrawlConfig)
+    desk: DeskConfig = Field(default_factory=DeskConfig)
     timestamp: TimestampSettings | None = Field(
         default=None,
         description="RFC 3161 TSA (url, ca_files, timeout) that timestamps every sealed manifest; "

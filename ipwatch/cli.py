@@ -20,6 +20,8 @@ from ipwatch.commands import (
     keys,
     rescan,
     runs,
+    serve,
+    users,
 )
 from ipwatch.commands.common import State, run_command
 
@@ -36,11 +38,13 @@ app.add_typer(evidence.app, name="evidence")
 app.add_typer(runs.app, name="runs")
 app.add_typer(index.app, name="index")
 app.add_typer(keys.app, name="keys")
+app.add_typer(users.app, name="users")
 app.command("extract")(extract.extract)
 app.command("crawl")(crawl.crawl)
 app.command("demo")(demo.demo)
 app.command("detect")(detect.detect)
 app.command("rescan")(rescan.rescan)
+app.command("serve")(serve.serve)
 
 
 def _version(value: bool) -> None:

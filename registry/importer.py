@@ -56,8 +56,10 @@ def _label(registry: RegistryFile, o: int, a: int | None) -> tuple[str, str | No
 
 
 def _check_images(
-    path: Path, registry: RegistryFile
+    path: Path, registry: RegistryFile, confined: bool = False
 ) -> tuple[dict[str, list[CheckedImage]], list[str]]:
+    """Each asset's images, checked; ``confined``: only files inside the registry file's folder
+    (an uploaded file must not name /etc/passwd or ../ anything on the server)."""
     base = path.resolve().parent
     cache: dict[Path, CheckedImage | ImageRejected] = {}
     images: dict[str, list[CheckedImage]] = {}
@@ -66,6 +68,13 @@ def _check_images(
         checked: list[CheckedImage] = []
         for i, raw in enumerate(asset.images):
             target = Path(raw) if Path(raw).is_absolute() else base / raw
+            if confined and not target.resolve().is_relative_to(base):
+                owner, entry = _label(registry, o, a)
+                problems.append(
+                    f"{where(str(path), owner, entry, f'images[{i}]')}: {raw!r} is outside the "
+                    "uploaded files; name an image uploaded with the registry file"
+                )
+                continue
             if target not in cache:
                 try:
                     cache[target] = check_image_file(target)
@@ -86,7 +95,7 @@ def _check_images(
     return images, problems
 
 
-def validate_file(path: Path) -> _Validated:
+def validate_file(path: Path, confined: bool = False) -> _Validated:
     """Everything that can be checked without the database: syntax, fields, duplicates, images."""
     data: Any = read_document(path)
     source = str(path)
@@ -105,7 +114,7 @@ def validate_file(path: Path) -> _Validated:
     for (o, a), message in duplicate_problems(registry):
         owner, entry = _label(registry, o, a)
         problems.append(f"{where(source, owner, entry)} → {message}")
-    images, image_problems = _check_images(path, registry)
+    images, image_problems = _check_images(path, registry, confined)
     problems.extend(image_problems)
     if problems:
         raise RegistryImportError(path, problems)
@@ -206,13 +215,24 @@ def _write(session: Session, checked: _Validated) -> ImportResult:
     return ImportResult(owners_created, created, updated, unchanged)
 
 
-def import_file(target: Session | SessionSource, path: Path | str) -> ImportResult:
+def import_file(
+    target: Session | SessionSource,
+    path: Path | str,
+    confined: bool = False,
+    allowed_owners: frozenset[str] | None = None,
+) -> ImportResult:
     """Validate ``path`` completely, then write it in one transaction (updates, never duplicates).
 
     Given a ``Registry`` the import commits on success; given a ``Session`` it only flushes and
     the caller commits or rolls back.
     """
-    checked = validate_file(Path(path))
+    checked = validate_file(Path(path), confined)
+    if allowed_owners is not None:
+        outside = sorted({o.name for o in checked.registry.owners} - allowed_owners)
+        if outside:
+            raise RegistryImportError(
+                path, [f"{path}: owner(s) {', '.join(outside)} are not yours to manage"]
+            )
     if isinstance(target, Session):
         return _write(target, checked)
     with target.session() as session:

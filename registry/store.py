@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload, undefer
 
 from model import Asset as DetectorAsset
 from model import AssetKind
-from registry import models
+from registry import identity_models, models
 from registry.exceptions import RegistryError
 from registry.export import export_registry
 from registry.importer import ImportResult
@@ -24,6 +24,7 @@ from registry.to_detector import to_detector_assets
 from registry.views import AssetView, asset_view
 
 DEFAULT_URL = "sqlite:///ipwatch.db"
+_TABLES = (models, identity_models)  # both modules define tables on models.Base
 
 
 def _in_force(row: models.Asset, day: date | None) -> bool:
@@ -70,9 +71,18 @@ class Registry:
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
 
-    def import_file(self, path: Path | str) -> ImportResult:
-        """Validate the whole file and its images, then write it all or nothing."""
-        return _import_file(self, Path(path))
+    def import_file(
+        self,
+        path: Path | str,
+        *,
+        confined: bool = False,
+        allowed_owners: frozenset[str] | None = None,
+    ) -> ImportResult:
+        """Validate the whole file and its images, then write it all or nothing.
+
+        ``confined``: images only from the file's own folder (uploads); ``allowed_owners``:
+        refuse a file that names any other owner (a rights holder manages only its own)."""
+        return _import_file(self, Path(path), confined, allowed_owners)
 
     def export(self, path: Path | str, owner: str | None = None) -> int:
         """Write the import format to ``path`` (``.json`` or YAML) with images in ``images/``."""

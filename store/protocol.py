@@ -58,11 +58,17 @@ class Store(Protocol):
     def get_finding(self, finding_id: str) -> FindingRecord | None: ...
 
     def list_findings(self, query: FindingQuery) -> list[FindingRecord]:
-        """Findings matching the query, risk descending then id ascending."""
+        """Findings matching the query, risk descending then id ascending.
+
+        ``query.owners`` is the tenant scope, applied here so no caller can forget it: an empty
+        tuple lists nothing. A malformed filter raises ValueError (``FindingQuery.checked``).
+        """
         ...
 
     def count_findings(self, by: CountBy, query: FindingQuery) -> dict[str, int]:
-        """How many findings match, per marketplace / asset / seller id / UTC day of creation."""
+        """How many findings match, per marketplace / asset / seller id / UTC day of creation /
+        status / owner / signal kind (a finding counts once under each of its kinds); values
+        with no finding are absent, so an empty scope counts ``{}``."""
         ...
 
     def search_listings(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.markup import escape
@@ -13,6 +13,9 @@ from rich.markup import escape
 from config.errors import ConfigError
 from ipwatch.console import err_console
 from ipwatch.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from ipwatch.services.identity import Principal
 
 EXIT_USAGE = 2
 PLACEHOLDERS = {"int": "N", "integer": "N", "float": "N", "path": "PATH", "file": "FILE"}
@@ -54,6 +57,12 @@ class State:
         from evidence.seal.custody import current_operator
 
         return current_operator(self.operator)
+
+    def principal(self) -> Principal:
+        """The CLI acts as the data folder's operator: every owner, every action."""
+        from ipwatch.services.identity import Principal
+
+        return Principal.operator(self.operator_name())
 
     def workspace(self) -> Workspace:
         if self._workspace is None:

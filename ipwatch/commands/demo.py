@@ -55,3 +55,11 @@ def demo(
         say(f"why: {where} findings show {top.id}")
         say(f"evidence: {where} evidence bundle {top.snapshot_ids[-1]} --out case.zip")
     say(f"verify: {where} evidence verify")
+    say(f"review desk: {where} serve   (then open http://127.0.0.1:8000/)")
+    if result.admin_password is not None:
+        say(f"desk login: {result.admin} / {result.admin_password}   (shown once)")
+    else:
+        say(
+            f"desk login: {result.admin} (password shown on the first demo run; "
+            f"`{where} users password {result.admin}` sets a new one)"
+        )

@@ -96,7 +96,8 @@ def list_(
         flagged_only=not all_,
         limit=limit,
     )
-    findings = list_findings(state(ctx).workspace(), query)
+    st = state(ctx)
+    findings = list_findings(st.workspace(), query, st.principal())
     if wants_machine(as_json, as_csv):
         emit(findings, CSV_COLUMNS, as_json=as_json, as_csv=as_csv)
         return
@@ -112,7 +113,8 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show one finding: every signal with its explanation, the listing, evidence, history."""
-    detail = show_finding(state(ctx).workspace(), finding_id)
+    st = state(ctx)
+    detail = show_finding(st.workspace(), finding_id, st.principal())
     finding = detail.finding
     if as_json:
         typer.echo(to_json_line({**finding.to_dict(), "history": detail.events}, indent=2))
@@ -238,7 +240,7 @@ def review(
         )
         console.print(plain(f"{result.finding_id}: {what}", 2000), soft_wrap=True)
 
-    batch = review_findings(st.workspace(), requests, st.operator_name(), progress=report)
+    batch = review_findings(st.workspace(), requests, st.principal(), progress=report)
     if not as_json:
         console.print(
             f"{len(batch.outcomes)} reviewed, {len(batch.refused)} refused", highlight=False

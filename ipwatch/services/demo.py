@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from registry.importer import ImportResult
 
 MAX_SHOWN = 1000
+DEMO_ADMIN = "demo-admin"
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class DemoResult:
     base_url: str
     run: CrawlRun
     flagged: list[FindingRecord]  # the marketplace's flagged findings, riskiest first
+    admin: str = DEMO_ADMIN
+    admin_password: str | None = None  # set only on the run that made the demo admin
 
 
 def run_demo(
@@ -61,4 +64,16 @@ def run_demo(
     flagged = workspace.index.list_findings(
         FindingQuery(marketplace=profile.name, flagged_only=True, limit=MAX_SHOWN)
     )
-    return DemoResult(kit, imported, base_url, run, flagged)
+    return DemoResult(kit, imported, base_url, run, flagged, *_demo_admin(workspace))
+
+
+def _demo_admin(workspace: Workspace) -> tuple[str, str | None]:
+    """A demo admin for the review desk, with a random password shown once (first run only)."""
+    from ipwatch.services.users import generated_password
+
+    directory = workspace.directory
+    if directory.get_user(DEMO_ADMIN) is not None:
+        return DEMO_ADMIN, None
+    password = generated_password()
+    directory.add_user(DEMO_ADMIN, "admin", None, password)
+    return DEMO_ADMIN, password

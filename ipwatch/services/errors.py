@@ -29,3 +29,19 @@ class ConflictError(ServiceError):
     """Someone changed the record since it was read (compare-and-set refused)."""
 
     status = 409
+
+
+class ForbiddenError(ServiceError):
+    """The user's role does not allow this action (their owners' data they may still read).
+
+    A record outside the user's owners is reported as ``NotFoundError`` instead, so an id of
+    another rights holder's finding reveals nothing, not even that it exists.
+    """
+
+    status = 403
+
+
+class UnauthorizedError(ServiceError):
+    """No valid session or token: log in, or give a live API token."""
+
+    status = 401

@@ -1,4 +1,8 @@
-"""Read findings: a filtered list (risk first) and one finding with its review history."""
+"""Read findings: a filtered list (risk first) and one finding with its review history.
+
+Both are scoped to the principal's owners in the store query; another owner's finding id is
+answered exactly like an id that does not exist.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from model import FindingQuery
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from ipwatch.services.identity import Principal
     from ipwatch.services.workspace import Workspace
     from model import (
         FindingRecord,
@@ -31,9 +36,12 @@ class FindingDetail:
     snapshots: list[SnapshotRef]
 
 
-def list_findings(workspace: Workspace, query: FindingQuery) -> list[FindingRecord]:
-    """Findings matching ``query``, highest risk first, then by id."""
-    return workspace.index.list_findings(query)
+def list_findings(
+    workspace: Workspace, query: FindingQuery, principal: Principal
+) -> list[FindingRecord]:
+    """Findings matching ``query`` within the principal's owners, highest risk first, then id."""
+    principal.require("read")
+    return workspace.index.list_findings(principal.scope(query))
 
 
 def every_finding(workspace: Workspace) -> Iterator[FindingRecord]:
@@ -47,10 +55,17 @@ def every_finding(workspace: Workspace) -> Iterator[FindingRecord]:
         after = (page[-1].risk, page[-1].id)
 
 
-def show_finding(workspace: Workspace, finding_id: str) -> FindingDetail:
-    index = workspace.index
-    finding = index.get_finding(finding_id)
-    if finding is None:
+def get_finding(workspace: Workspace, finding_id: str, principal: Principal) -> FindingRecord:
+    """One finding the principal may see; NotFound for a missing id and another owner's alike."""
+    principal.require("read")
+    finding = workspace.index.get_finding(finding_id)
+    if finding is None or not principal.sees(finding.owner):
         raise NotFoundError(f"no finding {finding_id!r}; `ipwatch findings list` shows the ids")
+    return finding
+
+
+def show_finding(workspace: Workspace, finding_id: str, principal: Principal) -> FindingDetail:
+    index = workspace.index
+    finding = get_finding(workspace, finding_id, principal)
     snapshots = [s for s in map(index.get_snapshot, finding.snapshot_ids) if s is not None]
     return FindingDetail(finding, index.list_events(finding_id), snapshots)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from evidence.seal.decisions import DecisionSession
     from evidence.seal.signing import Signer
+    from ipwatch.services.identity import Principal
     from ipwatch.services.workspace import Workspace
     from model import FindingRecord, ReviewEvent
 
@@ -33,6 +34,7 @@ REVIEW_STATUSES = (FindingStatus.IN_REVIEW, FindingStatus.CONFIRMED, FindingStat
 # Once a notice went out, the decision stands; taking it back is a notice's business.
 FINAL_FOR_REVIEW = (FindingStatus.NOTICE_SENT, FindingStatus.REMOVED)
 MAX_REASON = 2000
+MAX_BULK = 300  # findings decided in one bulk request
 
 
 @dataclass(frozen=True)
@@ -78,8 +80,12 @@ def clean_reason(reason: str) -> str:
     return text[:MAX_REASON]
 
 
-def review_finding(workspace: Workspace, request: ReviewRequest, actor: str) -> ReviewOutcome:
+def review_finding(
+    workspace: Workspace, request: ReviewRequest, principal: Principal
+) -> ReviewOutcome:
     """Apply one decision (see module docstring); raises a ServiceError when it is refused."""
+    principal.require("review")
+    actor = principal.name
     status = FindingStatus(request.status)
     if status not in REVIEW_STATUSES:
         allowed = ", ".join(s.value for s in REVIEW_STATUSES)
@@ -92,7 +98,7 @@ def review_finding(workspace: Workspace, request: ReviewRequest, actor: str) -> 
         )
     index = workspace.index
     finding = index.get_finding(request.finding_id)
-    if finding is None:
+    if finding is None or not principal.sees(finding.owner):
         raise NotFoundError(
             f"no finding {request.finding_id!r}; `ipwatch findings list` shows the ids"
         )
@@ -132,7 +138,7 @@ def review_finding(workspace: Workspace, request: ReviewRequest, actor: str) -> 
 def review_findings(
     workspace: Workspace,
     requests: Iterable[ReviewRequest],
-    actor: str,
+    principal: Principal,
     progress: Callable[[ReviewOutcome | tuple[str, ServiceError]], None] | None = None,
 ) -> ReviewBatch:
     """Several decisions (bulk review); each is applied or refused on its own."""
@@ -140,7 +146,7 @@ def review_findings(
     for request in requests:
         result: ReviewOutcome | tuple[str, ServiceError]
         try:
-            result = review_finding(workspace, request, actor)
+            result = review_finding(workspace, request, principal)
             batch.outcomes.append(result)
         except ServiceError as exc:
             result = (request.finding_id, exc)
@@ -166,6 +172,26 @@ def _adopt_unsigned(workspace: Workspace, session: DecisionSession, signer: Sign
             )
             adopted += 1
     return adopted
+
+
+def bulk_review(
+    workspace: Workspace,
+    finding_ids: Iterable[str],
+    status: FindingStatus,
+    reason: str,
+    principal: Principal,
+) -> ReviewBatch:
+    """One decision with one reason for up to ``MAX_BULK`` selected findings."""
+    chosen = list(dict.fromkeys(finding_ids))
+    if not chosen:
+        raise InvalidRequestError("select at least one finding")
+    if len(chosen) > MAX_BULK:
+        raise InvalidRequestError(
+            f"{len(chosen)} findings selected; decide at most {MAX_BULK} in one request"
+        )
+    clean_reason(reason)  # refuse a missing reason once, not once per finding
+    requests = [ReviewRequest(fid, status, reason) for fid in chosen]
+    return review_findings(workspace, requests, principal)
 
 
 def _sign_custody(workspace: Workspace, finding: FindingRecord) -> int:

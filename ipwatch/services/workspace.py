@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from evidence.seal.signing import Signer
     from evidence.storage.blobstore import BlobStore
     from model import Asset
+    from registry.identity import Directory
     from registry.store import Registry
     from store.protocol import Store
 
@@ -84,6 +85,13 @@ class Workspace:
             return False
         no_one_writes = not stat.S_IMODE(info.st_mode) & 0o222
         return bool(flags & os.ST_RDONLY) or no_one_writes or not os.access(self.home, os.W_OK)
+
+    @cached_property
+    def directory(self) -> Directory:
+        """Users, roles, sessions and API tokens, kept in the registry database."""
+        from registry.identity import Directory
+
+        return Directory(self.registry)
 
     @cached_property
     def index(self) -> Store:

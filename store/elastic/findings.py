@@ -60,9 +60,12 @@ class ElasticFindings(SpooledWrites):
         return queries.finding_filter(query, keys)
 
     def count_findings(self, by: CountBy, query: FindingQuery) -> dict[str, int]:
+        queries.check_count(by)
+        keys = None if query.seller is None else self._seller_keys(query.seller)
+        if by in queries.NESTED_COUNTS:
+            return self._count_nested(by, query, keys)
         counts: dict[str, int] = {}
         after: dict[str, Any] | None = None
-        keys = None if query.seller is None else self._seller_keys(query.seller)
         while True:
             body = queries.count_body(by, query, after, BUCKETS, keys)
             agg = self._search("findings", body)["aggregations"]["counts"]
@@ -81,6 +84,26 @@ class ElasticFindings(SpooledWrites):
             name = (seller.id if seller is not None else None) or ""
             by_id[name] = by_id.get(name, 0) + n
         return by_id
+
+    def _count_nested(
+        self, by: CountBy, query: FindingQuery, keys: list[str] | None
+    ) -> dict[str, int]:
+        """Exact per-value counts: one shard answers each terms bucket exactly, and when the
+        values outnumber BUCKETS they are split into partitions until each one fits."""
+        parts = 1
+        while True:
+            counts: dict[str, int] = {}
+            for part in range(parts):
+                partition = None if parts == 1 else (part, parts)
+                body = queries.nested_count_body(by, query, BUCKETS, partition, keys)
+                agg = self._search("findings", body)["aggregations"]["nested"]["counts"]
+                if agg.get("sum_other_doc_count", 0):
+                    break
+                for bucket in agg["buckets"]:
+                    counts[str(bucket["key"])] = int(bucket["findings"]["doc_count"])
+            else:
+                return counts
+            parts *= 2
 
     def set_status(
         self,

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from model import FindingStatus
 from model.sellers import fold_name
+from store.elastic.documents import ts
 
 if TYPE_CHECKING:
     from model import CountBy, FindingQuery
@@ -51,8 +52,34 @@ def finding_filter(query: FindingQuery, seller_keys: list[str] | None = None) ->
     The cluster cannot join: a seller filter is first resolved to ``seller_keys`` through the
     sellers index (``seller_filter``); without them ``query.seller`` is taken as a key.
     """
+    query = query.checked()
     must: list[dict[str, Any]] = []
     filters: list[dict[str, Any]] = []
+    for field, values in (
+        ("owner", query.owners),
+        ("listing_id", query.listing_ids),
+        ("status", None if query.statuses is None else [s.value for s in query.statuses]),
+    ):
+        if values is not None:
+            # An empty terms list would be refused or read as "no filter": match nothing.
+            filters.append({"terms": {field: list(values)}} if values else {"match_none": {}})
+    if query.owner is not None:
+        filters.append({"term": {"owner": query.owner}})
+    risk = {"gte": query.risk_min, "lte": query.risk_max}
+    created = {
+        "gte": None if query.created_from is None else ts(query.created_from),
+        "lt": None if query.created_to is None else ts(query.created_to),
+    }
+    # Dates are indexed to the millisecond (the SQLite rows keep microseconds): a bound finer
+    # than that is compared at millisecond precision there.
+    for field, bounds in (("risk", risk), ("created", created)):
+        given = {op: value for op, value in bounds.items() if value is not None}
+        if given:
+            filters.append({"range": {field: given}})
+    if query.signal_kind is not None:
+        filters.append(
+            {"nested": {"path": "signals", "query": {"term": {"signals.kind": query.signal_kind}}}}
+        )
     if query.asset_id is not None:
         filters.append({"term": {"asset_id": query.asset_id}})
     if query.seller is not None:
@@ -88,7 +115,12 @@ COUNT_SOURCES: dict[str, dict[str, Any]] = {
             "time_zone": "UTC",
         }
     },
+    "status": {"terms": {"field": "status"}},
+    "owner": {"terms": {"field": "owner"}},
 }
+# Signal kinds sit in nested documents, which a composite aggregation cannot reach: a terms
+# aggregation counts them, each bucket counting findings (reverse_nested), not signals.
+NESTED_COUNTS: dict[str, tuple[str, str]] = {"signal_kind": ("signals", "signals.kind")}
 
 
 def count_body(
@@ -99,8 +131,9 @@ def count_body(
     seller_keys: list[str] | None = None,
 ) -> dict[str, Any]:
     """One page of a composite aggregation over the findings the query matches."""
-    if by not in COUNT_SOURCES:
-        raise ValueError(f"cannot count by {by!r}; use one of {', '.join(COUNT_SOURCES)}")
+    check_count(by)
+    if by in NESTED_COUNTS:
+        raise ValueError(f"findings per {by} are counted by nested_count_body")
     composite: dict[str, Any] = {"size": size, "sources": [{"key": COUNT_SOURCES[by]}]}
     if after is not None:
         composite["after"] = after
@@ -109,6 +142,38 @@ def count_body(
         "track_total_hits": False,
         "query": finding_filter(query, seller_keys),
         "aggs": {"counts": {"composite": composite}},
+    }
+
+
+def check_count(by: str) -> None:
+    if by not in COUNT_SOURCES and by not in NESTED_COUNTS:
+        known = ", ".join([*COUNT_SOURCES, *NESTED_COUNTS])
+        raise ValueError(f"cannot count findings by {by!r}; use one of {known}")
+
+
+def nested_count_body(
+    by: CountBy,
+    query: FindingQuery,
+    size: int,
+    partition: tuple[int, int] | None = None,
+    seller_keys: list[str] | None = None,
+) -> dict[str, Any]:
+    """Findings per value of a nested field; ``partition`` = (index, count) splits the values
+    into disjoint sets when there are more than ``size`` of them."""
+    path, field = NESTED_COUNTS[by]
+    terms: dict[str, Any] = {"field": field, "size": size, "order": {"_key": "asc"}}
+    if partition is not None:
+        terms["include"] = {"partition": partition[0], "num_partitions": partition[1]}
+    return {
+        "size": 0,
+        "track_total_hits": False,
+        "query": finding_filter(query, seller_keys),
+        "aggs": {
+            "nested": {
+                "nested": {"path": path},
+                "aggs": {"counts": {"terms": terms, "aggs": {"findings": {"reverse_nested": {}}}}},
+            }
+        },
     }
 
 

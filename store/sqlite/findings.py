@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from model import FindingStatus, ReviewEvent
 from store.exceptions import RecordConflictError, RecordNotFoundError
 from store.sqlite.base import upsert_sql
-from store.sqlite.query import count_findings_sql, list_findings_sql
+from store.sqlite.query import RARE_KIND, RARE_KIND_SQL, count_findings_sql, list_findings_sql
 from store.sqlite.rows import FINDING_COLS, finding_from, finding_row, seller_row, ts
 from store.sqlite.sellers import SELLER_UPSERT, SqliteSellers
 
@@ -48,15 +48,22 @@ class SqliteFindings(SqliteSellers):
         sellers = self._sellers(r["seller_key"] for r in rows)
         return [finding_from(r, sellers.get(r["seller_key"])) for r in rows]
 
+    def _rare_kind(self, query: FindingQuery) -> bool:
+        """Whether few findings carry the query's signal kind (a bounded index count)."""
+        if query.signal_kind is None:
+            return True
+        found = self._db.execute(RARE_KIND_SQL, (query.signal_kind, RARE_KIND)).fetchone()[0]
+        return int(found) < RARE_KIND
+
     def list_findings(self, query: FindingQuery) -> list[FindingRecord]:
-        sql, args = list_findings_sql(query)
         with self._lock:
+            sql, args = list_findings_sql(query, self._rare_kind(query))
             rows = self._db.execute(sql, args).fetchall()
             return self._findings(rows)
 
     def count_findings(self, by: CountBy, query: FindingQuery) -> dict[str, int]:
-        sql, args = count_findings_sql(by, query)
         with self._lock:
+            sql, args = count_findings_sql(by, query, self._rare_kind(query))
             rows = self._db.execute(sql, args).fetchall()
         return {r["k"]: r["c"] for r in rows}
 

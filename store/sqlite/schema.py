@@ -14,6 +14,12 @@ version 2, in the same single transaction: create ``sellers``, backfill it from 
 columns of the stored listings and findings, set ``seller_key``, then drop the copied columns.
 Every file goes through that step after the version 2 layout exists, so a new file and an
 upgraded one end up with exactly the same tables.
+
+Version 4 serves the review queue: ``finding_signals`` holds each finding's distinct signal
+kinds (one row per kind and finding, kept in step with the ``signals`` JSON by triggers), so a
+signal-kind filter or count reads an index instead of parsing every finding's JSON; and indexes
+for the owner (tenant) scope, status and first-seen filters. Upgrade from version 3: create
+them (``CREATE ... IF NOT EXISTS``) and backfill ``finding_signals`` from the stored signals.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from model.sellers import fold_name, normalise_contacts, seller_key
 from store.exceptions import IndexConfigError
 from store.sqlite.text import terms
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _FTS = "tokenize = 'unicode61 remove_diacritics 2'"
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS listings (
@@ -59,6 +65,11 @@ SCHEMA = (
     "CREATE INDEX IF NOT EXISTS findings_risk ON findings(risk DESC, id)",
     "CREATE INDEX IF NOT EXISTS findings_asset ON findings(asset_id)",
     "CREATE INDEX IF NOT EXISTS findings_listing ON findings(listing_id)",
+    # The queue: a tenant's findings by status in risk order, and a first-seen range.
+    "CREATE INDEX IF NOT EXISTS findings_owner ON findings(owner, risk DESC, id)",
+    "CREATE INDEX IF NOT EXISTS findings_owner_status ON findings(owner, status, risk DESC, id)",
+    "CREATE INDEX IF NOT EXISTS findings_status ON findings(status, risk DESC, id)",
+    "CREATE INDEX IF NOT EXISTS findings_created ON findings(created)",
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS findings_fts USING fts5(
   title_terms, content = 'findings', content_rowid = 'n', {_FTS})""",
     """CREATE TRIGGER IF NOT EXISTS findings_fts_insert AFTER INSERT ON findings BEGIN
@@ -94,6 +105,31 @@ SELLERS = (
     "CREATE INDEX IF NOT EXISTS sellers_name ON sellers(name_folded)",
 )
 
+
+def _kinds(signals: str, n: str, tables: str = "") -> str:
+    """SELECT (kind, finding n) for each distinct string ``kind`` in a finding's signals (a JSON
+    list of objects); ``fullkey`` paths keep malformed elements from raising or matching."""
+    return f"""SELECT DISTINCT json_extract({signals}, fullkey || '.kind'), {n}
+  FROM {tables}json_each(CASE WHEN json_valid({signals}) THEN {signals} ELSE '[]' END)
+  WHERE json_type({signals}, fullkey || '.kind') = 'text'"""  # noqa: S608 (our names only)
+
+
+SIGNALS = (
+    """CREATE TABLE IF NOT EXISTS finding_signals (
+  kind TEXT NOT NULL, finding_n INTEGER NOT NULL, PRIMARY KEY (kind, finding_n)) WITHOUT ROWID""",
+    "CREATE INDEX IF NOT EXISTS finding_signals_finding ON finding_signals(finding_n)",
+    f"""CREATE TRIGGER IF NOT EXISTS finding_signals_insert AFTER INSERT ON findings BEGIN
+  INSERT OR IGNORE INTO finding_signals (kind, finding_n)
+  {_kinds("new.signals", "new.n")}; END""",
+    f"""CREATE TRIGGER IF NOT EXISTS finding_signals_update AFTER UPDATE OF signals ON findings
+  BEGIN
+  DELETE FROM finding_signals WHERE finding_n = old.n;
+  INSERT OR IGNORE INTO finding_signals (kind, finding_n)
+  {_kinds("new.signals", "new.n")}; END""",  # noqa: S608
+    """CREATE TRIGGER IF NOT EXISTS finding_signals_delete AFTER DELETE ON findings BEGIN
+  DELETE FROM finding_signals WHERE finding_n = old.n; END""",
+)
+
 # Columns version 1 had; copied as they are when upgrading.
 _V1_LISTING = (
     "id, marketplace, url, title, content_hash, first_seen, last_seen, description, price, "
@@ -126,6 +162,10 @@ def prepare(db: sqlite3.Connection, path: str) -> None:
             db.execute(statement)
         if version < 3:
             _sellers_v3(db)
+        for statement in SIGNALS:
+            db.execute(statement)
+        if version < 4:
+            _signals_v4(db)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     except BaseException:
         db.rollback()
@@ -145,6 +185,14 @@ def check_readable(db: sqlite3.Connection, path: str) -> None:
             f"{path} has the schema of an older ipwatch (version {version}) and is read-only, so "
             "it cannot be upgraded in place; run ipwatch once on a writable copy of the folder"
         )
+
+
+def _signals_v4(db: sqlite3.Connection) -> None:
+    """Fill ``finding_signals`` for the findings written before the triggers existed."""
+    db.execute(
+        "INSERT OR IGNORE INTO finding_signals (kind, finding_n) "
+        + _kinds("findings.signals", "findings.n", "findings, ")
+    )
 
 
 def _refuse_newer(db: sqlite3.Connection, path: str) -> int:

@@ -136,3 +136,93 @@ def test_verify_names_each_kind_of_tampering(demo_home: Path, target: str) -> No
     finally:
         path.write_bytes(original)
     assert run_ipwatch(demo_home, "evidence", "verify", snapshot.id).returncode == 0
+
+
+def test_demo_ends_with_the_desk_command_and_a_login_that_works_a_queue_in_chromium(
+    demo_home: Path, tmp_path: Path
+) -> None:
+    """Log in with the printed demo login, work the queue by keyboard (confirm, dismiss with a
+    reason, undo), bulk-dismiss, meet a conflict from a second session, verify evidence and
+    download a case WACZ that `ipwatch evidence verify` accepts. Runs last: it decides findings."""
+    import re
+
+    from ipwatch.services.workspace import Workspace
+    from tests.ipwatch.test_ipwatch_evidence import offline_verify
+    from tests.ipwatch.web.browser import chromium
+    from tests.ipwatch.web.desk_data import DeskServer
+
+    printed = (demo_home / "first-run.txt").read_text()
+    assert f"ipwatch --home {demo_home} serve" in printed
+    login = re.search(r"desk login: (\S+) / (\S+)", printed)
+    assert login, printed[-800:]
+    name, password = login.groups()
+    workspace = Workspace.open(demo_home)
+    workspace.directory.add_user("second", "reviewer", None, "second reviewer password")
+    index = workspace.index
+    try:
+        with DeskServer(workspace) as server, chromium() as browser:
+            page = browser.new_page()
+            page.goto(f"{server.url}/queue")
+            page.fill("input[name=name]", name)
+            page.fill("input[name=password]", password)
+            page.click("button[type=submit]")
+            page.wait_for_url(f"{server.url}/queue")
+            cards = page.locator("#cards .qcard")
+            assert cards.count() >= 4
+            ids = [cards.nth(i).get_attribute("data-findings").split() for i in range(4)]
+
+            page.keyboard.press("c")  # confirm the first card
+            page.wait_for_selector("#flash.notice")
+            assert {index.get_finding(f).status.value for f in ids[0]} == {"confirmed"}
+            page.once("dialog", lambda dialog: dialog.accept("sold by the brand's own outlet"))
+            page.keyboard.press("d")  # the second card, asked for a reason
+            page.wait_for_function(
+                "document.querySelector('#flash').textContent.includes('dismissed')"
+            )
+            dismissed = index.get_finding(ids[1][0])
+            assert dismissed.status.value == "dismissed"
+            assert index.list_events(ids[1][0])[-1].reason == "sold by the brand's own outlet"
+            page.keyboard.press("u")  # undo: reopened
+            page.wait_for_function(
+                "document.querySelector('#flash').textContent.includes('reopened')"
+            )
+            assert index.get_finding(ids[1][0]).status.value == "in_review"
+
+            page.goto(f"{server.url}/queue")
+            for box in page.locator("input[name=ids]").all()[2:4]:
+                box.check()
+            page.fill("#bulk input[name=reason_text]", "bulk: parallel imports, not ours")
+            page.click("#bulk button[value=dismiss]")
+            page.wait_for_selector("text=refused")
+            assert all(index.get_finding(f).status.value == "dismissed" for f in ids[2] + ids[3])
+
+            finding = next(f for f in ids[1] if index.get_finding(f).snapshot_ids)
+            page.goto(f"{server.url}/findings/{finding}")
+            other = browser.new_page()
+            other.goto(f"{server.url}/login")
+            other.fill("input[name=name]", "second")
+            other.fill("input[name=password]", "second reviewer password")
+            other.click("button[type=submit]")
+            other.wait_for_url(f"{server.url}/queue")
+            other.goto(f"{server.url}/findings/{finding}")
+            other.click("#decide button[value=confirm]")
+            other.wait_for_selector(".notice")
+            page.fill("#decide input[name=reason_text]", "looked at it first")
+            page.click("#decide button[value=dismiss]")
+            conflict = page.locator(".conflict").inner_text()
+            assert "second" in conflict and "confirmed" in conflict  # who decided, and what
+            assert index.get_finding(finding).status.value == "confirmed"  # nothing overwritten
+
+            page.click("form[action$='/verify'] button")
+            assert "passed" in page.locator("h1").inner_text()
+            page.go_back()
+            with page.expect_download() as download:
+                page.click("form[action$='/case.wacz'] button")
+            wacz = tmp_path / "case.wacz"
+            download.value.save_as(wacz)
+    finally:
+        workspace.close()
+    public_key = tmp_path / "published.pem"
+    assert run_ipwatch(demo_home, "keys", "export", "--out", str(public_key)).returncode == 0
+    printed = offline_verify(wacz, public_key, tmp_path / "court", expect=0)
+    assert "snapshot(s) verified" in printed

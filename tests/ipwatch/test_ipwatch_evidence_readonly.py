@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from config.settings import AppConfig
+from ipwatch.services.identity import Principal
 from ipwatch.services.review import ReviewRequest, review_finding
 from ipwatch.services.workspace import Workspace
 from model import FindingStatus
@@ -35,7 +36,11 @@ def evidence_home(home: Path) -> str:
     workspace.close()
     (snapshot_id,) = seal_into(home)
     workspace = Workspace(home, AppConfig())
-    review_finding(workspace, ReviewRequest("F-1", FindingStatus.CONFIRMED, "copy"), "alice")
+    review_finding(
+        workspace,
+        ReviewRequest("F-1", FindingStatus.CONFIRMED, "copy"),
+        Principal.operator("alice"),
+    )
     workspace.close()
     return snapshot_id
 

@@ -18,6 +18,7 @@ from evidence.seal.manifest import canonical_json, parse_manifest
 from evidence.seal.snapshot import seal
 from ipwatch.cli import main
 from ipwatch.services.evidence import verify_home
+from ipwatch.services.identity import Principal
 from ipwatch.services.review import ReviewRequest, review_finding
 from ipwatch.services.workspace import Workspace
 from model import FindingStatus
@@ -136,7 +137,11 @@ def reviewed(workspace: Workspace, *, with_snapshot: bool) -> str:
     if with_snapshot:
         seal_two(workspace)
     for status in (FindingStatus.IN_REVIEW, FindingStatus.CONFIRMED):
-        review_finding(workspace, ReviewRequest("F-1", status, "same mark, same shoe"), "alice")
+        review_finding(
+            workspace,
+            ReviewRequest("F-1", status, "same mark, same shoe"),
+            Principal.operator("alice"),
+        )
     return "F-1"
 
 
@@ -216,7 +221,11 @@ def test_statuses_decided_before_signing_are_adopted_so_later_sql_edits_fail(
     before = decisions_report(verify_home(workspace, None, "auditor")).get("decision:F-old")
     assert before is not None and before.status == "not_checked"  # never passed on trust
 
-    review_finding(workspace, ReviewRequest("F-new", FindingStatus.DISMISSED, "no"), "alice")
+    review_finding(
+        workspace,
+        ReviewRequest("F-new", FindingStatus.DISMISSED, "no"),
+        Principal.operator("alice"),
+    )
     adopted = verify_home(workspace, None, "auditor")
     assert adopted.ok and decisions_report(adopted).get("decision:F-old") is None
 

@@ -215,8 +215,10 @@ def test_count_body_pages_a_composite_aggregation():
         "sources"
     ][0]["key"]["terms"]["missing_bucket"]
     assert queries.bucket_key(None) == ""
-    with pytest.raises(ValueError, match="marketplace, asset, seller, day"):
-        queries.count_body("owner", FindingQuery(), None, 5)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="marketplace, asset, seller, day, status, owner"):
+        queries.count_body("colour", FindingQuery(), None, 5)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="nested_count_body"):
+        queries.count_body("signal_kind", FindingQuery(), None, 5)
 
 
 def test_listing_text_matches_all_words_across_title_and_description():

@@ -66,6 +66,16 @@ def test_release_0_1_0_index_is_upgraded_in_place(home: Path) -> None:
             CONFIRMED
         ]
         assert store.count_findings("seller", FindingQuery())["novaflex-official"] == 3
+        # schema 4 backfills each finding's signal kinds from the signals 0.1.0 stored
+        kinds = store.count_findings("signal_kind", FindingQuery())
+        assert kinds == {
+            "word_mark": 5,
+            "unauthorized_seller": 2,
+            "below_price_floor": 2,
+            "counterfeit_wording": 1,
+        }
+        worded = store.list_findings(FindingQuery(signal_kind="counterfeit_wording"))
+        assert [f.id for f in worded] == [CONFIRMED]
 
         snapshots = list(store.iter_snapshots())
         assert len(snapshots) == 2

@@ -126,7 +126,7 @@ def test_a_version_1_file_is_upgraded_in_place(tmp_path, user_version):
     index.close()
 
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION  # 3: sellers
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION  # 4: signal kinds
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         assert not {"listings_v1", "findings_v1"} & tables
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -225,3 +225,68 @@ def test_full_text_index_survives_vacuum(tmp_path):
     assert [x.id for x in index.search_listings("nike")] == ["L-2"]
     assert [x.id for x in index.search_listings("puma")] == ["L-1"]
     index.close()
+
+
+def write_v3_file(path) -> None:
+    """A schema 3 file: today's layout without what version 4 added, with findings in it."""
+    index = SqliteStore(path)
+    for n, kinds in enumerate((["text", "image", "text"], ["image"], [])):
+        index.upsert_finding(
+            FindingRecord(
+                id=f"F-{n}",
+                listing_id="L-1",
+                asset_id="A-1",
+                owner="Nike",
+                marketplace="demo",
+                risk=0.9 - n / 10,
+                flagged=True,
+                signals=[{"kind": k, "score": 0.5, "detail": "d", "evidence": {}} for k in kinds],
+                created=T0,
+                updated=T0,
+            )
+        )
+    index.close()
+    with sqlite3.connect(path) as db:
+        for kind, name in db.execute(
+            "SELECT type, name FROM sqlite_master WHERE name LIKE 'finding_signals%' "
+            "OR name IN ('findings_owner', 'findings_owner_status', 'findings_status', "
+            "'findings_created')"
+        ).fetchall():
+            if kind != "table":
+                db.execute(f"DROP {kind} {name}")
+        db.execute("DROP TABLE finding_signals")
+        # rows an older or foreign writer may have left: none may stop the upgrade
+        for n, signals in enumerate(
+            ('{"kind": "text"}', '["text", 3]', '[{"kind": 7}, {"kind": "price"}]', "not json")
+        ):
+            db.execute(
+                "INSERT INTO findings (id, listing_id, asset_id, owner, marketplace, risk, "
+                "flagged, signals, created, updated, status, title, url, snapshot_ids) VALUES "
+                "(?, 'L-2', 'A-1', 'Nike', 'demo', 0.1, 0, ?, ?, ?, 'new', '', '', '[]')",
+                (f"F-odd-{n}", signals, STAMP, STAMP),
+            )
+        db.execute("PRAGMA user_version = 3")
+    db.close()
+
+
+def test_a_version_3_file_gets_signal_kinds_backfilled_in_place(tmp_path):
+    path = tmp_path / "v3.db"
+    write_v3_file(path)
+    index = SqliteStore(path)
+    assert index.count_findings("signal_kind", FindingQuery()) == {
+        "text": 1,
+        "image": 2,
+        "price": 1,
+    }
+    assert [f.id for f in index.list_findings(FindingQuery(signal_kind="image"))] == ["F-0", "F-1"]
+    assert [f.id for f in index.list_findings(FindingQuery(signal_kind="price"))] == ["F-odd-2"]
+    index.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        # the triggers keep the kinds in step with writes from any connection
+        db.execute("""UPDATE findings SET signals = '[{"kind": "patent"}]' WHERE id = 'F-1'""")
+        db.execute("DELETE FROM findings WHERE id = 'F-0'")
+        kinds = db.execute("SELECT kind, count(*) FROM finding_signals GROUP BY kind").fetchall()
+        assert dict(kinds) == {"patent": 1, "price": 1}
+    db.close()

@@ -15,6 +15,7 @@ from ipwatch.services.batch_listings import ImageLoader, read_batch
 from ipwatch.services.detect import batch_limits, detect_batch, registry_detector
 from ipwatch.services.errors import InvalidRequestError, NotFoundError
 from ipwatch.services.findings import list_findings, show_finding
+from ipwatch.services.identity import Principal
 from ipwatch.services.rescan import RescanProgress, rescan
 from ipwatch.services.runs import list_runs, show_run
 from ipwatch.services.workspace import Workspace
@@ -41,7 +42,7 @@ def test_assets_import_list_remove(workspace: Workspace, kit: Path) -> None:
 
 def test_unknown_finding_and_run_are_not_found(workspace: Workspace) -> None:
     with pytest.raises(NotFoundError, match="F-404"):
-        show_finding(workspace, "F-404")
+        show_finding(workspace, "F-404", Principal.operator("t"))
     with pytest.raises(NotFoundError, match="R-404"):
         show_run(workspace, "R-404")
     run = CrawlRun(id="R-1", marketplace="demo", trigger="manual", started=NOW)
@@ -103,7 +104,7 @@ def test_rescan_finds_a_stored_listing_for_a_new_asset(workspace: Workspace, kit
     assert result.listings == 1 and result.new_findings == 1
     assert [(s.done, s.total) for s in steps] == [(1, 1)]
     [flagged] = result.without_evidence
-    [stored] = list_findings(workspace, FindingQuery(flagged_only=True))
+    [stored] = list_findings(workspace, FindingQuery(flagged_only=True), Principal.operator("t"))
     assert stored.id == flagged.id and stored.seller_name == "Shady Deals"
     again = rescan(workspace, ["novaflex-word"])
     assert again.new_findings == 0  # same finding id: updated, never duplicated

@@ -15,6 +15,7 @@ from evidence.seal.snapshot import seal
 from evidence.storage.blobstore import BlobStore
 from ipwatch.services.errors import ConflictError, InvalidRequestError, NotFoundError
 from ipwatch.services.findings import show_finding
+from ipwatch.services.identity import Principal
 from ipwatch.services.review import ReviewRequest, review_finding, review_findings
 from ipwatch.services.workspace import Workspace
 from model import FindingRecord, FindingStatus
@@ -26,6 +27,8 @@ from tests.evidence.evidence_samples import (
 )
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
+
+P = Principal.operator
 
 
 def finding(finding_id: str = "F-1") -> FindingRecord:
@@ -85,12 +88,12 @@ def test_a_decision_is_stored_with_its_event_and_signed_in_custody(workspace: Wo
     outcome = review_finding(
         workspace,
         ReviewRequest("F-1", FindingStatus.CONFIRMED, "  the logo is\tcopied  ", before.revision),
-        actor="alice",
+        P("alice"),
     )
 
     assert outcome.changed and outcome.from_status == FindingStatus.NEW
     assert outcome.to_status == FindingStatus.CONFIRMED and outcome.custody_events == 1
-    detail = show_finding(workspace, "F-1")
+    detail = show_finding(workspace, "F-1", P("a"))
     assert detail.finding.status == FindingStatus.CONFIRMED
     assert detail.finding.revision == outcome.revision != before.revision
     [event] = detail.events
@@ -112,7 +115,7 @@ def test_stale_revision_is_refused_naming_who_changed_it(workspace: Workspace) -
     loaded = workspace.index.get_finding("F-1")
     assert loaded is not None
     review_finding(
-        workspace, ReviewRequest("F-1", FindingStatus.DISMISSED, "genuine reseller"), "bob"
+        workspace, ReviewRequest("F-1", FindingStatus.DISMISSED, "genuine reseller"), P("bob")
     )
     with pytest.raises(ConflictError) as refused:
         review_finding(
@@ -130,18 +133,18 @@ def test_stale_revision_is_refused_naming_who_changed_it(workspace: Workspace) -
 def test_refusals_say_why_and_write_nothing(workspace: Workspace) -> None:
     workspace.index.upsert_finding(finding())
     with pytest.raises(InvalidRequestError, match="needs a reason"):
-        review_finding(workspace, ReviewRequest("F-1", FindingStatus.CONFIRMED, " \n"), "a")
+        review_finding(workspace, ReviewRequest("F-1", FindingStatus.CONFIRMED, " \n"), P("a"))
     with pytest.raises(InvalidRequestError, match="not 'removed'"):
-        review_finding(workspace, ReviewRequest("F-1", FindingStatus.REMOVED, "gone"), "a")
+        review_finding(workspace, ReviewRequest("F-1", FindingStatus.REMOVED, "gone"), P("a"))
     with pytest.raises(NotFoundError, match="no finding 'F-404'"):
-        review_finding(workspace, ReviewRequest("F-404", FindingStatus.CONFIRMED, "x"), "a")
+        review_finding(workspace, ReviewRequest("F-404", FindingStatus.CONFIRMED, "x"), P("a"))
     assert workspace.index.list_events("F-1") == []
 
 
 def test_same_status_again_records_nothing(workspace: Workspace) -> None:
     workspace.index.upsert_finding(finding())
-    first = review_finding(workspace, ReviewRequest("F-1", FindingStatus.IN_REVIEW, "look"), "a")
-    again = review_finding(workspace, ReviewRequest("F-1", FindingStatus.IN_REVIEW, "look"), "b")
+    first = review_finding(workspace, ReviewRequest("F-1", FindingStatus.IN_REVIEW, "look"), P("a"))
+    again = review_finding(workspace, ReviewRequest("F-1", FindingStatus.IN_REVIEW, "look"), P("b"))
     assert first.changed and not again.changed
     assert len(workspace.index.list_events("F-1")) == 1
 
@@ -150,7 +153,7 @@ def test_a_decision_after_a_notice_is_refused(workspace: Workspace) -> None:
     workspace.index.upsert_finding(finding())
     workspace.index.set_status("F-1", FindingStatus.NOTICE_SENT, actor="enforcement")
     with pytest.raises(InvalidRequestError, match="notice_sent"):
-        review_finding(workspace, ReviewRequest("F-1", FindingStatus.DISMISSED, "oops"), "a")
+        review_finding(workspace, ReviewRequest("F-1", FindingStatus.DISMISSED, "oops"), P("a"))
 
 
 def test_bulk_review_applies_each_and_reports_each_refusal(workspace: Workspace) -> None:
@@ -163,7 +166,7 @@ def test_bulk_review_applies_each_and_reports_each_refusal(workspace: Workspace)
             ReviewRequest(fid, FindingStatus.CONFIRMED, "same seller, same photos")
             for fid in ("F-1", "F-404", "F-2")
         ],
-        "carol",
+        P("carol"),
         progress=seen.append,
     )
     assert [o.finding_id for o in batch.outcomes] == ["F-1", "F-2"]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from config.settings import AppConfig
 from ipwatch.services.evidence import verify_home
+from ipwatch.services.identity import Principal
 from ipwatch.services.review import ReviewRequest, review_finding
 from ipwatch.services.workspace import Workspace
 from model import FindingStatus
@@ -23,7 +24,11 @@ def reviewer(home: str, actor: str, offset: int) -> None:
         for n in range(ROUNDS):
             for finding_id in ("F-1", "F-2"):
                 status = CYCLE[(n + offset) % len(CYCLE)]
-                review_finding(workspace, ReviewRequest(finding_id, status, f"round {n}"), actor)
+                review_finding(
+                    workspace,
+                    ReviewRequest(finding_id, status, f"round {n}"),
+                    Principal.operator(actor),
+                )
     finally:
         workspace.close()
 
