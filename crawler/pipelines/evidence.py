@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, NoReturn
 
 from scrapy.exceptions import DropItem
 
-from crawler.capture import browser_settings, private_address_refuser
+from crawler.capture import browser_settings
 from crawler.context import workspace_for
 from crawler.listing_id import content_hash
 from evidence.capture.browser import BrowserCapturer
 from evidence.seal.custody import current_operator
 from evidence.seal.snapshot import SCREENSHOT_NAME, CapturedImage, Citation, ListingInfo, seal
+from netguard.policy import AddressPolicy
 from store.exceptions import IndexUnavailableError
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ class EvidencePipeline:
         if settings.getbool("IPWATCH_BROWSER_CAPTURE", True):
             capturer = BrowserCapturer(
                 browser_settings(settings),
-                refuse=private_address_refuser(settings.getlist("IPWATCH_ALLOWED_PRIVATE_HOSTS")),
+                policy=AddressPolicy.from_hosts(settings.getlist("IPWATCH_ALLOWED_PRIVATE_HOSTS")),
             )
         return cls(crawler, workspace_for(crawler), capturer)
 
@@ -103,6 +104,9 @@ class EvidencePipeline:
             item.capture.final_url, operator=self.operator, job_id=item.crawl_run_id
         )
         stats.inc_value("ipwatch/captures")
+        for url, reason in browser.blocked:  # also listed in the snapshot's manifest
+            stats.inc_value("ipwatch/blocked")
+            logger.warning("capture browser: blocked %s: %s", url, reason)
         stats.inc_value("ipwatch/capture_retries", len(browser.attempts) - 1)
         if browser.outcome == "failed":
             stats.inc_value("ipwatch/capture_failed")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from crawler.middlewares.ssrf import AddressPolicy
+from netguard.policy import AddressPolicy
 from tests.security.hostile import HostileSite, write_profile
 from tests.support import run_ipwatch
 

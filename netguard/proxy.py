@@ -1,9 +1,10 @@
-"""A forward proxy on 127.0.0.1 that every Chromium request of a crawl goes through.
+"""A forward proxy on 127.0.0.1 that every Chromium request goes through (crawl and capture).
 
 Playwright's request routing never sees the hops of a redirect, WebSockets or a service
 worker's fetches; a proxy sees every connection the browser opens. Each is checked with the
-crawl's ``AddressPolicy`` and made to the address that was checked (DNS cannot swap it later);
-a refused one gets a 403 and is reported to ``on_block``. Plain http is one request per
+``AddressPolicy`` and made to the address that was checked (DNS cannot swap it later); a
+refused one gets a 403 and is reported to ``on_block``; ``connected`` records which address each
+host was actually served from (Chromium itself only sees the proxy's). Plain http is one request per
 connection (``Connection: close`` both ways), so a connection checked for one host never
 carries a request for another; https and ws(s) are tunnelled with CONNECT.
 """
@@ -20,7 +21,7 @@ from urllib.parse import urlsplit
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from crawler.middlewares.ssrf import AddressPolicy
+    from netguard.policy import AddressPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class GuardProxy:
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, name="ipwatch-guard-proxy", daemon=True)
         self.port = 0
+        self._server: asyncio.Server | None = None
         self.connected: dict[tuple[str, int], str] = {}  # (host, port) -> address last used
 
     @property
@@ -51,16 +53,28 @@ class GuardProxy:
         return self
 
     def stop(self) -> None:
+        """Stop listening, end open connections and the thread (its port is free again)."""
+        if self._loop.is_closed() or not self._thread.is_alive():
+            return
         self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
-        server = self._loop.run_until_complete(
+        self._server = self._loop.run_until_complete(
             asyncio.start_server(self._serve, "127.0.0.1", 0, limit=MAX_HEAD)
         )
-        self.port = int(server.sockets[0].getsockname()[1])
+        self.port = int(self._server.sockets[0].getsockname()[1])
         self._ready.set()
-        self._loop.run_forever()
+        try:
+            self._loop.run_forever()
+        finally:
+            self._server.close()
+            pending = asyncio.all_tasks(self._loop)
+            for task in pending:
+                task.cancel()
+            self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            self._loop.close()
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
