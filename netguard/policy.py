@@ -56,7 +56,11 @@ def resolve(host: str) -> list[str]:
 
 
 def _host_port(entry: str) -> tuple[str, int | None]:
-    parts = urlsplit(f"//{entry.strip().lower()}")
+    """``HOST``, ``HOST:PORT``, ``[V6]:PORT`` or a bare IPv6 address (``fe80::1``, any port)."""
+    entry = entry.strip().lower()
+    if _is_canonical_address(entry) or _is_canonical_address(entry.strip("[]")):
+        return (entry.strip("[]"), None)
+    parts = urlsplit(f"//{entry}")
     try:
         port = parts.port
     except ValueError:
