@@ -29,3 +29,7 @@ class RecordConflictError(StoreError):
 
 class IndexUnavailableError(StoreError):
     """The index cluster cannot be reached or refuses work for now; writes were spooled."""
+
+
+class StoreFullError(StoreError, OSError):
+    """The disk holding the index is full: nothing more can be written until space is freed."""

@@ -8,6 +8,7 @@ and the next crawl that finds the listing still online captures and seals it aga
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import logging
 from typing import TYPE_CHECKING, NoReturn
@@ -44,6 +45,9 @@ class EvidencePipeline:
         self.workspace = workspace
         self.capturer = capturer
         self.operator = current_operator()
+        self.disk_full = False  # once set, no more captures: their evidence cannot be written
+        self._closing: asyncio.Future[None] | None = None
+        self._slots = asyncio.Semaphore(capturer.settings.concurrency if capturer else 4)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -66,6 +70,14 @@ class EvidencePipeline:
         item.extra["content_hash"] = content_hash(item)
         if not flagged or not self._needs_snapshot(item, flagged):
             return item
+        async with self._slots:  # waiting items see a full disk before their capture starts
+            return await self._capture_and_seal(item, flagged)
+
+    async def _capture_and_seal(self, item: ListingItem, flagged: list[Finding]) -> ListingItem:
+        assert item.listing is not None
+        if self.disk_full:
+            self.crawler.stats.inc_value("ipwatch/seal_failed")
+            raise DropItem("flagged listing not sealed: the disk is full")
         browser = await self._browser_capture(item)
         try:
             sealed = seal(
@@ -94,6 +106,13 @@ class EvidencePipeline:
         logger.error("could not seal %s: %s", item.capture.final_url[:2000], reason)
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             self.crawler.stats.inc_value("ipwatch/disk_full")
+            if not self.disk_full:  # stop crawling pages whose evidence cannot be written
+                self.disk_full = True
+                logger.error("the disk is full: stopping the crawl")
+                if self.crawler.engine is not None:  # not awaited here: closing waits for us
+                    self._closing = asyncio.ensure_future(
+                        self.crawler.engine.close_spider_async(reason="disk_full")
+                    )
         raise DropItem(f"flagged listing not sealed: {reason}")
 
     async def _browser_capture(self, item: ListingItem) -> BrowserCapture | None:
