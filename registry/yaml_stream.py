@@ -68,24 +68,21 @@ def _build(text: str, max_depth: int, too_deep: str) -> Any:
     documents = 0
     result: Any = None
     for event in yaml.parse(text, Loader=_Parser):
+        mark: Any = event.start_mark  # libyaml's Mark type or PyYAML's: the same fields
         if isinstance(event, yaml.DocumentStartEvent):
             documents += 1
             if documents > 1:
-                raise ComposerError(
-                    None, None, "more than one document (---); keep one", event.start_mark
-                )
+                raise ComposerError(None, None, "more than one document (---); keep one", mark)
             continue
         if isinstance(event, yaml.AliasEvent):
             raise ComposerError(
-                None, None, "aliases (*name) are not allowed; write the value out", event.start_mark
+                None, None, "aliases (*name) are not allowed; write the value out", mark
             )
         if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             if len(stack) >= max_depth:
-                raise ComposerError(None, None, too_deep, event.start_mark)
+                raise ComposerError(None, None, too_deep, mark)
             if event.tag not in _COLLECTION_TAGS:
-                raise ConstructorError(
-                    None, None, f"tag {event.tag} is not allowed here", event.start_mark
-                )
+                raise ConstructorError(None, None, f"tag {event.tag} is not allowed here", mark)
             is_map = isinstance(event, yaml.MappingStartEvent)
             stack.append(_Frame({} if is_map else []))
             continue
@@ -96,18 +93,20 @@ def _build(text: str, max_depth: int, too_deep: str) -> Any:
         else:  # stream and document ends
             continue
         if stack:
-            stack[-1].add(value, event.start_mark)
+            stack[-1].add(value, mark)
         else:
             result = value
     return result
 
 
 def _scalar(event: yaml.ScalarEvent, resolver: Resolver, constructor: SafeConstructor) -> Any:
+    start: Any = event.start_mark
+    end: Any = event.end_mark
     tag = event.tag
     if tag is None or tag == "!":
-        tag = resolver.resolve(ScalarNode, event.value, event.implicit)
-    node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        tag = resolver.resolve(ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+    node = ScalarNode(tag, event.value, start, end, event.style)
     construct = SafeConstructor.yaml_constructors.get(tag)
     if construct is None or tag in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
-        raise ConstructorError(None, None, f"tag {tag} is not allowed here", event.start_mark)
+        raise ConstructorError(None, None, f"tag {tag} is not allowed here", start)
     return construct(constructor, node)
