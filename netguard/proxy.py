@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import threading
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MAX_HEAD = 64 * 1024
+GUARD_HEADER = "X-Ipwatch-Guard"  # on the proxy's own 502: why the upstream was not reached
 _HOP_BY_HOP = {"connection", "proxy-connection", "keep-alive", "proxy-authorization"}
 
 
@@ -40,6 +42,8 @@ class GuardProxy:
         self._thread = threading.Thread(target=self._run, name="ipwatch-guard-proxy", daemon=True)
         self.port = 0
         self._server: asyncio.Server | None = None
+        self._open: set[asyncio.Task[None]] = set()
+        self.unreachable: dict[tuple[str, int], str] = {}  # (host, port) -> why, for the record
         self.connected: dict[tuple[str, int], str] = {}  # (host, port) -> address last used
 
     @property
@@ -70,19 +74,32 @@ class GuardProxy:
             self._loop.run_forever()
         finally:
             self._server.close()
-            pending = asyncio.all_tasks(self._loop)
-            for task in pending:
-                task.cancel()
-            self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            for _ in range(20):  # open connections: cancel them, let them close their sockets
+                pending = asyncio.all_tasks(self._loop)
+                if not pending:
+                    break
+                for task in pending:
+                    task.cancel()
+                self._loop.run_until_complete(asyncio.wait(pending, timeout=0.5))
+            self._loop.run_until_complete(asyncio.sleep(0.01))
             self._loop.close()
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        # asyncio holds tasks weakly: a connection idle on a paused socket could be collected
+        # mid-flight (its socket never closed); hold each until it ends.
+        task = asyncio.current_task()
+        if task is not None:
+            self._open.add(task)
         try:
             await self._handle(reader, writer)
         except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):
             pass
+        except asyncio.CancelledError:  # the proxy is stopping: end quietly, socket closed below
+            pass
         finally:
             writer.close()
+            if task is not None:
+                self._open.discard(task)
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
@@ -110,7 +127,19 @@ class GuardProxy:
             )
             await writer.drain()
             return
-        up_reader, up_writer = await asyncio.open_connection(addresses[0], port, limit=MAX_HEAD)
+        try:
+            up_reader, up_writer = await asyncio.open_connection(addresses[0], port, limit=MAX_HEAD)
+        except OSError as exc:  # say why in a header: the browser sees only the proxy's answer
+            why = os.strerror(exc.errno) if exc.errno else type(exc).__name__
+            host = (urlsplit(url).hostname or "").lower()
+            self.unreachable[(host, port)] = f"cannot connect to {addresses[0]} port {port}: {why}"
+            head = (
+                "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n"
+                f"{GUARD_HEADER}: cannot connect to {addresses[0]} port {port}: {why}\r\n\r\n"
+            )
+            writer.write(head.encode("latin-1", "replace"))
+            await writer.drain()
+            return
         self.connected[((urlsplit(url).hostname or "").lower(), port)] = addresses[0]
         try:
             if method.upper() == "CONNECT":

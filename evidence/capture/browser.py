@@ -36,7 +36,7 @@ from evidence.capture.chromium import CHROMIUM, LAUNCH_ARGS
 from evidence.capture.tls_peer import peer_tls
 from evidence.seal.manifest import format_utc
 from netguard.policy import AddressPolicy
-from netguard.proxy import GuardProxy
+from netguard.proxy import GUARD_HEADER, GuardProxy
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -211,6 +211,13 @@ class BrowserCapturer:
         await asyncio.to_thread(proxy.start)
         try:
             await self._attempt_through(url, partial, proxy)
+        except PlaywrightError as exc:  # Chromium saw only the proxy's 502: say what it met
+            parts = urlsplit(partial.final_url or url)
+            default = 443 if parts.scheme == "https" else 80
+            why = proxy.unreachable.get(((parts.hostname or "").lower(), parts.port or default))
+            if why is None:
+                raise
+            raise CaptureFailed(f"{short_error(exc)}; {why}") from None
         finally:
             partial.served_from = {
                 f"{host}:{port}": address for (host, port), address in proxy.connected.items()
@@ -241,7 +248,8 @@ class BrowserCapturer:
             await _settle(page)
             await self._collect(responses, partial, proxy)
             if main.status >= 400:
-                raise CaptureFailed(f"the page answered HTTP {main.status}")
+                guard = await main.header_value(GUARD_HEADER)  # the proxy could not connect
+                raise CaptureFailed(guard or f"the page answered HTTP {main.status}")
             html = (await page.content()).encode("utf-8", "replace")
             if len(html) > self.settings.max_html_bytes:
                 partial.notes.append(f"rendered.html cut at {self.settings.max_html_bytes} bytes")

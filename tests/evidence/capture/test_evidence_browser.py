@@ -131,7 +131,7 @@ def test_failed_capture_is_retried_then_sealed_with_its_errors(
         hits = market.requests_to("/item/")
     assert browser.outcome == "failed"
     assert len(browser.attempts) == 2 and all(a.error for a in browser.attempts)
-    reason = {"http_500": "HTTP 500", "timeout": "timed out", "refused": "ERR_CONNECTION_REFUSED"}
+    reason = {"http_500": "HTTP 500", "timeout": "timed out", "refused": "Connection refused"}
     assert reason[failure] in browser.attempts[-1].error
     if failure != "refused":
         assert len(hits) == 2  # one request per attempt: retried, not given up at once
