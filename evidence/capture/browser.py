@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DEFAULT_ARGS = LAUNCH_ARGS
+MAX_BLOCKED = 1_000  # refused requests kept per attempt (the manifest lists the first 200)
 
 
 class CaptureFailed(Exception):
@@ -207,7 +208,11 @@ class BrowserCapturer:
         )
 
     async def _attempt(self, url: str, partial: _Partial) -> None:
-        proxy = GuardProxy(self.policy, lambda u, reason: partial.blocked.append((u, reason)))
+        def blocked(url: str, reason: str) -> None:  # from the proxy's thread
+            if len(partial.blocked) < MAX_BLOCKED:  # a page can ask a million times
+                partial.blocked.append((url, reason))
+
+        proxy = GuardProxy(self.policy, blocked)
         await asyncio.to_thread(proxy.start)
         try:
             await self._attempt_through(url, partial, proxy)
