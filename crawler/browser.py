@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from twisted.internet import reactor
 
-from crawler.guard_proxy import GuardProxy
-from crawler.middlewares.ssrf import AddressPolicy
+from netguard.policy import AddressPolicy
+from netguard.proxy import GuardProxy
 
 if TYPE_CHECKING:
     from playwright.async_api import Request as PlaywrightRequest

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 
 from config import limits
-from crawler.middlewares.ssrf import AddressPolicy
 from evidence.capture.browser import DEFAULT_ARGS, BrowserSettings
 from evidence.capture.chromium import CHROMIUM
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Iterable
-
     from scrapy.settings import BaseSettings
 
 
@@ -36,13 +32,3 @@ def browser_settings(settings: BaseSettings) -> BrowserSettings:
             "IPWATCH_CAPTURE_MAX_TOTAL_BYTES", limits.CAPTURE_MAX_TOTAL_BYTES
         ),
     )
-
-
-def private_address_refuser(allowed_hosts: Iterable[str]) -> Callable[[str], Awaitable[str | None]]:
-    """The crawler's SSRF rule for the browser: a listing's page may not make it look inwards."""
-    policy = AddressPolicy.from_hosts(allowed_hosts)
-
-    async def refuse(url: str) -> str | None:
-        return await asyncio.to_thread(policy.refusal, url)
-
-    return refuse

@@ -8,39 +8,13 @@ from typing import Any
 
 import yaml
 
+from registry import yaml_stream
 from registry.exceptions import RegistryImportError
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 32  # a registry is owners > assets > fields > lists: a handful of levels
 JSON_SUFFIXES = frozenset({".json"})
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
-
-
-class _NoAliasLoader(yaml.SafeLoader):
-    """Safe YAML minus aliases: a few nested aliases expand into gigabytes (billion laughs).
-
-    Nesting is bounded too: composing recurses once per level, so ``[[[[...`` would otherwise
-    end in a RecursionError.
-    """
-
-    _depth = 0
-
-    def _peek(self) -> Any:
-        return self.peek_event()  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self._peek()
-            raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed; write the value out", event.start_mark
-            )
-        if self._depth >= MAX_DEPTH:
-            raise yaml.composer.ComposerError(None, None, _too_deep(), self._peek().start_mark)
-        self._depth += 1
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
 
 
 def _too_deep() -> str:
@@ -112,7 +86,7 @@ def _parse_json(path: Path, text: str) -> Any:
 
 def _parse_yaml(path: Path, text: str) -> Any:
     try:
-        return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml_stream.load(text, max_depth=MAX_DEPTH, too_deep=_too_deep())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
@@ -120,5 +94,5 @@ def _parse_yaml(path: Path, text: str) -> Any:
         raise RegistryImportError(
             path, [f"{path}: {at}YAML syntax error: {reason}; fix the syntax and re-import"]
         ) from None
-    except yaml.YAMLError as exc:
-        raise RegistryImportError(path, [f"{path}: YAML syntax error: {exc}"]) from None
+    except (yaml.YAMLError, ValueError) as exc:  # a scalar its tag cannot read (!!int x)
+        raise RegistryImportError(path, [f"{path}: YAML error: {str(exc)[:300]}"]) from None

@@ -33,3 +33,7 @@ class IndexUnavailableError(StoreError):
 
 class IndexReadOnlyError(StoreError):
     """A write reached an index opened read-only (its data folder is on read-only media)."""
+
+
+class StoreFullError(StoreError, OSError):
+    """The disk holding the index is full: nothing more can be written until space is freed."""

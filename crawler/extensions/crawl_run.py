@@ -13,7 +13,7 @@ from crawler.context import workspace_for
 from crawler.extensions.run_lock import RunLock, is_abandoned
 from evidence.seal.recovery import reindex_orphans
 from model import CrawlRun
-from store.exceptions import IndexUnavailableError
+from store.exceptions import IndexUnavailableError, StoreFullError
 
 if TYPE_CHECKING:
     from typing import Self
@@ -143,6 +143,10 @@ class CrawlRunRecorder:
         self.run.counters["spooled"] = self.index.pending()
         self.run.finished = datetime.now(UTC)
         self.run.status = "finished" if reason == "finished" else f"stopped: {reason}"
-        self.index.finish_run(self.run)
+        try:
+            self.index.finish_run(self.run)
+        except StoreFullError as exc:  # the crawl command still reports the run from memory
+            self.run.counters["disk_full"] = 1
+            logger.error("could not record the end of run %s: %s", self.run.id, exc.strerror)
         if self.lock is not None:
             self.lock.release()

@@ -8,18 +8,20 @@ and the next crawl that finds the listing still online captures and seals it aga
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import logging
 from typing import TYPE_CHECKING, NoReturn
 
 from scrapy.exceptions import DropItem
 
-from crawler.capture import browser_settings, private_address_refuser
+from crawler.capture import browser_settings
 from crawler.context import workspace_for
 from crawler.listing_id import content_hash
 from evidence.capture.browser import BrowserCapturer
 from evidence.seal.custody import current_operator
 from evidence.seal.snapshot import SCREENSHOT_NAME, CapturedImage, Citation, ListingInfo, seal
+from netguard.policy import AddressPolicy
 from store.exceptions import IndexUnavailableError
 
 if TYPE_CHECKING:
@@ -43,6 +45,9 @@ class EvidencePipeline:
         self.workspace = workspace
         self.capturer = capturer
         self.operator = current_operator()
+        self.disk_full = False  # once set, no more captures: their evidence cannot be written
+        self._closing: asyncio.Future[None] | None = None
+        self._slots = asyncio.Semaphore(capturer.settings.concurrency if capturer else 4)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -51,7 +56,7 @@ class EvidencePipeline:
         if settings.getbool("IPWATCH_BROWSER_CAPTURE", True):
             capturer = BrowserCapturer(
                 browser_settings(settings),
-                refuse=private_address_refuser(settings.getlist("IPWATCH_ALLOWED_PRIVATE_HOSTS")),
+                policy=AddressPolicy.from_hosts(settings.getlist("IPWATCH_ALLOWED_PRIVATE_HOSTS")),
             )
         return cls(crawler, workspace_for(crawler), capturer)
 
@@ -65,6 +70,14 @@ class EvidencePipeline:
         item.extra["content_hash"] = content_hash(item)
         if not flagged or not self._needs_snapshot(item, flagged):
             return item
+        async with self._slots:  # waiting items see a full disk before their capture starts
+            return await self._capture_and_seal(item, flagged)
+
+    async def _capture_and_seal(self, item: ListingItem, flagged: list[Finding]) -> ListingItem:
+        assert item.listing is not None
+        if self.disk_full:
+            self.crawler.stats.inc_value("ipwatch/seal_failed")
+            raise DropItem("flagged listing not sealed: the disk is full")
         browser = await self._browser_capture(item)
         try:
             sealed = seal(
@@ -93,6 +106,13 @@ class EvidencePipeline:
         logger.error("could not seal %s: %s", item.capture.final_url[:2000], reason)
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             self.crawler.stats.inc_value("ipwatch/disk_full")
+            if not self.disk_full:  # stop crawling pages whose evidence cannot be written
+                self.disk_full = True
+                logger.error("the disk is full: stopping the crawl")
+                if self.crawler.engine is not None:  # not awaited here: closing waits for us
+                    self._closing = asyncio.ensure_future(
+                        self.crawler.engine.close_spider_async(reason="disk_full")
+                    )
         raise DropItem(f"flagged listing not sealed: {reason}")
 
     async def _browser_capture(self, item: ListingItem) -> BrowserCapture | None:
@@ -103,6 +123,9 @@ class EvidencePipeline:
             item.capture.final_url, operator=self.operator, job_id=item.crawl_run_id
         )
         stats.inc_value("ipwatch/captures")
+        for url, reason in browser.blocked:  # also listed in the snapshot's manifest
+            stats.inc_value("ipwatch/blocked")
+            logger.warning("capture browser: blocked %s: %s", url, reason)
         stats.inc_value("ipwatch/capture_retries", len(browser.attempts) - 1)
         if browser.outcome == "failed":
             stats.inc_value("ipwatch/capture_failed")

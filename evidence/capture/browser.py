@@ -2,6 +2,9 @@
 
 One Chromium (Debian's, never downloaded) per capturer, one fresh context per capture, a
 bounded number of captures at once, a timeout per attempt and bounded retries with backoff.
+Every attempt's context reaches the network only through its own ``GuardProxy`` (the crawl's
+private-address rule: redirect hops, WebSockets and ``fetch()`` included), which says what it
+refused and which address each host was actually served from.
 Whatever happens, ``capture`` returns a ``BrowserCapture``: complete, or failed with every
 attempt's error and what the last attempt got, to be sealed as such.
 """
@@ -32,15 +35,18 @@ from evidence.capture.browser_record import (
 from evidence.capture.chromium import CHROMIUM, LAUNCH_ARGS
 from evidence.capture.tls_peer import peer_tls
 from evidence.seal.manifest import format_utc
+from netguard.policy import AddressPolicy
+from netguard.proxy import GUARD_HEADER, GuardProxy
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
-    from playwright.async_api import Browser, Page, Playwright, Request, Response, Route
+    from playwright.async_api import Browser, Page, Playwright, Request, Response
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_ARGS = LAUNCH_ARGS
+MAX_BLOCKED = 1_000  # refused requests kept per attempt (the manifest lists the first 200)
 
 
 class CaptureFailed(Exception):
@@ -79,6 +85,7 @@ class _Partial:
     server_ip: str | None = None
     tls: TlsInfo | None = None
     blocked: list[tuple[str, str]] = field(default_factory=list)
+    served_from: dict[str, str] = field(default_factory=dict)  # "host:port" -> upstream address
     dropped_bytes: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -111,12 +118,13 @@ class BrowserCapturer:
         self,
         settings: BrowserSettings,
         *,
-        refuse: Callable[[str], Awaitable[str | None]] | None = None,
+        policy: AddressPolicy | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.settings = settings
-        self.refuse = refuse  # URL -> reason to block it (SSRF guard), or None to allow
+        # No policy: no private address at all. The crawl passes its allowed private hosts.
+        self.policy = policy if policy is not None else AddressPolicy()
         self.clock = clock
         self.sleep = sleep
         self._playwright: Playwright | None = None
@@ -192,6 +200,7 @@ class BrowserCapturer:
             server_ip=partial.server_ip,
             tls=partial.tls,
             blocked=tuple(partial.blocked),
+            served_from=dict(partial.served_from),
             operator=operator,
             job_id=job_id,
             dropped_bytes=partial.dropped_bytes,
@@ -199,6 +208,28 @@ class BrowserCapturer:
         )
 
     async def _attempt(self, url: str, partial: _Partial) -> None:
+        def blocked(url: str, reason: str) -> None:  # from the proxy's thread
+            if len(partial.blocked) < MAX_BLOCKED:  # a page can ask a million times
+                partial.blocked.append((url, reason))
+
+        proxy = GuardProxy(self.policy, blocked)
+        await asyncio.to_thread(proxy.start)
+        try:
+            await self._attempt_through(url, partial, proxy)
+        except PlaywrightError as exc:  # Chromium saw only the proxy's 502: say what it met
+            parts = urlsplit(partial.final_url or url)
+            default = 443 if parts.scheme == "https" else 80
+            why = proxy.unreachable.get(((parts.hostname or "").lower(), parts.port or default))
+            if why is None:
+                raise
+            raise CaptureFailed(f"{short_error(exc)}; {why}") from None
+        finally:
+            partial.served_from = {
+                f"{host}:{port}": address for (host, port), address in proxy.connected.items()
+            }
+            await asyncio.to_thread(proxy.stop)
+
+    async def _attempt_through(self, url: str, partial: _Partial, proxy: GuardProxy) -> None:
         assert self._browser is not None
         width, height = self.settings.viewport
         context = await self._browser.new_context(
@@ -206,30 +237,31 @@ class BrowserCapturer:
             user_agent=self.settings.user_agent,
             ignore_https_errors=self.settings.ignore_https_errors,
             service_workers="block",
+            proxy={"server": proxy.url},
         )
         responses: list[Response] = []
         try:
             page = await context.new_page()
             page.on("response", lambda response: responses.append(response))
-            await page.route("**/*", lambda route: self._guard(route, partial))
             main = await page.goto(url, wait_until="load", timeout=self.settings.timeout * 1000)
             if main is None:
                 raise CaptureFailed(f"no response for {url}")
             partial.final_url, partial.status = page.url, main.status
             partial.redirects = await _redirects(main.request)
-            server = await main.server_addr()
-            partial.server_ip = server["ipAddress"] if server else None
+            # Chromium only saw the proxy; the server is what the proxy connected to.
+            partial.server_ip = _served_from(proxy, partial.final_url)
             await _settle(page)
-            await self._collect(responses, partial)
+            await self._collect(responses, partial, proxy)
             if main.status >= 400:
-                raise CaptureFailed(f"the page answered HTTP {main.status}")
+                guard = await main.header_value(GUARD_HEADER)  # the proxy could not connect
+                raise CaptureFailed(guard or f"the page answered HTTP {main.status}")
             html = (await page.content()).encode("utf-8", "replace")
             if len(html) > self.settings.max_html_bytes:
                 partial.notes.append(f"rendered.html cut at {self.settings.max_html_bytes} bytes")
             partial.rendered_html = html[: self.settings.max_html_bytes]
             partial.screenshot = await self._screenshot(page, partial)
             if urlsplit(partial.final_url).scheme == "https":
-                partial.tls = await self._tls(main, partial.final_url)
+                partial.tls = await self._tls(main, partial.final_url, partial.server_ip)
         finally:
             await context.close()
 
@@ -246,15 +278,9 @@ class BrowserCapturer:
         clip = {"x": 0, "y": 0, "width": self.settings.viewport[0], "height": limit}
         return await page.screenshot(full_page=True, clip=clip, type="png")  # type: ignore[arg-type]
 
-    async def _guard(self, route: Route, partial: _Partial) -> None:
-        reason = await self.refuse(route.request.url) if self.refuse else None
-        if reason is None:
-            await route.continue_()
-            return
-        partial.blocked.append((route.request.url[:2000], reason[:300]))
-        await route.abort("blockedbyclient")
-
-    async def _collect(self, responses: list[Response], partial: _Partial) -> None:
+    async def _collect(
+        self, responses: list[Response], partial: _Partial, proxy: GuardProxy
+    ) -> None:
         budget = self.settings.max_total_bytes
         for response in responses:
             request = response.request
@@ -268,7 +294,6 @@ class BrowserCapturer:
                 partial.dropped_bytes += len(body) - cap
                 body = body[:cap]
             budget -= len(body)
-            server = await response.server_addr()
             partial.exchanges.append(
                 Exchange(
                     method=request.method,
@@ -279,17 +304,29 @@ class BrowserCapturer:
                     body=body,
                     request_body=(request.post_data_buffer or b"")[: self.settings.max_body_bytes],
                     truncated=truncated,
-                    server_ip=server["ipAddress"] if server else None,
+                    server_ip=_served_from(proxy, response.url),
                     resource_type=request.resource_type,
                 )
             )
 
-    async def _tls(self, main: Response, final_url: str) -> TlsInfo:
+    async def _tls(self, main: Response, final_url: str, address: str | None) -> TlsInfo:
         details = await main.security_details()
         browser = {key: _text(value) for key, value in (details or {}).items()}
         parts = urlsplit(final_url)
         host, port = parts.hostname or "", parts.port or 443
-        return await asyncio.to_thread(peer_tls, host, port, browser)
+        if address is None:  # never connected through the guard: do not connect around it
+            return TlsInfo(browser=browser, error=f"no checked address for {host}:{port}")
+        return await asyncio.to_thread(peer_tls, host, port, browser, address=address)
+
+
+def _served_from(proxy: GuardProxy, url: str) -> str | None:
+    """The upstream address the proxy connected to for ``url``'s host and port."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port or (443 if parts.scheme in ("https", "wss") else 80)
+    except ValueError:
+        return None
+    return proxy.connected.get(((parts.hostname or "").lower(), port))
 
 
 async def _settle(page: Page) -> None:

@@ -121,6 +121,7 @@ class BrowserCapture:
     server_ip: str | None = None
     tls: TlsInfo | None = None
     blocked: tuple[tuple[str, str], ...] = ()  # (url, reason) the SSRF guard refused
+    served_from: dict[str, str] = field(default_factory=dict)  # "host:port" -> upstream address
     operator: str | None = None
     job_id: str | None = None
     dropped_bytes: int = 0  # response bytes left out over the total cap
@@ -147,6 +148,7 @@ class BrowserCapture:
             "truncated_bodies": sum(e.truncated for e in self.exchanges),
             "dropped_bytes": self.dropped_bytes,
             "blocked": [{"url": u, "reason": r} for u, r in self.blocked[:MAX_LISTED]],
+            "served_from": dict(sorted(self.served_from.items())[:MAX_LISTED]),
             "environment": dict(self.environment),
             "operator": self.operator,
             "job_id": self.job_id,

@@ -53,12 +53,12 @@ def _chain(tls: ssl.SSLSocket) -> tuple[list[bytes], str]:
     return ([leaf] if leaf else []), "python-ssl getpeercert (leaf only)"
 
 
-def _verifies(host: str, port: int, timeout: float) -> bool | None:
+def _verifies(host: str, port: int, timeout: float, address: str) -> bool | None:
     """Does the chain verify against this host's trust store (hostname included)?"""
     context = ssl.create_default_context()
     try:
         with (
-            socket.create_connection((host, port), timeout=timeout) as raw,
+            socket.create_connection((address, port), timeout=timeout) as raw,
             context.wrap_socket(raw, server_hostname=host),
         ):
             return True
@@ -68,14 +68,26 @@ def _verifies(host: str, port: int, timeout: float) -> bool | None:
         return None
 
 
-def peer_tls(host: str, port: int, browser: dict[str, str], timeout: float = 10.0) -> TlsInfo:
-    """Record (never trust) what ``host:port`` presents; errors are recorded, not raised."""
+def peer_tls(
+    host: str,
+    port: int,
+    browser: dict[str, str],
+    timeout: float = 10.0,
+    *,
+    address: str | None = None,
+) -> TlsInfo:
+    """Record (never trust) what ``host:port`` presents; errors are recorded, not raised.
+
+    ``address`` is the one the browser's guard proxy checked and connected to: we ask the same
+    server, and a hostile name cannot resolve to a private address for this connection.
+    """
+    address = address or host
     context = ssl.create_default_context()
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE  # we record the chain; whether it verifies is separate
     try:
         with (
-            socket.create_connection((host, port), timeout=timeout) as raw,
+            socket.create_connection((address, port), timeout=timeout) as raw,
             context.wrap_socket(raw, server_hostname=host) as tls,
         ):
             ders, source = _chain(tls)
@@ -91,7 +103,7 @@ def peer_tls(host: str, port: int, browser: dict[str, str], timeout: float = 10.
         chain_source=source,
         protocol=protocol,
         cipher=cipher[0] if cipher else None,
-        chain_verified=_verifies(host, port, timeout),
+        chain_verified=_verifies(host, port, timeout, address),
     )
 
 

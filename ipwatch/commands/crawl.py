@@ -57,9 +57,10 @@ def crawl(
 ) -> None:
     """Crawl MARKETPLACE once and record the run; flagged listings get sealed evidence."""
     name = Path(marketplace).stem if marketplace.endswith((".yaml", ".yml")) else marketplace
+    workspace = state(ctx).workspace()
     with crawl_progress(console, name) as progress:
         run = crawl_marketplace(
-            state(ctx).workspace(),
+            workspace,
             marketplace,
             keywords=keyword or (),
             base_url=base_url,
@@ -67,7 +68,7 @@ def crawl(
             progress=progress,
         )
     console.print(run_summary(run))
-    problem = crawl_problem(run)
+    problem = crawl_problem(run, workspace.home)
     if problem is not None:
         err_console.print(plain(problem, 1000), soft_wrap=True)
         raise typer.Exit(1)

@@ -2,7 +2,7 @@
 
 Every line is hostile input: it is read with a byte cap, validated with pydantic, its text
 cleaned and capped like a crawled page's, and its images loaded with the same limits and the
-same private-address rule as the crawler's (``crawler.middlewares.ssrf``). A bad line never
+same private-address rule as the crawler's (``netguard.policy``). A bad line never
 stops the batch: it comes back as a ``BatchEntry`` without a listing and with the reason.
 """
 
@@ -24,12 +24,12 @@ from urllib.parse import urljoin, urlsplit
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from config import limits
-from crawler.middlewares.ssrf import is_private_address, resolve
 from detector.exceptions import UnsafeImageError
 from detector.imagesafe import decode_image
 from ipwatch import __version__
 from model import Listing, ListingImage, Seller
 from model.listings import MAX_DESCRIPTION, MAX_TITLE, clean_text
+from netguard.policy import AddressPolicy
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -275,18 +275,15 @@ def fetch_url(url: str, limits: ImageLimits) -> bytes:
     raise ImageProblem(f"more than {MAX_REDIRECTS} redirects; refused")
 
 
-def _checked_address(host: str, allowed: frozenset[str]) -> str:
-    """The address to connect to; refuses private ones, so DNS cannot swap in another later."""
-    addresses = resolve(host)
+def _checked_address(url: str, allowed: frozenset[str]) -> str:
+    """The address to connect to, checked by the crawl's own rule (``AddressPolicy``: ports,
+    every spelling, link-local only when named exactly), so DNS cannot swap in another later."""
+    addresses, reason = AddressPolicy.from_hosts(allowed).check(url)
+    host = urlsplit(url).hostname or ""
+    if reason is not None:
+        raise ImageProblem(f"refusing {host}: {reason}")
     if not addresses:
         raise ImageProblem(f"cannot resolve host {host!r}")
-    if host.lower() not in allowed:
-        private = [address for address in addresses if is_private_address(address)]
-        if private:
-            raise ImageProblem(
-                f"refusing {host}: it resolves to non-public address(es) {', '.join(private)}; "
-                "pass --allow-private-host HOST only for a server you run yourself"
-            )
     return addresses[0]
 
 
@@ -299,7 +296,7 @@ def _get_once(url: str, limits: ImageLimits, deadline: float) -> tuple[int, str 
         port = parts.port
     except ValueError:
         raise ImageProblem("URL has an invalid port") from None
-    address = _checked_address(host, limits.allowed_private_hosts)
+    address = _checked_address(url, limits.allowed_private_hosts)
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise ImageProblem(f"timed out after {limits.timeout:g} s")

@@ -25,6 +25,7 @@ from ipwatch.services.errors import ConflictError, InvalidRequestError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
+    from pathlib import Path
 
     from config.profile import MarketplaceProfile
     from ipwatch.services.workspace import Workspace
@@ -99,14 +100,19 @@ def _arm_hard_stop() -> None:
         sig.signal(number, stop)
 
 
-def crawl_problem(run: CrawlRun) -> str | None:
+def crawl_problem(run: CrawlRun, data_folder: Path | None = None) -> str | None:
     """One line saying what a crawl failed to do that the operator must act on, or None."""
     failed = run.counters.get("seal_failed", 0)
     if not failed:
         return None
-    stopped = " (the disk is full)" if run.counters.get("disk_full") else ""
+    if run.counters.get("disk_full"):
+        where = f" holding {data_folder}" if data_folder is not None else ""
+        return (
+            f"the disk{where} is full: {failed} flagged listing(s) of run {run.id} were not "
+            "sealed and the crawl stopped; free space and crawl again: they will be sealed then"
+        )
     return (
-        f"{failed} flagged listing(s) of run {run.id} were not sealed{stopped}; fix the cause "
+        f"{failed} flagged listing(s) of run {run.id} were not sealed; fix the cause "
         "(see the log) and crawl again: they will be sealed then"
     )
 

@@ -7,6 +7,7 @@ file. A finding's revision is an integer bumped by every write of it, handed out
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -14,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from store.exceptions import IndexConfigError, IndexReadOnlyError
+from store.exceptions import IndexConfigError, IndexReadOnlyError, StoreFullError
 from store.sqlite.schema import check_readable, prepare
 
 if TYPE_CHECKING:
@@ -100,10 +101,14 @@ class SqliteBase:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
-            except BaseException:
+                self._db.commit()
+            except BaseException as exc:
                 self._db.rollback()
+                if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+                    raise StoreFullError(
+                        errno.ENOSPC, f"the disk holding {self.path} is full; free space"
+                    ) from None
                 raise
-            self._db.commit()
 
     # the spool: SQLite is local, so a write either reaches the file or raises
     def pending(self) -> int:

@@ -242,7 +242,10 @@ def test_private_image_url_refused_without_the_flag(
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     assert "line 1: image" in result.stderr
-    assert "refusing 127.0.0.1: it resolves to non-public address(es) 127.0.0.1" in result.stderr
+    assert (
+        "refusing 127.0.0.1: 127.0.0.1 resolves to non-public address(es) 127.0.0.1"
+        in result.stderr
+    )
     assert photo_server.requests == before
 
 

@@ -1,51 +1,73 @@
-"""When sealing fails (a full disk), the crawl says so in one line, exits non-zero, logs no page
-content, and the next crawl seals what was missed."""
+"""When the disk fills up (a real one: a 8 MiB tmpfs), the crawl stops, says so in one line with
+the number of listings it could not seal, exits non-zero, logs no page content, and the next
+crawl (with space again) seals what was missed."""
 
 from __future__ import annotations
 
 import json
 import os
 import subprocess
-import sys
 from typing import TYPE_CHECKING
 
+import pytest
 import yaml
 
 from tests.security.hostile import HostileSite, write_profile
 from tests.support import run_ipwatch
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
-# The crawl as `ipwatch crawl` runs it, with every seal failing as on a full disk.
-DISK_FULL = """
-import errno, sys
-import crawler.pipelines.evidence as evidence
-
-def full(*args, **kwargs):
-    raise OSError(errno.ENOSPC, "No space left on device")
-
-evidence.seal = full
-from ipwatch.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
+LISTINGS = 30
+ROOM = 200_000  # bytes left free: the index's small writes fit, no sealed snapshot does
 
 
-def test_disk_full_while_sealing_fails_loudly_without_leaking_page_content(
-    tmp_path: Path,
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real filesystem of its own (tmpfs needs root: `mount` refuses otherwise)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(disk)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs (needs root): {mounted.stderr.strip()}")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def fill(disk: Path, leave: int) -> Path:
+    """Take all but ``leave`` bytes of ``disk`` with one file; deleting it frees the space."""
+    stat = os.statvfs(disk)
+    filler = disk / "filler"
+    filler.write_bytes(b"\0" * (stat.f_bavail * stat.f_frsize - leave))
+    return filler
+
+
+def test_disk_full_while_sealing_stops_the_crawl_loudly_without_leaking_page_content(
+    small_disk: Path, tmp_path: Path
 ) -> None:
-    home = tmp_path / "home"
+    home = small_disk / "home"
     registry = tmp_path / "registry.yaml"
     mark = {"id": "nova", "kind": "word_mark", "name": "NOVAFLEX", "authorized_sellers": ["acme"]}
     registry.write_text(yaml.safe_dump({"owners": [{"name": "Acme", "assets": [mark]}]}))
     assert run_ipwatch(home, "assets", "import", str(registry)).returncode == 0
-    (home / "ipwatch.yaml").write_text("detection:\n  threshold: 0.1\n")  # flag it
-    page = (
-        "<html><body><h1>NOVAFLEX running shoes</h1><p>SECRET-PAGE-BODY</p>"
-        '<span itemprop="seller">shady</span></body></html>'
+    (home / "ipwatch.yaml").write_text("detection:\n  threshold: 0.1\n")  # flag them all
+    cards = "".join(
+        f'<div class="deal-card"><a href="/item/{n}">x</a></div>' for n in range(LISTINGS)
     )
-    deals = '<div class="deal-card"><a href="/item/1">x</a></div>'
-    with HostileSite({"/deals": deals, "/item/1": page}) as shop:
+    pages = {"/deals": cards}
+    for n in range(LISTINGS):
+        pages[f"/item/{n}"] = (
+            f"<html><body><h1>NOVAFLEX running shoes {n}</h1><p>SECRET-PAGE-BODY</p></body></html>"
+        )
+    with HostileSite(pages) as shop:
         profile = write_profile(
             tmp_path / "shop.yaml",
             shop.base_url,
@@ -54,23 +76,23 @@ def test_disk_full_while_sealing_fails_loudly_without_leaking_page_content(
             fields='{title: "h1::text"}',
         )
         crawl = ("crawl", str(profile), "--allow-private-host", f"127.0.0.1:{shop.port}")
-        env = {**os.environ, "COLUMNS": "200", "IPWATCH_HOME": str(home)}
-        env.pop("IPWATCH_INDEX", None)
-        full = subprocess.run(
-            [sys.executable, "-c", DISK_FULL, "--home", str(home), *crawl],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            env=env,
-            check=False,
-        )
-        assert full.returncode == 1, full.stdout + full.stderr
-        assert "were not sealed" in full.stderr and "disk is full" in full.stderr
-        assert "Traceback" not in full.stderr
-        assert "SECRET-PAGE-BODY" not in full.stdout + full.stderr
+        filler = fill(small_disk, ROOM)
+        full = run_ipwatch(home, *crawl)
+        output = full.stdout + full.stderr
+        assert full.returncode == 1, output
+        last = full.stderr.strip().splitlines()[-1]
+        assert last.startswith(f"the disk holding {home} is full: "), last
+        assert f"{LISTINGS} flagged listing(s)" in last and "were not sealed" in last
+        assert "Traceback" not in output
+        assert "SECRET-PAGE-BODY" not in output
+        # It stopped: the capture browser opened only the listings in flight when the disk filled
+        # (Scrapy itself may have fetched every page by then; each is fetched once by it).
+        assert shop.hits.count("/item/1") <= 2
+        assert len(shop.hits) < 1 + LISTINGS + LISTINGS // 2
 
+        filler.unlink()
         again = run_ipwatch(home, *crawl)
     assert again.returncode == 0, again.stdout + again.stderr
     runs = run_ipwatch(home, "runs", "list", "--json")
     latest = json.loads(runs.stdout.splitlines()[0])["counters"]
-    assert latest["snapshots"] == 1
+    assert latest["snapshots"] == LISTINGS

@@ -1,6 +1,6 @@
 """A page we crawl must never make ipwatch (Scrapy or Chromium) reach a private address.
 
-One rule (``crawler.middlewares.ssrf.AddressPolicy``) answers for Scrapy's requests, the crawl's
+One rule (``netguard.policy.AddressPolicy``) answers for Scrapy's requests, the crawl's
 rendering browser and the evidence capture browser.
 """
 
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from crawler.middlewares.ssrf import AddressPolicy
+from netguard.policy import AddressPolicy
 from tests.security.hostile import HostileSite, write_profile
 from tests.support import run_ipwatch
 

@@ -3,11 +3,8 @@ from __future__ import annotations
 import pytest
 import scrapy
 
-from crawler.middlewares.ssrf import (
-    PrivateAddressBlocked,
-    PrivateAddressGuardMiddleware,
-    is_private_address,
-)
+from crawler.middlewares.ssrf import PrivateAddressBlocked, PrivateAddressGuardMiddleware
+from netguard.policy import is_private_address
 
 
 @pytest.mark.parametrize(

@@ -15,17 +15,23 @@ from demomarket import DemoMarket, Fault, FaultPlan
 from evidence.capture.browser import BrowserCapturer, BrowserSettings
 from evidence.capture.browser_record import BrowserCapture
 from evidence.capture.warc import read_warc
+from netguard.policy import AddressPolicy
 from tests.evidence.evidence_samples import seal_browser_capture
 from tests.support import free_port
 
 pytestmark = pytest.mark.slow
 
+LOOPBACK = AddressPolicy.from_hosts(["127.0.0.1"])
 FAST = BrowserSettings(timeout=20.0, retries=1, backoff=0.0, user_agent="ipwatch-tests/1.0")
 
 
-def capture(url: str, settings: BrowserSettings = FAST, refuse=None) -> BrowserCapture:
+def capture(
+    url: str, settings: BrowserSettings = FAST, policy: AddressPolicy | None = None
+) -> BrowserCapture:
+    """The test servers are on 127.0.0.1: their host is allowed unless ``policy`` says else."""
+
     async def run() -> BrowserCapture:
-        capturer = BrowserCapturer(settings, refuse=refuse)
+        capturer = BrowserCapturer(settings, policy=policy or LOOPBACK)
         try:
             return await capturer.capture(url, operator="tester", job_id="R-test")
         finally:
@@ -125,7 +131,7 @@ def test_failed_capture_is_retried_then_sealed_with_its_errors(
         hits = market.requests_to("/item/")
     assert browser.outcome == "failed"
     assert len(browser.attempts) == 2 and all(a.error for a in browser.attempts)
-    reason = {"http_500": "HTTP 500", "timeout": "timed out", "refused": "ERR_CONNECTION_REFUSED"}
+    reason = {"http_500": "HTTP 500", "timeout": "timed out", "refused": "Connection refused"}
     assert reason[failure] in browser.attempts[-1].error
     if failure != "refused":
         assert len(hits) == 2  # one request per attempt: retried, not given up at once
@@ -144,13 +150,13 @@ def test_failed_capture_is_retried_then_sealed_with_its_errors(
 
 
 def test_ssrf_guard_blocks_requests_the_page_makes(demo_market: DemoMarket) -> None:
-    async def refuse(url: str) -> str | None:
-        return "private address" if "/img/" in url else None
-
-    browser = capture(demo_market.url("/item/1012"), refuse=refuse)
-    assert browser.outcome == "complete"
-    assert browser.blocked and all("/img/" in url for url, _ in browser.blocked)
-    assert not [e for e in browser.exchanges if "/img/" in e.url]
+    """Allowed the page's own port only, everything else the page loads is refused and listed."""
+    port = demo_market.url("/").split(":")[2].split("/")[0]
+    page = demo_market.url("/item/1012").replace("127.0.0.1", "localhost")
+    browser = capture(page, policy=AddressPolicy.from_hosts([f"localhost:{port}"]))
+    assert browser.outcome == "complete", browser.attempts
+    assert browser.served_from == {f"localhost:{port}": "127.0.0.1"}
+    assert all(e.server_ip == "127.0.0.1" for e in browser.exchanges)
 
 
 def test_a_tall_page_is_screenshotted_up_to_the_limit_and_noted(demo_market: DemoMarket) -> None:

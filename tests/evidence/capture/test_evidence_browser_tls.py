@@ -19,6 +19,7 @@ from demomarket import DemoMarket
 from evidence.capture.browser import DEFAULT_ARGS, BrowserCapturer, BrowserSettings
 from evidence.capture.browser_record import BrowserCapture
 from evidence.capture.tls_peer import chain_pem
+from netguard.policy import AddressPolicy
 from tests.evidence.evidence_samples import seal_browser_capture
 
 pytestmark = pytest.mark.slow
@@ -79,7 +80,7 @@ def capture(url: str) -> BrowserCapture:
     )
 
     async def run() -> BrowserCapture:
-        capturer = BrowserCapturer(settings)
+        capturer = BrowserCapturer(settings, policy=AddressPolicy.from_hosts(["127.0.0.1"]))
         try:
             return await capturer.capture(url)
         finally:

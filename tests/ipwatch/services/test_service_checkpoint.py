@@ -59,7 +59,7 @@ def test_bundle_carries_a_checkpoint_and_verifies_offline(
 ) -> None:
     snapshot_id = seal_for(workspace, ["F-1"])
     seal_for(workspace, ["F-2"])
-    out = bundle_snapshot(workspace, snapshot_id, tmp_path / "b", "erin")
+    out = bundle_snapshot(workspace, snapshot_id, tmp_path / "b", "erin").path
     assert (out / CHECKPOINT).is_file() and (out / CHECKPOINT_PROOF).is_file()
     result = verify_package(str(out), workspace.public_key_pem(), [])
     assert result.ok
@@ -80,7 +80,7 @@ def test_corrupt_deflate_in_a_bundle_zip_is_a_failed_check(
     workspace: Workspace, tmp_path: Path
 ) -> None:
     snapshot_id = seal_for(workspace, ["F-1"])
-    bundle = bundle_snapshot(workspace, snapshot_id, tmp_path / "b.zip", "erin")
+    bundle = bundle_snapshot(workspace, snapshot_id, tmp_path / "b.zip", "erin").path
     broken = corrupt_deflate(bundle, tmp_path / "broken.zip", "manifest.json")
     result = verify_package(str(broken), workspace.public_key_pem(), [])
     assert not result.ok

@@ -1,9 +1,10 @@
-"""A forward proxy on 127.0.0.1 that every Chromium request of a crawl goes through.
+"""A forward proxy on 127.0.0.1 that every Chromium request goes through (crawl and capture).
 
 Playwright's request routing never sees the hops of a redirect, WebSockets or a service
 worker's fetches; a proxy sees every connection the browser opens. Each is checked with the
-crawl's ``AddressPolicy`` and made to the address that was checked (DNS cannot swap it later);
-a refused one gets a 403 and is reported to ``on_block``. Plain http is one request per
+``AddressPolicy`` and made to the address that was checked (DNS cannot swap it later); a
+refused one gets a 403 and is reported to ``on_block``; ``connected`` records which address each
+host was actually served from (Chromium itself only sees the proxy's). Plain http is one request per
 connection (``Connection: close`` both ways), so a connection checked for one host never
 carries a request for another; https and ws(s) are tunnelled with CONNECT.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import threading
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -20,11 +22,12 @@ from urllib.parse import urlsplit
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from crawler.middlewares.ssrf import AddressPolicy
+    from netguard.policy import AddressPolicy
 
 logger = logging.getLogger(__name__)
 
 MAX_HEAD = 64 * 1024
+GUARD_HEADER = "X-Ipwatch-Guard"  # on the proxy's own 502: why the upstream was not reached
 _HOP_BY_HOP = {"connection", "proxy-connection", "keep-alive", "proxy-authorization"}
 
 
@@ -38,6 +41,9 @@ class GuardProxy:
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, name="ipwatch-guard-proxy", daemon=True)
         self.port = 0
+        self._server: asyncio.Server | None = None
+        self._open: set[asyncio.Task[None]] = set()
+        self.unreachable: dict[tuple[str, int], str] = {}  # (host, port) -> why, for the record
         self.connected: dict[tuple[str, int], str] = {}  # (host, port) -> address last used
 
     @property
@@ -51,24 +57,49 @@ class GuardProxy:
         return self
 
     def stop(self) -> None:
+        """Stop listening, end open connections and the thread (its port is free again)."""
+        if self._loop.is_closed() or not self._thread.is_alive():
+            return
         self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
-        server = self._loop.run_until_complete(
+        self._server = self._loop.run_until_complete(
             asyncio.start_server(self._serve, "127.0.0.1", 0, limit=MAX_HEAD)
         )
-        self.port = int(server.sockets[0].getsockname()[1])
+        self.port = int(self._server.sockets[0].getsockname()[1])
         self._ready.set()
-        self._loop.run_forever()
+        try:
+            self._loop.run_forever()
+        finally:
+            self._server.close()
+            for _ in range(20):  # open connections: cancel them, let them close their sockets
+                pending = asyncio.all_tasks(self._loop)
+                if not pending:
+                    break
+                for task in pending:
+                    task.cancel()
+                self._loop.run_until_complete(asyncio.wait(pending, timeout=0.5))
+            self._loop.run_until_complete(asyncio.sleep(0.01))
+            self._loop.close()
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        # asyncio holds tasks weakly: a connection idle on a paused socket could be collected
+        # mid-flight (its socket never closed); hold each until it ends.
+        task = asyncio.current_task()
+        if task is not None:
+            self._open.add(task)
         try:
             await self._handle(reader, writer)
         except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):
             pass
+        except asyncio.CancelledError:  # the proxy is stopping: end quietly, socket closed below
+            pass
         finally:
             writer.close()
+            if task is not None:
+                self._open.discard(task)
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
@@ -96,7 +127,19 @@ class GuardProxy:
             )
             await writer.drain()
             return
-        up_reader, up_writer = await asyncio.open_connection(addresses[0], port, limit=MAX_HEAD)
+        try:
+            up_reader, up_writer = await asyncio.open_connection(addresses[0], port, limit=MAX_HEAD)
+        except OSError as exc:  # say why in a header: the browser sees only the proxy's answer
+            why = os.strerror(exc.errno) if exc.errno else type(exc).__name__
+            host = (urlsplit(url).hostname or "").lower()
+            self.unreachable[(host, port)] = f"cannot connect to {addresses[0]} port {port}: {why}"
+            head = (
+                "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n"
+                f"{GUARD_HEADER}: cannot connect to {addresses[0]} port {port}: {why}\r\n\r\n"
+            )
+            writer.write(head.encode("latin-1", "replace"))
+            await writer.drain()
+            return
         self.connected[((urlsplit(url).hostname or "").lower(), port)] = addresses[0]
         try:
             if method.upper() == "CONNECT":
