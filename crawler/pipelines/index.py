@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from scrapy.exceptions import DropItem
+
 from crawler.context import workspace_for
 from model.convert import finding_record, listing_record
+from store.exceptions import StoreFullError
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from typing import Self
@@ -23,12 +30,30 @@ class IndexPipeline:
     def __init__(self, crawler: Crawler, workspace: CrawlContext):
         self.crawler = crawler
         self.workspace = workspace
+        self._closing: asyncio.Future[None] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler, workspace_for(crawler))
 
     def process_item(self, item: ListingItem) -> ListingItem:
+        try:
+            return self._record(item)
+        except StoreFullError:
+            # One line, no page content; the crawl stops as when sealing hits a full disk, and
+            # the next crawl (with space) records the listing and seals it again if needed.
+            stats = self.crawler.stats
+            stats.inc_value("ipwatch/index_failed")
+            if not stats.get_value("ipwatch/disk_full"):
+                logger.error("the disk holding the index is full: stopping the crawl")
+                if self.crawler.engine is not None:
+                    self._closing = asyncio.ensure_future(
+                        self.crawler.engine.close_spider_async(reason="disk_full")
+                    )
+            stats.inc_value("ipwatch/disk_full")
+            raise DropItem("listing not recorded: the disk holding the index is full") from None
+
+    def _record(self, item: ListingItem) -> ListingItem:
         listing = item.listing
         assert listing is not None
         index = self.workspace.index

@@ -189,6 +189,7 @@ def _crawl(
     allowed_private_hosts: Sequence[str],
     progress: Callable[[CrawlProgress], None] | None,
 ) -> CrawlRun:
+    workspace.index  # noqa: B018 - open (or create) the index now: a failure is one clear line
     settings = crawl_settings(
         workspace, profile, trigger=trigger, allowed_private_hosts=allowed_private_hosts
     )

@@ -70,8 +70,14 @@ class SqliteBase:
                 check_readable(self._db, self.path)
             else:
                 prepare(self._db, self.path)
-        except BaseException:
+        except BaseException as exc:
             self._db.close()
+            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+                raise StoreFullError(
+                    errno.ENOSPC,
+                    f"the disk holding {self.path} is full, so its index cannot be created or "
+                    "upgraded; free space and run again",
+                ) from None
             raise
 
     def _connect(self) -> sqlite3.Connection:

@@ -121,7 +121,7 @@ def test_stale_revision_is_refused_naming_who_changed_it(workspace: Workspace) -
         review_finding(
             workspace,
             ReviewRequest("F-1", FindingStatus.CONFIRMED, "copied", loaded.revision),
-            "alice",
+            P("alice"),
         )
     assert "bob" in str(refused.value) and "dismissed" in str(refused.value)
     assert "genuine reseller" in str(refused.value)
