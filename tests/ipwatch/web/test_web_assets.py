@@ -21,7 +21,8 @@ def registry_yaml(
     owner: str = "Acme", image: str = "logo.png", asset: str = "acme-logo-2"
 ) -> bytes:
     return (
-        f"owners:\n  - name: {owner}\n    assets:\n      - id: {asset}\n        kind: figurative_mark\n"
+        f"owners:\n  - name: {owner}\n    assets:\n      - id: {asset}\n"
+        "        kind: figurative_mark\n"
         f"        name: Acme logo\n        images: [{image!r}]\n"
         f"        price_floor: {{amount: '20.00', currency: USD}}\n"
     ).encode()
