@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from crawler.extraction.document import text_of
 from crawler.extraction.lexicon import ExtractionLexicon, bundled
-from crawler.extraction.stock import product_elements
+from crawler.extraction.stock import product_elements, short_text
 
 if TYPE_CHECKING:
     from crawler.extraction.document import Document
@@ -51,8 +51,8 @@ def _labelled(elements: list[Any], lexicon: ExtractionLexicon) -> Iterable[str]:
     for element in elements:
         if element.tag not in _LABEL_TAGS:
             continue
-        text = text_of(element, LABEL_TEXT + 1)
-        if not text or len(text) > LABEL_TEXT:
+        text = short_text(element, LABEL_TEXT)
+        if not text:
             continue
         match = lexicon.sku_label.match(text)
         if match is None:
@@ -60,8 +60,8 @@ def _labelled(elements: list[Any], lexicon: ExtractionLexicon) -> Iterable[str]:
         rest = text[match.end() :]
         if not rest:
             following = element.getnext()
-            rest = text_of(following, LABEL_TEXT + 1) if following is not None else ""
-        token = _token(rest) if len(rest) <= LABEL_TEXT else None
+            rest = (short_text(following, LABEL_TEXT) if following is not None else None) or ""
+        token = _token(rest)
         if token:
             yield token
 

@@ -5,6 +5,7 @@ stock; disabled, or a notify-me button instead: out of stock). Vocabulary: lexic
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from crawler.extraction.document import text_of
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
 
 SCAN_ELEMENTS = 3_000
 SHORT_TEXT = 60
+# A label, a stock line or a button holds a few elements; larger boxes are not read as one.
+SHORT_NODES = 24
 # Boxes about other products, or page chrome, whose stock words say nothing about this one.
 ELSEWHERE = re.compile(
     r"recommend|related|similar|sponsor|also|carousel|review|footer|minicart|newsletter|breadcrumb"
@@ -48,10 +51,19 @@ def product_elements(doc: Document, limit: int = SCAN_ELEMENTS) -> list[Any]:
     return found
 
 
+def short_text(element: Any, limit: int = SHORT_TEXT) -> str | None:
+    """The visible text of a small element (a few nodes, ``limit`` characters), else None;
+    bounded so that scanning thousands of deeply nested elements stays linear."""
+    if len(list(islice(element.iter(), SHORT_NODES + 1))) > SHORT_NODES:
+        return None
+    text = text_of(element, limit + 1)
+    return text if text and len(text) <= limit else None
+
+
 def _caption(element: Any) -> str:
     if element.tag == "input":
         return element.get("value") or element.get("aria-label") or ""
-    return text_of(element, SHORT_TEXT * 2) or element.get("aria-label") or ""
+    return short_text(element) or element.get("aria-label") or ""
 
 
 def _disabled(element: Any) -> bool:
@@ -73,7 +85,7 @@ def from_buttons(elements: list[Any], lexicon: ExtractionLexicon) -> str | None:
         ):  # fmt: skip
             continue
         caption = _caption(element)
-        if not caption or len(caption) > SHORT_TEXT:
+        if not caption or len(caption) > SHORT_TEXT * 2:
             continue
         if lexicon.not_buyable.search(caption):
             return "OutOfStock"
@@ -93,8 +105,8 @@ def availability(doc: Document, lexicon: ExtractionLexicon | None = None) -> str
     for element in elements[heading:]:
         if element.tag in _BUTTON_TAGS:
             continue
-        text = text_of(element, SHORT_TEXT + 1)
-        if text and len(text) <= SHORT_TEXT:
+        text = short_text(element)
+        if text:
             texts.append((bool(_MARKED.search(_id_class(element))), text))
     for marked_only in (True, False):
         for marked, text in texts:

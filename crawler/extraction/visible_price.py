@@ -5,6 +5,7 @@ struck-through or "UVP"/"statt" list price, with the page's thousands and decima
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from crawler.extraction.currency import has_currency_mark
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 SCAN_ELEMENTS = 400
 MAX_PRICE_TEXT = 40
 INLINE_DESCENDANTS = 8
+PRICE_NODES = 32  # a printed price is a few elements; a bigger box is not read as one price
 _OLD_PRICE = re.compile(
     r"was|old|list|strike|compare|regular|origin|msrp|before|save|saving|previous|striked|"
     r"reference|uvp"
@@ -38,11 +40,14 @@ def _attrs(element: Any) -> str:
 
 def price_text(element: Any, decimal_mark: str) -> str:
     """The printed price, with a decimal mark put back where markup alone separates the cents:
-    a ``<sup>`` or a cents-marked element right after the whole units."""
+    a ``<sup>`` or a cents-marked element right after the whole units. A box of more than
+    PRICE_NODES elements is not one printed price: it reads as empty."""
+    if len(list(islice(element.iter(), PRICE_NODES + 1))) > PRICE_NODES:
+        return ""
     parts: list[str] = []
 
-    def walk(node: Any, depth: int) -> None:
-        if not isinstance(node.tag, str) or node.tag in ("script", "style") or depth > 6:
+    def walk(node: Any) -> None:
+        if not isinstance(node.tag, str) or node.tag in ("script", "style", "noscript"):
             return
         text = node.text or ""
         minor = node.tag == "sup" or bool(_MINOR_PART.search(_attrs(node)))
@@ -51,10 +56,10 @@ def price_text(element: Any, decimal_mark: str) -> str:
             parts.append(decimal_mark)
         parts.append(text)
         for child in node:
-            walk(child, depth + 1)
+            walk(child)
             parts.append(child.tail or "")
 
-    walk(element, 0)
+    walk(element)
     text = " ".join("".join(parts).split())
     return _SIGN_CENTS.sub(rf"\1{decimal_mark}\3 \2", text)
 
