@@ -38,6 +38,7 @@ class ExtractionLexiconFile(BaseModel):
     availability: list[StockState]
     buttons: Buttons
     sku_labels: PerLanguage
+    manufacturer_words: list[str]
     sku_params: list[str]
     list_price_words: PerLanguage
 
@@ -69,10 +70,14 @@ class ExtractionLexicon:
                for p in _all(s.phrases)]
         )  # fmt: skip
         labels = sorted({p.lower() for p in _all(spec.sku_labels)}, key=len, reverse=True)
-        # "bol artikelnummer:", "Réf. :", "商品编号：" then the value; one shop word may lead.
+        # "bol artikelnummer:", "Shop-Art.-Nr.", "商品编号：" then the value; one shop word may
+        # lead, a manufacturer word may not.
         alternatives = "|".join(re.escape(label) for label in labels)
+        makers = "|".join(re.escape(w.lower()) for w in spec.manufacturer_words)
         self.sku_label = re.compile(
-            rf"^(?:[\w.!-]+\s+)?(?:{alternatives})(?![^\W\d_])\s*[:：#]?\s*", re.IGNORECASE
+            rf"^(?:(?!(?:{makers})(?![^\W\d_]))[\w.!]+[\s-]+)?(?:{alternatives})"
+            rf"(?![^\W\d_])\s*[:：#]?\s*",
+            re.IGNORECASE,
         )
         self.sku_params = tuple(p.lower() for p in spec.sku_params)
         self.list_price = re.compile(

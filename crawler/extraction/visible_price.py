@@ -9,6 +9,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from crawler.extraction.currency import has_currency_mark
+from crawler.extraction.document import text_of
 from crawler.extraction.lexicon import ExtractionLexicon, bundled
 from crawler.extraction.normalize import to_price
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 SCAN_ELEMENTS = 400
 MAX_PRICE_TEXT = 40
 INLINE_DESCENDANTS = 8
+LIST_WORD = 30  # "UVP", "statt", "Was:" printed in the element before a price
 PRICE_NODES = 32  # a printed price is a few elements; a bigger box is not read as one price
 _OLD_PRICE = re.compile(
     r"was|old|list|strike|compare|regular|origin|msrp|before|save|saving|previous|striked|"
@@ -64,9 +66,21 @@ def price_text(element: Any, decimal_mark: str) -> str:
     return _SIGN_CENTS.sub(rf"\1{decimal_mark}\3 \2", text)
 
 
+def _printed_before(node: Any) -> str:
+    """The text right before an element: its previous sibling's, else its parent's own."""
+    previous = node.getprevious()
+    if previous is not None:
+        return f"{text_of(previous, LIST_WORD)} {previous.tail or ''}".strip()
+    parent = node.getparent()
+    return (parent.text or "").strip() if parent is not None else ""
+
+
 def _not_current(node: Any, lexicon: ExtractionLexicon, text: str) -> bool:
-    """A struck-through/'was' price, one containing such a price, or one in another product box."""
-    if lexicon.list_price.match(text):
+    """A struck-through/'was'/'UVP' price (the word in it or just before it), one containing
+    such a price, or one in another product box."""
+    before = _printed_before(node)
+    word_before = len(before) <= LIST_WORD and not any(c.isdigit() for c in before)
+    if lexicon.list_price.match(text) or (word_before and lexicon.list_price.match(before)):
         return True
     if any(el.tag in _OLD_TAGS or _OLD_PRICE.search(_attrs(el)) for el in node.iter()):
         return True

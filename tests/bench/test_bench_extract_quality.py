@@ -52,7 +52,7 @@ def test_both_sets_are_reported_side_by_side(capsys: pytest.CaptureFixture[str])
     out = capsys.readouterr().out
     assert out.splitlines()[0].split() == ["F1", "samples", "full", "samples", "base", "unseen",
                                            "full", "unseen", "base"]  # fmt: skip
-    assert "pages: samples 18, unseen 18" in out
+    assert "pages: samples 18, unseen 26" in out
 
 
 def test_empty_directory_is_one_line_not_a_traceback(

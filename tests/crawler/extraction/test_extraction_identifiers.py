@@ -49,3 +49,10 @@ def test_page_wide_numbers_and_prices_are_not_skus() -> None:
     )
     assert sku(noise + "<p>Bestellnummer: BX-4410</p>") == "BX-4410"
     assert sku(noise) is None
+
+
+def test_shop_named_label_counts_a_manufacturers_number_does_not() -> None:
+    body = "<ul><li>Hersteller-Artikelnummer: HX-9</li><li>Shopname-Artikelnummer: 55120</li></ul>"
+    assert sku(body) == "55120"
+    assert sku("<p>Manufacturer item number: MX-31</p>") is None
+    assert sku("<p>Art.-Nr. 7719 | Hersteller-Art.-Nr. PQ-20 | Farbe: schwarz</p>") == "7719"

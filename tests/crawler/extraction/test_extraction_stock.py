@@ -95,3 +95,9 @@ def test_broken_lexicon_file_is_named_with_the_field(tmp_path: Path) -> None:
     bad.write_text("version: 1\navailability: [{phrases: {en: [x]}}]\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"\.yaml: availability\.0\.state: Field required"):
         load(bad)
+
+
+def test_romanian_and_turkish_stock_words() -> None:
+    assert availability("<p>Produs în stoc</p>", "ro") == "InStock"
+    assert availability("<p>Tükendi</p>", "tr") == "SoldOut"
+    assert availability("<button>Sepete ekle</button>", "tr") == "InStock"

@@ -67,3 +67,22 @@ def test_price_marked_number_without_a_sign_and_a_tax_note() -> None:
     assert listing("<p><span>3,480</span>円（税込）</p>", "ja-JP") == ("3480", "JPY")
     # Attack on precision: a rating or a count under the title, unmarked, is still no price.
     assert listing("<span>4.7</span><span>1,204</span>", "en-US") == (None, None)
+
+
+def test_list_price_word_printed_in_the_element_before() -> None:
+    body = "<div><span>RRP</span><span>£79.99</span></div><div>£59.99</div>"
+    assert listing(body, "en-GB")[0] == "59.99"
+    assert listing("<p>Was: <span>$79.99</span></p><p>$59.99</p>", "en-US")[0] == "59.99"
+    body = "<div><span>statt</span> <span>€ 79,99</span></div><span>€ 59,99</span>"
+    assert listing(body, "de-AT")[0] == "59.99"
+    # A struck price printed with its word before the sale price is no word for the sale price.
+    body = "<div><span>Prix conseillé <del>89,00 €</del></span><span>69€<sup>90</sup></span></div>"
+    assert listing(body, "fr-FR")[0] == "69.90"
+
+
+def test_leu_and_forint_prices() -> None:
+    assert listing('<p class="price-now">249<sup>90</sup> <span>Lei</span></p>', "ro-RO") == (
+        "249.90",
+        "RON",
+    )
+    assert listing("<span>12 990 Ft</span>", "hu-HU") == ("12990.00", "HUF")
