@@ -9,15 +9,16 @@ Two sets of saved pages, each ``<marketplace>/<case>.html`` beside its expected 
 * ``samples``: ``tests/samples``, the golden pairs the extractors were developed on;
 * ``unseen``:  ``bench/data/extract_unseen``, pages modelled on marketplaces the samples do not
   cover (Allegro, Mercado Libre, bol, Zalando, Coupang, Cdiscount, Galaxus, Flipkart, JD,
-  Yahoo! Shopping, ePRICE), written after the extractors and labelled only on title, price,
-  currency, availability and sku. They are not used by any unit test.
+  Yahoo! Shopping, ePRICE; then, written after the extraction fixes, Otto, Fnac, eMAG,
+  Kaufland, Shopee, Lazada, MediaMarkt and a Polish shop), labelled only on title, price,
+  currency, availability and sku. No unit test uses them.
 
 Per field, F1 over the pages that label it: a right value is a true positive, a wrong value a
 false positive (and a false negative when a value was expected), a missing one a false
 negative. Availability is compared by what a buyer can do (buy now, cannot buy, order ahead),
 so "SoldOut" and "OutOfStock" agree.
 
-    .venv/bin/python bench/extract_quality.py [--set samples|unseen|both] [--misses]
+    .venv/bin/python bench/extract_quality.py [--set samples|unseen|both] [--misses] [DIR]
 """
 
 from __future__ import annotations

@@ -13,7 +13,9 @@ A value only counts if it passes its sanity check (a price is a positive decimal
 valid ISO 4217 code, availability a schema.org name, a GTIN 8/12/13/14 digits, URLs absolute
 http(s)); otherwise the next source is asked. The currency is taken from the source that gave
 the price when it can be (declared, or the symbol printed with the price), so amount and
-currency describe the same offer.
+currency describe the same offer. The SKU is the exception to "first valid value": it is the
+value most sources agree on (see ``identifiers``), since pages often state a variant's or a
+marketplace's code in structured data and their own item number in the visible page.
 """
 
 from __future__ import annotations
