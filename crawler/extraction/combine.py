@@ -13,7 +13,9 @@ A value only counts if it passes its sanity check (a price is a positive decimal
 valid ISO 4217 code, availability a schema.org name, a GTIN 8/12/13/14 digits, URLs absolute
 http(s)); otherwise the next source is asked. The currency is taken from the source that gave
 the price when it can be (declared, or the symbol printed with the price), so amount and
-currency describe the same offer.
+currency describe the same offer. The SKU is the exception to "first valid value": it is the
+value most sources agree on (see ``identifiers``), since pages often state a variant's or a
+marketplace's code in structured data and their own item number in the visible page.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from crawler.extraction import embedded_state, jsonld, microdata, opengraph, sel
 from crawler.extraction.currency import currency_in_text, to_currency
 from crawler.extraction.document import parse_document
 from crawler.extraction.errors import ProfileSelectorError
+from crawler.extraction.identifiers import identifier_key, in_url_path
 from crawler.extraction.model import ExtractedListing, ExtractedSeller, Partial
 from crawler.extraction.normalize import (
     MAX_TITLE,
@@ -81,6 +84,26 @@ def _seller(value: object, doc: Document, unescape: bool) -> ExtractedSeller | N
     return ExtractedSeller(name=name, id=ident, url=url, contacts=contacts)
 
 
+def _agreed_sku(partials: list[tuple[str, Partial]], url: str) -> tuple[str, str] | None:
+    """The SKU most sources agree on (a source's own agreement counts: ``sku_votes``), the most
+    trusted source first among equals; a structured value the URL path spells gains a vote."""
+    votes: dict[str, int] = {}
+    first: dict[str, tuple[str, str]] = {}
+    for source, found in partials:
+        value = clean_text(found.get("sku"), 200, unescape=source in _JSON_SOURCES)
+        if value is None:
+            continue
+        key = identifier_key(value)
+        own = found.get("sku_votes")
+        weight = own if isinstance(own, int) and own > 0 else 1 + in_url_path(value, url)
+        votes[key] = votes.get(key, 0) + weight
+        first.setdefault(key, (value, source))
+    if not votes:
+        return None
+    best = max(votes.values())
+    return next(first[key] for key in first if votes[key] == best)
+
+
 def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedListing:
     """One listing from the extractors' partial results, ``partials`` in precedence order."""
     values: dict[str, Any] = {}
@@ -93,7 +116,8 @@ def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedList
     for source, found in partials:
         unescape = source in _JSON_SOURCES
         for field, check in _text_checks(unescape).items():
-            take(field, source, check(found.get(field)))
+            if field != "sku":
+                take(field, source, check(found.get(field)))
         take("images", source, tuple(to_images(found.get("images"), doc.base)))
         take("seller", source, _seller(found.get("seller"), doc, unescape))
         if "price" not in values and to_price(found.get("price")) is not None:
@@ -101,6 +125,9 @@ def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedList
             price_raw = found.get("price")
             printed = currency_in_text(price_raw, doc.hints) if isinstance(price_raw, str) else None
             take("currency", source, to_currency(found.get("currency"), doc.hints) or printed)
+    sku = _agreed_sku(partials, doc.url)
+    if sku is not None:
+        values["sku"], sources["sku"] = sku
     for source, found in partials:  # no currency with the price: any source's declared one
         take("currency", source, to_currency(found.get("currency"), doc.hints))
     for source, found in partials:  # ... else one printed beside another source's price

@@ -57,6 +57,10 @@ _SYMBOLS = {
     "元": "CNY",
     "人民币": "CNY",
     "円": "JPY",
+    "원": "KRW",
+    "Lei": "RON",
+    "lei": "RON",
+    "Ft": "HUF",
     "Rp": "IDR",
     "RM": "MYR",
     "Fr.": "CHF",
@@ -75,6 +79,21 @@ _DOLLAR = {
 }
 _KRONA = {"se": "SEK", "sv": "SEK", "no": "NOK", "nb": "NOK", "dk": "DKK", "da": "DKK"}
 _YEN_SIGNS = ("¥", "￥")
+# Where a comma is the decimal mark: by language, except in these regions; by TLD without one.
+_COMMA_LANGUAGES = frozenset(
+    re.findall(
+        r"[a-z]{2}",
+        "de fr es it pt nl pl ru tr cs sk hu ro sv da nb nn no fi id vi el bg uk hr sl lt lv et",
+    )
+)
+_DOT_REGIONS = frozenset({"ch", "li", "mx", "us", "pr", "gt", "do", "hn", "ni", "pa", "sv"})
+_COMMA_COUNTRIES = frozenset(
+    re.findall(
+        r"[a-z]{2}",
+        "de at fr be es it pt br nl pl ru tr cz sk hu ro se dk no fi id vn gr bg ua hr si ar cl co "
+        "pe uy ve ec bo py",
+    )
+)
 
 _TEXT_SIGNS = sorted([*_SYMBOLS, "$", "¥", "￥", "kr"], key=len, reverse=True)
 _SIGN_RE = re.compile(
@@ -98,6 +117,14 @@ class LocaleHints:
         region = self.lang.replace("_", "-").split("-")[-1].lower() if self.lang else None
         lang = self.lang.split("-")[0].split("_")[0].lower() if self.lang else None
         return tuple(x for x in (self.tld, region, lang) if x)
+
+    def decimal_comma(self) -> bool:
+        """Whether the page's locale writes 12,99 rather than 12.99 (de-CH and es-MX do not)."""
+        region = self.lang.replace("_", "-").split("-")[-1].lower() if self.lang else None
+        lang = self.lang.split("-")[0].split("_")[0].lower() if self.lang else None
+        if lang is None:
+            return (self.tld or "") in _COMMA_COUNTRIES
+        return lang in _COMMA_LANGUAGES and region not in _DOT_REGIONS
 
     def yen(self) -> str | None:
         """¥ is JPY on Japanese pages, CNY on Chinese ones; elsewhere it is left unknown."""

@@ -14,6 +14,7 @@ from price_parser import Price
 
 from crawler.extraction.currency import ZERO_DECIMAL
 from crawler.extraction.document import text_of
+from crawler.extraction.lexicon import bundled
 
 MAX_TITLE = 1_000
 MAX_DESCRIPTION = 50_000
@@ -103,21 +104,11 @@ _AVAILABILITY = {
     "reserved": "Reserved", "oos": "OutOfStock", "available": "InStock",
     "unavailable": "OutOfStock", "availablefororder": "InStock", "pending": "PreOrder",
 }  # fmt: skip
-# Free text, checked in this order: "unavailable" must win over "available".
-_AVAILABILITY_TEXT = (
-    (re.compile(r"sold out|售罄|已售完|売り切れ", re.I), "SoldOut"),
-    (re.compile(r"out of stock|unavailable|not available|no longer available|无货|缺货|"
-                r"已下架|在庫切れ", re.I), "OutOfStock"),
-    (re.compile(r"pre-?\s?order|预售|予約", re.I), "PreOrder"),
-    (re.compile(r"back-?\s?order", re.I), "BackOrder"),
-    (re.compile(r"discontinued", re.I), "Discontinued"),
-    (re.compile(r"only \d+ left|limited stock|low stock|few left", re.I), "LimitedAvailability"),
-    (re.compile(r"in stock|available now|ready to ship|有货|现货|在庫あり", re.I), "InStock"),
-)  # fmt: skip
 
 
 def to_availability(value: object) -> str | None:
-    """schema.org short name from a URL (https://schema.org/InStock), a token or shop text."""
+    """schema.org short name from a URL (https://schema.org/InStock), a token or shop text
+    (stock phrases in many languages, from the extraction lexicon)."""
     if isinstance(value, bool):
         return "InStock" if value else "OutOfStock"
     if not isinstance(value, str) or not value.strip():
@@ -126,7 +117,7 @@ def to_availability(value: object) -> str | None:
     token = re.sub(r"[^a-z]", "", text.rsplit("/", 1)[-1].lower())
     if token in _AVAILABILITY:
         return _AVAILABILITY[token]
-    return next((name for pattern, name in _AVAILABILITY_TEXT if pattern.search(text)), None)
+    return bundled().stock_state(text)
 
 
 def to_gtin(value: object) -> str | None:

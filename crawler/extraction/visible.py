@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from crawler.extraction.currency import has_currency_mark
+from crawler.extraction import identifiers, stock
 from crawler.extraction.document import text_of
-from crawler.extraction.normalize import to_price
 from crawler.extraction.visible_parts import images, marked, seller, site_names, strip_site
+from crawler.extraction.visible_price import price_near_title
 
 if TYPE_CHECKING:
     from crawler.extraction.document import Document
     from crawler.extraction.model import Partial
 
-SCAN_ELEMENTS = 400
-_OLD_PRICE = re.compile(r"was|old|list|strike|compare|regular|original|msrp|before|save|saving")
-_OLD_TAGS = frozenset({"s", "del", "strike"})
-_ELSEWHERE = re.compile(r"recommend|related|similar|sponsor|also|carousel|review|footer")
-_NUMBER = re.compile(r"\d[\d.,'\s]*")
 _PROP_FIELDS = {
     "price": ("price",), "currency": ("priceCurrency",), "availability": ("availability",),
-    "brand": ("brand",), "sku": ("sku",), "mpn": ("mpn",), "description": ("description",),
+    "brand": ("brand",), "mpn": ("mpn",), "description": ("description",),
     "gtin": ("gtin13", "gtin", "gtin12", "gtin14", "gtin8"),
 }  # fmt: skip
 
@@ -42,51 +37,6 @@ def _data_attr(doc: Document, names: tuple[str, ...]) -> str | None:
         value = doc.index.data.get(name)
         if value and value.strip():
             return value.strip()
-    return None
-
-
-def _attrs(element: Any) -> str:
-    return " ".join(f"{k} {v}" for k, v in element.attrib.items()).lower()
-
-
-def _not_current_price(node: Any) -> bool:
-    """A struck-through/'was' price, one containing such a price, or one in another product box."""
-    if any(el.tag in _OLD_TAGS or _OLD_PRICE.search(_attrs(el)) for el in node.iter()):
-        return True
-    ancestors = list(node.iterancestors())
-    if any(el.tag in _OLD_TAGS or _OLD_PRICE.search(_attrs(el)) for el in ancestors[:3]):
-        return True
-    return any(_ELSEWHERE.search(f"{el.get('id', '')} {el.get('class', '')}") for el in ancestors)
-
-
-def _only_money(text: str) -> bool:
-    """'$19.99', 'US $12.34', '促销价 ¥ 399.00': one amount and its currency, at most a word."""
-    words = _NUMBER.sub(" ", text).split()
-    return (
-        len(_NUMBER.findall(text)) == 1
-        and has_currency_mark(text)
-        and sum(len(w) for w in words) <= 4
-        and to_price(text) is not None
-    )
-
-
-def price_near_title(doc: Document) -> str | None:
-    """The first price-marked (or bare) element after the <h1> whose whole text is one price."""
-    elements = doc.index.elements
-    heading = next((i for i, e in enumerate(elements) if e.tag == "h1"), None)
-    if heading is not None:
-        inside = set(elements[heading].iter())
-        elements = [e for e in elements[heading + 1 :] if e not in inside]
-    for root in elements[:SCAN_ELEMENTS]:
-        if root.tag in ("script", "style"):
-            continue
-        leaf = len(root) == 0
-        attrs = " ".join(str(v) for v in root.attrib.values()).lower()
-        if not (leaf or "price" in attrs or "amount" in attrs):
-            continue
-        text = text_of(root, 200)
-        if len(text) <= 40 and _only_money(text) and not _not_current_price(root):
-            return text
     return None
 
 
@@ -121,11 +71,10 @@ def extract(doc: Document) -> Partial:
     found["currency"] = found["currency"] or _data_attr(
         doc, ("data-currency", "data-price-currency")
     )
-    found["sku"] = found["sku"] or _data_attr(doc, ("data-sku", "data-product-sku"))
+    chosen = identifiers.choose(identifiers.candidates(doc), doc.url)
+    found["sku"], found["sku_votes"] = chosen if chosen else (None, 0)
     found["brand"] = found["brand"] or _marked_text(doc, ("brand", "byline"), 100)
-    found["availability"] = found["availability"] or _marked_text(
-        doc, ("availability", "stock", "inventory"), 100
-    )
+    found["availability"] = found["availability"] or stock.availability(doc)
     found["description"] = (
         found["description"]
         or _marked_text(

@@ -123,4 +123,4 @@ def test_visible_seller_box_and_script_text_ignored() -> None:
     )
     assert found["title"] == "Wallet <b>"
     assert found["seller"] == {"name": "Leather Co", "id": None, "url": None}
-    assert found["availability"] == "Out of stock"
+    assert found["availability"] == "OutOfStock"

@@ -1,0 +1,117 @@
+"""The page's own product identifier (SKU), chosen by agreement between the places a page
+states it: ``itemprop=sku``, ``data-sku``, a labelled value ("SKU", "Art.-Nr.", "货号", "型番")
+and the URL's query. A value two places agree on beats one found first; a price, a valid
+GTIN next to another candidate, or a number without a label is never taken."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlsplit
+
+from crawler.extraction.document import text_of
+from crawler.extraction.lexicon import ExtractionLexicon, bundled
+from crawler.extraction.stock import product_elements, short_text
+
+if TYPE_CHECKING:
+    from crawler.extraction.document import Document
+
+LABEL_TEXT = 60
+_LABEL_TAGS = frozenset({"dt", "th", "td", "li", "span", "b", "strong", "label", "div", "p"})
+_TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,38}[A-Za-z0-9])?")
+_PRICE_LIKE = re.compile(r"^\d{1,3}(?:[.,]\d{3})*[.,]\d{2}$")
+
+
+def identifier_key(value: str) -> str:
+    """How two spellings of one identifier compare: letters and digits only, case-blind."""
+    return re.sub(r"[\W_]", "", value).lower()
+
+
+def is_gtin(value: str) -> bool:
+    """8, 12, 13 or 14 digits with a valid GS1 check digit."""
+    if not (value.isdigit() and len(value) in (8, 12, 13, 14)):
+        return False
+    digits = [int(c) for c in value]
+    total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(digits[:-1])))
+    return (10 - total % 10) % 10 == digits[-1]
+
+
+def _token(text: str) -> str | None:
+    """The identifier a labelled value starts with: 'NK312A01Q-N11', not '- 쿠팡상품번호'."""
+    match = _TOKEN.match(text.strip())
+    if match is None:
+        return None
+    token = match.group(0)
+    return token if any(c.isdigit() for c in token) and not _PRICE_LIKE.match(token) else None
+
+
+def _labelled(elements: list[Any], lexicon: ExtractionLexicon) -> Iterable[str]:
+    """Values after an identifier label, in the same text or the next cell (<dt>/<dd>)."""
+    for element in elements:
+        if element.tag not in _LABEL_TAGS:
+            continue
+        text = short_text(element, LABEL_TEXT)
+        if not text:
+            continue
+        match = lexicon.sku_label.match(text)
+        if match is None:
+            continue
+        rest = text[match.end() :]
+        if not rest:
+            following = element.getnext()
+            rest = (short_text(following, LABEL_TEXT) if following is not None else None) or ""
+        token = _token(rest)
+        if token:
+            yield token
+
+
+def _url_values(url: str, lexicon: ExtractionLexicon) -> Iterable[str]:
+    for key, value in parse_qsl(urlsplit(url).query):
+        if key.lower() in lexicon.sku_params and (token := _token(value)):
+            yield token
+
+
+def candidates(doc: Document, lexicon: ExtractionLexicon | None = None) -> list[tuple[str, str]]:
+    """(where, value) for every identifier the page states, in order of trust."""
+    lexicon = lexicon or bundled()
+    found: list[tuple[str, str]] = []
+    for element in doc.index.itemprops.get("sku", [])[:5]:
+        value = element.get("content") or text_of(element, LABEL_TEXT + 1)
+        if value and value.strip() and len(value.strip()) <= LABEL_TEXT:
+            found.append(("itemprop", value.strip()))
+    for name in ("data-sku", "data-product-sku"):
+        if value := (doc.index.data.get(name) or "").strip():
+            found.append(("data", value))
+    found.extend(("label", v) for v in _labelled(product_elements(doc), lexicon))
+    found.extend(("url", v) for v in _url_values(doc.url, lexicon))
+    return found
+
+
+def in_url_path(value: str, url: str) -> bool:
+    """Whether the URL's path spells the identifier (product URLs often carry it)."""
+    key = identifier_key(value)
+    return len(key) >= 4 and key in identifier_key(urlsplit(url).path)
+
+
+def choose(found: list[tuple[str, str]], url: str) -> tuple[str, int] | None:
+    """The value most places agree on (the URL path counts as one), and how many agree.
+
+    A valid GTIN is dropped while another candidate exists: pages label barcodes separately,
+    and a SKU that happens to pass the GS1 check is rarer than a barcode in the wrong place."""
+    if any(not is_gtin(v) for _, v in found):
+        found = [(w, v) for w, v in found if not is_gtin(v)]
+    support: dict[str, set[str]] = {}
+    first: dict[str, str] = {}
+    for where, value in found:
+        key = identifier_key(value)
+        support.setdefault(key, set()).add(where)
+        first.setdefault(key, value)
+    if not support:
+        return None
+    scored = [
+        (len(places) + in_url_path(first[key], url), -order, key)
+        for order, (key, places) in enumerate(support.items())
+    ]
+    votes, _, key = max(scored)
+    return first[key], votes

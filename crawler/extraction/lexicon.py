@@ -1,0 +1,108 @@
+"""The page vocabulary extraction reads (stock phrases, buy buttons, identifier labels), loaded
+once from ``config/lexicons/extraction.yaml`` so that a language is added by editing data."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+import config
+
+BUNDLED = Path(config.__file__).resolve().parent / "lexicons" / "extraction.yaml"
+# Whole-word phrases: no letter or digit may touch either end (CJK phrases are exempt, since
+# those scripts do not separate words).
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+PerLanguage = dict[str, list[str]]
+
+
+class StockState(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    state: str
+    phrases: PerLanguage
+
+
+class Buttons(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    buy: PerLanguage
+    notify: PerLanguage
+
+
+class ExtractionLexiconFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: int
+    availability: list[StockState]
+    buttons: Buttons
+    sku_labels: PerLanguage
+    manufacturer_words: list[str]
+    sku_params: list[str]
+    list_price_words: PerLanguage
+
+
+def phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
+    """One case-blind regex finding any phrase as a whole word (CJK phrases anywhere); a lone
+    ``#`` in a phrase stands for a number ("only # left")."""
+    parts = []
+    for phrase in sorted({p.strip().lower() for p in phrases if p.strip()}, key=len, reverse=True):
+        body = r"\s+".join(r"\d+" if w == "#" else re.escape(w) for w in phrase.split())
+        parts.append(body if _CJK.search(phrase) else rf"(?<![\w]){body}(?![\w])")
+    return re.compile("|".join(parts) or r"(?!x)x", re.IGNORECASE)
+
+
+def _all(per_language: PerLanguage) -> list[str]:
+    return [phrase for phrases in per_language.values() for phrase in phrases]
+
+
+class ExtractionLexicon:
+    """Compiled patterns over the lexicon file's phrases."""
+
+    def __init__(self, spec: ExtractionLexiconFile) -> None:
+        self.stock = [(s.state, phrase_pattern(_all(s.phrases))) for s in spec.availability]
+        self.buy = phrase_pattern(_all(spec.buttons.buy))
+        self.notify = phrase_pattern(_all(spec.buttons.notify))
+        self.not_buyable = phrase_pattern(
+            _all(spec.buttons.notify)
+            + [p for s in spec.availability if s.state in ("SoldOut", "OutOfStock")
+               for p in _all(s.phrases)]
+        )  # fmt: skip
+        labels = sorted({p.lower() for p in _all(spec.sku_labels)}, key=len, reverse=True)
+        # "bol artikelnummer:", "Shop-Art.-Nr.", "商品编号：" then the value; one shop word may
+        # lead, a manufacturer word may not.
+        alternatives = "|".join(re.escape(label) for label in labels)
+        makers = "|".join(re.escape(w.lower()) for w in spec.manufacturer_words)
+        self.sku_label = re.compile(
+            rf"^(?:(?!(?:{makers})(?![^\W\d_]))[\w.!]+[\s-]+)?(?:{alternatives})"
+            rf"(?![^\W\d_])\s*[:：#]?\s*",
+            re.IGNORECASE,
+        )
+        self.sku_params = tuple(p.lower() for p in spec.sku_params)
+        self.list_price = re.compile(
+            rf"^\s*(?:{phrase_pattern(_all(spec.list_price_words)).pattern})", re.IGNORECASE
+        )
+
+    def stock_state(self, text: str) -> str | None:
+        """The schema.org availability a stock phrase in ``text`` states, first state first."""
+        return next((state for state, pattern in self.stock if pattern.search(text)), None)
+
+
+def load(path: Path = BUNDLED) -> ExtractionLexicon:
+    """Read and validate a lexicon file; a bad one is named with the field to fix."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return ExtractionLexicon(ExtractionLexiconFile.model_validate(raw))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ValueError(f"{path}: cannot read the extraction lexicon ({exc})") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ValueError(f"{path}: {where}: {first['msg']}; fix that entry") from exc
+
+
+@cache
+def bundled() -> ExtractionLexicon:
+    """The lexicon shipped with ipwatch, loaded once per process."""
+    return load()

@@ -1,0 +1,117 @@
+"""Availability as a shopper reads it when structured data does not state it: a stock phrase
+("Auf Lager", "缺货", "품절") near the product, else the buy button (present and enabled: in
+stock; disabled, or a notify-me button instead: out of stock). Vocabulary: lexicon.py."""
+
+from __future__ import annotations
+
+import re
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+from crawler.extraction.document import text_of
+from crawler.extraction.lexicon import ExtractionLexicon, bundled
+
+if TYPE_CHECKING:
+    from crawler.extraction.document import Document
+
+SCAN_ELEMENTS = 3_000
+SHORT_TEXT = 60
+# A label, a stock line or a button holds a few elements; larger boxes are not read as one.
+SHORT_NODES = 24
+# Boxes about other products, or page chrome, whose stock words say nothing about this one.
+ELSEWHERE = re.compile(
+    r"recommend|related|similar|sponsor|also|carousel|review|footer|minicart|newsletter|breadcrumb"
+)
+_MARKED = re.compile(r"stock|availab|inventory|delivery|oos|soldout|sold-out")
+_SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "option", "select", "svg",
+                           "header", "footer", "nav", "aside"})  # fmt: skip
+_BUTTON_TAGS = frozenset({"button", "a", "input"})
+_DISABLED_CLASS = re.compile(r"disable")
+
+
+def _id_class(element: Any) -> str:
+    return f"{element.get('id', '')} {element.get('class', '')}".lower()
+
+
+def product_elements(doc: Document, limit: int = SCAN_ELEMENTS) -> list[Any]:
+    """Body elements outside other products' boxes and page chrome, in document order."""
+    found, skipped = [], set()
+    for element in doc.index.elements[: limit * 4]:
+        parent = element.getparent()
+        if (
+            parent in skipped
+            or element.tag in _SKIPPED_TAGS
+            or ELSEWHERE.search(_id_class(element))
+        ):
+            skipped.add(element)
+            continue
+        found.append(element)
+        if len(found) >= limit:
+            break
+    return found
+
+
+def short_text(element: Any, limit: int = SHORT_TEXT) -> str | None:
+    """The visible text of a small element (a few nodes, ``limit`` characters), else None;
+    bounded so that scanning thousands of deeply nested elements stays linear."""
+    if len(list(islice(element.iter(), SHORT_NODES + 1))) > SHORT_NODES:
+        return None
+    text = text_of(element, limit + 1)
+    return text if text and len(text) <= limit else None
+
+
+def _caption(element: Any) -> str:
+    if element.tag == "input":
+        return element.get("value") or element.get("aria-label") or ""
+    return short_text(element) or element.get("aria-label") or ""
+
+
+def _disabled(element: Any) -> bool:
+    return (
+        element.get("disabled") is not None
+        or (element.get("aria-disabled") or "").lower() == "true"
+        or bool(_DISABLED_CLASS.search(element.get("class") or ""))
+    )
+
+
+def from_buttons(elements: list[Any], lexicon: ExtractionLexicon) -> str | None:
+    """A notify-me/sold-out button or a disabled buy button: out; an enabled buy button: in."""
+    buy_enabled = False
+    for element in elements:
+        if element.tag not in _BUTTON_TAGS:
+            continue
+        if element.tag == "input" and (element.get("type") or "").lower() not in (
+            "submit", "button"
+        ):  # fmt: skip
+            continue
+        caption = _caption(element)
+        if not caption or len(caption) > SHORT_TEXT * 2:
+            continue
+        if lexicon.not_buyable.search(caption):
+            return "OutOfStock"
+        if lexicon.buy.search(caption):
+            if _disabled(element):
+                return "OutOfStock"
+            buy_enabled = True
+    return "InStock" if buy_enabled else None
+
+
+def availability(doc: Document, lexicon: ExtractionLexicon | None = None) -> str | None:
+    """schema.org availability from the visible page, or None when it gives no sign."""
+    lexicon = lexicon or bundled()
+    elements = product_elements(doc)
+    heading = next((i for i, e in enumerate(elements) if e.tag == "h1"), 0)
+    texts = []
+    for element in elements[heading:]:
+        if element.tag in _BUTTON_TAGS:
+            continue
+        text = short_text(element)
+        if text:
+            texts.append((bool(_MARKED.search(_id_class(element))), text))
+    for marked_only in (True, False):
+        for marked, text in texts:
+            if marked or not marked_only:
+                state = lexicon.stock_state(text)
+                if state is not None:
+                    return state
+    return from_buttons(elements, lexicon)

@@ -1,0 +1,137 @@
+"""The price a shopper sees next to the title, read the way it is printed: split across
+elements (``12<sup>99</sup>``, ``<span>1.299</span><span class=cents>90</span>``), beside a
+struck-through or "UVP"/"statt" list price, with the page's thousands and decimal marks."""
+
+from __future__ import annotations
+
+import re
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+from crawler.extraction.currency import has_currency_mark
+from crawler.extraction.document import text_of
+from crawler.extraction.lexicon import ExtractionLexicon, bundled
+from crawler.extraction.normalize import to_price
+
+if TYPE_CHECKING:
+    from crawler.extraction.document import Document
+
+SCAN_ELEMENTS = 400
+MAX_PRICE_TEXT = 40
+INLINE_DESCENDANTS = 8
+LIST_WORD = 30  # "UVP", "statt", "Was:" printed in the element before a price
+PRICE_NODES = 32  # a printed price is a few elements; a bigger box is not read as one price
+_OLD_PRICE = re.compile(
+    r"was|old|list|strike|compare|regular|origin|msrp|before|save|saving|previous|striked|"
+    r"reference|uvp"
+)
+_OLD_TAGS = frozenset({"s", "del", "strike"})
+_ELSEWHERE = re.compile(r"recommend|related|similar|sponsor|also|carousel|review|footer")
+_INLINE = frozenset({"span", "sup", "sub", "b", "strong", "i", "em", "small", "bdi", "data",
+                     "ins", "font", "abbr"})  # fmt: skip
+_MINOR_PART = re.compile(r"cent|fraction-?decimal|decimal|minor|fractional|(?<![a-z])frac")
+_NUMBER = re.compile(r"\d[\d.,'\s]*")
+_NOTE = re.compile(r"[(（\[【][^)）\]】]{0,20}[)）\]】]")
+# '179€99' (cents after the sign, as French shops print): the cents belong before the sign.
+_SIGN_CENTS = re.compile(r"(\d)\s*([€£$])\s*(\d{2})(?!\d)")
+
+
+def _attrs(element: Any) -> str:
+    return " ".join(f"{k} {v}" for k, v in element.attrib.items()).lower()
+
+
+def price_text(element: Any, decimal_mark: str) -> str:
+    """The printed price, with a decimal mark put back where markup alone separates the cents:
+    a ``<sup>`` or a cents-marked element right after the whole units. A box of more than
+    PRICE_NODES elements is not one printed price: it reads as empty."""
+    if len(list(islice(element.iter(), PRICE_NODES + 1))) > PRICE_NODES:
+        return ""
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        if not isinstance(node.tag, str) or node.tag in ("script", "style", "noscript"):
+            return
+        text = node.text or ""
+        minor = node.tag == "sup" or bool(_MINOR_PART.search(_attrs(node)))
+        so_far = "".join(parts).rstrip()
+        if minor and so_far[-1:].isdigit() and text.strip()[:2].isdigit():
+            parts.append(decimal_mark)
+        parts.append(text)
+        for child in node:
+            walk(child)
+            parts.append(child.tail or "")
+
+    walk(element)
+    text = " ".join("".join(parts).split())
+    return _SIGN_CENTS.sub(rf"\1{decimal_mark}\3 \2", text)
+
+
+def _printed_before(node: Any) -> str:
+    """The text right before an element: its previous sibling's, else its parent's own."""
+    previous = node.getprevious()
+    if previous is not None:
+        return f"{text_of(previous, LIST_WORD)} {previous.tail or ''}".strip()
+    parent = node.getparent()
+    return (parent.text or "").strip() if parent is not None else ""
+
+
+def _not_current(node: Any, lexicon: ExtractionLexicon, text: str) -> bool:
+    """A struck-through/'was'/'UVP' price (the word in it or just before it), one containing
+    such a price, or one in another product box."""
+    before = _printed_before(node)
+    word_before = len(before) <= LIST_WORD and not any(c.isdigit() for c in before)
+    if lexicon.list_price.match(text) or (word_before and lexicon.list_price.match(before)):
+        return True
+    if any(el.tag in _OLD_TAGS or _OLD_PRICE.search(_attrs(el)) for el in node.iter()):
+        return True
+    ancestors = list(node.iterancestors())
+    if any(el.tag in _OLD_TAGS or _OLD_PRICE.search(_attrs(el)) for el in ancestors[:3]):
+        return True
+    return any(_ELSEWHERE.search(f"{el.get('id', '')} {el.get('class', '')}") for el in ancestors)
+
+
+def only_money(text: str, price_marked: bool = False) -> bool:
+    """'$19.99', 'US $12.34', '促销价 ¥ 399.00', '12,800円（税込）': one amount and its currency,
+    at most a short word; a bare number only where the markup says it is the price."""
+    text = _NOTE.sub(" ", text)
+    words = _NUMBER.sub(" ", text).split()
+    return (
+        len(_NUMBER.findall(text)) == 1
+        and (has_currency_mark(text) or (price_marked and not words))
+        and sum(len(w) for w in words) <= 4
+        and to_price(text) is not None
+    )
+
+
+def _inline_group(element: Any) -> bool:
+    """A few inline elements printing one value: '<div><span>1 299,</span><span>00</span> zł'."""
+    descendants = list(element.iterdescendants())
+    return 0 < len(descendants) <= INLINE_DESCENDANTS and all(
+        isinstance(d.tag, str) and d.tag in _INLINE for d in descendants
+    )
+
+
+def price_near_title(doc: Document, lexicon: ExtractionLexicon | None = None) -> str | None:
+    """The first price-marked, inline or bare element after the <h1> whose text is one price."""
+    lexicon = lexicon or bundled()
+    decimal_mark = "," if doc.hints.decimal_comma() else "."
+    elements = doc.index.elements
+    heading = next((i for i, e in enumerate(elements) if e.tag == "h1"), None)
+    if heading is not None:
+        inside = set(elements[heading].iter())
+        elements = [e for e in elements[heading + 1 :] if e not in inside]
+    for root in elements[:SCAN_ELEMENTS]:
+        if root.tag in ("script", "style"):
+            continue
+        attrs = " ".join(str(v) for v in root.attrib.values()).lower()
+        marked = "price" in attrs or "amount" in attrs
+        if not (len(root) == 0 or marked or _inline_group(root)):
+            continue
+        text = price_text(root, decimal_mark)
+        if (
+            len(text) <= MAX_PRICE_TEXT
+            and only_money(text, marked)
+            and not _not_current(root, lexicon, text)
+        ):
+            return text
+    return None

@@ -1,0 +1,58 @@
+"""SKU from the page's own identifiers, chosen by agreement (crawler/extraction/identifiers.py)."""
+
+from __future__ import annotations
+
+from crawler.extraction import extract_listing
+from crawler.extraction.identifiers import is_gtin
+
+
+def sku(body: str, url: str = "https://shop.example/item/1", head: str = "") -> str | None:
+    html = f"<html><head>{head}</head><body><h1>Desk fan</h1>{body}</body></html>"
+    return extract_listing(html, url).sku
+
+
+def test_labelled_value_in_a_definition_list_and_in_text() -> None:
+    assert sku("<dl><dt>Art.-Nr.</dt><dd>DF-3300</dd></dl>") == "DF-3300"
+    assert sku("<ul><li>Item #: 55-1234 (ask us)</li></ul>") == "55-1234"
+    assert sku("<table><tr><th>货号</th><td>XF2024-09</td></tr></table>") == "XF2024-09"
+    assert sku("<p>Réf. : 77ZB</p>") == "77ZB"
+
+
+def test_url_parameter_and_itemprop() -> None:
+    assert sku("", "https://shop.example/p/desk-fan?sku=FAN-09&ref=home") == "FAN-09"
+    assert sku('<span itemprop="sku">Q-100</span>') == "Q-100"
+
+
+def test_agreement_beats_the_structured_variant_sku() -> None:
+    # JSON-LD states one size's code; the page's label and the URL agree on the article number.
+    head = (
+        '<script type="application/ld+json">{"@type": "Product", "name": "Desk fan", '
+        '"offers": {"price": "30", "priceCurrency": "EUR", "sku": "DF7-0042-XL"}}</script>'
+    )
+    body = "<dl><dt>Artikelnummer</dt><dd>DF7-0042</dd></dl>"
+    assert sku(body, "https://shop.example/desk-fan-df7-0042.html", head) == "DF7-0042"
+    # With nothing on the page to disagree, the structured value stands.
+    assert sku("<p>Item number: DF7-0042-XL</p>", head=head) == "DF7-0042-XL"
+
+
+def test_gtin_looking_number_not_taken_where_a_sku_is_labelled_elsewhere() -> None:
+    assert is_gtin("4006381333931") and not is_gtin("4006381333932")
+    body = "<ul><li>Item number: 4006381333931</li><li>SKU: KB-77</li></ul>"
+    assert sku(body) == "KB-77"
+
+
+def test_page_wide_numbers_and_prices_are_not_skus() -> None:
+    # Attack on precision: phone numbers, order counts, prices, a price under a SKU label.
+    noise = (
+        '<span class="price">$19.99</span><p>Hotline 0800 123 456</p><p>1204 sold</p>'
+        "<footer>Company no. 09876543</footer><p>SKU: 19.99</p>"
+    )
+    assert sku(noise + "<p>Bestellnummer: BX-4410</p>") == "BX-4410"
+    assert sku(noise) is None
+
+
+def test_shop_named_label_counts_a_manufacturers_number_does_not() -> None:
+    body = "<ul><li>Hersteller-Artikelnummer: HX-9</li><li>Shopname-Artikelnummer: 55120</li></ul>"
+    assert sku(body) == "55120"
+    assert sku("<p>Manufacturer item number: MX-31</p>") is None
+    assert sku("<p>Art.-Nr. 7719 | Hersteller-Art.-Nr. PQ-20 | Farbe: schwarz</p>") == "7719"

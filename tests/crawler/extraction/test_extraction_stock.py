@@ -1,0 +1,103 @@
+"""Availability from what a shopper reads when structured data is silent: stock phrases in the
+marketplace languages and the state of the buy button (crawler/extraction/stock.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crawler.extraction import extract_listing
+from crawler.extraction.lexicon import load
+
+URL = "https://shop.example/item/88"
+
+
+def availability(body: str, lang: str = "en", head: str = "") -> str | None:
+    html = f'<html lang="{lang}"><head>{head}</head><body><h1>Teapot</h1>{body}</body></html>'
+    return extract_listing(html, URL).availability
+
+
+@pytest.mark.parametrize(
+    ("lang", "phrase", "state"),
+    [
+        ("en", "In stock, ships tomorrow", "InStock"),
+        ("de", "Auf Lager", "InStock"),
+        ("fr", "En stock", "InStock"),
+        ("es", "Disponible", "InStock"),
+        ("it", "Esaurito", "SoldOut"),
+        ("pt", "Em estoque", "InStock"),
+        ("nl", "Op voorraad", "InStock"),
+        ("pl", "Brak w magazynie", "OutOfStock"),
+        ("zh", "缺货", "OutOfStock"),
+        ("zh", "有货", "InStock"),
+        ("ja", "在庫あり", "InStock"),
+        ("ja", "在庫切れ", "OutOfStock"),
+        ("ko", "품절", "SoldOut"),
+    ],
+)
+def test_stock_phrase_in_each_marketplace_language(lang: str, phrase: str, state: str) -> None:
+    assert availability(f'<span class="lbl-7">{phrase}</span>', lang) == state
+
+
+def test_negated_word_is_not_read_as_its_positive_part() -> None:
+    # "niedostępny" (unavailable) contains "dostępny" (available); "indisponible" "disponible".
+    assert availability("<p>Produkt niedostępny</p>", "pl") == "OutOfStock"
+    assert availability("<p>Article indisponible</p>", "fr") == "OutOfStock"
+
+
+@pytest.mark.parametrize(
+    ("button", "state"),
+    [
+        ('<button type="button">Add to basket</button>', "InStock"),
+        ('<button type="button" disabled>Add to basket</button>', "OutOfStock"),
+        ('<a class="btn btn--disabled" href="#">Zum Warenkorb hinzufügen</a>'
+         '<a class="btn is-disabled" href="#">In den Warenkorb</a>', "OutOfStock"),
+        ('<input type="submit" value="Ajouter au panier">', "InStock"),
+        ('<button aria-disabled="true">Dodaj do koszyka</button>', "OutOfStock"),
+        ('<button class="cta">Notify me</button>', "OutOfStock"),
+        ('<button>カートに入れる</button>', "InStock"),
+    ],
+)  # fmt: skip
+def test_buy_button_state_when_no_phrase(button: str, state: str) -> None:
+    assert availability(button) == state
+
+
+def test_other_products_sold_out_badges_do_not_count() -> None:
+    # Attack on precision: a carousel of other products, each "Sold out", beside this one.
+    page = (
+        '<button type="submit">Add to cart</button>'
+        '<div class="related-products"><div class="tile">Mug <em>Sold out</em></div></div>'
+        "<footer><p>Out of stock items ship when restocked</p></footer>"
+    )
+    assert availability(page) == "InStock"
+
+
+def test_sold_out_size_option_does_not_mark_the_product() -> None:
+    page = "<select><option>S - sold out</option><option>M</option></select>"
+    page += "<button>Buy now</button>"
+    assert availability(page) == "InStock"
+
+
+def test_structured_data_wins_and_silence_stays_unknown() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "Product", "name": "Teapot", "offers": '
+        '{"price": "20", "priceCurrency": "EUR", "availability": "https://schema.org/PreOrder"}}'
+        "</script>"
+    )
+    assert availability("<p>Auf Lager</p>", "de") == "InStock"
+    assert availability("<p>Auf Lager</p>", "de", head) == "PreOrder"
+    assert availability("<p>Handmade in Portugal.</p>") is None
+
+
+def test_broken_lexicon_file_is_named_with_the_field(tmp_path: Path) -> None:
+    bad = tmp_path / "extraction.yaml"
+    bad.write_text("version: 1\navailability: [{phrases: {en: [x]}}]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"\.yaml: availability\.0\.state: Field required"):
+        load(bad)
+
+
+def test_romanian_and_turkish_stock_words() -> None:
+    assert availability("<p>Produs în stoc</p>", "ro") == "InStock"
+    assert availability("<p>Tükendi</p>", "tr") == "SoldOut"
+    assert availability("<button>Sepete ekle</button>", "tr") == "InStock"

@@ -1,0 +1,88 @@
+"""Prices as printed: split across elements, sale beside list price, locale thousands marks
+(crawler/extraction/visible_price.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.extraction import extract_listing
+
+
+def listing(body: str, lang: str, url: str = "https://shop.example/p/1") -> tuple[object, ...]:
+    html = f'<html lang="{lang}"><body><h1>Kettle</h1>{body}</body></html>'
+    got = extract_listing(html, url)
+    return got.price, got.currency
+
+
+@pytest.mark.parametrize(
+    ("lang", "body", "price", "currency"),
+    [
+        ("fr-FR", '<span class="prix">12<sup>99</sup> €</span>', "12.99", "EUR"),
+        ("de-DE", "<div><span>12</span><span>,</span><span>99</span> €</div>", "12.99", "EUR"),
+        ("en-GB", '<p class="now"><span>£</span><span>7</span><sup>49</sup></p>', "7.49", "GBP"),
+        ("pt-BR", '<span class="valor"><span>R$</span><span class="int">2.499</span>'
+                  '<span class="cents">90</span></span>', "2499.90", "BRL"),
+        ("fr-FR", '<span class="tarif">64€<sup>50</sup></span>', "64.50", "EUR"),
+    ],
+)  # fmt: skip
+def test_price_split_across_elements(lang: str, body: str, price: str, currency: str) -> None:
+    assert listing(body, lang) == (price, currency)
+
+
+@pytest.mark.parametrize(
+    ("lang", "body", "price"),
+    [
+        ("de-DE", "<span>1.299<sup>00</sup> €</span>", "1299.00"),
+        ("pl-PL", "<span>1 299<sup>00</sup> zł</span>", "1299.00"),
+        ("en-US", "<span>$1,299<sup>00</sup></span>", "1299.00"),
+        ("es-AR", '<span class="monto">$ 129.999<span class="cents">50</span></span>', "129999.50"),
+    ],
+)
+def test_thousands_separators_by_locale(lang: str, body: str, price: str) -> None:
+    assert listing(body, lang)[0] == price
+
+
+def test_printed_prices_in_yen_francs_and_won() -> None:
+    assert listing("<span>¥12,800</span>", "ja-JP") == ("12800", "JPY")
+    assert listing("<span>CHF 1'299.–</span>", "de-CH") == ("1299.00", "CHF")
+    assert listing("<span>36,500원</span>", "ko-KR") == ("36500", "KRW")
+
+
+@pytest.mark.parametrize(
+    ("lang", "body"),
+    [
+        ("de-DE", "<p>UVP 79,99 €</p><p>59,99 €</p>"),
+        ("en-US", "<p>Was $79.99</p><p>$59.99</p>"),
+        ("en-GB", "<p>RRP £79.99</p><p>£59.99</p>"),
+        ("nl-NL", "<p>Van €79,99</p><p>€59,99</p>"),
+        ("en-US", '<span class="origin-tag">$79.99</span><span>$59.99</span>'),
+    ],
+)
+def test_sale_price_is_the_price_list_price_is_not(lang: str, body: str) -> None:
+    assert listing(body, lang)[0] == "59.99"
+
+
+def test_price_marked_number_without_a_sign_and_a_tax_note() -> None:
+    assert listing('<span class="sale-price">45<sup>00</sup></span>', "nl-NL")[0] == "45.00"
+    assert listing("<p><span>3,480</span>円（税込）</p>", "ja-JP") == ("3480", "JPY")
+    # Attack on precision: a rating or a count under the title, unmarked, is still no price.
+    assert listing("<span>4.7</span><span>1,204</span>", "en-US") == (None, None)
+
+
+def test_list_price_word_printed_in_the_element_before() -> None:
+    body = "<div><span>RRP</span><span>£79.99</span></div><div>£59.99</div>"
+    assert listing(body, "en-GB")[0] == "59.99"
+    assert listing("<p>Was: <span>$79.99</span></p><p>$59.99</p>", "en-US")[0] == "59.99"
+    body = "<div><span>statt</span> <span>€ 79,99</span></div><span>€ 59,99</span>"
+    assert listing(body, "de-AT")[0] == "59.99"
+    # A struck price printed with its word before the sale price is no word for the sale price.
+    body = "<div><span>Prix conseillé <del>89,00 €</del></span><span>69€<sup>90</sup></span></div>"
+    assert listing(body, "fr-FR")[0] == "69.90"
+
+
+def test_leu_and_forint_prices() -> None:
+    assert listing('<p class="price-now">249<sup>90</sup> <span>Lei</span></p>', "ro-RO") == (
+        "249.90",
+        "RON",
+    )
+    assert listing("<span>12 990 Ft</span>", "hu-HU") == ("12990.00", "HUF")
