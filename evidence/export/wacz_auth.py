@@ -35,7 +35,7 @@ from evidence.seal.signing import (
     KeyExistsError,
     SigningKeyError,
     passphrase_from_env,
-    write_private_key,
+    save_private_key,
 )
 from evidence.timestamp.token import parse_timestamp_token, timestamp_response
 
@@ -145,16 +145,8 @@ def generate_wacz_key(path: Path | str, *, passphrase: bytes | None = None) -> W
     target = Path(path)
     if target.exists():
         raise KeyExistsError(f"a WACZ signing key already exists at {target}; keep it")
-    secret = passphrase if passphrase is not None else passphrase_from_env()
     key = ec.generate_private_key(CURVE)
-    encryption: serialization.KeySerializationEncryption = (
-        serialization.BestAvailableEncryption(secret) if secret else serialization.NoEncryption()
-    )
-    pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
-    )
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    write_private_key(target, pem, replace=False)
+    save_private_key(key, target, passphrase, replace=False)
     return WaczSigner(key)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
 from evidence.exceptions import EvidenceError
 from evidence.storage.durable import fsync_dir
@@ -81,16 +82,8 @@ def generate_key(
             f"a signing key already exists at {target}; keep it (evidence sealed with it verifies "
             "only against its public key) or pass force=True / --force to replace it"
         )
-    secret = passphrase if passphrase is not None else passphrase_from_env()
     private_key = Ed25519PrivateKey.generate()
-    encryption: serialization.KeySerializationEncryption = (
-        serialization.BestAvailableEncryption(secret) if secret else serialization.NoEncryption()
-    )
-    pem = private_key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
-    )
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    write_private_key(target, pem, replace=force)
+    save_private_key(private_key, target, passphrase, replace=force)
     return Signer(private_key)
 
 
@@ -174,6 +167,22 @@ def verify(public_key: bytes | str, message: bytes, signature: bytes) -> bool:
     except InvalidSignature:
         return False
     return True
+
+
+def save_private_key(
+    key: PrivateKeyTypes, target: Path, passphrase: bytes | None, *, replace: bool
+) -> None:
+    """PKCS#8 PEM of ``key``, encrypted with ``passphrase`` (else ``$IPWATCH_KEY_PASSPHRASE``,
+    else not), written 0600 into a 0700 folder (see ``write_private_key``)."""
+    secret = passphrase if passphrase is not None else passphrase_from_env()
+    encryption: serialization.KeySerializationEncryption = (
+        serialization.BestAvailableEncryption(secret) if secret else serialization.NoEncryption()
+    )
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
+    )
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    write_private_key(target, pem, replace=replace)
 
 
 def write_private_key(target: Path, pem: bytes, *, replace: bool) -> None:
