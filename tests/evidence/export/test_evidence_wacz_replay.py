@@ -28,6 +28,7 @@ from evidence.export.bundle import HomeSource, bundle_parts
 from evidence.export.wacz import INDEX, WaczPage, build_wacz, evidence_path, write_wacz
 from evidence.seal.custody import CustodyLog
 from evidence.verify.wacz import verify_wacz
+from netguard.policy import AddressPolicy
 from tests.evidence.evidence_samples import fixed_wacz_signer, seal_browser_capture
 from tests.evidence.export.test_evidence_wacz import MOMENT
 from tests.support import free_port, wacz_validate
@@ -38,6 +39,7 @@ pytestmark = [
 ]
 
 PYWB = Path(__file__).resolve().parents[3] / ".venv-pywb" / "bin"
+LOOPBACK = AddressPolicy.from_hosts(["127.0.0.1"])
 FAST = BrowserSettings(timeout=20.0, retries=1, backoff=0.0, user_agent="ipwatch-tests/1.0")
 LISTING = "/item/1012"  # a listing with its photo in an <img>
 
@@ -59,7 +61,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Exported:
     with DemoMarket() as market:
 
         async def run():  # type: ignore[no-untyped-def]
-            capturer = BrowserCapturer(FAST)
+            capturer = BrowserCapturer(FAST, policy=LOOPBACK)  # the shop is on 127.0.0.1
             try:
                 return await capturer.capture(market.url(LISTING), operator="t", job_id="R-1")
             finally:
