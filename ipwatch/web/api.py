@@ -53,7 +53,7 @@ class Decision(BaseModel):
 
 class BulkDecision(BaseModel):
     ids: list[str] = Field(min_length=1, max_length=MAX_BULK)
-    status: Literal["confirmed", "dismissed"]
+    status: Literal["confirmed", "dismissed", "in_review"]  # in_review: reopen (the queue's undo)
     reason: str = Field(min_length=1, max_length=2000)
 
 
@@ -126,7 +126,8 @@ def decide(
 def bulk(
     request: Request, body: BulkDecision, who: Annotated[Caller, Depends(checked_caller)]
 ) -> Response:
-    """One decision and reason for up to 300 findings; each is applied or refused on its own."""
+    """One decision and reason for up to 300 findings (in_review reopens them, as the queue's
+    undo does); each is applied or refused on its own."""
     with desk_of(request).use() as workspace:
         batch = bulk_review(
             workspace, body.ids, FindingStatus(body.status), body.reason, who.principal

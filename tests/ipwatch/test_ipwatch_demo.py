@@ -176,21 +176,17 @@ def test_demo_ends_with_the_desk_command_and_a_login_that_works_a_queue_in_chrom
             assert {index.get_finding(f).status.value for f in ids[0]} == {"confirmed"}
             page.once("dialog", lambda dialog: dialog.accept("sold by the brand's own outlet"))
             page.keyboard.press("d")  # the second card, asked for a reason
-            page.wait_for_function(
-                "document.querySelector('#flash').textContent.includes('dismissed')"
-            )
+            page.locator("#flash", has_text="dismissed").wait_for()  # no eval: the page's CSP
             dismissed = index.get_finding(ids[1][0])
             assert dismissed.status.value == "dismissed"
             assert index.list_events(ids[1][0])[-1].reason == "sold by the brand's own outlet"
             page.keyboard.press("u")  # undo: reopened
-            page.wait_for_function(
-                "document.querySelector('#flash').textContent.includes('reopened')"
-            )
+            page.locator("#flash", has_text="reopened").wait_for()
             assert index.get_finding(ids[1][0]).status.value == "in_review"
 
             page.goto(f"{server.url}/queue")
-            for box in page.locator("input[name=ids]").all()[2:4]:
-                box.check()
+            for card in (ids[2], ids[3]):  # by value: the confirmed card left the open queue
+                page.locator(f"input[name=ids][value='{','.join(card)}']").check()
             page.fill("#bulk input[name=reason_text]", "bulk: parallel imports, not ours")
             page.click("#bulk button[value=dismiss]")
             page.wait_for_selector("text=refused")
@@ -215,7 +211,7 @@ def test_demo_ends_with_the_desk_command_and_a_login_that_works_a_queue_in_chrom
 
             page.click("form[action$='/verify'] button")
             assert "passed" in page.locator("h1").inner_text()
-            page.go_back()
+            page.goto(f"{server.url}/findings/{finding}")
             with page.expect_download() as download:
                 page.click("form[action$='/case.wacz'] button")
             wacz = tmp_path / "case.wacz"
