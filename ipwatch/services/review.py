@@ -114,14 +114,28 @@ def review_finding(
     signer = workspace.signer  # loaded (or made) first: a change is never left unsigned for it
     try:
         with workspace.decisions.deciding() as session:
+            # Read again under the decisions lock: another reviewer may have decided meanwhile.
+            # Without a revision the decision applies to the finding as it is now; with one, a
+            # change since is refused below (and by the store's compare-and-set).
+            current = index.get_finding(finding.id) or finding
+            if request.revision is not None and request.revision != current.revision:
+                raise RecordConflictError(current.id)
+            if current.status in FINAL_FOR_REVIEW:
+                raise InvalidRequestError(
+                    f"finding {current.id} is {current.status.value}: a notice was acted on, so "
+                    "the review decision can no longer change"
+                )
+            if current.status == status:
+                return ReviewOutcome(current.id, status, status, False, current.revision, 0)
             if session.started_empty:
                 _adopt_unsigned(workspace, session, signer)
             index.set_status(
-                finding.id, status, actor=actor, reason=reason, expected_revision=finding.revision
+                current.id, status, actor=actor, reason=reason, expected_revision=current.revision
             )
             session.sign(
-                finding.id, finding.status, status, actor=actor, reason=reason, signer=signer
+                current.id, current.status, status, actor=actor, reason=reason, signer=signer
             )
+            finding = current
     except RecordConflictError:
         raise ConflictError(
             _stale_message(workspace, finding.id, request.revision or finding.revision)
