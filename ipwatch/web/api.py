@@ -51,8 +51,11 @@ class Decision(BaseModel):
     revision: str | None = Field(default=None, max_length=200)
 
 
+FindingId = Annotated[str, Field(min_length=1, max_length=200)]
+
+
 class BulkDecision(BaseModel):
-    ids: list[str] = Field(min_length=1, max_length=MAX_BULK)
+    ids: list[FindingId] = Field(min_length=1, max_length=MAX_BULK)
     status: Literal["confirmed", "dismissed", "in_review"]  # in_review: reopen (the queue's undo)
     reason: str = Field(min_length=1, max_length=2000)
 

@@ -70,6 +70,8 @@ class ElasticBase:
         return self.adapter.search(self._ops.alias(kind), body)
 
     def _get(self, kind: Kind, doc_id: str) -> dict[str, Any] | None:
+        if not doc_id:  # no document has an empty id (and the client refuses to ask for one)
+            return None
         self._ensure()
         return self.adapter.get(self._ops.alias(kind), doc_id)
 

@@ -251,6 +251,15 @@ def test_finding_upsert_keeps_status_created_and_snapshot_ids(backend):
     assert backend.get_finding("nope") is None
 
 
+def test_an_empty_id_is_not_found_on_every_backend(backend):
+    """Hostile or fuzzed ids (the desk's API takes them from requests) never crash a read."""
+    assert backend.get_finding("") is None
+    assert backend.get_listing("") is None
+    assert backend.get_snapshot("") is None
+    assert backend.get_seller("") is None
+    assert backend.get_run("") is None
+
+
 def test_list_findings_filters_sorting_and_paging(backend):
     backend.upsert_finding(finding("F-b", 0.9))
     backend.upsert_finding(finding("F-a", 0.9))
