@@ -10,6 +10,7 @@ a lookalike capital is the usual disguise in lower-case text.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -46,7 +47,49 @@ def prototype_map() -> dict[str, str]:
         lower = ch.lower()
         if len(lower) == 1 and lower != ch and lower not in direct and not lower.isascii():
             derived[lower] = direct[ch].lower()
-    return {**direct, **derived}
+    # A decorated Latin letter is the letter its name says, whatever it also resembles.
+    return {**direct, **derived, **_decorated_latin_letters()}
+
+
+# Latin blocks whose letters are base letters with a mark NFD does not split off.
+_LATIN_BLOCKS = (
+    (0x0080, 0x02AF),  # Latin-1 Supplement, Extended-A/B, IPA Extensions
+    (0x1D00, 0x1DBF),  # Phonetic Extensions
+    (0x1E00, 0x1EFF),  # Latin Extended Additional
+    (0x2C60, 0x2C7F),  # Latin Extended-C
+    (0xA720, 0xA7FF),  # Latin Extended-D
+    (0xAB30, 0xAB6F),  # Latin Extended-E
+    (0x1DF00, 0x1DFFF),  # Latin Extended-G
+)
+# "LATIN SMALL LETTER V WITH HOOK", "... R ROTUNDA", "... CAPITAL LETTER SMALL Q WITH HOOK
+# TAIL", "... DOTLESS J WITH STROKE": the base letter stands alone after these qualifiers.
+_DECORATED = re.compile(
+    r"^LATIN (SMALL|CAPITAL) LETTER (?:SMALL CAPITAL |SMALL |DOTLESS |SCRIPT |INSULAR )?"
+    r"([A-Z])(?: (?!.*\bLETTER\b).+)?$"
+)
+# Letters whose name starts like a decorated one but read as another letter or a ligature.
+_NOT_LOOKALIKES = frozenset("ſẛẜẝ")  # long s (reads as 'f'), with its decorated forms
+
+
+def _decorated_latin_letters() -> dict[str, str]:
+    """Latin letters with hooks, tails, descenders, bars or dots that NFD keeps whole.
+
+    TR39 lists only some of them ('ɑ' yes, 'ʋ' V WITH HOOK or 'ꞑ' N WITH DESCENDER no), and
+    a disguise needs just one a reader takes for the plain letter. The Unicode name says
+    which letter is decorated; letters NFD already splits (accents) are left to folding.
+    """
+    out: dict[str, str] = {}
+    for low, high in _LATIN_BLOCKS:
+        for cp in range(low, high + 1):
+            ch = chr(cp)
+            if ch in _NOT_LOOKALIKES or not unicodedata.category(ch).startswith("L"):
+                continue
+            if unicodedata.normalize("NFKD", ch).isascii():
+                continue  # accents: folding strips them and says so
+            m = _DECORATED.match(unicodedata.name(ch, ""))
+            if m:
+                out[ch] = m.group(2).lower() if m.group(1) == "SMALL" else m.group(2)
+    return out
 
 
 def latin_prototype(ch: str) -> str | None:

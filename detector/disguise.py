@@ -16,6 +16,7 @@ from detector.cjk import is_han, simplify_char
 from detector.confusables import char_name, scripts_of
 from detector.normalize import (
     INNER_SYMBOLS,
+    LATIN_EXTRA,
     MERGED,
     FoldedText,
     fold_char,
@@ -31,6 +32,7 @@ SHORT_MARK_PAIRS = frozenset({"rn", "vv"})
 # Most telling first: the first category present names the match kind.
 KIND_ORDER = (
     "misspelling",
+    "fused",
     "homophone",
     "pinyin",
     "homoglyph",
@@ -164,10 +166,11 @@ def _lookalike(oc: str, mc: str) -> tuple[str, str]:
         return "digits", f"digit {shown} for {mc}"
     if shown in INNER_SYMBOLS:
         return "symbols", f"symbol {shown} for {mc}"
-    if strip_accents(lite_char(oc)) == lite_char(mc) or (
-        fold_char(oc) == fold_char(mc) and unicodedata.name(oc, "").startswith("LATIN")
-    ):
+    if strip_accents(lite_char(oc)) == lite_char(mc) or oc.lower() in LATIN_EXTRA:
         return "accents", f"accented {oc} for {mc}"
+    if fold_char(oc) == fold_char(mc) and unicodedata.name(oc, "").startswith("LATIN"):
+        # a hook, tail, descender or bar NFD keeps in the letter: no language's accent
+        return "homoglyph", f"'{oc}' ({char_name(oc)}) for '{mc}'"
     if oc.isascii() and {fold_char(oc), fold_char(mc)} == {"i", "l"}:
         imitated = "l" if fold_char(oc) == "i" else "I"
         case = "capital" if oc.isupper() else "lower-case"

@@ -13,8 +13,10 @@ from detector.lexicon import CounterfeitLexicon, counterfeit_wording_signal
 from detector.mark_match import word_mark_signal
 from detector.rules import (
     SellerStatus,
+    authorized_seller_signal,
     below_price_floor_signal,
     class_mismatch_signal,
+    owner_wide_sellers,
     seller_status,
     unauthorized_seller_signal,
 )
@@ -70,6 +72,8 @@ class Detector:
                     f"asset id {asset.id!r} is registered twice; give each asset a unique id"
                 )
             self._assets[asset.id] = asset
+        self._assets = owner_wide_sellers(self._assets)
+        assets = list(self._assets.values())
         self._marks = MarkIndex(assets, settings)
         # Photos are OCR'd only when a word/figurative mark could be printed on them; the
         # engine itself loads on the first photo actually read (then once per process).
@@ -138,6 +142,7 @@ class Detector:
             if asset_id in patents:
                 signals.append(patents[asset_id])
             for rule_signal in (
+                authorized_seller_signal(asset, listing.seller),
                 unauthorized_seller_signal(asset, listing.seller),
                 below_price_floor_signal(asset, listing, self.settings),
                 wording,

@@ -83,6 +83,8 @@ def fold_char(ch: str) -> str:
     """
     if is_invisible(ch):
         return ""
+    if _symbol_of_letters(ch):
+        return ch  # '™' is no 'tm' in a word: "QUVARO™" is QUVARO and a symbol
     out = []
     for c in unicodedata.normalize("NFKC", ch):
         proto = latin_prototype(c)
@@ -92,6 +94,17 @@ def fold_char(ch: str) -> str:
             d = latin_prototype(d) or d
             out.append(simplify_char(LATIN_EXTRA.get(d.lower(), d.lower())))
     return "".join(out)
+
+
+def _symbol_of_letters(ch: str) -> bool:
+    """A symbol NFKC spells with several letters ('™' TM, '℠' SM, '№' No, '℡' TEL).
+
+    Circled or parenthesised single letters stay letters: they are a disguise, not a sign.
+    """
+    if not unicodedata.category(ch).startswith("S"):
+        return False
+    spelt = unicodedata.normalize("NFKC", ch)
+    return len(spelt) > 1 and any(c.isalpha() for c in spelt)
 
 
 def lite(text: str) -> str:

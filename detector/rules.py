@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import replace
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -12,7 +13,7 @@ from detector.generic_words import is_word_mark_a_word
 from model import Signal
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from detector.categories import CategoryMap
     from detector.settings import DetectionSettings
@@ -51,6 +52,60 @@ def seller_status(asset: Asset, seller: Seller | None) -> SellerStatus:
     return SellerStatus.AUTHORIZED if names & allowed else SellerStatus.UNAUTHORIZED
 
 
+def owner_wide_sellers(assets: Mapping[str, Asset]) -> dict[str, Asset]:
+    """Each asset with the sellers its owner authorized, unless it names its own.
+
+    The owner's sellers are every seller named on any of its assets: rights holders list
+    them once, usually on the word mark, and the same shops sell the goods that carry the
+    logo and the official photos. An asset whose own list is non-empty says otherwise and
+    keeps it.
+    """
+    by_owner: dict[str, dict[str, str]] = {}
+    for asset in assets.values():
+        known = by_owner.setdefault(asset.owner, {})
+        for name in asset.authorized_sellers:
+            known.setdefault(seller_key(name), name)
+    return {
+        asset_id: asset
+        if asset.authorized_sellers or not by_owner[asset.owner]
+        else replace(
+            asset,
+            authorized_sellers=tuple(by_owner[asset.owner].values()),
+            sellers_from_owner=True,
+        )
+        for asset_id, asset in assets.items()
+    }
+
+
+def authorized_seller_signal(asset: Asset, seller: Seller | None) -> Signal | None:
+    """Say so when the seller is authorized: a reviewer must see why the risk is low.
+
+    Score 0: it links nothing and adds nothing; scoring reads the seller's status itself.
+    """
+    if seller is None or seller_status(asset, seller) is not SellerStatus.AUTHORIZED:
+        return None
+    shown = seller.name or seller.id
+    where = (
+        f"one of the sellers {asset.owner} authorized"
+        if asset.sellers_from_owner
+        else f"on the authorized list of {asset.name}"
+    )
+    return Signal(
+        kind="authorized_seller",
+        score=0.0,
+        detail=(
+            f"Seller '{shown}' is {where}: official photos, logos and the mark are expected on"
+            " its listings."
+        ),
+        evidence={
+            "seller_id": seller.id,
+            "seller_name": seller.name,
+            "owner": asset.owner,
+            "owner_wide": asset.sellers_from_owner,
+        },
+    )
+
+
 def unauthorized_seller_signal(asset: Asset, seller: Seller | None) -> Signal | None:
     """A signal when the seller is not on the asset's non-empty authorized list."""
     if seller is None or seller_status(asset, seller) is not SellerStatus.UNAUTHORIZED:
@@ -63,7 +118,7 @@ def unauthorized_seller_signal(asset: Asset, seller: Seller | None) -> Signal | 
         score=1.0,
         detail=(
             f"Seller '{shown}'{ident} is not one of the {n} authorized seller"
-            f"{'s' if n != 1 else ''} of {asset.name}."
+            f"{'s' if n != 1 else ''} of {asset.owner if asset.sellers_from_owner else asset.name}."
         ),
         evidence={
             "seller_id": seller.id,

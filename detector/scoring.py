@@ -20,7 +20,11 @@ Rule:
    ``image_text``) always weighs as exact, since a misread letter looks like a disguise. A
    copied photo weighs ``weight_image_copy``, or ``weight_image_copy_authorized`` when the
    seller is on the asset's authorized list, because licensed resellers use the official
-   photos.
+   photos; a logo in a photo likewise weighs ``weight_logo_authorized`` then, and a price
+   under the floor ``authorized_price_factor`` x its weight (a licensed shop's sale is a
+   pricing matter). An asset without its own list takes every seller its owner named on any
+   asset (detector/rules.py ``owner_wide_sellers``); an ``authorized_seller`` signal (score 0)
+   tells the reviewer.
 3. Class relevance: a ``class_mismatch`` signal (score 0; only for a mark that is an ordinary
    word, whose listing category, or without a known one the goods its title names, maps only
    to Nice classes the mark is not registered for) multiplies, when no word-mark match is
@@ -141,9 +145,11 @@ def contribution(
     elif signal.kind == "unauthorized_seller":
         weight = settings.weight_unauthorized_seller
     elif signal.kind == "below_price_floor":
-        weight = settings.weight_below_price_floor
+        weight = settings.weight_below_price_floor * (
+            settings.authorized_price_factor if seller_authorized else 1.0
+        )
     elif signal.kind == "logo":
-        weight = settings.weight_logo
+        weight = settings.weight_logo_authorized if seller_authorized else settings.weight_logo
     elif signal.kind == "design":
         weight = settings.weight_design
     elif signal.kind == "patent_claim":

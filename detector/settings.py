@@ -159,6 +159,20 @@ class DetectionSettings:
             " it never flags alone (genuine goods carry their logo)."
         ),
     )
+    weight_logo_authorized: float = field(
+        default=0.1,
+        metadata=_doc(
+            "Weight of a registered logo in a photo by an authorized seller (the owner's own"
+            " sellers list, owner-wide unless the asset names its own): licensed goods carry it."
+        ),
+    )
+    authorized_price_factor: float = field(
+        default=0.3,
+        metadata=_doc(
+            "The below-price-floor weight x this for an authorized seller: a licensed shop's"
+            " sale price says nothing about counterfeits (a pricing matter, not infringement)."
+        ),
+    )
     weight_design: float = field(
         default=0.4,
         metadata=_doc(
@@ -201,7 +215,7 @@ class DetectionSettings:
                 f"class_mismatch_factor must be in [0, 1], got {self.class_mismatch_factor!r};"
                 " 1.0 ignores the listing's category"
             )
-        for name in ("compatibility_factor", "resale_factor"):
+        for name in ("compatibility_factor", "resale_factor", "authorized_price_factor"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise SettingsError(

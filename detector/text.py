@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 from detector.candidates import CompactView, ExactAutomaton, MatchWork, QGramIndex, max_edits
 from detector.cjk import SoundIndex, is_han, pinyin_spellings
 from detector.disguise import (
-    Disguise,
     describe,
     describe_homophone,
     describe_pinyin,
@@ -32,15 +31,33 @@ from detector.disguise import (
     plausible_misspelling,
     short_disguise_ok,
 )
-from detector.generic_words import EVERYDAY_WORDS, NAMES, is_everyday
-from detector.known_brands import KNOWN_BRANDS
+from detector.fused import (
+    MIN_CORE,
+    cut_disguise,
+    fused_disguise,
+    fused_neighbours,
+    fused_score,
+    glued_cuts,
+)
+from detector.generic_words import EVERYDAY_WORDS, is_everyday
 from detector.mark_match import MarkForm, MarkMatch, Reading, _non_overlapping
-from detector.normalize import MERGED, FoldedText, fold_text
+from detector.normalize import FoldedText, fold_text
+from detector.text_spans import (
+    a_name,
+    add_hit,
+    all_generic,
+    best_per_span,
+    compact,
+    exact_word,
+    token_string,
+    whole_word,
+    whole_word_or_fused,
+)
 from detector.variants import SlipIndex
 from model import AssetKind
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Sequence
 
     from detector.settings import DetectionSettings
     from detector.vision.ocr import ImageText
@@ -63,6 +80,7 @@ class MarkIndex:
         self._folded: ExactAutomaton[Reading] = ExactAutomaton()
         self._skeleton: ExactAutomaton[Reading] = ExactAutomaton()
         self._by_skel: dict[str, list[Reading]] = defaultdict(list)
+        self._short: dict[str, list[MarkForm]] = defaultdict(list)  # short marks, as registered
         self._sounds: SoundIndex[MarkForm] = SoundIndex()
         self._negative: dict[str, tuple[str, ...]] = {}
         self._slips = SlipIndex()
@@ -87,7 +105,7 @@ class MarkIndex:
         )
         for text in texts:
             ft = fold_text(text)
-            folded = _compact(ft, ft.folded)
+            folded = compact(ft, ft.folded)
             if not folded or folded in seen:
                 continue
             seen.add(folded)
@@ -99,13 +117,13 @@ class MarkIndex:
                 text=text,
                 source=ft,
                 folded=folded,
-                skeleton=_compact(ft, ft.skeleton),
+                skeleton=compact(ft, ft.skeleton),
                 mode=mode,
                 gaps=sum(1 for t in ft.tokens[1:] if t.gap > 0),
             )
             # A mark holding a letter pair ("CLOUD", "TORNAVIK") is also read without merging
             # it: spelt out ("C L O U D") or misspelt ("Torenavik"), the pair falls apart.
-            readings = {form.skeleton: True, _compact(ft, ft.plain): False}
+            readings = {form.skeleton: True, compact(ft, ft.plain): False}
             self._registered.add(folded)
             if mode in ("long", "short"):
                 self._slips.add(form, short=mode == "short")
@@ -114,13 +132,14 @@ class MarkIndex:
                     self._skeleton.add(key, (form, merged))
                     self._by_skel[key].append((form, merged))
             elif mode == "short":
+                self._short[form.folded].append(form)
                 self._folded.add(form.folded, (form, True))
                 for key, merged in readings.items():
                     self._skeleton.add(key, (form, merged))
             else:
                 self._folded.add(form.folded, (form, True))
                 self._add_sounds(form)
-        negatives = (_token_string(fold_text(k)) for k in asset.negative_keywords)
+        negatives = (token_string(fold_text(k)) for k in asset.negative_keywords)
         self._negative[asset.id] = tuple(n for n in negatives if n.strip())
 
     def _add_sounds(self, form: MarkForm) -> None:
@@ -174,7 +193,7 @@ class MarkIndex:
         if not text:
             return {}
         ft = fold_text(text[: self._settings.max_text_chars])
-        present = _token_string(ft)
+        present = token_string(ft)
         return {
             asset_id: _non_overlapping(asset_hits)
             for asset_id, asset_hits in self._field_hits(field, ft).items()
@@ -191,8 +210,10 @@ class MarkIndex:
             self._homophones(field, ft, hits)
         if self._slips:
             self._slipped_words(field, ft, hits)
+        if self._by_skel or self._short:
+            self._cut_words(field, ft, hits)
         grouped: dict[str, list[MarkMatch]] = defaultdict(list)
-        for m in _best_per_span(hits.values()):
+        for m in best_per_span(hits.values()):
             grouped[m.asset_id].append(m)
         return grouped
 
@@ -228,19 +249,80 @@ class MarkIndex:
     ) -> None:
         """Check one exact hit; ``merged`` is None for the folded view, else the readings."""
         if form.mode == "pinyin":
-            if _whole_word(ft, i, j) and pinyin_split_ok(ft, i, j, form.syllables):
-                self._add(
-                    hits, field, ft, i, j, form, PINYIN_SCORE, describe_pinyin(ft, i, j, form)
-                )
+            if whole_word(ft, i, j) and pinyin_split_ok(ft, i, j, form.syllables):
+                add_hit(hits, field, ft, i, j, form, PINYIN_SCORE, describe_pinyin(ft, i, j, form))
             return
+        if form.mode in ("long", "short") and whole_word_or_fused(ft, i, j):
+            fused = fused_neighbours(ft, i, j, digits_only=form.mode == "short")
+            if fused is not None:
+                self._add_fused(field, ft, (i, j), fused, form, merged, hits)
+                return
         if form.mode == "short":
-            if merged is None and not _exact_word(ft, i, j, form):
+            if merged is None and not exact_word(ft, i, j, form):
                 return
             if merged is not None and not short_disguise_ok(
                 ft, i, j, form.folded, form.gaps, EVERYDAY_WORDS, merged[0]
             ):
                 return
-        self._add(hits, field, ft, i, j, form, 1.0, merged=merged or (True, True))
+        add_hit(hits, field, ft, i, j, form, 1.0, merged=merged or (True, True))
+
+    def _add_fused(
+        self,
+        field: str,
+        ft: FoldedText,
+        core: tuple[int, int],
+        span: tuple[int, int],
+        form: MarkForm,
+        merged: tuple[bool, bool] | None,
+        hits: dict[Any, MarkMatch],
+    ) -> None:
+        """A mark with a short piece glued on ("Quvaro7"): the whole word is the match.
+
+        ``merged`` is None for the folded view (the core is the mark as registered).
+        """
+        i, j = core
+        if form.mode == "short" and (
+            sum(1 for t in ft.tokens[i + 1 : j + 1] if t.gap > 0) > form.gaps
+            or (
+                merged is not None
+                and not short_disguise_ok(
+                    ft, i, j, form.folded, form.gaps, EVERYDAY_WORDS, merged[0]
+                )
+            )
+        ):
+            return  # "KIV O2": a short mark spelt apart with a digit glued on is no mark
+        glued = ft.folded[ft.tokens[span[0]].start : ft.tokens[span[1]].end]
+        disguise = fused_disguise(ft, core, span, form.source, merged or (True, True))
+        score = fused_score(glued, form.folded)
+        add_hit(hits, field, ft, span[0], span[1], form, score, disguise)
+
+    def _cut_words(self, field: str, ft: FoldedText, hits: dict[Any, MarkMatch]) -> None:
+        """One word holding a long mark and up to two glued letters ("XQuvaro", "Quvaroxz")."""
+        for k, t in enumerate(ft.tokens):
+            if t.cjk or not whole_word(ft, k, k) or t.end - t.start <= MIN_CORE:
+                continue
+            if not self._may_be_disguise(ft.folded[t.start : t.end]):
+                continue
+            for cut in glued_cuts(ft, t):
+                readings = [
+                    *self._by_skel.get(cut.core, ()),
+                    *((form, False) for form in self._short.get(cut.core_folded, ())),
+                ]
+                for form, form_merged in readings:
+                    if is_everyday(form.folded):
+                        continue  # "slight" is no LIGHT with an 's' glued on
+                    disguise = cut_disguise(
+                        describe(
+                            cut.core_text,
+                            0,
+                            len(cut.core_text.tokens) - 1,
+                            form.source,
+                            (False, form_merged),
+                        ),
+                        cut.piece,
+                    )
+                    score = fused_score(ft.folded[t.start : t.end], form.folded)
+                    add_hit(hits, field, ft, k, k, form, score, disguise)
 
     def _gaps_ok(self, ft: FoldedText, i: int, j: int) -> bool:
         gap = self._settings.max_window_gap
@@ -266,7 +348,7 @@ class MarkIndex:
                 if len(skeleton) > self._fuzzy_max_len or pieces > MAX_FUZZY_PIECES:
                     break
                 self.work.windows += 1
-                if _all_generic(ft, toks[i : j + 1]) or _a_name(folded):
+                if all_generic(ft, toks[i : j + 1]) or a_name(folded):
                     continue  # words, another brand or a name: "Samsung" is no misspelt SAMSONG
                 for text, merged in {skeleton: True, plain: False}.items():
                     if text not in cache:
@@ -278,12 +360,12 @@ class MarkIndex:
                             if plausible_misspelling(
                                 ft, i, j, form.source, how, EVERYDAY_WORDS, cutoff
                             ):
-                                self._add(hits, field, ft, i, j, form, score, merged=how)
+                                add_hit(hits, field, ft, i, j, form, score, merged=how)
 
     def _slipped_words(self, field: str, ft: FoldedText, hits: dict[Any, MarkMatch]) -> None:
         """Single words that are a mark with a key held down or, for short marks, one slip."""
         for k, t in enumerate(ft.tokens):
-            if t.cjk or not _whole_word(ft, k, k):
+            if t.cjk or not whole_word(ft, k, k):
                 continue
             if not self._may_be_disguise(ft.folded[t.start : t.end]):
                 continue
@@ -292,11 +374,11 @@ class MarkIndex:
                 if not (word.isascii() and word.isalpha()):
                     continue
                 for form, score in self._slips.find(word):
-                    self._add(hits, field, ft, k, k, form, score, merged=(merged, True))
+                    add_hit(hits, field, ft, k, k, form, score, merged=(merged, True))
 
     def _may_be_disguise(self, folded: str) -> bool:
         """A form that is a word, a name, another brand or a registered mark explains itself."""
-        return not (is_everyday(folded) or _a_name(folded) or folded in self._registered)
+        return not (is_everyday(folded) or a_name(folded) or folded in self._registered)
 
     def _homophones(self, field: str, ft: FoldedText, hits: dict[Any, MarkMatch]) -> None:
         """Runs of Han characters that read like a Chinese mark but are written otherwise."""
@@ -304,86 +386,4 @@ class MarkIndex:
         for i, j, sounds, form in self._sounds.find(chars):
             if "".join(chars[i : j + 1]) != form.folded and self._gaps_ok(ft, i, j):
                 disguise = describe_homophone(ft, i, j, form.folded, list(sounds))
-                self._add(hits, field, ft, i, j, form, HOMOPHONE_SCORE, disguise)
-
-    @staticmethod
-    def _add(
-        hits: dict[tuple[str, str, int, int], MarkMatch],
-        field: str,
-        ft: FoldedText,
-        i: int,
-        j: int,
-        form: MarkForm,
-        score: float,
-        disguise: Disguise | None = None,
-        merged: tuple[bool, bool] = (True, True),
-    ) -> None:
-        start, end = ft.original_span(ft.tokens[i].start, ft.tokens[j].end)
-        key = (form.asset_id, form.folded, start, end)
-        if key in hits:
-            return
-        if disguise is None:
-            disguise = describe(ft, i, j, form.source, merged)
-        hits[key] = MarkMatch(
-            asset_id=form.asset_id,
-            form=form.text,
-            field=field,
-            start=start,
-            end=end,
-            text=ft.original[start:end],
-            score=score,
-            kinds=disguise.kinds,
-            reasons=disguise.reasons,
-        )
-
-
-def _best_per_span(hits: Iterable[MarkMatch]) -> list[MarkMatch]:
-    """Where marks of several assets read the same span, keep the closest reading.
-
-    "ZELTRAX" is the registered ZELTRAX, not a misspelt ZELTRIX of another owner; only
-    equally close readings are all kept.
-    """
-    found = list(hits)
-    return [
-        m
-        for m in found
-        if not any(
-            o.asset_id != m.asset_id
-            and o.field == m.field
-            and o.start < m.end
-            and m.start < o.end
-            and o.score > m.score
-            for o in found
-        )
-    ]
-
-
-def _a_name(folded: str) -> bool:
-    """Another brand ("Samsung") or a name ("Lenora"): someone else's, not a disguise."""
-    return folded in KNOWN_BRANDS or folded in NAMES
-
-
-def _compact(ft: FoldedText, view: str) -> str:
-    """The tokens of ``view`` run together, merged letter pairs read as one letter."""
-    return "".join(view[t.start : t.end] for t in ft.tokens).replace(MERGED, "")
-
-
-def _token_string(ft: FoldedText) -> str:
-    """Space-joined folded tokens with spaces around, for whole-word phrase lookup."""
-    return " " + " ".join(ft.folded[t.start : t.end] for t in ft.tokens) + " "
-
-
-def _whole_word(ft: FoldedText, i: int, j: int) -> bool:
-    """Tokens ``i..j`` start and end at real word boundaries."""
-    return ft.tokens[i].hard and ft.token_after_is_hard(j)
-
-
-def _exact_word(ft: FoldedText, i: int, j: int, form: MarkForm) -> bool:
-    """Short marks: whole words only, with no separators the registered mark lacks."""
-    gaps = sum(1 for t in ft.tokens[i + 1 : j + 1] if t.gap > 0)
-    return _whole_word(ft, i, j) and gaps <= form.gaps
-
-
-def _all_generic(ft: FoldedText, window: Sequence[Any]) -> bool:
-    """A window made only of everyday words is language, not a misspelt mark."""
-    return all(is_everyday(ft.folded[t.start : t.end]) for t in window)
+                add_hit(hits, field, ft, i, j, form, HOMOPHONE_SCORE, disguise)

@@ -48,3 +48,5 @@ class Asset:
     currency: str | None = None
     claims: tuple[str, ...] = ()
     images: tuple[ReferenceImage, ...] = ()
+    # True when ``authorized_sellers`` came from the owner's other assets (detector rule).
+    sellers_from_owner: bool = False

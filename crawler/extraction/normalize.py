@@ -22,7 +22,10 @@ MAX_SHORT = 300
 MAX_IMAGES = 50
 MAX_PRICE = Decimal(10) ** 10
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]")
+# Control characters, and the bidi embedding/override/isolate controls that reorder what a
+# reviewer sees. Zero-width characters stay: a brand written with one is a disguise, and the
+# stored title must still show it (the detector reads through them and reports them).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _PLAIN_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
 _HTML_MARKUP = re.compile(r"<(?:p|br|div|li|ul|ol|span|strong|em|b|i|h[1-6]|table)\b[^>]*>", re.I)
 _BRAND_NOISE = (

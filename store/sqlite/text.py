@@ -37,8 +37,14 @@ _RUN_END = "\ue000"
 MAX_QUERY_PARTS = 256
 
 
+def _visible(text: str) -> str:
+    """Without format characters: a zero-width space inside a word must not split it."""
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
 def _parts(text: str) -> list[str]:
-    return [m.group().lower() for m in _PART.finditer(unicodedata.normalize("NFKC", text))]
+    text = _visible(unicodedata.normalize("NFKC", text))
+    return [m.group().lower() for m in _PART.finditer(text)]
 
 
 def _is_cjk(part: str) -> bool:

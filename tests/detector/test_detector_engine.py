@@ -48,7 +48,7 @@ def test_genuine_listing_is_not_flagged(
     f = findings[0]
     assert (f.asset_id, f.flagged) == ("A-NOVAFLEX", False)
     assert 0 < f.risk < 0.6
-    assert [s.kind for s in f.signals] == ["word_mark"]
+    assert [s.kind for s in f.signals] == ["word_mark", "authorized_seller"]
 
 
 def test_genuine_listing_with_official_photo_is_not_flagged(

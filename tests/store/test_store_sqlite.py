@@ -290,3 +290,11 @@ def test_a_version_3_file_gets_signal_kinds_backfilled_in_place(tmp_path):
         kinds = db.execute("SELECT kind, count(*) FROM finding_signals GROUP BY kind").fetchall()
         assert dict(kinds) == {"patent": 1, "price": 1}
     db.close()
+
+
+def test_search_reads_through_a_zero_width_space_inside_a_word() -> None:
+    """A title kept as captured ("Quv\u200baro") is still found by the word a reviewer types."""
+    from store.sqlite.text import match_expression, terms
+
+    assert terms("Quv\u200baro earbuds") == "quvaro earbuds"
+    assert match_expression("quv\u200baro") == '"quvaro"'

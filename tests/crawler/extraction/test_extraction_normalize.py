@@ -135,6 +135,13 @@ def test_text_cleanup_drops_controls_and_bidi_overrides() -> None:
     assert clean_text("x" * 5000, 10) == "x" * 10
 
 
+def test_zero_width_disguise_survives_cleanup_so_the_stored_title_still_shows_it() -> None:
+    """Issue 15 cause 5: the evidence of evasion must not be cleaned away before storing."""
+    assert clean_text("Quv\u200baro ear\u200dbuds\ufeff") == "Quv\u200baro ear\u200dbuds\ufeff"
+    assert clean_text("Quv\u2066aro\u2069 earbuds") == "Quvaro earbuds"  # isolates: display only
+    assert clean_text("Quvaro\u2028earbuds") == "Quvaro earbuds"  # a line separator is a space
+
+
 def test_description_markup_becomes_text() -> None:
     assert clean_description("<p>One</p><ul><li>Two</li></ul>") == "One Two"
     assert clean_description("5 < 6 and 7 > 3") == "5 < 6 and 7 > 3"

@@ -1,0 +1,128 @@
+"""Letters or digits glued to a mark, decorated Latin letters and trademark signs (issue 15).
+
+New marks and titles, written for these tests (not taken from the bench sets).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from detector.engine import Detector
+from model import Asset, AssetKind
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from model import Finding, Listing
+
+TELMORA = Asset(
+    id="T", owner="Telmora SA", kind=AssetKind.WORD_MARK, name="TELMORA", classes=("9",)
+)
+BRIXO = Asset(id="B", owner="Brixo AG", kind=AssetKind.WORD_MARK, name="BRIXO", classes=("28",))
+JUNO = Asset(id="J", owner="Juno Oy", kind=AssetKind.WORD_MARK, name="JUNQ", classes=("25",))
+LIGHTA = Asset(id="L", owner="Light Co", kind=AssetKind.WORD_MARK, name="LIGHT", classes=("11",))
+
+
+@pytest.fixture(scope="module")
+def detector() -> Detector:
+    return Detector([TELMORA, BRIXO, JUNO, LIGHTA])
+
+
+def _only(detector: Detector, listing: Listing) -> Finding:
+    [finding] = [f for f in detector.detect(listing) if f.flagged]
+    return finding
+
+
+def _mark(finding: Finding) -> dict[str, object]:
+    [signal] = [s for s in finding.signals if s.kind == "word_mark"]
+    return signal.evidence
+
+
+@pytest.mark.parametrize(
+    ("title", "span", "piece"),
+    [
+        ("Telmora7 smart watch", "Telmora7", "digit '7'"),
+        ("TelmoraX smart watch", "TelmoraX", "letter 'X'"),
+        ("ZTelmora smart watch", "ZTelmora", "letter 'Z'"),
+        ("xqtelmora smart watch", "xqtelmora", "letters 'xq'"),
+        ("Telmorazq smart watch", "Telmorazq", "letters 'zq'"),
+        ("Brixo9 building blocks", "Brixo9", "digit '9'"),
+        ("QBrixo building blocks", "QBrixo", "letter 'Q'"),
+        ("Junq5 socks", "Junq5", "digit '5'"),
+    ],
+)
+def test_a_short_piece_glued_to_a_mark_is_a_disguise_that_flags_alone(
+    detector: Detector, make_listing: Callable[..., Listing], title: str, span: str, piece: str
+) -> None:
+    evidence = _mark(_only(detector, make_listing(title, seller=None, price=None)))
+    assert evidence["text"] == span
+    assert evidence["disguised"] is True
+    assert "fused" in evidence["disguises"]  # type: ignore[operator]
+    assert f"{piece} fused to the mark" in evidence["reasons"]  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Telmora 7 smart watch",  # a model number after a space
+        "Telmora-7 smart watch",
+        "TelmoraPro smart watch",  # a compound: product line, not a glued letter
+        "Telmora2026 smart watch",  # a year
+        "Telmora's smart watch",
+        "Junq 5 socks",
+        "Slight lamp shade",  # LIGHT with a letter glued is another word
+        "JUNQ SOCKS",
+    ],
+)
+def test_separated_numbers_compounds_and_words_are_not_glued_disguises(
+    detector: Detector, make_listing: Callable[..., Listing], title: str
+) -> None:
+    for finding in detector.detect(make_listing(title, seller=None, price=None)):
+        assert not _mark(finding)["disguised"], title
+
+
+def test_a_short_mark_spelt_apart_with_a_digit_glued_on_is_not_the_mark(
+    detector: Detector, make_listing: Callable[..., Listing]
+) -> None:
+    assert not [f for f in detector.detect(make_listing("JU NQ5 socks")) if f.asset_id == "J"]
+
+
+@pytest.mark.parametrize(
+    ("title", "char"),
+    [
+        ("Telmoʀa smart watch", "ʀ"),  # small capital R
+        ("Teꝉmora smart watch", "ꝉ"),  # l with high stroke
+        ("Telmoɽa smart watch", "ɽ"),  # r with tail
+        ("Telmorɑ smart watch", "ɑ"),  # alpha (TR39 lists it)
+        ("Brixȯ building blocks", "ȯ"),  # dot above: an accent
+        ("Bɍixo building blocks", "ɍ"),  # r with stroke
+        ("Brixᴏ building blocks", "ᴏ"),  # small capital O
+    ],
+)
+def test_decorated_latin_letters_outside_tr39_read_as_their_base_letter(
+    detector: Detector, make_listing: Callable[..., Listing], title: str, char: str
+) -> None:
+    evidence = _mark(_only(detector, make_listing(title, seller=None, price=None)))
+    assert evidence["similarity"] == 1.0
+    assert "misspelling" not in evidence["disguises"]  # type: ignore[operator]
+    assert any(char in reason for reason in evidence["reasons"])  # type: ignore[union-attr]
+
+
+def test_a_letter_with_a_hook_names_its_unicode_character(
+    detector: Detector, make_listing: Callable[..., Listing]
+) -> None:
+    evidence = _mark(_only(detector, make_listing("Telmoꞃa smart watch", seller=None, price=None)))
+    assert evidence["disguises"] == ["homoglyph"]
+    assert "LATIN SMALL LETTER INSULAR R" in str(evidence["reasons"])
+
+
+@pytest.mark.parametrize("sign", ["™", "℠", "®", "©", "№"])
+def test_trademark_signs_do_not_hide_the_mark(
+    detector: Detector, make_listing: Callable[..., Listing], sign: str
+) -> None:
+    """'TELMORA™' is the mark and a sign, not the word 'telmoratm'."""
+    findings = {f.asset_id: f for f in detector.detect(make_listing(f"TELMORA{sign} smart watch"))}
+    evidence = _mark(findings["T"])
+    assert (evidence["text"], evidence["disguised"]) == ("TELMORA", False)
