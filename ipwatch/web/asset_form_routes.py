@@ -95,7 +95,9 @@ async def _save(request: Request, who: Caller, editing: str | None) -> Response:
             rows = scoped_assets(workspace, who.principal)
     except FormRejected as exc:
         with desk_of(request).use() as workspace:
-            _, owners = form_for(workspace, who.principal, editing)
+            stored, owners = form_for(workspace, who.principal, editing)
+        if editing is not None:  # shown as stored: an edit moves neither owner nor id
+            fields.update(owner=stored["owner"], keep_images="on" if keep else "off")
         return _page(request, who, fields, owners, editing, exc.errors)
     message = f"saved {saved.asset_id} ({'created' if saved.created else 'updated'})"
     if rescanned is not None:

@@ -10,6 +10,7 @@ from starlette.datastructures import UploadFile
 
 from ipwatch.services.asset_csv import COLUMNS as CSV_COLUMNS
 from ipwatch.services.asset_csv import CsvRejected
+from ipwatch.services.asset_import import RegistryRejected
 from ipwatch.services.asset_upload import (
     MAX_FILES,
     UploadedFile,
@@ -93,6 +94,8 @@ async def upload(request: Request, who: Annotated[Caller, Depends(checked_caller
         context = {"who": who, "rows": rows, "error": str(exc)}
         if isinstance(exc, CsvRejected):
             context.update(error="nothing was stored; fix these cells:", cells=exc.rows)
+        elif isinstance(exc, RegistryRejected):
+            context.update(error="nothing was stored; fix these:", lines=exc.problems)
         return render(request, "assets.html", context, 422)
     summary = (
         f"imported: {result.assets_created} created, {result.assets_updated} updated, "

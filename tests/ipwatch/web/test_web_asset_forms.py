@@ -319,3 +319,39 @@ def test_asset_form_in_chromium_shows_the_error_beside_the_field_then_saves(desk
     asset = data.workspace.registry.get_asset("acme/figurative_mark/plumora-logo")
     assert asset is not None and asset.price_floor_currency == "EUR"
     assert [i.label for i in asset.images] == ["plumora.png"]
+
+
+def test_invalid_edit_keeps_the_stored_asset_and_shows_the_error(desk) -> None:
+    data, server = desk
+    ada = login(server.url, "ada")
+    fields = {"kind": "word_mark", "name": "TESSARO", "price_floor_amount": "30"}
+    made = post_form(
+        ada, f"{server.url}/assets/new", {"owner": "Acme", **fields, "price_floor_currency": "GBP"}
+    )
+    assert made.status_code == 200, made.text[-800:]
+    asset_id = "acme/word_mark/tessaro"
+    before = data.workspace.registry.get_asset(asset_id)
+    bad = post_form(
+        ada,
+        f"{server.url}/assets/edit/{asset_id}",
+        {**fields, "name": "TESSARO 2", "price_floor_currency": "pounds"},
+    )
+    assert bad.status_code == 422
+    assert "ISO 4217" in (field_error(bad.text, "price_floor_currency") or "")
+    assert "<strong>Acme</strong>" in bad.text  # the owner is shown as stored
+    assert data.workspace.registry.get_asset(asset_id) == before
+
+
+def test_yaml_upload_problems_are_listed_by_entry_and_field(desk) -> None:
+    data, server = desk
+    ada = login(server.url, "ada")
+    before = asset_ids(data)
+    document = (
+        b"owners:\n  - name: Acme\n    assets:\n      - kind: word_mark\n        name: OK ONE\n"
+        b"      - kind: word_mark\n        name: BAD ONE\n"
+        b"        price_floor: {amount: '5', currency: usd}\n"
+    )
+    refused = upload(ada, server.url, [("acme.yaml", document)])
+    assert refused.status_code == 422
+    assert "<li>owners[0] → assets[1] → price_floor.currency: " in refused.text
+    assert asset_ids(data) == before
