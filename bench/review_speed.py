@@ -6,10 +6,12 @@ store's scoped ``list_findings`` for the same first page; the finding page again
 ``get_finding``. The ratio is what the desk adds (grouping cards, the second query for a card's
 findings, counts per filter, templates, HTTP on 127.0.0.1) on top of the query.
 
-    .venv/bin/python bench/review_speed.py [--findings 100000] [--backend sqlite|opensearch]
-        [--url http://127.0.0.1:9200] [--requests 60]
+    .venv/bin/python bench/review_speed.py [--backend both|sqlite|opensearch]
+        [--findings 100000] [--opensearch-findings 100000] [--url http://127.0.0.1:9200]
+        [--requests 60]
 
-With ``--backend opensearch`` and no --url a node is started for the run.
+By default both backends are measured, one after the other, each in a fresh store; without
+--url an OpenSearch node is started for the run (as the tests do) and stopped after it.
 """
 
 from __future__ import annotations
@@ -123,34 +125,27 @@ def line(name: str, values: list[float]) -> str:
     return f"{name:34s} p50 {p50:8.2f} ms   p95 {p95:8.2f} ms"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--findings", type=int, default=100_000)
-    parser.add_argument("--backend", choices=["sqlite", "opensearch"], default="sqlite")
-    parser.add_argument("--url", help="an existing OpenSearch node")
-    parser.add_argument("--requests", type=int, default=60)
-    args = parser.parse_args(argv)
+def measure(backend: str, count: int, url: str | None, rounds: int) -> dict[str, list[float]]:
+    """Fill a fresh store on ``backend`` with ``count`` findings; time pages and store calls."""
     from tests.ipwatch.web.desk_data import DeskServer
 
     with ExitStack() as stack:
         home = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "home"
         home.mkdir()
         index_url = None
-        if args.backend == "opensearch":
-            url = args.url
+        if backend == "opensearch":
             if url is None:
                 from tests.services.opensearch import OpenSearchNode
 
                 url = stack.enter_context(OpenSearchNode(heap="1g")).url
             index_url = f"{url}/?prefix=bench-desk-{int(time.time())}"
         workspace = Workspace(home, AppConfig(index=index_url))
+        stack.callback(workspace.close)
         with workspace.registry.session() as session:
             session.add_all([Owner(name=o) for o in OWNERS])
         started = time.perf_counter()
-        fill(workspace, args.findings)
-        print(
-            f"{args.findings} findings on {args.backend} in {time.perf_counter() - started:.0f} s"
-        )
+        fill(workspace, count)
+        print(f"{count} findings on {backend} loaded in {time.perf_counter() - started:.0f} s")
         workspace.directory.add_user("bench", "reviewer", ["Acme"], "bench password 123")
         server = stack.enter_context(DeskServer(workspace))
         session = requests.Session()
@@ -174,19 +169,39 @@ def main(argv: list[str] | None = None) -> int:
             assert session.get(f"{server.url}/findings/{top}", timeout=60).status_code == 200
 
         queue(), finding()  # warm
-        q_page = timed(queue, args.requests)
-        q_store = timed(lambda: index.list_findings(scoped), args.requests)
-        f_page = timed(finding, args.requests)
-        f_store = timed(lambda: index.get_finding(top), args.requests)
-        workspace.close()
-    print(line("queue page (HTTP, 25 cards)", q_page))
-    print(line("store list_findings (50, scoped)", q_store))
-    print(line("finding page (HTTP)", f_page))
-    print(line("store get_finding", f_store))
-    q_ratio = statistics.median(q_page) / statistics.median(q_store)
-    f_ratio = statistics.median(f_page) / statistics.median(f_store)
-    print(f"ratio queue page / store query:    {q_ratio:6.1f}x (p50)")
-    print(f"ratio finding page / get_finding:  {f_ratio:6.1f}x (p50)")
+        return {
+            "queue page (HTTP, 25 cards)": timed(queue, rounds),
+            "store list_findings (50, scoped)": timed(lambda: index.list_findings(scoped), rounds),
+            "finding page (HTTP)": timed(finding, rounds),
+            "store get_finding": timed(lambda: index.get_finding(top), rounds),
+        }
+
+
+def report(backend: str, count: int, times: dict[str, list[float]]) -> None:
+    print(f"--- {backend}, N = {count} findings")
+    for name, values in times.items():
+        print(line(name, values))
+    (q_page, q_store, f_page, f_store) = (statistics.median(v) for v in times.values())
+    print(f"ratio queue page / store query:    {q_page / q_store:6.1f}x (p50)")
+    print(f"ratio finding page / get_finding:  {f_page / f_store:6.1f}x (p50)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--findings", type=int, default=100_000, help="N on SQLite")
+    parser.add_argument("--opensearch-findings", type=int, default=100_000, help="N on OpenSearch")
+    parser.add_argument("--backend", choices=["both", "sqlite", "opensearch"], default="both")
+    parser.add_argument("--url", help="an existing OpenSearch node (default: start one)")
+    parser.add_argument("--requests", type=int, default=60)
+    args = parser.parse_args(argv)
+    runs = []
+    if args.backend in ("both", "sqlite"):
+        runs.append(("sqlite", args.findings))
+    if args.backend in ("both", "opensearch"):
+        runs.append(("opensearch", args.opensearch_findings))
+    results = [(b, n, measure(b, n, args.url, args.requests)) for b, n in runs]
+    for backend, count, times in results:
+        report(backend, count, times)
     return 0
 
 

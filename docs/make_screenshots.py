@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import uvicorn
+from PIL import Image
 from playwright.sync_api import sync_playwright
 
 from ipwatch.services.workspace import Workspace
@@ -27,6 +28,18 @@ from ipwatch.web.app import create_app
 
 OUT = Path(__file__).parent / "img"
 CHROMIUM = "/usr/bin/chromium"
+MAX_PNG_BYTES = 250_000  # screenshots live in git: keep each small
+
+
+def shrink(path: Path) -> int:
+    """Re-save ``path`` as a palette PNG (a flat UI needs few colours); fewer until it fits."""
+    with Image.open(path) as shot:
+        rgb = shot.convert("RGB")
+    for colors in (256, 128, 64, 32):
+        rgb.quantize(colors=colors, dither=Image.Dither.NONE).save(path, optimize=True)
+        if path.stat().st_size <= MAX_PNG_BYTES:
+            break
+    return path.stat().st_size
 
 
 def free_port() -> int:
@@ -98,7 +111,8 @@ def main() -> None:
         thread.join(timeout=10)
         workspace.directory.set_disabled(user, True)
         workspace.close()
-    print(f"wrote {', '.join(sorted(p.name for p in OUT.glob('*.png')))} to {OUT}")
+    for shot in sorted(OUT.glob("*.png")):
+        print(f"wrote {shot} ({shrink(shot) // 1000} kB)")
 
 
 if __name__ == "__main__":

@@ -12,16 +12,19 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from config.limits import REFERENCE_IMAGE_MAX_BYTES
+from ipwatch.services.asset_csv import read_csv
+from ipwatch.services.asset_import import RegistryRejected, import_document
 from ipwatch.services.errors import InvalidRequestError, NotFoundError
 from registry.exceptions import RegistryError
-from registry.loader import MAX_FILE_BYTES
+from registry.loader import MAX_FILE_BYTES, read_document
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from ipwatch.services.asset_csv import CsvDocument
     from ipwatch.services.identity import Principal
     from ipwatch.services.rescan import RescanResult
     from ipwatch.services.workspace import Workspace
@@ -30,6 +33,7 @@ if TYPE_CHECKING:
 
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 REGISTRY_SUFFIXES = (".yaml", ".yml", ".json")
+CSV_SUFFIX = ".csv"
 MAX_FILES = 100
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 
@@ -40,9 +44,7 @@ class UploadedFile:
     data: bytes
 
 
-def _checked(files: Sequence[UploadedFile]) -> tuple[UploadedFile, list[UploadedFile]]:
-    if not files:
-        raise InvalidRequestError("choose a registry file (.yaml or .json) and its images")
+def _checked_names(files: Sequence[UploadedFile]) -> None:
     if len(files) > MAX_FILES:
         raise InvalidRequestError(f"{len(files)} files; upload at most {MAX_FILES} at once")
     if sum(len(f.data) for f in files) > MAX_UPLOAD_BYTES:
@@ -57,43 +59,66 @@ def _checked(files: Sequence[UploadedFile]) -> tuple[UploadedFile, list[Uploaded
         if file.name in names:
             raise InvalidRequestError(f"{file.name} is uploaded twice; nothing was stored")
         names.add(file.name)
-    registries = [f for f in files if f.name.lower().endswith(REGISTRY_SUFFIXES)]
-    if len(registries) != 1:
-        raise InvalidRequestError(
-            "upload exactly one registry file (.yaml, .yml or .json) with its images"
-        )
-    registry = registries[0]
-    if len(registry.data) > MAX_FILE_BYTES:
-        raise InvalidRequestError(f"{registry.name} is over {MAX_FILE_BYTES // 2**20} MiB")
-    images = [f for f in files if f is not registry]
-    for image in images:
+
+
+def checked_images(files: Sequence[UploadedFile]) -> list[UploadedFile]:
+    """Uploaded images with plain, distinct names and bounded sizes (decoding comes later)."""
+    _checked_names(files)
+    for image in files:
+        if image.name.lower().endswith((*REGISTRY_SUFFIXES, CSV_SUFFIX)):
+            raise InvalidRequestError(f"{image.name} is a registry file, not an image")
         if len(image.data) > REFERENCE_IMAGE_MAX_BYTES:
             raise InvalidRequestError(
                 f"{image.name} is over {REFERENCE_IMAGE_MAX_BYTES // 2**20} MiB; nothing was stored"
             )
-    return registry, images
+    return list(files)
+
+
+def _checked(files: Sequence[UploadedFile]) -> tuple[UploadedFile, list[UploadedFile]]:
+    if not files:
+        raise InvalidRequestError("choose a registry file (.yaml, .json or .csv) and its images")
+    _checked_names(files)
+    suffixes = (*REGISTRY_SUFFIXES, CSV_SUFFIX)
+    registries = [f for f in files if f.name.lower().endswith(suffixes)]
+    if len(registries) != 1:
+        raise InvalidRequestError(
+            "upload exactly one registry file (.yaml, .yml, .json or .csv) with its images"
+        )
+    registry = registries[0]
+    if len(registry.data) > MAX_FILE_BYTES:
+        raise InvalidRequestError(f"{registry.name} is over {MAX_FILE_BYTES // 2**20} MiB")
+    return registry, checked_images([f for f in files if f is not registry])
+
+
+def _document(registry_file: UploadedFile) -> tuple[Any, CsvDocument | None]:
+    """The uploaded registry parsed by the registry's own reader (YAML/JSON) or as CSV."""
+    if registry_file.name.lower().endswith(CSV_SUFFIX):
+        table = read_csv(registry_file.data)
+        return table.data, table
+    with tempfile.TemporaryDirectory(prefix="ipwatch-upload-") as tmp:
+        path = Path(tmp) / registry_file.name
+        path.write_bytes(registry_file.data)
+        try:
+            return read_document(path), None
+        except RegistryError as exc:
+            message = str(exc).replace(str(path), registry_file.name)
+            raise InvalidRequestError(message) from None
 
 
 def upload_assets(
     workspace: Workspace, principal: Principal, files: Sequence[UploadedFile]
 ) -> ImportResult:
-    """Import an uploaded registry file and its images, all or nothing, within the owners."""
+    """Import an uploaded registry file (YAML, JSON or CSV) and its images, all or nothing,
+    within the uploader's owners; a CSV's problems name their row and column."""
     principal.require("manage_assets")
     registry_file, images = _checked(files)
-    with tempfile.TemporaryDirectory(prefix="ipwatch-upload-") as tmp:
-        folder = Path(tmp)
-        for file in [registry_file, *images]:
-            (folder / file.name).write_bytes(file.data)
-        allowed = None if principal.owners is None else frozenset(principal.owners)
-        try:
-            result = workspace.registry.import_file(
-                folder / registry_file.name, confined=True, allowed_owners=allowed
-            )
-        except RegistryError as exc:
-            message = str(exc).replace(str(folder) + "/", "").replace(str(folder), "upload")
-            raise InvalidRequestError(message) from None
-    workspace.registry_changed()
-    return result
+    data, table = _document(registry_file)
+    try:
+        return import_document(workspace, principal, data, images)
+    except RegistryRejected as exc:
+        if table is not None:
+            raise table.locate(exc) from None
+        raise
 
 
 def scoped_assets(workspace: Workspace, principal: Principal) -> list[AssetView]:

@@ -52,6 +52,7 @@ def render(
 
 def create_app(workspace: Workspace, *, secure_cookies: bool = True) -> FastAPI:
     from ipwatch.web import api, asset_routes, auth_routes, evidence_routes, pages
+    from ipwatch.web.asset_form_routes import router as asset_form_router
 
     app = FastAPI(
         title="ipwatch review desk",
@@ -70,6 +71,7 @@ def create_app(workspace: Workspace, *, secure_cookies: bool = True) -> FastAPI:
     app.include_router(evidence_routes.router)
     app.include_router(asset_routes.router)
     app.include_router(api.router)
+    app.include_router(asset_form_router)
     app.add_exception_handler(ServiceError, _service_error)  # type: ignore[arg-type]
     return app
 

@@ -8,6 +8,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
+from ipwatch.services.asset_csv import COLUMNS as CSV_COLUMNS
+from ipwatch.services.asset_csv import CsvRejected
+from ipwatch.services.asset_import import RegistryRejected
 from ipwatch.services.asset_upload import (
     MAX_FILES,
     UploadedFile,
@@ -58,10 +61,11 @@ def assets(
     if fmt != "html":
         return list_response(rows, ASSET_COLUMNS, fmt, "assets")
     message = request.query_params.get("m", "")
-    return render(request, "assets.html", {"who": who, "rows": rows, "message": message[:300]})
+    context = {"who": who, "rows": rows, "message": message[:300], "csv_columns": CSV_COLUMNS}
+    return render(request, "assets.html", context)
 
 
-async def _read(upload: UploadFile, limit: int) -> bytes:
+async def read_upload(upload: UploadFile, limit: int) -> bytes:
     """At most ``limit`` + 1 bytes, so an oversized file is refused without reading it all."""
     data = bytearray()
     while len(data) <= limit:
@@ -80,14 +84,19 @@ async def upload(request: Request, who: Annotated[Caller, Depends(checked_caller
     async with request.form(max_files=MAX_FILES + 1, max_fields=20) as form:  # closes the files
         for item in form.getlist("files"):
             if isinstance(item, UploadFile) and item.filename:
-                files.append(UploadedFile(item.filename, await _read(item, MAX_UPLOAD_BYTES)))
+                files.append(UploadedFile(item.filename, await read_upload(item, MAX_UPLOAD_BYTES)))
     try:
         with desk_of(request).use() as workspace:
             result = upload_assets(workspace, who.principal, files)
     except InvalidRequestError as exc:
         with desk_of(request).use() as workspace:
             rows = scoped_assets(workspace, who.principal)
-        return render(request, "assets.html", {"who": who, "rows": rows, "error": str(exc)}, 422)
+        context = {"who": who, "rows": rows, "error": str(exc)}
+        if isinstance(exc, CsvRejected):
+            context.update(error="nothing was stored; fix these cells:", cells=exc.rows)
+        elif isinstance(exc, RegistryRejected):
+            context.update(error="nothing was stored; fix these:", lines=exc.problems)
+        return render(request, "assets.html", context, 422)
     summary = (
         f"imported: {result.assets_created} created, {result.assets_updated} updated, "
         f"{result.assets_unchanged} unchanged"
@@ -97,7 +106,7 @@ async def upload(request: Request, who: Annotated[Caller, Depends(checked_caller
     return render(request, "assets.html", {"who": who, "rows": rows, "message": summary})
 
 
-@router.post("/assets/{asset_id}/rescan")
+@router.post("/assets/{asset_id:path}/rescan")
 def rescan(
     request: Request, asset_id: str, who: Annotated[Caller, Depends(checked_caller)]
 ) -> Response:

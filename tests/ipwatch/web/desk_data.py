@@ -179,3 +179,19 @@ class DeskServer:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+
+
+GLOBEX_ASSET = "globex/word_mark/globexx"
+
+
+def globex_asset(workspace: Workspace) -> str:
+    """A registered Globex asset (its id has slashes, as derived ids do), made once."""
+    from ipwatch.services.asset_import import import_document
+    from ipwatch.services.identity import Principal
+
+    if workspace.registry.get_asset(GLOBEX_ASSET) is None:
+        document = {
+            "owners": [{"name": GLOBEX, "assets": [{"kind": "word_mark", "name": "GLOBEXX"}]}]
+        }
+        import_document(workspace, Principal.operator("tests"), document, [])
+    return GLOBEX_ASSET

@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from tests.ipwatch.web.conftest import login
-from tests.ipwatch.web.desk_data import XSS
+from tests.ipwatch.web.desk_data import XSS, globex_asset
 
 
 def test_idor_every_route_answers_404_for_another_owners_ids(desk) -> None:
@@ -65,6 +65,21 @@ def test_idor_every_route_answers_404_for_another_owners_ids(desk) -> None:
     assert "Globex Outlet" not in {s["name"] for s in sellers}
     counts = requests.get(f"{base}/api/v1/queue", headers=token, timeout=10).json()["counts"]
     assert set(counts["owner"]) == {"Acme"}  # not even counted
+    # Asset routes, asked by Acme's own admin (who may manage assets, but only Acme's).
+    asset = globex_asset(data.workspace)
+    ada = login(base, "ada")
+    assert ada.get(f"{base}/assets/edit/{asset}", timeout=10).status_code == 404
+    asset_posts = [
+        (f"/assets/edit/{asset}", {"kind": "word_mark", "name": "stolen", "rescan": "on"}),
+        (f"/assets/{asset}/rescan", {}),
+    ]
+    for path, form in asset_posts:
+        got = ada.post(base + path, data={"csrf": ada.csrf, **form}, timeout=30)
+        assert got.status_code == 404, (path, got.status_code)
+        assert alice.post(base + path, data={**csrf, **form}, timeout=30).status_code == 403
+    assert data.workspace.registry.get_asset(asset).name == "GLOBEXX"
+    listed = ada.get(f"{base}/assets.json", timeout=10).json()["items"]
+    assert asset not in {a["id"] for a in listed}
 
 
 def test_csrf_less_post_with_a_session_cookie_is_refused(desk) -> None:
