@@ -103,8 +103,8 @@ def mark_notice(
         f" ({reason})" if reason else ""
     )
     record_custody(workspace, after, f"{detail}; sha256 {notice.sha256}", principal.name)
+    notice_changed(workspace, after, event)  # the cause first, then the findings it moves
     _move_findings(workspace, after, to_state, detail, principal, result)
-    notice_changed(workspace, after, event)
     return result
 
 
