@@ -235,3 +235,16 @@ def test_an_unknown_state_and_a_stale_revision_are_refused(workspace):
     mark_notice(workspace, notice.id, "sent", "", OPERATOR)
     with pytest.raises(ConflictError, match="ana set it to sent"):
         mark_notice(workspace, notice.id, "acknowledged", "", OPERATOR, revision=stale)
+
+
+def test_a_notice_cites_the_wacz_its_evidence_was_exported_to(workspace, tmp_path):
+    add_finding(workspace, "F-1")
+    snapshot = seal_for(workspace, ["F-1"])
+    out = tmp_path / "cases"
+    out.mkdir()
+    (notice,) = create_notices(workspace, NoticeRequest(("F-1",), wacz_dir=out), OPERATOR)
+    assert (out / f"{notice.id}.wacz").is_file()
+    text = notice_files(workspace, notice.id, OPERATOR)[0][1].decode()
+    assert f"snapshot {snapshot}" in text and f"in {notice.id}.wacz" in text
+    actions = [e.action for e in workspace.custody.events(snapshot)]
+    assert actions[-2:] == ["exported", "notice"]

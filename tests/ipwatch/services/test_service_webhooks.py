@@ -197,3 +197,31 @@ def test_a_notice_state_change_and_its_findings_decisions_are_sent(tmp_path, rec
     assert len(logged) == 4 and all(d.status == "delivered" for d in logged)  # + the review
     with pytest.raises(ForbiddenError):
         list_deliveries(ws, Principal("ann", "admin", ("Acme",)))
+
+
+def test_a_rescan_sends_each_new_flagged_finding_once(tmp_path, receiver):
+    from datetime import UTC, datetime
+
+    from ipwatch.services.rescan import rescan
+    from model import ListingRecord
+
+    ws = workspace_for(tmp_path, settings(receiver.url, ["127.0.0.1"], backoff_seconds=0))
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    ws.index.upsert_listing(
+        ListingRecord(
+            id="L-9",
+            marketplace="demo",
+            url="https://demo.example/item/9",
+            title="N0VAFLEX replica 1:1 running shoes AAA",
+            content_hash="h9",
+            first_seen=now,
+            last_seen=now,
+        )
+    )
+    rescan(ws)
+    flagged = [r for r in receiver.received if r["event"] == "finding.flagged"]
+    assert len(flagged) == 1 and flagged[0]["valid"]
+    data = flagged[0]["body"]["data"]
+    assert (data["listing_id"], data["asset_id"], data["status"]) == ("L-9", "novaflex-word", "new")
+    rescan(ws)  # the same finding again: not new, not sent again
+    assert len([r for r in receiver.received if r["event"] == "finding.flagged"]) == 1
