@@ -212,3 +212,29 @@ def formats(ctx: typer.Context) -> None:
         where = ", ".join(fmt.marketplaces) or "any marketplace"
         limit = f", {fmt.per_file} listings per file" if fmt.per_file else ""
         typer.echo(f"{name}: {fmt.title} ({fmt.output}; {where}{limit})")
+
+
+@app.command("check")
+def check(
+    ctx: typer.Context,
+    allow_private_host: Annotated[
+        list[str] | None,
+        typer.Option(help="A private HOST or HOST:PORT the listings may be on (repeatable)."),
+    ] = None,
+) -> None:
+    """Ask each listing of the sent/acknowledged notices: HTTP 404/410 marks it removed, and a
+    notice whose every listing is gone is marked removed."""
+    from ipwatch.services.notice_checks import check_noticed
+
+    st = state(ctx)
+    result = check_noticed(st.workspace(), st.principal(), allow_private_host or [])
+    for fid, url, status in result.gone:
+        typer.echo(f"{fid}: gone (HTTP {status}) {plain(url, 300)}")
+    for fid, why in result.problems:
+        typer.echo(f"{fid}: not checked: {why}", err=True)
+    for nid in result.notices_removed:
+        typer.echo(f"{nid}: removed")
+    typer.echo(
+        f"{result.checked} listing(s) checked: {len(result.gone)} gone, "
+        f"{len(result.still_there)} still there, {len(result.problems)} not checked"
+    )

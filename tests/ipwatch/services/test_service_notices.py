@@ -248,3 +248,60 @@ def test_a_notice_cites_the_wacz_its_evidence_was_exported_to(workspace, tmp_pat
     assert f"snapshot {snapshot}" in text and f"in {notice.id}.wacz" in text
     actions = [e.action for e in workspace.custody.events(snapshot)]
     assert actions[-2:] == ["exported", "notice"]
+
+
+def test_a_listing_gone_with_404_or_410_is_removed_and_its_notice_with_it(tmp_path):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from config.settings import CrawlConfig
+    from ipwatch.services.notice_checks import check_noticed
+
+    answers = {"/item/F-1": 404, "/item/F-2": 410, "/item/F-3": 200}
+
+    class Shop(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(answers.get(self.path, 500))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Shop)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        ws = notices_workspace(tmp_path / "home")
+        for fid, market in (("F-1", "demo"), ("F-2", "demo"), ("F-3", "ebay")):
+            add_finding(ws, fid, marketplace=market)
+        port = server.server_address[1]
+        for fid in ("F-1", "F-2", "F-3"):  # the listings live on the local shop
+            record = ws.index.get_finding(fid)
+            record.url = f"http://127.0.0.1:{port}/item/{fid}"
+            ws.index.upsert_finding(record)
+        made = create_notices(ws, NoticeRequest(), OPERATOR)
+        # before a notice is sent nothing is checked; and a private shop needs an allowance
+        assert check_noticed(ws, OPERATOR).checked == 0
+        for notice in made:
+            mark_notice(ws, notice.id, "sent", "", OPERATOR)
+        refused = check_noticed(ws, OPERATOR)
+        assert len(refused.problems) == 3 and "non-public" in refused.problems[0][1]
+        ws.config = ws.config.model_copy(
+            update={"crawl": CrawlConfig(allowed_private_hosts=[f"127.0.0.1:{port}"])}
+        )
+        result = check_noticed(ws, OPERATOR)
+        assert sorted((f, s) for f, _, s in result.gone) == [("F-1", 404), ("F-2", 410)]
+        assert result.still_there == ["F-3"]
+        demo = next(n for n in made if n.marketplace == "demo")
+        ebay = next(n for n in made if n.marketplace == "ebay")
+        assert result.notices_removed == [demo.id]
+        assert ws.index.get_notice(demo.id).state == NoticeState.REMOVED
+        assert ws.index.get_notice(ebay.id).state == NoticeState.SENT
+        assert ws.index.get_finding("F-1").status == FindingStatus.REMOVED
+        assert ws.index.get_finding("F-3").status == FindingStatus.NOTICE_SENT
+        why = show_finding(ws, "F-1", OPERATOR).events[-1].reason
+        assert "answered HTTP 404 at" in why
+        ws.close()
+    finally:
+        server.shutdown()
+        server.server_close()
