@@ -44,9 +44,12 @@ owners:
 """
 
 
-def notices_workspace(home: Path, webhooks: WebhookSettings | None = None) -> Workspace:
+def notices_workspace(
+    home: Path, webhooks: WebhookSettings | None = None, index: str | None = None
+) -> Workspace:
     home.mkdir(parents=True, exist_ok=True)
     config = AppConfig(
+        index=index,
         notices=NoticeSettings(notifier_name="Acme Legal", notifier_email="legal@acme.example"),
         webhooks=webhooks or WebhookSettings(),
     )

@@ -305,3 +305,31 @@ def test_a_listing_gone_with_404_or_410_is_removed_and_its_notice_with_it(tmp_pa
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_notices_work_alike_on_a_real_opensearch_node(request, tmp_path):
+    import uuid
+
+    url = request.getfixturevalue("opensearch_url")
+    ws = notices_workspace(
+        tmp_path / "os-home", index=f"{url}/?prefix=t-notice-{uuid.uuid4().hex[:8]}"
+    )
+    try:
+        add_finding(ws, "F-1")
+        add_finding(ws, "F-4", owner="Puma")
+        add_finding(ws, "F-5", confirm=False)
+        with pytest.raises(InvalidRequestError, match="not confirmed"):
+            create_notices(ws, NoticeRequest(("F-5",)), OPERATOR)
+        (notice,) = create_notices(ws, NoticeRequest(("F-1",)), OPERATOR)
+        assert list_notices(ws, NoticeQuery(), PUMA_REVIEWER) == []
+        with pytest.raises(NotFoundError):
+            mark_notice(ws, notice.id, "sent", "", PUMA_REVIEWER)
+        mark_notice(ws, notice.id, "sent", "", OPERATOR)
+        with pytest.raises(ConflictError):
+            mark_notice(ws, notice.id, "reinstated", "x", OPERATOR)
+        mark_notice(ws, notice.id, "removed", "", OPERATOR)
+        assert ws.index.get_finding("F-1").status == FindingStatus.REMOVED
+        events = get_notice(ws, notice.id, OPERATOR).events
+        assert [e.to_state.value for e in events] == ["sent", "removed"]
+    finally:
+        ws.close()
