@@ -187,6 +187,8 @@ def test_the_outcome_moves_the_findings_and_every_decision_stays_signed(workspac
     result = verify_home(workspace, None, "ana")
     decisions = [c for r in result.workspace for c in r.checks if c.name == "decisions.status"]
     assert [c.status for c in decisions] == ["passed"]
+    failed = [c for r in result.every_report for c in r.checks if c.status == "failed"]
+    assert failed == []  # the notices' custody events leave the snapshots' chains intact
 
 
 def test_a_rejection_needs_the_reason_and_returns_the_findings_to_confirmed(workspace):
