@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from config import limits
+from config.enforcement import NoticeSettings, WebhookSettings
 from config.errors import ConfigError, describe_validation_error
 from config.timestamp import TimestampSettings
 
@@ -85,6 +86,12 @@ class AppConfig(BaseModel):
         default=None,
         description="RFC 3161 TSA (url, ca_files, timeout) that timestamps every sealed manifest; "
         "relative certificate paths are read from the ipwatch home",
+    )
+    notices: NoticeSettings = Field(
+        default_factory=NoticeSettings, description="takedown notices: notifier and statements"
+    )
+    webhooks: WebhookSettings = Field(
+        default_factory=WebhookSettings, description="signed JSON webhooks (actioner hooks)"
     )
 
 

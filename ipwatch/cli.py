@@ -18,10 +18,12 @@ from ipwatch.commands import (
     findings,
     index,
     keys,
+    notices,
     rescan,
     runs,
     serve,
     users,
+    webhooks,
 )
 from ipwatch.commands.common import State, run_command
 
@@ -39,6 +41,8 @@ app.add_typer(runs.app, name="runs")
 app.add_typer(index.app, name="index")
 app.add_typer(keys.app, name="keys")
 app.add_typer(users.app, name="users")
+app.add_typer(notices.app, name="notices")
+app.add_typer(webhooks.app, name="webhooks")
 app.command("extract")(extract.extract)
 app.command("crawl")(crawl.crawl)
 app.command("demo")(demo.demo)

@@ -23,6 +23,13 @@ if TYPE_CHECKING:
         Seller,
         SnapshotRef,
     )
+    from model.notices import (
+        NoticeEvent,
+        NoticeQuery,
+        NoticeRecord,
+        NoticeState,
+        WebhookDelivery,
+    )
 
 
 class Store(Protocol):
@@ -127,3 +134,40 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+    # takedown notices (issue 13)
+    def add_notice(self, notice: NoticeRecord) -> None:
+        """Store a new notice; RecordConflictError when its id is already stored."""
+        ...
+
+    def get_notice(self, notice_id: str) -> NoticeRecord | None:
+        """The notice with its ``revision`` set, or None."""
+        ...
+
+    def list_notices(self, query: NoticeQuery) -> list[NoticeRecord]:
+        """Newest first, then id; ``query.owners`` is the tenant scope (empty: nothing)."""
+        ...
+
+    def set_notice_state(
+        self,
+        notice_id: str,
+        state: NoticeState,
+        actor: str,
+        reason: str = "",
+        expected_revision: str | None = None,
+    ) -> NoticeEvent:
+        """Change the state and append its event; compare-and-set like ``set_status``
+        (RecordConflictError when the notice changed since ``expected_revision``)."""
+        ...
+
+    def list_notice_events(self, notice_id: str) -> list[NoticeEvent]:
+        """The notice's state changes, oldest first."""
+        ...
+
+    def put_delivery(self, delivery: WebhookDelivery) -> None:
+        """Insert or replace a webhook delivery by id (its attempts are updated in place)."""
+        ...
+
+    def list_deliveries(self, limit: int = 100) -> list[WebhookDelivery]:
+        """Webhook deliveries, newest first."""
+        ...

@@ -22,6 +22,7 @@ from crawler.extensions.crawl_run import CrawlRunRecorder, new_run_id
 from crawler.extensions.run_lock import CrawlBusy, MarketplaceLock
 from crawler.spiders.marketplace import MarketplaceSpider
 from ipwatch.services.errors import ConflictError, InvalidRequestError
+from ipwatch.services.webhook_events import findings_flagged, flagged_since
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -224,4 +225,6 @@ def _crawl(
     )
     if recorder is None or recorder.run is None:
         raise RuntimeError(f"crawl {run_id} left no run record; see the log above")
+    if workspace.config.webhooks.targets:  # actioner hooks: the run's new flagged findings
+        findings_flagged(workspace, flagged_since(workspace, profile.name, recorder.run.started))
     return recorder.run

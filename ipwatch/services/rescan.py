@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ipwatch.services.errors import InvalidRequestError, NotFoundError
+from ipwatch.services.webhook_events import findings_flagged
 from model.convert import finding_record, listing_from_record
 
 if TYPE_CHECKING:
@@ -134,6 +135,8 @@ def rescan(
             tally.new += created
             tally.flagged += finding.flagged
             tally.new_flagged += created and finding.flagged
+            if created and finding.flagged:
+                findings_flagged(workspace, [stored])
             if finding.flagged:
                 current = index.get_finding(finding.id)
                 if current is None or not current.snapshot_ids:

@@ -16,6 +16,7 @@ from evidence.seal.custody import mirror_review_events
 from evidence.seal.decisions import ADOPTED_ACTOR, ADOPTED_REASON, INITIAL_STATUS
 from ipwatch.services.errors import ConflictError, InvalidRequestError, NotFoundError, ServiceError
 from ipwatch.services.findings import every_finding
+from ipwatch.services.webhook_events import finding_decided
 from model import FindingStatus
 from store.exceptions import RecordConflictError, RecordNotFoundError
 
@@ -144,6 +145,8 @@ def review_finding(
         raise NotFoundError(str(exc)) from None
     custody = _sign_custody(workspace, finding)
     after = index.get_finding(finding.id)
+    if after is not None:
+        finding_decided(workspace, after, finding.status.value, actor, reason)
     return ReviewOutcome(
         finding.id, finding.status, status, True, after.revision if after else None, custody
     )
@@ -234,3 +237,48 @@ def _stale_message(workspace: Workspace, finding_id: str, revision: str | None) 
 
 def _last_event(events: list[ReviewEvent]) -> ReviewEvent | None:
     return events[-1] if events else None
+
+
+def record_enforcement(
+    workspace: Workspace,
+    finding_id: str,
+    from_statuses: tuple[FindingStatus, ...],
+    status: FindingStatus,
+    reason: str,
+    principal: Principal,
+) -> ReviewOutcome | None:
+    """A notice's outcome carried to one of its findings (confirmed -> notice_sent -> removed,
+    back to confirmed when a notice is rejected or the listing reinstated), signed into the
+    decision chain and the snapshots' custody like a review; None when the finding is not in
+    one of ``from_statuses`` (already moved by another notice), so nothing is recorded."""
+    principal.require("review")
+    reason = clean_reason(reason)
+    index = workspace.index
+    finding = index.get_finding(finding_id)
+    if finding is None or not principal.sees(finding.owner):
+        raise NotFoundError(f"no finding {finding_id!r}")
+    signer = workspace.signer
+    with workspace.decisions.deciding() as session:
+        current = index.get_finding(finding_id) or finding
+        if current.status not in from_statuses or current.status == status:
+            return None
+        if session.started_empty:
+            _adopt_unsigned(workspace, session, signer)
+        try:
+            index.set_status(
+                current.id,
+                status,
+                actor=principal.name,
+                reason=reason,
+                expected_revision=current.revision,
+            )
+        except RecordConflictError:
+            raise ConflictError(_stale_message(workspace, current.id, current.revision)) from None
+        session.sign(
+            current.id, current.status, status, actor=principal.name, reason=reason, signer=signer
+        )
+    custody = _sign_custody(workspace, current)
+    after = index.get_finding(current.id)
+    return ReviewOutcome(
+        current.id, current.status, status, True, after.revision if after else None, custody
+    )

@@ -72,6 +72,10 @@ def create_app(workspace: Workspace, *, secure_cookies: bool = True) -> FastAPI:
     app.include_router(asset_routes.router)
     app.include_router(api.router)
     app.include_router(asset_form_router)
+    from ipwatch.web import notice_api, notice_pages  # takedown notices (issue 13)
+
+    app.include_router(notice_pages.router)
+    app.include_router(notice_api.router)
     app.add_exception_handler(ServiceError, _service_error)  # type: ignore[arg-type]
     return app
 

@@ -28,6 +28,7 @@ from store.elastic.documents import (
 )
 from store.elastic.findings import ElasticFindings
 from store.elastic.migrate import migrate as migrate_indices
+from store.elastic.notices import ElasticNotices
 from store.elastic.ops import LISTING_STATE, OP_TARGET, guarded_listing_item
 from store.exceptions import IndexUnavailableError
 
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from model import CrawlRun, ListingRecord, Seller, SnapshotRef
 
 
-class ElasticStore(ElasticFindings):
+class ElasticStore(ElasticFindings, ElasticNotices):
     """The evidence index on a cluster; writes that cannot reach it wait in a local spool.
 
     Writes use refresh=false; the first search of an index this instance wrote to since the

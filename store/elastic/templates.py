@@ -4,9 +4,31 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-Kind = Literal["sellers", "listings", "findings", "snapshots", "events", "runs"]
-# Sellers first: migrating listings and findings backfills the sellers they name.
-KINDS: tuple[Kind, ...] = ("sellers", "listings", "findings", "snapshots", "events", "runs")
+Kind = Literal[
+    "sellers",
+    "listings",
+    "findings",
+    "snapshots",
+    "events",
+    "runs",
+    "notices",
+    "notice_events",
+    "deliveries",
+]
+# Sellers first: migrating listings and findings backfills the sellers they name. Notices,
+# their events and webhook deliveries came with enforcement (issue 13): new kinds, so an older
+# cluster gets them created by first use or by `ipwatch index migrate`, nothing to copy.
+KINDS: tuple[Kind, ...] = (
+    "sellers",
+    "listings",
+    "findings",
+    "snapshots",
+    "events",
+    "runs",
+    "notices",
+    "notice_events",
+    "deliveries",
+)
 
 # Bump a kind's version whenever its mapping or analysis changes; `ipwatch index migrate`
 # then builds <prefix>-<kind>-v<N+1> and moves the alias. Version 2 of listings and findings
@@ -18,6 +40,9 @@ VERSIONS: dict[Kind, int] = {
     "snapshots": 1,
     "events": 1,
     "runs": 1,
+    "notices": 1,
+    "notice_events": 1,
+    "deliveries": 1,
 }
 
 # Marketplace text mixes English and Chinese. The standard tokenizer splits CJK text into single
@@ -154,6 +179,40 @@ _PROPERTIES: dict[Kind, dict[str, Any]] = {
         "finished": DATE,
         "counters": OPAQUE,
         "status": KEYWORD,
+    },
+    "notices": {
+        "id": KEYWORD,
+        "owner": KEYWORD,
+        "marketplace": KEYWORD,
+        "template": KEYWORD,
+        "state": KEYWORD,
+        "created": DATE,
+        "updated": DATE,
+        "created_by": KEYWORD,
+        "sha256": KEYWORD,
+        "finding_ids": KEYWORD,
+        "urls": KEYWORD,
+        "evidence": OPAQUE,
+        "files": OPAQUE,
+    },
+    "notice_events": {
+        "id": KEYWORD,
+        "notice_id": KEYWORD,
+        "at": DATE,
+        "seq": {"type": "long"},  # the notice's seq_no after the change: orders same-ms events
+        "actor": KEYWORD,
+        "from_state": KEYWORD,
+        "to_state": KEYWORD,
+        "reason": {"type": "text", "analyzer": "ipwatch_text"},
+    },
+    "deliveries": {
+        "id": KEYWORD,
+        "event": KEYWORD,
+        "target": KEYWORD,
+        "created": DATE,
+        "status": KEYWORD,
+        "attempts": {"type": "long"},
+        "body": {"type": "text", "index": False},  # the signed JSON, stored as sent
     },
 }
 

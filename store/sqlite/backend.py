@@ -17,6 +17,7 @@ from model import ListingChange
 from store.exceptions import RecordConflictError, RecordNotFoundError
 from store.sqlite.base import upsert_sql
 from store.sqlite.findings import SqliteFindings
+from store.sqlite.notices import SqliteNotices
 from store.sqlite.query import search_listings_sql
 from store.sqlite.rows import (
     LISTING_COLS,
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 PAGE = 500  # rows per keyset page when an iterator walks a whole table
 
 
-class SqliteStore(SqliteFindings):
+class SqliteStore(SqliteFindings, SqliteNotices):
     """``Store`` on SQLite; safe to share between threads of one process."""
 
     # listings

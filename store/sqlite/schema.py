@@ -20,6 +20,10 @@ kinds (one row per kind and finding, kept in step with the ``signals`` JSON by t
 signal-kind filter or count reads an index instead of parsing every finding's JSON; and indexes
 for the owner (tenant) scope, status and first-seen filters. Upgrade from version 3: create
 them (``CREATE ... IF NOT EXISTS``) and backfill ``finding_signals`` from the stored signals.
+
+Version 5 adds enforcement: ``notices`` (one row per takedown notice, its state and revision;
+lists in ``data`` JSON), ``notice_events`` (every state change) and ``webhook_deliveries``.
+Upgrade from version 4: create the three tables (nothing to backfill), in the same transaction.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from model.sellers import fold_name, normalise_contacts, seller_key
 from store.exceptions import IndexConfigError
 from store.sqlite.text import terms
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 _FTS = "tokenize = 'unicode61 remove_diacritics 2'"
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS listings (
@@ -130,6 +134,23 @@ SIGNALS = (
   DELETE FROM finding_signals WHERE finding_n = old.n; END""",
 )
 
+NOTICES = (
+    """CREATE TABLE IF NOT EXISTS notices (
+  n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, owner TEXT NOT NULL,
+  marketplace TEXT NOT NULL, template TEXT NOT NULL, state TEXT NOT NULL,
+  created TEXT NOT NULL, updated TEXT NOT NULL, created_by TEXT NOT NULL,
+  sha256 TEXT NOT NULL, data TEXT NOT NULL, revision INTEGER NOT NULL DEFAULT 1)""",
+    "CREATE INDEX IF NOT EXISTS notices_owner ON notices(owner, created DESC, id)",
+    "CREATE INDEX IF NOT EXISTS notices_created ON notices(created DESC, id)",
+    """CREATE TABLE IF NOT EXISTS notice_events (
+  n INTEGER PRIMARY KEY AUTOINCREMENT, notice_id TEXT NOT NULL, at TEXT NOT NULL,
+  actor TEXT NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL, reason TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS notice_events_notice ON notice_events(notice_id, n)",
+    """CREATE TABLE IF NOT EXISTS webhook_deliveries (
+  n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, created TEXT NOT NULL, data TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS webhook_deliveries_created ON webhook_deliveries(created DESC)",
+)
+
 # Columns version 1 had; copied as they are when upgrading.
 _V1_LISTING = (
     "id, marketplace, url, title, content_hash, first_seen, last_seen, description, price, "
@@ -166,6 +187,8 @@ def prepare(db: sqlite3.Connection, path: str) -> None:
             db.execute(statement)
         if version < 4:
             _signals_v4(db)
+        for statement in NOTICES:  # version 5: new tables only, nothing to backfill
+            db.execute(statement)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     except BaseException:
         db.rollback()

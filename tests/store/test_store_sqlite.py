@@ -282,7 +282,7 @@ def test_a_version_3_file_gets_signal_kinds_backfilled_in_place(tmp_path):
     assert [f.id for f in index.list_findings(FindingQuery(signal_kind="price"))] == ["F-odd-2"]
     index.close()
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         # the triggers keep the kinds in step with writes from any connection
         db.execute("""UPDATE findings SET signals = '[{"kind": "patent"}]' WHERE id = 'F-1'""")
@@ -298,3 +298,41 @@ def test_search_reads_through_a_zero_width_space_inside_a_word() -> None:
 
     assert terms("Quv\u200baro earbuds") == "quvaro earbuds"
     assert match_expression("quv\u200baro") == '"quvaro"'
+
+
+def test_a_version_4_file_gets_the_notice_tables_in_place(tmp_path):
+    """Version 5 (issue 13) adds notices, their events and webhook deliveries; the findings a
+    version 4 file holds stay as they were."""
+    from model.notices import NoticeFile, NoticeQuery, NoticeRecord, NoticeState
+
+    path = tmp_path / "v4.db"
+    write_v3_file(path)
+    SqliteStore(path).close()  # now a version 5 file; take version 5's tables away again
+    with sqlite3.connect(path) as db:
+        for table in ("notices", "notice_events", "webhook_deliveries"):
+            db.execute(f"DROP TABLE {table}")
+        db.execute("PRAGMA user_version = 4")
+    db.close()
+    index = SqliteStore(path)
+    assert index.count_findings("status", FindingQuery()) == {"new": 7}
+    index.add_notice(
+        NoticeRecord(
+            id="N-1",
+            owner="Nike",
+            marketplace="demo",
+            template="generic",
+            state=NoticeState.DRAFT,
+            created=T0,
+            updated=T0,
+            created_by="ana",
+            finding_ids=["F-0"],
+            urls=["http://127.0.0.1/1"],
+            files=[NoticeFile("N-1.txt", "ab" * 32, 1, "text/plain")],
+        )
+    )
+    assert [n.id for n in index.list_notices(NoticeQuery())] == ["N-1"]
+    index.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    db.close()
