@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from config import limits
+from config.enforcement import EnforcementConfig
 from config.errors import ConfigError, describe_validation_error
 from config.timestamp import TimestampSettings
 
@@ -85,6 +86,10 @@ class AppConfig(BaseModel):
         default=None,
         description="RFC 3161 TSA (url, ca_files, timeout) that timestamps every sealed manifest; "
         "relative certificate paths are read from the ipwatch home",
+    )
+    enforcement: EnforcementConfig = Field(
+        default_factory=EnforcementConfig,
+        description="seller-network linking and repeat-infringer strike thresholds",
     )
 
 
