@@ -21,7 +21,7 @@ MAX_LINKS = 2_000  # links scanned
 
 _LABELLED = {
     "wechat": re.compile(
-        r"(?:wechat|weixin|微信)(?:\s*(?:id|号))?\s*[:：]\s*(wxid_[a-z0-9]{6,30}|[a-z][a-z0-9_-]{5,19})",
+        r"(?:wechat|weixin|微信)(?:\s*(?:id|号))?\s*[:：]\s*(wxid_[a-z0-9]{6,30}|[a-z][a-z0-9_-]{5,19})(?![\w-])",
         re.I,
     ),
     "whatsapp": re.compile(r"whats\s?app\s*[:：]?\s*(\+?\d[\d\s()-]{6,22}\d)", re.I),
