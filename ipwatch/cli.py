@@ -20,6 +20,7 @@ from ipwatch.commands import (
     keys,
     rescan,
     runs,
+    sellers,
     serve,
     users,
 )
@@ -39,6 +40,7 @@ app.add_typer(runs.app, name="runs")
 app.add_typer(index.app, name="index")
 app.add_typer(keys.app, name="keys")
 app.add_typer(users.app, name="users")
+app.add_typer(sellers.app, name="sellers")
 app.command("extract")(extract.extract)
 app.command("crawl")(crawl.crawl)
 app.command("demo")(demo.demo)

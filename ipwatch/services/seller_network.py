@@ -81,6 +81,19 @@ class SellerNetwork:
         }
 
 
+@dataclass(frozen=True)
+class NetworkRow:
+    """One network in the caller's scope: its sellers and what links them."""
+
+    network: str  # its first seller key: a stable name while the network keeps that seller
+    sellers: int
+    marketplaces: list[str]
+    members: list[str]
+    names: list[str | None]
+    links: int
+    reasons: list[str]
+
+
 def build_index(workspace: Workspace) -> tuple[NetworkIndex, dict[str, Seller]]:
     """Every seller and its listings' photos in one network index (exact and near photos)."""
     settings = workspace.config.enforcement
@@ -167,7 +180,7 @@ def seller_network(workspace: Workspace, principal: Principal, key: str) -> Sell
     )
 
 
-def seller_networks(workspace: Workspace, principal: Principal) -> list[dict[str, object]]:
+def seller_networks(workspace: Workspace, principal: Principal) -> list[NetworkRow]:
     """Every network of two or more sellers in scope, largest first: one row each."""
     visible = visible_sellers(workspace, principal)
     index, sellers = build_index(workspace)
@@ -185,14 +198,14 @@ def seller_networks(workspace: Workspace, principal: Principal) -> list[dict[str
                 continue
             inside = [e for e in edges if e.a in members]
             rows.append(
-                {
-                    "network": members[0],
-                    "sellers": len(members),
-                    "marketplaces": sorted({sellers[k].marketplace for k in members}),
-                    "members": members,
-                    "names": [sellers[k].name for k in members],
-                    "links": len(inside),
-                    "reasons": sorted({KIND_LABELS.get(e.kind, e.kind) for e in inside}),
-                }
+                NetworkRow(
+                    network=members[0],
+                    sellers=len(members),
+                    marketplaces=sorted({sellers[k].marketplace for k in members}),
+                    members=members,
+                    names=[sellers[k].name for k in members],
+                    links=len(inside),
+                    reasons=sorted({KIND_LABELS.get(e.kind, e.kind) for e in inside}),
+                )
             )
-    return sorted(rows, key=lambda r: (-int(str(r["sellers"])), str(r["network"])))
+    return sorted(rows, key=lambda r: (-r.sellers, r.network))
