@@ -98,16 +98,20 @@ class NetworkIndex:
             self.add(facts)
 
     def _add_photo(self, key: str, phash: int) -> None:
-        self.photos.add(phash, key)
-        near = self.photos.near(phash)
-        crowds = {h: len(self.photos.sellers_near(h)) for h in near}
-        if any(count == self.fanout_cap + 1 for count in crowds.values()):
-            self._stale = True
-        if crowds[phash] > self.fanout_cap:
+        cap, photos = self.fanout_cap, self.photos
+        photos.add(phash, key)
+        around = photos.near(phash)
+        crowds: dict[int, int] = {}
+        for h in around:
+            near = around if h == phash else photos.near(h)
+            crowds[h] = photos.crowd(h, cap, near)
+            if crowds[h] > cap and photos.crowd(h, cap, near, without=key) <= cap:
+                self._stale = True  # a photo just became too common: its links are undone
+        if crowds[phash] > cap:
             return
         for other, count in crowds.items():
-            if count <= self.fanout_cap:
-                for holder in self.photos.holders[other]:
+            if count <= cap:
+                for holder in photos.holders[other]:
                     self._groups.union(key, holder)
 
     def _rebuild(self) -> None:
@@ -120,19 +124,18 @@ class NetworkIndex:
                 first, *rest = sorted(holders)
                 for holder in rest:
                     groups.union(first, holder)
-        for phash, holders in self.photos.holders.items():
-            if not self._photo_usable(phash):
-                continue
-            for near in self.photos.near(phash):
-                if self._photo_usable(near):
-                    for a in holders:
-                        for b in self.photos.holders[near]:
-                            groups.union(a, b)
+        usable = {h for h in self.photos.holders if self._photo_usable(h)}
+        for phash in usable:
+            holders = self.photos.holders[phash]
+            for near in usable.intersection(self.photos.near(phash)):
+                for a in holders:
+                    for b in self.photos.holders[near]:
+                        groups.union(a, b)
         self._groups, self._stale = groups, False
         self.rebuilds += 1
 
     def _photo_usable(self, phash: int) -> bool:
-        return len(self.photos.sellers_near(phash)) <= self.fanout_cap
+        return self.photos.crowd(phash, self.fanout_cap) <= self.fanout_cap
 
     # -- reading ---------------------------------------------------------------------------
 

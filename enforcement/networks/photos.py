@@ -8,6 +8,11 @@ bit by bit (Norouzi et al., "Fast search in Hamming space with multi-index hashi
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
 BITS = 64
 
 
@@ -56,3 +61,17 @@ class PhotoIndex:
         for candidate in self.near(phash):
             out |= self.holders[candidate]
         return out
+
+    def crowd(
+        self, phash: int, most: int, near: Iterable[int] | None = None, without: str = ""
+    ) -> int:
+        """How many sellers (other than ``without``) show a photo near ``phash``, counted only
+        up to ``most + 1``: a "no image" picture on thousands of pages costs no more than the
+        cap to judge. Pass ``near`` when it is already known."""
+        seen: set[str] = set()
+        for candidate in self.near(phash) if near is None else near:
+            seen |= self.holders[candidate]
+            seen.discard(without)
+            if len(seen) > most:
+                return most + 1
+        return len(seen)

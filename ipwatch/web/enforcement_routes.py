@@ -1,17 +1,20 @@
-"""Seller networks and the repeat-infringer record in the desk: pages, ``.json``/``.csv`` twins
-and /api/v1 routes, each over one service call with the caller's principal."""
+"""Seller networks, the repeat-infringer record and the dashboard in the desk: pages, their
+``.json``/``.csv`` twins and /api/v1 routes, each over one service call with the caller's
+principal."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from ipwatch.services.dashboard import dashboard
 from ipwatch.services.errors import InvalidRequestError
 from ipwatch.services.repeat_record import CSV_COLUMNS, repeat_record
 from ipwatch.services.seller_network import seller_network, seller_networks
 from ipwatch.web.app import render
+from ipwatch.web.charts import Chart, bar_chart
 from ipwatch.web.desk import Caller, caller, desk_of
 from ipwatch.web.responses import json_response, list_response
 
@@ -62,3 +65,47 @@ def network(request: Request, seller_key: str, who: Annotated[Caller, Depends(ca
     with desk_of(request).use() as workspace:
         found = seller_network(workspace, who.principal, seller_key)
     return json_response(found.to_dict())
+
+
+def _charts(data: dict[str, Any]) -> list[Chart]:
+    days: list[str] = data["days"]
+    charts = [
+        bar_chart(title, days, [float(data[key].get(day, 0)) for day in days])
+        for title, key in (
+            ("Findings per day", "findings"),
+            ("Confirmations per day", "confirmations"),
+            ("Notices sent per day", "notices"),
+            ("Removals per day", "removals"),
+        )
+    ]
+    takedowns = data["takedowns"]
+    charts.append(
+        bar_chart(
+            "Takedown success rate per marketplace",
+            [t["marketplace"] for t in takedowns],
+            [float(t["success_rate"] or 0) for t in takedowns],
+        )
+    )
+    return charts
+
+
+@pages.get("/dashboard")
+@pages.get("/dashboard.{fmt}")
+def dashboard_page(
+    request: Request, who: Annotated[Caller, Depends(caller)], fmt: str = "html"
+) -> Response:
+    if fmt not in ("html", "json"):
+        raise InvalidRequestError("the dashboard comes as .json")
+    with desk_of(request).use() as workspace:
+        data = dashboard(workspace, who.principal).to_dict()
+    if fmt == "json":
+        return json_response(data)
+    return render(request, "dashboard.html", {"who": who, "data": data, "charts": _charts(data)})
+
+
+@api.get("/dashboard")
+def dashboard_api(request: Request, who: Annotated[Caller, Depends(caller)]) -> Response:
+    """Findings, confirmations, notices and removals per day; takedown success rate and median
+    hours to removal per marketplace; top sellers and networks; all within your scope."""
+    with desk_of(request).use() as workspace:
+        return json_response(dashboard(workspace, who.principal).to_dict())

@@ -1,4 +1,5 @@
-"""Seller networks and the repeat-infringer record through the services, on both backends."""
+"""Seller networks, the repeat-infringer record and the dashboard through the services, on
+both backends."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from ipwatch.services.dashboard import dashboard
 from ipwatch.services.errors import NotFoundError
 from ipwatch.services.identity import Principal
 from ipwatch.services.repeat_record import repeat_record
@@ -97,3 +99,17 @@ def test_record_counts_are_traceable_to_their_findings(world: World) -> None:
     assert network["notices_sent"] == 2 and network["strikes"] == 3
     gary = repeat_record(world.workspace, GARY).rows()
     assert {r["key"] for r in gary} == {k["s3"], k["g1"]}
+
+
+def test_dashboard_counts_takedowns_per_marketplace_in_scope(world: World) -> None:
+    data = dashboard(world.workspace, ALICE).to_dict()
+    assert data["findings_read"] == 8 and sum(data["findings"].values()) == 8
+    assert sum(data["confirmations"].values()) == 3  # F-1, F-1b, F-2
+    assert sum(data["notices"].values()) == 2 and sum(data["removals"].values()) == 1
+    takedowns = {t["marketplace"]: t for t in data["takedowns"]}
+    assert takedowns["amazon"]["success_rate"] == 1.0
+    assert takedowns["amazon"]["finding_ids"] == {"noticed": ["F-1b"], "removed": ["F-1b"]}
+    assert takedowns["ebay"]["success_rate"] == 0.0
+    assert takedowns["ebay"]["median_hours_to_removal"] is None
+    assert data["top_sellers"][0]["key"] == world.sellers["s1"]
+    assert "F-3" not in str(data) and "F-G" not in str(data)  # Globex's findings

@@ -65,3 +65,16 @@ def test_record_page_and_its_csv_twin(served) -> None:
     assert {r["scope"] for r in data["items"]} == {"seller", "network"}
     assert alice.get(f"{server.url}/record.xml", timeout=30).status_code == 422
     assert requests.get(f"{server.url}/api/v1/record", timeout=10).status_code == 401
+
+
+def test_dashboard_page_draws_charts_and_its_json_is_scoped(served) -> None:
+    _, server = served
+    alice = login(server.url, "alice")
+    page = alice.get(f"{server.url}/dashboard", timeout=30)
+    assert page.status_code == 200 and page.text.count('<svg class="chart"') == 5
+    assert "<script>alert" not in page.text
+    data = alice.get(f"{server.url}/api/v1/dashboard", timeout=30).json()
+    assert {t["marketplace"] for t in data["takedowns"]} == {"amazon", "ebay"}
+    assert alice.get(f"{server.url}/dashboard.json", timeout=30).json() == data
+    assert "F-3" not in str(data)
+    assert requests.get(f"{server.url}/api/v1/dashboard", timeout=10).status_code == 401

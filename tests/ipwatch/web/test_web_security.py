@@ -64,7 +64,8 @@ def test_idor_every_route_answers_404_for_another_owners_ids(desk) -> None:
     assert theirs not in {f["id"] for f in listed["items"]}
     sellers = requests.get(f"{base}/api/v1/sellers", headers=token, timeout=10).json()["items"]
     assert "Globex Outlet" not in {s["name"] for s in sellers}
-    for path in ("/api/v1/record", "/api/v1/networks", "/record.json", "/record.csv"):
+    scoped = ("/api/v1/record", "/api/v1/networks", "/record.json", "/record.csv")
+    for path in (*scoped, "/api/v1/dashboard", "/dashboard.json"):
         listed = requests.get(base + path, headers=token, timeout=30)
         assert listed.status_code == 200, path
         assert "Globex Outlet" not in listed.text and seller not in listed.text, path
