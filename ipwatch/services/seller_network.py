@@ -1,6 +1,7 @@
 """Seller networks as a user may see them: built from every seller, shown within their scope.
 
-Linking reads every seller's contacts and the photos of its listings (``enforcement.networks``).
+Linking reads every seller's contacts and the photos of its listings (``enforcement.networks``),
+except the photos of the rights holders' authorized sellers.
 A seller has no owner, so a user sees only the sellers named by findings of their owners
 (as ``services.sellers``), and only the links between two such sellers: a network is shown as
 the part of it those links connect, and a seller outside the scope never appears, even as a
@@ -12,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from detector.rules import seller_key as fold_seller
 from enforcement.networks import Edge, Ignored, NetworkIndex, SellerFacts
 from enforcement.networks.facts import KIND_LABELS
 from enforcement.networks.layout import ring_layout
@@ -94,9 +96,23 @@ class NetworkRow:
     reasons: list[str]
 
 
+def authorized_names(workspace: Workspace) -> set[str]:
+    """Every rights holder's authorized sellers (ids or names), compared as the detector does."""
+    return {
+        fold_seller(name)
+        for asset in workspace.registry.list_assets()
+        for name in asset.authorized_sellers
+        if fold_seller(name)
+    }
+
+
 def build_index(workspace: Workspace) -> tuple[NetworkIndex, dict[str, Seller]]:
-    """Every seller and its listings' photos in one network index (exact and near photos)."""
+    """Every seller and its listings' photos in one network index (exact and near photos).
+
+    An authorized seller's photos link nobody: they are the brand's originals, which
+    counterfeiters copy, so sharing them says nothing about who runs a shop."""
     settings = workspace.config.enforcement
+    authorized = authorized_names(workspace)
     index = NetworkIndex(settings.fanout_cap, settings.photo_max_distance)
     sellers = {seller.key: seller for seller in workspace.index.iter_sellers()}
     photos: dict[str, set[str]] = {}
@@ -112,6 +128,8 @@ def build_index(workspace: Workspace) -> tuple[NetworkIndex, dict[str, Seller]]:
     for key in sorted(sellers):
         seller = sellers[key]
         shas = photos.get(key, set())
+        if {fold_seller(v) for v in (seller.id, seller.name) if v} & authorized:
+            shas = set()
         phashes = {h for sha in sorted(shas) if (h := hashes.phash(sha)) is not None}
         index.add(
             SellerFacts(

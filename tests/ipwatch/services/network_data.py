@@ -1,7 +1,8 @@
 """A small marketplace world with one operator behind four shop names, for networks and records.
 
 Sunny's accounts: S1 and S2 share an e-mail; S2 and S3 a WeChat id; S3 and S4 a product photo
-re-encoded as JPEG (near-identical, not the same bytes). Acme's findings name S1, S2 and S4;
+re-encoded as JPEG (near-identical, not the same bytes). S5, Acme's authorized shop, shows
+S3's photo too: the brand's original, which links nobody. Acme's findings name S1, S2 and S4;
 Globex's name S3 and Globex Outlet. Four shops show the marketplace's help address (fan-out 3).
 """
 
@@ -19,7 +20,7 @@ from config.enforcement import EnforcementConfig
 from config.settings import AppConfig
 from ipwatch.services.workspace import Workspace
 from model import FindingRecord, FindingStatus, ListingRecord, Seller
-from registry.models import Owner
+from registry.models import Asset, Owner
 
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 ACME, GLOBEX = "Acme", "Globex"
@@ -86,8 +87,13 @@ def build(home: Path, index_url: str | None = None) -> World:
     home.mkdir(parents=True, exist_ok=True)
     config = AppConfig(index=index_url, enforcement=EnforcementConfig(fanout_cap=3))
     workspace = Workspace(home, config)
+    official = "Sunny Brand Official"  # Acme's authorized shop: its photos are the originals
+    acme = Owner(name=ACME)
+    acme.assets.append(
+        Asset(id="acme-word", kind="word_mark", name="ACME", authorized_sellers=[official])
+    )
     with workspace.registry.session() as session:
-        session.add_all([Owner(name=ACME), Owner(name=GLOBEX)])
+        session.add_all([acme, Owner(name=GLOBEX)])
     original = workspace.blobs.put(_photo(5))
     copy = workspace.blobs.put(_photo(5, quality=60))
     other = workspace.blobs.put(_photo(99))
@@ -96,6 +102,7 @@ def build(home: Path, index_url: str | None = None) -> World:
     s3 = _seller("s3", "taobao", "阳光", wechat="sunny_88")
     s4 = _seller("s4", "jd", "Bright Trade")
     g1 = _seller("g1", "demo", "Globex Outlet", email=HELP)
+    s5 = _seller("s5", "amazon", official)
     helpers = [_seller(f"h{i}", "demo", f"helper shop {i}", email=HELP) for i in range(3)]
     listings = {
         "L1": _listing("L1", s1, other),
@@ -105,6 +112,7 @@ def build(home: Path, index_url: str | None = None) -> World:
         "L3": _listing("L3", s3, original),
         "L4": _listing("L4", s4, copy),
         "LG": _listing("LG", g1),
+        "L5": _listing("L5", s5, original),
         **{f"LH{i}": _listing(f"LH{i}", s) for i, s in enumerate(helpers)},
     }
     index = workspace.index
@@ -131,5 +139,5 @@ def build(home: Path, index_url: str | None = None) -> World:
     }.items():
         for status in path:
             index.set_status(fid, FindingStatus(status), "tester")
-    keys = {s.id or "": s.key for s in (s1, s2, s3, s4, g1)}
+    keys = {s.id or "": s.key for s in (s1, s2, s3, s4, s5, g1)}
     return World(workspace, keys)

@@ -48,6 +48,12 @@ def test_operator_sees_the_whole_network_with_every_reason(world: World) -> None
     assert (world.workspace.home / "cache/photo-phash.json").is_file()
 
 
+def test_an_authorized_sellers_original_photos_link_nobody(world: World) -> None:
+    """S5 (Acme's official shop) shows the photo S3 copied: no link, S5 stands alone."""
+    found = seller_network(world.workspace, OPERATOR, world.sellers["s5"])
+    assert [s.key for s in found.members] == [world.sellers["s5"]] and found.links == []
+
+
 def test_the_help_address_links_nobody_and_says_why(world: World) -> None:
     found = seller_network(world.workspace, OPERATOR, world.sellers["g1"])
     assert [s.key for s in found.members] == [world.sellers["g1"]]
