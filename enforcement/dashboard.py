@@ -9,6 +9,7 @@ the first ``removed`` event after it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from statistics import median
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from datetime import datetime
 
-CONFIRMED = frozenset({"confirmed", "notice_sent", "removed", "reappeared"})
+MAX_DAYS = 366  # days a series spans at most (the latest)
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,15 @@ class Series:
     removals: dict[str, int] = field(default_factory=dict)
 
     def days(self) -> list[str]:
+        """Every day from the first to the last with a count (the latest ``MAX_DAYS``), so a
+        chart's time axis has no gaps."""
         every = self.findings.keys() | self.confirmations.keys() | self.removals.keys()
-        return sorted(every | self.notices.keys())
+        known = sorted(every | self.notices.keys())
+        if not known:
+            return []
+        first, last = date.fromisoformat(known[0]), date.fromisoformat(known[-1])
+        first = max(first, last - timedelta(days=MAX_DAYS - 1))
+        return [(first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]
 
 
 def _day(moment: datetime) -> str:

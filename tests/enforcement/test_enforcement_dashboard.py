@@ -43,6 +43,15 @@ def test_success_rate_and_median_hours_per_marketplace() -> None:
     assert series.days() == ["2026-02-28", "2026-03-01", "2026-03-02", "2026-03-03"]
 
 
+def test_days_have_no_gaps_and_span_at_most_a_year() -> None:
+    far = FindingHistory("F9", "m", T0 + timedelta(days=800))
+    series, _ = summarise([history("F1", "m"), far])
+    days = series.days()
+    assert len(days) == 366 and days[-1] == (T0 + timedelta(days=800)).date().isoformat()
+    series, _ = summarise([history("F1", "m", (0, "confirmed"), (50, "confirmed"))])
+    assert series.days() == ["2026-02-28", "2026-03-01"]
+
+
 def test_a_removal_before_any_notice_is_not_a_takedown() -> None:
     _, takedowns = summarise([history("F1", "m", (0, "removed"), (5, "notice_sent"))])
     assert takedowns[0].to_dict()["removed"] == 0
