@@ -5,7 +5,8 @@ the operator's identifiers (e-mail, phone, WeChat, Telegram, WhatsApp, registrat
 product photos re-encoded a few bits apart, the same store name written differently), chained
 so that every account shares at least one with the one before: the operator's accounts form one
 network. Traps that must not link operators: a marketplace's support e-mail and a placeholder
-phone shown by many unrelated accounts, and a "no image" picture on many pages.
+phone shown by many unrelated accounts, a "no image" picture on many pages, and (optionally)
+ordinary store names that unrelated operators happen to share.
 """
 
 from __future__ import annotations
@@ -49,10 +50,15 @@ def _flip(rng: random.Random, value: int, bits: int) -> int:
     return value
 
 
-def generate(sellers: int, seed: int = 7, copy_bits: int = 2) -> Generated:
+def generate(
+    sellers: int, seed: int = 7, copy_bits: int = 2, name_collisions: float = 0.0
+) -> Generated:
     """``sellers`` accounts of operators with 1-5 accounts each (most have one); a shared photo
     is the operator's original with up to ``copy_bits`` bits flipped per copy, so two copies
-    can differ by twice that (and are then missed at a smaller linking distance)."""
+    can differ by twice that (and are then missed at a smaller linking distance). A share
+    ``name_collisions`` of accounts take a store name from a pool of ordinary names, so a few
+    unrelated operators happen to share one: the hard negative that costs precision."""
+    pool = max(1, int(sellers * name_collisions / 2))
     rng = random.Random(seed)
     out: list[SellerFacts] = []
     truth: dict[str, int] = {}
@@ -83,6 +89,8 @@ def generate(sellers: int, seed: int = 7, copy_bits: int = 2) -> Generated:
                 if "name" in shown
                 else f"shop {n}-{i} {rng.randrange(10**9)}"
             )
+            if "name" not in shown and rng.random() < name_collisions:
+                name = f"Happy Home {rng.randrange(pool)}"
             key = f"S-{n:07d}-{i}"
             out.append(
                 SellerFacts(
