@@ -23,12 +23,12 @@ _WORD = re.compile(r"\w+")
 MIN_NAME_KEY = 4  # a folded store name shorter than this ("abc") links nothing
 PHOTO_SHA = "photo"  # the kind of an identical photo (same SHA-256 bytes)
 STORE_NAME = "store_name"
+PHONE = "phone"
 KIND_LABELS = {
     "email": "e-mail",
-    "phone": "phone",
+    "phone": "phone or WhatsApp number",
     "store_url": "store URL",
     "wechat": "WeChat id",
-    "whatsapp": "WhatsApp number",
     "telegram": "Telegram handle",
     "business_reg": "business registration number",
     STORE_NAME: "store name",
@@ -62,8 +62,15 @@ def store_name_key(name: str | None) -> str | None:
 
 
 def identifiers_of(facts: SellerFacts) -> list[tuple[str, str]]:
-    """Every exact identifier of a seller, in a fixed order (contacts, name, photos)."""
-    out = [(kind, facts.contacts[kind]) for kind in CONTACT_KEYS if facts.contacts.get(kind)]
+    """Every exact identifier of a seller, in a fixed order (contacts, name, photos).
+
+    A WhatsApp number is a phone number: one shop printing it as its phone and another as its
+    WhatsApp contact share it, so both are compared as ``phone``."""
+    out: list[tuple[str, str]] = []
+    for kind in CONTACT_KEYS:
+        value = facts.contacts.get(kind)
+        if value and (ident := (PHONE if kind == "whatsapp" else kind, value)) not in out:
+            out.append(ident)
     name = store_name_key(facts.name)
     if name is not None:
         out.append((STORE_NAME, name))

@@ -75,7 +75,17 @@ def test_every_edge_is_explained() -> None:
         ("store_name", "kestrel"),
     }
     kinds = {(e.kind, e.value) for e in index.edges_among(["S-c1", "S-c2", "S-c3"])}
-    assert kinds == {("telegram", "moon_seller"), ("whatsapp", "8613800001111")}
+    assert kinds == {("telegram", "moon_seller"), ("phone", "8613800001111")}
+
+
+def test_a_whatsapp_number_links_to_the_same_number_given_as_a_phone() -> None:
+    index = NetworkIndex()
+    index.add(_seller("S-1", "m", "one", whatsapp="https://wa.me/447700900123"))
+    index.add(_seller("S-2", "n", "two", phone="+44 7700 900123", whatsapp="+44 7700 900123"))
+    ((edge, _),) = index.neighbours("S-1")
+    assert edge.explain("S-1", index.sellers) == (
+        "shares phone or WhatsApp number 447700900123 with seller two (S-2) on marketplace n"
+    )
 
 
 def test_fan_out_cap_support_email_and_no_image_photo_link_nobody() -> None:
