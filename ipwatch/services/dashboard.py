@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from enforcement.dashboard import FindingHistory, Series, Takedowns, summarise
+from enforcement.record.dashboard import FindingHistory, Series, Takedowns, summarise
 from ipwatch.services.repeat_record import repeat_record
 from model import FindingQuery, FindingStatus
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from enforcement.dashboard import FindingHistory, summarise
+from enforcement.record.dashboard import FindingHistory, summarise
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
