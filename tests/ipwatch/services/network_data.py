@@ -34,7 +34,7 @@ class World:
     sellers: dict[str, str]  # short name -> seller key
 
 
-def _photo(seed: int, quality: int | None = None) -> bytes:
+def photo(seed: int, quality: int | None = None) -> bytes:
     blocks = np.random.default_rng(seed).integers(0, 256, (8, 8), dtype=np.uint8)
     image = Image.fromarray(blocks).resize((256, 256), Image.Resampling.BICUBIC).convert("RGB")
     out = io.BytesIO()
@@ -94,9 +94,9 @@ def build(home: Path, index_url: str | None = None) -> World:
     )
     with workspace.registry.session() as session:
         session.add_all([acme, Owner(name=GLOBEX)])
-    original = workspace.blobs.put(_photo(5))
-    copy = workspace.blobs.put(_photo(5, quality=60))
-    other = workspace.blobs.put(_photo(99))
+    original = workspace.blobs.put(photo(5))
+    copy = workspace.blobs.put(photo(5, quality=60))
+    other = workspace.blobs.put(photo(99))
     s1 = _seller("s1", "amazon", "Sunny Goods", email="sales@sunny.example")
     s2 = _seller("s2", "ebay", HOSTILE, email="sales@sunny.example", wechat="sunny_88")
     s3 = _seller("s3", "taobao", "阳光", wechat="sunny_88")
