@@ -38,6 +38,20 @@ def record_page(
     return render(request, "record.html", {"who": who, "rows": found.rows()})
 
 
+@pages.get("/networks")
+@pages.get("/networks.{fmt}")
+def networks_page(
+    request: Request, who: Annotated[Caller, Depends(caller)], fmt: str = "html"
+) -> Response:
+    if fmt not in ("html", "json", "csv"):
+        raise InvalidRequestError("networks come as .json or .csv")
+    with desk_of(request).use() as workspace:
+        rows = seller_networks(workspace, who.principal)
+    if fmt != "html":
+        return list_response(rows, NETWORK_COLUMNS, fmt, "seller-networks")
+    return render(request, "networks.html", {"who": who, "rows": rows})
+
+
 @api.get("/record")
 def record(
     request: Request, who: Annotated[Caller, Depends(caller)], format: Format = "json"

@@ -78,3 +78,14 @@ def test_dashboard_page_draws_charts_and_its_json_is_scoped(served) -> None:
     assert alice.get(f"{server.url}/dashboard.json", timeout=30).json() == data
     assert "F-3" not in str(data)
     assert requests.get(f"{server.url}/api/v1/dashboard", timeout=10).status_code == 401
+
+
+def test_networks_page_lists_only_links_in_scope(served) -> None:
+    world, server = served
+    k = world.sellers
+    alice = login(server.url, "alice")
+    page = alice.get(f"{server.url}/networks", timeout=30).text
+    assert f"/sellers/{k['s1']}" in page and f"/sellers/{k['s2']}" in page
+    assert k["s3"] not in page and "<script>alert" not in page
+    rows = alice.get(f"{server.url}/networks.json", timeout=30).json()["items"]
+    assert [sorted(r["members"]) for r in rows] == [sorted([k["s1"], k["s2"]])]

@@ -65,7 +65,7 @@ def test_idor_every_route_answers_404_for_another_owners_ids(desk) -> None:
     sellers = requests.get(f"{base}/api/v1/sellers", headers=token, timeout=10).json()["items"]
     assert "Globex Outlet" not in {s["name"] for s in sellers}
     scoped = ("/api/v1/record", "/api/v1/networks", "/record.json", "/record.csv")
-    for path in (*scoped, "/api/v1/dashboard", "/dashboard.json"):
+    for path in (*scoped, "/api/v1/dashboard", "/dashboard.json", "/networks.csv"):
         listed = requests.get(base + path, headers=token, timeout=30)
         assert listed.status_code == 200, path
         assert "Globex Outlet" not in listed.text and seller not in listed.text, path
