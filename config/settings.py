@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from config import limits
 from config.enforcement import NoticeSettings, WebhookSettings
+from config.networks import EnforcementConfig
 from config.errors import ConfigError, describe_validation_error
 from config.timestamp import TimestampSettings
 
@@ -92,6 +93,10 @@ class AppConfig(BaseModel):
     )
     webhooks: WebhookSettings = Field(
         default_factory=WebhookSettings, description="signed JSON webhooks (actioner hooks)"
+    )
+    enforcement: EnforcementConfig = Field(
+        default_factory=EnforcementConfig,
+        description="seller-network linking and repeat-infringer strike thresholds",
     )
 
 

@@ -112,13 +112,14 @@ def _offer(item: Item, seller: Seller, micro: bool) -> str:
     stock = "In stock" if item.availability == "InStock" else "Out of stock"
     identifier = f'<meta itemprop="identifier" content="{escape(seller.id)}">' if micro else ""
     currency = escape(item.currency)
+    contact = f'<p class="seller-contact">{escape(seller.contact)}</p>\n' if seller.contact else ""
     return f"""<div class="listing-buy"{offer}>
 <div class="listing-price" data-price="{price}" data-currency="{currency}">{shown}</div>
 <span class="listing-availability">{stock}</span>
 <div class="listing-seller"{org}>Sold by <a class="seller-link" href="{escape(seller.url)}" \
 data-seller-id="{escape(seller.id)}"{_attrs(micro, 'itemprop="url"')}><span class="seller-name"\
 {_attrs(micro, 'itemprop="name"')}>{escape(seller.name)}</span></a>{identifier}</div>
-<a class="add-to-cart" href="/cart?add={escape(item.id)}" rel="nofollow">Add to cart</a>
+{contact}<a class="add-to-cart" href="/cart?add={escape(item.id)}" rel="nofollow">Add to cart</a>
 </div>"""
 
 

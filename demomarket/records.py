@@ -30,6 +30,7 @@ class Seller:
     id: str
     name: str
     rating: float
+    contact: str = ""  # a line the listing pages print under the seller ("WeChat: ...")
 
     @property
     def url(self) -> str:

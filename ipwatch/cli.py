@@ -21,6 +21,7 @@ from ipwatch.commands import (
     notices,
     rescan,
     runs,
+    sellers,
     serve,
     users,
     webhooks,
@@ -43,6 +44,7 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(users.app, name="users")
 app.add_typer(notices.app, name="notices")
 app.add_typer(webhooks.app, name="webhooks")
+app.add_typer(sellers.app, name="sellers")
 app.command("extract")(extract.extract)
 app.command("crawl")(crawl.crawl)
 app.command("demo")(demo.demo)

@@ -21,9 +21,11 @@ marketplace's code in structured data and their own item number in the visible p
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from crawler.extraction import embedded_state, jsonld, microdata, opengraph, selectors, visible
+from crawler.extraction.contacts import page_contacts
 from crawler.extraction.currency import currency_in_text, to_currency
 from crawler.extraction.document import parse_document
 from crawler.extraction.errors import ProfileSelectorError
@@ -133,6 +135,11 @@ def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedList
     for source, found in partials:  # ... else one printed beside another source's price
         if isinstance(found.get("price"), str):
             take("currency", source, currency_in_text(found["price"], doc.hints))
+    seller = values.get("seller")
+    if isinstance(seller, ExtractedSeller):  # messenger handles and numbers the page prints
+        extra = {k: v for k, v in page_contacts(doc).items() if k not in seller.contacts}
+        if extra:
+            values["seller"] = replace(seller, contacts={**seller.contacts, **extra})
     price = values.get("price")
     return ExtractedListing(
         url=doc.url,

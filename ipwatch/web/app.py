@@ -51,6 +51,7 @@ def render(
 
 
 def create_app(workspace: Workspace, *, secure_cookies: bool = True) -> FastAPI:
+    import ipwatch.web.enforcement_routes as enforcement_routes
     from ipwatch.web import api, asset_routes, auth_routes, evidence_routes, pages
     from ipwatch.web.asset_form_routes import router as asset_form_router
 
@@ -76,6 +77,8 @@ def create_app(workspace: Workspace, *, secure_cookies: bool = True) -> FastAPI:
 
     app.include_router(notice_pages.router)
     app.include_router(notice_api.router)
+    app.include_router(enforcement_routes.pages)
+    app.include_router(enforcement_routes.api)
     app.add_exception_handler(ServiceError, _service_error)  # type: ignore[arg-type]
     return app
 

@@ -201,8 +201,10 @@ def sellers(
 
 @router.get("/sellers/{seller_key:path}")
 def seller(request: Request, seller_key: str, who: Annotated[Caller, Depends(caller)]) -> Response:
+    from ipwatch.services.seller_network import seller_network
     from ipwatch.services.sellers import seller_card
 
     with desk_of(request).use() as workspace:
         card = seller_card(workspace, who.principal, seller_key)
-    return render(request, "seller.html", {"who": who, "card": card})
+        network = seller_network(workspace, who.principal, card.seller.key)
+    return render(request, "seller.html", {"who": who, "card": card, "network": network})

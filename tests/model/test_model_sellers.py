@@ -94,3 +94,27 @@ def test_conversions_between_detector_listings_and_stored_records() -> None:
         {"kind": "word_mark", "score": 0.9, "detail": "NIKE in title", "evidence": {}}
     ]
     assert stored.to_dict()["seller_name"] == "Cheap Kicks"
+
+
+def test_messenger_handles_and_registration_numbers_are_normalised_or_dropped() -> None:
+    got = normalise_contacts(
+        {
+            "wechat": "微信号: Shoes_VIP88",
+            "whatsapp": "https://api.whatsapp.com/send?phone=447700900123",
+            "telegram": "https://t.me/Moon_Seller/12",
+            "business_reg": "el 094259216",
+        }
+    )
+    assert got == {
+        "wechat": "shoes_vip88",
+        "whatsapp": "447700900123",
+        "telegram": "moon_seller",
+        "business_reg": "EL094259216",
+    }
+    junk = {
+        "wechat": "wx",  # too short to be an id
+        "whatsapp": "+1 23",  # too few digits
+        "telegram": "@ab",  # too short
+        "business_reg": "91310000MA1FL0XI23",  # 'I' never occurs in a credit code
+    }
+    assert normalise_contacts(junk) == {}

@@ -25,7 +25,9 @@ def test_pages_fit_the_screen_without_sideways_scrolling(desk, width: int) -> No
             ]
         )
         page = context.new_page()
-        for path in ("/queue", f"/findings/{data.acme_findings[0]}", "/sellers", "/assets"):
+        seller = data.workspace.index.get_finding(data.acme_findings[0]).seller_key
+        pages = ("/queue", f"/findings/{data.acme_findings[0]}", "/sellers", "/assets")
+        for path in (*pages, f"/sellers/{seller}", "/record", "/dashboard", "/networks"):
             page.goto(server.url + path)
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 1, (path, width, overflow)

@@ -27,6 +27,7 @@ def test_idor_every_route_answers_404_for_another_owners_ids(desk) -> None:
         f"/findings/{theirs}/reference/{'ab' * 32}",
         f"/sellers/{seller}",
         f"/api/v1/findings/{theirs}",
+        f"/api/v1/sellers/{seller}/network",
     ]
     for path in gets:
         for who in ({"session": alice}, {"headers": token}):
@@ -63,6 +64,12 @@ def test_idor_every_route_answers_404_for_another_owners_ids(desk) -> None:
     assert theirs not in {f["id"] for f in listed["items"]}
     sellers = requests.get(f"{base}/api/v1/sellers", headers=token, timeout=10).json()["items"]
     assert "Globex Outlet" not in {s["name"] for s in sellers}
+    scoped = ("/api/v1/record", "/api/v1/networks", "/record.json", "/record.csv")
+    for path in (*scoped, "/api/v1/dashboard", "/dashboard.json", "/networks.csv"):
+        listed = requests.get(base + path, headers=token, timeout=30)
+        assert listed.status_code == 200, path
+        assert "Globex Outlet" not in listed.text and seller not in listed.text, path
+        assert theirs not in listed.text, path  # not even a finding id in the record
     counts = requests.get(f"{base}/api/v1/queue", headers=token, timeout=10).json()["counts"]
     assert set(counts["owner"]) == {"Acme"}  # not even counted
     # Asset routes, asked by Acme's own admin (who may manage assets, but only Acme's).
