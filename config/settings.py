@@ -11,8 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from config import limits
 from config.enforcement import NoticeSettings, WebhookSettings
-from config.networks import EnforcementConfig
 from config.errors import ConfigError, describe_validation_error
+from config.networks import EnforcementConfig
 from config.timestamp import TimestampSettings
 
 DEFAULT_HOME = Path("~/.ipwatch")
