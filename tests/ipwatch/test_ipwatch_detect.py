@@ -136,7 +136,7 @@ def summary(lines: list[dict[str, Any]]) -> list[tuple[str, str, bool, list[str]
 
 EXPECTED = [
     ("L1", "novaflex-word", True, ["unauthorized_seller", "word_mark"]),
-    ("L2", "novaflex-word", False, ["word_mark"]),
+    ("L2", "novaflex-word", False, ["authorized_seller", "word_mark"]),
     ("L4", "novaflex-photo", True, ["image_copy", "unauthorized_seller"]),
     ("L5", "novaflex-photo", True, ["image_copy", "unauthorized_seller"]),
 ]
