@@ -13,6 +13,7 @@ from ipwatch.commands.output import CsvOption, JsonOption, emit, to_json_line, w
 from ipwatch.console import console, plain
 from ipwatch.services.notice_states import allowed_next, mark_notice
 from ipwatch.services.notices import (
+    NOTICE_COLUMNS,
     NoticeRequest,
     create_notices,
     get_notice,
@@ -25,21 +26,6 @@ from model.notices import NoticeQuery, NoticeState
 app = typer.Typer(
     help="Takedown notices: create them from confirmed findings, export, record outcomes.",
     no_args_is_help=True,
-)
-
-CSV_COLUMNS = (
-    "id",
-    "state",
-    "owner",
-    "marketplace",
-    "template",
-    "created",
-    "updated",
-    "created_by",
-    "finding_ids",
-    "urls",
-    "sha256",
-    "revision",
 )
 
 
@@ -102,7 +88,7 @@ def list_(
     )
     notices = list_notices(st.workspace(), query, st.principal())
     if wants_machine(as_json, as_csv):
-        emit(notices, CSV_COLUMNS, as_json=as_json, as_csv=as_csv)
+        emit(notices, NOTICE_COLUMNS, as_json=as_json, as_csv=as_csv)
         return
     table = Table(title=f"{len(notices)} notice(s)", box=None, header_style="bold")
     for column in ("notice", "state", "owner", "marketplace", "listings", "format", "created"):

@@ -43,6 +43,21 @@ if TYPE_CHECKING:
     from model.notices import NoticeEvent
 
 GENERIC = "generic"
+# One notice per row in every list (CLI --csv, desk .csv, API): the same columns at each door.
+NOTICE_COLUMNS = (
+    "id",
+    "state",
+    "owner",
+    "marketplace",
+    "template",
+    "created",
+    "updated",
+    "created_by",
+    "finding_ids",
+    "urls",
+    "sha256",
+    "revision",
+)
 MAX_FINDINGS = 5000  # findings one create request turns into notices
 PAGE = 500
 

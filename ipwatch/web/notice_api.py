@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from ipwatch.services.notice_states import allowed_next, mark_notice, parse_state
 from ipwatch.services.notices import (
     MAX_FINDINGS,
+    NOTICE_COLUMNS,
     NoticeRequest,
     create_notices,
     get_notice,
@@ -24,20 +25,6 @@ from ipwatch.web.security import checked_caller
 from model.notices import NoticeQuery
 
 router = APIRouter(prefix="/api/v1", tags=["notices"])
-NOTICE_COLUMNS = [
-    "id",
-    "state",
-    "owner",
-    "marketplace",
-    "template",
-    "created",
-    "updated",
-    "created_by",
-    "finding_ids",
-    "urls",
-    "sha256",
-    "revision",
-]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 
 

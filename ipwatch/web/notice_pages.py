@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from ipwatch.services.errors import ConflictError, InvalidRequestError
 from ipwatch.services.notice_states import allowed_next, mark_notice, parse_state
 from ipwatch.services.notices import (
+    NOTICE_COLUMNS,
     NoticeRequest,
     create_notices,
     get_notice,
@@ -19,7 +20,7 @@ from ipwatch.services.notices import (
 )
 from ipwatch.web.app import render
 from ipwatch.web.desk import Caller, caller, desk_of
-from ipwatch.web.notice_api import NOTICE_COLUMNS, notice_file_response
+from ipwatch.web.notice_api import notice_file_response
 from ipwatch.web.responses import list_response
 from ipwatch.web.security import checked_caller
 from model.notices import NoticeQuery
