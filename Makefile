@@ -25,12 +25,12 @@ LOCK_TARGET := --python-version 3.11 --python-platform x86_64-manylinux_2_28
 LOCK_FLAGS := $(LOCK_TARGET) --generate-hashes --quiet --custom-compile-command 'make lock'
 LOCK_HEADER := \# Locked for Linux x86_64 (manylinux_2_28) and CPython 3.11, what CI runs: exact versions and hashes.
 
-.PHONY: demo test lint install lock chromium clean opensearch opensearch-jars jdk augly-venv pywb-venv
+.PHONY: demo test lint install lock chromium redis-bin redis clean opensearch opensearch-jars jdk augly-venv pywb-venv
 
 demo: install chromium  ## Run the whole job on the embedded default against the demo marketplace
 	$(BIN)/ipwatch demo
 
-test: install chromium opensearch-jars augly-venv pywb-venv  ## Install what the tests need, then lint and run the whole suite
+test: install chromium redis-bin opensearch-jars augly-venv pywb-venv  ## Install what the tests need, then lint and run the whole suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
@@ -74,6 +74,18 @@ chromium:
 	  echo "installing Chromium and CJK fonts from apt"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+# Debian's redis-server for distributed crawling and its tests (they start their own on a free port).
+redis-bin:
+	@command -v redis-server >/dev/null || { \
+	  echo "installing redis-server from apt"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server >/dev/null; }
+
+REDIS_PORT ?= 6379
+
+redis: install redis-bin  ## Run one Redis in the foreground on 127.0.0.1:$(REDIS_PORT) for development
+	$(BIN)/python -m tests.services.redis --port $(REDIS_PORT)
 
 # AugLy's own virtualenv (it wants Pillow < 9), used only by bench/imageset.py to make the
 # labelled image set, installed from $(AUGLY_LOCK); Pillow 8 is built from source, hence the

@@ -9,6 +9,7 @@ import pytest
 
 from demomarket import DemoMarket
 from tests.services.opensearch import TEST_JVM_ARGS, OpenSearchCluster, OpenSearchNode
+from tests.services.redis import RedisServer
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +31,13 @@ def opensearch_url() -> Iterator[str]:
         return
     with OpenSearchNode(jvm_args=TEST_JVM_ARGS) as node:
         yield node.url
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """A real redis-server on 127.0.0.1 and a free port, one per test (nothing shared)."""
+    with RedisServer() as server:
+        yield server.url
 
 
 @pytest.fixture
