@@ -11,6 +11,7 @@ from detector.exceptions import DetectorError
 from detector.images import ImageIndex, image_copy_signal
 from detector.lexicon import CounterfeitLexicon, counterfeit_wording_signal
 from detector.mark_match import word_mark_signal
+from detector.owner_text import fold_logo_text
 from detector.rules import (
     SellerStatus,
     authorized_seller_signal,
@@ -110,7 +111,7 @@ class Detector:
         if not linked:
             return []  # wording alone never makes a finding: skip the lexicon scan
         wording = counterfeit_wording_signal(listing, self.counterfeit)
-        findings = []
+        signals_by_asset: dict[str, list[Signal]] = {}
         for asset_id in sorted(linked):
             asset = self._assets[asset_id]
             signals: list[Signal] = []
@@ -149,6 +150,16 @@ class Detector:
             ):
                 if rule_signal is not None:
                     signals.append(rule_signal)
+            signals_by_asset[asset_id] = signals
+        return self._findings(listing, fold_logo_text(signals_by_asset, self._assets))
+
+    def _findings(
+        self, listing: Listing, signals_by_asset: dict[str, list[Signal]]
+    ) -> list[Finding]:
+        """A finding per asset whose signals still tie the listing to it, highest risk first."""
+        findings = []
+        for asset_id, signals in signals_by_asset.items():
+            asset = self._assets[asset_id]
             authorized = seller_status(asset, listing.seller) is SellerStatus.AUTHORIZED
             value = risk(signals, self.settings, seller_authorized=authorized)
             if value > 0:

@@ -125,12 +125,22 @@ def word_mark_signal(
 
 def _detail(asset: Asset, m: MarkMatch) -> str:
     where = FIELD_NAMES.get(m.field, m.field)
-    kind = "figurative mark" if asset.kind is AssetKind.FIGURATIVE_MARK else "word mark"
-    mark = asset.name.upper() if asset.name.isascii() else asset.name
     reg = f" ({asset.registration_number})" if asset.registration_number else ""
+    if asset.kind is AssetKind.FIGURATIVE_MARK:
+        # A logo is a picture: its name describes it ("NOVAFLEX hexagon logo"); what text can
+        # match is its word element, the registered spelling that was found.
+        element = m.form.upper() if m.form.isascii() else m.form
+        logo = f"{element}, the word element of the registered logo “{asset.name}”{reg}"
+        if not m.disguised:
+            return f"{where} contains '{m.text}': {logo}."
+        return (
+            f"{where}: '{m.text}' writes {logo}, with {', '.join(m.reasons)}."
+            " A disguised brand is itself evidence of intent to evade."
+        )
+    mark = asset.name.upper() if asset.name.isascii() else asset.name
     if not m.disguised:
-        return f"{where} contains the registered {kind} {mark}{reg} as '{m.text}'."
+        return f"{where} contains the registered word mark {mark}{reg} as '{m.text}'."
     return (
-        f"{where}: '{m.text}' writes the registered {kind} {mark}{reg} with"
+        f"{where}: '{m.text}' writes the registered word mark {mark}{reg} with"
         f" {', '.join(m.reasons)}. A disguised brand is itself evidence of intent to evade."
     )

@@ -144,7 +144,7 @@ def test_figurative_mark_matches_word_element_and_image(
     listing = make_listing("Lumora lamp", images=(ListingImage(url="u", image=photo(11)),))
     f = Detector([logo]).detect(listing)[0]
     assert [s.kind for s in f.signals] == ["word_mark", "image_copy"]
-    assert "figurative mark LUMORA" in f.signals[0].detail
+    assert "LUMORA, the word element of the registered logo “Lumora”" in f.signals[0].detail
     assert "registered logo" in f.signals[1].detail
 
 
