@@ -27,8 +27,13 @@ DMCA_ACCURACY = (
     "authorized to act on behalf of the owner of an exclusive right that is allegedly infringed."
 )
 
-WebhookEvent = Literal["finding.flagged", "finding.decision", "notice.state"]
-WEBHOOK_EVENTS: tuple[WebhookEvent, ...] = ("finding.flagged", "finding.decision", "notice.state")
+WebhookEvent = Literal["finding.flagged", "finding.decision", "notice.state", "notice.overdue"]
+WEBHOOK_EVENTS: tuple[WebhookEvent, ...] = (
+    "finding.flagged",
+    "finding.decision",
+    "notice.state",
+    "notice.overdue",
+)
 
 
 class NoticeSettings(BaseModel):
@@ -59,6 +64,13 @@ class NoticeSettings(BaseModel):
     )
     dmca_accuracy_statement: str = Field(
         default=DMCA_ACCURACY, max_length=2000, description="DMCA §512(c)(3)(A)(vi)"
+    )
+    escalate_after_days: int = Field(
+        default=14,
+        ge=0,
+        le=3650,
+        description="a sent notice whose listing still answers this many days later is raised "
+        "(`notices check` lists it, webhook notice.overdue); 0 never raises",
     )
     templates_dir: str = Field(
         default="notice-templates",

@@ -208,8 +208,9 @@ def check(
         typer.Option(help="A private HOST or HOST:PORT the listings may be on (repeatable)."),
     ] = None,
 ) -> None:
-    """Ask each listing of the sent/acknowledged notices: HTTP 404/410 marks it removed, and a
-    notice whose every listing is gone is marked removed."""
+    """Ask each listing of the sent/acknowledged notices: HTTP 404/410 marks it removed, a
+    notice whose every listing is gone is marked removed, and one still up
+    `notices.escalate_after_days` after sending is listed as overdue (webhook notice.overdue)."""
     from ipwatch.services.notice_checks import check_noticed
 
     st = state(ctx)
@@ -220,7 +221,13 @@ def check(
         typer.echo(f"{fid}: not checked: {why}", err=True)
     for nid in result.notices_removed:
         typer.echo(f"{nid}: removed")
+    for late in result.overdue:
+        typer.echo(
+            f"{late.notice_id}: overdue: sent {late.days} day(s) ago to {plain(late.marketplace)}, "
+            f"{len(late.finding_ids)} listing(s) still up"
+        )
     typer.echo(
         f"{result.checked} listing(s) checked: {len(result.gone)} gone, "
-        f"{len(result.still_there)} still there, {len(result.problems)} not checked"
+        f"{len(result.still_there)} still there, {len(result.problems)} not checked, "
+        f"{len(result.overdue)} notice(s) overdue"
     )

@@ -3,8 +3,10 @@
 A listing that answers HTTP 404 or 410 is taken down: its finding moves ``notice_sent ->
 removed`` (signed, through the review service) with the time it was seen gone, and a notice
 whose every listing is gone is marked ``removed``. Anything else (200, a redirect, an error)
-changes nothing: only a definite "gone" counts. Requests follow the crawl's address rule
-(``crawl.allowed_private_hosts``) and connect to the address that was checked.
+changes nothing: only a definite "gone" counts; a notice whose listings are still up
+``notices.escalate_after_days`` after it was sent is raised as overdue (``notice_overdue``).
+Requests follow the crawl's address rule (``crawl.allowed_private_hosts``) and connect to the
+address that was checked.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ipwatch.services.errors import ServiceError
+from ipwatch.services.notice_overdue import OverdueNotice, overdue, raise_overdue
 from ipwatch.services.notice_states import mark_notice
 from ipwatch.services.notices import list_notices
 from ipwatch.services.review import record_enforcement
@@ -42,6 +45,7 @@ class CheckResult:
     still_there: list[str] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (finding, why)
     notices_removed: list[str] = field(default_factory=list)
+    overdue: list[OverdueNotice] = field(default_factory=list)  # still up past the delay
 
 
 def probe(url: str, policy: AddressPolicy, timeout: float = TIMEOUT) -> int:
@@ -89,6 +93,7 @@ def check_noticed(
     for state in (NoticeState.SENT, NoticeState.ACKNOWLEDGED):
         for notice in list_notices(workspace, NoticeQuery(state=state, limit=1000), principal):
             gone_here = 0
+            still_up: list[tuple[str, str]] = []
             for finding_id, url in zip(notice.finding_ids, notice.urls, strict=False):
                 finding = workspace.index.get_finding(finding_id)
                 if finding is None or finding.status == FindingStatus.REMOVED:
@@ -102,6 +107,7 @@ def check_noticed(
                     continue
                 if status not in GONE:
                     result.still_there.append(finding_id)
+                    still_up.append((finding_id, url))
                     continue
                 seen = clock().isoformat(timespec="seconds")
                 why = f"notice {notice.id}: listing answered HTTP {status} at {seen}"
@@ -124,4 +130,8 @@ def check_noticed(
                 reason = f"every listing answered HTTP 404/410 (checked {seen})"
                 mark_notice(workspace, notice.id, "removed", reason, principal)
                 result.notices_removed.append(notice.id)
+            late = overdue(workspace, notice, still_up, clock())
+            if late is not None:
+                result.overdue.append(late)
+                raise_overdue(workspace, late)
     return result
