@@ -27,10 +27,13 @@ DMCA_ACCURACY = (
     "authorized to act on behalf of the owner of an exclusive right that is allegedly infringed."
 )
 
-WebhookEvent = Literal["finding.flagged", "finding.decision", "notice.state", "notice.overdue"]
+WebhookEvent = Literal[
+    "finding.flagged", "finding.decision", "finding.reappeared", "notice.state", "notice.overdue"
+]
 WEBHOOK_EVENTS: tuple[WebhookEvent, ...] = (
     "finding.flagged",
     "finding.decision",
+    "finding.reappeared",
     "notice.state",
     "notice.overdue",
 )

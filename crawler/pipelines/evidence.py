@@ -21,6 +21,7 @@ from crawler.listing_id import content_hash
 from evidence.capture.browser import BrowserCapturer
 from evidence.seal.custody import current_operator
 from evidence.seal.snapshot import SCREENSHOT_NAME, CapturedImage, Citation, ListingInfo, seal
+from model import FindingStatus
 from netguard.policy import AddressPolicy
 from store.exceptions import IndexUnavailableError
 
@@ -141,7 +142,8 @@ class EvidencePipeline:
         return browser
 
     def _needs_snapshot(self, item: ListingItem, flagged: list[Finding]) -> bool:
-        """Fresh evidence when the listing is new or changed, or a finding has none yet."""
+        """Fresh evidence when the listing is new or changed, a finding has none yet, or a
+        finding was removed after a notice and the listing is back."""
         index = self.workspace.index
         assert item.listing is not None
         try:
@@ -152,6 +154,8 @@ class EvidencePipeline:
                 stored = index.get_finding(finding.id)
                 if stored is None or not stored.snapshot_ids:
                     return True
+                if stored.status == FindingStatus.REMOVED:
+                    return True  # back after a takedown: the reappearance needs its own proof
                 if self.capturer is not None and not self._has_browser_view(stored.snapshot_ids):
                     return True  # the last browser capture failed (or predates it): try again
         except IndexUnavailableError:

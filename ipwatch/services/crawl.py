@@ -6,6 +6,7 @@ reactor runs once per process, so a process crawls once.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal as sig
 from dataclasses import dataclass
@@ -21,8 +22,12 @@ from crawler import settings as default_settings
 from crawler.extensions.crawl_run import CrawlRunRecorder, new_run_id
 from crawler.extensions.run_lock import CrawlBusy, MarketplaceLock
 from crawler.spiders.marketplace import MarketplaceSpider
+from evidence.seal.custody import current_operator
 from ipwatch.services.errors import ConflictError, InvalidRequestError
+from ipwatch.services.identity import Principal
+from ipwatch.services.reappearance import apply_reappearances
 from ipwatch.services.webhook_events import findings_flagged, flagged_since
+from store.exceptions import IndexUnavailableError, StoreFullError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -31,6 +36,8 @@ if TYPE_CHECKING:
     from config.profile import MarketplaceProfile
     from ipwatch.services.workspace import Workspace
     from model import CrawlRun
+
+logger = logging.getLogger(__name__)
 
 
 def crawl_settings(
@@ -227,4 +234,21 @@ def _crawl(
         raise RuntimeError(f"crawl {run_id} left no run record; see the log above")
     if workspace.config.webhooks.targets:  # actioner hooks: the run's new flagged findings
         findings_flagged(workspace, flagged_since(workspace, profile.name, recorder.run.started))
+    _reappearances(workspace, profile.name, recorder.run)
     return recorder.run
+
+
+def _reappearances(workspace: Workspace, marketplace: str, run: CrawlRun) -> None:
+    """Removed findings whose listing this run saw again become ``reappeared``."""
+    operator = Principal.operator(current_operator())
+    try:
+        back = apply_reappearances(workspace, marketplace, run.started, operator, run_id=run.id)
+        if back.reappeared:
+            run.counters["findings_reappeared"] = len(back.reappeared)
+            workspace.index.finish_run(run)
+    except (IndexUnavailableError, StoreFullError) as exc:
+        # The listings are stored; the next crawl that sees them again moves them.
+        logger.warning("reappeared findings of run %s not recorded: %s", run.id, exc)
+        return
+    for finding_id, why in back.problems:
+        logger.warning("finding %s not moved to reappeared: %s", finding_id, why)

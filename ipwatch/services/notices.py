@@ -59,6 +59,8 @@ NOTICE_COLUMNS = (
     "revision",
 )
 MAX_FINDINGS = 5000  # findings one create request turns into notices
+# A reviewer confirmed these; a reappeared one was confirmed and noticed, and is back.
+NOTICEABLE = (FindingStatus.CONFIRMED, FindingStatus.REAPPEARED)
 PAGE = 500
 
 
@@ -137,7 +139,7 @@ def _chosen(
         return found
     query = principal.scope(
         FindingQuery(
-            status=FindingStatus.CONFIRMED,
+            statuses=NOTICEABLE,
             owner=request.owner,
             marketplace=request.marketplace,
             limit=PAGE,
@@ -163,7 +165,7 @@ def _chosen(
 
 
 def _refuse_unconfirmed(findings: list[FindingRecord]) -> None:
-    wrong = [f for f in findings if f.status != FindingStatus.CONFIRMED]
+    wrong = [f for f in findings if f.status not in NOTICEABLE]
     if wrong:
         first = wrong[0]
         raise InvalidRequestError(
