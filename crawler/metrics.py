@@ -49,9 +49,7 @@ class CrawlMetrics:
     def register(cls, registry: CollectorRegistry) -> CrawlMetrics:
         market = ("marketplace",)
         return cls(
-            pages=Counter(
-                "ipwatch_crawl_pages", "Pages crawled", market, registry=registry
-            ),
+            pages=Counter("ipwatch_crawl_pages", "Pages crawled", market, registry=registry),
             listings=Counter(
                 "ipwatch_crawl_listings",
                 "Listings recorded, by state (new, changed, unchanged, gone, reappeared)",

@@ -3,7 +3,8 @@
 A process serves its own registry. When crawls run as child processes, the parent sets
 ``PROMETHEUS_MULTIPROC_DIR`` (an empty folder) before starting them and serves from that
 folder instead: each child writes its values there and one scrape sums them, so a crawl that
-ends between scrapes still counts (prometheus_client's multiprocess mode).
+ends between scrapes still counts (prometheus_client's multiprocess mode). The parent calls
+``child_exited(pid)`` when a child ends, so gauges of live processes forget it.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from prometheus_client import REGISTRY, CollectorRegistry, start_http_server
-from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client import REGISTRY, CollectorRegistry, multiprocess, start_http_server
 
 from ipwatch.services.errors import InvalidRequestError
 
@@ -48,9 +48,20 @@ def metrics_registry() -> CollectorRegistry:
     folder = os.environ.get(MULTIPROC_ENV)
     if not folder:
         return REGISTRY
+    if not os.path.isdir(folder):
+        raise InvalidRequestError(
+            f"{MULTIPROC_ENV}={folder} is not a folder; create it (empty) before starting the "
+            "crawls, or unset it to serve this process's metrics only"
+        )
     registry = CollectorRegistry()
-    MultiProcessCollector(registry, path=folder)
+    multiprocess.MultiProcessCollector(registry, path=folder)  # type: ignore[no-untyped-call]
     return registry
+
+
+def child_exited(pid: int) -> None:
+    """A crawl child ended: its live gauges (crawls running, spool depth) stop counting."""
+    if os.environ.get(MULTIPROC_ENV):
+        multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]
 
 
 def start_metrics_server(

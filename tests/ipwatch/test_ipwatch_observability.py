@@ -40,8 +40,11 @@ def test_log_injection_by_newline_and_ansi_title_json_crawl_logs_stay_one_object
     env.pop("IPWATCH_INDEX", None)
     with DemoMarket(catalog=hostile_catalog()) as market:
         done = subprocess.run(
-            [*IPWATCH, "--home", str(home), "crawl", "demo", "--base-url", market.base_url]
-            + ["--allow-private-host", "127.0.0.1", "--metrics-port", "0"],
+            [
+                *IPWATCH,
+                *("--home", str(home), "crawl", "demo", "--base-url", market.base_url),
+                *("--allow-private-host", "127.0.0.1", "--metrics-port", "0"),
+            ],
             capture_output=True,
             text=True,
             timeout=600,
