@@ -7,13 +7,15 @@ import dataclasses
 import json
 import os
 import subprocess
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from demomarket import CATALOG, Catalog, DemoMarket
 from demomarket.brandkit import write_brand_kit
-from tests.support import IPWATCH, run_ipwatch
+from tests.support import IPWATCH, free_port, run_ipwatch
 
 pytestmark = pytest.mark.slow
 
@@ -67,3 +69,32 @@ def test_log_injection_by_newline_and_ansi_title_json_crawl_logs_stay_one_object
     assert not [r for r in records if r["event"] == "forged"]
     serving = [r["event"] for r in records if r["event"].startswith("serving crawl metrics")]
     assert serving and serving[0].startswith("serving crawl metrics at http://127.0.0.1:")
+
+
+def test_serve_in_json_mode_logs_uvicorn_and_access_lines_as_json(tmp_path: Path) -> None:
+    port = free_port()
+    env = {**os.environ, "IPWATCH_LOG_FORMAT": "json"}
+    env.pop("IPWATCH_INDEX", None)
+    desk = subprocess.Popen(
+        [*IPWATCH, "--home", str(tmp_path / "home"), "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
+                    assert json.loads(r.read())["status"] == "ok"
+                break
+            except OSError:
+                assert desk.poll() is None and time.monotonic() < deadline, "the desk did not start"
+                time.sleep(0.5)
+    finally:
+        desk.terminate()
+        _out, err = desk.communicate(timeout=30)
+    records = [json.loads(line) for line in err.splitlines()]
+    access = [r for r in records if r["logger"] == "uvicorn.access"]
+    assert any("GET /healthz" in r["event"] for r in access)
