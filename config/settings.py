@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from config import limits
 from config.enforcement import NoticeSettings, WebhookSettings
@@ -65,6 +66,24 @@ class DeskConfig(BaseModel):
         description="mark the session cookie Secure (HTTPS only); `ipwatch serve` on 127.0.0.1 "
         "over plain HTTP turns it off for that loopback address only",
     )
+    metrics_clients: list[str] = Field(
+        default_factory=list,
+        description="networks (CIDR, e.g. 10.0.0.0/24) besides loopback whose clients may "
+        "read /metrics (a Prometheus server); metrics reveal volumes, so none by default",
+        max_length=50,
+    )
+
+    @field_validator("metrics_clients")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for network in value:
+            try:
+                ipaddress.ip_network(network, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{network!r} is not a network; write an address or CIDR like 10.0.0.0/24"
+                ) from None
+        return value
 
 
 class AppConfig(BaseModel):

@@ -63,7 +63,11 @@ ITEM_PIPELINES = {
 
 EXTENSIONS = {
     "crawler.extensions.crawl_run.CrawlRunRecorder": 100,
+    "crawler.extensions.metrics.CrawlMetricsExtension": 110,
 }
+# The crawl's Prometheus metrics (a crawler.metrics.CrawlMetrics on the registry of the caller's
+# choice); None: those of the process-wide registry, which `ipwatch crawl --metrics-port` serves.
+IPWATCH_METRICS = None
 
 DOWNLOAD_HANDLERS = {
     # scrapy-playwright's handler, with IPWATCH_ALLOWED_PRIVATE_HOSTS' rule on every request

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from config.logs import configure_logging
 from ipwatch import __version__
 from ipwatch.commands import (
     assets,
@@ -53,6 +55,11 @@ app.command("rescan")(rescan.rescan)
 app.command("serve")(serve.serve)
 
 
+class LogFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"ipwatch {__version__}")
@@ -78,11 +85,21 @@ def root(
             "$IPWATCH_OPERATOR, else the OS user.",
         ),
     ] = None,
+    log_format: Annotated[
+        LogFormat,
+        typer.Option(
+            "--log-format",
+            envvar="IPWATCH_LOG_FORMAT",
+            help="Logs on stderr as text, or as one JSON object per line (ts, level, logger, "
+            "event, run_id, marketplace, listing_id) for a log collector.",
+        ),
+    ] = LogFormat.text,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
     """Watch marketplaces for infringing listings and seal court-ready evidence."""
+    configure_logging(log_format.value)
     ctx.obj = State(home=home, operator=operator)
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from scrapy import signals
 
+from config.logs import bind_run
 from crawler.context import workspace_for
 from crawler.extensions.run_lock import RunLock, is_abandoned
 from evidence.seal.recovery import reindex_orphans
@@ -79,6 +80,7 @@ class CrawlRunRecorder:
             trigger=self.crawler.settings.get("IPWATCH_TRIGGER", "manual"),
             started=datetime.now(UTC),
         )
+        bind_run(self.run.id, self.run.marketplace)  # a plain `scrapy crawl` names its run too
         self.lock = RunLock(self.locks, self.run.id)
         self.lock.acquire()
         try:

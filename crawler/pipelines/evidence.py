@@ -104,7 +104,12 @@ class EvidencePipeline:
         the next crawl that finds it seals it; the crawl command exits non-zero."""
         self.crawler.stats.inc_value("ipwatch/seal_failed")
         reason = exc.strerror or type(exc).__name__
-        logger.error("could not seal %s: %s", item.capture.final_url[:2000], reason)
+        logger.error(
+            "could not seal %s: %s",
+            item.capture.final_url[:2000],
+            reason,
+            extra={"listing_id": item.listing.id if item.listing else None},
+        )
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             self.crawler.stats.inc_value("ipwatch/disk_full")
             if not self.disk_full:  # stop crawling pages whose evidence cannot be written
@@ -138,6 +143,7 @@ class EvidencePipeline:
                 item.capture.final_url,
                 len(browser.attempts),
                 error,
+                extra={"listing_id": item.listing.id if item.listing else None},
             )
         return browser
 

@@ -72,6 +72,14 @@ class IndexPipeline:
         )
         item.change = index.upsert_listing(record)
         self.crawler.stats.inc_value(f"ipwatch/listings_{item.change.value}")
+        logger.info(  # repr: a title's newlines and terminal escapes cannot forge log lines
+            "listing %s: %r, %d finding(s), %d flagged",
+            item.change.value,
+            listing.title[:120],
+            len(item.findings),
+            sum(1 for finding in item.findings if finding.flagged),
+            extra={"listing_id": listing.id},
+        )
         for finding in item.findings:
             self._upsert_finding(item, finding, now)
         snapshot = item.extra.get("snapshot")

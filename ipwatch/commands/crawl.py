@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,9 +13,12 @@ from ipwatch.commands.common import state
 from ipwatch.commands.progress import crawl_progress
 from ipwatch.console import console, err_console, plain
 from ipwatch.services.crawl import crawl_marketplace, crawl_problem
+from ipwatch.services.metrics import start_metrics_server
 
 if TYPE_CHECKING:
     from model import CrawlRun
+
+logger = logging.getLogger(__name__)
 
 
 def run_summary(run: CrawlRun) -> Table:
@@ -54,19 +58,37 @@ def crawl(
             help="Allow this private/loopback host (a shop you run yourself).", metavar="HOST"
         ),
     ] = None,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(
+            "--metrics-port",
+            envvar="IPWATCH_METRICS_PORT",
+            min=0,
+            max=65535,
+            help="Serve Prometheus metrics at http://127.0.0.1:N/metrics while crawling "
+            "(0: a free port, logged).",
+        ),
+    ] = None,
 ) -> None:
     """Crawl MARKETPLACE once and record the run; flagged listings get sealed evidence."""
     name = Path(marketplace).stem if marketplace.endswith((".yaml", ".yml")) else marketplace
     workspace = state(ctx).workspace()
-    with crawl_progress(console, name) as progress:
-        run = crawl_marketplace(
-            workspace,
-            marketplace,
-            keywords=keyword or (),
-            base_url=base_url,
-            allowed_private_hosts=allow_private_host or (),
-            progress=progress,
-        )
+    server = None if metrics_port is None else start_metrics_server(metrics_port)
+    if server is not None:
+        logger.warning("serving crawl metrics at %s", server.url)
+    try:
+        with crawl_progress(console, name) as progress:
+            run = crawl_marketplace(
+                workspace,
+                marketplace,
+                keywords=keyword or (),
+                base_url=base_url,
+                allowed_private_hosts=allow_private_host or (),
+                progress=progress,
+            )
+    finally:
+        if server is not None:
+            server.stop()
     console.print(run_summary(run))
     problem = crawl_problem(run, workspace.home)
     if problem is not None:

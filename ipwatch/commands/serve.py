@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from config.logs import json_logging
 from ipwatch.commands.common import state
 
 
@@ -32,4 +33,8 @@ def serve(
     secure = workspace.config.desk.secure_cookies and not _loopback(host)
     app = create_app(workspace, secure_cookies=secure)
     typer.echo(f"review desk on http://{host}:{port}/ (API docs at /api/v1/docs); Ctrl-C stops")
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+    # JSON mode: uvicorn's records (access lines too) go through the root handler's JSON.
+    log_config = None if json_logging() else uvicorn.config.LOGGING_CONFIG
+    uvicorn.run(
+        app, host=host, port=port, log_level="info", proxy_headers=False, log_config=log_config
+    )

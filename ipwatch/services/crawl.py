@@ -17,6 +17,7 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from config.logs import bind_run, json_logging, set_log_level, unbind_run
 from config.profile import load_profile
 from crawler import settings as default_settings
 from crawler.extensions.crawl_run import CrawlRunRecorder, new_run_id
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from config.profile import MarketplaceProfile
+    from crawler.metrics import CrawlMetrics
     from ipwatch.services.workspace import Workspace
     from model import CrawlRun
 
@@ -46,6 +48,7 @@ def crawl_settings(
     *,
     trigger: str,
     allowed_private_hosts: Sequence[str] = (),
+    metrics: CrawlMetrics | None = None,
 ) -> Settings:
     """Project defaults, then the profile's politeness, then the user's config."""
     settings = Settings()
@@ -72,6 +75,10 @@ def crawl_settings(
             "IPWATCH_WORKSPACE": workspace,
             "IPWATCH_TRIGGER": trigger,
             "LOG_LEVEL": crawl.log_level,
+            # JSON mode's root handler formats Scrapy's records too; a second (text) one
+            # from Scrapy would print each record twice.
+            "LOG_INSTALL_ROOT_HANDLER": not json_logging(),
+            "IPWATCH_METRICS": metrics,
         },
         priority="cmdline",
     )
@@ -134,8 +141,10 @@ def crawl_marketplace(
     allowed_private_hosts: Sequence[str] = (),
     trigger: str = "manual",
     progress: Callable[[CrawlProgress], None] | None = None,
+    metrics: CrawlMetrics | None = None,
 ) -> CrawlRun:
-    """Crawl the named profile (or YAML path) for ``keywords`` (default: the registry's)."""
+    """Crawl the named profile (or YAML path) for ``keywords`` (default: the registry's);
+    ``metrics``: where the crawl's Prometheus metrics go (default: the process-wide registry)."""
     profile = load_profile(marketplace)
     if base_url:
         profile = profile.with_base_url(base_url)
@@ -152,6 +161,7 @@ def crawl_marketplace(
         trigger=trigger,
         allowed_private_hosts=allowed_private_hosts,
         progress=progress,
+        metrics=metrics,
     )
 
 
@@ -163,6 +173,7 @@ def run_crawl(
     trigger: str = "manual",
     allowed_private_hosts: Sequence[str] = (),
     progress: Callable[[CrawlProgress], None] | None = None,
+    metrics: CrawlMetrics | None = None,
 ) -> CrawlRun:
     """Crawl once with ``profile`` and return the recorded run.
 
@@ -180,11 +191,13 @@ def run_crawl(
             f"another crawl of {profile.name} into {workspace.home} is running ({busy}); "
             "wait for it to finish, or stop it (a killed crawl's lock is taken over)"
         ) from None
+    bind_run(run_id, profile.name)  # every log record of the crawl names its run
     try:
         return _crawl(
-            workspace, profile, keywords, run_id, trigger, allowed_private_hosts, progress
+            workspace, profile, keywords, run_id, trigger, allowed_private_hosts, progress, metrics
         )
     finally:
+        unbind_run()
         lock.release()
 
 
@@ -196,11 +209,18 @@ def _crawl(
     trigger: str,
     allowed_private_hosts: Sequence[str],
     progress: Callable[[CrawlProgress], None] | None,
+    metrics: CrawlMetrics | None,
 ) -> CrawlRun:
     workspace.index  # noqa: B018 - open (or create) the index now: a failure is one clear line
     settings = crawl_settings(
-        workspace, profile, trigger=trigger, allowed_private_hosts=allowed_private_hosts
+        workspace,
+        profile,
+        trigger=trigger,
+        allowed_private_hosts=allowed_private_hosts,
+        metrics=metrics,
     )
+    if json_logging():  # Scrapy applies LOG_LEVEL to its own handler only
+        set_log_level(workspace.config.crawl.log_level)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(MarketplaceSpider)
 

@@ -52,7 +52,7 @@ def render(
 
 def create_app(workspace: Workspace, *, secure_cookies: bool = True) -> FastAPI:
     import ipwatch.web.enforcement_routes as enforcement_routes
-    from ipwatch.web import api, asset_routes, auth_routes, evidence_routes, pages
+    from ipwatch.web import api, asset_routes, auth_routes, evidence_routes, health_routes, pages
     from ipwatch.web.asset_form_routes import router as asset_form_router
 
     app = FastAPI(
@@ -65,9 +65,12 @@ def create_app(workspace: Workspace, *, secure_cookies: bool = True) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
     )
     app.state.desk = Desk(workspace, secure_cookies)
+    app.state.metrics = health_routes.DeskMetrics()
+    app.middleware("http")(health_routes.count_requests)
     app.middleware("http")(security_headers)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(auth_routes.router)
+    app.include_router(health_routes.router)
     app.include_router(pages.router)
     app.include_router(evidence_routes.router)
     app.include_router(asset_routes.router)
