@@ -140,8 +140,8 @@ class Scheduler:
         name = entry.marketplace
         busy = self._lock_holder(name)
         if busy is not None:  # a manual crawl, or a scheduler in another process
-            run = record_outcome(self.workspace, name, SKIPPED_BUSY)
-            self._emit("skipped", name, f"{run.id}: {run.status} ({busy})")
+            skipped = record_outcome(self.workspace, name, SKIPPED_BUSY)
+            self._emit("skipped", name, f"{skipped.id}: {skipped.status} ({busy})")
             return
         started = datetime.now(UTC)
         log = self._log_path(name)
