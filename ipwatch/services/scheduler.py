@@ -4,8 +4,8 @@ runs once per process), never two of one marketplace at once, missed runs by pol
 A fire while the marketplace's crawl still runs (here, or any process holding its crawl lock)
 is recorded as a run "skipped: still running". On start, a fire missed while the scheduler was
 down is run once at once (``misfire: run_once``, when at most ``misfire_grace_s`` old) or
-recorded "skipped: missed". ``stop()`` sends SIGTERM to running crawls, which stop gracefully
-(a crawl killed instead is marked interrupted by the next one) and waits for them.
+recorded "skipped: missed". ``stop()`` sends SIGTERM to running crawls and waits for them: they
+stop gracefully, and one that ends before closing its run is marked interrupted here.
 """
 
 from __future__ import annotations
