@@ -14,6 +14,7 @@ from config import limits
 from config.enforcement import NoticeSettings, WebhookSettings
 from config.errors import ConfigError, describe_validation_error
 from config.networks import EnforcementConfig
+from config.schedule import ScheduleEntries
 from config.timestamp import TimestampSettings
 
 DEFAULT_HOME = Path("~/.ipwatch")
@@ -116,6 +117,10 @@ class AppConfig(BaseModel):
     enforcement: EnforcementConfig = Field(
         default_factory=EnforcementConfig,
         description="seller-network linking and repeat-infringer strike thresholds",
+    )
+    schedule: ScheduleEntries | None = Field(
+        default=None,
+        description="crawl schedules (`ipwatch schedule run`), or in schedule.yaml: not both",
     )
 
 

@@ -23,6 +23,7 @@ from ipwatch.commands import (
     notices,
     rescan,
     runs,
+    schedule,
     sellers,
     serve,
     users,
@@ -47,6 +48,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(notices.app, name="notices")
 app.add_typer(webhooks.app, name="webhooks")
 app.add_typer(sellers.app, name="sellers")
+app.add_typer(schedule.app, name="schedule")
 app.command("extract")(extract.extract)
 app.command("crawl")(crawl.crawl)
 app.command("demo")(demo.demo)

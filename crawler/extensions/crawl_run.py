@@ -54,6 +54,29 @@ def new_run_id(now: datetime | None = None) -> str:
     return f"R-{stamp}-{secrets.token_hex(3)}"
 
 
+def close_abandoned_runs(workspace: CrawlContext) -> list[str]:
+    """Runs left 'running' by a killed process are marked interrupted, and whatever they
+    sealed but did not index is indexed from its manifest; the ids of those runs come back."""
+    index, locks = workspace.index, workspace.home / "runs"
+    abandoned = []
+    for run in index.list_runs(limit=1000):
+        if run.status == "running" and is_abandoned(locks, run.id):
+            run.status = "interrupted"
+            index.finish_run(run)
+            abandoned.append(run.id)
+    if abandoned:
+        recovered = reindex_orphans(
+            store=workspace.blobs,
+            index=index,
+            ledger=workspace.ledger,
+            log=workspace.translog,
+            sealer=workspace.sealer if workspace.signing_key_path.exists() else None,
+        )
+        if recovered:
+            logger.warning("re-indexed %d snapshot(s) sealed by an interrupted run", len(recovered))
+    return abandoned
+
+
 class CrawlRunRecorder:
     def __init__(self, crawler: Crawler, workspace: CrawlContext):
         self.crawler = crawler
@@ -85,7 +108,7 @@ class CrawlRunRecorder:
         self.lock.acquire()
         try:
             self._replay_spool()
-            self._close_abandoned_runs()
+            close_abandoned_runs(self.workspace)
         except IndexUnavailableError as exc:
             # Crawl anyway: every write goes to the local spool until the index is back.
             logger.warning("evidence index unavailable at start, spooling writes: %s", exc)
@@ -96,29 +119,6 @@ class CrawlRunRecorder:
         if self.index.pending():
             replayed = self.index.flush()
             logger.warning("replayed %d spooled index write(s) from an earlier run", replayed)
-
-    def _close_abandoned_runs(self) -> None:
-        """Runs left 'running' by a killed process are marked interrupted, and whatever they
-        sealed but did not index is indexed from its manifest."""
-        abandoned = False
-        for run in self.index.list_runs(limit=1000):
-            if run.status == "running" and is_abandoned(self.locks, run.id):
-                run.status = "interrupted"
-                self.index.finish_run(run)
-                abandoned = True
-        if abandoned:
-            workspace = self.workspace
-            recovered = reindex_orphans(
-                store=workspace.blobs,
-                index=self.index,
-                ledger=workspace.ledger,
-                log=workspace.translog,
-                sealer=workspace.sealer if workspace.signing_key_path.exists() else None,
-            )
-            if recovered:
-                logger.warning(
-                    "re-indexed %d snapshot(s) sealed by an interrupted run", len(recovered)
-                )
 
     def item_dropped(self) -> None:
         self.crawler.stats.inc_value(f"{PREFIX}dropped")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from ipwatch.commands.common import state
+from ipwatch.commands.common import UserError, state
 from ipwatch.commands.progress import crawl_progress
 from ipwatch.console import console, err_console, plain
 from ipwatch.services.crawl import crawl_marketplace, crawl_problem
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from model import CrawlRun
 
 logger = logging.getLogger(__name__)
+TRIGGERS = ("manual", "schedule")
 
 
 def run_summary(run: CrawlRun) -> Table:
@@ -69,8 +70,17 @@ def crawl(
             "(0: a free port, logged).",
         ),
     ] = None,
+    trigger: Annotated[
+        str,
+        typer.Option(
+            help="Recorded as the run's trigger: manual, or schedule (cron, systemd timers).",
+            metavar="[manual|schedule]",
+        ),
+    ] = "manual",
 ) -> None:
     """Crawl MARKETPLACE once and record the run; flagged listings get sealed evidence."""
+    if trigger not in TRIGGERS:
+        raise UserError(f"--trigger must be one of {', '.join(TRIGGERS)}, not {trigger!r}")
     name = Path(marketplace).stem if marketplace.endswith((".yaml", ".yml")) else marketplace
     workspace = state(ctx).workspace()
     server = None if metrics_port is None else start_metrics_server(metrics_port)
@@ -84,6 +94,7 @@ def crawl(
                 keywords=keyword or (),
                 base_url=base_url,
                 allowed_private_hosts=allow_private_host or (),
+                trigger=trigger,
                 progress=progress,
             )
     finally:
