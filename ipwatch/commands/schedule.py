@@ -15,6 +15,7 @@ from rich.table import Table
 from ipwatch.commands.common import UserError, state
 from ipwatch.commands.output import CsvOption, JsonOption, emit, wants_machine
 from ipwatch.console import console, err_console, plain
+from ipwatch.services.metrics import prepare_multiprocess, start_metrics_server
 from ipwatch.services.schedule_export import crawl_args, crontab, systemd_units
 from ipwatch.services.schedule_runs import load_entries, schedule_rows
 from ipwatch.services.scheduler import Scheduler
@@ -69,10 +70,28 @@ def list_(ctx: typer.Context, as_json: JsonOption = False, as_csv: CsvOption = F
 
 
 @app.command("run")
-def run(ctx: typer.Context) -> None:
+def run(
+    ctx: typer.Context,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(
+            "--metrics-port",
+            envvar="IPWATCH_METRICS_PORT",
+            min=0,
+            max=65535,
+            help="Serve every scheduled crawl's Prometheus metrics, summed, at "
+            "http://127.0.0.1:N/metrics (0: a free port).",
+        ),
+    ] = None,
+) -> None:
     """Crawl every enabled schedule until SIGTERM or Ctrl-C, one crawl per marketplace at once."""
     current = state(ctx)
     workspace = current.workspace()
+    server = None
+    if metrics_port is not None:  # the crawls are children: they report through a folder
+        prepare_multiprocess(workspace.home / "metrics")
+        server = start_metrics_server(metrics_port)
+        console.print(plain(f"serving metrics at {server.url}"), highlight=False)
     schedule = load_entries(workspace)
     if not any(entry.enabled for entry in schedule.entries):
         raise UserError(
@@ -100,6 +119,8 @@ def run(ctx: typer.Context) -> None:
         pass
     console.print("stopping: waiting for running crawls", highlight=False)
     scheduler.stop()
+    if server is not None:
+        server.stop()
     console.print("stopped", highlight=False)
 
 

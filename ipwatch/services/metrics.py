@@ -19,6 +19,7 @@ from ipwatch.services.errors import InvalidRequestError
 
 if TYPE_CHECKING:
     import threading
+    from pathlib import Path
     from wsgiref.simple_server import WSGIServer
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -79,3 +80,15 @@ def start_metrics_server(
             "choose another --metrics-port (or IPWATCH_METRICS_PORT)"
         ) from None
     return MetricsServer(host, int(server.server_port), server, thread)
+
+
+def prepare_multiprocess(folder: Path) -> None:
+    """Make ``folder`` the empty multiprocess folder this process's children report to.
+
+    Called before any child starts: values a previous scheduler left there would be summed
+    into this one's, so the folder is emptied first.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):
+        stale.unlink()
+    os.environ[MULTIPROC_ENV] = str(folder)

@@ -25,6 +25,7 @@ from config.profile import load_profile
 from crawler.extensions.crawl_run import close_abandoned_runs
 from crawler.extensions.run_lock import CrawlBusy, MarketplaceLock
 from ipwatch.services.crawl import STOP_GRACE_S
+from ipwatch.services.metrics import child_exited
 from ipwatch.services.schedule_runs import (
     SKIPPED_BUSY,
     SKIPPED_MISSED,
@@ -161,6 +162,7 @@ class Scheduler:
             self._children[name] = child
         self._emit("started", name, f"pid {child.pid}, log {log}")
         code = child.wait()
+        child_exited(child.pid)
         with self._guard:
             self._children.pop(name, None)
         run = crawl_since(self.workspace, name, started)

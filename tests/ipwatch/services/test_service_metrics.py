@@ -7,6 +7,7 @@ its own; after the crawl the child scrapes its own metrics server with urllib.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import urllib.request
@@ -19,7 +20,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from demomarket import DemoMarket
 from demomarket.brandkit import write_brand_kit
 from ipwatch.services.errors import InvalidRequestError
-from ipwatch.services.metrics import child_exited, start_metrics_server
+from ipwatch.services.metrics import child_exited, prepare_multiprocess, start_metrics_server
 from tests.support import run_ipwatch
 
 CHILD = """
@@ -28,7 +29,7 @@ from pathlib import Path
 from prometheus_client import CollectorRegistry
 from crawler.metrics import crawl_metrics
 from ipwatch.services.crawl import crawl_marketplace
-from ipwatch.services.metrics import child_exited, start_metrics_server
+from ipwatch.services.metrics import child_exited, prepare_multiprocess, start_metrics_server
 from ipwatch.services.workspace import Workspace
 
 registry = CollectorRegistry()
@@ -151,3 +152,17 @@ def test_a_multiprocess_folder_that_does_not_exist_is_named(
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path / "missing"))
     with pytest.raises(InvalidRequestError, match=r"PROMETHEUS_MULTIPROC_DIR=.*missing"):
         start_metrics_server(0)
+
+
+def test_scheduler_folder_is_emptied_of_a_previous_schedulers_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+    folder = tmp_path / "home" / "metrics"
+    folder.mkdir(parents=True)
+    (folder / "counter_4242.db").write_bytes(b"stale values of a dead scheduler")
+    (folder / "notes.txt").write_text("not ours", encoding="utf-8")
+    prepare_multiprocess(folder)
+    assert os.environ["PROMETHEUS_MULTIPROC_DIR"] == str(folder)
+    assert sorted(p.name for p in folder.iterdir()) == ["notes.txt"]
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR")
