@@ -19,6 +19,7 @@ from ipwatch.commands import (
     index,
     keys,
     notices,
+    profile,
     rescan,
     runs,
     sellers,
@@ -45,6 +46,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(notices.app, name="notices")
 app.add_typer(webhooks.app, name="webhooks")
 app.add_typer(sellers.app, name="sellers")
+app.add_typer(profile.app, name="profile")
 app.command("extract")(extract.extract)
 app.command("crawl")(crawl.crawl)
 app.command("demo")(demo.demo)

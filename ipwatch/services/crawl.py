@@ -129,7 +129,7 @@ def crawl_marketplace(
     progress: Callable[[CrawlProgress], None] | None = None,
 ) -> CrawlRun:
     """Crawl the named profile (or YAML path) for ``keywords`` (default: the registry's)."""
-    profile = load_profile(marketplace)
+    profile = load_profile(marketplace, home=workspace.home)
     if base_url:
         profile = profile.with_base_url(base_url)
     keywords = list(keywords) or workspace.registry.search_keywords()
