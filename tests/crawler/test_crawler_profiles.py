@@ -22,6 +22,8 @@ from demomarket.testing import expected_flagged
 if TYPE_CHECKING:
     from pathlib import Path
 
+pytestmark = pytest.mark.slow  # a whole pipeline per style (Chromium for the Taobao search)
+
 KEYWORDS = ("novaflex", "lumora", "雷霆")
 
 CHILD = """
@@ -93,7 +95,7 @@ def searched() -> set[str]:
         ("shopify", lambda: {item.id for item in CATALOG.newest()}),  # every product, no search
         ("woocommerce", searched),
         ("aliexpress", searched),
-        pytest.param("taobao", searched, marks=pytest.mark.slow),  # Chromium draws the search
+        ("taobao", searched),  # Chromium draws the search grid
     ],
 )
 def test_crawl_of_each_shop_structure_finds_the_listings_and_the_infringers(
