@@ -102,6 +102,18 @@ class ApiList(_Strict):
             parse_path(value)
         return value
 
+    @field_validator("state")
+    @classmethod
+    def _variable(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*){0,5}", value
+        ):
+            raise ValueError(
+                f"state {value!r} is not a script variable; write it as the page does, "
+                "e.g. window.runParams"
+            )
+        return value
+
     @field_validator("link")
     @classmethod
     def _template(cls, value: str) -> str:
@@ -157,6 +169,11 @@ class ListPage(_Strict):
             raise ValueError(
                 "give exactly one of listing_links (a selector, for HTML pages) and api "
                 "(for JSON APIs and pages holding JSON state)"
+            )
+        if self.api is not None and self.next_page is not None:
+            raise ValueError(
+                "with api, say how to page inside it: api.page_param or api.next_page "
+                "(a JSON path), not the next_page selector"
             )
         return self
 

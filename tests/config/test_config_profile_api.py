@@ -52,6 +52,7 @@ def test_json_paths_and_templates() -> None:
         ("{items: products, link: '/p/{handle'}", "unbalanced brace"),
         ("{items: products, link: '/p/{handle}', page_param: 'p&x=1'}", "query parameter"),
         ("{items: products, link: '/p/{handle}', script: x}", "Extra inputs"),
+        ("{state: 'window[0]', items: products, link: '/p/{handle}'}", "not a script variable"),
     ],
 )
 def test_bad_api_blocks_name_the_field_and_the_fix(tmp_path: Path, api: str, message: str) -> None:
@@ -70,6 +71,12 @@ def test_a_list_page_needs_exactly_one_way_to_find_links(tmp_path: Path) -> None
     for path in (neither, both):
         with pytest.raises(ConfigError, match="exactly one of listing_links"):
             load_profile(path)
+    selector_paging = write(
+        tmp_path / "paging.yaml",
+        HEAD + "sections:\n  - {url: /api, next_page: a, api: {items: x, link: '{u}'}}\n",
+    )
+    with pytest.raises(ConfigError, match=r"api\.page_param or api\.next_page"):
+        load_profile(selector_paging)
 
 
 def test_a_data_folder_profile_wins_over_the_bundled_one(tmp_path: Path) -> None:
