@@ -8,9 +8,17 @@ from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from config.errors import ConfigError, describe_validation_error
+from config.json_path import parse_path, template_paths
 from config.patterns import check_selector, compile_regex
 
 PROFILES_DIR = Path(__file__).parent / "marketplaces"
@@ -66,11 +74,80 @@ class FieldSelectors(_Strict):
         return _selector(value)
 
 
+class ApiList(_Strict):
+    """A list page that is JSON (a store API) or holds JSON state (``window.runParams``).
+
+    Paths are dotted keys (``products``, ``mods.itemList.content``; ``.`` is the whole
+    document); ``link`` is a URL template over one record (``/products/{handle}``).
+    """
+
+    state: str | None = Field(
+        default=None,
+        description="the HTML page's script variable holding the JSON (window.runParams); "
+        "unset: the response itself is JSON",
+    )
+    items: str = Field(description="path to the list of records")
+    link: str = Field(description="listing URL template over a record, e.g. {permalink}")
+    next_page: str | None = Field(default=None, description="path to the next page's URL")
+    page_param: str | None = Field(
+        default=None,
+        description="query parameter counting pages: the next page is the same URL with it "
+        "plus one, until a page has no records",
+    )
+
+    @field_validator("items", "next_page")
+    @classmethod
+    def _path(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_path(value)
+        return value
+
+    @field_validator("state")
+    @classmethod
+    def _variable(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*){0,5}", value
+        ):
+            raise ValueError(
+                f"state {value!r} is not a script variable; write it as the page does, "
+                "e.g. window.runParams"
+            )
+        return value
+
+    @field_validator("link")
+    @classmethod
+    def _template(cls, value: str) -> str:
+        if not template_paths(value):
+            raise ValueError(
+                f"link {value!r} uses no record field; write e.g. {{permalink}} or "
+                "/products/{handle}"
+            )
+        return value
+
+    @field_validator("page_param")
+    @classmethod
+    def _param(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", value):
+            raise ValueError("page_param must be a query parameter name such as page")
+        return value
+
+    @model_validator(mode="after")
+    def _one_way_on(self) -> ApiList:
+        if self.next_page and self.page_param:
+            raise ValueError("give next_page or page_param, not both")
+        return self
+
+
 class ListPage(_Strict):
     """A page type that lists listings (search results, a category, a JS-rendered section)."""
 
     url: str = Field(description="URL or path; search pages use {keyword}")
-    listing_links: str = Field(description="selector yielding listing URLs")
+    listing_links: str | None = Field(
+        default=None, description="selector yielding listing URLs (HTML list pages)"
+    )
+    api: ApiList | None = Field(
+        default=None, description="how to read listing URLs from JSON (store APIs, page state)"
+    )
     next_page: str | None = Field(default=None, description="selector yielding the next page URL")
     max_pages: int = Field(default=5, ge=1, le=1000)
     render: Render = "http"
@@ -85,6 +162,20 @@ class ListPage(_Strict):
     @classmethod
     def _waitable(cls, value: str | None) -> str | None:
         return _wait_selector(value)
+
+    @model_validator(mode="after")
+    def _links_somehow(self) -> ListPage:
+        if (self.listing_links is None) == (self.api is None):
+            raise ValueError(
+                "give exactly one of listing_links (a selector, for HTML pages) and api "
+                "(for JSON APIs and pages holding JSON state)"
+            )
+        if self.api is not None and self.next_page is not None:
+            raise ValueError(
+                "with api, say how to page inside it: api.page_param or api.next_page "
+                "(a JSON path), not the next_page selector"
+            )
+        return self
 
 
 class ListingPage(_Strict):
@@ -152,18 +243,55 @@ class MarketplaceProfile(_Strict):
         )
 
 
-def load_profile(name_or_path: str | Path) -> MarketplaceProfile:
-    """Load ``config/marketplaces/<name>.yaml`` or a path; errors name the file and the field."""
+def profile_dirs(home: Path | None = None) -> tuple[Path, ...]:
+    """Where named profiles are looked up, first match wins: the data folder's, then ours."""
+    return (home / "marketplaces", PROFILES_DIR) if home is not None else (PROFILES_DIR,)
+
+
+def available_profiles(home: Path | None = None) -> dict[str, Path]:
+    """Every profile by name; one in the data folder hides the bundled one of that name."""
+    found: dict[str, Path] = {}
+    for folder in profile_dirs(home):
+        for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
+            found.setdefault(path.stem, path)
+    return found
+
+
+def find_profile(name_or_path: str | Path, home: Path | None = None) -> Path:
+    """The YAML file behind a profile name or path; ConfigError names every place looked in."""
     path = Path(name_or_path)
-    if path.suffix not in (".yaml", ".yml"):
-        path = PROFILES_DIR / f"{name_or_path}.yaml"
-    if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in PROFILES_DIR.glob("*.yaml"))) or "none"
-        raise ConfigError(f"{path}: no such marketplace profile (bundled profiles: {known})")
+    if path.suffix in (".yaml", ".yml"):
+        if not path.is_file():
+            raise ConfigError(f"{path}: no such profile file; check the path")
+        return path
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", str(name_or_path)):
+        raise ConfigError(
+            f"{name_or_path!r} is not a profile name (lowercase letters, digits, - and _) "
+            "nor a .yaml path"
+        )
+    places = [folder / f"{name_or_path}.yaml" for folder in profile_dirs(home)]
+    for candidate in places:
+        if candidate.is_file():
+            return candidate
+    bundled = ", ".join(sorted(p.stem for p in PROFILES_DIR.glob("*.yaml"))) or "none"
+    local = sorted(set(available_profiles(home)) - set(available_profiles()))
+    looked = " and ".join(str(place) for place in places)
+    raise ConfigError(
+        f"no marketplace profile {name_or_path!r}: looked for {looked} (bundled profiles: "
+        f"{bundled}; data folder only: {', '.join(local) or 'none'})"
+    )
+
+
+def load_profile(name_or_path: str | Path, home: Path | None = None) -> MarketplaceProfile:
+    """Load a profile by name (``<home>/marketplaces/`` first, then ``config/marketplaces/``)
+    or by path; errors name the file and the field."""
+    path = find_profile(name_or_path, home)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read it ({exc})") from exc
     if not isinstance(data, dict):
         raise ConfigError(
             f"{path}: a profile must be a mapping of fields, got {type(data).__name__}"

@@ -9,12 +9,19 @@ import threading
 
 from demomarket.brandkit import write_brand_kit
 from demomarket.server import DemoMarket
+from demomarket.styles import STYLE_ROUTES
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m demomarket", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8765, help="port (0 picks a free one)")
+    parser.add_argument(
+        "--style",
+        default="demo",
+        choices=["demo", *sorted(STYLE_ROUTES)],
+        help="serve the catalog in a real shop's structure (default demo)",
+    )
     parser.add_argument(
         "--brand-kit", metavar="DIR", help="write registry.yaml and official images to DIR and exit"
     )
@@ -23,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         print(write_brand_kit(args.brand_kit))
         return 0
     try:
-        market = DemoMarket(port=args.port, host=args.host).start()
+        market = DemoMarket(port=args.port, host=args.host, style=args.style).start()
     except OSError as exc:
         print(f"cannot listen on {args.host}:{args.port}: {exc}; try --port 0", file=sys.stderr)
         return 1

@@ -9,7 +9,7 @@ import ssl
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -18,12 +18,13 @@ from demomarket import images, pages
 from demomarket.catalog import CATALOG, Catalog
 from demomarket.faults import FaultPlan, malform
 from demomarket.listing import listing_page
+from demomarket.responses import HTML, Response
+from demomarket.styles import STYLE_ROUTES
 
 if TYPE_CHECKING:
     from types import TracebackType
 
 log = logging.getLogger(__name__)
-HTML = "text/html; charset=utf-8"
 _ITEM = re.compile(r"^/item/([A-Za-z0-9-]+)$")
 _SELLER = re.compile(r"^/seller/([A-Za-z0-9-]+)$")
 _IMAGE = re.compile(r"^/img/([A-Za-z0-9._-]+)$")
@@ -39,14 +40,6 @@ class RequestRecord:
     headers: dict[str, str]
     status: int  # 0 when the connection was dropped without a response
     faults: tuple[str, ...] = ()
-
-
-@dataclass
-class Response:
-    status: int
-    body: bytes
-    content_type: str = HTML
-    headers: dict[str, str] = field(default_factory=dict)
 
 
 def _page_number(query: dict[str, list[str]]) -> int:
@@ -164,6 +157,11 @@ class _Handler(BaseHTTPRequestHandler):
             if fault.kind == "500":
                 return _html(pages.message("Server error", "Something went wrong."), 500)
         try:
+            styled = STYLE_ROUTES.get(market.style)
+            if styled is not None and (
+                answer := styled(market.catalog, market.root_url, path, query)
+            ):
+                return answer
             return route(market.catalog, market.root_url, path, query)
         except Exception:
             log.exception("demomarket: error serving %s", path)
@@ -191,8 +189,15 @@ class DemoMarket:
         faults: FaultPlan | None = None,
         catalog: Catalog = CATALOG,
         tls: ssl.SSLContext | None = None,
+        style: str = "demo",
     ) -> None:
-        """``tls``: serve https with this server context (tests make a self-signed one)."""
+        """``tls``: serve https with this server context (tests make a self-signed one);
+        ``style``: ``demo``, or a real shop's structure (``shopify``, ``woocommerce``,
+        ``aliexpress``, ``taobao``) over the same catalog."""
+        if style != "demo" and style not in STYLE_ROUTES:
+            known = ", ".join(["demo", *sorted(STYLE_ROUTES)])
+            raise ValueError(f"unknown shop style {style!r}; choose one of {known}")
+        self.style = style
         self.host, self.port = host, port
         self.tls = tls
         self.faults = faults or FaultPlan()

@@ -21,6 +21,7 @@ from ipwatch.commands import (
     index,
     keys,
     notices,
+    profile,
     rescan,
     runs,
     schedule,
@@ -49,6 +50,7 @@ app.add_typer(notices.app, name="notices")
 app.add_typer(webhooks.app, name="webhooks")
 app.add_typer(sellers.app, name="sellers")
 app.add_typer(schedule.app, name="schedule")
+app.add_typer(profile.app, name="profile")
 app.command("extract")(extract.extract)
 app.command("crawl")(crawl.crawl)
 app.command("demo")(demo.demo)

@@ -13,6 +13,7 @@ from config.patterns import MAX_SUBJECT, compile_regex
 from config.profile import ListPage, MarketplaceProfile, load_profile
 from crawler.extensions.crawl_run import new_run_id
 from crawler.extraction import extract_listing
+from crawler.extraction.api_list import ApiPage, ApiPageError, read_api_page
 from crawler.items import ListingItem
 from crawler.selectors import select_all
 from evidence.seal.snapshot import Capture
@@ -80,21 +81,42 @@ class MarketplaceSpider(scrapy.Spider):
         methods = [PageMethod("wait_for_selector", wait_for)] if wait_for else []
         return {"playwright": True, "playwright_page_methods": methods}
 
+    def list_page_links(self, response: Response, page: ListPage) -> ApiPage:
+        """Listing URLs and the next page of one list page: by selector, or from its JSON."""
+        if page.api is not None:
+            return read_api_page(
+                response.body, response.url, page.api, getattr(response, "encoding", None)
+            )
+        assert page.listing_links is not None  # the profile has one or the other
+        links = tuple(response.urljoin(href) for href in select_all(response, page.listing_links))
+        following = None
+        if page.next_page:
+            following = next(iter(select_all(response, page.next_page)), None)
+        return ApiPage(links, response.urljoin(following) if following else None, 0)
+
     def parse_list(self, response: Response) -> Iterator[scrapy.Request]:
         page: ListPage = response.meta[LIST_PAGE]
         number: int = response.meta[PAGE_NUMBER]
         self.crawler.stats.inc_value("ipwatch/pages")
+        try:
+            found = self.list_page_links(response, page)
+        except ApiPageError as exc:
+            self.crawler.stats.inc_value("ipwatch/errors")
+            self.crawler.stats.inc_value("ipwatch/errors/api_page")
+            self.logger.warning("unreadable list page %s: %s", response.url[:2000], exc)
+            return
+        if found.skipped:
+            self.crawler.stats.inc_value("ipwatch/api_records_skipped", found.skipped)
         listing = self.profile.listing
-        for href in select_all(response, page.listing_links):
+        for href in found.links:
             yield response.follow(
                 href,
                 callback=self.parse_listing,
                 errback=self.on_error,
                 meta={PAGE_TYPE: "listing", **self._render_meta(listing.render, listing.wait_for)},
             )
-        if page.next_page and number < page.max_pages:
-            for href in select_all(response, page.next_page)[:1]:
-                yield self._list_request(response.urljoin(href), page, number + 1)
+        if found.next_page and number < page.max_pages:
+            yield self._list_request(found.next_page, page, number + 1)
 
     def parse_listing(self, response: Response) -> Iterator[ListingItem]:
         self.crawler.stats.inc_value("ipwatch/pages")

@@ -36,7 +36,8 @@ def crawl(
     marketplace: Annotated[
         str,
         typer.Argument(
-            help="Profile name in config/marketplaces/ or a path to a YAML profile.",
+            help="Profile name (the data folder's marketplaces/ first, then the bundled "
+            "config/marketplaces/; see `profile list`) or a path to a YAML profile.",
             metavar="MARKETPLACE",
         ),
     ],

@@ -9,10 +9,13 @@ from typing import Annotated
 import typer
 
 from config.profile import load_profile
+from config.settings import resolve_home
 from crawler.extraction import extract_listing, load_page
+from ipwatch.commands.common import state
 
 
 def extract(
+    ctx: typer.Context,
     page: Annotated[str, typer.Argument(help="A saved page: .html, .html.gz, or - for stdin.")],
     url: Annotated[
         str | None,
@@ -23,11 +26,15 @@ def extract(
     ] = None,
     profile: Annotated[
         str | None,
-        typer.Option(help="Marketplace profile whose fallback selectors to use (name or path)."),
+        typer.Option(
+            help="Marketplace profile whose fallback selectors to use (name, looked up in the "
+            "data folder's marketplaces/ first, or path)."
+        ),
     ] = None,
 ) -> None:
     """Print the listing extracted from PAGE as one JSON object; missing fields are null."""
-    selectors = load_profile(profile).listing.fields if profile else None
+    home = resolve_home(state(ctx).home)
+    selectors = load_profile(profile, home=home).listing.fields if profile else None
     body = load_page(page)
     page_url = url or ("file:///dev/stdin" if page == "-" else Path(page).resolve().as_uri())
     listing = extract_listing(body, page_url, selectors)

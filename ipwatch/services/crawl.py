@@ -145,7 +145,7 @@ def crawl_marketplace(
 ) -> CrawlRun:
     """Crawl the named profile (or YAML path) for ``keywords`` (default: the registry's);
     ``metrics``: where the crawl's Prometheus metrics go (default: the process-wide registry)."""
-    profile = load_profile(marketplace)
+    profile = load_profile(marketplace, home=workspace.home)
     if base_url:
         profile = profile.with_base_url(base_url)
     keywords = list(keywords) or workspace.registry.search_keywords()
