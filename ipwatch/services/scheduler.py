@@ -85,7 +85,8 @@ class Scheduler:
     def start(self, now: datetime | None = None) -> None:
         """Check every profile, add the jobs (a catch-up first where one is due), start."""
         for name in self.entries:
-            load_profile(name, home=self.workspace.home)  # a missing or broken profile stops start-up, not the 3 a.m. run
+            # a missing or broken profile stops start-up, not the 3 a.m. run
+            load_profile(name, home=self.workspace.home)
         moment = now or datetime.now(UTC)
         for name, entry in self.entries.items():
             catch_up = self._catch_up(entry, moment)
