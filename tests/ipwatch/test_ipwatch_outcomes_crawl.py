@@ -90,7 +90,7 @@ def test_listing_taken_down_then_back_reappears_with_new_evidence(tmp_path: Path
     after = json.loads(ok(home, "findings", "show", fid, "--json"))
     assert after["status"] == "reappeared"
     assert len(after["snapshot_ids"]) > len(before["snapshot_ids"])  # sealed anew
-    reasons = [event["reason"] for event in after["events"]]
+    reasons = [event["reason"] for event in after["history"]]
     assert any(f"after notice {notice['id']} removed it" in r for r in reasons)
     custody = ok(home, "evidence", "custody", notice["id"])
     assert f"finding {fid} reappeared" in custody
