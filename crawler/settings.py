@@ -36,6 +36,8 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 IPWATCH_RETRY_BACKOFF_BASE = 0.5
 IPWATCH_RETRY_BACKOFF_MAX = 60.0
 IPWATCH_RETRY_AFTER_MAX = 120.0
+# Block pages in a row that stop a crawl (a profile's politeness.max_consecutive_blocks wins).
+IPWATCH_MAX_CONSECUTIVE_BLOCKS = 5
 
 # Requests to private, loopback or link-local addresses are refused unless listed here, as
 # HOST or HOST:PORT (the demo and the tests list 127.0.0.1); the profile's own host is not
@@ -51,6 +53,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ssrf.PrivateAddressGuardMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
+    # Sees responses before the retry middleware: a wall is retried here, a failing server there.
+    "crawler.middlewares.blocks.BlockPageMiddleware": 560,
 }
 
 ITEM_PIPELINES = {
@@ -63,6 +67,7 @@ ITEM_PIPELINES = {
 
 EXTENSIONS = {
     "crawler.extensions.crawl_run.CrawlRunRecorder": 100,
+    "crawler.extensions.list_yield.ListYieldMemory": 110,
 }
 
 DOWNLOAD_HANDLERS = {

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote_plus
+from urllib.parse import quote_plus, urlsplit
 
 import scrapy
 from scrapy_playwright.page import PageMethod
 
 from config.patterns import MAX_SUBJECT, compile_regex
 from config.profile import ListPage, MarketplaceProfile, load_profile
+from crawler.blocks import BlockedPage
 from crawler.extensions.crawl_run import new_run_id
 from crawler.extraction import extract_listing
 from crawler.items import ListingItem
@@ -55,6 +56,9 @@ class MarketplaceSpider(scrapy.Spider):
         self.keywords = list(dict.fromkeys(keywords))
         self.crawl_run_id = crawl_run_id or new_run_id()
         self.allowed_domains = list(self.profile.domains())
+        # Listings found on each first list page, this run and the last (ListYieldMemory).
+        self.list_yields: dict[str, int] = {}
+        self.previous_yields: dict[str, int] = {}
         self._item_id = (
             compile_regex(self.profile.listing.item_id) if self.profile.listing.item_id else None
         )
@@ -85,7 +89,10 @@ class MarketplaceSpider(scrapy.Spider):
         number: int = response.meta[PAGE_NUMBER]
         self.crawler.stats.inc_value("ipwatch/pages")
         listing = self.profile.listing
-        for href in select_all(response, page.listing_links):
+        links = select_all(response, page.listing_links)
+        if number == 1:
+            self._check_yield(response, len(links))
+        for href in links:
             yield response.follow(
                 href,
                 callback=self.parse_listing,
@@ -95,6 +102,24 @@ class MarketplaceSpider(scrapy.Spider):
         if page.next_page and number < page.max_pages:
             for href in select_all(response, page.next_page)[:1]:
                 yield self._list_request(response.urljoin(href), page, number + 1)
+
+    def _check_yield(self, response: Response, found: int) -> None:
+        """A first list page that listed items last run and lists none now, without the
+        profile's 'no results' marker, is more likely a soft block than an empty shelf."""
+        parts = urlsplit(response.request.url if response.request is not None else response.url)
+        url = parts.path + (f"?{parts.query}" if parts.query else "")  # the host may move
+        self.list_yields[url] = found
+        empty = self.profile.blocks.empty_results
+        if found or not self.previous_yields.get(url):
+            return
+        if empty is not None and select_all(response, empty):
+            return
+        self.crawler.stats.inc_value("ipwatch/blocked_suspect")
+        self.logger.warning(
+            "no listings at %s, which listed %d last run: suspected block page",
+            url[:2000],
+            self.previous_yields[url],
+        )
 
     def parse_listing(self, response: Response) -> Iterator[ListingItem]:
         self.crawler.stats.inc_value("ipwatch/pages")
@@ -137,6 +162,9 @@ class MarketplaceSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> None:
         """Count and log every request that finally failed, so the crawl run shows it."""
         request = getattr(failure, "request", None)
+        if failure.check(BlockedPage):  # counted as blocked_lost by the middleware
+            self.logger.warning("blocked page dropped: %s", failure.getErrorMessage()[:2000])
+            return
         kind = failure.type.__name__ if failure.type else "Error"
         response = getattr(failure.value, "response", None)
         if response is not None:

@@ -105,7 +105,7 @@ def crawl_problem(run: CrawlRun, data_folder: Path | None = None) -> str | None:
     """One line saying what a crawl failed to do that the operator must act on, or None."""
     failed = run.counters.get("seal_failed", 0)
     if not failed:
-        return None
+        return blocked_problem(run)
     if run.counters.get("disk_full"):
         where = f" holding {data_folder}" if data_folder is not None else ""
         return (
@@ -116,6 +116,33 @@ def crawl_problem(run: CrawlRun, data_folder: Path | None = None) -> str | None:
         f"{failed} flagged listing(s) of run {run.id} were not sealed; fix the cause "
         "(see the log) and crawl again: they will be sealed then"
     )
+
+
+def blocked_problem(run: CrawlRun) -> str | None:
+    """What block pages cost a run: its listings are unknown, not absent."""
+    pages = run.counters.get("blocked_pages", 0)
+    lost = run.counters.get("blocked_lost", 0)
+    suspect = run.counters.get("blocked_suspect", 0)
+    if run.status == "blocked":
+        return (
+            f"blocked: {run.marketplace} answered block or captcha pages "
+            f"({pages} in all) and the crawl stopped (max_consecutive_blocks); run {run.id} "
+            "is incomplete, not empty: crawl later, slower, or through a proxy"
+        )
+    if run.status == "partial: blocked":
+        parts = []
+        if lost:
+            parts.append(f"{lost} page(s) of {run.marketplace} were block or captcha pages")
+        if suspect:
+            parts.append(
+                f"{suspect} list page(s) of {run.marketplace} suddenly listed nothing "
+                "(suspected block pages)"
+            )
+        return (
+            f"partial: blocked: {'; '.join(parts)}; run {run.id} missed their listings: "
+            "crawl again later"
+        )
+    return None
 
 
 def crawl_marketplace(
