@@ -44,6 +44,10 @@ IPWATCH_MAX_CONSECUTIVE_BLOCKS = 5
 # trusted implicitly. Link-local (metadata) addresses pass only when named as that address.
 IPWATCH_ALLOWED_PRIVATE_HOSTS: list[str] = []
 
+# Proxy URLs Scrapy requests take in turn (ipwatch.yaml crawl.marketplaces.<name>.proxies,
+# credentials expanded from the environment); empty: no proxy.
+IPWATCH_PROXIES: list[str] = []
+
 # Images: size and pixel limits enforced before and while decoding.
 IPWATCH_IMAGE_MAX_BYTES = limits.IMAGE_MAX_BYTES
 IPWATCH_IMAGE_MAX_PIXELS = limits.IMAGE_MAX_PIXELS
@@ -51,6 +55,8 @@ IPWATCH_IMAGES_PER_LISTING = limits.IMAGES_PER_LISTING
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ssrf.PrivateAddressGuardMiddleware": 50,
+    # After the guard (which judges the target host), before Scrapy's HttpProxyMiddleware (750).
+    "crawler.middlewares.proxies.ProxyRotationMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
     # Sees responses before the retry middleware: a wall is retried here, a failing server there.

@@ -29,9 +29,15 @@ LIST_PAGE = "ipwatch_list_page"
 PAGE_NUMBER = "ipwatch_page_number"
 
 
+# Credentials the crawl sends that are not part of what the marketplace showed: never sealed.
+_PRIVATE_HEADERS = frozenset({b"proxy-authorization"})
+
+
 def _header_pairs(headers: Any) -> list[tuple[str, str]]:
     pairs = []
     for name, values in headers.items():
+        if name.lower() in _PRIVATE_HEADERS:
+            continue
         for value in values:
             pairs.append((name.decode("latin-1"), value.decode("latin-1")))
     return pairs

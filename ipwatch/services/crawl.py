@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import os
 import signal as sig
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from config.profile import load_profile
+from config.settings import CONFIG_FILE
 from crawler import settings as default_settings
 from crawler.extensions.crawl_run import CrawlRunRecorder, new_run_id
 from crawler.extensions.run_lock import CrawlBusy, MarketplaceLock
@@ -45,6 +47,7 @@ def crawl_settings(
     settings.setmodule(default_settings, priority="project")
     polite = profile.politeness
     crawl = workspace.config.crawl
+    settings.setdict(access_settings(workspace, profile.name), priority="cmdline")
     settings.setdict(
         {
             "ROBOTSTXT_OBEY": polite.obey_robots_txt,
@@ -69,6 +72,21 @@ def crawl_settings(
         priority="cmdline",
     )
     return settings
+
+
+def access_settings(workspace: Workspace, marketplace: str) -> dict[str, Any]:
+    """Proxies and the logged-in browser session ``ipwatch.yaml`` gives this marketplace."""
+    access = workspace.config.crawl.marketplaces.get(marketplace)
+    if access is None:
+        return {}
+    where = f"{workspace.home / CONFIG_FILE}: crawl.marketplaces.{marketplace}"
+    values: dict[str, Any] = {"IPWATCH_PROXIES": access.proxy_urls(where)}
+    state = access.storage_state_path(workspace.home, where)
+    if state is not None:
+        contexts = deepcopy(default_settings.PLAYWRIGHT_CONTEXTS)
+        contexts["default"]["storage_state"] = str(state)
+        values["PLAYWRIGHT_CONTEXTS"] = contexts
+    return values
 
 
 @dataclass(frozen=True)

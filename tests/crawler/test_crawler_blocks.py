@@ -9,60 +9,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-import yaml
 
-from config.profile import PROFILES_DIR
 from demomarket import CATALOG, Catalog, DemoMarket, Fault, FaultPlan
-from store import open_store
-from tests.support import run_ipwatch
+from tests.crawler.crawl_support import SEARCH, crawl, listing_ids
 
 if TYPE_CHECKING:
-    import subprocess
     from pathlib import Path
 
-    from model import CrawlRun
-
 pytestmark = pytest.mark.slow
-
-KEYWORD = "aurora"  # three listings: 1031, 1033, 1035
-SEARCH = f"/search?q={KEYWORD}"
-
-
-def write_profile(folder: Path, **politeness: object) -> Path:
-    """The demo profile, search only (no browser section), quick to retry."""
-    data = yaml.safe_load((PROFILES_DIR / "demo.yaml").read_text(encoding="utf-8"))
-    data.pop("sections")
-    data["politeness"].update(
-        {"retry_times": 1, "max_retry_after": 5, "max_consecutive_blocks": 3, **politeness}
-    )
-    path = folder / "demo.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return path
-
-
-def crawl(
-    home: Path, market: DemoMarket, **politeness: object
-) -> tuple[subprocess.CompletedProcess[str], CrawlRun]:
-    home.mkdir(exist_ok=True)
-    profile = write_profile(home, **politeness)
-    result = run_ipwatch(
-        home,
-        "crawl",
-        str(profile),
-        "--keyword",
-        KEYWORD,
-        "--base-url",
-        market.base_url,
-        "--allow-private-host",
-        "127.0.0.1",
-    )
-    run = open_store(f"sqlite:///{home / 'index.db'}").list_runs()[0]
-    return result, run
-
-
-def listing_ids(home: Path) -> set[str]:
-    index = open_store(f"sqlite:///{home / 'index.db'}")
-    return {listing.id.split(":", 1)[1] for listing in index.iter_listings("demo")}
 
 
 def test_429_with_retry_after_backs_off_then_succeeds(tmp_path: Path) -> None:
