@@ -74,7 +74,7 @@ class BlockPageMiddleware:
         if self.tripped:
             raise BlockedPage(f"{request.url[:2000]}: the crawl is stopping (blocked)")
         text = response.text if isinstance(response, TextResponse) else ""
-        headers = dict(response.headers.to_unicode_dict())
+        headers = {str(k): str(v) for k, v in response.headers.to_unicode_dict().items()}
         reason = self.classify(response.status, headers, text)
         if reason is None:
             self.consecutive = 0
@@ -93,7 +93,9 @@ class BlockPageMiddleware:
                 "%d block pages in a row: stopping the crawl (max_consecutive_blocks)",
                 self.consecutive,
             )
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason=BLOCKED))  # type: ignore[union-attr]
+            engine = self.crawler.engine
+            assert engine is not None  # a response arrived: the engine runs
+            deferred_from_coro(engine.close_spider_async(reason=BLOCKED))
             raise BlockedPage(f"{request.url[:2000]}: {reason.detail}; circuit breaker tripped")
         retries = int(request.meta.get(BLOCK_RETRIES, 0))
         wait = parse_retry_after(response.headers.get(b"Retry-After"))

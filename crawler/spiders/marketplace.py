@@ -168,7 +168,7 @@ class MarketplaceSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> None:
         """Count and log every request that finally failed, so the crawl run shows it."""
         request = getattr(failure, "request", None)
-        if failure.check(BlockedPage):  # counted as blocked_lost by the middleware
+        if isinstance(failure.value, BlockedPage):  # counted as blocked_lost by the middleware
             self.logger.warning("blocked page dropped: %s", failure.getErrorMessage()[:2000])
             return
         kind = failure.type.__name__ if failure.type else "Error"
