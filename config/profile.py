@@ -208,6 +208,51 @@ class Politeness(_Strict):
     retry_times: int = Field(default=3, ge=0, le=20)
     download_timeout: float = Field(default=30, gt=0)
     max_retry_after: float = Field(default=120, ge=0, description="longest Retry-After honoured, s")
+    max_consecutive_blocks: int = Field(
+        default=5,
+        ge=1,
+        le=1000,
+        description="block pages in a row that stop the crawl (the circuit breaker)",
+    )
+
+
+class BlockRules(_Strict):
+    """This marketplace's own block pages, on top of the built-in markers (crawler.blocks)."""
+
+    patterns: tuple[str, ...] = Field(
+        default=(), description="regexes; a page whose text matches one is a block page"
+    )
+    status_codes: tuple[int, ...] = Field(
+        default=(), description="statuses that always mean a block page (e.g. 405, 418)"
+    )
+    empty_results: str | None = Field(
+        default=None,
+        description="selector of the 'no results' message: a list page without listings and "
+        "without it is suspected blocked",
+    )
+
+    @field_validator("patterns")
+    @classmethod
+    def _compile(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        for number, pattern in enumerate(values):
+            try:
+                compile_regex(pattern)
+            except ValueError as exc:
+                raise ValueError(f"pattern {number} ({pattern[:80]!r}): {exc}") from None
+        return values
+
+    @field_validator("status_codes")
+    @classmethod
+    def _statuses(cls, values: tuple[int, ...]) -> tuple[int, ...]:
+        wrong = [code for code in values if not 200 <= code <= 599]
+        if wrong:
+            raise ValueError(f"status codes must be 200-599, got {wrong}")
+        return values
+
+    @field_validator("empty_results")
+    @classmethod
+    def _selector(cls, value: str | None) -> str | None:
+        return _selector(value)
 
 
 class MarketplaceProfile(_Strict):
@@ -220,6 +265,7 @@ class MarketplaceProfile(_Strict):
     sections: tuple[ListPage, ...] = ()
     listing: ListingPage = ListingPage()
     politeness: Politeness = Politeness()
+    blocks: BlockRules = BlockRules()
 
     @field_validator("base_url")
     @classmethod

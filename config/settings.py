@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from config import limits
+from config.access import MarketplaceAccess
 from config.enforcement import NoticeSettings, WebhookSettings
 from config.errors import ConfigError, describe_validation_error
 from config.networks import EnforcementConfig
@@ -38,6 +39,11 @@ class CrawlConfig(BaseModel):
         default=limits.IMAGE_MAX_PIXELS, gt=0, description="largest image decoded"
     )
     log_level: str = Field(default="WARNING", description="Scrapy log level during CLI crawls")
+    marketplaces: dict[str, MarketplaceAccess] = Field(
+        default_factory=dict,
+        description="per marketplace (profile name): proxies and a logged-in session "
+        "(storage_state); credentials come from environment variables",
+    )
 
 
 DEFAULT_REASONS = (

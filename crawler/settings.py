@@ -36,11 +36,17 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 IPWATCH_RETRY_BACKOFF_BASE = 0.5
 IPWATCH_RETRY_BACKOFF_MAX = 60.0
 IPWATCH_RETRY_AFTER_MAX = 120.0
+# Block pages in a row that stop a crawl (a profile's politeness.max_consecutive_blocks wins).
+IPWATCH_MAX_CONSECUTIVE_BLOCKS = 5
 
 # Requests to private, loopback or link-local addresses are refused unless listed here, as
 # HOST or HOST:PORT (the demo and the tests list 127.0.0.1); the profile's own host is not
 # trusted implicitly. Link-local (metadata) addresses pass only when named as that address.
 IPWATCH_ALLOWED_PRIVATE_HOSTS: list[str] = []
+
+# Proxy URLs Scrapy requests take in turn (ipwatch.yaml crawl.marketplaces.<name>.proxies,
+# credentials expanded from the environment); empty: no proxy.
+IPWATCH_PROXIES: list[str] = []
 
 # Images: size and pixel limits enforced before and while decoding.
 IPWATCH_IMAGE_MAX_BYTES = limits.IMAGE_MAX_BYTES
@@ -49,8 +55,12 @@ IPWATCH_IMAGES_PER_LISTING = limits.IMAGES_PER_LISTING
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ssrf.PrivateAddressGuardMiddleware": 50,
+    # After the guard (which judges the target host), before Scrapy's HttpProxyMiddleware (750).
+    "crawler.middlewares.proxies.ProxyRotationMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
+    # Sees responses before the retry middleware: a wall is retried here, a failing server there.
+    "crawler.middlewares.blocks.BlockPageMiddleware": 560,
 }
 
 ITEM_PIPELINES = {
@@ -64,6 +74,7 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "crawler.extensions.crawl_run.CrawlRunRecorder": 100,
     "crawler.extensions.metrics.CrawlMetricsExtension": 110,
+    "crawler.extensions.list_yield.ListYieldMemory": 120,
 }
 # The crawl's Prometheus metrics (a crawler.metrics.CrawlMetrics on the registry of the caller's
 # choice); None: those of the process-wide registry, which `ipwatch crawl --metrics-port` serves.

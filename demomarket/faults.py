@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Literal, get_args
 
-FaultKind = Literal["slow", "429", "500", "503", "drop", "truncate", "malformed"]
+FaultKind = Literal[
+    "slow", "429", "500", "503", "drop", "truncate", "malformed", "challenge", "captcha", "empty"
+]
 KINDS: tuple[str, ...] = get_args(FaultKind)
 
 
@@ -23,7 +25,9 @@ class Fault:
     """One misbehaviour; ``times=None`` fires on every hit, else only on the first ``times``.
 
     ``after`` lets the first hits through: ``after=1`` serves the crawler's fetch and fails
-    the browser capture that follows it.
+    the browser capture that follows it. ``challenge`` (403 Cloudflare interstitial),
+    ``captcha`` (200 slider captcha) and ``empty`` (200, no listings) are anti-bot walls
+    (``demomarket.walls``).
     """
 
     kind: FaultKind
@@ -42,14 +46,16 @@ class Fault:
 
     @classmethod
     def from_query(cls, query: Mapping[str, list[str]]) -> Fault | None:
-        """The fault a URL asks for with ``?fault=KIND[&times=K][&delay=S][&retry_after=S]``."""
+        """The fault ``?fault=KIND[&times=K][&after=N][&delay=S][&retry_after=S]`` asks for."""
         kind = query.get("fault", [None])[0]
         if kind is None:
             return None
         times = query.get("times", [None])[0]
+        after = query.get("after", ["0"])[0]
         return cls(
             kind=kind,  # type: ignore[arg-type]  # checked in __post_init__
             times=int(times) if times is not None else None,
+            after=int(after),
             delay=float(query.get("delay", ["1"])[0]),
             retry_after=int(query.get("retry_after", ["1"])[0]),
         )

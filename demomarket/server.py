@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
-from demomarket import images, pages
+from demomarket import images, pages, walls
 from demomarket.catalog import CATALOG, Catalog
 from demomarket.faults import FaultPlan, malform
 from demomarket.listing import listing_page
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 _ITEM = re.compile(r"^/item/([A-Za-z0-9-]+)$")
 _SELLER = re.compile(r"^/seller/([A-Za-z0-9-]+)$")
 _IMAGE = re.compile(r"^/img/([A-Za-z0-9._-]+)$")
+WALLS = {"challenge": walls.challenge, "captcha": walls.captcha, "empty": walls.empty}
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,9 @@ class _Handler(BaseHTTPRequestHandler):
                 return Response(int(fault.kind), text.encode(), HTML, retry)
             if fault.kind == "500":
                 return _html(pages.message("Server error", "Something went wrong."), 500)
+            if fault.kind in WALLS:
+                status, body, headers = WALLS[fault.kind]()
+                return Response(status, body, HTML, headers)
         try:
             styled = STYLE_ROUTES.get(market.style)
             if styled is not None and (

@@ -43,9 +43,24 @@ COUNTERS = (
     "images",
     "image_errors",
     "dropped",
-    "blocked",
+    "blocked",  # requests the private-address guard refused (SSRF), not block pages
+    "blocked_pages",  # block/captcha pages received (each retry counts), by kind below
+    "blocked_lost",  # pages never fetched because of block pages
+    "blocked_suspect",  # first list pages that listed items last run and none now
     "errors",
 )
+
+
+def run_status(reason: str, counters: dict[str, int]) -> str:
+    """``finished``; ``blocked`` when the circuit breaker stopped it; ``partial: blocked`` when
+    it finished without some pages a wall kept from it; else ``stopped: <reason>``."""
+    if reason == "blocked":
+        return "blocked"
+    if reason != "finished":
+        return f"stopped: {reason}"
+    if counters.get("blocked_lost", 0) or counters.get("blocked_suspect", 0):
+        return "partial: blocked"
+    return "finished"
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -144,7 +159,7 @@ class CrawlRunRecorder:
             self.run.counters.setdefault(key, 0)
         self.run.counters["spooled"] = self.index.pending()
         self.run.finished = datetime.now(UTC)
-        self.run.status = "finished" if reason == "finished" else f"stopped: {reason}"
+        self.run.status = run_status(reason, self.run.counters)
         try:
             self.index.finish_run(self.run)
         except StoreFullError as exc:  # the crawl command still reports the run from memory

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote_plus
+from urllib.parse import quote_plus, urlsplit
 
 import scrapy
 from scrapy_playwright.page import PageMethod
 
 from config.patterns import MAX_SUBJECT, compile_regex
 from config.profile import ListPage, MarketplaceProfile, load_profile
+from crawler.blocks import BlockedPage
 from crawler.extensions.crawl_run import new_run_id
 from crawler.extraction import extract_listing
 from crawler.extraction.api_list import ApiPage, ApiPageError, read_api_page
@@ -29,9 +30,15 @@ LIST_PAGE = "ipwatch_list_page"
 PAGE_NUMBER = "ipwatch_page_number"
 
 
+# Credentials the crawl sends that are not part of what the marketplace showed: never sealed.
+_PRIVATE_HEADERS = frozenset({b"proxy-authorization"})
+
+
 def _header_pairs(headers: Any) -> list[tuple[str, str]]:
     pairs = []
     for name, values in headers.items():
+        if name.lower() in _PRIVATE_HEADERS:
+            continue
         for value in values:
             pairs.append((name.decode("latin-1"), value.decode("latin-1")))
     return pairs
@@ -56,6 +63,9 @@ class MarketplaceSpider(scrapy.Spider):
         self.keywords = list(dict.fromkeys(keywords))
         self.crawl_run_id = crawl_run_id or new_run_id()
         self.allowed_domains = list(self.profile.domains())
+        # Listings found on each first list page, this run and the last (ListYieldMemory).
+        self.list_yields: dict[str, int] = {}
+        self.previous_yields: dict[str, int] = {}
         self._item_id = (
             compile_regex(self.profile.listing.item_id) if self.profile.listing.item_id else None
         )
@@ -108,6 +118,8 @@ class MarketplaceSpider(scrapy.Spider):
         if found.skipped:
             self.crawler.stats.inc_value("ipwatch/api_records_skipped", found.skipped)
         listing = self.profile.listing
+        if number == 1:
+            self._check_yield(response, len(found.links))
         for href in found.links:
             yield response.follow(
                 href,
@@ -117,6 +129,24 @@ class MarketplaceSpider(scrapy.Spider):
             )
         if found.next_page and number < page.max_pages:
             yield self._list_request(found.next_page, page, number + 1)
+
+    def _check_yield(self, response: Response, found: int) -> None:
+        """A first list page that listed items last run and lists none now, without the
+        profile's 'no results' marker, is more likely a soft block than an empty shelf."""
+        parts = urlsplit(response.request.url if response.request is not None else response.url)
+        url = parts.path + (f"?{parts.query}" if parts.query else "")  # the host may move
+        self.list_yields[url] = found
+        empty = self.profile.blocks.empty_results
+        if found or not self.previous_yields.get(url):
+            return
+        if empty is not None and select_all(response, empty):
+            return
+        self.crawler.stats.inc_value("ipwatch/blocked_suspect")
+        self.logger.warning(
+            "no listings at %s, which listed %d last run: suspected block page",
+            url[:2000],
+            self.previous_yields[url],
+        )
 
     def parse_listing(self, response: Response) -> Iterator[ListingItem]:
         self.crawler.stats.inc_value("ipwatch/pages")
@@ -159,6 +189,9 @@ class MarketplaceSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> None:
         """Count and log every request that finally failed, so the crawl run shows it."""
         request = getattr(failure, "request", None)
+        if isinstance(failure.value, BlockedPage):  # counted as blocked_lost by the middleware
+            self.logger.warning("blocked page dropped: %s", failure.getErrorMessage()[:2000])
+            return
         kind = failure.type.__name__ if failure.type else "Error"
         response = getattr(failure.value, "response", None)
         if response is not None:

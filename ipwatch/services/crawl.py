@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 import os
 import signal as sig
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
@@ -19,6 +20,7 @@ from scrapy.settings import Settings
 
 from config.logs import bind_run, json_logging, set_log_level, unbind_run
 from config.profile import load_profile
+from config.settings import CONFIG_FILE
 from crawler import settings as default_settings
 from crawler.extensions.crawl_run import CrawlRunRecorder, new_run_id
 from crawler.extensions.run_lock import CrawlBusy, MarketplaceLock
@@ -55,6 +57,7 @@ def crawl_settings(
     settings.setmodule(default_settings, priority="project")
     polite = profile.politeness
     crawl = workspace.config.crawl
+    settings.setdict(access_settings(workspace, profile.name), priority="cmdline")
     settings.setdict(
         {
             "ROBOTSTXT_OBEY": polite.obey_robots_txt,
@@ -83,6 +86,21 @@ def crawl_settings(
         priority="cmdline",
     )
     return settings
+
+
+def access_settings(workspace: Workspace, marketplace: str) -> dict[str, Any]:
+    """Proxies and the logged-in browser session ``ipwatch.yaml`` gives this marketplace."""
+    access = workspace.config.crawl.marketplaces.get(marketplace)
+    if access is None:
+        return {}
+    where = f"{workspace.home / CONFIG_FILE}: crawl.marketplaces.{marketplace}"
+    values: dict[str, Any] = {"IPWATCH_PROXIES": access.proxy_urls(where)}
+    state = access.storage_state_path(workspace.home, where)
+    if state is not None:
+        contexts = deepcopy(default_settings.PLAYWRIGHT_CONTEXTS)
+        contexts["default"]["storage_state"] = str(state)
+        values["PLAYWRIGHT_CONTEXTS"] = contexts
+    return values
 
 
 @dataclass(frozen=True)
@@ -119,7 +137,7 @@ def crawl_problem(run: CrawlRun, data_folder: Path | None = None) -> str | None:
     """One line saying what a crawl failed to do that the operator must act on, or None."""
     failed = run.counters.get("seal_failed", 0)
     if not failed:
-        return None
+        return blocked_problem(run)
     if run.counters.get("disk_full"):
         where = f" holding {data_folder}" if data_folder is not None else ""
         return (
@@ -130,6 +148,33 @@ def crawl_problem(run: CrawlRun, data_folder: Path | None = None) -> str | None:
         f"{failed} flagged listing(s) of run {run.id} were not sealed; fix the cause "
         "(see the log) and crawl again: they will be sealed then"
     )
+
+
+def blocked_problem(run: CrawlRun) -> str | None:
+    """What block pages cost a run: its listings are unknown, not absent."""
+    pages = run.counters.get("blocked_pages", 0)
+    lost = run.counters.get("blocked_lost", 0)
+    suspect = run.counters.get("blocked_suspect", 0)
+    if run.status == "blocked":
+        return (
+            f"blocked: {run.marketplace} answered block or captcha pages "
+            f"({pages} in all) and the crawl stopped (max_consecutive_blocks); run {run.id} "
+            "is incomplete, not empty: crawl later, slower, or through a proxy"
+        )
+    if run.status == "partial: blocked":
+        parts = []
+        if lost:
+            parts.append(f"{lost} page(s) of {run.marketplace} were block or captcha pages")
+        if suspect:
+            parts.append(
+                f"{suspect} list page(s) of {run.marketplace} suddenly listed nothing "
+                "(suspected block pages)"
+            )
+        return (
+            f"partial: blocked: {'; '.join(parts)}; run {run.id} missed their listings: "
+            "crawl again later"
+        )
+    return None
 
 
 def crawl_marketplace(
