@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Literal, get_args
 
-FaultKind = Literal["slow", "429", "500", "503", "drop", "truncate", "malformed"]
+# "410" and "removed" take a listing down: HTTP 410 Gone, or a 200 "no longer available" page.
+FaultKind = Literal["slow", "429", "500", "503", "drop", "truncate", "malformed", "410", "removed"]
 KINDS: tuple[str, ...] = get_args(FaultKind)
 
 

@@ -163,11 +163,18 @@ class _Handler(BaseHTTPRequestHandler):
                 return Response(int(fault.kind), text.encode(), HTML, retry)
             if fault.kind == "500":
                 return _html(pages.message("Server error", "Something went wrong."), 500)
+            if fault.kind == "410":
+                return _html(pages.message("Gone", "This listing was taken down."), 410)
+            if fault.kind == "removed":
+                return _html(pages.message("Listing removed", REMOVED_TEXT))
         try:
             return route(market.catalog, market.root_url, path, query)
         except Exception:
             log.exception("demomarket: error serving %s", path)
             return _html(pages.message("Server error", "Unexpected error; see the log."), 500)
+
+
+REMOVED_TEXT = "Sorry, this listing is no longer available."
 
 
 class _Server(ThreadingHTTPServer):
