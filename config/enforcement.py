@@ -27,8 +27,13 @@ DMCA_ACCURACY = (
     "authorized to act on behalf of the owner of an exclusive right that is allegedly infringed."
 )
 
-WebhookEvent = Literal["finding.flagged", "finding.decision", "notice.state"]
-WEBHOOK_EVENTS: tuple[WebhookEvent, ...] = ("finding.flagged", "finding.decision", "notice.state")
+WebhookEvent = Literal["finding.flagged", "finding.decision", "notice.state", "run.summary"]
+WEBHOOK_EVENTS: tuple[WebhookEvent, ...] = (
+    "finding.flagged",
+    "finding.decision",
+    "notice.state",
+    "run.summary",
+)
 
 
 class NoticeSettings(BaseModel):

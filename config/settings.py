@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from config import limits
 from config.enforcement import NoticeSettings, WebhookSettings
@@ -65,6 +65,18 @@ class DeskConfig(BaseModel):
         description="mark the session cookie Secure (HTTPS only); `ipwatch serve` on 127.0.0.1 "
         "over plain HTTP turns it off for that loopback address only",
     )
+    url: str | None = Field(
+        default=None,
+        description="public address of the desk (https://desk.example); the morning summary "
+        "links each new flagged finding to <url>/findings/<id> (else it names the id)",
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://, e.g. https://desk.example")
+        return value.rstrip("/") if value else value
 
 
 class AppConfig(BaseModel):

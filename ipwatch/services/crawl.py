@@ -21,7 +21,9 @@ from crawler import settings as default_settings
 from crawler.extensions.crawl_run import CrawlRunRecorder, new_run_id
 from crawler.extensions.run_lock import CrawlBusy, MarketplaceLock
 from crawler.spiders.marketplace import MarketplaceSpider
+from evidence.seal.custody import current_operator
 from ipwatch.services.errors import ConflictError, InvalidRequestError
+from ipwatch.services.run_states import after_run
 from ipwatch.services.webhook_events import findings_flagged, flagged_since
 
 if TYPE_CHECKING:
@@ -227,4 +229,5 @@ def _crawl(
         raise RuntimeError(f"crawl {run_id} left no run record; see the log above")
     if workspace.config.webhooks.targets:  # actioner hooks: the run's new flagged findings
         findings_flagged(workspace, flagged_since(workspace, profile.name, recorder.run.started))
+    after_run(workspace, recorder.run, current_operator())  # notice outcomes, run.summary
     return recorder.run
