@@ -28,7 +28,12 @@ DMCA_ACCURACY = (
 )
 
 WebhookEvent = Literal[
-    "finding.flagged", "finding.decision", "finding.reappeared", "notice.state", "notice.overdue"
+    "finding.flagged",
+    "finding.decision",
+    "finding.reappeared",
+    "notice.state",
+    "notice.overdue",
+    "run.summary",
 ]
 WEBHOOK_EVENTS: tuple[WebhookEvent, ...] = (
     "finding.flagged",
@@ -36,6 +41,7 @@ WEBHOOK_EVENTS: tuple[WebhookEvent, ...] = (
     "finding.reappeared",
     "notice.state",
     "notice.overdue",
+    "run.summary",
 )
 
 

@@ -92,6 +92,19 @@ class DeskConfig(BaseModel):
                 ) from None
         return value
 
+    url: str | None = Field(
+        default=None,
+        description="public address of the desk (https://desk.example); the morning summary "
+        "links each new flagged finding to <url>/findings/<id> (else it names the id)",
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://, e.g. https://desk.example")
+        return value.rstrip("/") if value else value
+
 
 class AppConfig(BaseModel):
     """Everything ipwatch reads at start-up; every field has a default so the file is optional."""

@@ -14,8 +14,21 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Literal, get_args
 
+# "410" and "removed" take a listing down: HTTP 410 Gone, or a 200 "no longer available" page;
+# "challenge", "captcha" and "empty" are the walls of demomarket.walls.
 FaultKind = Literal[
-    "slow", "429", "500", "503", "drop", "truncate", "malformed", "challenge", "captcha", "empty"
+    "slow",
+    "429",
+    "500",
+    "503",
+    "drop",
+    "truncate",
+    "malformed",
+    "challenge",
+    "captcha",
+    "empty",
+    "410",
+    "removed",
 ]
 KINDS: tuple[str, ...] = get_args(FaultKind)
 

@@ -160,6 +160,10 @@ class _Handler(BaseHTTPRequestHandler):
             if fault.kind in WALLS:
                 status, body, headers = WALLS[fault.kind]()
                 return Response(status, body, HTML, headers)
+            if fault.kind == "410":
+                return _html(pages.message("Gone", "This listing was taken down."), 410)
+            if fault.kind == "removed":
+                return _html(pages.message("Listing removed", REMOVED_TEXT))
         try:
             styled = STYLE_ROUTES.get(market.style)
             if styled is not None and (
@@ -170,6 +174,9 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception:
             log.exception("demomarket: error serving %s", path)
             return _html(pages.message("Server error", "Unexpected error; see the log."), 500)
+
+
+REMOVED_TEXT = "Sorry, this listing is no longer available."
 
 
 class _Server(ThreadingHTTPServer):

@@ -17,6 +17,7 @@ from model.findings import (
     Signal,
     finding_id,
 )
+from model.listing_states import ListingState, RunListingState
 from model.listings import Listing, ListingChange, ListingImage, ListingRecord
 from model.reviews import ReviewEvent
 from model.runs import CrawlRun
@@ -36,8 +37,10 @@ __all__ = [
     "ListingChange",
     "ListingImage",
     "ListingRecord",
+    "ListingState",
     "ReferenceImage",
     "ReviewEvent",
+    "RunListingState",
     "Seller",
     "Signal",
     "SnapshotRef",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator, Sequence
 
     from model import (
         CountBy,
@@ -19,7 +19,9 @@ if TYPE_CHECKING:
         FindingStatus,
         ListingChange,
         ListingRecord,
+        ListingState,
         ReviewEvent,
+        RunListingState,
         Seller,
         SnapshotRef,
     )
@@ -124,6 +126,21 @@ class Store(Protocol):
     def get_run(self, run_id: str) -> CrawlRun | None: ...
 
     def list_runs(self, limit: int = 20) -> list[CrawlRun]: ...
+
+    # listing states per run (issue 14)
+    def put_listing_states(self, states: Iterable[RunListingState]) -> None:
+        """Insert or replace each listing's state in its run (keyed by run id and listing id)."""
+        ...
+
+    def iter_listing_states(
+        self, run_id: str, states: Sequence[ListingState] = ()
+    ) -> Iterator[RunListingState]:
+        """The run's listing states (only ``states`` when given), by listing id, paged."""
+        ...
+
+    def latest_listing_states(self, listing_ids: Sequence[str]) -> dict[str, RunListingState]:
+        """Each listing's most recent state (latest ``at``) of any run; absent ones left out."""
+        ...
 
     def pending(self) -> int:
         """Writes accepted but not yet in the index (spooled while the cluster was away)."""

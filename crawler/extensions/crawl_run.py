@@ -12,9 +12,10 @@ from scrapy import signals
 from config.logs import bind_run
 from crawler.context import workspace_for
 from crawler.extensions.run_lock import RunLock, is_abandoned
+from crawler.run_states import count_states, decide_states
 from evidence.seal.recovery import reindex_orphans
 from model import CrawlRun
-from store.exceptions import IndexUnavailableError, StoreFullError
+from store.exceptions import IndexUnavailableError, StoreError, StoreFullError
 
 if TYPE_CHECKING:
     from typing import Self
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
     from crawler.context import CrawlContext
+    from crawler.items import ListingItem
+    from model import ListingChange
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +37,8 @@ COUNTERS = (
     "listings_new",
     "listings_changed",
     "listings_unchanged",
+    "listings_gone",
+    "listings_reappeared",
     "findings_new",
     "flagged",
     "snapshots",
@@ -100,12 +105,14 @@ class CrawlRunRecorder:
         self.locks = workspace.home / "runs"
         self.run: CrawlRun | None = None
         self.lock: RunLock | None = None
+        self.seen: dict[str, ListingChange] = {}  # listing id -> what its upsert did
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         recorder = cls(crawler, workspace_for(crawler))
         crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(recorder.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(recorder.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(recorder.item_error, signal=signals.item_error)
         crawler.signals.connect(recorder.spider_error, signal=signals.spider_error)
@@ -135,6 +142,10 @@ class CrawlRunRecorder:
             replayed = self.index.flush()
             logger.warning("replayed %d spooled index write(s) from an earlier run", replayed)
 
+    def item_scraped(self, item: ListingItem) -> None:
+        if item.listing is not None and item.change is not None:
+            self.seen[item.listing.id] = item.change
+
     def item_dropped(self) -> None:
         self.crawler.stats.inc_value(f"{PREFIX}dropped")
 
@@ -160,6 +171,7 @@ class CrawlRunRecorder:
         self.run.counters["spooled"] = self.index.pending()
         self.run.finished = datetime.now(UTC)
         self.run.status = run_status(reason, self.run.counters)
+        self._record_states(getattr(spider, "gone_listings", {}))
         try:
             self.index.finish_run(self.run)
         except StoreFullError as exc:  # the crawl command still reports the run from memory
@@ -167,3 +179,15 @@ class CrawlRunRecorder:
             logger.error("could not record the end of run %s: %s", self.run.id, exc.strerror)
         if self.lock is not None:
             self.lock.release()
+
+    def _record_states(self, removed: dict[str, str]) -> None:
+        """Each listing's state in this run (``crawler.run_states``), stored with the run."""
+        assert self.run is not None and self.run.finished is not None
+        try:
+            states = decide_states(self.index, self.run, self.seen, removed, self.run.finished)
+            self.index.put_listing_states(states)
+        except StoreError as exc:  # the run is still recorded; the next one decides without it
+            self.run.counters["states_failed"] = 1
+            logger.error("could not record the listing states of run %s: %s", self.run.id, exc)
+            return
+        self.run.counters.update(count_states(states))

@@ -70,6 +70,7 @@ class EvidencePipeline:
         flagged = [finding for finding in item.findings if finding.flagged]
         item.extra["content_hash"] = content_hash(item)
         if not flagged or not self._needs_snapshot(item, flagged):
+            item.extra.setdefault("evidence_complete", True)
             return item
         async with self._slots:  # waiting items see a full disk before their capture starts
             return await self._capture_and_seal(item, flagged)
@@ -93,6 +94,8 @@ class EvidencePipeline:
         except OSError as exc:
             self._not_sealed(item, exc)
         item.snapshot_id = sealed.id
+        # a failed browser capture is sealed, and taken again by the next crawl (not skipped)
+        item.extra["evidence_complete"] = browser is None or browser.outcome != "failed"
         item.extra["snapshot"] = sealed.to_record(
             listing_id=item.listing.id, finding_ids=[finding.id for finding in flagged]
         )

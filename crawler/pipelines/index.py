@@ -68,6 +68,10 @@ class IndexPipeline:
                 "category": item.extracted.category,  # rescan needs it for class relevance
                 "images_fetched": [dataclasses.asdict(image) for image in item.images],
                 "crawl_run_id": item.crawl_run_id,
+                # what the next crawl needs to skip scoring it again (pipelines.detect)
+                "registry_key": item.extra.get("registry_key"),
+                "evidence_complete": item.extra.get("evidence_complete", False),
+                "flagged": item.extra.get("flagged", False),
             },
         )
         item.change = index.upsert_listing(record)

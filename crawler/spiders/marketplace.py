@@ -16,6 +16,8 @@ from crawler.extensions.crawl_run import new_run_id
 from crawler.extraction import extract_listing
 from crawler.extraction.api_list import ApiPage, ApiPageError, read_api_page
 from crawler.items import ListingItem
+from crawler.listing_id import listing_id
+from crawler.run_states import GONE_STATUSES, REMOVED_MARKERS
 from crawler.selectors import select_all
 from evidence.seal.snapshot import Capture
 
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 
 PAGE_TYPE = "ipwatch_page_type"
 LIST_PAGE = "ipwatch_list_page"
+MAX_PAGE_TEXT = 200_000  # characters of a page searched for a "no longer available" notice
 PAGE_NUMBER = "ipwatch_page_number"
 
 
@@ -62,6 +65,8 @@ class MarketplaceSpider(scrapy.Spider):
             keywords = [k.strip() for k in keywords.split(",") if k.strip()]
         self.keywords = list(dict.fromkeys(keywords))
         self.crawl_run_id = crawl_run_id or new_run_id()
+        # listing id -> why it is gone (404/410, a "no longer available" page), for the run record
+        self.gone_listings: dict[str, str] = {}
         self.allowed_domains = list(self.profile.domains())
         # Listings found on each first list page, this run and the last (ListYieldMemory).
         self.list_yields: dict[str, int] = {}
@@ -156,6 +161,9 @@ class MarketplaceSpider(scrapy.Spider):
             self.profile.listing.fields,
             encoding=getattr(response, "encoding", None),
         )
+        if extracted.price is None and self._says_removed(response):
+            self._gone(response.url, "no longer available page")
+            return
         request = response.request
         assert request is not None
         yield ListingItem(
@@ -186,6 +194,20 @@ class MarketplaceSpider(scrapy.Spider):
                 return found
         return sku
 
+    @staticmethod
+    def _says_removed(response: Response) -> bool:
+        """A page that says the listing was taken down (asked only of pages with no price: a
+        listing's own hostile text must not be able to declare it gone)."""
+        if not hasattr(response, "xpath"):
+            return False
+        text = response.xpath("string(//body)").get() or ""
+        return REMOVED_MARKERS.search(text[:MAX_PAGE_TEXT]) is not None
+
+    def _gone(self, url: str, why: str) -> None:
+        lid = listing_id(self.profile.name, self._extract_item_id(url, None), url)
+        self.gone_listings[lid] = why
+        self.crawler.stats.inc_value("ipwatch/listing_pages_gone")
+
     def on_error(self, failure: Failure) -> None:
         """Count and log every request that finally failed, so the crawl run shows it."""
         request = getattr(failure, "request", None)
@@ -196,6 +218,10 @@ class MarketplaceSpider(scrapy.Spider):
         response = getattr(failure.value, "response", None)
         if response is not None:
             kind = f"http_{response.status}"
+            gone = response.status in GONE_STATUSES  # a taken-down listing is not an error
+            if gone and request is not None and request.meta.get(PAGE_TYPE) == "listing":
+                self._gone(request.url, f"http {response.status}")
+                return
         self.crawler.stats.inc_value("ipwatch/errors")
         self.crawler.stats.inc_value(f"ipwatch/errors/{kind}")
         self.logger.warning(

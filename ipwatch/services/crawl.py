@@ -29,6 +29,7 @@ from evidence.seal.custody import current_operator
 from ipwatch.services.errors import ConflictError, InvalidRequestError
 from ipwatch.services.identity import Principal
 from ipwatch.services.reappearance import apply_reappearances
+from ipwatch.services.run_states import after_run
 from ipwatch.services.webhook_events import findings_flagged, flagged_since
 from store.exceptions import IndexUnavailableError, StoreFullError
 
@@ -300,6 +301,7 @@ def _crawl(
     if workspace.config.webhooks.targets:  # actioner hooks: the run's new flagged findings
         findings_flagged(workspace, flagged_since(workspace, profile.name, recorder.run.started))
     _reappearances(workspace, profile.name, recorder.run)
+    after_run(workspace, recorder.run, current_operator())  # notice outcomes, run.summary
     return recorder.run
 
 

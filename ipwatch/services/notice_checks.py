@@ -7,6 +7,9 @@ changes nothing: only a definite "gone" counts; a notice whose listings are stil
 ``notices.escalate_after_days`` after it was sent is raised as overdue (``notice_overdue``).
 Requests follow the crawl's address rule (``crawl.allowed_private_hosts``) and connect to the
 address that was checked.
+
+A crawl that finds a noticed listing gone (a 404/410 or "no longer available" page, or absent
+from a complete run) settles it the same way without asking again (``settle_gone``).
 """
 
 from __future__ import annotations
@@ -29,10 +32,11 @@ from model.notices import NoticeQuery, NoticeState
 from netguard.policy import AddressPolicy
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from ipwatch.services.identity import Principal
     from ipwatch.services.workspace import Workspace
+    from model.notices import NoticeRecord
 
 GONE = (404, 410)
 TIMEOUT = 15.0
@@ -125,13 +129,75 @@ def check_noticed(
                     continue
                 result.gone.append((finding_id, url, status))
                 gone_here += 1
-            if notice.finding_ids and gone_here == len(notice.finding_ids):
-                seen = clock().isoformat(timespec="seconds")
-                reason = f"every listing answered HTTP 404/410 (checked {seen})"
-                mark_notice(workspace, notice.id, "removed", reason, principal)
-                result.notices_removed.append(notice.id)
+            seen = clock().isoformat(timespec="seconds")
+            reason = f"every listing answered HTTP 404/410 (checked {seen})"
+            _all_gone(workspace, notice, gone_here, reason, principal, result)
             late = overdue(workspace, notice, still_up, clock())
             if late is not None:
                 result.overdue.append(late)
                 raise_overdue(workspace, late)
     return result
+
+
+def _all_gone(
+    workspace: Workspace,
+    notice: NoticeRecord,
+    gone: int,
+    reason: str,
+    principal: Principal,
+    result: CheckResult,
+) -> None:
+    """A notice whose every listing is gone is marked removed."""
+    if notice.finding_ids and gone == len(notice.finding_ids):
+        mark_notice(workspace, notice.id, "removed", reason, principal)
+        result.notices_removed.append(notice.id)
+
+
+def settle_gone(
+    workspace: Workspace,
+    gone: Mapping[str, str],
+    principal: Principal,
+    run_id: str,
+) -> CheckResult:
+    """Findings of sent/acknowledged notices whose listing a crawl found gone (listing id ->
+    why) move ``notice_sent -> removed``; a notice whose every listing is gone is removed."""
+    principal.require("review")
+    result = CheckResult()
+    if not gone:
+        return result
+    for state in (NoticeState.SENT, NoticeState.ACKNOWLEDGED):
+        for notice in list_notices(workspace, NoticeQuery(state=state, limit=1000), principal):
+            gone_here = 0
+            for finding_id, url in zip(notice.finding_ids, notice.urls, strict=False):
+                finding = workspace.index.get_finding(finding_id)
+                if finding is None or finding.status == FindingStatus.REMOVED:
+                    gone_here += finding is not None
+                    continue
+                result.checked += 1
+                why = gone.get(finding.listing_id)
+                if why is None:
+                    result.still_there.append(finding_id)
+                    continue
+                try:
+                    record_enforcement(
+                        workspace,
+                        finding_id,
+                        (FindingStatus.NOTICE_SENT,),
+                        FindingStatus.REMOVED,
+                        f"notice {notice.id}: crawl run {run_id} found the listing gone ({why})",
+                        principal,
+                    )
+                except ServiceError as exc:
+                    result.problems.append((finding_id, str(exc)))
+                    continue
+                result.gone.append((finding_id, url, _status(why)))
+                gone_here += 1
+            reason = f"every listing is gone (crawl run {run_id})"
+            _all_gone(workspace, notice, gone_here, reason, principal, result)
+    return result
+
+
+def _status(why: str) -> int:
+    """The HTTP status a crawl's reason names (``http 404``), else 0 (absent, or a page)."""
+    head, _, code = why.partition(" ")
+    return int(code) if head == "http" and code.isdigit() else 0

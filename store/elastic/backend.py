@@ -30,6 +30,7 @@ from store.elastic.findings import ElasticFindings
 from store.elastic.migrate import migrate as migrate_indices
 from store.elastic.notices import ElasticNotices
 from store.elastic.ops import LISTING_STATE, OP_TARGET, guarded_listing_item
+from store.elastic.states import ElasticStates
 from store.exceptions import IndexUnavailableError
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from model import CrawlRun, ListingRecord, Seller, SnapshotRef
 
 
-class ElasticStore(ElasticFindings, ElasticNotices):
+class ElasticStore(ElasticFindings, ElasticNotices, ElasticStates):
     """The evidence index on a cluster; writes that cannot reach it wait in a local spool.
 
     Writes use refresh=false; the first search of an index this instance wrote to since the

@@ -14,10 +14,12 @@ Kind = Literal[
     "notices",
     "notice_events",
     "deliveries",
+    "listing_states",
 ]
 # Sellers first: migrating listings and findings backfills the sellers they name. Notices,
 # their events and webhook deliveries came with enforcement (issue 13): new kinds, so an older
-# cluster gets them created by first use or by `ipwatch index migrate`, nothing to copy.
+# cluster gets them created by first use or by `ipwatch index migrate`, nothing to copy; so do
+# listing states (issue 14), one document per run and listing.
 KINDS: tuple[Kind, ...] = (
     "sellers",
     "listings",
@@ -28,6 +30,7 @@ KINDS: tuple[Kind, ...] = (
     "notices",
     "notice_events",
     "deliveries",
+    "listing_states",
 )
 
 # Bump a kind's version whenever its mapping or analysis changes; `ipwatch index migrate`
@@ -43,6 +46,7 @@ VERSIONS: dict[Kind, int] = {
     "notices": 1,
     "notice_events": 1,
     "deliveries": 1,
+    "listing_states": 1,
 }
 
 # Marketplace text mixes English and Chinese. The standard tokenizer splits CJK text into single
@@ -213,6 +217,15 @@ _PROPERTIES: dict[Kind, dict[str, Any]] = {
         "status": KEYWORD,
         "attempts": {"type": "long"},
         "body": {"type": "text", "index": False},  # the signed JSON, stored as sent
+    },
+    "listing_states": {
+        "id": KEYWORD,  # <run id>|<listing id>
+        "run_id": KEYWORD,
+        "listing_id": KEYWORD,
+        "marketplace": KEYWORD,
+        "state": KEYWORD,
+        "at": DATE,
+        "reason": KEYWORD,
     },
 }
 

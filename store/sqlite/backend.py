@@ -32,6 +32,7 @@ from store.sqlite.rows import (
     ts,
 )
 from store.sqlite.sellers import SELLER_UPSERT
+from store.sqlite.states import SqliteStates
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 PAGE = 500  # rows per keyset page when an iterator walks a whole table
 
 
-class SqliteStore(SqliteFindings, SqliteNotices):
+class SqliteStore(SqliteFindings, SqliteNotices, SqliteStates):
     """``Store`` on SQLite; safe to share between threads of one process."""
 
     # listings

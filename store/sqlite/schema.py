@@ -24,6 +24,11 @@ them (``CREATE ... IF NOT EXISTS``) and backfill ``finding_signals`` from the st
 Version 5 adds enforcement: ``notices`` (one row per takedown notice, its state and revision;
 lists in ``data`` JSON), ``notice_events`` (every state change) and ``webhook_deliveries``.
 Upgrade from version 4: create the three tables (nothing to backfill), in the same transaction.
+
+Version 6 adds ``listing_states``: each crawl run's state of each listing (new, changed,
+unchanged, gone, reappeared), keyed by run and listing, with an index to find a listing's latest
+state. Upgrade from version 5: create the table and its index (nothing to backfill: runs before
+it have no states, so the first run after the upgrade declares nothing gone).
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from model.sellers import fold_name, normalise_contacts, seller_key
 from store.exceptions import IndexConfigError
 from store.sqlite.text import terms
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 _FTS = "tokenize = 'unicode61 remove_diacritics 2'"
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS listings (
@@ -151,6 +156,14 @@ NOTICES = (
     "CREATE INDEX IF NOT EXISTS webhook_deliveries_created ON webhook_deliveries(created DESC)",
 )
 
+STATES = (
+    """CREATE TABLE IF NOT EXISTS listing_states (
+  run_id TEXT NOT NULL, listing_id TEXT NOT NULL, marketplace TEXT NOT NULL, state TEXT NOT NULL,
+  at TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '', PRIMARY KEY (run_id, listing_id))
+  WITHOUT ROWID""",
+    "CREATE INDEX IF NOT EXISTS listing_states_listing ON listing_states(listing_id, at, run_id)",
+)
+
 # Columns version 1 had; copied as they are when upgrading.
 _V1_LISTING = (
     "id, marketplace, url, title, content_hash, first_seen, last_seen, description, price, "
@@ -188,6 +201,8 @@ def prepare(db: sqlite3.Connection, path: str) -> None:
         if version < 4:
             _signals_v4(db)
         for statement in NOTICES:  # version 5: new tables only, nothing to backfill
+            db.execute(statement)
+        for statement in STATES:  # version 6: a new table only, nothing to backfill
             db.execute(statement)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     except BaseException:

@@ -282,7 +282,7 @@ def test_a_version_3_file_gets_signal_kinds_backfilled_in_place(tmp_path):
     assert [f.id for f in index.list_findings(FindingQuery(signal_kind="price"))] == ["F-odd-2"]
     index.close()
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         # the triggers keep the kinds in step with writes from any connection
         db.execute("""UPDATE findings SET signals = '[{"kind": "patent"}]' WHERE id = 'F-1'""")
@@ -333,6 +333,29 @@ def test_a_version_4_file_gets_the_notice_tables_in_place(tmp_path):
     assert [n.id for n in index.list_notices(NoticeQuery())] == ["N-1"]
     index.close()
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    db.close()
+
+
+def test_a_version_5_file_gets_the_listing_states_table_in_place(tmp_path):
+    """Version 6 (issue 14) adds each run's listing states; what a version 5 file holds stays."""
+    from model import ListingState, RunListingState
+
+    path = tmp_path / "v5.db"
+    write_v3_file(path)
+    SqliteStore(path).close()  # now a version 6 file; take version 6's table away again
+    with sqlite3.connect(path) as db:
+        db.execute("DROP TABLE listing_states")
+        db.execute("PRAGMA user_version = 5")
+    db.close()
+    index = SqliteStore(path)
+    assert index.count_findings("status", FindingQuery()) == {"new": 7}
+    state = RunListingState("R-1", "demo:1", "demo", ListingState.GONE, T0, "absent")
+    index.put_listing_states([state])
+    assert list(index.iter_listing_states("R-1")) == [state]
+    index.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     db.close()
