@@ -2,7 +2,8 @@
 
 A listing whose content hash and registry key (the assets and detection settings it was last
 scored against) are what the index holds, and whose evidence is complete, is not scored again:
-its stored findings stand. A changed listing, a changed registry or missing evidence re-scores.
+its stored findings stand. A changed listing, a changed registry, missing evidence or a
+finding removed after a notice (the listing is back) re-scores.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from crawler.context import workspace_for
 from crawler.listing_id import content_hash
+from model import FindingQuery, FindingStatus
 from store.exceptions import IndexUnavailableError
 
 if TYPE_CHECKING:
@@ -84,4 +86,16 @@ class DetectPipeline:
             previous.content_hash == item.extra["content_hash"]
             and previous.data.get("registry_key") == self.registry_key
             and previous.data.get("evidence_complete") is True
+            and not self._taken_down(previous.id)
         )
+
+    def _taken_down(self, listing_id: str) -> bool:
+        """A finding of this listing was removed after a notice: the listing is back, and its
+        reappearance needs fresh scoring and evidence of its own, however unchanged it is."""
+        try:
+            removed = self.workspace.index.list_findings(
+                FindingQuery(listing_ids=(listing_id,), status=FindingStatus.REMOVED, limit=1)
+            )
+        except IndexUnavailableError:
+            return True
+        return bool(removed)
