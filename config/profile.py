@@ -185,6 +185,20 @@ class ListingPage(_Strict):
         default=None, description="regex with one group that takes the item id out of the URL"
     )
     fields: FieldSelectors = FieldSelectors()
+    removed_text: tuple[str, ...] = Field(
+        default=(),
+        max_length=50,
+        description="regexes (case-insensitive) for this marketplace's own 'listing taken "
+        "down' page, e.g. '宝贝已下架', besides the built-in phrases; asked only of pages "
+        "without a price",
+    )
+
+    @field_validator("removed_text")
+    @classmethod
+    def _linear(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in value:
+            compile_regex(f"(?i:{pattern})")
+        return value
 
     @field_validator("item_id")
     @classmethod

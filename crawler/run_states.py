@@ -28,7 +28,11 @@ GONE_STATUSES = (404, 410)
 # listing's own text is hostile and must not be able to declare itself gone).
 REMOVED_MARKERS = re.compile(
     r"no longer available|has been removed|has been taken down|listing (?:has )?ended|"
-    r"item (?:is )?not available any ?more",
+    r"item (?:is )?not available any ?more|"
+    # Chinese marketplaces (taken off the shelf, item does not exist / has expired) and the
+    # major European languages
+    r"已下架|已下柜|宝贝不存在|商品不存在|商品已失效|"
+    r"nicht mehr verfügbar|n'est plus disponible|ya no está disponible|non è più disponibile",
     re.IGNORECASE,
 )
 _STATE_OF_CHANGE = {

@@ -74,6 +74,9 @@ class MarketplaceSpider(scrapy.Spider):
         self._item_id = (
             compile_regex(self.profile.listing.item_id) if self.profile.listing.item_id else None
         )
+        self.removed_patterns = [  # page wording: case never matters
+            compile_regex(f"(?i:{p})") for p in self.profile.listing.removed_text
+        ]
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         search = self.profile.search
@@ -194,14 +197,16 @@ class MarketplaceSpider(scrapy.Spider):
                 return found
         return sku
 
-    @staticmethod
-    def _says_removed(response: Response) -> bool:
-        """A page that says the listing was taken down (asked only of pages with no price: a
-        listing's own hostile text must not be able to declare it gone)."""
+    def _says_removed(self, response: Response) -> bool:
+        """A page that says the listing was taken down, in the built-in phrases or the
+        profile's ``listing.removed_text`` (asked only of pages with no price: a listing's own
+        hostile text must not be able to declare it gone)."""
         if not hasattr(response, "xpath"):
             return False
-        text = response.xpath("string(//body)").get() or ""
-        return REMOVED_MARKERS.search(text[:MAX_PAGE_TEXT]) is not None
+        text = (response.xpath("string(//body)").get() or "")[:MAX_PAGE_TEXT]
+        if REMOVED_MARKERS.search(text) is not None:
+            return True
+        return any(pattern.search(text) for pattern in self.removed_patterns)
 
     def _gone(self, url: str, why: str) -> None:
         lid = listing_id(self.profile.name, self._extract_item_id(url, None), url)
