@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from ipwatch.commands.common import UserError, state
+from ipwatch.commands.output import MetricsPortOption
 from ipwatch.commands.progress import crawl_progress
 from ipwatch.console import console, err_console, plain
 from ipwatch.services.crawl import crawl_marketplace, crawl_problem
@@ -60,17 +61,7 @@ def crawl(
             help="Allow this private/loopback host (a shop you run yourself).", metavar="HOST"
         ),
     ] = None,
-    metrics_port: Annotated[
-        int | None,
-        typer.Option(
-            "--metrics-port",
-            envvar="IPWATCH_METRICS_PORT",
-            min=0,
-            max=65535,
-            help="Serve Prometheus metrics at http://127.0.0.1:N/metrics while crawling "
-            "(0: a free port, logged).",
-        ),
-    ] = None,
+    metrics_port: MetricsPortOption = None,
     trigger: Annotated[
         str,
         typer.Option(

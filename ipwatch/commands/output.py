@@ -21,6 +21,17 @@ JsonOption = Annotated[bool, typer.Option("--json", help="One JSON object per li
 CsvOption = Annotated[
     bool, typer.Option("--csv", help="CSV with a header row (formula cells neutralised).")
 ]
+MetricsPortOption = Annotated[
+    int | None,
+    typer.Option(
+        "--metrics-port",
+        envvar="IPWATCH_METRICS_PORT",
+        min=0,
+        max=65535,
+        help="Serve Prometheus metrics at http://127.0.0.1:N/metrics while this runs "
+        "(0: a free port).",
+    ),
+]
 
 
 def wants_machine(as_json: bool, as_csv: bool) -> bool:

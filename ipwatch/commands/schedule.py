@@ -13,7 +13,13 @@ import typer
 from rich.table import Table
 
 from ipwatch.commands.common import UserError, state
-from ipwatch.commands.output import CsvOption, JsonOption, emit, wants_machine
+from ipwatch.commands.output import (
+    CsvOption,
+    JsonOption,
+    MetricsPortOption,
+    emit,
+    wants_machine,
+)
 from ipwatch.console import console, err_console, plain
 from ipwatch.services.metrics import prepare_multiprocess, start_metrics_server
 from ipwatch.services.schedule_export import crawl_args, crontab, systemd_units
@@ -72,17 +78,7 @@ def list_(ctx: typer.Context, as_json: JsonOption = False, as_csv: CsvOption = F
 @app.command("run")
 def run(
     ctx: typer.Context,
-    metrics_port: Annotated[
-        int | None,
-        typer.Option(
-            "--metrics-port",
-            envvar="IPWATCH_METRICS_PORT",
-            min=0,
-            max=65535,
-            help="Serve every scheduled crawl's Prometheus metrics, summed, at "
-            "http://127.0.0.1:N/metrics (0: a free port).",
-        ),
-    ] = None,
+    metrics_port: MetricsPortOption = None,
 ) -> None:
     """Crawl every enabled schedule until SIGTERM or Ctrl-C, one crawl per marketplace at once."""
     current = state(ctx)
