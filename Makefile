@@ -25,12 +25,12 @@ LOCK_TARGET := --python-version 3.11 --python-platform x86_64-manylinux_2_28
 LOCK_FLAGS := $(LOCK_TARGET) --generate-hashes --quiet --custom-compile-command 'make lock'
 LOCK_HEADER := \# Locked for Linux x86_64 (manylinux_2_28) and CPython 3.11, what CI runs: exact versions and hashes.
 
-.PHONY: demo test lint install lock chromium redis-bin redis clean opensearch opensearch-jars jdk augly-venv pywb-venv
+.PHONY: demo test lint install lock chromium redis-bin redis desk-assets clean opensearch opensearch-jars jdk augly-venv pywb-venv
 
-demo: install chromium  ## Run the whole job on the embedded default against the demo marketplace
+demo: install chromium desk-assets  ## Run the whole job on the embedded default against the demo marketplace
 	$(BIN)/ipwatch demo
 
-test: install chromium redis-bin opensearch-jars augly-venv pywb-venv  ## Install what the tests need, then lint and run the whole suite
+test: install chromium redis-bin desk-assets opensearch-jars augly-venv pywb-venv  ## Install what the tests need, then lint and run the whole suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
@@ -74,6 +74,25 @@ chromium:
 	  echo "installing Chromium and CJK fonts from apt"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+# The desk's third-party scripts (Cytoscape.js for the seller network graph) come from the npm
+# registry at build time, exactly as ipwatch/web/frontend/package-lock.json pins them (with their
+# integrity hashes), into git-ignored folders; the stamp follows the lock.
+FRONTEND := ipwatch/web/frontend
+VENDOR := ipwatch/web/static/vendor
+DESK_STAMP := $(VENDOR)/.installed-$(shell cat $(FRONTEND)/package-lock.json | sha256sum | cut -c1-12)
+
+desk-assets: $(DESK_STAMP)  ## Fetch the desk's scripts from npm (npm ci against the lock)
+
+$(DESK_STAMP): $(FRONTEND)/package-lock.json $(FRONTEND)/package.json
+	@command -v npm >/dev/null || { \
+	  echo "installing Node.js and npm from apt"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; }
+	cd $(FRONTEND) && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)
+	cp $(FRONTEND)/node_modules/cytoscape/dist/cytoscape.min.js $(VENDOR)/
+	@touch $@
 
 # Debian's redis-server for distributed crawling and its tests (they start their own on a free port).
 redis-bin:

@@ -89,3 +89,41 @@ def test_networks_page_lists_only_links_in_scope(served) -> None:
     assert k["s3"] not in page and "<script>alert" not in page
     rows = alice.get(f"{server.url}/networks.json", timeout=30).json()["items"]
     assert [sorted(r["members"]) for r in rows] == [sorted([k["s1"], k["s2"]])]
+
+
+def test_seller_page_draws_an_interactive_graph_in_chromium_under_the_csp(served) -> None:
+    from tests.ipwatch.web.browser import chromium
+
+    world, server = served
+    k = world.sellers
+    root = login(server.url, "root")
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.add_cookies(
+            [
+                {
+                    "name": "ipw_session",
+                    "value": root.cookies.get("ipw_session"),
+                    "domain": "127.0.0.1",
+                    "path": "/",
+                }
+            ]
+        )
+        page = context.new_page()
+        refused: list[str] = []
+        page.on("console", lambda m: refused.append(m.text) if m.type == "error" else None)
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(f"{server.url}/sellers/{k['s1']}")
+        page.wait_for_function("window.ipwatchNetwork !== undefined", timeout=30_000)
+        nodes = page.evaluate("window.ipwatchNetwork.nodes().map(n => n.id()).sort()")
+        edges = page.evaluate("window.ipwatchNetwork.edges().length")
+        assert nodes == sorted(k[x] for x in ("s1", "s2", "s3", "s4"))
+        assert edges == 3
+        assert page.locator("#network-graph canvas").count() > 0  # drawn, not just built
+        assert not page.locator("svg.graph").is_visible()  # the server drawing is the fallback
+        labels = page.evaluate("window.ipwatchNetwork.nodes().map(n => n.data('label'))")
+        assert any("<script>" in label for label in labels)  # the hostile name, as text
+        assert dialogs == [] and not [m for m in refused if "Content Security Policy" in m]
+        page.evaluate(f"window.ipwatchNetwork.getElementById({k['s2']!r}).emit('tap')")
+        page.wait_for_url(f"**/sellers/{k['s2']}")
