@@ -7,8 +7,9 @@ it, so a number in an export can be checked against the findings behind it. Defi
 - confirmed: findings whose status is confirmed or later (notice_sent, removed, reappeared);
   ``strikes`` counts their distinct listings, so one listing matching two assets is one strike.
 - notices / removals / reappearances: findings whose status is, or whose history passed,
-  notice_sent / removed / reappeared (until the notice store lands, from finding statuses).
-- counter_notices: always 0 until notices record them.
+  notice_sent / removed / reappeared (every notice outcome moves its findings, signed, so the
+  findings' history is the notices' record per listing).
+- counter_notices: findings cited by a notice the seller answered with a counter-notice.
 - manifestly illegal (Art. 23(1)): confirmed by a reviewer *and* scored at or above
   ``manifest_risk`` by the detector, i.e. obvious without a detailed legal examination.
 - share: distinct listings of that kind / every listing of the seller the index holds.
@@ -45,6 +46,7 @@ class FindingFacts:
     kinds: frozenset[str]
     disguised: bool = False
     history: frozenset[str] = frozenset()  # every status it has had (review events)
+    counter_noticed: bool = False  # cited by a notice that received a counter-notice
     created: datetime | None = None
     updated: datetime | None = None
 
@@ -72,13 +74,13 @@ class Record:
     notice_ids: list[str] = field(default_factory=list)
     removal_ids: list[str] = field(default_factory=list)
     reappearance_ids: list[str] = field(default_factory=list)
+    counter_notice_ids: list[str] = field(default_factory=list)
     manifest_ids: list[str] = field(default_factory=list)
     gravity_ids: list[str] = field(default_factory=list)
     intent_ids: list[str] = field(default_factory=list)
     confirmed_listings: list[str] = field(default_factory=list)
     manifest_listings: list[str] = field(default_factory=list)
     gravity: int = 0
-    counter_notices: int = 0
     strike_level: str = "none"
 
     @property
@@ -101,7 +103,7 @@ class Record:
             "strike_level": self.strike_level,
             "notices_sent": len(self.notice_ids),
             "removals": len(self.removal_ids),
-            "counter_notices": self.counter_notices,
+            "counter_notices": len(self.counter_notice_ids),
             "reappearances": len(self.reappearance_ids),
             "infringing_share": round(self.strikes / seen, 4) if seen else None,
             "manifestly_illegal": len(self.manifest_listings),
@@ -115,6 +117,7 @@ class Record:
                 "notices_sent": self.notice_ids,
                 "removals": self.removal_ids,
                 "reappearances": self.reappearance_ids,
+                "counter_notices": self.counter_notice_ids,
                 "manifestly_illegal": self.manifest_ids,
                 "gravity": self.gravity_ids,
                 "intent": self.intent_ids,
@@ -158,6 +161,7 @@ def seller_record(
         notice_ids=[f.id for f, s in passed if s & NOTICED],
         removal_ids=[f.id for f, s in passed if "removed" in s],
         reappearance_ids=[f.id for f, s in passed if "reappeared" in s],
+        counter_notice_ids=[f.id for f in chosen if f.counter_noticed],
         manifest_ids=[f.id for f in manifest],
         gravity_ids=[
             f.id for f in confirmed if gravity and _gravity(f, thresholds.gravity) == gravity
@@ -197,6 +201,7 @@ def combine_records(key: str, records: Sequence[Record], thresholds: Thresholds)
         notice_ids=joined("notice_ids"),
         removal_ids=joined("removal_ids"),
         reappearance_ids=joined("reappearance_ids"),
+        counter_notice_ids=joined("counter_notice_ids"),
         manifest_ids=joined("manifest_ids"),
         gravity_ids=sorted({i for r in records if r.gravity == gravity for i in r.gravity_ids}),
         intent_ids=joined("intent_ids"),

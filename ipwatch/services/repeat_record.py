@@ -2,8 +2,8 @@
 
 Built from the findings in the caller's scope (a seller's dealings with other rights holders
 never count), their review history, and how many listings of each seller the index holds.
-Notices, removals and reappearances are read from finding statuses and review events until
-the notice store records them itself; counter-notices are 0 until then.
+Notices, removals and reappearances are read from the findings' signed history (each notice
+outcome moves its findings); counter-notices from the stored notices' own state history.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from enforcement.record import FindingFacts, Record, Thresholds, combine_records, seller_record
 from ipwatch.services.seller_network import seller_networks
 from model import FindingQuery, FindingStatus
+from model.notices import NoticeQuery, NoticeState
 
 if TYPE_CHECKING:
     from ipwatch.services.identity import Principal
@@ -54,7 +55,21 @@ def thresholds(workspace: Workspace) -> Thresholds:
     )
 
 
-def _facts(workspace: Workspace, finding: FindingRecord) -> FindingFacts:
+def counter_noticed(workspace: Workspace, principal: Principal) -> frozenset[str]:
+    """Findings cited by a notice, in the principal's owners, that a counter-notice answered."""
+    owners = principal.owners
+    notices = workspace.index.list_notices(NoticeQuery(owners=owners, limit=100_000))
+    out: set[str] = set()
+    for notice in notices:
+        events = workspace.index.list_notice_events(notice.id)
+        if any(e.to_state == NoticeState.COUNTER_NOTICE for e in events):
+            out.update(notice.finding_ids)
+    return frozenset(out)
+
+
+def _facts(
+    workspace: Workspace, finding: FindingRecord, countered: frozenset[str] = frozenset()
+) -> FindingFacts:
     history: frozenset[str] = frozenset()
     if finding.status in _HISTORY:  # only these can have passed a status they left
         history = frozenset(e.to_status.value for e in workspace.index.list_events(finding.id))
@@ -71,6 +86,7 @@ def _facts(workspace: Workspace, finding: FindingRecord) -> FindingFacts:
         kinds=frozenset(str(s.get("kind")) for s in finding.signals),
         disguised=disguised,
         history=history,
+        counter_noticed=finding.id in countered,
         created=finding.created,
         updated=finding.updated,
     )
@@ -80,6 +96,7 @@ def _findings_by_seller(
     workspace: Workspace, principal: Principal
 ) -> dict[str, list[FindingFacts]]:
     out: dict[str, list[FindingFacts]] = {}
+    countered = counter_noticed(workspace, principal)
     after: tuple[float, str] | None = None
     scanned = 0
     while scanned < SCAN_LIMIT:
@@ -87,7 +104,7 @@ def _findings_by_seller(
         batch = workspace.index.list_findings(principal.scope(query))
         for finding in batch:
             if finding.seller_key:
-                out.setdefault(finding.seller_key, []).append(_facts(workspace, finding))
+                out.setdefault(finding.seller_key, []).append(_facts(workspace, finding, countered))
         scanned += len(batch)
         if len(batch) < PAGE:
             break
