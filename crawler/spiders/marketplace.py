@@ -57,6 +57,7 @@ class MarketplaceSpider(scrapy.Spider):
         profile: MarketplaceProfile | str,
         keywords: list[str] | str = (),  # type: ignore[assignment]
         crawl_run_id: str | None = None,
+        recheck_urls: list[str] | tuple[str, ...] = (),
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
@@ -68,6 +69,12 @@ class MarketplaceSpider(scrapy.Spider):
         # listing id -> why it is gone (404/410, a "no longer available" page), for the run record
         self.gone_listings: dict[str, str] = {}
         self.allowed_domains = list(self.profile.domains())
+        # Listings the application asks about whether search finds them or not (noticed and
+        # taken-down ones: is it gone? is it back?), on this profile's hosts only.
+        hosts = set(self.allowed_domains)
+        self.recheck_urls = [
+            url for url in dict.fromkeys(recheck_urls) if urlsplit(url).hostname in hosts
+        ]
         # Listings found on each first list page, this run and the last (ListYieldMemory).
         self.list_yields: dict[str, int] = {}
         self.previous_yields: dict[str, int] = {}
@@ -86,6 +93,15 @@ class MarketplaceSpider(scrapy.Spider):
                 yield self._list_request(url, search, 1)
         for section in self.profile.sections:
             yield self._list_request(self.profile.absolute(section.url), section, 1)
+        listing = self.profile.listing
+        for url in self.recheck_urls:
+            self.crawler.stats.inc_value("ipwatch/rechecked")
+            yield scrapy.Request(
+                url,
+                callback=self.parse_listing,
+                errback=self.on_error,
+                meta={PAGE_TYPE: "listing", **self._render_meta(listing.render, listing.wait_for)},
+            )
 
     def _list_request(self, url: str, page: ListPage, number: int) -> scrapy.Request:
         meta: dict[str, Any] = {PAGE_TYPE: "list", LIST_PAGE: page, PAGE_NUMBER: number}

@@ -31,6 +31,7 @@ from ipwatch.services.identity import Principal
 from ipwatch.services.reappearance import apply_reappearances
 from ipwatch.services.run_states import after_run
 from ipwatch.services.webhook_events import findings_flagged, flagged_since
+from model import FindingQuery, FindingStatus
 from store.exceptions import IndexUnavailableError, StoreFullError
 
 if TYPE_CHECKING:
@@ -287,7 +288,13 @@ def _crawl(
     for signal in (signals.item_scraped, signals.item_dropped, signals.response_received):
         crawler.signals.connect(refresh, signal=signal, weak=False)
     crawler.signals.connect(_arm_hard_stop, signal=signals.engine_started, weak=False)
-    process.crawl(crawler, profile=profile, keywords=list(keywords), crawl_run_id=run_id)
+    process.crawl(
+        crawler,
+        profile=profile,
+        keywords=list(keywords),
+        crawl_run_id=run_id,
+        recheck_urls=noticed_urls(workspace, profile.name),
+    )
     process.start()
     refresh()
     # The recorder's own copy: it exists even when the index was unreachable and the run
@@ -303,6 +310,34 @@ def _crawl(
     _reappearances(workspace, profile.name, recorder.run)
     after_run(workspace, recorder.run, current_operator())  # notice outcomes, run.summary
     return recorder.run
+
+
+RECHECK_LIMIT = 10_000  # noticed listings one crawl asks about directly
+
+
+def noticed_urls(workspace: Workspace, marketplace: str) -> list[str]:
+    """Listings a notice is about (sent: gone yet?) or took down (removed: back?), which the
+    crawl asks for directly, whether its searches reach them or not."""
+    urls: list[str] = []
+    after: tuple[float, str] | None = None
+    try:
+        while len(urls) < RECHECK_LIMIT:
+            page = workspace.index.list_findings(
+                FindingQuery(
+                    marketplace=marketplace,
+                    statuses=(FindingStatus.NOTICE_SENT, FindingStatus.REMOVED),
+                    flagged_only=False,
+                    limit=500,
+                    search_after=after,
+                )
+            )
+            urls.extend(f.url for f in page if f.url)
+            if len(page) < 500:
+                break
+            after = (page[-1].risk, page[-1].id)
+    except IndexUnavailableError as exc:  # crawl anyway: searches still reach most of them
+        logger.warning("noticed listings not rechecked: %s", exc)
+    return list(dict.fromkeys(urls))[:RECHECK_LIMIT]
 
 
 def _reappearances(workspace: Workspace, marketplace: str, run: CrawlRun) -> None:

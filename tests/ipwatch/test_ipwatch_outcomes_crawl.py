@@ -1,11 +1,13 @@
 """A takedown's whole life against the demo shop, as a team runs it from the CLI: crawl, confirm,
 notice, send; the shop takes the listing down (404) and `notices check` records the removal;
-the listing comes back, and the next crawl seals new evidence and reopens the finding as
-`reappeared`, linked to the notice; the evidence still verifies."""
+the listing comes back, and the next crawl (whose search does not even find it: it asks for
+every removed listing directly) seals new evidence and reopens the finding as `reappeared`,
+linked to the notice; the evidence still verifies."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,6 +17,7 @@ import yaml
 from config.profile import PROFILES_DIR
 from demomarket import CATALOG, Catalog, DemoMarket
 from demomarket.brandkit import write_brand_kit
+from demomarket.pages import search
 from tests.support import run_ipwatch
 
 pytestmark = pytest.mark.slow
@@ -46,13 +49,13 @@ def search_only_profile(folder: Path) -> Path:
     return path
 
 
-def crawl(home: Path, market: DemoMarket, profile: Path) -> str:
+def crawl(home: Path, market: DemoMarket, profile: Path, keyword: str = "lumora") -> str:
     return ok(
         home,
         "crawl",
         str(profile),
         "--keyword",
-        "lumora",
+        keyword,
         "--base-url",
         market.base_url,
         "--allow-private-host",
@@ -68,7 +71,13 @@ def test_listing_taken_down_then_back_reappears_with_new_evidence(tmp_path: Path
     with DemoMarket() as market:
         crawl(home, market, profile)
         flagged = [json.loads(x) for x in ok(home, "findings", "list", "--json").splitlines()]
-        target = next(f for f in flagged if "/item/" in f["url"])
+        # a listing the second night's search ("leiting") does not list
+        elsewhere = set(re.findall(r"/item/([\w-]+)", search(CATALOG, "leiting", 1)))
+        target = next(
+            f
+            for f in flagged
+            if "/item/" in f["url"] and urlsplit(f["url"]).path.rsplit("/", 1)[-1] not in elsewhere
+        )
         fid = target["id"]
         item_id = urlsplit(target["url"]).path.rsplit("/", 1)[-1]
         ok(home, "findings", "review", fid, "--status", "confirmed", "--reason", "copied mark")
@@ -85,8 +94,9 @@ def test_listing_taken_down_then_back_reappears_with_new_evidence(tmp_path: Path
         assert shown["status"] == "removed"
 
         market.catalog = CATALOG  # ... and the seller lists it again
-        summary = crawl(home, market, profile)
-    assert "findings_reappeared" in summary
+        # A search that does not find it: the crawl asks for every removed listing directly.
+        summary = crawl(home, market, profile, keyword="leiting")
+    assert "findings_reappeared" in summary and "rechecked" in summary
     after = json.loads(ok(home, "findings", "show", fid, "--json"))
     assert after["status"] == "reappeared"
     assert len(after["snapshot_ids"]) > len(before["snapshot_ids"])  # sealed anew
