@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from config import limits
 from config.access import MarketplaceAccess
+from config.email import EmailSettings
 from config.enforcement import NoticeSettings, WebhookSettings
 from config.errors import ConfigError, describe_validation_error
 from config.networks import EnforcementConfig
@@ -132,6 +133,9 @@ class AppConfig(BaseModel):
     )
     webhooks: WebhookSettings = Field(
         default_factory=WebhookSettings, description="signed JSON webhooks (actioner hooks)"
+    )
+    email: EmailSettings | None = Field(
+        default=None, description="the same events by e-mail through an SMTP server (optional)"
     )
     enforcement: EnforcementConfig = Field(
         default_factory=EnforcementConfig,

@@ -31,6 +31,7 @@ from ipwatch.services.identity import Principal
 from ipwatch.services.reappearance import apply_reappearances
 from ipwatch.services.run_states import after_run
 from ipwatch.services.webhook_events import findings_flagged, flagged_since
+from ipwatch.services.webhooks import anyone_listens
 from model import FindingQuery, FindingStatus
 from store.exceptions import IndexUnavailableError, StoreFullError
 
@@ -305,7 +306,7 @@ def _crawl(
     )
     if recorder is None or recorder.run is None:
         raise RuntimeError(f"crawl {run_id} left no run record; see the log above")
-    if workspace.config.webhooks.targets:  # actioner hooks: the run's new flagged findings
+    if anyone_listens(workspace):  # actioner hooks: the run's new flagged findings
         findings_flagged(workspace, flagged_since(workspace, profile.name, recorder.run.started))
     _reappearances(workspace, profile.name, recorder.run)
     after_run(workspace, recorder.run, current_operator())  # notice outcomes, run.summary

@@ -16,7 +16,7 @@ from crawler.run_states import is_complete
 from ipwatch.services.errors import NotFoundError, ServiceError
 from ipwatch.services.runs import show_run
 from ipwatch.services.webhook_events import flagged_since
-from ipwatch.services.webhooks import emit
+from ipwatch.services.webhooks import anyone_listens, emit
 from model import ListingState
 from store.exceptions import StoreError
 
@@ -190,7 +190,7 @@ def after_run(workspace: Workspace, run: CrawlRun, operator: str) -> None:
         }
         if gone and not workspace.read_only:
             settle_gone(workspace, gone, Principal.operator(operator), run.id)
-        if workspace.config.webhooks.targets:
+        if anyone_listens(workspace):
             send_run_summary(workspace, run.id)
     except StoreError as exc:  # the crawl itself is recorded; `runs summary` works later
         logger.warning("run %s: summary and notice outcomes not done: %s", run.id, exc)

@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from ipwatch.services.email_notify import mail_event
 from ipwatch.services.errors import ForbiddenError
 from model.notices import DeliveryStatus, WebhookDelivery
 from netguard.policy import AddressPolicy
@@ -184,8 +185,17 @@ class Notifier:
         return status, "" if 200 <= status < 300 else f"HTTP {status}"
 
 
+def anyone_listens(workspace: Workspace) -> bool:
+    """Is any webhook target or e-mail configured (else events need not even be gathered)?"""
+    return bool(workspace.config.webhooks.targets or workspace.config.email)
+
+
 def emit(workspace: Workspace, event: str, data: dict[str, Any]) -> list[WebhookDelivery]:
-    """Deliver one event now, if any target wants it (a no-op without targets)."""
-    if not workspace.config.webhooks.targets or workspace.read_only:
+    """Deliver one event now to every webhook target that wants it, and by e-mail when that is
+    configured (a no-op without either)."""
+    if workspace.read_only:
+        return []
+    mail_event(workspace, event, data)
+    if not workspace.config.webhooks.targets:
         return []
     return Notifier(workspace).emit(event, data)
