@@ -157,7 +157,8 @@ def test_a_multiprocess_folder_that_does_not_exist_is_named(
 def test_scheduler_folder_is_emptied_of_a_previous_schedulers_values(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+    # recorded first, so the variable prepare_multiprocess sets is undone after the test
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path / "before"))
     folder = tmp_path / "home" / "metrics"
     folder.mkdir(parents=True)
     (folder / "counter_4242.db").write_bytes(b"stale values of a dead scheduler")
@@ -165,4 +166,3 @@ def test_scheduler_folder_is_emptied_of_a_previous_schedulers_values(
     prepare_multiprocess(folder)
     assert os.environ["PROMETHEUS_MULTIPROC_DIR"] == str(folder)
     assert sorted(p.name for p in folder.iterdir()) == ["notes.txt"]
-    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR")
