@@ -17,4 +17,6 @@ class CrawlRun:
     started: datetime
     finished: datetime | None = None
     counters: dict[str, int] = field(default_factory=dict)
-    status: str = "running"  # running | finished | failed
+    # running | finished | blocked | partial: blocked | stopped: REASON | interrupted[: why]
+    # | skipped: still running | skipped: missed | failed: exit N (see log)
+    status: str = "running"
