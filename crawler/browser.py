@@ -4,6 +4,8 @@ A rendered page (``render: playwright``) loads images, scripts and ``fetch()`` c
 chose. Each request is checked with ``AddressPolicy`` when Playwright routes it, and Chromium
 reaches the network only through ``GuardProxy``, which checks what routing never sees
 (redirect hops, WebSockets). Each refusal is counted (``blocked`` in the run) and logged.
+With a marketplace proxy pool (``IPWATCH_PROXIES``) the guard sends each connection on through
+the next proxy, so rendered pages leave by the same pool as plain requests (``proxied``).
 """
 
 from __future__ import annotations
@@ -38,7 +40,12 @@ class GuardedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
             crawler.settings.getlist("IPWATCH_ALLOWED_PRIVATE_HOSTS")
         )
         self.abort_request = self._refused
-        self.proxy = GuardProxy(self.policy, self._blocked_by_proxy).start()
+        self.proxy = GuardProxy(
+            self.policy,
+            self._blocked_by_proxy,
+            upstream=crawler.settings.getlist("IPWATCH_PROXIES"),
+            on_upstream=self._proxied,
+        ).start()
         self.config.launch_options = {
             **self.config.launch_options,
             "proxy": {"server": self.proxy.url},
@@ -53,6 +60,9 @@ class GuardedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
 
     def _blocked_by_proxy(self, url: str, reason: str) -> None:
         reactor.callFromThread(self._count, url, reason)
+
+    def _proxied(self, url: str) -> None:
+        reactor.callFromThread(self.stats.inc_value, "ipwatch/proxied")
 
     def _count(self, url: str, reason: str) -> None:
         self.stats.inc_value("ipwatch/blocked")

@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 
 
 def browser_settings(settings: BaseSettings) -> BrowserSettings:
-    """Chromium as scrapy-playwright launches it; viewport, limits and retries from IPWATCH_*."""
+    """Chromium as scrapy-playwright launches it; viewport, limits, retries, the marketplace's
+    proxy pool and logged-in session from IPWATCH_*, so evidence is seen as the crawl saw it."""
     launch = settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")
     width, height = (int(v) for v in settings.getlist("IPWATCH_CAPTURE_VIEWPORT", [1280, 800]))
     return BrowserSettings(
@@ -31,4 +32,6 @@ def browser_settings(settings: BaseSettings) -> BrowserSettings:
         max_total_bytes=settings.getint(
             "IPWATCH_CAPTURE_MAX_TOTAL_BYTES", limits.CAPTURE_MAX_TOTAL_BYTES
         ),
+        proxies=tuple(settings.getlist("IPWATCH_PROXIES")),
+        storage_state=settings.get("IPWATCH_STORAGE_STATE") or None,
     )

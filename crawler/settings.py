@@ -47,6 +47,7 @@ IPWATCH_ALLOWED_PRIVATE_HOSTS: list[str] = []
 # Proxy URLs Scrapy requests take in turn (ipwatch.yaml crawl.marketplaces.<name>.proxies,
 # credentials expanded from the environment); empty: no proxy.
 IPWATCH_PROXIES: list[str] = []
+IPWATCH_STORAGE_STATE: str | None = None  # Playwright session file for evidence captures
 
 # Images: size and pixel limits enforced before and while decoding.
 IPWATCH_IMAGE_MAX_BYTES = limits.IMAGE_MAX_BYTES

@@ -4,7 +4,8 @@ The pool is ``IPWATCH_PROXIES`` (filled from ``ipwatch.yaml`` with credentials f
 environment). Scrapy's ``HttpProxyMiddleware`` turns the URL's credentials into a
 Proxy-Authorization header later; only the proxy's host and port are ever logged. The
 private-address guard runs before this and judges the target, not the proxy. Pages rendered
-by Playwright do not use the pool (their browser reaches the network through the guard).
+by Playwright leave through the same pool: their browser's guard proxy forwards each connection
+to the next proxy (``crawler/browser.py``), so this middleware leaves them alone.
 """
 
 from __future__ import annotations

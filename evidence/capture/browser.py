@@ -4,7 +4,10 @@ One Chromium (Debian's, never downloaded) per capturer, one fresh context per ca
 bounded number of captures at once, a timeout per attempt and bounded retries with backoff.
 Every attempt's context reaches the network only through its own ``GuardProxy`` (the crawl's
 private-address rule: redirect hops, WebSockets and ``fetch()`` included), which says what it
-refused and which address each host was actually served from.
+refused and which address each host was actually served from. A marketplace's proxy pool and
+logged-in session (Playwright storage state) apply here as in the crawl; the session's cookies
+and credentials are redacted from the recorded request headers (a WARC handed to a platform or
+a court must not carry a working login) and the manifest notes each redaction and each proxy.
 Whatever happens, ``capture`` returns a ``BrowserCapture``: complete, or failed with every
 attempt's error and what the last attempt got, to be sealed as such.
 """
@@ -47,6 +50,9 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_ARGS = LAUNCH_ARGS
 MAX_BLOCKED = 1_000  # refused requests kept per attempt (the manifest lists the first 200)
+# Request headers that carry a login; their values never reach the record.
+SECRET_REQUEST_HEADERS = frozenset({"cookie", "authorization", "proxy-authorization"})
+REDACTED = "[redacted by ipwatch: session credential]"
 
 
 class CaptureFailed(Exception):
@@ -70,6 +76,8 @@ class BrowserSettings:
     max_html_bytes: int = limits.PAGE_MAX_BYTES
     max_screenshot_height: int = 16_384  # CSS pixels; taller pages are cut (and noted)
     ignore_https_errors: bool = False  # tests with a self-signed certificate only
+    proxies: tuple[str, ...] = ()  # the marketplace's pool, credentials filled in
+    storage_state: str | None = None  # path of a Playwright storage-state JSON (a login)
 
 
 @dataclass
@@ -212,7 +220,7 @@ class BrowserCapturer:
             if len(partial.blocked) < MAX_BLOCKED:  # a page can ask a million times
                 partial.blocked.append((url, reason))
 
-        proxy = GuardProxy(self.policy, blocked)
+        proxy = GuardProxy(self.policy, blocked, upstream=self.settings.proxies)
         await asyncio.to_thread(proxy.start)
         try:
             await self._attempt_through(url, partial, proxy)
@@ -227,6 +235,8 @@ class BrowserCapturer:
             partial.served_from = {
                 f"{host}:{port}": address for (host, port), address in proxy.connected.items()
             }
+            for (host, port), via in sorted(proxy.via.items()):
+                partial.notes.append(f"{host}:{port} reached through proxy {via}")
             await asyncio.to_thread(proxy.stop)
 
     async def _attempt_through(self, url: str, partial: _Partial, proxy: GuardProxy) -> None:
@@ -238,6 +248,7 @@ class BrowserCapturer:
             ignore_https_errors=self.settings.ignore_https_errors,
             service_workers="block",
             proxy={"server": proxy.url},
+            storage_state=self.settings.storage_state,
         )
         responses: list[Response] = []
         try:
@@ -282,6 +293,7 @@ class BrowserCapturer:
         self, responses: list[Response], partial: _Partial, proxy: GuardProxy
     ) -> None:
         budget = self.settings.max_total_bytes
+        redacted = 0
         for response in responses:
             request = response.request
             try:
@@ -299,7 +311,9 @@ class BrowserCapturer:
                     method=request.method,
                     url=response.url,
                     status=response.status,
-                    request_headers=_pairs(await request.headers_array()),
+                    request_headers=_without_secrets(
+                        _pairs(await request.headers_array()), self.settings.storage_state
+                    ),
                     response_headers=_pairs(await response.headers_array()),
                     body=body,
                     request_body=(request.post_data_buffer or b"")[: self.settings.max_body_bytes],
@@ -307,6 +321,12 @@ class BrowserCapturer:
                     server_ip=_served_from(proxy, response.url),
                     resource_type=request.resource_type,
                 )
+            )
+            redacted += sum(v == REDACTED for _, v in partial.exchanges[-1].request_headers)
+        if redacted:
+            partial.notes.append(
+                f"{redacted} session credential header(s) (Cookie/Authorization) redacted from "
+                "the recorded requests: the capture used the marketplace's logged-in session"
             )
 
     async def _tls(self, main: Response, final_url: str, address: str | None) -> TlsInfo:
@@ -316,6 +336,11 @@ class BrowserCapturer:
         host, port = parts.hostname or "", parts.port or 443
         if address is None:  # never connected through the guard: do not connect around it
             return TlsInfo(browser=browser, error=f"no checked address for {host}:{port}")
+        if self.settings.proxies:  # a direct connection would go around the marketplace's pool
+            return TlsInfo(
+                browser=browser,
+                error="reached through a proxy: the certificate chain was not fetched around it",
+            )
         return await asyncio.to_thread(peer_tls, host, port, browser, address=address)
 
 
@@ -347,6 +372,18 @@ async def _redirects(request: Request) -> list[Redirect]:
         chain.append(Redirect(previous.url, status, location))
         previous = previous.redirected_from
     return list(reversed(chain))
+
+
+def _without_secrets(
+    headers: tuple[tuple[str, str], ...], session: str | None
+) -> tuple[tuple[str, str], ...]:
+    """With a logged-in session, credential headers keep their names but not their values."""
+    if session is None:
+        return headers
+    return tuple(
+        (name, REDACTED if name.lower() in SECRET_REQUEST_HEADERS else value)
+        for name, value in headers
+    )
 
 
 def _pairs(headers: list[Any]) -> tuple[tuple[str, str], ...]:

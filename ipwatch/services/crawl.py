@@ -103,6 +103,7 @@ def access_settings(workspace: Workspace, marketplace: str) -> dict[str, Any]:
         contexts = deepcopy(default_settings.PLAYWRIGHT_CONTEXTS)
         contexts["default"]["storage_state"] = str(state)
         values["PLAYWRIGHT_CONTEXTS"] = contexts
+        values["IPWATCH_STORAGE_STATE"] = str(state)  # evidence captures log in too
     return values
 
 

@@ -90,3 +90,25 @@ def test_private_target_is_refused_even_through_a_proxy_ssrf(
     assert proxy.requests == []
     assert run is not None and run.counters["blocked"] >= 1
     assert run.counters["listings"] == 0, result.stdout + result.stderr
+
+
+def test_rendered_pages_leave_through_the_same_pool(
+    tmp_path: Path, demo_market: DemoMarket, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chromium's connections go guard -> pool -> shop, the pool's credentials added."""
+    monkeypatch.setenv("T_PROXY_USER", USER)
+    monkeypatch.setenv("T_PROXY_PASS", PASSWORD)
+    home = tmp_path / "home"
+    with ForwardProxy(expected_authorization=BASIC) as proxy:
+        configure(home, proxy.port)
+        result, run = crawl(home, demo_market, sections=True)
+        seen = [request.url for request in proxy.requests]
+        authorizations = {request.authorization for request in proxy.requests}
+    assert result.returncode == 0, result.stdout + result.stderr
+    rendered = {demo_market.url("/deals"), demo_market.url("/api/deals.json?page=1")}
+    assert rendered <= set(seen), seen
+    assert authorizations == {BASIC}
+    assert run.counters["proxied"] == len(seen)  # browser connections are counted as well
+    output = result.stdout + result.stderr
+    for secret in ("s3cr3t", BASIC.split()[1]):
+        assert secret not in output

@@ -1,7 +1,11 @@
-"""A tiny forward HTTP proxy on 127.0.0.1 that records what it was asked and forwards GETs."""
+"""A tiny forward HTTP proxy on 127.0.0.1 that records what it was asked, forwards GETs and
+tunnels CONNECT (``url`` is then ``CONNECT host:port``)."""
 
 from __future__ import annotations
 
+import contextlib
+import select
+import socket
 import threading
 import urllib.error
 import urllib.request
@@ -47,6 +51,35 @@ class _Handler(BaseHTTPRequestHandler):
                 status, body, got = error.code, error.read(), error.headers
         passed = {k: v for k, v in got.items() if k.lower() not in HOP_BY_HOP | {"content-length"}}
         self._send(status, body, passed)
+
+    def do_CONNECT(self) -> None:
+        proxy: ForwardProxy = self.server.proxy  # type: ignore[attr-defined]
+        authorization = self.headers.get("Proxy-Authorization")
+        proxy.record(Proxied(f"CONNECT {self.path}", authorization))
+        if proxy.expected_authorization and authorization != proxy.expected_authorization:
+            self._send(407, b"proxy authentication required", {"Proxy-Authenticate": "Basic"})
+            return
+        host, _, port = self.path.rpartition(":")
+        try:
+            upstream = socket.create_connection((host.strip("[]"), int(port)), timeout=10)
+        except OSError:
+            self._send(502, b"cannot connect", {})
+            return
+        self.send_response(200, "Connection Established")
+        self.end_headers()
+        self.wfile.flush()
+        self.close_connection = True  # the tunnel ends the connection
+        with upstream, contextlib.suppress(OSError):
+            sockets = [self.connection, upstream]
+            while True:
+                readable, _, _ = select.select(sockets, [], [], 10)
+                if not readable:
+                    break
+                for sock in readable:
+                    data = sock.recv(65536)
+                    if not data:
+                        return
+                    (upstream if sock is self.connection else self.connection).sendall(data)
 
     def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
         self.send_response(status)
