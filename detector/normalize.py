@@ -97,7 +97,8 @@ def fold_char(ch: str) -> str:
             if unicodedata.combining(d):
                 continue
             d = latin_prototype(d) or d
-            out.append(simplify_char(LATIN_EXTRA.get(d.lower(), d.lower())))
+            # LATIN_EXTRA spells some letters with two ("æ" -> "ae"): simplify each one
+            out.extend(simplify_char(e) for e in LATIN_EXTRA.get(d.lower(), d.lower()))
     return "".join(out)
 
 

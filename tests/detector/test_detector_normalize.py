@@ -187,3 +187,10 @@ def test_words_of_mostly_digits_are_not_read_as_letters(text: str, skeleton: str
     ft = fold_text(text)
     assert ft.skeleton_text(0, len(ft.skeleton)) == skeleton
     assert ft.plain == skeleton
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"), [("Blåbær", "blabaer"), ("ŒUVRE Æther", "oeuvre aether")]
+)
+def test_letters_spelt_with_two_letters_fold_without_error(text: str, folded: str) -> None:
+    assert fold_text(text).folded == folded
