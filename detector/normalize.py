@@ -90,7 +90,7 @@ def fold_char(ch: str) -> str:
         return ""
     if _symbol_of_letters(ch):
         return ch  # '™' is no 'tm' in a word: "QUVARO™" is QUVARO and a symbol
-    out = []
+    out: list[str] = []
     for c in unicodedata.normalize("NFKC", ch):
         proto = latin_prototype(c)
         for d in unicodedata.normalize("NFD", proto.lower() if proto else c.casefold()):
