@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 from rapidfuzz.distance import OSA
 
 from detector.disguise import KIND_ORDER, Disguise, describe
-from detector.normalize import FoldedText, fold_text
+from detector.normalize import FoldedText, Token, fold_text
 
 if TYPE_CHECKING:
-    from detector.normalize import Token
+    from collections.abc import Iterator
 
 MAX_FUSED = 2  # characters glued on: more is a compound word, not a disguise
 MIN_CORE = 4  # a prefix/suffix cut inside one token needs this much mark left
@@ -68,10 +68,26 @@ class GluedCut:
     piece: str
 
 
-def glued_cuts(ft: FoldedText, token: Token) -> list[GluedCut]:
-    """The word of ``token`` without its first or last one or two letters.
+def word_spans(ft: FoldedText) -> Iterator[tuple[int, int, Token]]:
+    """Each word of Latin tokens (a hard token and the soft ones glued to it) as one token."""
+    toks = ft.tokens
+    k = 0
+    while k < len(toks):
+        last = k
+        while last + 1 < len(toks) and not toks[last + 1].hard:
+            last += 1
+        group = toks[k : last + 1]
+        if not any(t.cjk or (t is not toks[k] and t.gap) for t in group):
+            yield k, last, Token(toks[k].start, toks[last].end, toks[k].gap, True, False)
+        k = last + 1
 
-    A plural ending is no glued letter ("Quvaros" reads as a misspelling, if anything).
+
+def glued_cuts(ft: FoldedText, token: Token, mixed: bool = False) -> list[GluedCut]:
+    """The word of ``token`` without its first or last one or two characters.
+
+    The cut piece is letters, or (``mixed``: the word changes between letters and digits) a
+    letter and a digit together ("3W" of "3WQuvaro"). A plural ending is no glued letter
+    ("Quvaros" reads as a misspelling, if anything).
     """
     word = ft.plain[token.start : token.end]
     out = []
@@ -83,7 +99,9 @@ def glued_cuts(ft: FoldedText, token: Token) -> list[GluedCut]:
             (token.start, token.end - cut, token.end - cut, token.end),
         ):
             glued = ft.folded[p:q]
-            if not glued.isalpha() or (p > token.start and glued in PLURAL_ENDINGS):
+            if not (glued.isalpha() or (mixed and glued.isalnum() and not glued.isdigit())):
+                continue
+            if p > token.start and glued in PLURAL_ENDINGS:
                 continue
             start, end = ft.original_span(a, b)
             piece_start, piece_end = ft.original_span(p, q)

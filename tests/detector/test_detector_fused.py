@@ -160,3 +160,30 @@ def test_longer_or_separated_mixed_pieces_are_not_glued_disguises(
 ) -> None:
     for finding in detector.detect(make_listing(title, seller=None, price=None)):
         assert "fused" not in _mark(finding)["disguises"], title  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("title", "piece"),
+    [
+        ("7KTELMORA smart watch", "7K"),  # digit, then a capital glued to a capital mark
+        ("2XBRIXO building blocks", "2X"),
+        ("5DTelmora smart watch", "5D"),
+    ],
+)
+def test_a_digit_and_a_letter_inside_one_capitalised_word_are_cut_off(
+    detector: Detector, make_listing: Callable[..., Listing], title: str, piece: str
+) -> None:
+    evidence = _mark(_only(detector, make_listing(title, seller=None, price=None)))
+    assert evidence["text"] == title.split()[0]
+    assert "fused" in evidence["disguises"]  # type: ignore[operator]
+    assert f"characters '{piece}' fused to the mark" in evidence["reasons"]  # type: ignore[operator]
+
+
+def test_a_short_mark_does_not_lose_a_mixed_piece(
+    detector: Detector, make_listing: Callable[..., Listing]
+) -> None:
+    assert not [
+        f
+        for f in detector.detect(make_listing("4XJUNQ socks", seller=None, price=None))
+        if f.flagged
+    ]
