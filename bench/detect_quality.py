@@ -14,11 +14,14 @@ curve re-reads the same findings with ``risk >= t`` instead of the detector's ow
 Two sets: ``textset`` (the default, ``bench/textset.py``), written beside the matchers, and
 ``holdout`` (``bench/textset_holdout.py``), generated apart from them with other marks, its
 own disguise code, no seller or price on most positives, and hard negatives (famous brands and
-registered marks a letter away, dictionary words, compatibility wording with typos).
+registered marks a letter away, dictionary words, compatibility wording with typos). A third,
+``thirdparty``, is built from real product names that no one here wrote by
+``bench/textset_thirdparty.py`` into the git-ignored ``bench/.cache/`` (run that first).
 
 Goal (issue 4): recall >= 0.97 at precision >= 0.97 overall, no disguise kind under 0.9.
 
-Run: .venv/bin/python bench/detect_quality.py [--set textset|holdout|DIR] [--json] [--max-errors 40]
+Run: .venv/bin/python bench/detect_quality.py [--set textset|holdout|thirdparty|DIR] [--json]
+     [--max-errors 40]
 """
 
 from __future__ import annotations
@@ -42,7 +45,11 @@ from model import Asset, Listing
 from registry import Registry
 
 DEFAULT_SET = Path(__file__).resolve().parent / "data" / "textset"
-SETS = {"textset": DEFAULT_SET, "holdout": DEFAULT_SET.parent / "textset_holdout"}
+SETS = {
+    "textset": DEFAULT_SET,
+    "holdout": DEFAULT_SET.parent / "textset_holdout",
+    "thirdparty": Path(__file__).resolve().parent / ".cache" / "textset_thirdparty",
+}
 THRESHOLDS = tuple(round(0.3 + 0.05 * i, 2) for i in range(13))
 GOAL_PRECISION = GOAL_RECALL = 0.97
 GOAL_KIND_RECALL = 0.9
@@ -253,12 +260,18 @@ def render(data: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--set", default="textset", help="textset, holdout or the folder of another set"
+        "--set", default="textset", help="textset, holdout, thirdparty or a set's folder"
     )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--max-errors", type=int, default=40, help="errors listed per type")
     args = parser.parse_args(argv)
-    outcomes, seconds = run(SETS.get(args.set, Path(args.set)))
+    set_dir = SETS.get(args.set, Path(args.set))
+    if not (set_dir / "labels.jsonl").is_file():
+        parser.error(
+            f"{set_dir} holds no labelled set; for --set thirdparty run"
+            " bench/textset_thirdparty.py first"
+        )
+    outcomes, seconds = run(set_dir)
     data = report_data(outcomes, seconds, args.max_errors)
     print(json.dumps(data, indent=2, ensure_ascii=False) if args.json else render(data))
     return 0

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 from rapidfuzz.distance import OSA
 
 from detector.disguise import KIND_ORDER, Disguise, describe
-from detector.normalize import FoldedText, fold_text
+from detector.normalize import FoldedText, Token, fold_text
 
 if TYPE_CHECKING:
-    from detector.normalize import Token
+    from collections.abc import Iterator
 
 MAX_FUSED = 2  # characters glued on: more is a compound word, not a disguise
 MIN_CORE = 4  # a prefix/suffix cut inside one token needs this much mark left
@@ -26,24 +26,36 @@ PLURAL_ENDINGS = frozenset({"s", "es"})
 
 
 def fused_neighbours(ft: FoldedText, i: int, j: int, digits_only: bool) -> tuple[int, int] | None:
-    """Tokens ``i..j`` widened by a short soft token glued before or after, or None.
+    """Tokens ``i..j`` widened by short soft tokens glued before or after, or None.
 
-    The glued piece must itself end the word: "Quvaro7" yes, "Quvaro7s" (two pieces) no.
+    The glued piece may change between letters and digits ("Quvaro9x", "a0Quvaro") but must
+    end the word and stay within ``MAX_FUSED`` characters: "Quvaro7s" yes, "Quvaro7sx" no.
     """
     toks = ft.tokens
-    glued_after = j + 1 < len(toks) and not toks[j + 1].hard and ft.token_after_is_hard(j + 1)
-    glued_before = i > 0 and not toks[i].hard and toks[i - 1].hard
-    if glued_after and toks[i].hard:
-        first, last = i, j + 1
-    elif glued_before and ft.token_after_is_hard(j):
-        first, last = i - 1, j
-    else:
+    span = None
+    if toks[i].hard:
+        last = j
+        while span is None and last + 1 < len(toks) and not toks[last + 1].hard:
+            last += 1
+            if ft.token_after_is_hard(last):
+                span = (i, last)
+    if span is None and ft.token_after_is_hard(j):
+        first = i
+        while span is None and first > 0 and not toks[first].hard:
+            first -= 1
+            if toks[first].hard:
+                span = (first, j)
+    if span is None:
         return None
-    k = last if last != j else first
-    piece = ft.folded[toks[k].start : toks[k].end]
-    if len(piece) > MAX_FUSED or toks[k].cjk or (digits_only and not piece.isdigit()):
+    a, b = (j + 1, span[1]) if span[0] == i else (span[0], i - 1)
+    piece = ft.folded[toks[a].start : toks[b].end]
+    if (
+        len(piece) > MAX_FUSED
+        or any(t.cjk or t.gap for t in toks[a : b + 1])
+        or (digits_only and not piece.isdigit())
+    ):
         return None
-    return first, last
+    return span
 
 
 @dataclass(frozen=True)
@@ -56,10 +68,26 @@ class GluedCut:
     piece: str
 
 
-def glued_cuts(ft: FoldedText, token: Token) -> list[GluedCut]:
-    """The word of ``token`` without its first or last one or two letters.
+def word_spans(ft: FoldedText) -> Iterator[tuple[int, int, Token]]:
+    """Each word of Latin tokens (a hard token and the soft ones glued to it) as one token."""
+    toks = ft.tokens
+    k = 0
+    while k < len(toks):
+        last = k
+        while last + 1 < len(toks) and not toks[last + 1].hard:
+            last += 1
+        group = toks[k : last + 1]
+        if not any(t.cjk or (t is not toks[k] and t.gap) for t in group):
+            yield k, last, Token(toks[k].start, toks[last].end, toks[k].gap, True, False)
+        k = last + 1
 
-    A plural ending is no glued letter ("Quvaros" reads as a misspelling, if anything).
+
+def glued_cuts(ft: FoldedText, token: Token, mixed: bool = False) -> list[GluedCut]:
+    """The word of ``token`` without its first or last one or two characters.
+
+    The cut piece is letters, or (``mixed``: the word changes between letters and digits) a
+    letter and a digit together ("3W" of "3WQuvaro"). A plural ending is no glued letter
+    ("Quvaros" reads as a misspelling, if anything).
     """
     word = ft.plain[token.start : token.end]
     out = []
@@ -71,7 +99,9 @@ def glued_cuts(ft: FoldedText, token: Token) -> list[GluedCut]:
             (token.start, token.end - cut, token.end - cut, token.end),
         ):
             glued = ft.folded[p:q]
-            if not glued.isalpha() or (p > token.start and glued in PLURAL_ENDINGS):
+            if not (glued.isalpha() or (mixed and glued.isalnum() and not glued.isdigit())):
+                continue
+            if p > token.start and glued in PLURAL_ENDINGS:
                 continue
             start, end = ft.original_span(a, b)
             piece_start, piece_end = ft.original_span(p, q)
@@ -95,8 +125,8 @@ def fused_disguise(
 ) -> Disguise:
     """How tokens ``span`` write ``form``: the core's own disguises plus the glued piece."""
     inner = describe(ft, core[0], core[1], form, merged)
-    glued = span[0] if span[0] != core[0] else span[1]
-    return _with_piece(inner, _piece_text(ft, glued))
+    glued = (core[1] + 1, span[1]) if span[0] == core[0] else (span[0], core[0] - 1)
+    return _with_piece(inner, _piece_text(ft, *glued))
 
 
 def cut_disguise(inner: Disguise, piece: str) -> Disguise:
@@ -109,14 +139,13 @@ def fused_score(text: str, mark: str) -> float:
     return float(OSA.normalized_similarity(text, mark))
 
 
-def _piece_text(ft: FoldedText, k: int) -> str:
-    t = ft.tokens[k]
-    start, end = ft.original_span(t.start, t.end)
+def _piece_text(ft: FoldedText, first: int, last: int) -> str:
+    start, end = ft.original_span(ft.tokens[first].start, ft.tokens[last].end)
     return ft.original[start:end]
 
 
 def _with_piece(inner: Disguise, piece: str) -> Disguise:
-    what = "digits" if piece.isdigit() else "letters"
+    what = "digits" if piece.isdigit() else "letters" if piece.isalpha() else "characters"
     if len(piece) == 1:
         what = what[:-1]
     kinds = tuple(k for k in KIND_ORDER if k == "fused" or k in inner.kinds)

@@ -20,6 +20,7 @@ original span:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -34,9 +35,13 @@ LATIN_EXTRA: dict[str, str] = {
 
 # Digits and symbols read as letters; one char to one char so positions stay aligned.
 SKELETON_TABLE = str.maketrans(
-    {"0": "o", "1": "l", "2": "z", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
+    {"0": "o", "1": "l", "2": "z", "3": "e", "4": "a", "5": "s", "6": "g", "7": "t", "8": "b",
+     "9": "g",
      "@": "a", "$": "s", "|": "l", "!": "l", "i": "l"}
 )  # fmt: skip
+
+MODEL_DIGITS = 3  # a run of this many digits makes a word a model number, not leetspeak
+MODEL_NUMBER = re.compile(f"[0-9]{{{MODEL_DIGITS}}}")
 
 # Letter pairs that read as one letter; only the well-known ones, matched on folded text
 # (so "ci" is not "cl") inside one token, and folded the same way in marks and listings.
@@ -85,14 +90,15 @@ def fold_char(ch: str) -> str:
         return ""
     if _symbol_of_letters(ch):
         return ch  # '™' is no 'tm' in a word: "QUVARO™" is QUVARO and a symbol
-    out = []
+    out: list[str] = []
     for c in unicodedata.normalize("NFKC", ch):
         proto = latin_prototype(c)
         for d in unicodedata.normalize("NFD", proto.lower() if proto else c.casefold()):
             if unicodedata.combining(d):
                 continue
             d = latin_prototype(d) or d
-            out.append(simplify_char(LATIN_EXTRA.get(d.lower(), d.lower())))
+            # LATIN_EXTRA spells some letters with two ("æ" -> "ae"): simplify each one
+            out.extend(simplify_char(e) for e in LATIN_EXTRA.get(d.lower(), d.lower()))
     return "".join(out)
 
 
@@ -158,7 +164,7 @@ class FoldedText:
     @cached_property
     def plain(self) -> str:
         """The skeleton without letter pairs merged: "C L O U D" spelt out keeps its "cl"."""
-        return self.folded.translate(SKELETON_TABLE)
+        return _read_digits(self.folded, self.tokens)
 
     def view_text(self, start: int, end: int, merged: bool) -> str:
         """Skeleton (``merged``) or plain skeleton text of folded [start, end)."""
@@ -193,10 +199,30 @@ def fold_text(text: str) -> FoldedText:
     return FoldedText(
         original=text,
         folded=folded,
-        skeleton=_merge_pairs(folded, folded.translate(SKELETON_TABLE), tokens),
+        skeleton=_merge_pairs(folded, _read_digits(folded, tokens), tokens),
         offsets=tuple(offsets),
         tokens=tokens,
     )
+
+
+def _read_digits(folded: str, tokens: tuple[Token, ...]) -> str:
+    """``folded`` with digits and symbols read as letters, except in words with a number.
+
+    "6ucci", "K0rva" and "4D1D45" are letters written as digits; a word holding a run of
+    ``MODEL_DIGITS`` digits ("55A6100EE", "TX-4960") is a model number, and reading it as
+    letters ("ssagl00ee") invents words that a mark may sit a letter away from.
+    """
+    out = list(folded.translate(SKELETON_TABLE))
+    k = 0
+    while k < len(tokens):
+        last = k
+        while last + 1 < len(tokens) and not tokens[last + 1].hard:
+            last += 1
+        start, end = tokens[k].start, tokens[last].end
+        if MODEL_NUMBER.search(folded, start, end):
+            out[start:end] = folded[start:end]
+        k = last + 1
+    return "".join(out)
 
 
 def _merge_pairs(folded: str, skeleton: str, tokens: tuple[Token, ...]) -> str:

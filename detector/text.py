@@ -38,6 +38,7 @@ from detector.fused import (
     fused_neighbours,
     fused_score,
     glued_cuts,
+    word_spans,
 )
 from detector.generic_words import EVERYDAY_WORDS, is_everyday
 from detector.mark_match import MarkForm, MarkMatch, Reading, _non_overlapping
@@ -297,17 +298,20 @@ class MarkIndex:
         add_hit(hits, field, ft, span[0], span[1], form, score, disguise)
 
     def _cut_words(self, field: str, ft: FoldedText, hits: dict[Any, MarkMatch]) -> None:
-        """One word holding a long mark and up to two glued letters ("XQuvaro", "Quvaroxz")."""
-        for k, t in enumerate(ft.tokens):
-            if t.cjk or not whole_word(ft, k, k) or t.end - t.start <= MIN_CORE:
+        """One word holding a long mark and up to two glued characters ("XQuvaro", "3WQuvaro").
+
+        A word of one token may lose letters; a word of several (a letter/digit change inside
+        it) may lose a letter and a digit together, the tokens taken as one (long marks only:
+        a short mark takes glued letters or digits, not both).
+        """
+        for k, last, word in word_spans(ft):
+            if word.end - word.start <= MIN_CORE:
                 continue
-            if not self._may_be_disguise(ft.folded[t.start : t.end]):
+            if not self._may_be_disguise(ft.folded[word.start : word.end]):
                 continue
-            for cut in glued_cuts(ft, t):
-                readings = [
-                    *self._by_skel.get(cut.core, ()),
-                    *((form, False) for form in self._short.get(cut.core_folded, ())),
-                ]
+            for cut in glued_cuts(ft, word, mixed=last > k):
+                short = self._short.get(cut.core_folded, ()) if cut.piece.isalpha() else ()
+                readings = [*self._by_skel.get(cut.core, ()), *((form, False) for form in short)]
                 for form, form_merged in readings:
                     if is_everyday(form.folded):
                         continue  # "slight" is no LIGHT with an 's' glued on
@@ -321,8 +325,8 @@ class MarkIndex:
                         ),
                         cut.piece,
                     )
-                    score = fused_score(ft.folded[t.start : t.end], form.folded)
-                    add_hit(hits, field, ft, k, k, form, score, disguise)
+                    score = fused_score(ft.folded[word.start : word.end], form.folded)
+                    add_hit(hits, field, ft, k, last, form, score, disguise)
 
     def _gaps_ok(self, ft: FoldedText, i: int, j: int) -> bool:
         gap = self._settings.max_window_gap

@@ -46,6 +46,9 @@ def context_of(text: str, mark: str, nth: int = 0) -> tuple[str, str, str] | Non
         ("iPhone 15 専用 ケース", "iPhone", "専用", "after"),
         ("Funda para iPhone 15", "iPhone", "Funda para", "before"),
         ("Hülle für iPhone", "iPhone", "Hülle für", "before"),
+        ("Universal remote control for Brevanto TV", "Brevanto", "control for", "before"),
+        ("Wireless game controller for Brevanto X1", "Brevanto", "controller for", "before"),
+        ("Replacement remote controls for Brevanto", "Brevanto", "controls for", "before"),
     ],
 )
 def test_compatibility(text: str, mark: str, cue: str, side: str) -> None:

@@ -126,3 +126,64 @@ def test_trademark_signs_do_not_hide_the_mark(
     findings = {f.asset_id: f for f in detector.detect(make_listing(f"TELMORA{sign} smart watch"))}
     evidence = _mark(findings["T"])
     assert (evidence["text"], evidence["disguised"]) == ("TELMORA", False)
+
+
+@pytest.mark.parametrize(
+    ("title", "piece"),
+    [
+        ("TELMORA6Q smart watch", "6Q"),  # digit then letter
+        ("Telmora8r smart watch", "8r"),
+        ("q0Telmora smart watch", "q0"),  # letter then digit
+        ("8dTelmora smart watch", "8d"),
+        ("0mBrixo building blocks", "0m"),
+    ],
+)
+def test_a_piece_of_a_letter_and_a_digit_glued_to_a_mark_is_a_disguise(
+    detector: Detector, make_listing: Callable[..., Listing], title: str, piece: str
+) -> None:
+    evidence = _mark(_only(detector, make_listing(title, seller=None, price=None)))
+    assert evidence["disguised"] is True
+    assert evidence["text"] in title.split()[0]
+    assert piece[0] in evidence["text"] or piece[1] in evidence["text"]  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Telmora6qx smart watch",  # three characters glued: a model code, not a disguise
+        "Telmora 6q smart watch",
+        "Junq5x socks",  # a short mark takes glued digits only
+    ],
+)
+def test_longer_or_separated_mixed_pieces_are_not_glued_disguises(
+    detector: Detector, make_listing: Callable[..., Listing], title: str
+) -> None:
+    for finding in detector.detect(make_listing(title, seller=None, price=None)):
+        assert "fused" not in _mark(finding)["disguises"], title  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("title", "piece"),
+    [
+        ("7KTELMORA smart watch", "7K"),  # digit, then a capital glued to a capital mark
+        ("2XBRIXO building blocks", "2X"),
+        ("5DTelmora smart watch", "5D"),
+    ],
+)
+def test_a_digit_and_a_letter_inside_one_capitalised_word_are_cut_off(
+    detector: Detector, make_listing: Callable[..., Listing], title: str, piece: str
+) -> None:
+    evidence = _mark(_only(detector, make_listing(title, seller=None, price=None)))
+    assert evidence["text"] == title.split()[0]
+    assert "fused" in evidence["disguises"]  # type: ignore[operator]
+    assert f"characters '{piece}' fused to the mark" in evidence["reasons"]  # type: ignore[operator]
+
+
+def test_a_short_mark_does_not_lose_a_mixed_piece(
+    detector: Detector, make_listing: Callable[..., Listing]
+) -> None:
+    assert not [
+        f
+        for f in detector.detect(make_listing("4XJUNQ socks", seller=None, price=None))
+        if f.flagged
+    ]

@@ -149,6 +149,8 @@ def test_fold_keeps_one_position_per_character_for_chinese() -> None:
         ("N!ke", "nlke"),
         ("Ad$da$", "adsdas"),
         ("ΝΙΚΕ", "nlke"),
+        ("6ARVEN", "garven"),  # a 6 or a 9 for a g
+        ("9arven", "garven"),
     ],
 )
 def test_skeleton_reads_leetspeak(text: str, skeleton: str) -> None:
@@ -168,3 +170,27 @@ def test_separators_split_tokens_that_read_as_one_word(text: str) -> None:
 def test_symbols_from_other_blocks_stay_separators() -> None:
     ft = fold_text("Nike × Sacai ∣ shoes")
     assert [ft.folded[t.start : t.end] for t in ft.tokens] == ["nike", "sacai", "shoes"]
+
+
+@pytest.mark.parametrize(
+    ("text", "skeleton"),
+    [
+        ("55Q6100EE", "55q6100ee"),  # a model number keeps its digits
+        ("TX-4960", "tx-4960"),
+        ("Quarven 32H5907 tv", "quarven 32h5907 tv"),
+        ("Qu4rv3n 32H5907", "quarven 32h5907"),  # leetspeak beside it is still read
+        ("B4R3", "bare"),  # no run of digits: letters written as digits
+        ("M1@rv3n 2024", "mlarven 2024"),  # a symbol inside leetspeak is no number
+    ],
+)
+def test_words_of_mostly_digits_are_not_read_as_letters(text: str, skeleton: str) -> None:
+    ft = fold_text(text)
+    assert ft.skeleton_text(0, len(ft.skeleton)) == skeleton
+    assert ft.plain == skeleton
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"), [("Blåbær", "blabaer"), ("ŒUVRE Æther", "oeuvre aether")]
+)
+def test_letters_spelt_with_two_letters_fold_without_error(text: str, folded: str) -> None:
+    assert fold_text(text).folded == folded
