@@ -133,7 +133,7 @@ class SqliteStore(SqliteFindings, SqliteNotices, SqliteStates):
 
     # snapshots
     def add_snapshot(self, snapshot: SnapshotRef) -> None:
-        """Store once; linking adds the id to each cited finding already in the index, every call."""
+        """Store once; every call links the id to each cited finding already in the index."""
         row = asdict(snapshot)
         row.update(
             finding_ids=json.dumps(snapshot.finding_ids),
