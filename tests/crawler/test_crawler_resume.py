@@ -1,0 +1,139 @@
+"""A crawl killed with SIGKILL at any point resumes from its journal: nothing finished before the
+kill is fetched again, and no listing, finding or snapshot is lost or duplicated."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import time
+from typing import TYPE_CHECKING
+
+import pytest
+
+from demomarket import DemoMarket, Fault, FaultPlan
+from demomarket.brandkit import write_brand_kit
+from demomarket.testing import expected_flagged
+from store import open_store
+from tests.crawler.crawl_support import write_profile
+from tests.crawler.test_crawler_killed import indexed_listings
+from tests.support import IPWATCH, run_ipwatch
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+pytestmark = pytest.mark.slow
+
+KEYWORDS = ("lumora", "leiting")  # 13 listings, 6 of them flagged
+EXPECTED = {
+    "1004", "1005", "1006", "1007", "1018", "1019", "1020",
+    "1022", "1023", "1028", "1031", "1033", "1035",
+}  # fmt: skip
+
+
+def crawl_args(home: Path, market: DemoMarket, *extra: str) -> list[str]:
+    keywords = [arg for keyword in KEYWORDS for arg in ("--keyword", keyword)]
+    profile = write_profile(home)
+    return [
+        "crawl",
+        str(profile),
+        *keywords,
+        "--base-url",
+        market.base_url,
+        "--allow-private-host",
+        "127.0.0.1",
+        *extra,
+    ]
+
+
+def sealed(home: Path) -> int:
+    """Entries in the transparency log: one per seal, however the index fared."""
+    try:
+        return len((home / "log" / "entries.jsonl").read_bytes().splitlines())
+    except FileNotFoundError:
+        return 0
+
+
+def journal_file(home: Path) -> Path:
+    (path,) = (home / "jobs").glob("*.sqlite")
+    return path
+
+
+def done_paths(home: Path) -> set[str]:
+    """What the killed crawl's journal says it finished, as paths on the shop."""
+    with sqlite3.connect(journal_file(home)) as db:
+        rows = db.execute("SELECT request FROM requests WHERE state = 'done'").fetchall()
+    db.close()
+    return {json.loads(row[0])["url"].split("/", 3)[3] for row in rows}
+
+
+def kill_when(home: Path, market: DemoMarket, ready: Callable[[], bool]) -> None:
+    """Start a crawl of the job and SIGKILL it as soon as ``ready()``."""
+    process = subprocess.Popen(
+        [*IPWATCH, "--home", str(home), *crawl_args(home, market)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 240
+        while not ready():
+            assert process.poll() is None, "the crawl ended before it could be killed"
+            assert time.monotonic() < deadline, "the crawl did not get there in time"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait(timeout=30)
+
+
+def refetched(market: DemoMarket, done: set[str]) -> set[str]:
+    return {record.path.lstrip("/") for record in market.requests} & done
+
+
+def test_a_crawl_killed_three_times_resumes_without_refetching_or_duplicating(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "home"
+    kit = write_brand_kit(tmp_path / "kit")
+    assert run_ipwatch(home, "assets", "import", str(kit)).returncode == 0
+    flagged = EXPECTED & expected_flagged()
+    slow = FaultPlan({"/item/*": Fault("slow", delay=0.7)})
+    with DemoMarket(faults=slow) as market:
+        # after a few listings
+        kill_when(home, market, lambda: indexed_listings(home / "index.db") >= 3)
+        done = done_paths(home)
+        assert any(path.startswith("item/") for path in done)
+        market.reset()
+        # just after a few seals (the last may not be indexed yet)
+        already = sealed(home)
+        kill_when(home, market, lambda: sealed(home) >= already + 2)
+        assert not refetched(market, done)
+        done = done_paths(home)
+        market.reset()
+        # near the end
+        kill_when(home, market, lambda: indexed_listings(home / "index.db") >= len(EXPECTED) - 2)
+        assert not refetched(market, done)
+        done = done_paths(home)
+        market.reset()
+        result = run_ipwatch(home, *crawl_args(home, market, "--resume"))
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert not refetched(market, done)
+
+    index = open_store(f"sqlite:///{home / 'index.db'}")
+    last, *killed = index.list_runs()
+    assert last.status == "finished" and [run.status for run in killed] == ["interrupted"] * 3
+    chain = [last, *killed]
+    assert [run.resumed_from for run in chain] == [run.id for run in killed] + [None]
+    assert last.counters["resume_skipped"] > 0
+    assert {listing.id.split(":", 1)[1] for listing in index.iter_listings("demo")} == EXPECTED
+    # the finished run's states cover what the killed runs saw, and nothing is declared gone
+    states = list(index.iter_listing_states(last.id))
+    assert {state.listing_id.split(":", 1)[1] for state in states} == EXPECTED
+    assert last.counters["listings_gone"] == 0
+    # every flagged listing sealed exactly once, and nothing else sealed
+    snapshots = list(index.iter_snapshots())
+    assert sorted(s.listing_id.split(":", 1)[1] for s in snapshots) == sorted(flagged)
+    assert sealed(home) == len(flagged)
+    assert run_ipwatch(home, "evidence", "verify").returncode == 0
+    assert not list((home / "jobs").glob("*.sqlite"))  # a finished job leaves no journal
