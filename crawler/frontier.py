@@ -65,6 +65,8 @@ class CrawlJournal:
                 self.put("version", str(VERSION))
             elif version != str(VERSION):
                 raise sqlite3.DatabaseError(f"journal version {version}, expected {VERSION}")
+        except sqlite3.OperationalError as exc:  # cannot open or write: not damage
+            raise FrontierError(self._unwritable(exc)) from None
         except sqlite3.DatabaseError as exc:
             raise FrontierError(self._damaged(exc)) from None
         except OSError as exc:

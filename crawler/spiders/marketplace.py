@@ -117,12 +117,10 @@ class MarketplaceSpider(scrapy.Spider):
         page = request.meta.get(LIST_PAGE)
         if kind != "list" or page is None:
             return None
-        if page is self.profile.search:
-            which = "search"
-        else:
-            which = next((str(i) for i, s in enumerate(self.profile.sections) if s is page), None)
-            if which is None:
-                return None
+        sections = (str(i) for i, s in enumerate(self.profile.sections) if s is page)
+        which = "search" if page is self.profile.search else next(sections, None)
+        if which is None:
+            return None
         return {
             "url": request.url,
             "page_type": kind,

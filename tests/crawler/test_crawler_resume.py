@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from config.profile import load_profile
 from demomarket import DemoMarket, Fault, FaultPlan
 from demomarket.brandkit import write_brand_kit
 from demomarket.testing import expected_flagged
+from ipwatch.services.crawl_jobs import job_path
 from store import open_store
 from tests.crawler.crawl_support import write_profile
 from tests.crawler.test_crawler_killed import indexed_listings
@@ -87,6 +89,36 @@ def kill_when(home: Path, market: DemoMarket, ready: Callable[[], bool]) -> None
         process.wait(timeout=30)
 
 
+def indexed_snapshots(home: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{home / 'index.db'}?mode=ro", uri=True) as db:
+            return int(db.execute("SELECT COUNT(*) FROM snapshots").fetchone()[0])
+    except sqlite3.Error:
+        return 0  # not created yet
+
+
+def unindex_a_seal(home: Path) -> tuple[str, str]:
+    """Turn the killed crawl's files into those of a kill between sealing a listing and
+    indexing it (sealed and logged, nothing in the index, its request not done); returns the
+    snapshot id and the listing page's path."""
+    with sqlite3.connect(home / "index.db") as db:
+        snapshot_id, listing_id, url = db.execute(
+            "SELECT id, listing_id, url FROM snapshots ORDER BY captured_at DESC LIMIT 1"
+        ).fetchone()
+        db.execute("DELETE FROM snapshots WHERE listing_id = ?", (listing_id,))
+        db.execute("DELETE FROM findings WHERE listing_id = ?", (listing_id,))
+        db.execute("DELETE FROM listings WHERE id = ?", (listing_id,))
+    db.close()
+    with sqlite3.connect(journal_file(home)) as db:
+        db.execute(
+            "UPDATE requests SET state = 'pending' WHERE json_extract(request, '$.url') = ?",
+            (url,),
+        )
+        db.execute("DELETE FROM seen WHERE listing_id = ?", (listing_id,))
+    db.close()
+    return snapshot_id, url.split("/", 3)[3]
+
+
 def refetched(market: DemoMarket, done: set[str]) -> set[str]:
     return {record.path.lstrip("/") for record in market.requests} & done
 
@@ -107,9 +139,13 @@ def test_a_crawl_killed_three_times_resumes_without_refetching_or_duplicating(
         market.reset()
         # just after a few seals (the last may not be indexed yet)
         already = sealed(home)
-        kill_when(home, market, lambda: sealed(home) >= already + 2)
+        kill_when(
+            home, market, lambda: sealed(home) >= already + 2 and indexed_snapshots(home) >= 1
+        )
         assert not refetched(market, done)
         done = done_paths(home)
+        reused, page = unindex_a_seal(home)
+        done.discard(page)
         market.reset()
         # near the end
         kill_when(home, market, lambda: indexed_listings(home / "index.db") >= len(EXPECTED) - 2)
@@ -135,5 +171,32 @@ def test_a_crawl_killed_three_times_resumes_without_refetching_or_duplicating(
     snapshots = list(index.iter_snapshots())
     assert sorted(s.listing_id.split(":", 1)[1] for s in snapshots) == sorted(flagged)
     assert sealed(home) == len(flagged)
+    again = index.get_snapshot(reused)  # indexed from its manifest, then linked, not resealed
+    assert again is not None
+    assert all(index.get_finding(f).snapshot_ids == [reused] for f in again.finding_ids)
     assert run_ipwatch(home, "evidence", "verify").returncode == 0
     assert not list((home / "jobs").glob("*.sqlite"))  # a finished job leaves no journal
+
+
+def test_resume_without_a_killed_crawl_and_a_corrupt_journal_attack_are_clear_errors(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    with DemoMarket() as market:
+        nothing = run_ipwatch(home, *crawl_args(home, market, "--resume"))
+        assert nothing.returncode != 0
+        assert "no interrupted crawl of demo" in nothing.stderr, nothing.stderr
+        both = run_ipwatch(home, *crawl_args(home, market, "--resume", "--fresh"))
+        assert both.returncode != 0 and "contradict" in both.stderr, both.stderr
+        profile = load_profile(str(home / "demo.yaml")).with_base_url(market.base_url)
+        journal = job_path(home, profile, KEYWORDS)
+        journal.parent.mkdir(parents=True)
+        journal.write_bytes(b"SQLite format 3\x00" + b"\xff" * 3000)  # a forged, torn header
+        corrupt = run_ipwatch(home, *crawl_args(home, market))
+    assert corrupt.returncode != 0
+    message = " ".join(corrupt.stderr.split())
+    assert "Traceback" not in message
+    assert str(journal) in message.replace(" ", "") or journal.name in message, message
+    assert "--fresh" in message, message
+    assert not market.requests  # refused before fetching anything
