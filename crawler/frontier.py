@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -61,8 +62,9 @@ class CrawlJournal:
             for statement in _SCHEMA:
                 self._db.execute(statement)
             version = self.get("version")
-            if version is None:
+            if version is None:  # a new job
                 self.put("version", str(VERSION))
+                self.put("started", datetime.now(UTC).isoformat())
             elif version != str(VERSION):
                 raise sqlite3.DatabaseError(f"journal version {version}, expected {VERSION}")
         except sqlite3.OperationalError as exc:  # cannot open or write: not damage
@@ -143,6 +145,11 @@ class CrawlJournal:
 
     def seen(self) -> dict[str, str]:
         return dict(self._db.execute("SELECT listing_id, change FROM seen").fetchall())
+
+    def started(self) -> datetime | None:
+        """When the job's first crawl began: what it sealed since may be its own."""
+        value = self.get("started")
+        return None if value is None else datetime.fromisoformat(value)
 
     def close(self) -> None:
         self._db.close()

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 class RecoveredSnapshots:
-    """Unlinked snapshots captured since ``since`` (the interrupted run's start), by listing."""
+    """Unlinked snapshots captured since ``since`` (the killed job's start), by listing."""
 
     def __init__(self, workspace: CrawlContext, since: datetime):
         self.workspace = workspace

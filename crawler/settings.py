@@ -72,6 +72,9 @@ SPIDER_MIDDLEWARES = {
 IPWATCH_FRONTIER_JOURNAL: str | None = None
 # The interrupted run whose journal this crawl resumes, recorded as the run's resumed_from.
 IPWATCH_RESUMED_FROM: str | None = None
+# When that job's first crawl began (a datetime): snapshots sealed since then and never indexed
+# with their listing are reused, not sealed again (crawler.recovered).
+IPWATCH_RESUMED_SINCE = None
 
 ITEM_PIPELINES = {
     "crawler.pipelines.normalize.NormalizePipeline": 100,

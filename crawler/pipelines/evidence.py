@@ -62,11 +62,9 @@ class EvidencePipeline:
                 policy=AddressPolicy.from_hosts(settings.getlist("IPWATCH_ALLOWED_PRIVATE_HOSTS")),
             )
         pipeline = cls(crawler, workspace_for(crawler), capturer)
-        resumed_from = settings.get("IPWATCH_RESUMED_FROM")
-        if resumed_from:
-            killed = pipeline.workspace.index.get_run(resumed_from)
-            if killed is not None:
-                pipeline.recovered = RecoveredSnapshots(pipeline.workspace, killed.started)
+        since = settings.get("IPWATCH_RESUMED_SINCE")  # the killed job's start
+        if since is not None:
+            pipeline.recovered = RecoveredSnapshots(pipeline.workspace, since)
         return pipeline
 
     async def close_spider(self) -> None:

@@ -18,6 +18,7 @@ from ipwatch.services.errors import InvalidRequestError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from datetime import datetime
     from pathlib import Path
 
     from config.profile import MarketplaceProfile
@@ -35,11 +36,13 @@ class CrawlJob:
     resumed_from: str | None = None
     done: int = 0  # requests the killed crawl finished, which this one skips
     pending: int = 0  # requests it queued and did not finish, which this one does
+    since: datetime | None = None  # when the job's first (killed) crawl began
 
     def settings(self) -> dict[str, Any]:
         return {
             "IPWATCH_FRONTIER_JOURNAL": str(self.journal),
             "IPWATCH_RESUMED_FROM": self.resumed_from,
+            "IPWATCH_RESUMED_SINCE": self.since if self.resumed_from else None,
         }
 
 
@@ -77,7 +80,7 @@ def open_job(
             return CrawlJob(path)
         journal = CrawlJournal(path)
         try:
-            run_id, counts = journal.get("run_id"), journal.counts()
+            run_id, counts, since = journal.get("run_id"), journal.counts(), journal.started()
         finally:
             journal.close()
     except FrontierError as exc:
@@ -87,4 +90,4 @@ def open_job(
             f"cannot use the crawl job folder {path.parent} ({exc.strerror or exc}); make it "
             "writable and free disk space, then crawl again"
         ) from None
-    return CrawlJob(path, run_id or None, counts["done"], counts["pending"])
+    return CrawlJob(path, run_id or None, counts["done"], counts["pending"], since)

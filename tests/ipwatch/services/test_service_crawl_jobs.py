@@ -38,6 +38,8 @@ def test_a_new_job_resumes_nothing_and_the_same_job_resumes_the_killed_run(tmp_p
     job = open_job(tmp_path, PROFILE, ["leiting", "lumora", "lumora"])  # order, repeats: same
     assert (job.resumed_from, job.done, job.pending) == ("R-killed", 1, 1)
     assert job.settings()["IPWATCH_RESUMED_FROM"] == "R-killed"
+    assert job.since is not None and job.settings()["IPWATCH_RESUMED_SINCE"] == job.since
+    assert fresh.settings()["IPWATCH_RESUMED_SINCE"] is None  # nothing killed to reuse from
     assert open_job(tmp_path, PROFILE, ["leiting", "lumora"], "resume").resumed_from == "R-killed"
 
 
