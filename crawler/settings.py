@@ -64,6 +64,19 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.blocks.BlockPageMiddleware": 560,
 }
 
+SPIDER_MIDDLEWARES = {
+    # Sees requests after Scrapy's own filters (offsite, depth: 500 and up) have dropped theirs.
+    "crawler.middlewares.frontier.FrontierMiddleware": 50,
+}
+# The job's crawl journal (crawler.frontier), which makes a killed crawl resumable; set by
+# `ipwatch crawl` (ipwatch.services.crawl_jobs); None: no journal, as for a plain `scrapy crawl`.
+IPWATCH_FRONTIER_JOURNAL: str | None = None
+# The interrupted run whose journal this crawl resumes, recorded as the run's resumed_from.
+IPWATCH_RESUMED_FROM: str | None = None
+# When that job's first crawl began (a datetime): snapshots sealed since then and never indexed
+# with their listing are reused, not sealed again (crawler.recovered).
+IPWATCH_RESUMED_SINCE = None
+
 ITEM_PIPELINES = {
     "crawler.pipelines.normalize.NormalizePipeline": 100,
     "crawler.pipelines.media.MediaPipeline": 200,

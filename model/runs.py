@@ -20,3 +20,4 @@ class CrawlRun:
     # running | finished | blocked | partial: blocked | stopped: REASON | interrupted[: why]
     # | skipped: still running | skipped: missed | failed: exit N (see log)
     status: str = "running"
+    resumed_from: str | None = None  # the interrupted run whose unfinished work this one did

@@ -13,8 +13,9 @@ from config.logs import bind_run
 from crawler.context import workspace_for
 from crawler.extensions.run_lock import RunLock, is_abandoned
 from crawler.run_states import count_states, decide_states
+from evidence.log.tree_head import TransparencyLogError
 from evidence.seal.recovery import reindex_orphans
-from model import CrawlRun
+from model import CrawlRun, ListingChange
 from store.exceptions import IndexUnavailableError, StoreError, StoreFullError
 
 if TYPE_CHECKING:
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 
     from crawler.context import CrawlContext
     from crawler.items import ListingItem
-    from model import ListingChange
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +85,7 @@ def close_abandoned_runs(workspace: CrawlContext) -> list[str]:
             index.finish_run(run)
             abandoned.append(run.id)
     if abandoned:
+        _cut_torn_log_tail(workspace)
         recovered = reindex_orphans(
             store=workspace.blobs,
             index=index,
@@ -95,6 +96,26 @@ def close_abandoned_runs(workspace: CrawlContext) -> list[str]:
         if recovered:
             logger.warning("re-indexed %d snapshot(s) sealed by an interrupted run", len(recovered))
     return abandoned
+
+
+def _resumed_seen(spider: Spider) -> dict[str, str]:
+    seen: dict[str, str] = getattr(spider, "resumed_seen", {})
+    return seen
+
+
+def _cut_torn_log_tail(workspace: CrawlContext) -> None:
+    """A process killed while appending to the transparency log leaves a partial last record,
+    which the log refuses to append after; cut it (only such a tail: other damage is kept)."""
+    log = workspace.translog
+    if not log.path.exists():
+        return
+    try:
+        cut = log.recover()
+    except TransparencyLogError as exc:  # not a torn tail: `ipwatch evidence verify` says what
+        logger.error("transparency log not repaired: %s", exc)
+        return
+    for what in cut:
+        logger.warning("cut the torn tail of the transparency log: %s", what)
 
 
 class CrawlRunRecorder:
@@ -124,6 +145,7 @@ class CrawlRunRecorder:
             marketplace=getattr(getattr(spider, "profile", None), "name", spider.name),
             trigger=self.crawler.settings.get("IPWATCH_TRIGGER", "manual"),
             started=datetime.now(UTC),
+            resumed_from=self.crawler.settings.get("IPWATCH_RESUMED_FROM"),
         )
         bind_run(self.run.id, self.run.marketplace)  # a plain `scrapy crawl` names its run too
         self.lock = RunLock(self.locks, self.run.id)
@@ -171,6 +193,9 @@ class CrawlRunRecorder:
         self.run.counters["spooled"] = self.index.pending()
         self.run.finished = datetime.now(UTC)
         self.run.status = run_status(reason, self.run.counters)
+        # A resumed run's states cover its job: what the killed runs recorded counts as seen.
+        resumed = {lid: ListingChange(change) for lid, change in _resumed_seen(spider).items()}
+        self.seen = {**resumed, **self.seen}
         self._record_states(getattr(spider, "gone_listings", {}))
         try:
             self.index.finish_run(self.run)

@@ -18,6 +18,7 @@ from scrapy.exceptions import DropItem
 from crawler.capture import browser_settings
 from crawler.context import workspace_for
 from crawler.listing_id import content_hash
+from crawler.recovered import RecoveredSnapshots
 from evidence.capture.browser import BrowserCapturer
 from evidence.seal.custody import current_operator
 from evidence.seal.snapshot import SCREENSHOT_NAME, CapturedImage, Citation, ListingInfo, seal
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from crawler.context import CrawlContext
     from crawler.items import ListingItem
     from evidence.capture.browser_record import BrowserCapture
-    from model import Finding
+    from model import Finding, SnapshotRef
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ class EvidencePipeline:
         self.disk_full = False  # once set, no more captures: their evidence cannot be written
         self._closing: asyncio.Future[None] | None = None
         self._slots = asyncio.Semaphore(capturer.settings.concurrency if capturer else 4)
+        self.recovered: RecoveredSnapshots | None = None  # resuming a killed crawl: its seals
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -59,7 +61,11 @@ class EvidencePipeline:
                 browser_settings(settings),
                 policy=AddressPolicy.from_hosts(settings.getlist("IPWATCH_ALLOWED_PRIVATE_HOSTS")),
             )
-        return cls(crawler, workspace_for(crawler), capturer)
+        pipeline = cls(crawler, workspace_for(crawler), capturer)
+        since = settings.get("IPWATCH_RESUMED_SINCE")  # the killed job's start
+        if since is not None:
+            pipeline.recovered = RecoveredSnapshots(pipeline.workspace, since)
+        return pipeline
 
     async def close_spider(self) -> None:
         if self.capturer is not None:
@@ -72,6 +78,8 @@ class EvidencePipeline:
         if not flagged or not self._needs_snapshot(item, flagged):
             item.extra.setdefault("evidence_complete", True)
             return item
+        if self.recovered is not None and (sealed := self.recovered.take(item, flagged)):
+            return self._reuse(item, sealed)
         async with self._slots:  # waiting items see a full disk before their capture starts
             return await self._capture_and_seal(item, flagged)
 
@@ -100,6 +108,20 @@ class EvidencePipeline:
             listing_id=item.listing.id, finding_ids=[finding.id for finding in flagged]
         )
         self.crawler.stats.inc_value("ipwatch/snapshots")
+        return item
+
+    def _reuse(self, item: ListingItem, sealed: SnapshotRef) -> ListingItem:
+        """The killed crawl sealed this listing but did not index it: index that snapshot."""
+        item.snapshot_id = sealed.id
+        has_view = any(a.get("name") == SCREENSHOT_NAME for a in sealed.artifacts)
+        item.extra["evidence_complete"] = self.capturer is None or has_view
+        item.extra["snapshot"] = sealed
+        self.crawler.stats.inc_value("ipwatch/snapshots_reused")
+        logger.warning(
+            "reusing snapshot %s, sealed by the interrupted run",
+            sealed.id,
+            extra={"listing_id": item.listing.id if item.listing else None},
+        )
         return item
 
     def _not_sealed(self, item: ListingItem, exc: OSError) -> NoReturn:

@@ -108,6 +108,46 @@ class MarketplaceSpider(scrapy.Spider):
         meta.update(self._render_meta(page.render, page.wait_for))
         return scrapy.Request(url, callback=self.parse_list, errback=self.on_error, meta=meta)
 
+    def journal_state(self, request: scrapy.Request) -> dict[str, Any] | None:
+        """What the crawl journal keeps of a request to make it again after a kill (JSON);
+        None for a request this spider did not make."""
+        kind = request.meta.get(PAGE_TYPE)
+        if kind == "listing":
+            return {"url": request.url, "page_type": kind, "priority": request.priority}
+        page = request.meta.get(LIST_PAGE)
+        if kind != "list" or page is None:
+            return None
+        sections = (str(i) for i, s in enumerate(self.profile.sections) if s is page)
+        which = "search" if page is self.profile.search else next(sections, None)
+        if which is None:
+            return None
+        return {
+            "url": request.url,
+            "page_type": kind,
+            "list_page": which,
+            "page_number": request.meta.get(PAGE_NUMBER, 1),
+            "priority": request.priority,
+        }
+
+    def from_journal(self, state: dict[str, Any]) -> scrapy.Request:
+        """The request ``journal_state`` described, as this spider makes it."""
+        url = str(state["url"])
+        if state["page_type"] == "listing":
+            listing = self.profile.listing
+            request = scrapy.Request(
+                url,
+                callback=self.parse_listing,
+                errback=self.on_error,
+                meta={PAGE_TYPE: "listing", **self._render_meta(listing.render, listing.wait_for)},
+            )
+        else:
+            which = state["list_page"]
+            page = self.profile.search if which == "search" else self.profile.sections[int(which)]
+            if page is None:
+                raise ValueError(f"the profile has no {which} page")
+            request = self._list_request(url, page, int(state["page_number"]))
+        return request.replace(priority=int(state.get("priority", 0)))
+
     @staticmethod
     def _render_meta(render: str, wait_for: str | None) -> dict[str, Any]:
         if render != "playwright":

@@ -321,3 +321,8 @@ def _citation_dict(citation: Citation) -> dict[str, Any]:
         "risk": score_text(citation.risk),
         "signals": signals,
     }
+
+
+def sealed_listing(info: ListingInfo) -> dict[str, Any]:
+    """The listing part of a manifest as ``seal`` writes it, to compare with a sealed one."""
+    return _listing_dict(info)

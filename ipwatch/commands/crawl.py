@@ -24,7 +24,8 @@ TRIGGERS = ("manual", "schedule")
 
 
 def run_summary(run: CrawlRun) -> Table:
-    table = Table(title=f"crawl run {run.id} ({run.status})", show_header=False)
+    resumed = f", resumed from {run.resumed_from}" if run.resumed_from else ""
+    table = Table(title=plain(f"crawl run {run.id} ({run.status}{resumed})"), show_header=False)
     table.add_column(style="bold")
     table.add_column()
     for key in sorted(run.counters):
@@ -69,10 +70,26 @@ def crawl(
             metavar="[manual|schedule]",
         ),
     ] = "manual",
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Only carry on a killed crawl of MARKETPLACE for these keywords; fail if none "
+            "(by default a crawl resumes one when there is one).",
+        ),
+    ] = False,
+    fresh: Annotated[
+        bool,
+        typer.Option(
+            "--fresh", help="Discard a killed crawl's unfinished work and crawl from the start."
+        ),
+    ] = False,
 ) -> None:
     """Crawl MARKETPLACE once and record the run; flagged listings get sealed evidence."""
     if trigger not in TRIGGERS:
         raise UserError(f"--trigger must be one of {', '.join(TRIGGERS)}, not {trigger!r}")
+    if resume and fresh:
+        raise UserError("--resume and --fresh contradict each other: pass one of them")
     name = Path(marketplace).stem if marketplace.endswith((".yaml", ".yml")) else marketplace
     workspace = state(ctx).workspace()
     server = None if metrics_port is None else start_metrics_server(metrics_port)
@@ -88,6 +105,7 @@ def crawl(
                 allowed_private_hosts=allow_private_host or (),
                 trigger=trigger,
                 progress=progress,
+                resume="resume" if resume else "fresh" if fresh else "auto",
             )
     finally:
         if server is not None:

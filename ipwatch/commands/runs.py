@@ -22,7 +22,16 @@ if TYPE_CHECKING:
 
 app = typer.Typer(help="Crawl runs and their counters.", no_args_is_help=True)
 
-CSV_COLUMNS = ("id", "marketplace", "trigger", "started", "finished", "status", "counters")
+CSV_COLUMNS = (
+    "id",
+    "marketplace",
+    "trigger",
+    "started",
+    "finished",
+    "status",
+    "counters",
+    "resumed_from",
+)
 DIFF_COLUMNS = ("listing_id", "state", "run_id", "reason", "flagged", "title", "url")
 
 

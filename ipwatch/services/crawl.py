@@ -26,6 +26,7 @@ from crawler.extensions.crawl_run import CrawlRunRecorder, new_run_id
 from crawler.extensions.run_lock import CrawlBusy, MarketplaceLock
 from crawler.spiders.marketplace import MarketplaceSpider
 from evidence.seal.custody import current_operator
+from ipwatch.services.crawl_jobs import open_job
 from ipwatch.services.errors import ConflictError, InvalidRequestError
 from ipwatch.services.identity import Principal
 from ipwatch.services.reappearance import apply_reappearances
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
     from config.profile import MarketplaceProfile
     from crawler.metrics import CrawlMetrics
+    from ipwatch.services.crawl_jobs import CrawlJob, ResumeMode
     from ipwatch.services.workspace import Workspace
     from model import CrawlRun
 
@@ -191,9 +193,11 @@ def crawl_marketplace(
     trigger: str = "manual",
     progress: Callable[[CrawlProgress], None] | None = None,
     metrics: CrawlMetrics | None = None,
+    resume: ResumeMode = "auto",
 ) -> CrawlRun:
     """Crawl the named profile (or YAML path) for ``keywords`` (default: the registry's);
-    ``metrics``: where the crawl's Prometheus metrics go (default: the process-wide registry)."""
+    ``metrics``: where the crawl's Prometheus metrics go (default: the process-wide registry);
+    ``resume``: carry on a killed crawl of the same job (``services.crawl_jobs.open_job``)."""
     profile = load_profile(marketplace, home=workspace.home)
     if base_url:
         profile = profile.with_base_url(base_url)
@@ -211,6 +215,7 @@ def crawl_marketplace(
         allowed_private_hosts=allowed_private_hosts,
         progress=progress,
         metrics=metrics,
+        resume=resume,
     )
 
 
@@ -223,6 +228,7 @@ def run_crawl(
     allowed_private_hosts: Sequence[str] = (),
     progress: Callable[[CrawlProgress], None] | None = None,
     metrics: CrawlMetrics | None = None,
+    resume: ResumeMode = "auto",
 ) -> CrawlRun:
     """Crawl once with ``profile`` and return the recorded run.
 
@@ -242,8 +248,17 @@ def run_crawl(
         ) from None
     bind_run(run_id, profile.name)  # every log record of the crawl names its run
     try:
+        job = open_job(workspace.home, profile, keywords, resume)
         return _crawl(
-            workspace, profile, keywords, run_id, trigger, allowed_private_hosts, progress, metrics
+            workspace,
+            profile,
+            keywords,
+            run_id,
+            trigger,
+            allowed_private_hosts,
+            progress,
+            metrics,
+            job,
         )
     finally:
         unbind_run()
@@ -259,6 +274,7 @@ def _crawl(
     allowed_private_hosts: Sequence[str],
     progress: Callable[[CrawlProgress], None] | None,
     metrics: CrawlMetrics | None,
+    job: CrawlJob,
 ) -> CrawlRun:
     workspace.index  # noqa: B018 - open (or create) the index now: a failure is one clear line
     settings = crawl_settings(
@@ -268,6 +284,7 @@ def _crawl(
         allowed_private_hosts=allowed_private_hosts,
         metrics=metrics,
     )
+    settings.setdict(job.settings(), priority="cmdline")
     if json_logging():  # Scrapy applies LOG_LEVEL to its own handler only
         set_log_level(workspace.config.crawl.log_level)
     process = CrawlerProcess(settings)

@@ -133,7 +133,7 @@ class SqliteStore(SqliteFindings, SqliteNotices, SqliteStates):
 
     # snapshots
     def add_snapshot(self, snapshot: SnapshotRef) -> None:
-        """Store once; linking adds the id to each cited finding already in the index."""
+        """Store once; every call links the id to each cited finding already in the index."""
         row = asdict(snapshot)
         row.update(
             finding_ids=json.dumps(snapshot.finding_ids),
@@ -148,10 +148,12 @@ class SqliteStore(SqliteFindings, SqliteNotices, SqliteStates):
                         f"snapshot {snapshot.id} is already indexed with other content; sealed "
                         "evidence is never rewritten: seal a new snapshot instead"
                     )
-                return
-            cols = ", ".join(row)
-            marks = ", ".join(f":{k}" for k in row)
-            db.execute(f"INSERT INTO snapshots ({cols}) VALUES ({marks})", row)  # noqa: S608
+            else:
+                cols = ", ".join(row)
+                marks = ", ".join(f":{k}" for k in row)
+                db.execute(f"INSERT INTO snapshots ({cols}) VALUES ({marks})", row)  # noqa: S608
+            # Link every time (idempotent, as the OpenSearch backend does): a snapshot indexed
+            # before its finding (recovered after a kill) is linked when the finding arrives.
             for finding_id in snapshot.finding_ids:
                 found = db.execute(
                     "SELECT snapshot_ids FROM findings WHERE id = ?", (finding_id,)
@@ -192,7 +194,11 @@ class SqliteStore(SqliteFindings, SqliteNotices, SqliteStates):
     def start_run(self, run: CrawlRun) -> None:
         try:
             with self._writing() as db:
-                db.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?)", run_row(run))
+                db.execute(
+                    "INSERT INTO runs (id, marketplace, trigger, started, finished, counters, "
+                    "status, resumed_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    run_row(run),
+                )
         except sqlite3.IntegrityError:
             raise RecordConflictError(
                 f"crawl run {run.id} was already started; give each run a new id"
@@ -203,7 +209,7 @@ class SqliteStore(SqliteFindings, SqliteNotices, SqliteStates):
         with self._writing() as db:
             cur = db.execute(
                 "UPDATE runs SET marketplace = ?, trigger = ?, started = ?, finished = ?, "
-                "counters = ?, status = ? WHERE id = ?",
+                "counters = ?, status = ?, resumed_from = ? WHERE id = ?",
                 (*row[1:], run.id),
             )
             if cur.rowcount == 0:

@@ -153,7 +153,16 @@ def snapshot_from(row: sqlite3.Row) -> SnapshotRef:
 def run_row(run: CrawlRun) -> tuple[Any, ...]:
     finished = ts(run.finished) if run.finished else None
     counters = json.dumps(run.counters, sort_keys=True)
-    return (run.id, run.marketplace, run.trigger, ts(run.started), finished, counters, run.status)
+    return (
+        run.id,
+        run.marketplace,
+        run.trigger,
+        ts(run.started),
+        finished,
+        counters,
+        run.status,
+        run.resumed_from,
+    )
 
 
 def run_from(row: sqlite3.Row) -> CrawlRun:

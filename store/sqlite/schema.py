@@ -29,6 +29,9 @@ Version 6 adds ``listing_states``: each crawl run's state of each listing (new, 
 unchanged, gone, reappeared), keyed by run and listing, with an index to find a listing's latest
 state. Upgrade from version 5: create the table and its index (nothing to backfill: runs before
 it have no states, so the first run after the upgrade declares nothing gone).
+
+Version 7 gives ``runs`` a ``resumed_from`` column: the interrupted run a resumed crawl carried
+on. Upgrade from version 6: add the column (older runs resumed nothing, so it stays NULL).
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from model.sellers import fold_name, normalise_contacts, seller_key
 from store.exceptions import IndexConfigError
 from store.sqlite.text import terms
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 _FTS = "tokenize = 'unicode61 remove_diacritics 2'"
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS listings (
@@ -101,7 +104,7 @@ SCHEMA = (
   url TEXT NOT NULL, artifacts TEXT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS runs (
   id TEXT PRIMARY KEY, marketplace TEXT NOT NULL, trigger TEXT NOT NULL, started TEXT NOT NULL,
-  finished TEXT, counters TEXT NOT NULL, status TEXT NOT NULL)""",
+  finished TEXT, counters TEXT NOT NULL, status TEXT NOT NULL, resumed_from TEXT)""",
 )
 
 SELLERS = (
@@ -204,6 +207,8 @@ def prepare(db: sqlite3.Connection, path: str) -> None:
             db.execute(statement)
         for statement in STATES:  # version 6: a new table only, nothing to backfill
             db.execute(statement)
+        if not _has_column(db, "runs", "resumed_from"):  # version 7
+            db.execute("ALTER TABLE runs ADD COLUMN resumed_from TEXT")
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     except BaseException:
         db.rollback()
@@ -245,6 +250,10 @@ def _refuse_newer(db: sqlite3.Connection, path: str) -> int:
 def _has_table(db: sqlite3.Connection, name: str) -> bool:
     found = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
     return found.fetchone() is not None
+
+
+def _has_column(db: sqlite3.Connection, table: str, column: str) -> bool:
+    return any(row[1] == column for row in db.execute(f"PRAGMA table_info({table})"))
 
 
 def _move_v1_aside(db: sqlite3.Connection) -> None:

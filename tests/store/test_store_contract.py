@@ -509,6 +509,21 @@ def test_crawl_runs(backend):
     assert backend.get_run("nope") is None
 
 
+def test_a_run_names_the_interrupted_run_it_resumed(backend):
+    run = CrawlRun(id="R-2", marketplace="demo", trigger="manual", started=T0, resumed_from="R-1")
+    backend.start_run(run)
+    assert backend.get_run("R-2").resumed_from == "R-1"
+    backend.finish_run(replace(run, status="finished", finished=T0 + timedelta(minutes=1)))
+    assert backend.list_runs()[0].resumed_from == "R-1"
+
+
+def test_a_snapshot_indexed_before_its_finding_is_linked_when_added_again(backend):
+    backend.add_snapshot(snapshot("S-1"))  # recovered from the log after a kill
+    backend.upsert_finding(finding("F-1", 0.8))
+    backend.add_snapshot(snapshot("S-1"))
+    assert backend.get_finding("F-1").snapshot_ids == ["S-1"]
+
+
 def test_nothing_is_pending_while_the_index_is_reachable(backend):
     assert backend.pending() == 0
     backend.upsert_listing(listing())

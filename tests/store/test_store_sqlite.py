@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from model import (
+    CrawlRun,
     FindingQuery,
     FindingRecord,
     FindingStatus,
@@ -282,7 +283,7 @@ def test_a_version_3_file_gets_signal_kinds_backfilled_in_place(tmp_path):
     assert [f.id for f in index.list_findings(FindingQuery(signal_kind="price"))] == ["F-odd-2"]
     index.close()
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         # the triggers keep the kinds in step with writes from any connection
         db.execute("""UPDATE findings SET signals = '[{"kind": "patent"}]' WHERE id = 'F-1'""")
@@ -333,7 +334,7 @@ def test_a_version_4_file_gets_the_notice_tables_in_place(tmp_path):
     assert [n.id for n in index.list_notices(NoticeQuery())] == ["N-1"]
     index.close()
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     db.close()
 
@@ -356,6 +357,29 @@ def test_a_version_5_file_gets_the_listing_states_table_in_place(tmp_path):
     assert list(index.iter_listing_states("R-1")) == [state]
     index.close()
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    db.close()
+
+
+def test_a_version_6_file_gets_the_resumed_from_column_in_place(tmp_path):
+    """Version 7 (issue 14) names the run a resumed crawl carried on; older runs stay readable."""
+    path = tmp_path / "v6.db"
+    index = SqliteStore(path)
+    index.start_run(CrawlRun(id="R-1", marketplace="demo", trigger="manual", started=T0))
+    index.close()
+    with sqlite3.connect(path) as db:  # take version 7's column away again
+        db.execute("ALTER TABLE runs DROP COLUMN resumed_from")
+        db.execute("PRAGMA user_version = 6")
+    db.close()
+    index = SqliteStore(path)
+    assert index.get_run("R-1").resumed_from is None
+    resumed = CrawlRun(
+        id="R-2", marketplace="demo", trigger="manual", started=T0, resumed_from="R-1"
+    )
+    index.start_run(resumed)
+    assert index.get_run("R-2") == resumed
+    index.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
     db.close()
