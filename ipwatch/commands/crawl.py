@@ -12,9 +12,11 @@ from rich.table import Table
 from ipwatch.commands.common import UserError, state
 from ipwatch.commands.output import MetricsPortOption
 from ipwatch.commands.progress import crawl_progress
+from ipwatch.commands.workers import HeartbeatOption, RedisOption
 from ipwatch.console import console, err_console, plain
 from ipwatch.services.crawl import crawl_marketplace, crawl_problem
 from ipwatch.services.metrics import start_metrics_server
+from ipwatch.services.workers import HEARTBEAT_TTL, crawl_distributed, redis_url
 
 if TYPE_CHECKING:
     from model import CrawlRun
@@ -69,6 +71,17 @@ def crawl(
             metavar="[manual|schedule]",
         ),
     ] = "manual",
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Crawl with N worker processes sharing a Redis frontier, and one sealer "
+            "(0: in this process). Workers elsewhere join with `ipwatch worker --run RUN_ID`.",
+            metavar="N",
+        ),
+    ] = 0,
+    redis: RedisOption = None,
+    heartbeat_ttl: HeartbeatOption = HEARTBEAT_TTL,
 ) -> None:
     """Crawl MARKETPLACE once and record the run; flagged listings get sealed evidence."""
     if trigger not in TRIGGERS:
@@ -79,16 +92,30 @@ def crawl(
     if server is not None:
         logger.warning("serving crawl metrics at %s", server.url)
     try:
-        with crawl_progress(console, name) as progress:
-            run = crawl_marketplace(
+        if workers:
+            run = crawl_distributed(
                 workspace,
                 marketplace,
+                workers=workers,
+                url=redis_url(workspace, redis),
                 keywords=keyword or (),
                 base_url=base_url,
                 allowed_private_hosts=allow_private_host or (),
                 trigger=trigger,
-                progress=progress,
+                heartbeat_ttl=heartbeat_ttl,
+                on_start=lambda run_id: err_console.print(f"run {run_id}"),
             )
+        else:
+            with crawl_progress(console, name) as progress:
+                run = crawl_marketplace(
+                    workspace,
+                    marketplace,
+                    keywords=keyword or (),
+                    base_url=base_url,
+                    allowed_private_hosts=allow_private_host or (),
+                    trigger=trigger,
+                    progress=progress,
+                )
     finally:
         if server is not None:
             server.stop()
