@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from scrapy_redis.queue import PriorityQueue
@@ -12,6 +13,12 @@ if TYPE_CHECKING:
     from scrapy import Request
 
 LEASE = "ipwatch_lease"  # request.meta key: the lease id of a popped request
+
+
+def fifo_score(priority: int, now: float) -> float:
+    """Higher priority first, then first in, first out (scrapy-redis' ties fall to the bytes'
+    order, which can leave a shop's next list page waiting behind everything else)."""
+    return -priority * 1e13 + now * 1000
 
 
 def leases_of(spider: Any) -> Leases:
@@ -30,7 +37,8 @@ class LeasedQueue(PriorityQueue):  # type: ignore[misc]
 
     def push(self, request: Request) -> None:
         replaces = request.meta.pop(LEASE, None)
-        leases_of(self.spider).push(self._encode_request(request), -request.priority, replaces)
+        score = fifo_score(request.priority, time.time())
+        leases_of(self.spider).push(self._encode_request(request), score, replaces)
 
     def pop(self, timeout: int = 0) -> Request | None:
         popped = leases_of(self.spider).pop()

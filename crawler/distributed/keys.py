@@ -53,6 +53,9 @@ class RunKeys:
     def alive(self, worker: str) -> str:
         return self._key(f"alive:{worker}")  # heartbeat, expires when the worker dies
 
+    def idle(self, worker: str) -> str:
+        return self._key(f"idle:{worker}")  # set while the worker has nothing in flight
+
     @property
     def done(self) -> str:
         return self._key("done")  # set once: frontier empty, no leases

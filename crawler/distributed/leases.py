@@ -16,12 +16,13 @@ if TYPE_CHECKING:
 
     from crawler.distributed.keys import RunKeys
 
-# Pop the best request and lease it to ARGV[2] under id ARGV[1], in one step.
+# Pop the best request and lease it under id ARGV[1], in one step; the worker is busy again.
 _POP = """
 local found = redis.call('ZRANGE', KEYS[1], 0, 0)
 if #found == 0 then return false end
 redis.call('ZREM', KEYS[1], found[1])
 redis.call('HSET', KEYS[2], ARGV[1], found[1])
+redis.call('DEL', KEYS[3])
 return found[1]
 """
 
@@ -49,12 +50,14 @@ end
 return moved
 """
 
-# The run is over when the frontier is empty and no worker holds a lease; say so once.
+# The run is over when the frontier is empty, no worker holds a lease and every worker is
+# idle (a busy one may still be queueing what its last page links to); say so once.
 _FINISH = """
 if redis.call('EXISTS', KEYS[3]) == 1 then return 1 end
 if redis.call('ZCARD', KEYS[2]) > 0 then return 0 end
 for _, worker in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   if redis.call('HLEN', ARGV[1] .. 'leases:' .. worker) > 0 then return 0 end
+  if redis.call('EXISTS', ARGV[1] .. 'idle:' .. worker) == 0 then return 0 end
 end
 redis.call('SET', KEYS[3], '1')
 return 1
@@ -87,9 +90,13 @@ class Leases:
     def beat(self) -> None:
         self.server.set(self.keys.alive(self.worker), b"1", px=self.ttl_ms)
 
+    def idle(self) -> None:
+        """Nothing in flight here (Scrapy's idle): until the next pop, this worker is done."""
+        self.server.set(self.keys.idle(self.worker), b"1")
+
     def leave(self, *, finished: bool) -> None:
         """Stop the heartbeat; a worker that did not finish leaves its leases for the others."""
-        self.server.delete(self.keys.alive(self.worker))
+        self.server.delete(self.keys.alive(self.worker), self.keys.idle(self.worker))
         if finished:
             self.server.delete(self.mine)
             self.server.srem(self.keys.workers, self.worker)
@@ -97,7 +104,8 @@ class Leases:
     def pop(self) -> tuple[str, bytes] | None:
         """The next request (encoded) and its lease id, or None when the frontier is empty."""
         lease = uuid.uuid4().hex
-        data = self._pop(keys=[self.keys.requests, self.mine], args=[lease])
+        keys = [self.keys.requests, self.mine, self.keys.idle(self.worker)]
+        data = self._pop(keys=keys, args=[lease])
         return None if data is None else (lease, bytes(data))
 
     def push(self, data: bytes, score: float, replaces: str | None = None) -> None:

@@ -23,15 +23,15 @@ if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
 
-# Returns the wait in microseconds before the reserved slot. The key outlives its slot by a
-# minute, so an idle host starts fresh and no key stays behind.
+# Returns the reserved slot and the wait before it, in microseconds of Redis' clock. The key
+# outlives its slot by a minute, so an idle host starts fresh and no key stays behind.
 _RESERVE = """
 local now = redis.call('TIME')
 local micros = tonumber(now[1]) * 1000000 + tonumber(now[2])
 local slot = math.max(micros, tonumber(redis.call('GET', KEYS[1]) or '0'))
 local delay = tonumber(ARGV[1])
 redis.call('SET', KEYS[1], slot + delay, 'PX', math.floor(delay / 1000) + 60000)
-return slot - micros
+return {slot, slot - micros}
 """
 
 
@@ -54,10 +54,15 @@ class HostSlotMiddleware:
             raise NotConfigured("the profile sets no download delay")
         return cls(connect(url), delay)
 
+    def reserve(self, url: str) -> tuple[int, int]:
+        """The next free slot of ``url``'s host (host and port) and the wait for it, in µs."""
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        key = f"{HOST_PREFIX}{host}:{parts.port}" if parts.port else f"{HOST_PREFIX}{host}"
+        slot, wait = self._reserve(keys=[key], args=[self.delay_us])
+        return int(slot), int(wait)
+
     async def process_request(self, request: Request) -> None:
-        host = (urlsplit(request.url).hostname or "").lower()
-        port = urlsplit(request.url).port
-        key = f"{HOST_PREFIX}{host}:{port}" if port else f"{HOST_PREFIX}{host}"
-        wait_us = int(self._reserve(keys=[key], args=[self.delay_us]))
+        _, wait_us = self.reserve(request.url)
         if wait_us > 0:
             await asyncio.sleep(wait_us / 1_000_000)

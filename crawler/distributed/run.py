@@ -35,10 +35,13 @@ COUNTER_PREFIX = "ipwatch/"
 class DistributedRun:
     """Extension: joins the run, beats, acknowledges leases, ends the run when all is done."""
 
-    def __init__(self, crawler: Crawler, leases: Leases, beat_every: float) -> None:
+    def __init__(
+        self, crawler: Crawler, leases: Leases, beat_every: float, poll: float = 0.5
+    ) -> None:
         self.crawler = crawler
         self.leases = leases
         self.beat_every = beat_every
+        self.poll = poll
         self.pending: dict[str, int] = {}  # lease -> items of its response still in pipelines
         self._beat: task.LoopingCall | None = None
 
@@ -53,7 +56,7 @@ class DistributedRun:
         if not worker:
             raise NotConfigured("IPWATCH_WORKER_ID is unset")
         leases = Leases(connect(url), RunKeys(run_id), worker, ttl)
-        extension = cls(crawler, leases, ttl / 3)
+        extension = cls(crawler, leases, ttl / 3, settings.getfloat("IPWATCH_WORKER_POLL", 0.5))
         crawler.ipwatch_leases = leases  # type: ignore[attr-defined]  # LeasedQueue finds it here
         for handler, signal in (
             (extension.spider_opened, signals.spider_opened),
@@ -67,6 +70,10 @@ class DistributedRun:
         return extension
 
     def spider_opened(self, spider: Spider) -> None:
+        # An idle engine looks at its scheduler every 5 s; other workers fill this frontier,
+        # so look more often (the heartbeat starts after spider_opened).
+        assert self.crawler.engine is not None
+        self.crawler.engine._SLOT_HEARTBEAT_INTERVAL = self.poll
         self.leases.join()
         self._beat = task.LoopingCall(self.leases.beat)
         self._beat.start(self.beat_every, now=False)
@@ -74,6 +81,7 @@ class DistributedRun:
     def spider_idle(self, spider: Spider) -> None:
         """Idle here means nothing in flight, so any lease left is stale; then: done yet?"""
         self.pending.clear()
+        self.leases.idle()
         if self.leases.drop_all():
             logger.debug("dropped leases no signal acknowledged")
         moved = self.leases.requeue_dead()

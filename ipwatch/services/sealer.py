@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from redis.exceptions import ResponseError
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 GROUP = "sealer"
+Entry = tuple[bytes, dict[bytes, bytes]]  # a stream entry: id, fields
 
 
 @dataclass
@@ -53,19 +54,30 @@ def run_sealer(
     result = SealerResult()
     # What a killed sealer had read but not acknowledged comes first, in stream order.
     while True:
-        _, claimed, *_ = server.xautoclaim(keys.seal, GROUP, consumer, 0, "0-0", count=100)
+        answer: list[Any] = server.xautoclaim(keys.seal, GROUP, consumer, 0, "0-0", count=100)  # type: ignore[assignment]
+        claimed: list[Entry] = answer[1]
         if not claimed:
             break
         for entry_id, fields in claimed:
             _seal_one(workspace, server, keys, entry_id, fields, result)
     while True:
-        done = bool(server.exists(keys.done))  # read before the stream: nothing comes after
-        batches = server.xreadgroup(GROUP, consumer, {keys.seal: ">"}, count=50, block=block_ms)
-        entries = [entry for _, stream in batches or [] for entry in stream]
+        done = _run_over(server, keys)  # read before the stream: nothing comes after it
+        batches: list[Any] | None = server.xreadgroup(  # type: ignore[assignment]
+            GROUP, consumer, {keys.seal: ">"}, count=50, block=block_ms
+        )
+        entries: list[Entry] = [entry for _, stream in batches or [] for entry in stream]
         for entry_id, fields in entries:
             _seal_one(workspace, server, keys, entry_id, fields, result)
         if done and not entries:
             return result
+
+
+def _run_over(server: Redis, keys: RunKeys) -> bool:
+    """The run is done and every worker has stopped (a worker adds to the stream until then)."""
+    if not server.exists(keys.done):
+        return False
+    workers: set[bytes] = server.smembers(keys.workers)  # type: ignore[assignment]
+    return not any(server.exists(keys.alive(w.decode())) for w in workers)
 
 
 def _seal_one(

@@ -303,7 +303,8 @@ def _supervise(
 def finish_run(workspace: Workspace, server: Redis, run: CrawlRun, lost_workers: int) -> CrawlRun:
     """The run's counters are the workers' summed; finished when the frontier was drained."""
     keys = RunKeys(run.id)
-    counters = {k.decode(): int(v) for k, v in server.hgetall(keys.counters).items()}
+    summed: dict[bytes, bytes] = server.hgetall(keys.counters)  # type: ignore[assignment]
+    counters = {key.decode(): int(value) for key, value in summed.items()}
     counters["snapshots"] = int(server.scard(keys.sealed))
     counters["workers_lost"] = lost_workers
     run.counters = counters
