@@ -65,6 +65,8 @@ class DistributedRun:
             (extension.item_done, signals.item_scraped),
             (extension.item_done, signals.item_dropped),
             (extension.item_done, signals.item_error),
+            # a redirect to a page already seen: the request it replaced is done
+            (extension.request_failed, signals.request_dropped),
         ):
             crawler.signals.connect(handler, signal=signal)
         return extension
@@ -127,7 +129,7 @@ class DistributedRun:
             del self.pending[lease]
             self.leases.ack(lease)
 
-    def request_failed(self, request: Request) -> None:
+    def request_failed(self, request: Request, **_: Any) -> None:
         lease = request.meta.get(LEASE)
         if lease is not None:
             self.leases.ack(lease)

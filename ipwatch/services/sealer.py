@@ -54,7 +54,7 @@ def run_sealer(
     result = SealerResult()
     # What a killed sealer had read but not acknowledged comes first, in stream order.
     while True:
-        answer: list[Any] = server.xautoclaim(keys.seal, GROUP, consumer, 0, "0-0", count=100)  # type: ignore[assignment]
+        answer: list[Any] = server.xautoclaim(keys.seal, GROUP, consumer, 0, "0-0", count=100)
         claimed: list[Entry] = answer[1]
         if not claimed:
             break

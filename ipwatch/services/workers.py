@@ -18,7 +18,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from redis.exceptions import RedisError
 from scrapy.crawler import CrawlerProcess
@@ -35,7 +35,7 @@ from ipwatch.services.errors import ConflictError, InvalidRequestError, NotFound
 from model import CrawlRun
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from redis import Redis
     from scrapy.settings import Settings
@@ -238,7 +238,7 @@ def crawl_distributed(
     allowed_private_hosts: Sequence[str] = (),
     trigger: str = "manual",
     heartbeat_ttl: float = HEARTBEAT_TTL,
-    on_start: object = None,
+    on_start: Callable[[str], None] | None = None,
 ) -> CrawlRun:
     """Open a run, start ``workers`` workers and one sealer here, wait, record the run."""
     if workers < 1:
@@ -264,7 +264,7 @@ def crawl_distributed(
         )
         run = open_run(workspace, server, spec)
         logger.warning("distributed run %s: %d worker(s) and one sealer", run.id, workers)
-        if callable(on_start):
+        if on_start is not None:
             on_start(run.id)
         lost = _supervise(workspace, url, run.id, workers, heartbeat_ttl)
         return finish_run(workspace, server, run, lost)
@@ -300,6 +300,15 @@ def _supervise(
     return sum(1 for p in crawlers if p.returncode != 0)
 
 
+def _unsealed(server: Redis, keys: RunKeys) -> int:
+    """Entries of the seal stream no sealer acknowledged (read and pending, or never read)."""
+    groups: list[dict[str, Any]] = server.xinfo_groups(keys.seal)
+    group = next((g for g in groups if g.get("name") in (b"sealer", "sealer")), None)
+    if group is None:
+        return int(server.xlen(keys.seal))
+    return int(group.get("pending") or 0) + int(group.get("lag") or 0)
+
+
 def finish_run(workspace: Workspace, server: Redis, run: CrawlRun, lost_workers: int) -> CrawlRun:
     """The run's counters are the workers' summed; finished when the frontier was drained."""
     keys = RunKeys(run.id)
@@ -307,6 +316,9 @@ def finish_run(workspace: Workspace, server: Redis, run: CrawlRun, lost_workers:
     counters = {key.decode(): int(value) for key, value in summed.items()}
     counters["snapshots"] = int(server.scard(keys.sealed))
     counters["workers_lost"] = lost_workers
+    unsealed = _unsealed(server, keys)
+    if unsealed:  # the sealer gave up: `crawl` reports it and exits non-zero
+        counters["seal_failed"] = unsealed
     run.counters = counters
     run.finished = datetime.now(UTC)
     run.status = "finished" if server.exists(keys.done) else "stopped: workers ended early"

@@ -116,6 +116,7 @@ def flagged_listings(home: Path) -> tuple[int, set[str]]:
     return len(listings), {x.id for x in listings if x.data.get("flagged")}
 
 
+@pytest.mark.timeout(900)  # a thousand listings on a shared machine
 def test_three_workers_and_a_sealer_lose_nothing_when_one_of_each_is_killed(
     tmp_path: Path, redis_url: str
 ) -> None:
@@ -128,6 +129,7 @@ def test_three_workers_and_a_sealer_lose_nothing_when_one_of_each_is_killed(
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            start_new_session=True,  # its workers and sealer too, for the clean-up below
         )
         try:
             wait_for("300 listings", lambda: len(item_hits(market)) >= 300, child)
@@ -145,7 +147,8 @@ def test_three_workers_and_a_sealer_lose_nothing_when_one_of_each_is_killed(
             out, err = child.communicate(timeout=600)
         finally:
             if child.poll() is None:
-                child.kill()
+                os.killpg(child.pid, signal.SIGKILL)
+                child.communicate()
         hits = item_hits(market)
     assert child.returncode == 0, out + err
     # Each listing crawled, and once, but for what the killed worker held when it died.
@@ -161,6 +164,7 @@ def test_three_workers_and_a_sealer_lose_nothing_when_one_of_each_is_killed(
     assert run.counters["snapshots"] == len(flagged)
 
 
+@pytest.mark.timeout(600)
 def test_workers_crawl_each_listing_once_at_the_profiles_rate_to_the_shop(
     tmp_path: Path, redis_url: str
 ) -> None:
