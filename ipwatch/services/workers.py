@@ -47,6 +47,7 @@ logger = logging.getLogger(__name__)
 
 HEARTBEAT_TTL = 15.0  # seconds without a heartbeat before a worker's leases are re-queued
 SEALER_RESTARTS = 3  # a sealer that dies mid-run is started again this often
+KEEP_FINISHED_S = 24 * 3600  # then a finished run's keys (frontier, dupefilter, stream) expire
 CLI = [sys.executable, "-m", "ipwatch.cli"]
 
 
@@ -323,4 +324,6 @@ def finish_run(workspace: Workspace, server: Redis, run: CrawlRun, lost_workers:
     run.finished = datetime.now(UTC)
     run.status = "finished" if server.exists(keys.done) else "stopped: workers ended early"
     workspace.index.finish_run(run)
+    for key in keys.all_keys(server):  # kept a day for a look, then Redis forgets the run
+        server.expire(key, KEEP_FINISHED_S)
     return run
