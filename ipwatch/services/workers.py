@@ -157,7 +157,8 @@ def worker_settings(
     extensions["crawler.distributed.run.DistributedRun"] = 90
     downloader = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
     downloader["crawler.distributed.run.LeaseDownloaderMiddleware"] = 10
-    downloader["crawler.distributed.politeness.HostSlotMiddleware"] = 60
+    # Last before the download handler, so a request leaves as soon as its slot comes.
+    downloader["crawler.distributed.politeness.HostSlotMiddleware"] = 950
     spider_mw = dict(settings.getdict("SPIDER_MIDDLEWARES"))
     spider_mw["crawler.distributed.run.LeaseSpiderMiddleware"] = 10
     settings.setdict(
@@ -176,6 +177,9 @@ def worker_settings(
             "IPWATCH_HOST_DELAY": profile.politeness.download_delay,
             "DOWNLOAD_DELAY": 0,
             "AUTOTHROTTLE_ENABLED": False,
+            # Past the slot nothing may hold a request back (a full per-host queue would send
+            # several at once when it drains): the slot alone limits the rate.
+            "CONCURRENT_REQUESTS_PER_DOMAIN": settings.getint("CONCURRENT_REQUESTS"),
             "EXTENSIONS": extensions,
             "DOWNLOADER_MIDDLEWARES": downloader,
             "SPIDER_MIDDLEWARES": spider_mw,
