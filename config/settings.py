@@ -47,6 +47,24 @@ class CrawlConfig(BaseModel):
     )
 
 
+class RedisConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str | None = Field(
+        default=None,
+        description="Redis for distributed crawls (redis://host:6379/0); `--redis` overrides",
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError(
+                "must start with redis://, rediss:// or unix://, e.g. redis://127.0.0.1:6379/0"
+            )
+        return value
+
+
 DEFAULT_REASONS = (
     "counterfeit: copied mark or logo",
     "copied product photos",
@@ -122,6 +140,9 @@ class AppConfig(BaseModel):
         default_factory=dict, description="detector settings (threshold, weights): see README"
     )
     crawl: CrawlConfig = Field(default_factory=CrawlConfig)
+    redis: RedisConfig = Field(
+        default_factory=RedisConfig, description="distributed crawls: the shared Redis"
+    )
     desk: DeskConfig = Field(default_factory=DeskConfig)
     timestamp: TimestampSettings | None = Field(
         default=None,

@@ -8,6 +8,8 @@ import sys
 import threading
 
 from demomarket.brandkit import write_brand_kit
+from demomarket.catalog import CATALOG
+from demomarket.grow import grown
 from demomarket.server import DemoMarket
 from demomarket.styles import STYLE_ROUTES
 
@@ -23,6 +25,13 @@ def main(argv: list[str] | None = None) -> int:
         help="serve the catalog in a real shop's structure (default demo)",
     )
     parser.add_argument(
+        "--listings",
+        type=int,
+        default=0,
+        metavar="N",
+        help="grow the shop to N listings with unflagged filler (load and distributed tests)",
+    )
+    parser.add_argument(
         "--brand-kit", metavar="DIR", help="write registry.yaml and official images to DIR and exit"
     )
     args = parser.parse_args(argv)
@@ -30,7 +39,10 @@ def main(argv: list[str] | None = None) -> int:
         print(write_brand_kit(args.brand_kit))
         return 0
     try:
-        market = DemoMarket(port=args.port, host=args.host, style=args.style).start()
+        catalog = grown(args.listings) if args.listings else CATALOG
+        market = DemoMarket(
+            port=args.port, host=args.host, style=args.style, catalog=catalog
+        ).start()
     except OSError as exc:
         print(f"cannot listen on {args.host}:{args.port}: {exc}; try --port 0", file=sys.stderr)
         return 1

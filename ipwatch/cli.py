@@ -29,6 +29,7 @@ from ipwatch.commands import (
     serve,
     users,
     webhooks,
+    workers,
 )
 from ipwatch.commands.common import State, run_command
 
@@ -57,6 +58,8 @@ app.command("demo")(demo.demo)
 app.command("detect")(detect.detect)
 app.command("rescan")(rescan.rescan)
 app.command("serve")(serve.serve)
+app.command("worker")(workers.worker)
+app.command("sealer")(workers.sealer)
 
 
 class LogFormat(StrEnum):

@@ -11,7 +11,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from config.version import TOOL_VERSION
 from evidence.capture.browser_warc import BROWSER_WARC_NAME, build_browser_warc
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from evidence.capture.browser_record import BrowserCapture
     from evidence.seal.ledger import Ledger
-    from evidence.seal.sealing import Sealer
+    from evidence.seal.signing import Signer
     from evidence.storage.blobstore import BlobStore
     from model import Signal
 
@@ -46,6 +46,25 @@ _EXTENSIONS = {
     "image/tiff": "tiff",
     "image/svg+xml": "svg",
 }
+
+
+class Committed(Protocol):
+    """Where a commit put the manifest: its transparency-log index (or a placeholder)."""
+
+    @property
+    def log_index(self) -> int: ...
+
+
+class Committer(Protocol):
+    """What ``seal`` commits through: the workspace's ``Sealer``, or a hand-off to the one
+    sealer of a distributed run (``crawler.distributed.sealing``), which commits it later."""
+
+    @property
+    def signer(self) -> Signer: ...
+
+    def commit(
+        self, snapshot_id: str, manifest_bytes: bytes, manifest_sha256: str
+    ) -> Committed: ...
 
 
 def utc_now() -> datetime:
@@ -173,7 +192,7 @@ def seal(
     citations: Sequence[Citation],
     *,
     store: BlobStore,
-    sealer: Sealer | None = None,
+    sealer: Committer | None = None,
     ledger: Ledger | None = None,
     clock: Callable[[], datetime] = utc_now,
     new_id: Callable[[], str] = random_id,

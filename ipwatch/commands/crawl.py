@@ -12,9 +12,11 @@ from rich.table import Table
 from ipwatch.commands.common import UserError, state
 from ipwatch.commands.output import MetricsPortOption
 from ipwatch.commands.progress import crawl_progress
+from ipwatch.commands.workers import HeartbeatOption, RedisOption
 from ipwatch.console import console, err_console, plain
 from ipwatch.services.crawl import crawl_marketplace, crawl_problem
 from ipwatch.services.metrics import start_metrics_server
+from ipwatch.services.workers import HEARTBEAT_TTL, crawl_distributed, redis_url
 
 if TYPE_CHECKING:
     from model import CrawlRun
@@ -84,29 +86,59 @@ def crawl(
             "--fresh", help="Discard a killed crawl's unfinished work and crawl from the start."
         ),
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Crawl with N worker processes sharing a Redis frontier, and one sealer "
+            "(0: in this process). Workers elsewhere join with `ipwatch worker --run RUN_ID`.",
+            metavar="N",
+        ),
+    ] = 0,
+    redis: RedisOption = None,
+    heartbeat_ttl: HeartbeatOption = HEARTBEAT_TTL,
 ) -> None:
     """Crawl MARKETPLACE once and record the run; flagged listings get sealed evidence."""
     if trigger not in TRIGGERS:
         raise UserError(f"--trigger must be one of {', '.join(TRIGGERS)}, not {trigger!r}")
     if resume and fresh:
         raise UserError("--resume and --fresh contradict each other: pass one of them")
+    if workers and (resume or fresh):
+        raise UserError(
+            "--resume/--fresh apply to a crawl in this process; a distributed run keeps its "
+            "frontier in Redis and its workers carry on with `ipwatch worker --run RUN_ID`"
+        )
     name = Path(marketplace).stem if marketplace.endswith((".yaml", ".yml")) else marketplace
     workspace = state(ctx).workspace()
     server = None if metrics_port is None else start_metrics_server(metrics_port)
     if server is not None:
         logger.warning("serving crawl metrics at %s", server.url)
     try:
-        with crawl_progress(console, name) as progress:
-            run = crawl_marketplace(
+        if workers:
+            run = crawl_distributed(
                 workspace,
                 marketplace,
+                workers=workers,
+                url=redis_url(workspace, redis),
                 keywords=keyword or (),
                 base_url=base_url,
                 allowed_private_hosts=allow_private_host or (),
                 trigger=trigger,
-                progress=progress,
-                resume="resume" if resume else "fresh" if fresh else "auto",
+                heartbeat_ttl=heartbeat_ttl,
+                on_start=lambda run_id: err_console.print(f"run {run_id}"),
             )
+        else:
+            with crawl_progress(console, name) as progress:
+                run = crawl_marketplace(
+                    workspace,
+                    marketplace,
+                    keywords=keyword or (),
+                    base_url=base_url,
+                    allowed_private_hosts=allow_private_host or (),
+                    trigger=trigger,
+                    progress=progress,
+                    resume="resume" if resume else "fresh" if fresh else "auto",
+                )
     finally:
         if server is not None:
             server.stop()

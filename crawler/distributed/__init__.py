@@ -1,0 +1,1 @@
+"""Distributed crawling on scrapy-redis: one frontier, leases, shared politeness, one sealer."""
