@@ -213,10 +213,6 @@ class DetectionSettings:
             "runtime": True,
         },
     )
-    device: str = field(
-        default="cpu",
-        metadata={**_doc("Where the learned image descriptor runs: cpu or cuda."), "runtime": True},
-    )
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
@@ -291,8 +287,6 @@ class DetectionSettings:
                 f"workers must be -1 (one per core but one), 0 (in process) or a count,"
                 f" got {self.workers!r}"
             )
-        if self.device not in ("cpu", "cuda"):
-            raise SettingsError(f"device must be 'cpu' or 'cuda', got {self.device!r}")
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> DetectionSettings:
@@ -308,7 +302,7 @@ class DetectionSettings:
         return cls(**values)
 
     def scoring_repr(self) -> str:
-        """The fields findings depend on: how many workers or which device never change them."""
+        """The fields findings depend on: how many workers compute them never changes them."""
         scoring = {
             f.name: getattr(self, f.name)
             for f in dataclasses.fields(self)

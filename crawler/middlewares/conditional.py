@@ -94,7 +94,7 @@ class ConditionalRequestMiddleware:
             return response
         if response.status == 304:
             return self._from_cache(request, response)
-        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
         etag = response.headers.get(b"ETag")
         modified = response.headers.get(b"Last-Modified")
         if response.status == 200 and "html" in content_type and (etag or modified):
