@@ -97,8 +97,7 @@ def findings_json(findings: list[Finding]) -> str:
     """The findings as plain JSON (tuples become lists, as in the store)."""
     return json.dumps(
         {"format": _FORMAT, "findings": [asdict(f) for f in findings]},
-        ensure_ascii=False,
-        default=str,
+        default=str,  # ASCII escapes: a lone surrogate in hostile text still stores
     )
 
 
@@ -155,10 +154,19 @@ class FindingsCache:
         return hashlib.sha256(f"{self.prefix}\0{listing_digest(listing)}".encode()).hexdigest()
 
     def get(self, listing: Listing) -> list[Finding] | None:
-        """The cached findings of this exact listing content, or None."""
+        """The cached findings of this exact listing content, or None (also when the file
+        cannot be read now: the listing is then simply scored)."""
         key = self.key(listing)
-        with self._lock:
-            row = self._db.execute("SELECT findings FROM findings WHERE key = ?", (key,)).fetchone()
+        try:
+            with self._lock:
+                row = self._db.execute(
+                    "SELECT findings FROM findings WHERE key = ?", (key,)
+                ).fetchone()
+        except sqlite3.Error as exc:
+            _log.warning(
+                "findings cache %s unreadable (%s); scoring %s", self.path, exc, listing.id
+            )
+            row = None
         if row is None:
             self.misses += 1
             return None
@@ -166,21 +174,26 @@ class FindingsCache:
             found = findings_from_json(row[0] if isinstance(row[0], str) else "")
         except (ValueError, KeyError, TypeError) as exc:
             _log.warning("findings cache entry for %s is unreadable (%s); dropped", listing.id, exc)
-            with self._lock:
-                self._db.execute("DELETE FROM findings WHERE key = ?", (key,))
+            self._write("DELETE FROM findings WHERE key = ?", (key,))
             self.misses += 1
             return None
-        with self._lock:
-            self._db.execute("UPDATE findings SET used = ? WHERE key = ?", (int(time.time()), key))
+        self._write("UPDATE findings SET used = ? WHERE key = ?", (int(time.time()), key))
         self.hits += 1
         return found
 
     def put(self, listing: Listing, findings: list[Finding]) -> None:
-        with self._lock:
-            self._db.execute(
-                "INSERT OR REPLACE INTO findings (key, findings, used) VALUES (?, ?, ?)",
-                (self.key(listing), findings_json(findings), int(time.time())),
-            )
+        self._write(
+            "INSERT OR REPLACE INTO findings (key, findings, used) VALUES (?, ?, ?)",
+            (self.key(listing), findings_json(findings), int(time.time())),
+        )
+
+    def _write(self, sql: str, params: tuple[object, ...]) -> None:
+        """A cache write that fails (disk full, locked file) costs a re-score, never a listing."""
+        try:
+            with self._lock:
+                self._db.execute(sql, params)
+        except sqlite3.Error as exc:
+            _log.warning("findings cache %s not written (%s)", self.path, exc)
 
     def close(self) -> None:
         with self._lock:
