@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
     from detector.engine import Detector
+    from detector.settings import DetectionSettings
     from evidence.log.translog import TransparencyLog
     from evidence.seal.ledger import Ledger
     from evidence.seal.sealing import Sealer
@@ -49,6 +50,8 @@ class CrawlContext(Protocol):
     def assets(self) -> dict[str, Asset]: ...
     @property
     def detector(self) -> Detector: ...
+    @property
+    def detection_settings(self) -> DetectionSettings: ...
 
 
 def workspace_for(crawler: Crawler) -> CrawlContext:

@@ -62,6 +62,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
     # Sees responses before the retry middleware: a wall is retried here, a failing server there.
     "crawler.middlewares.blocks.BlockPageMiddleware": 560,
+    # Below Scrapy's HttpCompressionMiddleware (590): it stores and restores decoded bodies.
+    "crawler.middlewares.conditional.ConditionalRequestMiddleware": 580,
 }
 
 SPIDER_MIDDLEWARES = {
@@ -114,6 +116,11 @@ PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 
 HTTPCACHE_ENABLED = False
+# Conditional requests (ETag / Last-Modified) for HTML pages, copies in <home>/cache/http.sqlite:
+# unused pages are deleted after MAX_AGE_DAYS, the least recently used past MAX_MB of bodies.
+IPWATCH_HTTP_CACHE = True
+IPWATCH_HTTP_CACHE_MAX_MB = 256
+IPWATCH_HTTP_CACHE_MAX_AGE_DAYS = 14
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
-from demomarket import images, pages, walls
+from demomarket import conditional, images, pages, walls
 from demomarket.catalog import CATALOG, Catalog
 from demomarket.faults import FaultPlan, malform
 from demomarket.listing import listing_page
@@ -118,6 +118,8 @@ class _Handler(BaseHTTPRequestHandler):
             if delay:
                 time.sleep(delay)
             response = self._respond(market, parts.path, query, faults)
+            if not faults and response.status == 200:
+                response = conditional.answer(response, self.headers, market.modified)
         kinds = {fault.kind for fault in faults}
         status = 0 if "drop" in kinds else response.status
         market._record(
@@ -136,7 +138,8 @@ class _Handler(BaseHTTPRequestHandler):
         body = malform(response.body) if "malformed" in kinds else response.body
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(body)))
+        if response.status != 304:  # a 304 has no body to measure
+            self.send_header("Content-Length", str(len(body)))
         for name, value in response.headers.items():
             self.send_header(name, value)
         if "truncate" in kinds:
@@ -218,6 +221,7 @@ class DemoMarket:
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.root_url = ""  # kept after stop() so requests still in flight can finish
+        self.modified = float(int(time.time()))  # every page's Last-Modified: the catalog's
 
     def start(self) -> DemoMarket:
         """Bind (port 0 picks a free one) and serve in a daemon thread."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -202,6 +203,16 @@ class DetectionSettings:
         default=1.0,
         metadata=_doc("Price < floor x ratio raises below_price_floor (1.0: below the floor)."),
     )
+    workers: int = field(
+        default=0,
+        metadata={
+            **_doc(
+                "Detection worker processes (one model thread each); 0 detects in the calling"
+                " process, -1 one per CPU core but one."
+            ),
+            "runtime": True,
+        },
+    )
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
@@ -271,6 +282,11 @@ class DetectionSettings:
             )
         if self.price_floor_ratio <= 0:
             raise SettingsError(f"price_floor_ratio must be > 0, got {self.price_floor_ratio!r}")
+        if self.workers < -1:
+            raise SettingsError(
+                f"workers must be -1 (one per core but one), 0 (in process) or a count,"
+                f" got {self.workers!r}"
+            )
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> DetectionSettings:
@@ -284,6 +300,23 @@ class DetectionSettings:
                 raise SettingsError(f"unknown detection setting {key!r}; {fix}")
             values[key] = _coerce(key, fields[key].default, value)
         return cls(**values)
+
+    def scoring_repr(self) -> str:
+        """The fields findings depend on: how many workers compute them never changes them."""
+        scoring = {
+            f.name: getattr(self, f.name)
+            for f in dataclasses.fields(self)
+            if not f.metadata.get("runtime")
+        }
+        return f"DetectionSettings({scoring!r})"
+
+    def worker_count(self) -> int:
+        """Worker processes to start: ``workers``, or for -1 every core this process may use
+        but one (the caller keeps one), at least one."""
+        if self.workers >= 0:
+            return self.workers
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        return max(1, (cores or 1) - 1)
 
     @classmethod
     def docs(cls) -> dict[str, str]:

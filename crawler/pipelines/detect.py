@@ -4,61 +4,64 @@ A listing whose content hash and registry key (the assets and detection settings
 scored against) are what the index holds, and whose evidence is complete, is not scored again:
 its stored findings stand. A changed listing, a changed registry, missing evidence or a
 finding removed after a notice (the listing is back) re-scores.
+
+Scoring runs in the detection workers (``detection.workers``) and ``process_item`` awaits it,
+so the reactor keeps downloading meanwhile; Scrapy's scraper slot (``CONCURRENT_ITEMS``,
+``SCRAPER_SLOT_MAX_ACTIVE_SIZE``) bounds how many listings wait. Findings are also cached by
+listing content in ``<home>/cache/detect.sqlite`` (see ``detector.cache``).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import asdict
-from typing import TYPE_CHECKING, Any
+import asyncio
+from typing import TYPE_CHECKING
 
 from crawler.context import workspace_for
 from crawler.listing_id import content_hash
+from detector.cache import FindingsCache, registry_key
+from detector.workers import open_detection
 from model import FindingQuery, FindingStatus
 from store.exceptions import IndexUnavailableError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
     from typing import Self
 
     from scrapy.crawler import Crawler
 
     from crawler.context import CrawlContext
     from crawler.items import ListingItem
-    from detector.engine import Detector
-    from model import Asset, ListingRecord
+    from detector.workers import Detection
+    from model import ListingRecord
 
+__all__ = ["DetectPipeline", "registry_key"]
 
-def registry_key(assets: Iterable[Asset], settings: object) -> str:
-    """What a stored score was computed against: every asset (images by digest) and settings."""
-
-    def plain(asset: Asset) -> dict[str, Any]:
-        data = {k: v for k, v in asdict(asset).items() if k != "images"}
-        data["images"] = [(image.sha256, image.label) for image in asset.images]
-        return data
-
-    payload: dict[str, Any] = {
-        "assets": sorted((plain(a) for a in assets), key=lambda d: str(d["id"])),
-        "settings": repr(settings),
-    }
-    canonical = json.dumps(payload, sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+_PAGE = 500  # removed findings read per query when a crawl starts
 
 
 class DetectPipeline:
-    def __init__(self, crawler: Crawler, workspace: CrawlContext, detector: Detector):
+    def __init__(self, crawler: Crawler, workspace: CrawlContext):
         self.crawler = crawler
         self.workspace = workspace
-        self.detector = detector
-        self.registry_key = registry_key(workspace.assets.values(), detector.settings)
+        settings = workspace.detection_settings
+        self.registry_key = registry_key(workspace.assets.values(), settings)
+        self._removed: dict[str, set[str] | None] = {}  # marketplace -> listing ids (None: unknown)
+        cache = FindingsCache(workspace.home / "cache" / "detect.sqlite", self.registry_key)
+        # With workers the crawl process builds no detector and loads no model.
+        self.detection: Detection = open_detection(
+            list(workspace.assets.values()),
+            settings,
+            detector=lambda: workspace.detector,
+            cache=cache,
+        )
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        workspace = workspace_for(crawler)
-        return cls(crawler, workspace, workspace.detector)
+        return cls(crawler, workspace_for(crawler))
 
-    def process_item(self, item: ListingItem) -> ListingItem:
+    def close_spider(self) -> None:
+        self.detection.close()
+
+    async def process_item(self, item: ListingItem) -> ListingItem:
         assert item.listing is not None
         item.extra["content_hash"] = content_hash(item)
         item.extra["registry_key"] = self.registry_key
@@ -69,7 +72,7 @@ class DetectPipeline:
             item.extra["flagged"] = bool(previous.data.get("flagged"))
             self.crawler.stats.inc_value("ipwatch/detect_skipped")
         else:
-            item.findings = self.detector.detect(item.listing)
+            item.findings = await asyncio.wrap_future(self.detection.submit(item.listing))
             item.extra["flagged"] = any(finding.flagged for finding in item.findings)
         if item.extra["flagged"]:
             self.crawler.stats.inc_value("ipwatch/flagged")
@@ -86,16 +89,35 @@ class DetectPipeline:
             previous.content_hash == item.extra["content_hash"]
             and previous.data.get("registry_key") == self.registry_key
             and previous.data.get("evidence_complete") is True
-            and not self._taken_down(previous.id)
+            and not self._taken_down(previous.marketplace, previous.id)
         )
 
-    def _taken_down(self, listing_id: str) -> bool:
+    def _taken_down(self, marketplace: str, listing_id: str) -> bool:
         """A finding of this listing was removed after a notice: the listing is back, and its
         reappearance needs fresh scoring and evidence of its own, however unchanged it is."""
+        if marketplace not in self._removed:
+            self._removed[marketplace] = self._removed_listings(marketplace)
+        removed = self._removed[marketplace]
+        return removed is None or listing_id in removed
+
+    def _removed_listings(self, marketplace: str) -> set[str] | None:
+        """The marketplace's listings with a removed finding, read once per crawl (keyset
+        pages); None when the index cannot say, so every listing is scored."""
+        ids: set[str] = set()
+        after: tuple[float, str] | None = None
         try:
-            removed = self.workspace.index.list_findings(
-                FindingQuery(listing_ids=(listing_id,), status=FindingStatus.REMOVED, limit=1)
-            )
+            while True:
+                page = self.workspace.index.list_findings(
+                    FindingQuery(
+                        marketplace=marketplace,
+                        status=FindingStatus.REMOVED,
+                        limit=_PAGE,
+                        search_after=after,
+                    )
+                )
+                ids.update(finding.listing_id for finding in page)
+                if len(page) < _PAGE:
+                    return ids
+                after = (page[-1].risk, page[-1].id)
         except IndexUnavailableError:
-            return True
-        return bool(removed)
+            return None

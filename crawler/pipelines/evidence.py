@@ -9,16 +9,21 @@ and the next crawl that finds the listing still online captures and seals it aga
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import errno
 import logging
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, NoReturn
 
+from scrapy import Request
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import maybe_deferred_to_future
 
 from crawler.capture import browser_settings
 from crawler.context import workspace_for
 from crawler.listing_id import content_hash
 from crawler.recovered import RecoveredSnapshots
+from crawler.spiders.marketplace import header_pairs
 from evidence.capture.browser import BrowserCapturer
 from evidence.seal.custody import current_operator
 from evidence.seal.snapshot import SCREENSHOT_NAME, CapturedImage, Citation, ListingInfo, seal
@@ -88,6 +93,8 @@ class EvidencePipeline:
         if self.disk_full:
             self.crawler.stats.inc_value("ipwatch/seal_failed")
             raise DropItem("flagged listing not sealed: the disk is full")
+        if item.extra.get("not_modified"):
+            await self._fetch_in_full(item)
         browser = await self._browser_capture(item)
         try:
             sealed = seal(
@@ -123,6 +130,25 @@ class EvidencePipeline:
             extra={"listing_id": item.listing.id if item.listing else None},
         )
         return item
+
+    async def _fetch_in_full(self, item: ListingItem) -> None:
+        """The page came from the HTTP cache after a 304: evidence is the bytes the server
+        sends now, so the crawler's exchange is made again, unconditionally."""
+        request = Request(item.capture.final_url, dont_filter=True, meta={"dont_cache": True})
+        response = await maybe_deferred_to_future(self.crawler.engine.download(request))
+        self.crawler.stats.inc_value("ipwatch/refetched_for_evidence")
+        sent = response.request.headers if response.request is not None else request.headers
+        item.capture = dataclasses.replace(
+            item.capture,
+            final_url=response.url,
+            status=response.status,
+            request_headers=header_pairs(sent),
+            response_headers=header_pairs(response.headers),
+            body=response.body,
+            captured_at=datetime.now(UTC),
+            server_ip=str(response.ip_address) if response.ip_address else None,
+        )
+        item.extra.pop("not_modified")
 
     def _not_sealed(self, item: ListingItem, exc: OSError) -> NoReturn:
         """One line, no page content; the item is dropped, so nothing records it as sealed and

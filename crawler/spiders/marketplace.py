@@ -17,6 +17,7 @@ from crawler.extraction import extract_listing
 from crawler.extraction.api_list import ApiPage, ApiPageError, read_api_page
 from crawler.items import ListingItem
 from crawler.listing_id import listing_id
+from crawler.middlewares.conditional import NOT_MODIFIED
 from crawler.run_states import GONE_STATUSES, REMOVED_MARKERS
 from crawler.selectors import select_all
 from evidence.seal.snapshot import Capture
@@ -37,7 +38,7 @@ PAGE_NUMBER = "ipwatch_page_number"
 _PRIVATE_HEADERS = frozenset({b"proxy-authorization"})
 
 
-def _header_pairs(headers: Any) -> list[tuple[str, str]]:
+def header_pairs(headers: Any) -> list[tuple[str, str]]:
     pairs = []
     for name, values in headers.items():
         if name.lower() in _PRIVATE_HEADERS:
@@ -225,7 +226,7 @@ class MarketplaceSpider(scrapy.Spider):
             return
         request = response.request
         assert request is not None
-        yield ListingItem(
+        item = ListingItem(
             marketplace=self.profile.name,
             crawl_run_id=self.crawl_run_id,
             item_id=self._extract_item_id(response.url, extracted.sku),
@@ -234,8 +235,8 @@ class MarketplaceSpider(scrapy.Spider):
                 requested_url=request.meta.get("redirect_urls", [request.url])[0],
                 final_url=response.url,
                 status=response.status,
-                request_headers=_header_pairs(request.headers),
-                response_headers=_header_pairs(response.headers),
+                request_headers=header_pairs(request.headers),
+                response_headers=header_pairs(response.headers),
                 body=response.body,
                 captured_at=datetime.now(UTC),
                 user_agent=(request.headers.get(b"User-Agent") or b"").decode("latin-1"),
@@ -244,6 +245,9 @@ class MarketplaceSpider(scrapy.Spider):
                 body_decoded=True,  # Scrapy already undid gzip and chunked encoding
             ),
         )
+        if NOT_MODIFIED in response.flags:  # a stored copy: sealing fetches the page afresh
+            item.extra["not_modified"] = True
+        yield item
 
     def _extract_item_id(self, url: str, sku: str | None) -> str | None:
         if self._item_id is not None:

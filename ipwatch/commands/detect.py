@@ -18,7 +18,7 @@ from ipwatch.services.detect import (
     batch_limits,
     detect_batch,
     finding_json,
-    registry_detector,
+    registry_detection,
 )
 from ipwatch.services.workspace import Workspace
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from typing import TextIO
 
-    from detector.engine import Detector
+    from detector.workers import Detection
     from ipwatch.services.batch_listings import BatchEntry
     from model import Finding
 
@@ -88,13 +88,16 @@ def detect(
     from ipwatch.services.batch_listings import ImageLoader, read_batch
 
     config = Workspace(resolve_home(state(ctx).home))  # settings only; its registry is unused
-    detector = registry_detector(registry, config.detection_settings)
+    detection = registry_detection(
+        registry, config.detection_settings, cache_dir=config.home / "cache"
+    )
     limits = batch_limits(config, allow_private_host or ())
     with ExitStack() as stack:
+        stack.callback(detection.close)
         stream, base_dir, size = _open_listings(listings, stack)
         sink = _open_out(out, stack) if out is not None else sys.stdout
         counts = _run(
-            detector,
+            detection,
             read_batch(stream, ImageLoader(base_dir, limits, tuple(allow_local_path or ()))),
             sink,
             size,
@@ -105,7 +108,7 @@ def detect(
 
 
 def _run(
-    detector: Detector,
+    detection: Detection,
     entries: Iterator[BatchEntry],
     sink: TextIO,
     size: int | None,
@@ -139,7 +142,7 @@ def _run(
         def write(finding: Finding) -> None:
             sink.write(finding_json(finding) + "\n")
 
-        return detect_batch(detector, entries, write, progress)
+        return detect_batch(detection, entries, write, progress)
 
 
 def _summary(counts: DetectCounts, out: Path | None) -> None:

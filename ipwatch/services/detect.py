@@ -18,9 +18,10 @@ if TYPE_CHECKING:
 
     from detector.engine import Detector
     from detector.settings import DetectionSettings
+    from detector.workers import Detection
     from ipwatch.services.batch_listings import BatchEntry, ImageLimits
     from ipwatch.services.workspace import Workspace
-    from model import Finding
+    from model import Asset, Finding
 
 
 @dataclasses.dataclass
@@ -56,6 +57,29 @@ def finding_json(finding: Finding) -> str:
 def registry_detector(path: Path, settings: DetectionSettings) -> Detector:
     """Import the registry file into a throwaway in-memory registry: the home one is untouched."""
     from detector.engine import Detector
+
+    return Detector(_registry_assets(path), settings)
+
+
+def registry_detection(
+    path: Path, settings: DetectionSettings, cache_dir: Path | None = None
+) -> Detection:
+    """The registry file's assets scored by ``settings.workers`` detection workers (or in this
+    process), findings cached in ``cache_dir/detect.sqlite`` when given; close it when done."""
+    from detector.cache import FindingsCache, registry_key
+    from detector.engine import Detector
+    from detector.workers import open_detection
+
+    assets = _registry_assets(path)
+    cache = None
+    if cache_dir is not None:
+        cache = FindingsCache(cache_dir / "detect.sqlite", registry_key(assets, settings))
+    return open_detection(
+        assets, settings, detector=lambda: Detector(assets, settings), cache=cache
+    )
+
+
+def _registry_assets(path: Path) -> list[Asset]:
     from registry.store import Registry
 
     registry = Registry("sqlite://")
@@ -66,7 +90,7 @@ def registry_detector(path: Path, settings: DetectionSettings) -> Detector:
         registry.close()
     if not assets:
         raise InvalidRequestError(f"{path} registers no assets; add at least one (see README)")
-    return Detector(assets, settings)
+    return assets
 
 
 def batch_limits(workspace: Workspace, allowed_private_hosts: Sequence[str] = ()) -> ImageLimits:
@@ -85,20 +109,26 @@ def batch_limits(workspace: Workspace, allowed_private_hosts: Sequence[str] = ()
 
 
 def detect_batch(
-    detector: Detector,
+    detector: Detector | Detection,
     entries: Iterable[BatchEntry],
     sink: Callable[[Finding], None],
     progress: Callable[[BatchEntry, DetectCounts], None] | None = None,
 ) -> DetectCounts:
-    """Score entry by entry, handing each listing's findings to ``sink`` before the next."""
+    """Score entries (several at once on detection workers), handing each listing's findings
+    to ``sink`` in input order; at most two listings per worker wait in memory."""
+    from detector.engine import Detector
+    from detector.workers import DetectionPool, InProcessDetection, detect_in_order
+
+    detection = InProcessDetection(detector) if isinstance(detector, Detector) else detector
+    ahead = 2 * detection.workers if isinstance(detection, DetectionPool) else 1
     counts = DetectCounts()
-    for entry in entries:
-        if entry.listing is None:
+    for entry, found in detect_in_order(detection, entries, lambda e: e.listing, ahead):
+        if found is None:
             counts.bad_lines += 1
         else:
             counts.listings += 1
             counts.image_problems += len(entry.problems)
-            for finding in detector.detect(entry.listing):
+            for finding in found:
                 sink(finding)
                 counts.findings += 1
                 counts.flagged += finding.flagged

@@ -20,9 +20,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from detector.engine import Detector
+    from detector.workers import Detection
     from evidence.storage.blobstore import BlobStore
     from ipwatch.services.workspace import Workspace
-    from model import FindingRecord, ListingImage
+    from model import Asset, FindingRecord, Listing, ListingImage, ListingRecord
 
 
 @dataclasses.dataclass
@@ -88,20 +89,43 @@ def rescan_detector(workspace: Workspace, asset_ids: list[str]) -> Detector:
     """The workspace's detector, or one over just the named assets."""
     from detector.engine import Detector
 
+    chosen = _chosen_assets(workspace, asset_ids)
+    if not asset_ids:
+        return workspace.detector
+    return Detector(chosen, workspace.detection_settings)
+
+
+def _chosen_assets(workspace: Workspace, asset_ids: list[str]) -> list[Asset]:
+    """The named assets (default: all), refused when none is registered or a name is unknown."""
     assets = workspace.assets
     if not assets:
         raise InvalidRequestError(
             "no assets registered; import some first: ipwatch assets import FILE"
         )
-    if not asset_ids:
-        return workspace.detector
     unknown = [asset_id for asset_id in asset_ids if asset_id not in assets]
     if unknown:
         raise NotFoundError(
             f"no asset with id {', '.join(map(repr, unknown))}; `ipwatch assets list` shows them"
         )
-    chosen = [assets[asset_id] for asset_id in dict.fromkeys(asset_ids)]
-    return Detector(chosen, workspace.detection_settings)
+    if not asset_ids:
+        return list(assets.values())
+    return [assets[asset_id] for asset_id in dict.fromkeys(asset_ids)]
+
+
+def rescan_detection(workspace: Workspace, asset_ids: list[str]) -> Detection:
+    """``rescan_detector``'s assets scored by the workspace's detection workers (or in this
+    process), findings cached by listing content in ``<home>/cache/detect.sqlite``."""
+    from detector.cache import FindingsCache, registry_key
+    from detector.workers import open_detection
+
+    assets = _chosen_assets(workspace, asset_ids)
+    settings = workspace.detection_settings
+    cache = FindingsCache(
+        workspace.home / "cache" / "detect.sqlite", registry_key(assets, settings)
+    )
+    return open_detection(
+        assets, settings, detector=lambda: rescan_detector(workspace, asset_ids), cache=cache
+    )
 
 
 def rescan(
@@ -111,12 +135,31 @@ def rescan(
     progress: Callable[[RescanProgress], None] | None = None,
 ) -> RescanResult:
     """Score every stored listing (of ``marketplace``) against the assets (default: all)."""
-    detector = rescan_detector(workspace, asset_ids or [])
+    from detector.workers import DetectionPool
+
+    detection = rescan_detection(workspace, asset_ids or [])
+    try:
+        ahead = 2 * detection.workers if isinstance(detection, DetectionPool) else 1
+        return _rescan(workspace, detection, ahead, marketplace, progress)
+    finally:
+        detection.close()
+
+
+def _rescan(
+    workspace: Workspace,
+    detection: Detection,
+    ahead: int,
+    marketplace: str | None,
+    progress: Callable[[RescanProgress], None] | None,
+) -> RescanResult:
+    from detector.workers import detect_in_order
+
     total = workspace.index.count_listings(marketplace)
     result = RescanResult(0, marketplace, {}, 0, [])
     crawl = workspace.config.crawl
     index = workspace.index
-    for record in index.iter_listings(marketplace):
+
+    def prepared(record: ListingRecord) -> tuple[ListingRecord, Listing, list[str]]:
         images, problems = stored_images(
             record.data.get("images_fetched") or [],
             workspace.blobs,
@@ -124,10 +167,15 @@ def rescan(
             max_bytes=crawl.image_max_bytes,
             max_pixels=crawl.image_max_pixels,
         )
+        return record, listing_from_record(record, images), problems
+
+    entries = (prepared(record) for record in index.iter_listings(marketplace))
+    for (record, listing, problems), found in detect_in_order(
+        detection, entries, lambda entry: entry[1], ahead
+    ):
         result.image_problems += len(problems)
-        listing = listing_from_record(record, images)
         now = datetime.now(UTC)
-        for finding in detector.detect(listing):
+        for finding in found or []:
             stored = finding_record(listing, finding, workspace.assets.get(finding.asset_id), now)
             created = index.upsert_finding(stored)
             tally = result.tallies.setdefault(finding.asset_id, AssetTally())
