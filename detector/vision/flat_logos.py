@@ -38,6 +38,7 @@ MAX_COLOURS = 4
 GROUP_PX = 7  # parts of one logo up to this many work pixels apart form one region
 HU_MOMENTS = 2  # the first two Hu moments (spread, elongation): the higher ones of a symmetric
 # shape are near zero and their logarithm is noise
+COLOUR_CHECK_SHARE = 0.3  # of a colour's expected share that a feature placement must show
 TURNS = tuple(range(-42, 43, 6))  # degrees tried when aligning a region to a reference
 
 
@@ -222,6 +223,18 @@ class FlatScene:
     @property
     def pixels(self) -> int:
         return int(self.bins.size)
+
+    def shows_colours(self, ref: FlatReference, bbox: tuple[int, int, int, int]) -> bool:
+        """Whether a region (listing-image pixels) holds each of the reference's colours in about
+        its share: a feature placement of a multi-colour flat logo must, since SIFT is blind to
+        colour and the same squares in another firm's colours give the same features."""
+        x0, y0, x1, y1 = (round(v * self.scale) for v in bbox)
+        window = self.bins[max(0, y0) : max(0, y1), max(0, x0) : max(0, x1)]
+        if window.size == 0:
+            return False
+        labels = np.bincount(ref.lut[window].ravel(), minlength=NO_LABEL + 1)
+        shown = labels[: len(ref.shares)] / window.size
+        return bool((shown >= COLOUR_CHECK_SHARE * ref.shares * ref.fill).all())
 
     def find(self, ref: FlatReference) -> FlatFind | None:
         """The best-agreeing region for the reference, or None (most references: colour gate)."""

@@ -94,7 +94,10 @@ class LogoMatcher:
         for listing_image in decoded:
             best = self._feature_matches(listing_image) if self._references else {}
             if self._flat:
-                for asset_id, found in self._flat_matches(listing_image, set(best)).items():
+                assert listing_image.image is not None
+                scene = FlatScene(listing_image.image, self.params.flat)  # once per photo
+                best = self._colour_checked(scene, best)
+                for asset_id, found in self._flat_matches(listing_image, scene, set(best)).items():
                     best[asset_id] = found
             for asset_id, found in best.items():
                 out[asset_id].append(found)
@@ -120,10 +123,24 @@ class LogoMatcher:
                 best[ref.asset_id] = found
         return best
 
-    def _flat_matches(self, listing_image: ListingImage, found: set[str]) -> dict[str, LogoMatch]:
+    def _colour_checked(self, scene: FlatScene, best: dict[str, LogoMatch]) -> dict[str, LogoMatch]:
+        """Feature placements of multi-colour flat logos that show the logo's colours there."""
+        coloured = {r.image.sha256: r for r in self._flat if len(r.shares) > 1}
+        checked = [m for m in best.values() if m.reference.sha256 in coloured]
+        if not checked:
+            return best
+        return {
+            asset_id: m
+            for asset_id, m in best.items()
+            if m.reference.sha256 not in coloured
+            or scene.shows_colours(coloured[m.reference.sha256], m.bbox)
+        }
+
+    def _flat_matches(
+        self, listing_image: ListingImage, scene: FlatScene, found: set[str]
+    ) -> dict[str, LogoMatch]:
         """The colour-and-shape stage for flat logos the feature stage did not find here."""
         assert listing_image.image is not None
-        scene = FlatScene(listing_image.image, self.params.flat)
         width, height = listing_image.image.size
         best: dict[str, LogoMatch] = {}
         for ref in self._flat:

@@ -10,7 +10,7 @@ import pytest
 import skimage.data
 from PIL import Image, ImageDraw
 
-from detector.vision.flat_logos import FlatParams, edge_density, prepare_flat
+from detector.vision.flat_logos import FlatParams, FlatScene, edge_density, prepare_flat
 from detector.vision.logo_match import LogoParams, logo_signal
 from detector.vision.logos import LogoMatcher
 from model import Asset, AssetKind, ListingImage, ReferenceImage
@@ -161,3 +161,13 @@ def test_flat_signal_names_the_method_and_the_numbers(matcher: LogoMatcher) -> N
     assert signal.evidence["shape_agreement"] >= LogoParams().flat.min_agreement
     assert "colour(s) and shape agree" in signal.detail
     assert not math.isnan(signal.evidence["hu_distance"])
+
+
+def test_feature_placement_of_coloured_squares_must_show_their_colours() -> None:
+    """SIFT is blind to colour: a placement on squares in another firm's colours is vetoed."""
+    params = FlatParams()
+    ref = prepare_flat("t", ReferenceImage("t", on_white(squares(TRIO))), 0, params)
+    assert ref is not None
+    box = (330, 250, 330 + 192, 250 + 58)  # where ``pasted`` puts a 30 % wide mark
+    assert FlatScene(pasted(squares(TRIO), 0.3), params).shows_colours(ref, box)
+    assert not FlatScene(pasted(squares(OTHER_TRIO), 0.3), params).shows_colours(ref, box)
