@@ -90,8 +90,8 @@ def edge_density(mask: np.ndarray) -> float:
     """Boundary pixels per logo pixel with the logo's long side at 128 px: low for flat shapes."""
     scale = 128 / max(mask.shape)
     size = (max(1, round(mask.shape[1] * scale)), max(1, round(mask.shape[0] * scale)))
-    small = cv2.resize(mask.astype(np.uint8) * 255, size, interpolation=cv2.INTER_AREA) > 127
-    small = small.astype(np.uint8)
+    resized = cv2.resize(mask.astype(np.uint8) * 255, size, interpolation=cv2.INTER_AREA)
+    small = (resized > 127).astype(np.uint8)
     boundary = small - cv2.erode(small, np.ones((3, 3), np.uint8))
     return float(boundary.sum()) / max(1, int(small.sum()))
 
