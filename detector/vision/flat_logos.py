@@ -36,8 +36,8 @@ CANONICAL_SIDE = 64  # long side of a reference's label map
 MIN_COLOUR_SHARE = 0.05  # a colour covering less of the logo is anti-aliasing, not a colour
 MAX_COLOURS = 4
 GROUP_PX = 7  # parts of one logo up to this many work pixels apart form one region
-HU_MOMENTS = 2  # the first two Hu moments (spread, elongation): the higher ones of a symmetric
-# shape are near zero and their logarithm is noise
+HU_MOMENTS = 1  # the first Hu moment (spread): the higher ones of a symmetric shape (a square,
+# a grid) are near zero and their logarithm is noise (measured: a 2x2 grid 25 apart from itself)
 COLOUR_CHECK_SHARE = 0.3  # of a colour's expected share that a feature placement must show
 TURNS = tuple(range(-42, 43, 6))  # degrees tried when aligning a region to a reference
 
@@ -51,10 +51,10 @@ class FlatParams:
     max_keypoints: int = 100  # ... or a reference SIFT finds fewer features on than this
     colour_tolerance: float = 34.0  # Lab distance (8-bit units) that still counts as a colour
     min_area_fraction: float = 0.002  # smallest print looked for, share of the photo's area
-    max_candidates: int = 6  # regions verified per reference and photo
+    max_candidates: int = 10  # regions verified per reference and photo
     min_agreement: float = 0.62  # label agreement over the union that makes a match
     max_plain_solidity: float = 0.93  # a one-colour shape fuller than this is too plain
-    max_hu_distance: float = 0.6  # shape prefilter (Hu moments, log10) before alignment
+    max_hu_distance: float = 0.5  # shape prefilter (first Hu moment, log10) before alignment
 
 
 @dataclass(frozen=True)
@@ -245,19 +245,11 @@ class FlatScene:
             return None  # a colour of the logo is missing from the photo
         labels = ref.lut[self.bins]
         inked = (labels != NO_LABEL).astype(np.uint8)
-        # Parts of one logo (three squares with gaps) are grouped by a small closing.
-        grouped = cv2.dilate(inked, np.ones((GROUP_PX, GROUP_PX), np.uint8))
-        count, components, stats, _ = cv2.connectedComponentsWithStats(grouped, connectivity=8)
-        height, width = inked.shape
         regions = []
-        for row in range(1, count):
-            x, y, w, h, _ = stats[row]
-            if max(w, h) < 12 or (w > 0.95 * width and h > 0.95 * height):
-                continue
-            window = inked[y : y + h, x : x + w] * (components[y : y + h, x : x + w] == row)
-            area = int(window.sum())
-            if area >= 0.7 * smallest:
-                regions.append((area, x, y, window))
+        # Parts of one logo (three squares with gaps) are grouped by a small dilation; a larger
+        # one joins the parts of a big print whose gaps are wider.
+        for spread in (GROUP_PX, 3 * GROUP_PX):
+            regions.extend(_regions(inked, spread, 0.7 * smallest))
         regions.sort(key=lambda r: -r[0])
         best: FlatFind | None = None
         for _, x, y, window in regions[: params.max_candidates]:
@@ -307,6 +299,25 @@ class FlatScene:
             ):
                 best = (ShapeCheck(agreement, -turn, hu_distance, len(ref.shares)), matrix)
         return best
+
+
+def _regions(
+    inked: np.ndarray, spread: int, min_area: float
+) -> list[tuple[int, int, int, np.ndarray]]:
+    """(area, x, y, mask) of each group of inked pixels at least ``min_area`` large."""
+    grouped = cv2.dilate(inked, np.ones((spread, spread), np.uint8))
+    count, components, stats, _ = cv2.connectedComponentsWithStats(grouped, connectivity=8)
+    height, width = inked.shape
+    out = []
+    for row in range(1, count):
+        x, y, w, h, _ = stats[row]
+        if max(w, h) < 12 or (w > 0.95 * width and h > 0.95 * height):
+            continue
+        window = inked[y : y + h, x : x + w] * (components[y : y + h, x : x + w] == row)
+        area = int(window.sum())
+        if area >= min_area:
+            out.append((area, int(x), int(y), window))
+    return out
 
 
 def _frame_in_work(ref: FlatReference, matrix: np.ndarray) -> np.ndarray:
