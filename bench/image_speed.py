@@ -260,8 +260,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.sizes:
         from bench.image_speed_sizes import measure, report
 
-        rows = [measure(int(size), args.limit) for size in args.sizes.split(",")]
-        print(json.dumps(rows, indent=2) if args.json else "\n".join(report(rows)))
+        for size in args.sizes.split(","):  # each size as soon as it is measured
+            row = measure(int(size), args.limit)
+            print(json.dumps(row) if args.json else "\n".join(report([row])), flush=True)
         return 0
     bench_hash_index(args.codes, args.queries)
     images = sample_photos(args.images)
