@@ -16,13 +16,19 @@ Photos are scikit-image's bundled ones and logos simple-icons rendered by resvg,
 sources as the labelled set (``bench/imageset.py``); nothing is downloaded. A part whose
 module is missing prints why and the others still run.
 
+- Registry sizes (``--sizes 10,100,1000``): the whole ``Detector.detect`` image path per
+  listing with one photo at each number of registered images, split by stage, with recall and
+  precision on the held listings (``bench/image_speed_sizes.py``); only this part runs.
+
 Run: .venv/bin/python bench/image_speed.py [--codes 1000000] [--queries 300] [--images 48]
      [--logos 32]
+     .venv/bin/python bench/image_speed.py --sizes 10,100,1000 [--limit 24] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import sys
@@ -247,7 +253,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--logos", type=int, default=len(LOGOS), help="registered logos (also run with 4)"
     )
+    parser.add_argument("--sizes", help="registry sizes, e.g. 10,100,1000 (only this part runs)")
+    parser.add_argument("--limit", type=int, default=24, help="held listings per size")
+    parser.add_argument("--json", action="store_true", help="--sizes: print one JSON object")
     args = parser.parse_args(argv)
+    if args.sizes:
+        from bench.image_speed_sizes import measure, report
+
+        for size in args.sizes.split(","):  # each size as soon as it is measured
+            row = measure(int(size), args.limit)
+            print(json.dumps(row) if args.json else "\n".join(report([row])), flush=True)
+        return 0
     bench_hash_index(args.codes, args.queries)
     images = sample_photos(args.images)
     bench_descriptor(images)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from detector.categories import bundled_category_map
 from detector.context import ContextLexicon, mark_context_signal
+from detector.copy_owners import one_owner_per_copy
 from detector.exceptions import DetectorError
 from detector.images import ImageIndex, image_copy_signal
 from detector.lexicon import CounterfeitLexicon, counterfeit_wording_signal
@@ -88,6 +89,8 @@ class Detector:
         descriptors = DescriptorMatcher(assets, settings) if settings.descriptor_model else None
         self._descriptors = descriptors if descriptors is not None and descriptors.needed else None
         self._copy_check = CopyChecker() if self._descriptors is not None else None
+        # Decides which owner a photo copied from one of two similar registered photos is for.
+        self._owner_check = self._copy_check if self._copy_check is not None else CopyChecker()
         # A registered photo pasted into part of the frame (another picture, a screenshot):
         # local features of every product photo in one index, then a verified homography.
         regions = RegionIndex(assets, settings.region_max_images, settings.region_min_inliers)
@@ -177,7 +180,8 @@ class Detector:
 
     def _copy_signals(self, listing: Listing) -> dict[str, Signal]:
         """One ``image_copy`` signal per asset: the hash level, else the verified descriptor,
-        else the region level.
+        else the region level; a photo matching two owners' registered photos stays with the
+        best-matching one unless both are verified strongly (``one_owner_per_copy``).
 
         Hashes are exact and cheap, so their evidence wins when several levels see the copy;
         the descriptor answers for harder edits (tight crops, overlays, borders, re-framing),
@@ -192,6 +196,8 @@ class Detector:
             for asset_id, matches in self._regions.match(listing.images).items():
                 if asset_id not in out:
                     out[asset_id] = region_copy_signal(self._assets[asset_id], matches)
+        if len({self._assets[a].owner for a in out}) > 1:
+            out = one_owner_per_copy(out, self._assets, listing.images, self._owner_check)
         return out
 
     def _descriptor_signals(self, listing: Listing, found: set[str]) -> dict[str, Signal]:

@@ -4,12 +4,13 @@ sits in, which homographies a print can have, and the signal a set of matches gi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import cv2
 import numpy as np
 
+from detector.vision.flat_logos import FlatParams, ShapeCheck
 from detector.vision.logo_references import LogoReference
 from detector.vision.outlines import Alignment
 from model import Signal
@@ -46,6 +47,7 @@ class LogoParams:
     max_anisotropy: float = 4.0  # ratio of the homography's local stretch in two directions
     max_perspective: float = 4.0  # largest / smallest local area scale over the logo
     min_coverage: float = 0.05  # inliers' hull area / logo area (not one small corner)
+    flat: FlatParams = field(default_factory=FlatParams)  # the colour-and-shape stage
 
     @classmethod
     def from_settings(cls, settings: DetectionSettings | None) -> LogoParams:
@@ -73,6 +75,7 @@ class LogoMatch:
     polygon: tuple[tuple[int, int], ...]  # the logo's 4 corners projected into the listing image
     view: str  # the rendered reference view most inliers came from
     outline: Alignment | None = None  # set when too few inliers needed the outline check
+    shape: ShapeCheck | None = None  # set when the flat stage found it by colour and shape
 
     @property
     def inlier_ratio(self) -> float:
@@ -81,7 +84,12 @@ class LogoMatch:
     def score(self, params: LogoParams) -> float:
         """0.6 at the inlier cut-off, rising linearly to 1.0 at four times as many; for a
         placement the outline confirmed, 0.6 at the outline cut-off rising to 1.0 for an
-        outline lying wholly on the photo's edges."""
+        outline lying wholly on the photo's edges; for a flat logo found by colour and shape,
+        0.6 at the agreement cut-off rising to 1.0 for full agreement."""
+        if self.shape is not None:
+            cut = params.flat.min_agreement
+            rise = (self.shape.agreement - cut) / max(1e-6, 1.0 - cut)
+            return 0.6 + 0.4 * min(1.0, max(0.0, rise))
         if self.outline is not None:
             room = max(1e-6, 1.0 - params.min_outline_along)
             rise = (self.outline.along - params.min_outline_along) / room
@@ -102,7 +110,7 @@ class LogoMatch:
             "candidates": self.candidates,
             "inlier_ratio": round(self.inlier_ratio, 3),
             "view": self.view,
-            "method": "sift+magsac homography" if self.outline is None else "sift+outline",
+            "method": _method(self),
             **(
                 {
                     "outline_along": round(self.outline.along, 3),
@@ -111,7 +119,23 @@ class LogoMatch:
                 if self.outline is not None
                 else {}
             ),
+            **(
+                {
+                    "shape_agreement": round(self.shape.agreement, 3),
+                    "turn_degrees": self.shape.turn,
+                    "hu_distance": round(self.shape.hu_distance, 3),
+                    "colours": self.shape.colours,
+                }
+                if self.shape is not None
+                else {}
+            ),
         }
+
+
+def _method(match: LogoMatch) -> str:
+    if match.shape is not None:
+        return "flat colour+shape"
+    return "sift+magsac homography" if match.outline is None else "sift+outline"
 
 
 def _plausible(
@@ -183,7 +207,13 @@ def logo_signal(
     label = f" '{best.reference.label}'" if best.reference.label else ""
     x0, y0, x1, y1 = best.bbox
     others = f" It also appears in {len(ranked) - 1} other image(s)." if len(ranked) > 1 else ""
-    if best.outline is None:
+    if best.shape is not None:
+        how = (
+            f"its {best.shape.colours} colour(s) and shape agree with that region on "
+            f"{best.shape.agreement:.0%} of their area (turned {best.shape.turn:+.0f} degrees);"
+            " a flat logo has too few corners for local features."
+        )
+    elif best.outline is None:
         how = (
             f"{best.inliers} of {best.candidates} matched local features agree on one "
             "geometric placement."

@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from detector.vision.flat_logos import FlatReference, FlatScene, prepare_flat
 from detector.vision.keypoints import describe_frames, fit_model, two_nearest
 from detector.vision.logo_match import LogoMatch, LogoParams, _plausible
 from detector.vision.logo_references import LogoReference, prepare_reference
@@ -39,11 +40,20 @@ def _sift(max_features: int) -> cv2.SIFT:
 class LogoMatcher:
     """SIFT features of every figurative mark's images, built once; ``match`` per listing."""
 
-    def __init__(self, assets: Sequence[Asset], settings: DetectionSettings | None = None) -> None:
+    def __init__(
+        self,
+        assets: Sequence[Asset],
+        settings: DetectionSettings | None = None,
+        *,
+        flat: bool = True,
+    ) -> None:
         self.params = LogoParams.from_settings(settings)
         self._scene_sift = _sift(self.params.scene_features)
         ref_sift = _sift(self.params.reference_features)
         self._references: list[LogoReference] = []
+        # Flat logos (few features or few edges) also get the colour-and-shape stage;
+        # ``flat=False`` turns it off, to measure what it adds.
+        self._flat: list[FlatReference] = []
         for asset in assets:
             if asset.kind is not AssetKind.FIGURATIVE_MARK:
                 continue
@@ -52,6 +62,10 @@ class LogoMatcher:
                 prepared = prepare_reference(asset.id, ref, self.params.reference_sizes, ref_sift)
                 if prepared is not None and len(prepared.points) >= self.params.min_inliers:
                     self._references.append(prepared)
+                points = 0 if prepared is None else len(prepared.points)
+                shaped = prepare_flat(asset.id, ref, points, self.params.flat) if flat else None
+                if shaped is not None:
+                    self._flat.append(shaped)
         # Every reference feature in one matrix: a listing photo's features are indexed once
         # and all logos query it in one batched search, not one brute-force match per logo.
         sizes = [len(r.descriptors) for r in self._references]
@@ -64,34 +78,100 @@ class LogoMatcher:
         )
 
     def __bool__(self) -> bool:
-        return bool(self._references)
+        return bool(self._references) or bool(self._flat)
+
+    @property
+    def flat_references(self) -> int:
+        """How many registered logos the colour-and-shape stage looks for."""
+        return len(self._flat)
 
     def match(self, images: Sequence[ListingImage]) -> dict[str, list[LogoMatch]]:
         """Per asset id, the best verified logo region in each listing image that has one."""
-        if not self._references:
+        if not self:
             return {}
         out: dict[str, list[LogoMatch]] = defaultdict(list)
         decoded = [i for i in images if i.image is not None][: self.params.max_images]
         for listing_image in decoded:
-            assert listing_image.image is not None
-            gray, scale = self._work_image(listing_image.image)
-            pts, desc, frames = describe_frames(self._scene_sift, gray)
-            if len(pts) < 2:
-                continue
-            distances, rows = two_nearest(self._stacked, desc)
-            best: dict[str, LogoMatch] = {}
-            edges = _LazyEdges(gray)
-            for ref, (start, end) in zip(self._references, self._slices, strict=True):
-                nearest = (distances[start:end], rows[start:end])
-                found = self._match_one(ref, listing_image, (pts, frames), nearest, edges, scale)
-                if found is None:
-                    continue
-                held = best.get(ref.asset_id)
-                if held is None or found.inliers > held.inliers:
-                    best[ref.asset_id] = found
+            best = self._feature_matches(listing_image) if self._references else {}
+            if self._flat:
+                assert listing_image.image is not None
+                scene = FlatScene(listing_image.image, self.params.flat)  # once per photo
+                best = self._colour_checked(scene, best)
+                for asset_id, found in self._flat_matches(listing_image, scene, set(best)).items():
+                    best[asset_id] = found
             for asset_id, found in best.items():
                 out[asset_id].append(found)
         return dict(out)
+
+    def _feature_matches(self, listing_image: ListingImage) -> dict[str, LogoMatch]:
+        """The SIFT stage: per asset, its best verified placement in this photo."""
+        assert listing_image.image is not None
+        gray, scale = self._work_image(listing_image.image)
+        pts, desc, frames = describe_frames(self._scene_sift, gray)
+        if len(pts) < 2:
+            return {}
+        distances, rows = two_nearest(self._stacked, desc)
+        best: dict[str, LogoMatch] = {}
+        edges = _LazyEdges(gray)
+        for ref, (start, end) in zip(self._references, self._slices, strict=True):
+            nearest = (distances[start:end], rows[start:end])
+            found = self._match_one(ref, listing_image, (pts, frames), nearest, edges, scale)
+            if found is None:
+                continue
+            held = best.get(ref.asset_id)
+            if held is None or found.inliers > held.inliers:
+                best[ref.asset_id] = found
+        return best
+
+    def _colour_checked(self, scene: FlatScene, best: dict[str, LogoMatch]) -> dict[str, LogoMatch]:
+        """Feature placements of multi-colour flat logos that show the logo's colours there."""
+        coloured = {r.image.sha256: r for r in self._flat if len(r.shares) > 1}
+        checked = [m for m in best.values() if m.reference.sha256 in coloured]
+        if not checked:
+            return best
+        return {
+            asset_id: m
+            for asset_id, m in best.items()
+            if m.reference.sha256 not in coloured
+            or scene.shows_colours(coloured[m.reference.sha256], m.bbox)
+        }
+
+    def _flat_matches(
+        self, listing_image: ListingImage, scene: FlatScene, found: set[str]
+    ) -> dict[str, LogoMatch]:
+        """The colour-and-shape stage for flat logos the feature stage did not find here."""
+        assert listing_image.image is not None
+        width, height = listing_image.image.size
+        best: dict[str, LogoMatch] = {}
+        for ref in self._flat:
+            if ref.asset_id in found:
+                continue
+            hit = scene.find(ref)
+            if hit is None:
+                continue
+            held = best.get(ref.asset_id)
+            if held is not None and held.shape and held.shape.agreement >= hit.check.agreement:
+                continue
+            quad = hit.polygon / scene.scale
+            x0, y0 = np.floor(quad.min(axis=0))
+            x1, y1 = np.ceil(quad.max(axis=0))
+            best[ref.asset_id] = LogoMatch(
+                asset_id=ref.asset_id,
+                listing_image=listing_image,
+                reference=ref.image,
+                inliers=0,
+                candidates=0,
+                bbox=(
+                    int(max(0, x0)),
+                    int(max(0, y0)),
+                    int(min(width, x1)),
+                    int(min(height, y1)),
+                ),
+                polygon=tuple((round(float(x)), round(float(y))) for x, y in quad),
+                view="colour+shape",
+                shape=hit.check,
+            )
+        return best
 
     def _work_image(self, image: Image.Image) -> tuple[np.ndarray, float]:
         gray = np.asarray(image.convert("L"))

@@ -1,0 +1,330 @@
+"""Flat logos (coloured squares, a silhouette, a one-letter icon) found by colour and shape.
+
+A logo of a few flat colour areas with straight or smooth edges gives SIFT a handful of corners
+at best, so the feature stage misses it at small sizes. What such a logo does have is exact
+colours and an exact shape. Each flat reference is prepared once: its dominant colours (in
+CIELAB) and a small label map (which dominant colour each pixel has) in canonical pixels. A
+listing photo is reduced once to coarse Lab colour bins and their histogram; a reference whose
+colours are not all present in the photo in the amount its smallest print needs is skipped
+outright, which is what keeps the stage cheap with many references. For the rest, the photo's
+pixels close to one of the reference's colours are grouped into connected regions (the
+candidate regions), and each region is aligned to the reference by its centroid and area and a
+sweep of turns; a region is the logo when the label maps agree (same colour at the same place)
+on ``min_agreement`` of their union. A plain single-colour disc or square is never matched this
+way: any coloured sticker would be one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import cv2
+import numpy as np
+
+from detector.vision.logo_references import foreground
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from model import ReferenceImage
+
+BIN_SHIFT = 4  # Lab channels (0..255 each in OpenCV's 8-bit Lab) quantised to 16 levels
+BINS = 1 << (3 * (8 - BIN_SHIFT))
+NO_LABEL = 255
+CANONICAL_SIDE = 64  # long side of a reference's label map
+MIN_COLOUR_SHARE = 0.05  # a colour covering less of the logo is anti-aliasing, not a colour
+MAX_COLOURS = 4
+GROUP_PX = 7  # parts of one logo up to this many work pixels apart form one region
+HU_MOMENTS = 1  # the first Hu moment (spread): the higher ones of a symmetric shape (a square,
+# a grid) are near zero and their logarithm is noise (measured: a 2x2 grid 25 apart from itself)
+COLOUR_CHECK_SHARE = 0.3  # of a colour's expected share that a feature placement must show
+TURNS = tuple(range(-42, 43, 6))  # degrees tried when aligning a region to a reference
+
+
+@dataclass(frozen=True)
+class FlatParams:
+    """Tunables of the flat stage (measured with ``bench/flat_logo_quality.py``)."""
+
+    work_side: int = 512  # photos are shrunk to this long side for the colour maps
+    max_edge_density: float = 0.15  # boundary pixels / logo pixels at 128 px: flat below this
+    max_keypoints: int = 100  # ... or a reference SIFT finds fewer features on than this
+    colour_tolerance: float = 34.0  # Lab distance (8-bit units) that still counts as a colour
+    min_area_fraction: float = 0.002  # smallest print looked for, share of the photo's area
+    max_candidates: int = 10  # regions verified per reference and photo
+    min_agreement: float = 0.62  # label agreement over the union that makes a match
+    min_agreement_one_colour: float = 0.72  # ... for a one-colour logo, which only its shape
+    # tells apart from another firm's (a red ring, a red bullseye): measured 8 false positives
+    # on other flat simple-icons logos at 0.62
+    max_plain_solidity: float = 0.93  # a one-colour shape fuller than this is too plain
+    max_hu_distance: float = 0.5  # shape prefilter (first Hu moment, log10) before alignment
+
+
+@dataclass(frozen=True)
+class FlatReference:
+    """A flat registered logo: its dominant colours and label map in canonical pixels."""
+
+    asset_id: str
+    image: ReferenceImage
+    size: tuple[float, float]  # width, height of the cropped logo in the image's pixels
+    colours: np.ndarray  # (k, 3) Lab, float32
+    shares: np.ndarray  # (k,) share of the logo's pixels in each colour
+    labels: np.ndarray  # (h, w) uint8: colour index, NO_LABEL outside the logo
+    lut: np.ndarray  # (BINS,) uint8: the colour index of each Lab bin, NO_LABEL if none
+    hu: np.ndarray  # (7,) log-scaled Hu moments of the logo's silhouette
+    fill: float  # logo pixels / its bounding box
+
+    @property
+    def area(self) -> int:
+        return int((self.labels != NO_LABEL).sum())
+
+
+@dataclass(frozen=True)
+class ShapeCheck:
+    """How a photo region agreed with a flat reference: the numbers the finding shows."""
+
+    agreement: float  # same colour at the same place, over the union of both shapes
+    turn: float  # degrees the region is turned relative to the reference
+    hu_distance: float
+    colours: int  # dominant colours of the reference, all found in the region
+
+
+def edge_density(mask: np.ndarray) -> float:
+    """Boundary pixels per logo pixel with the logo's long side at 128 px: low for flat shapes."""
+    scale = 128 / max(mask.shape)
+    size = (max(1, round(mask.shape[1] * scale)), max(1, round(mask.shape[0] * scale)))
+    resized = cv2.resize(mask.astype(np.uint8) * 255, size, interpolation=cv2.INTER_AREA)
+    small = (resized > 127).astype(np.uint8)
+    boundary = small - cv2.erode(small, np.ones((3, 3), np.uint8))
+    return float(boundary.sum()) / max(1, int(small.sum()))
+
+
+def _lab(rgb: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(np.ascontiguousarray(rgb, np.uint8), cv2.COLOR_RGB2Lab)
+
+
+def _bins(lab: np.ndarray) -> np.ndarray:
+    q = (lab >> BIN_SHIFT).astype(np.int32)
+    levels = 8 - BIN_SHIFT
+    return (q[..., 0] << (2 * levels)) | (q[..., 1] << levels) | q[..., 2]
+
+
+def _bin_centres() -> np.ndarray:
+    index = np.arange(BINS)
+    levels = 8 - BIN_SHIFT
+    mask = (1 << levels) - 1
+    channels = [(index >> (2 * levels)) & mask, (index >> levels) & mask, index & mask]
+    width = 1 << BIN_SHIFT
+    return np.stack(channels, axis=1).astype(np.float32) * width + width / 2
+
+
+_CENTRES = _bin_centres()
+
+
+def _hu(mask: np.ndarray) -> np.ndarray:
+    hu = cv2.HuMoments(cv2.moments(mask.astype(np.uint8), binaryImage=True)).ravel()
+    return np.asarray(-np.sign(hu) * np.log10(np.abs(hu) + 1e-30), np.float64)
+
+
+def _dominant_colours(lab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Lab colours covering at least ``MIN_COLOUR_SHARE`` of the logo, most common first."""
+    bins = _bins(lab)
+    counts = np.bincount(bins, minlength=BINS)
+    order = np.argsort(-counts, kind="stable")
+    colours: list[np.ndarray] = []
+    shares: list[float] = []
+    total = max(1, len(bins))
+    for b in order[: MAX_COLOURS * 4]:
+        share = counts[b] / total
+        if share < MIN_COLOUR_SHARE:
+            break
+        mean = lab[bins == b].astype(np.float32).mean(axis=0)
+        near = [i for i, c in enumerate(colours) if np.linalg.norm(c - mean) < 20]
+        if near:  # a neighbouring bin of a colour already held (a shade split by the grid)
+            shares[near[0]] += share
+            continue
+        if len(colours) < MAX_COLOURS:
+            colours.append(mean)
+            shares.append(share)
+    return np.array(colours, np.float32).reshape(-1, 3), np.array(shares, np.float32)
+
+
+def prepare_flat(
+    asset_id: str, ref: ReferenceImage, keypoints: int, params: FlatParams
+) -> FlatReference | None:
+    """The reference's colours and label map when it is flat (few features or few edges) and
+    not too plain to tell from any sticker; else None."""
+    assert ref.image is not None
+    _, mask = foreground(ref.image)
+    ys, xs = np.nonzero(mask)
+    if len(xs) < 64:
+        return None
+    y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+    crop_mask = mask[y0:y1, x0:x1]
+    if keypoints >= params.max_keypoints and edge_density(crop_mask) > params.max_edge_density:
+        return None  # textured or detailed: the feature stage is the right tool
+    rgb = np.asarray(ref.image.convert("RGB"))[y0:y1, x0:x1]
+    lab = _lab(rgb)
+    colours, shares = _dominant_colours(lab[crop_mask])
+    if len(colours) == 0:
+        return None
+    scale = CANONICAL_SIDE / max(crop_mask.shape)
+    size = (max(1, round(crop_mask.shape[1] * scale)), max(1, round(crop_mask.shape[0] * scale)))
+    small_lab = cv2.resize(lab, size, interpolation=cv2.INTER_AREA).astype(np.float32)
+    small_mask = cv2.resize(crop_mask.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST)
+    distances = np.linalg.norm(small_lab[:, :, None, :] - colours[None, None], axis=3)
+    labels = np.where(small_mask > 0, distances.argmin(axis=2), NO_LABEL).astype(np.uint8)
+    silhouette = (labels != NO_LABEL).astype(np.uint8)
+    if len(colours) == 1:
+        contours, _ = cv2.findContours(silhouette, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        hull = cv2.convexHull(np.concatenate(contours))
+        solidity = silhouette.sum() / max(1.0, cv2.contourArea(hull))
+        if solidity > params.max_plain_solidity:
+            return None  # one colour, a convex blob: a disc or a square matches any sticker
+    to_centres = np.linalg.norm(_CENTRES[:, None, :] - colours[None], axis=2)
+    lut = np.where(
+        to_centres.min(axis=1) <= params.colour_tolerance, to_centres.argmin(axis=1), NO_LABEL
+    ).astype(np.uint8)
+    return FlatReference(
+        asset_id=asset_id,
+        image=ref,
+        size=(float(x1 - x0), float(y1 - y0)),
+        colours=colours,
+        shares=shares,
+        labels=labels,
+        lut=lut,
+        hu=_hu(silhouette),
+        fill=float(silhouette.mean()),
+    )
+
+
+@dataclass(frozen=True)
+class FlatFind:
+    """A flat reference found in a photo: the polygon in work pixels and the check's numbers."""
+
+    reference: FlatReference
+    polygon: np.ndarray  # (4, 2) the reference's canonical frame placed in the work image
+    check: ShapeCheck
+
+
+class FlatScene:
+    """One listing photo reduced once for every flat reference: Lab bins and their histogram."""
+
+    def __init__(self, image: Image.Image, params: FlatParams) -> None:
+        rgb = np.asarray(image.convert("RGB"))
+        self.scale = min(1.0, params.work_side / max(rgb.shape[:2]))
+        if self.scale < 1.0:
+            size = (
+                max(1, round(rgb.shape[1] * self.scale)),
+                max(1, round(rgb.shape[0] * self.scale)),
+            )
+            rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+        self.bins = _bins(_lab(rgb))
+        self.histogram = np.bincount(self.bins.ravel(), minlength=BINS)
+        self.params = params
+
+    @property
+    def pixels(self) -> int:
+        return int(self.bins.size)
+
+    def shows_colours(self, ref: FlatReference, bbox: tuple[int, int, int, int]) -> bool:
+        """Whether a region (listing-image pixels) holds each of the reference's colours in about
+        its share: a feature placement of a multi-colour flat logo must, since SIFT is blind to
+        colour and the same squares in another firm's colours give the same features."""
+        x0, y0, x1, y1 = (round(v * self.scale) for v in bbox)
+        window = self.bins[max(0, y0) : max(0, y1), max(0, x0) : max(0, x1)]
+        if window.size == 0:
+            return False
+        labels = np.bincount(ref.lut[window].ravel(), minlength=NO_LABEL + 1)
+        shown = labels[: len(ref.shares)] / window.size
+        return bool((shown >= COLOUR_CHECK_SHARE * ref.shares * ref.fill).all())
+
+    def find(self, ref: FlatReference) -> FlatFind | None:
+        """The best-agreeing region for the reference, or None (most references: colour gate)."""
+        params = self.params
+        smallest = params.min_area_fraction * self.pixels * ref.fill
+        present = np.bincount(ref.lut, weights=self.histogram, minlength=NO_LABEL + 1)
+        if (present[: len(ref.shares)] < 0.5 * smallest * ref.shares).any():
+            return None  # a colour of the logo is missing from the photo
+        labels = ref.lut[self.bins]
+        inked = (labels != NO_LABEL).astype(np.uint8)
+        regions = []
+        # Parts of one logo (three squares with gaps) are grouped by a small dilation; a larger
+        # one joins the parts of a big print whose gaps are wider.
+        for spread in (GROUP_PX, 3 * GROUP_PX):
+            regions.extend(_regions(inked, spread, 0.7 * smallest))
+        regions.sort(key=lambda r: -r[0])
+        best: FlatFind | None = None
+        for _, x, y, window in regions[: params.max_candidates]:
+            rows, cols = window.shape
+            found = self._verify(ref, labels[y : y + rows, x : x + cols], window)
+            if found is None:
+                continue
+            check, matrix = found
+            if best is None or check.agreement > best.check.agreement:
+                polygon = _frame_in_work(ref, matrix) + np.array([x, y], np.float32)
+                best = FlatFind(ref, polygon, check)
+        return best
+
+    def _verify(
+        self, ref: FlatReference, labels: np.ndarray, window: np.ndarray
+    ) -> tuple[ShapeCheck, np.ndarray] | None:
+        """Align the region to the reference (centroid, area, turns) and compare label maps."""
+        params = self.params
+        hu_distance = float(np.abs(_hu(window) - ref.hu)[:HU_MOMENTS].sum())
+        if hu_distance > params.max_hu_distance:
+            return None
+        region = np.where(window > 0, labels, NO_LABEL).astype(np.uint8)
+        shown = np.bincount(region[window > 0], minlength=len(ref.shares))[: len(ref.shares)]
+        area = float(window.sum())
+        if (shown / area < 0.4 * ref.shares).any():
+            return None  # a colour of the logo is missing from this region
+        moments = cv2.moments(window, binaryImage=True)
+        centre = (moments["m10"] / moments["m00"], moments["m01"] / moments["m00"])
+        ref_mask = ref.labels != NO_LABEL
+        mr = cv2.moments(ref_mask.astype(np.uint8), binaryImage=True)
+        ref_centre = (mr["m10"] / mr["m00"], mr["m01"] / mr["m00"])
+        factor = float(np.sqrt(ref.area / area))
+        h, w = ref.labels.shape
+        cut = params.min_agreement if len(ref.shares) > 1 else params.min_agreement_one_colour
+        best: tuple[ShapeCheck, np.ndarray] | None = None
+        for turn in TURNS:
+            matrix = cv2.getRotationMatrix2D(centre, turn, factor)
+            matrix[:, 2] += np.array(ref_centre) - np.array(centre)
+            placed = cv2.warpAffine(
+                region, matrix, (w, h), flags=cv2.INTER_NEAREST, borderValue=NO_LABEL
+            )
+            placed_mask = placed != NO_LABEL
+            same = int((placed_mask & (placed == ref.labels)).sum())
+            union = ref.area + area * factor**2 - int((placed_mask & ref_mask).sum())
+            agreement = same / max(1.0, union)
+            if agreement >= cut and (best is None or agreement > best[0].agreement):
+                best = (ShapeCheck(agreement, -turn, hu_distance, len(ref.shares)), matrix)
+        return best
+
+
+def _regions(
+    inked: np.ndarray, spread: int, min_area: float
+) -> list[tuple[int, int, int, np.ndarray]]:
+    """(area, x, y, mask) of each group of inked pixels at least ``min_area`` large."""
+    grouped = cv2.dilate(inked, np.ones((spread, spread), np.uint8))
+    count, components, stats, _ = cv2.connectedComponentsWithStats(grouped, connectivity=8)
+    height, width = inked.shape
+    out = []
+    for row in range(1, count):
+        x, y, w, h, _ = stats[row]
+        if max(w, h) < 12 or (w > 0.95 * width and h > 0.95 * height):
+            continue
+        window = inked[y : y + h, x : x + w] * (components[y : y + h, x : x + w] == row)
+        area = int(window.sum())
+        if area >= min_area:
+            out.append((area, int(x), int(y), window))
+    return out
+
+
+def _frame_in_work(ref: FlatReference, matrix: np.ndarray) -> np.ndarray:
+    """The reference's canonical rectangle mapped back into the region's pixels."""
+    h, w = ref.labels.shape
+    inverse = cv2.invertAffineTransform(matrix)
+    corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    return np.asarray(corners @ inverse[:, :2].T + inverse[:, 2], np.float32)
