@@ -131,13 +131,20 @@ class FindingsCache:
         self._lock = threading.Lock()  # pool callbacks store from the executor's thread
         self.hits = 0
         self.misses = 0
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db: sqlite3.Connection | None = None
         try:
-            self._db = self._open()
-        except sqlite3.DatabaseError as exc:
-            _log.warning("findings cache %s is unreadable (%s); clearing it", path, exc)
-            path.unlink(missing_ok=True)
-            self._db = self._open()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self._db = self._open()
+            except sqlite3.OperationalError:
+                raise  # disk full, read-only, locked: the file may be fine, keep it
+            except sqlite3.DatabaseError as exc:  # not a database, malformed: clear it
+                _log.warning("findings cache %s is unreadable (%s); clearing it", path, exc)
+                path.unlink(missing_ok=True)
+                self._db = self._open()
+        except (OSError, sqlite3.Error) as exc:
+            # A cache that cannot be opened costs re-scoring, never the crawl.
+            _log.warning("findings cache %s unavailable (%s); detecting without it", path, exc)
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
@@ -157,6 +164,9 @@ class FindingsCache:
         """The cached findings of this exact listing content, or None (also when the file
         cannot be read now: the listing is then simply scored)."""
         key = self.key(listing)
+        if self._db is None:
+            self.misses += 1
+            return None
         try:
             with self._lock:
                 row = self._db.execute(
@@ -189,6 +199,8 @@ class FindingsCache:
 
     def _write(self, sql: str, params: tuple[object, ...]) -> None:
         """A cache write that fails (disk full, locked file) costs a re-score, never a listing."""
+        if self._db is None:
+            return
         try:
             with self._lock:
                 self._db.execute(sql, params)
@@ -197,4 +209,6 @@ class FindingsCache:
 
     def close(self) -> None:
         with self._lock:
-            self._db.close()
+            if self._db is not None:
+                self._db.close()
+                self._db = None

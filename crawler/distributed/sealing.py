@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from crawler.context import CrawlContext
     from crawler.distributed.keys import RunKeys
     from detector.engine import Detector
+    from detector.settings import DetectionSettings
     from evidence.log.translog import TransparencyLog
     from evidence.seal.ledger import Ledger
     from evidence.seal.signing import Signer
@@ -118,6 +119,10 @@ class WorkerContext:
     @property
     def detector(self) -> Detector:
         return self._workspace.detector
+
+    @property
+    def detection_settings(self) -> DetectionSettings:
+        return self._workspace.detection_settings
 
 
 def with_log_index(snapshot: SnapshotRef, log_index: int) -> SnapshotRef:

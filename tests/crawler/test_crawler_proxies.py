@@ -7,13 +7,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from demomarket import DemoMarket
 from tests.crawler.crawl_support import SEARCH, crawl, crawl_cli, listing_ids
 from tests.services.forward_proxy import ForwardProxy
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-    from demomarket import DemoMarket
 
 pytestmark = pytest.mark.slow
 
@@ -93,19 +92,22 @@ def test_private_target_is_refused_even_through_a_proxy_ssrf(
 
 
 def test_rendered_pages_leave_through_the_same_pool(
-    tmp_path: Path, demo_market: DemoMarket, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Chromium's connections go guard -> pool -> shop, the pool's credentials added."""
+    """Chromium's connections go guard -> pool -> shop, the pool's credentials added.
+
+    Its own shop: the rendered section reaches listings that tests sharing the session's
+    shop count requests to."""
     monkeypatch.setenv("T_PROXY_USER", USER)
     monkeypatch.setenv("T_PROXY_PASS", PASSWORD)
     home = tmp_path / "home"
-    with ForwardProxy(expected_authorization=BASIC) as proxy:
+    with ForwardProxy(expected_authorization=BASIC) as proxy, DemoMarket() as market:
         configure(home, proxy.port)
-        result, run = crawl(home, demo_market, sections=True)
+        result, run = crawl(home, market, sections=True)
         seen = [request.url for request in proxy.requests]
         authorizations = {request.authorization for request in proxy.requests}
     assert result.returncode == 0, result.stdout + result.stderr
-    rendered = {demo_market.url("/deals"), demo_market.url("/api/deals.json?page=1")}
+    rendered = {market.url("/deals"), market.url("/api/deals.json?page=1")}
     assert rendered <= set(seen), seen
     assert authorizations == {BASIC}
     assert run.counters["proxied"] == len(seen)  # browser connections are counted as well

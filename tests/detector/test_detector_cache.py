@@ -136,3 +136,22 @@ def test_entries_unused_past_the_age_limit_are_deleted(
     score(path, [novaflex], make_listing(COPY, seller=THIEF))
     FindingsCache(path, key, max_age_days=-1).close()  # everything is older than "tomorrow"
     assert score(path, [novaflex], make_listing(COPY, seller=THIEF))[1] == 0
+
+
+def test_cache_that_cannot_be_opened_costs_a_rescore_not_the_listing(
+    tmp_path: Path,
+    novaflex: Asset,
+    make_listing: Callable[..., Listing],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Full disk or an unusable folder: detection goes on without the cache, nothing deleted."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    path = blocker / "cache" / "detect.sqlite"
+    with caplog.at_level(logging.WARNING, logger="detector.cache"):
+        found, hits = score(path, [novaflex], make_listing(COPY, seller=THIEF))
+        again, hits_again = score(path, [novaflex], make_listing(COPY, seller=THIEF))
+    assert '"flagged": true' in found and again == found
+    assert hits == hits_again == 0
+    assert "unavailable" in caplog.text and "detecting without it" in caplog.text
+    assert blocker.read_text() == "a file where the cache folder should be"
