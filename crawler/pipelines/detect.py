@@ -90,7 +90,21 @@ class DetectPipeline:
             and previous.data.get("registry_key") == self.registry_key
             and previous.data.get("evidence_complete") is True
             and not self._taken_down(previous.marketplace, previous.id)
+            and not self._evidence_missing(previous)
         )
+
+    def _evidence_missing(self, previous: ListingRecord) -> bool:
+        """A flagged listing whose finding has no snapshot in the index (its seal or the
+        snapshot's indexing failed, e.g. on a full disk) is scored again so it gets sealed."""
+        if not previous.data.get("flagged"):
+            return False
+        try:
+            findings = self.workspace.index.list_findings(
+                FindingQuery(listing_ids=(previous.id,), flagged_only=True, limit=_PAGE)
+            )
+        except IndexUnavailableError:
+            return True  # cannot tell: score it
+        return not findings or any(not finding.snapshot_ids for finding in findings)
 
     def _taken_down(self, marketplace: str, listing_id: str) -> bool:
         """A finding of this listing was removed after a notice: the listing is back, and its

@@ -106,8 +106,8 @@ def test_rendered_pages_leave_through_the_same_pool(
         result, run = crawl(home, market, sections=True)
         seen = [request.url for request in proxy.requests]
         authorizations = {request.authorization for request in proxy.requests}
+        rendered = {market.url("/deals"), market.url("/api/deals.json?page=1")}
     assert result.returncode == 0, result.stdout + result.stderr
-    rendered = {market.url("/deals"), market.url("/api/deals.json?page=1")}
     assert rendered <= set(seen), seen
     assert authorizations == {BASIC}
     assert run.counters["proxied"] == len(seen)  # browser connections are counted as well
