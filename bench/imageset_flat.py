@@ -21,6 +21,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from bench.imageset_logos import LOGO_SCALES, LOGO_VARIANTS, _destination, _occlude, background
+from bench.imageset_plan import placement
 from bench.imageset_sources import load_photo, logo_reference, photos, render_logo
 
 if TYPE_CHECKING:
@@ -184,25 +185,7 @@ def paste_mark(
 
 def _recipe(rng: random.Random, scale: float, variant: str) -> dict[str, Any]:
     """As the logo group's recipes (``imageset_plan._logo_recipe``), in the mark's colours."""
-    recipe: dict[str, Any] = {
-        "scale": scale,
-        "opacity": round(rng.uniform(0.85, 1.0), 3),
-        "position": [round(rng.uniform(0.05, 0.95), 3), round(rng.uniform(0.05, 0.95), 3)],
-    }
-    if variant in ("rotated", "perspective"):
-        recipe["angle"] = round(rng.choice([-1, 1]) * rng.uniform(10, 35), 1)
-    if variant == "perspective":
-        recipe["angle"] = round(recipe["angle"] / 3, 1)
-        recipe["jitter"] = [
-            [round(rng.uniform(-0.15, 0.15), 3) for _ in range(2)] for _ in range(4)
-        ]
-    if variant == "occluded":
-        recipe["occlusion"] = {
-            "share": round(rng.uniform(0.2, 0.35), 3),
-            "side": rng.choice(["left", "right", "top", "bottom"]),
-            "offset": [round(rng.random(), 3), round(rng.random(), 3)],
-        }
-    return recipe
+    return {"scale": scale, **placement(rng, variant)}
 
 
 def flat_cases(seed: int = SEED) -> list[dict[str, Any]]:

@@ -217,10 +217,14 @@ def _scene(rng: random.Random, scenes: Sequence[Photo]) -> dict[str, Any]:
 def _logo_recipe(rng: random.Random, scale: float, variant: str, slug: str) -> dict[str, Any]:
     icon = simple_icons_pack.get_icon(slug)
     brand = f"#{icon.hex}" if icon is not None else "#000000"
+    colour = rng.choice([brand, brand, "#000000", "#FFFFFF"])
+    return {"scale": scale, "variant": variant, "colour": colour, **placement(rng, variant)}
+
+
+def placement(rng: random.Random, variant: str) -> dict[str, Any]:
+    """Where and how a pasted logo sits (opacity, position, and the variant's rotation,
+    perspective jitter or occlusion); the flat-logo set draws its own the same way."""
     recipe: dict[str, Any] = {
-        "scale": scale,
-        "variant": variant,
-        "colour": rng.choice([brand, brand, "#000000", "#FFFFFF"]),
         "opacity": round(rng.uniform(0.85, 1.0), 3),
         "position": [round(rng.uniform(0.05, 0.95), 3), round(rng.uniform(0.05, 0.95), 3)],
     }

@@ -21,15 +21,12 @@ Run: .venv/bin/python bench/textset.py [--seed 4] [--out bench/data/textset] [--
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -41,6 +38,7 @@ from bench.textset_disguise import (
     has_lookalike_pair,
 )
 from bench.textset_disguise_zh import zh_combination, zh_disguise
+from bench.textset_files import set_files, write_or_check
 from bench.textset_marks import MARK_BY_ID, MARKS, Mark, registry_document
 from bench.textset_vocab import (
     CLASS_PRODUCTS,
@@ -341,15 +339,7 @@ def render(seed: int = DEFAULT_SEED) -> dict[str, str]:
         "# bench/textset.py, do not edit. Import with: ipwatch assets import registry.yaml\n"
     )
 
-    def lines(rows: list[dict]) -> str:
-        return "".join(json.dumps(r, ensure_ascii=False, sort_keys=False) + "\n" for r in rows)
-
-    return {
-        "registry.yaml": header
-        + yaml.safe_dump(registry, allow_unicode=True, sort_keys=False, width=100),
-        "listings.jsonl": lines(listings),
-        "labels.jsonl": lines(labels),
-    }
+    return set_files(header, registry, listings, labels, width=100)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -361,19 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     files = render(args.seed)
-    if args.check:
-        stale = [n for n, t in files.items() if not (args.out / n).is_file()
-                 or (args.out / n).read_text(encoding="utf-8") != t]  # fmt: skip
-        for name in stale:
-            print(
-                f"{args.out / name} is stale; run bench/textset.py to regenerate", file=sys.stderr
-            )
-        return 1 if stale else 0
-    args.out.mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        (args.out / name).write_text(text, encoding="utf-8")
-    print(f"wrote {len(files)} files to {args.out}")
-    return 0
+    return write_or_check(files, args.out, check=args.check, script="bench/textset.py")
 
 
 if __name__ == "__main__":

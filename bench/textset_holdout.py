@@ -23,18 +23,17 @@ Run: .venv/bin/python bench/textset_holdout.py [--seed 2026] [--out ...] [--chec
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from english_words import get_english_words_set
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.textset_files import set_files, write_or_check
 from bench.textset_holdout_disguise import disguise, osa
 from bench.textset_holdout_vocab import (
     COLOURS,
@@ -333,14 +332,7 @@ def render(seed: int = DEFAULT_SEED) -> dict[str, str]:
         " by\n# bench/textset_holdout.py, do not edit.\n"
     )
 
-    def lines(rows: list[dict]) -> str:
-        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-
-    return {
-        "registry.yaml": header + yaml.safe_dump(registry, allow_unicode=True, sort_keys=False),
-        "listings.jsonl": lines(listings),
-        "labels.jsonl": lines(labels),
-    }
+    return set_files(header, registry, listings, labels)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -350,20 +342,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 when files are stale")
     args = parser.parse_args(argv)
     files = render(args.seed)
-    if args.check:
-        stale = [
-            n
-            for n, t in files.items()
-            if not (args.out / n).is_file() or (args.out / n).read_text(encoding="utf-8") != t
-        ]
-        for name in stale:
-            print(f"{args.out / name} is stale; run bench/textset_holdout.py", file=sys.stderr)
-        return 1 if stale else 0
-    args.out.mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        (args.out / name).write_text(text, encoding="utf-8")
-    print(f"wrote {len(files)} files to {args.out}")
-    return 0
+    return write_or_check(files, args.out, check=args.check, script="bench/textset_holdout.py")
 
 
 if __name__ == "__main__":
