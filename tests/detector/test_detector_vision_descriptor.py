@@ -248,3 +248,35 @@ def test_rmac_regions_cover_the_map_at_three_levels():
     assert len(regions) == 1 + 4 + 9
     assert regions[0] == (0, 0, 10)
     assert all(t + s <= 10 and x + s <= 10 for t, x, s in regions)
+
+
+def test_unknown_descriptor_device_is_refused_by_settings_and_loader():
+    from detector.exceptions import SettingsError
+
+    with pytest.raises(SettingsError, match="descriptor_device must be cpu, cuda, cuda:N or auto"):
+        DetectionSettings.from_mapping({"descriptor_device": "gpu0"})
+    with pytest.raises(DescriptorUnavailableError, match="cpu, cuda, cuda:N or auto"):
+        get_descriptor(device="tpu")
+
+
+def test_device_setting_is_runtime_so_cached_findings_serve_every_device():
+    cpu = DetectionSettings.from_mapping({"descriptor_device": "cpu"})
+    gpu = DetectionSettings.from_mapping({"descriptor_device": "cuda:1"})
+    assert cpu.scoring_repr() == gpu.scoring_repr()
+
+
+def test_a_cuda_device_runs_in_half_precision_or_is_refused_where_there_is_none(descriptor, photos):
+    """On a machine with a GPU the fp16 vectors match the CPU's; without one, asking for it is
+    a clear error (never a silent CPU fall-back), and ``auto`` is the CPU, bit for bit."""
+    import torch
+
+    images = list(photos.values())[:3]
+    on_cpu = descriptor.embed(images)
+    if torch.cuda.is_available():
+        on_gpu = get_descriptor(device="cuda").embed(images)
+        assert on_gpu.shape == on_cpu.shape
+        np.testing.assert_allclose((on_gpu * on_cpu).sum(axis=1), 1.0, atol=1e-3)
+        return
+    with pytest.raises(DescriptorUnavailableError, match="torch sees 0 CUDA device"):
+        get_descriptor(device="cuda").embed(images)
+    np.testing.assert_array_equal(get_descriptor(device="auto").embed(images), on_cpu)
