@@ -45,11 +45,14 @@ lint: install  ## ruff, the layer contracts (import-linter) and mypy, as `make t
 
 install: $(STAMP)
 
+# Bytecode compiled once here (pip does it, uv only when asked): with no .pyc (and
+# PYTHONDONTWRITEBYTECODE set) every `ipwatch` process and detection worker compiles
+# the whole stack from source again, seconds of CPU before its first request.
 $(STAMP): $(LOCK) $(UV_LOCK) pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "ipwatch needs Python 3.11+"'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(UV_LOCK)
-	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes $(LOCK)
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes --compile-bytecode $(LOCK)
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	$(BIN)/python -m tests.lockcheck
 	@rm -f $(VENV)/.installed-* && touch $@

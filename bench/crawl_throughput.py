@@ -168,6 +168,21 @@ def listings_seen(home: Path) -> int:
         index.close()
 
 
+def not_modified(home: Path) -> dict[str, int]:
+    """Pages and photos the last crawl's conditional requests got back as 304."""
+    from store import open_store
+
+    index = open_store(f"sqlite:///{home / 'index.db'}")
+    try:
+        counters = index.list_runs()[0].counters
+    finally:
+        index.close()
+    return {
+        "pages": counters.get("http_not_modified", 0),
+        "photos": counters.get("images_not_modified", 0),
+    }
+
+
 def measure(n: int, models: str, workers: int, market: DemoMarket) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="ipwatch-bench-") as tmp:
         home = Path(tmp) / "home"
@@ -202,6 +217,7 @@ def measure(n: int, models: str, workers: int, market: DemoMarket) -> dict[str, 
         first = ipwatch_crawl(home, profile_path, market.base_url)
         seen = listings_seen(home)
         again = ipwatch_crawl(home, profile_path, market.base_url)
+        revalidated = not_modified(home)
     pages = base["listings"]
     return {
         "n": n,
@@ -216,6 +232,7 @@ def measure(n: int, models: str, workers: int, market: DemoMarket) -> dict[str, 
         "recrawl_cpu_s_per_listing": again["cpu_s"] / max(seen, 1),
         "peak_rss_mb": max(first["peak_rss_mb"], again["peak_rss_mb"]),
         "listings": {"bare": pages, "ipwatch": seen},
+        "recrawl_304": revalidated,
         "wall_s": {"bare": base["wall_s"], "first": first["wall_s"], "recrawl": again["wall_s"]},
     }
 
@@ -250,7 +267,9 @@ def main(argv: list[str] | None = None) -> int:
                     f" CPU s/listing bare {row['bare_cpu_s_per_listing']:.3f},"
                     f" ipwatch {row['ipwatch_cpu_s_per_listing']:.3f},"
                     f" re-crawl {row['recrawl_cpu_s_per_listing']:.3f};"
-                    f" peak RSS {row['peak_rss_mb']:.0f} MB",
+                    f" peak RSS {row['peak_rss_mb']:.0f} MB;"
+                    f" re-crawl 304s: {row['recrawl_304']['pages']} pages,"
+                    f" {row['recrawl_304']['photos']} photos",
                     flush=True,
                 )
     return 0

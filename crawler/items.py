@@ -17,6 +17,7 @@ class FetchedImage:
     sha256: str | None = None
     media_type: str | None = None
     error: str | None = None
+    not_modified: bool = False  # a trusted 304: the stored bytes, not fetched this time
 
 
 @dataclass(repr=False)

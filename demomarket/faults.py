@@ -15,7 +15,8 @@ from fnmatch import fnmatchcase
 from typing import Literal, get_args
 
 # "410" and "removed" take a listing down: HTTP 410 Gone, or a 200 "no longer available" page;
-# "challenge", "captcha" and "empty" are the walls of demomarket.walls.
+# "challenge", "captcha" and "empty" are the walls of demomarket.walls; "304" is a lying
+# Not Modified: no validators, whatever the request asked (a hostile or broken cache).
 FaultKind = Literal[
     "slow",
     "429",
@@ -29,6 +30,7 @@ FaultKind = Literal[
     "empty",
     "410",
     "removed",
+    "304",
 ]
 KINDS: tuple[str, ...] = get_args(FaultKind)
 

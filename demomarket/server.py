@@ -167,6 +167,10 @@ class _Handler(BaseHTTPRequestHandler):
                 return _html(pages.message("Gone", "This listing was taken down."), 410)
             if fault.kind == "removed":
                 return _html(pages.message("Listing removed", REMOVED_TEXT))
+            if fault.kind == "304":
+                return Response(304, b"", HTML, {})
+        if (match := _IMAGE.match(path)) and (replaced := market.replaced_images.get(match[1])):
+            return Response(200, replaced[0], replaced[1], {"Cache-Control": "max-age=86400"})
         try:
             styled = STYLE_ROUTES.get(market.style)
             if styled is not None and (
@@ -222,6 +226,7 @@ class DemoMarket:
         self._thread: threading.Thread | None = None
         self.root_url = ""  # kept after stop() so requests still in flight can finish
         self.modified = float(int(time.time()))  # every page's Last-Modified: the catalog's
+        self.replaced_images: dict[str, tuple[bytes, str]] = {}  # name -> (bytes, media type)
 
     def start(self) -> DemoMarket:
         """Bind (port 0 picks a free one) and serve in a daemon thread."""
@@ -269,6 +274,12 @@ class DemoMarket:
         if self._httpd is None:
             raise RuntimeError("DemoMarket is not running; call start() or use it in a with block")
         return self.root_url
+
+    def replace_image(self, name: str, data: bytes, media_type: str = "image/jpeg") -> None:
+        """Serve other bytes at ``/img/<name>`` from now on, as a seller re-uploading a photo
+        under the same URL (its ETag changes with the bytes; its Last-Modified does too)."""
+        self.replaced_images[name] = (data, media_type)
+        self.modified = max(float(int(time.time())), self.modified + 1)
 
     def url(self, path: str) -> str:
         return urljoin(self.base_url, path)

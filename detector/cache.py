@@ -150,6 +150,8 @@ class FindingsCache:
         db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=WAL")
+            # A cache: a row a power cut loses costs one re-score, not worth an fsync per put.
+            db.execute("PRAGMA synchronous=NORMAL")
             db.execute(_SCHEMA)
             db.execute("DELETE FROM findings WHERE used < ?", (int(time.time() - self.max_age),))
         except sqlite3.DatabaseError:

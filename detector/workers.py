@@ -85,11 +85,31 @@ class Detection(Protocol):
 
 
 class InProcessDetection:
-    """``workers: 0``: the caller's own detector, each future already done when returned."""
+    """``workers: 0``: the caller's own detector, each future already done when returned.
 
-    def __init__(self, detector: Detector, cache: FindingsCache | None = None) -> None:
-        self.detector = detector
+    Given ``build`` instead of a detector, it builds one on the first listing that is not in
+    the cache: a re-crawl of unchanged listings never pays for the assets' hashes and models.
+    """
+
+    def __init__(
+        self,
+        detector: Detector | None = None,
+        cache: FindingsCache | None = None,
+        *,
+        build: Callable[[], Detector] | None = None,
+    ) -> None:
+        if detector is None and build is None:
+            raise DetectorError("in-process detection needs a detector or a way to build one")
+        self._detector = detector
+        self._build = build
         self.cache = cache
+
+    @property
+    def detector(self) -> Detector:
+        if self._detector is None:
+            assert self._build is not None
+            self._detector = self._build()
+        return self._detector
 
     def submit(self, listing: Listing) -> Future[list[Finding]]:
         future: Future[list[Finding]] = Future()
@@ -234,10 +254,11 @@ def open_detection(
     detector: Callable[[], Detector],
     cache: FindingsCache | None = None,
 ) -> InProcessDetection | DetectionPool:
-    """The pool ``settings.workers`` asks for, or the caller's own detector (built only then)."""
+    """The pool ``settings.workers`` asks for, or the caller's own detector (built only then,
+    on the first listing it has to score)."""
     workers = settings.worker_count()
     if workers == 0:
-        return InProcessDetection(detector(), cache)
+        return InProcessDetection(cache=cache, build=detector)
     return DetectionPool(assets, settings, workers, cache)
 
 

@@ -55,6 +55,8 @@ class ConditionalRequestMiddleware:
     def _open(path: Path, max_age_s: float) -> sqlite3.Connection:
         db = sqlite3.connect(path, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
+        # A cache: a row lost to a power cut costs one full download, not worth an fsync each.
+        db.execute("PRAGMA synchronous=NORMAL")
         db.execute(_SCHEMA)
         db.execute("DELETE FROM pages WHERE used < ?", (int(time.time() - max_age_s),))
         return db

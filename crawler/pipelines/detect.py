@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from crawler.context import workspace_for
 from crawler.listing_id import content_hash
+from crawler.pipelines.media import ImageDecoder
 from detector.cache import FindingsCache, registry_key
 from detector.workers import open_detection
 from model import FindingQuery, FindingStatus
@@ -42,6 +43,7 @@ class DetectPipeline:
     def __init__(self, crawler: Crawler, workspace: CrawlContext):
         self.crawler = crawler
         self.workspace = workspace
+        self.decoder = ImageDecoder(crawler, workspace.blobs)  # photos a 304 left undecoded
         settings = workspace.detection_settings
         self.registry_key = registry_key(workspace.assets.values(), settings)
         self._removed: dict[str, set[str] | None] = {}  # marketplace -> listing ids (None: unknown)
@@ -72,6 +74,7 @@ class DetectPipeline:
             item.extra["flagged"] = bool(previous.data.get("flagged"))
             self.crawler.stats.inc_value("ipwatch/detect_skipped")
         else:
+            item.listing = self.decoder.fill(item.listing, item.errors)
             item.findings = await asyncio.wrap_future(self.detection.submit(item.listing))
             item.extra["flagged"] = any(finding.flagged for finding in item.findings)
         if item.extra["flagged"]:

@@ -22,8 +22,10 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from crawler.capture import browser_settings
 from crawler.context import workspace_for
 from crawler.listing_id import content_hash
+from crawler.pipelines.media import FETCH_ERRORS
 from crawler.recovered import RecoveredSnapshots
 from crawler.spiders.marketplace import header_pairs
+from detector.imagesafe import sniff_format
 from evidence.capture.browser import BrowserCapturer
 from evidence.seal.custody import current_operator
 from evidence.seal.snapshot import SCREENSHOT_NAME, CapturedImage, Citation, ListingInfo, seal
@@ -95,6 +97,8 @@ class EvidencePipeline:
             raise DropItem("flagged listing not sealed: the disk is full")
         if item.extra.get("not_modified"):
             await self._fetch_in_full(item)
+        if any(image.not_modified for image in item.images):
+            await self._photos_in_full(item)
         browser = await self._browser_capture(item)
         try:
             sealed = seal(
@@ -149,6 +153,37 @@ class EvidencePipeline:
             server_ip=str(response.ip_address) if response.ip_address else None,
         )
         item.extra.pop("not_modified")
+
+    async def _photos_in_full(self, item: ListingItem) -> None:
+        """Photos a 304 let the crawl reuse are fetched again, unconditionally, for the same
+        reason as the page: what is sealed is what the server sends now. One that cannot be
+        fetched now is left out of the seal, with the error on the item."""
+        engine = self.crawler.engine
+        assert engine is not None
+        photos = []
+        for image in item.images:
+            if not image.not_modified:
+                photos.append(image)
+                continue
+            request = Request(image.url, dont_filter=True, meta={"dont_cache": True})
+            self.crawler.stats.inc_value("ipwatch/refetched_for_evidence")
+            error: str | None
+            try:
+                response = await engine.download_async(request)
+            except FETCH_ERRORS as exc:
+                error = f"download failed: {exc}"
+            else:
+                error = None if response.status == 200 else f"HTTP {response.status}"
+            if error is not None:
+                item.errors.append(f"image {image.url}: {error} (evidence re-fetch)")
+                photos.append(dataclasses.replace(image, sha256=None, error=error))
+                continue
+            sha256 = self.workspace.blobs.put(response.body)
+            media_type = f"image/{(sniff_format(response.body) or 'octet-stream').lower()}"
+            photos.append(
+                dataclasses.replace(image, sha256=sha256, media_type=media_type, not_modified=False)
+            )
+        item.images = photos
 
     def _not_sealed(self, item: ListingItem, exc: OSError) -> NoReturn:
         """One line, no page content; the item is dropped, so nothing records it as sealed and

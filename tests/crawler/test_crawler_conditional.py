@@ -55,6 +55,7 @@ def test_recrawl_revalidates_and_refetches_pages_it_must_seal(tmp_path: Path) ->
         (home / "ipwatch.yaml").write_text("detection: {}\n")  # now 1014 must be sealed
         result = search(home, market)
         second = market.requests_to("/item/")
+        photos = market.requests_to("/img/")
     assert result.returncode == 0, result.stdout + result.stderr
     run = open_store(f"sqlite:///{home / 'index.db'}").list_runs()[0]
     assert first and set(first.values()) == {200}
@@ -68,4 +69,8 @@ def test_recrawl_revalidates_and_refetches_pages_it_must_seal(tmp_path: Path) ->
     }:  # each sealed page was fetched in full after its 304
         full = [r for r in second if r.path == path and "If-None-Match" not in r.headers]
         assert full and full[-1].status == 200, path
+    # photos too: each sealed listing's one photo was answered 304, then fetched in full
+    assert run.counters["images_not_modified"] > 0
+    assert any(r.status == 304 and "If-None-Match" in r.headers for r in photos)
+    assert run.counters["refetched_for_evidence"] == 2 * len(snapshots)
     assert run_ipwatch(home, "evidence", "verify").returncode == 0
