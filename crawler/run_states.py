@@ -9,10 +9,12 @@ not: an interrupted, stopped or blocked run has not looked everywhere, so it dec
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import TYPE_CHECKING
 
 from model import ListingChange, ListingState, RunListingState
+from store.exceptions import StoreError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
 
     from model import CrawlRun
     from store.protocol import Store
+
+logger = logging.getLogger(__name__)
 
 COMPLETE = "finished"  # every other status (interrupted, stopped: ..., blocked) is incomplete
 ABSENT = "absent"  # the reason of a listing the previous finished run saw and this one did not
@@ -102,3 +106,19 @@ def count_states(states: list[RunListingState]) -> dict[str, int]:
         f"listings_{kind.value}": sum(s.state is kind for s in states)
         for kind in (ListingState.GONE, ListingState.REAPPEARED)
     }
+
+
+def record_states(
+    index: Store, run: CrawlRun, seen: Mapping[str, ListingChange], removed: Mapping[str, str]
+) -> None:
+    """Decide and store the states of a run that has ended (its status and ``finished`` set),
+    adding their counters to it; one place for the in-process and the distributed crawl."""
+    assert run.finished is not None
+    try:
+        states = decide_states(index, run, seen, removed, run.finished)
+        index.put_listing_states(states)
+    except StoreError as exc:  # the run is still recorded; the next one decides without it
+        run.counters["states_failed"] = 1
+        logger.error("could not record the listing states of run %s: %s", run.id, exc)
+        return
+    run.counters.update(count_states(states))

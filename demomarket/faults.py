@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Literal, get_args
 
-# "410" and "removed" take a listing down: HTTP 410 Gone, or a 200 "no longer available" page;
-# "challenge", "captcha" and "empty" are the walls of demomarket.walls; "304" is a lying
-# Not Modified: no validators, whatever the request asked (a hostile or broken cache).
+# "404", "410" and "removed" take a listing down: HTTP 404 or 410, or a 200 "no longer
+# available" page; "challenge", "captcha" and "empty" are the walls of demomarket.walls; "304"
+# is a lying Not Modified: no validators, whatever the request asked (a hostile or broken cache).
 FaultKind = Literal[
     "slow",
     "429",
@@ -28,6 +28,7 @@ FaultKind = Literal[
     "challenge",
     "captcha",
     "empty",
+    "404",
     "410",
     "removed",
     "304",

@@ -163,6 +163,8 @@ class _Handler(BaseHTTPRequestHandler):
             if fault.kind in WALLS:
                 status, body, headers = WALLS[fault.kind]()
                 return Response(status, body, HTML, headers)
+            if fault.kind == "404":
+                return _html(pages.message("Not found", "No such listing."), 404)
             if fault.kind == "410":
                 return _html(pages.message("Gone", "This listing was taken down."), 410)
             if fault.kind == "removed":

@@ -72,6 +72,14 @@ class RunKeys:
     def sealed(self) -> str:
         return self._key("sealed")  # set of listing ids sealed in this run
 
+    @property
+    def seen(self) -> str:
+        return self._key("seen")  # hash listing id -> what its upsert did (states.py)
+
+    @property
+    def gone(self) -> str:
+        return self._key("gone")  # hash listing id -> why its page says it is gone
+
     def all_keys(self, server: Redis) -> list[str]:
         """Every key of this run (for clean-up after a finished run)."""
         return [key.decode() for key in server.scan_iter(match=self._key("*"), count=500)]

@@ -12,11 +12,11 @@ from scrapy import signals
 from config.logs import bind_run
 from crawler.context import workspace_for
 from crawler.extensions.run_lock import RunLock, is_abandoned
-from crawler.run_states import count_states, decide_states
+from crawler.run_states import record_states
 from evidence.log.tree_head import TransparencyLogError
 from evidence.seal.recovery import reindex_orphans
 from model import CrawlRun, ListingChange
-from store.exceptions import IndexUnavailableError, StoreError, StoreFullError
+from store.exceptions import IndexUnavailableError, StoreFullError
 
 if TYPE_CHECKING:
     from typing import Self
@@ -207,12 +207,5 @@ class CrawlRunRecorder:
 
     def _record_states(self, removed: dict[str, str]) -> None:
         """Each listing's state in this run (``crawler.run_states``), stored with the run."""
-        assert self.run is not None and self.run.finished is not None
-        try:
-            states = decide_states(self.index, self.run, self.seen, removed, self.run.finished)
-            self.index.put_listing_states(states)
-        except StoreError as exc:  # the run is still recorded; the next one decides without it
-            self.run.counters["states_failed"] = 1
-            logger.error("could not record the listing states of run %s: %s", self.run.id, exc)
-            return
-        self.run.counters.update(count_states(states))
+        assert self.run is not None
+        record_states(self.index, self.run, self.seen, removed)

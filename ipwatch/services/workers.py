@@ -27,11 +27,15 @@ from config.logs import bind_run, unbind_run
 from config.profile import load_profile
 from crawler.distributed.keys import RunKeys, connect
 from crawler.distributed.sealing import WorkerContext
+from crawler.distributed.states import RunStates
 from crawler.extensions.crawl_run import new_run_id
 from crawler.extensions.run_lock import CrawlBusy, MarketplaceLock
+from crawler.run_states import record_states
 from crawler.spiders.marketplace import MarketplaceSpider
+from evidence.seal.custody import current_operator
 from ipwatch.services.crawl import crawl_settings, noticed_urls
 from ipwatch.services.errors import ConflictError, InvalidRequestError, NotFoundError
+from ipwatch.services.run_states import after_run
 from model import CrawlRun
 
 if TYPE_CHECKING:
@@ -161,6 +165,9 @@ def worker_settings(
     downloader["crawler.distributed.politeness.HostSlotMiddleware"] = 950
     spider_mw = dict(settings.getdict("SPIDER_MIDDLEWARES"))
     spider_mw["crawler.distributed.run.LeaseSpiderMiddleware"] = 10
+    spider_mw["crawler.distributed.states.ReportGoneMiddleware"] = 20  # before the lease goes
+    pipelines = dict(settings.getdict("ITEM_PIPELINES"))
+    pipelines["crawler.distributed.states.ReportSeenPipeline"] = 1000  # after the upsert
     settings.setdict(
         {
             "REDIS_URL": url,
@@ -183,6 +190,7 @@ def worker_settings(
             "EXTENSIONS": extensions,
             "DOWNLOADER_MIDDLEWARES": downloader,
             "SPIDER_MIDDLEWARES": spider_mw,
+            "ITEM_PIPELINES": pipelines,
             "IPWATCH_WORKSPACE": WorkerContext(workspace, connect(url), keys),
         },
         priority="cmdline",
@@ -272,9 +280,11 @@ def crawl_distributed(
         if on_start is not None:
             on_start(run.id)
         lost = _supervise(workspace, url, run.id, workers, heartbeat_ttl)
-        return finish_run(workspace, server, run, lost)
+        run = finish_run(workspace, server, run, lost)
     finally:
         lock.release()
+    after_run(workspace, run, current_operator())  # notice outcomes, run.summary
+    return run
 
 
 def _spawn(workspace: Workspace, *args: str) -> subprocess.Popen[bytes]:
@@ -315,7 +325,9 @@ def _unsealed(server: Redis, keys: RunKeys) -> int:
 
 
 def finish_run(workspace: Workspace, server: Redis, run: CrawlRun, lost_workers: int) -> CrawlRun:
-    """The run's counters are the workers' summed; finished when the frontier was drained."""
+    """The run's counters are the workers' summed; finished when the frontier was drained;
+    its listing states decided here, once, from what every worker reported (an unfinished
+    run declares no listing gone for not having seen it: ``crawler.run_states``)."""
     keys = RunKeys(run.id)
     summed: dict[bytes, bytes] = server.hgetall(keys.counters)  # type: ignore[assignment]
     counters = {key.decode(): int(value) for key, value in summed.items()}
@@ -327,6 +339,8 @@ def finish_run(workspace: Workspace, server: Redis, run: CrawlRun, lost_workers:
     run.counters = counters
     run.finished = datetime.now(UTC)
     run.status = "finished" if server.exists(keys.done) else "stopped: workers ended early"
+    seen, removed = RunStates(server, keys).read()
+    record_states(workspace.index, run, seen, removed)
     workspace.index.finish_run(run)
     for key in keys.all_keys(server):  # kept a day for a look, then Redis forgets the run
         server.expire(key, KEEP_FINISHED_S)

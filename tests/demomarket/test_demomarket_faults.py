@@ -83,3 +83,14 @@ def test_fault_rejects_unknown_kinds_with_the_valid_ones() -> None:
         assert answer.status == 400
         assert "use one of slow, 429" in answer.text
         assert fetch(shop.url("/item/1001?fault=429&times=x")).status == 400
+
+
+@pytest.mark.parametrize(("kind", "status"), [("404", 404), ("410", 410)])
+def test_a_taken_down_listing_answers_its_status_and_comes_back_without_the_fault(
+    kind: str, status: int
+) -> None:
+    with DemoMarket(faults=FaultPlan({"/item/1034": Fault(kind)})) as shop:
+        assert fetch(shop.url("/item/1034")).status == status
+        assert fetch(shop.url("/item/1035")).status == 200
+    with DemoMarket() as shop:
+        assert fetch(shop.url("/item/1034")).status == 200
