@@ -326,7 +326,7 @@ def _crawl(
         raise RuntimeError(f"crawl {run_id} left no run record; see the log above")
     if anyone_listens(workspace):  # actioner hooks: the run's new flagged findings
         findings_flagged(workspace, flagged_since(workspace, profile.name, recorder.run.started))
-    _reappearances(workspace, profile.name, recorder.run)
+    record_reappearances(workspace, profile.name, recorder.run)
     after_run(workspace, recorder.run, current_operator())  # notice outcomes, run.summary
     return recorder.run
 
@@ -359,7 +359,7 @@ def noticed_urls(workspace: Workspace, marketplace: str) -> list[str]:
     return list(dict.fromkeys(urls))[:RECHECK_LIMIT]
 
 
-def _reappearances(workspace: Workspace, marketplace: str, run: CrawlRun) -> None:
+def record_reappearances(workspace: Workspace, marketplace: str, run: CrawlRun) -> None:
     """Removed findings whose listing this run saw again become ``reappeared``."""
     operator = Principal.operator(current_operator())
     try:

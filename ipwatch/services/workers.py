@@ -33,7 +33,7 @@ from crawler.extensions.run_lock import CrawlBusy, MarketplaceLock
 from crawler.run_states import record_states
 from crawler.spiders.marketplace import MarketplaceSpider
 from evidence.seal.custody import current_operator
-from ipwatch.services.crawl import crawl_settings, noticed_urls
+from ipwatch.services.crawl import crawl_settings, noticed_urls, record_reappearances
 from ipwatch.services.errors import ConflictError, InvalidRequestError, NotFoundError
 from ipwatch.services.run_states import after_run
 from model import CrawlRun
@@ -283,6 +283,7 @@ def crawl_distributed(
         run = finish_run(workspace, server, run, lost)
     finally:
         lock.release()
+    record_reappearances(workspace, profile.name, run)  # removed findings seen again
     after_run(workspace, run, current_operator())  # notice outcomes, run.summary
     return run
 
