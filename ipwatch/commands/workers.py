@@ -73,8 +73,7 @@ def detect_worker(
     consumer: Annotated[
         str | None,
         typer.Option(
-            help="This worker's name in the run's detection group (default: HOST-PID). A "
-            "restarted worker given its old name resumes what it held at once.",
+            help="This worker's name in the run's detection group (default: HOST-PID).",
             metavar="NAME",
         ),
     ] = None,
