@@ -70,6 +70,11 @@ SPIDER_MIDDLEWARES = {
     # Sees requests after Scrapy's own filters (offsite, depth: 500 and up) have dropped theirs.
     "crawler.middlewares.frontier.FrontierMiddleware": 50,
 }
+# A distributed run started with `crawl --detect-workers` sends listings to its Redis detection
+# queue (crawler.distributed.detection_queue) instead of scoring them in this process.
+IPWATCH_DETECT_QUEUE = False
+IPWATCH_DETECT_IN_FLIGHT = 256  # listings one crawl worker may leave unanswered at once
+IPWATCH_DETECT_TIMEOUT = 600.0  # seconds before an unanswered listing fails (and is skipped)
 # The job's crawl journal (crawler.frontier), which makes a killed crawl resumable; set by
 # `ipwatch crawl` (ipwatch.services.crawl_jobs); None: no journal, as for a plain `scrapy crawl`.
 IPWATCH_FRONTIER_JOURNAL: str | None = None

@@ -60,6 +60,7 @@ app.command("rescan")(rescan.rescan)
 app.command("serve")(serve.serve)
 app.command("worker")(workers.worker)
 app.command("sealer")(workers.sealer)
+app.command("detect-worker")(workers.detect_worker)
 
 
 class LogFormat(StrEnum):

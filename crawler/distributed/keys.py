@@ -80,6 +80,13 @@ class RunKeys:
     def gone(self) -> str:
         return self._key("gone")  # hash listing id -> why its page says it is gone
 
+    @property
+    def detect(self) -> str:
+        return self._key("detect")  # stream of listings waiting for a detection worker
+
+    def detected(self, submitter: str) -> str:
+        return self._key(f"detected:{submitter}")  # stream of one submitter's results
+
     def all_keys(self, server: Redis) -> list[str]:
         """Every key of this run (for clean-up after a finished run)."""
         return [key.decode() for key in server.scan_iter(match=self._key("*"), count=500)]

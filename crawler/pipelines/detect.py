@@ -5,7 +5,8 @@ scored against) are what the index holds, and whose evidence is complete, is not
 its stored findings stand. A changed listing, a changed registry, missing evidence or a
 finding removed after a notice (the listing is back) re-scores.
 
-Scoring runs in the detection workers (``detection.workers``) and ``process_item`` awaits it,
+Scoring runs in the detection workers (``detection.workers``, or in a distributed run with
+``--detect-workers`` the run's Redis detection queue) and ``process_item`` awaits it,
 so the reactor keeps downloading meanwhile; Scrapy's scraper slot (``CONCURRENT_ITEMS``,
 ``SCRAPER_SLOT_MAX_ACTIVE_SIZE``) bounds how many listings wait. Findings are also cached by
 listing content in ``<home>/cache/detect.sqlite`` (see ``detector.cache``).
@@ -17,6 +18,7 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from crawler.context import workspace_for
+from crawler.distributed.detection_queue import remote_detection
 from crawler.listing_id import content_hash
 from crawler.pipelines.media import ImageDecoder
 from detector.cache import FindingsCache, registry_key
@@ -48,8 +50,10 @@ class DetectPipeline:
         self.registry_key = registry_key(workspace.assets.values(), settings)
         self._removed: dict[str, set[str] | None] = {}  # marketplace -> listing ids (None: unknown)
         cache = FindingsCache(workspace.home / "cache" / "detect.sqlite", self.registry_key)
-        # With workers the crawl process builds no detector and loads no model.
-        self.detection: Detection = open_detection(
+        # With workers (local or the run's Redis queue) the crawl process loads no model.
+        self.detection: Detection = remote_detection(
+            crawler.settings, self.registry_key, cache
+        ) or open_detection(
             list(workspace.assets.values()),
             settings,
             detector=lambda: workspace.detector,

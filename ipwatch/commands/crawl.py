@@ -95,6 +95,15 @@ def crawl(
             metavar="N",
         ),
     ] = 0,
+    detect_workers: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="With --workers: score listings in M detection workers fed by a Redis queue "
+            "(0: each crawl worker scores its own). More join with `ipwatch detect-worker`.",
+            metavar="M",
+        ),
+    ] = 0,
     redis: RedisOption = None,
     heartbeat_ttl: HeartbeatOption = HEARTBEAT_TTL,
 ) -> None:
@@ -108,6 +117,8 @@ def crawl(
             "--resume/--fresh apply to a crawl in this process; a distributed run keeps its "
             "frontier in Redis and its workers carry on with `ipwatch worker --run RUN_ID`"
         )
+    if detect_workers and not workers:
+        raise UserError("--detect-workers needs --workers: detection queues serve distributed runs")
     name = Path(marketplace).stem if marketplace.endswith((".yaml", ".yml")) else marketplace
     workspace = state(ctx).workspace()
     server = None if metrics_port is None else start_metrics_server(metrics_port)
@@ -125,6 +136,7 @@ def crawl(
                 allowed_private_hosts=allow_private_host or (),
                 trigger=trigger,
                 heartbeat_ttl=heartbeat_ttl,
+                detect_workers=detect_workers,
                 on_start=lambda run_id: err_console.print(f"run {run_id}"),
             )
         else:

@@ -1,4 +1,4 @@
-"""``ipwatch worker`` and ``ipwatch sealer``: join a distributed run from any machine."""
+"""``ipwatch worker``, ``detect-worker`` and ``sealer``: join a distributed run from any machine."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import typer
 
 from ipwatch.commands.common import state
 from ipwatch.console import console, plain
+from ipwatch.services.detect_worker import CLAIM_IDLE_S, run_detect_worker
 from ipwatch.services.sealer import run_sealer
 from ipwatch.services.workers import HEARTBEAT_TTL, redis_url, run_worker
 
@@ -63,3 +64,42 @@ def sealer(ctx: typer.Context, run: RunOption, redis: RedisOption = None) -> Non
     )
     if result.rejected:
         raise typer.Exit(1)
+
+
+def detect_worker(
+    ctx: typer.Context,
+    run: RunOption,
+    redis: RedisOption = None,
+    consumer: Annotated[
+        str | None,
+        typer.Option(
+            help="This worker's name in the run's detection group (default: HOST-PID).",
+            metavar="NAME",
+        ),
+    ] = None,
+    claim_idle: Annotated[
+        float,
+        typer.Option(
+            min=1.0,
+            help="Seconds a listing may sit unanswered with a silent worker before another "
+            "worker takes it over.",
+            metavar="SECONDS",
+        ),
+    ] = CLAIM_IDLE_S,
+) -> None:
+    """Score a distributed run's listings from its Redis detection queue until the run is done.
+
+    Start one or more beside `ipwatch crawl MARKETPLACE --workers N --detect-workers M` (which
+    starts M here) on any machine that shares the data folder: each builds the detector of
+    this data folder once and answers listings in a consumer group. Listings of a worker that
+    died are taken over by the others; one that stops two workers is reported as an error.
+    SIGTERM finishes the listing in hand, then exits.
+    """
+    workspace = state(ctx).workspace()
+    result = run_detect_worker(
+        workspace, redis_url(workspace, redis), run, consumer=consumer, claim_idle=claim_idle
+    )
+    console.print(
+        f"detect-worker: {result.answered} listing(s) scored, {result.errors} error(s), "
+        f"{result.reclaimed} taken over from stopped workers"
+    )

@@ -91,6 +91,9 @@ class RunSpec:
     allowed_private_hosts: list[str] = field(default_factory=list)
     trigger: str = "manual"
     recheck_urls: list[str] = field(default_factory=list)
+    # Listings go to the run's Redis detection queue (``ipwatch detect-worker``), not to a
+    # detector inside each crawl worker: a choice of the run, so every worker that joins agrees.
+    detect_queue: bool = False
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -192,6 +195,7 @@ def worker_settings(
             "SPIDER_MIDDLEWARES": spider_mw,
             "ITEM_PIPELINES": pipelines,
             "IPWATCH_WORKSPACE": WorkerContext(workspace, connect(url), keys),
+            "IPWATCH_DETECT_QUEUE": spec.detect_queue,
         },
         priority="cmdline",
     )
@@ -252,10 +256,14 @@ def crawl_distributed(
     trigger: str = "manual",
     heartbeat_ttl: float = HEARTBEAT_TTL,
     on_start: Callable[[str], None] | None = None,
+    detect_workers: int = 0,
 ) -> CrawlRun:
-    """Open a run, start ``workers`` workers and one sealer here, wait, record the run."""
+    """Open a run, start ``workers`` workers, ``detect_workers`` detection workers (0: the
+    crawl workers detect themselves) and one sealer here, wait, record the run."""
     if workers < 1:
         raise InvalidRequestError(f"--workers must be at least 1, not {workers}")
+    if detect_workers < 0:
+        raise InvalidRequestError(f"--detect-workers must be 0 or more, not {detect_workers}")
     server = server_for(url)
     profile = load_profile(marketplace, home=workspace.home)
     lock = MarketplaceLock(workspace.home / "runs", profile.name)
@@ -274,12 +282,13 @@ def crawl_distributed(
             allowed_private_hosts=list(allowed_private_hosts),
             trigger=trigger,
             recheck_urls=noticed_urls(workspace, profile.name),
+            detect_queue=detect_workers > 0,
         )
         run = open_run(workspace, server, spec)
         logger.warning("distributed run %s: %d worker(s) and one sealer", run.id, workers)
         if on_start is not None:
             on_start(run.id)
-        lost = _supervise(workspace, url, run.id, workers, heartbeat_ttl)
+        lost = _supervise(workspace, url, run.id, workers, heartbeat_ttl, detect_workers)
         run = finish_run(workspace, server, run, lost)
     finally:
         lock.release()
@@ -293,7 +302,12 @@ def _spawn(workspace: Workspace, *args: str) -> subprocess.Popen[bytes]:
 
 
 def _supervise(
-    workspace: Workspace, url: str, run_id: str, workers: int, heartbeat_ttl: float
+    workspace: Workspace,
+    url: str,
+    run_id: str,
+    workers: int,
+    heartbeat_ttl: float,
+    detect_workers: int = 0,
 ) -> int:
     """Wait for the workers; keep one sealer running until it has drained the finished run.
     Returns how many workers died (their share was finished by the others)."""
@@ -302,9 +316,11 @@ def _supervise(
         _spawn(workspace, "worker", "--redis", url, "--run", run_id, "--heartbeat-ttl", ttl)
         for _ in range(workers)
     ]
+    detectors = _DetectWorkers(workspace, url, run_id, detect_workers)
     sealer = _spawn(workspace, "sealer", "--redis", url, "--run", run_id)
     restarts = 0
-    while any(p.poll() is None for p in crawlers) or sealer.poll() is None:
+    while any(p.poll() is None for p in crawlers) or sealer.poll() is None or detectors.running():
+        detectors.check(crawlers)
         if sealer.poll() not in (None, 0) and restarts < SEALER_RESTARTS:
             logger.warning("sealer of run %s died (exit %s): restarting", run_id, sealer.returncode)
             restarts += 1
@@ -314,6 +330,32 @@ def _supervise(
             sealer.wait()
         time.sleep(0.2)
     return sum(1 for p in crawlers if p.returncode != 0)
+
+
+class _DetectWorkers:
+    """The run's local detection workers: restarted if one dies while crawl workers wait on
+    them (its entries go to the others meanwhile), stopped with SIGTERM if no crawl worker
+    finished the run (they would wait for it forever); else they exit when the run is done."""
+
+    def __init__(self, workspace: Workspace, url: str, run_id: str, count: int) -> None:
+        self.args = ("detect-worker", "--redis", url, "--run", run_id)
+        self.workspace = workspace
+        self.processes = [_spawn(workspace, *self.args) for _ in range(count)]
+        self.restarts = 0
+
+    def running(self) -> bool:
+        return any(p.poll() is None for p in self.processes)
+
+    def check(self, crawlers: list[subprocess.Popen[bytes]]) -> None:
+        crawling = any(p.poll() is None for p in crawlers)
+        for i, process in enumerate(self.processes):
+            code = process.poll()
+            if code not in (None, 0) and crawling and self.restarts < SEALER_RESTARTS * 2:
+                logger.warning("a detection worker died (exit %s): restarting it", code)
+                self.restarts += 1
+                self.processes[i] = _spawn(self.workspace, *self.args)
+            elif code is None and not crawling and all(p.returncode != 0 for p in crawlers):
+                process.terminate()
 
 
 def _unsealed(server: Redis, keys: RunKeys) -> int:

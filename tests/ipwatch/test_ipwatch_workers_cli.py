@@ -46,3 +46,17 @@ def test_a_redis_that_does_not_answer_is_one_clear_line(tmp_path: Path) -> None:
     )
     assert done.returncode != 0
     assert "does not answer" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_detect_worker_for_a_run_that_does_not_exist_says_where_run_ids_come_from(
+    tmp_path: Path, redis_url: str
+) -> None:
+    done = run_ipwatch(tmp_path / "home", "detect-worker", "--run", "R-nope", "--redis", redis_url)
+    assert done.returncode != 0
+    assert "no run R-nope" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_detect_workers_without_crawl_workers_are_refused(tmp_path: Path) -> None:
+    done = run_ipwatch(tmp_path / "home", "crawl", "demo", "--detect-workers", "2")
+    assert done.returncode != 0
+    assert "--detect-workers needs --workers" in done.stderr
