@@ -11,7 +11,8 @@ few references with the most votes go on to the matcher's full geometric verific
 Below ``APPROXIMATE_ABOVE`` vectors the index is exact (one BLAS product); above it an inverted
 file (``IndexIVFFlat``, k-means cells trained on a fixed-seed sample) searches ``PROBES`` cells
 only, so the search cost grows with the square root of the number of reference features, not
-linearly. The index is built once per matcher, which is rebuilt with the registry.
+linearly (500,000 RootSIFT vectors: about 700 cells, 8 probed, some 6,000 distances a query
+instead of 500,000; training on a 28,000-vector sample, 10 rounds). The index is built once per matcher, which is rebuilt with the registry.
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ import numpy as np
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-APPROXIMATE_ABOVE = 200_000  # reference descriptors held in an exact index up to this many
-CELLS_PER_SQRT = 4  # inverted-file cells: this many times the square root of the vectors
-PROBES = 12  # cells searched per query
+APPROXIMATE_ABOVE = 50_000  # reference descriptors held in an exact index up to this many
+CELLS_PER_SQRT = 1  # inverted-file cells: this many times the square root of the vectors
+PROBES = 8  # cells searched per query
 TRAIN_PER_CELL = 40  # k-means sample size per cell (faiss warns below 39)
+TRAIN_ITERATIONS = 10  # k-means rounds: the cells need only be roughly right
 SEED = 1234
 
 
@@ -116,6 +118,7 @@ def _build(faiss: Any, matrix: np.ndarray, dim: int, exact_up_to: int) -> Any:
     quantizer = faiss.IndexFlatL2(dim)
     index = faiss.IndexIVFFlat(quantizer, dim, cells)
     index.cp.seed = SEED
+    index.cp.niter = TRAIN_ITERATIONS
     sample = min(len(matrix), cells * TRAIN_PER_CELL)
     rows = np.random.default_rng(SEED).choice(len(matrix), size=sample, replace=False)
     index.train(matrix[np.sort(rows)])
