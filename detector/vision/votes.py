@@ -12,7 +12,8 @@ Below ``APPROXIMATE_ABOVE`` vectors the index is exact (one BLAS product); above
 file (``IndexIVFFlat``, k-means cells trained on a fixed-seed sample) searches ``PROBES`` cells
 only, so the search cost grows with the square root of the number of reference features, not
 linearly (500,000 RootSIFT vectors: about 700 cells, 8 probed, some 6,000 distances a query
-instead of 500,000; training on a 28,000-vector sample, 10 rounds). The index is built once per matcher, which is rebuilt with the registry.
+instead of 500,000; training on a 28,000-vector sample, 10 rounds). The index is built once
+per matcher, which is rebuilt with the registry.
 """
 
 from __future__ import annotations
