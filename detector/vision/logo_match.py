@@ -13,6 +13,7 @@ import numpy as np
 from detector.vision.flat_logos import FlatParams, ShapeCheck
 from detector.vision.logo_references import LogoReference
 from detector.vision.outlines import Alignment
+from detector.vision.votes import overlap
 from model import Signal
 
 if TYPE_CHECKING:
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
 
     from detector.settings import DetectionSettings
     from model import Asset, ListingImage, ReferenceImage
+
+
+SAME_PLACE = 0.5  # two placements overlapping this much (of the smaller one) are one place
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,7 @@ class LogoParams:
     reference_features: int = 500  # SIFT keypoints kept per rendered reference view
     reference_sizes: tuple[int, ...] = (128, 256, 512)  # long side of each rendered view
     ratio: float = 0.8  # Lowe's ratio test
+    shortlist: int = 24  # logos matched in full per photo, the most voted for (all while fewer)
     max_candidates: int = 3000  # putative pairs given to the homography fit
     reprojection_px: float = 5.0  # homography inlier threshold, in work-image pixels
     min_inliers: int = 6  # fewer verified correspondences are not a logo
@@ -193,6 +198,16 @@ def _jacobian(h: np.ndarray, x: float, y: float) -> np.ndarray:
             [(h[1, 0] * s - v * h[2, 0]) / s**2, (h[1, 1] * s - v * h[2, 1]) / s**2],
         ]
     )
+
+
+def best_per_place(matches: Sequence[LogoMatch], params: LogoParams) -> list[LogoMatch]:
+    """The best-scored logo for each place in a photo: one printed mark is one logo, so two
+    registered logos found at the same place are not both there (ties: the earlier one)."""
+    kept: list[LogoMatch] = []
+    for match in sorted(matches, key=lambda m: (-m.score(params), -m.inliers)):
+        if all(overlap(match.bbox, k.bbox) < SAME_PLACE for k in kept):
+            kept.append(match)
+    return kept
 
 
 def logo_signal(

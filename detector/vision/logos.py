@@ -21,9 +21,10 @@ from PIL import Image
 
 from detector.vision.flat_logos import FlatReference, FlatScene, prepare_flat
 from detector.vision.keypoints import describe_frames, fit_model, two_nearest
-from detector.vision.logo_match import LogoMatch, LogoParams, _plausible
+from detector.vision.logo_match import LogoMatch, LogoParams, _plausible, best_per_place
 from detector.vision.logo_references import LogoReference, prepare_reference
 from detector.vision.outlines import Alignment, EdgeMap, alignment, edge_map
+from detector.vision.votes import VoteIndex
 from model import AssetKind
 
 if TYPE_CHECKING:
@@ -31,6 +32,9 @@ if TYPE_CHECKING:
 
     from detector.settings import DetectionSettings
     from model import Asset, ListingImage
+
+
+SHORTLIST_RATIO = 0.9  # looser than the matcher's own test: a logo's corners look alike
 
 
 def _sift(max_features: int) -> cv2.SIFT:
@@ -76,6 +80,9 @@ class LogoMatcher:
             if self._references
             else np.zeros((0, 128), np.float32)
         )
+        # With many logos, a photo's features first vote in one index over every logo's
+        # features, and only the most-voted logos are matched and verified in full.
+        self._votes = VoteIndex([r.descriptors for r in self._references])
 
     def __bool__(self) -> bool:
         return bool(self._references) or bool(self._flat)
@@ -99,8 +106,8 @@ class LogoMatcher:
                 best = self._colour_checked(scene, best)
                 for asset_id, found in self._flat_matches(listing_image, scene, set(best)).items():
                     best[asset_id] = found
-            for asset_id, found in best.items():
-                out[asset_id].append(found)
+            for found in best_per_place(list(best.values()), self.params):
+                out[found.asset_id].append(found)
         return dict(out)
 
     def _feature_matches(self, listing_image: ListingImage) -> dict[str, LogoMatch]:
@@ -110,11 +117,24 @@ class LogoMatcher:
         pts, desc, frames = describe_frames(self._scene_sift, gray)
         if len(pts) < 2:
             return {}
-        distances, rows = two_nearest(self._stacked, desc)
+        chosen = self._shortlist(desc)
+        if not chosen:
+            return {}
+        spans = [self._slices[i] for i in chosen]
+        stacked = self._stacked if len(chosen) == len(self._references) else None
+        if stacked is None:
+            stacked = np.ascontiguousarray(np.concatenate([self._stacked[a:b] for a, b in spans]))
+        distances, rows = two_nearest(stacked, desc)
         best: dict[str, LogoMatch] = {}
         edges = _LazyEdges(gray)
-        for ref, (start, end) in zip(self._references, self._slices, strict=True):
-            nearest = (distances[start:end], rows[start:end])
+        offset = 0
+        for i, (start, end) in zip(chosen, spans, strict=True):
+            ref = self._references[i]
+            nearest = (
+                distances[offset : offset + end - start],
+                rows[offset : offset + end - start],
+            )
+            offset += end - start
             found = self._match_one(ref, listing_image, (pts, frames), nearest, edges, scale)
             if found is None:
                 continue
@@ -122,6 +142,14 @@ class LogoMatcher:
             if held is None or found.inliers > held.inliers:
                 best[ref.asset_id] = found
         return best
+
+    def _shortlist(self, desc: np.ndarray) -> list[int]:
+        """Positions of the references worth matching in full against this photo's features:
+        all of them while few, else the ``shortlist`` most voted for (in registry order)."""
+        if len(self._references) <= self.params.shortlist:
+            return list(range(len(self._references)))
+        voted = self._votes.shortlist(desc, self.params.shortlist, ratio=SHORTLIST_RATIO)
+        return sorted(row for row, _ in voted)
 
     def _colour_checked(self, scene: FlatScene, best: dict[str, LogoMatch]) -> dict[str, LogoMatch]:
         """Feature placements of multi-colour flat logos that show the logo's colours there."""

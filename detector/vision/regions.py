@@ -11,14 +11,15 @@ a MAGSAC++ homography — and a copy needs ``MIN_INLIERS`` features agreeing on 
 homography. The match carries the quadrilateral the registered photo occupies in the listing
 photo, for the review screen to draw.
 
-Cost does not grow with the number of registered photos past the index search (exact below
-``EXACT_LIMIT`` vectors, HNSW above it), so it scales like the hash and descriptor levels.
+Only the index search grows with the number of registered photos (``detector.vision.votes``:
+exact for a small registry, an inverted file that searches a few cells for a large one); the
+verifications are a fixed few per listing photo.
 """
 
 from __future__ import annotations
 
 import threading
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ import cv2
 import numpy as np
 
 from detector.vision.keypoints import HOMOGRAPHY_METHOD, describe_keypoints, ratio_pairs
+from detector.vision.votes import VoteIndex, overlap
 from model import AssetKind, Signal
 
 if TYPE_CHECKING:
@@ -47,8 +49,8 @@ MIN_INLIERS = 15  # features agreeing on one homography that make a partial copy
 REPROJECTION_PX = 6.0
 MIN_AREA_FRACTION = 0.02  # the copy's projected area / listing photo area
 MAX_ANISOTROPY = 4.0
-EXACT_LIMIT = 2_000_000  # descriptors held in an exact index; HNSW beyond
 MAX_LISTING_IMAGES = 8
+SAME_PLACE = 0.5  # two found regions overlapping this much (of the smaller) are one place
 REGION_KINDS = frozenset({AssetKind.PRODUCT_IMAGE})
 
 
@@ -203,50 +205,22 @@ class RegionIndex:
         self._max_images = max_images
         self._min_inliers = min_inliers
         self._features: list[Features] = []
-        self._owner = np.zeros(0, np.int64)
-        self._index: Any = None
+        self._votes: VoteIndex | None = None
         self._lock = threading.Lock()
 
     @property
     def needed(self) -> bool:
         return bool(self._entries)
 
-    def _ready(self) -> Any:
+    def _ready(self) -> VoteIndex:
         with self._lock:
-            if self._index is None:
-                import faiss
-
+            if self._votes is None:
                 self._features = [
                     describe(ref.image, REFERENCE_SIDE, REFERENCE_FEATURES)  # type: ignore[arg-type]
                     for _, ref in self._entries
                 ]
-                vectors = [f.descriptors for f in self._features]
-                owner = [np.full(len(v), row, np.int64) for row, v in enumerate(vectors)]
-                matrix = np.ascontiguousarray(np.concatenate(vectors or [np.zeros((0, 128))]))
-                index = (
-                    faiss.IndexFlatL2(128)
-                    if len(matrix) <= EXACT_LIMIT
-                    else faiss.IndexHNSWFlat(128, 32)
-                )
-                if len(matrix):
-                    index.add(matrix.astype(np.float32))
-                self._owner = np.concatenate(owner) if owner else np.zeros(0, np.int64)
-                self._index = index
-            return self._index
-
-    def _votes(self, index: Any, features: Features) -> Counter[int]:
-        """Registered photos voted for by the listing features that pass the ratio test."""
-        k = min(NEIGHBOURS, index.ntotal)
-        distances, rows = index.search(features.descriptors, k)
-        distances = np.sqrt(np.maximum(distances, 0.0))
-        valid = rows >= 0  # a filled prefix of each row (HNSW may return fewer than k)
-        owners = np.where(valid, self._owner[np.maximum(rows, 0)], -1)
-        first = owners[:, 0]
-        other = valid & (owners != first[:, None])
-        has_other = other.any(axis=1)
-        nearest_other = distances[np.arange(len(rows)), other.argmax(axis=1)]
-        passed = valid[:, 0] & (~has_other | (distances[:, 0] < RATIO * nearest_other))
-        return Counter(first[passed].tolist())
+                self._votes = VoteIndex([f.descriptors for f in self._features])
+            return self._votes
 
     def match(self, images: Sequence[ListingImage]) -> dict[str, list[RegionMatch]]:
         """Per asset id, each listing photo that holds one of its registered photos."""
@@ -254,27 +228,39 @@ class RegionIndex:
         if not decoded or not self.needed:
             return {}
         index = self._ready()
-        if index.ntotal == 0:
-            return {}
         out: dict[str, list[RegionMatch]] = defaultdict(list)
         for listing_image in decoded:
             assert listing_image.image is not None
             features = describe(listing_image.image, LISTING_SIDE, LISTING_FEATURES)
             if len(features.descriptors) < self._min_inliers:
                 continue
-            votes = self._votes(index, features)
-            ranked = sorted(votes.items(), key=lambda rv: (-rv[1], rv[0]))
-            for row, count in ranked[:MAX_CANDIDATES]:
-                if count < MIN_VOTES:
-                    break
+            shortlist = index.shortlist(
+                features.descriptors, MAX_CANDIDATES, MIN_VOTES, NEIGHBOURS, RATIO
+            )
+            verified: list[RegionMatch] = []
+            for row, count in shortlist:
                 found = verify(self._features[row], features, self._min_inliers)
-                if found is None:
-                    continue
-                asset_id, reference = self._entries[row]
-                out[asset_id].append(
-                    RegionMatch(asset_id, listing_image, reference, count, found, self._min_inliers)
-                )
+                if found is not None:
+                    asset_id, reference = self._entries[row]
+                    verified.append(
+                        RegionMatch(
+                            asset_id, listing_image, reference, count, found, self._min_inliers
+                        )
+                    )
+            for kept in best_per_place(verified):
+                out[kept.asset_id].append(kept)
         return dict(out)
+
+
+def best_per_place(matches: Sequence[RegionMatch]) -> list[RegionMatch]:
+    """The best-verified registered photo for each place in the listing photo: two registered
+    photos found at one place are one copy, of the one more features agree with."""
+    kept: list[RegionMatch] = []
+    for match in sorted(matches, key=lambda m: -m.verification.inliers):  # stable: votes order
+        bbox = match.verification.bbox
+        if all(overlap(bbox, k.verification.bbox) < SAME_PLACE for k in kept):
+            kept.append(match)
+    return kept
 
 
 def region_copy_signal(asset: Asset, matches: Sequence[RegionMatch]) -> Signal:
