@@ -29,7 +29,7 @@ from detector.vision.keypoints import HOMOGRAPHY_METHOD, describe_keypoints, rat
 from model import AssetKind, Signal
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from PIL.Image import Image
 
@@ -206,6 +206,8 @@ class RegionIndex:
         self._owner = np.zeros(0, np.int64)
         self._index: Any = None
         self._lock = threading.Lock()
+        # The feature extractor, replaceable by one that asks the image-signal cache first.
+        self.describe: Callable[[Image, int, int], Features] = describe
 
     @property
     def needed(self) -> bool:
@@ -217,7 +219,7 @@ class RegionIndex:
                 import faiss
 
                 self._features = [
-                    describe(ref.image, REFERENCE_SIDE, REFERENCE_FEATURES)  # type: ignore[arg-type]
+                    self.describe(ref.image, REFERENCE_SIDE, REFERENCE_FEATURES)  # type: ignore[arg-type]
                     for _, ref in self._entries
                 ]
                 vectors = [f.descriptors for f in self._features]
@@ -259,7 +261,7 @@ class RegionIndex:
         out: dict[str, list[RegionMatch]] = defaultdict(list)
         for listing_image in decoded:
             assert listing_image.image is not None
-            features = describe(listing_image.image, LISTING_SIDE, LISTING_FEATURES)
+            features = self.describe(listing_image.image, LISTING_SIDE, LISTING_FEATURES)
             if len(features.descriptors) < self._min_inliers:
                 continue
             votes = self._votes(index, features)
