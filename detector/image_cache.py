@@ -171,8 +171,11 @@ class ImageSignalCache:
             return None
         try:
             with self._lock:
+                # A row larger than the whole budget was not written here: a miss, not a read.
                 row = self._db.execute(
-                    "SELECT meta, arrays FROM signals WHERE key = ?", (key,)
+                    "SELECT meta, arrays FROM signals"
+                    " WHERE key = ? AND length(meta) + length(arrays) <= ?",
+                    (key, self.max_bytes),
                 ).fetchone()
         except sqlite3.Error as exc:
             _log.warning("image signal cache %s unreadable (%s)", self.path, exc)

@@ -48,15 +48,18 @@ def _check(condition: bool, what: str) -> None:
         raise CorruptSignalError(what)
 
 
-def _keypoints(arrays: dict[str, np.ndarray], width: int = 128) -> tuple[np.ndarray, np.ndarray]:
-    """(points (n, 2), descriptors (n, width)) as float32, finite and non-negative."""
+def _keypoints(arrays: dict[str, np.ndarray], image: Image) -> tuple[np.ndarray, np.ndarray]:
+    """(points (n, 2) inside the photo, SIFT descriptors (n, 128)) as float32, finite and
+    non-negative (points are in the photo's pixels or a shrunk copy's: never past its size)."""
     points, desc = arrays["points"], arrays["descriptors"]
     _check(points.dtype == np.float32 and points.ndim == 2 and points.shape[1] == 2, "points")
     _check(desc.dtype in (np.uint8, np.float32) and desc.ndim == 2, "descriptors dtype")
-    _check(desc.shape == (len(points), width) and len(points) <= MAX_KEYPOINTS, "descriptors")
+    _check(desc.shape == (len(points), 128) and len(points) <= MAX_KEYPOINTS, "descriptors")
     desc = desc.astype(np.float32)
     _check(bool(np.isfinite(points).all() and np.isfinite(desc).all()), "not finite")
     _check(bool((desc >= 0).all()), "negative descriptor")
+    inside = (points >= 0).all() and (points <= np.array(image.size, np.float32)).all()
+    _check(bool(inside), "keypoint outside the photo")
     return points, desc
 
 
@@ -165,9 +168,9 @@ class PhotoSignals:
             return {}, {"points": value[0], "descriptors": _compact(value[1])}
 
         def decode(
-            meta: dict[str, Any], arrays: dict[str, np.ndarray], _: Image
+            meta: dict[str, Any], arrays: dict[str, np.ndarray], image: Image
         ) -> tuple[np.ndarray, np.ndarray]:
-            return _keypoints(arrays)
+            return _keypoints(arrays, image)
 
         return self.signal(
             "copycheck", "", image, lambda: checker.listing_features(image), encode, decode
@@ -218,7 +221,7 @@ def _encode_features(value: Features) -> Encoded:
 
 
 def _decode_features(meta: dict[str, Any], arrays: dict[str, np.ndarray], image: Image) -> Features:
-    points, desc = _keypoints(arrays)
+    points, desc = _keypoints(arrays, image)
     scale = float(meta["scale"])
     _check(0.0 < scale <= 1.0, "scale")
     _check([int(v) for v in meta["size"]] == list(image.size), "size is not the photo's")

@@ -104,3 +104,13 @@ def test_worker_processes_share_one_file(tmp_path: Path) -> None:
     cache = ImageSignalCache(path)
     _meta, arrays = cache.get(cache.key("descriptor", "", "2-39")) or ({}, {})
     assert arrays["v"].tolist() == [39.0] * 64
+
+
+def test_a_row_larger_than_the_budget_is_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "images.sqlite"
+    cache = ImageSignalCache(path, max_megabytes=0.01)
+    key = cache.key("ocr", "", "d" * 64)
+    cache.put(key, {"boxes": []}, {})
+    with sqlite3.connect(path) as db:  # an insider inflates it past what this cache writes
+        db.execute("UPDATE signals SET meta = ? WHERE key = ?", ("[" + "0," * 10_000 + "0]", key))
+    assert cache.get(key) is None
