@@ -173,3 +173,23 @@ def test_a_different_extractor_digest_misses(
     changed.detect(listing(2, copy_photo))
     assert all(changed.image_signals.extracted[kind] >= 1 for kind in KINDS)
     assert not any(changed.image_signals.reused.values())
+
+
+def test_pool_workers_fill_the_cache_the_next_detector_reads(
+    assets: list[Asset], copy_photo: Image.Image, tmp_path: Path
+) -> None:
+    """Worker processes open the file themselves; what they stored is reused elsewhere."""
+    from detector.workers import DetectionPool
+
+    path = tmp_path / "images.sqlite"
+    light = replace(SETTINGS, descriptor_model="", region_max_images=0, ocr_max_images=0)
+    pool = DetectionPool(assets, light, workers=2, image_cache=path)
+    try:
+        pooled = [pool.submit(listing(n, real_photo("camera"))).result() for n in (1, 2)]
+    finally:
+        pool.close()
+    assert _rows(path)  # written by the workers, not this process
+    det = Detector(assets, light, image_cache=path)
+    assert det.image_signals is not None
+    assert summary(det.detect(listing(3, real_photo("camera")))) == summary(pooled[0])
+    assert det.image_signals.reused["hashes"] == 1 and not det.image_signals.extracted["hashes"]
