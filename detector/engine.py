@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from detector.categories import bundled_category_map
 from detector.context import ContextLexicon, mark_context_signal
 from detector.copy_owners import one_owner_per_copy
 from detector.exceptions import DetectorError
-from detector.images import ImageIndex, image_copy_signal
+from detector.image_cache import ImageSignalCache
+from detector.image_signals import PhotoSignals
+from detector.images import ImageIndex, image_copy_signal, photo_hashes
 from detector.lexicon import CounterfeitLexicon, counterfeit_wording_signal
 from detector.mark_match import word_mark_signal
 from detector.owner_text import fold_logo_text
@@ -43,6 +46,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     import numpy as np
+    from PIL.Image import Image as PILImage
 
     from detector.categories import CategoryMap
     from model import Asset, Listing, Signal
@@ -61,6 +65,7 @@ class Detector:
         categories: CategoryMap | None = None,
         counterfeit: CounterfeitLexicon | None = None,
         context: ContextLexicon | None = None,
+        image_cache: ImageSignalCache | Path | None = None,
     ) -> None:
         self.settings = settings
         # The bundled category map and lexicons unless the caller loaded others.
@@ -76,17 +81,35 @@ class Detector:
             self._assets[asset.id] = asset
         self._assets = owner_wide_sellers(self._assets)
         assets = list(self._assets.values())
+        # Per-photo signals (descriptor, SIFT, OCR, hashes) stored by photo SHA-256: a photo met
+        # before, on any listing or under any registry, is not extracted again.
+        if isinstance(image_cache, Path):
+            image_cache = ImageSignalCache(image_cache)
+        signals = PhotoSignals(image_cache, assets) if image_cache is not None else None
+        self.image_signals = signals
         self._marks = MarkIndex(assets, settings)
         # Photos are OCR'd only when a word/figurative mark could be printed on them; the
         # engine itself loads on the first photo actually read (then once per process).
         reads_text = settings.ocr_max_images > 0 and any(a.kind in MARK_KINDS for a in assets)
-        self._ocr = ImageTextReader(settings) if reads_text else None
+        self._ocr = (
+            (signals.text_reader(settings) if signals else ImageTextReader(settings))
+            if reads_text
+            else None
+        )
         self._images = ImageIndex(assets, settings)
         # The learned level loads torch on its first listing photo, and only when some asset
         # has a registered image; each pair it proposes must pass a geometric check (a copy
         # shares local features with its source, a look-alike photo does not). Without the
         # 'descriptor' extra the hash level works alone.
-        descriptors = DescriptorMatcher(assets, settings) if settings.descriptor_model else None
+        descriptors = (
+            DescriptorMatcher(
+                assets,
+                settings,
+                descriptor=signals.descriptor(settings.descriptor_model) if signals else None,
+            )
+            if settings.descriptor_model
+            else None
+        )
         self._descriptors = descriptors if descriptors is not None and descriptors.needed else None
         self._copy_check = CopyChecker() if self._descriptors is not None else None
         # Decides which owner a photo copied from one of two similar registered photos is for.
@@ -94,6 +117,8 @@ class Detector:
         # A registered photo pasted into part of the frame (another picture, a screenshot):
         # local features of every product photo in one index, then a verified homography.
         regions = RegionIndex(assets, settings.region_max_images, settings.region_min_inliers)
+        if signals is not None:
+            regions.describe = signals.region_features
         self._regions = regions if settings.region_max_images > 0 and regions.needed else None
         # Feature matching for logos inside photos and outline matching for design drawings;
         # each does nothing unless such an asset has a decoded image.
@@ -104,6 +129,12 @@ class Detector:
 
     def detect(self, listing: Listing) -> list[Finding]:
         """Findings for every asset with risk > 0, highest risk first (ties by asset id)."""
+        if self.image_signals is None:
+            return self._detect(listing)
+        with self.image_signals.listing(listing.images):
+            return self._detect(listing)
+
+    def _detect(self, listing: Listing) -> list[Finding]:
         image_texts = self._ocr.read_listing(listing.images) if self._ocr is not None else []
         marks = self._marks.match(listing, image_texts=image_texts)
         images = self._copy_signals(listing)
@@ -189,7 +220,10 @@ class Detector:
         """
         out = {
             asset_id: image_copy_signal(self._assets[asset_id], found, self.settings)
-            for asset_id, found in self._images.match(listing.images).items()
+            for asset_id, found in self._images.match(
+                listing.images,
+                self.image_signals.hashes if self.image_signals is not None else photo_hashes,
+            ).items()
         }
         out.update(self._descriptor_signals(listing, found=set(out)))
         if self._regions is not None:
@@ -199,6 +233,13 @@ class Detector:
         if len({self._assets[a].owner for a in out}) > 1:
             out = one_owner_per_copy(out, self._assets, listing.images, self._owner_check)
         return out
+
+    def _listing_features(self, image: PILImage) -> tuple[np.ndarray, np.ndarray]:
+        """The copy check's features of a listing photo, from the image-signal cache if any."""
+        assert self._copy_check is not None
+        if self.image_signals is not None:
+            return self.image_signals.copy_features(self._copy_check, image)
+        return self._copy_check.listing_features(image)
 
     def _descriptor_signals(self, listing: Listing, found: set[str]) -> dict[str, Signal]:
         """Learned-descriptor copies of assets the hashes did not find, geometrically checked."""
@@ -221,7 +262,7 @@ class Detector:
                     continue
                 key = id(match.listing_image)
                 if key not in described:
-                    described[key] = self._copy_check.listing_features(match.listing_image.image)
+                    described[key] = self._listing_features(match.listing_image.image)
                 check = self._copy_check.check(
                     match.reference.sha256, match.reference.image, described[key]
                 )

@@ -33,7 +33,7 @@ from detector.hashindex import HammingIndex
 from model import AssetKind, Signal
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
     from numpy.typing import NDArray
 
@@ -111,6 +111,16 @@ def _structure_hashes(work: Image.Image) -> tuple[int, int, int] | None:
         )
     )
     return p, d, w
+
+
+PhotoHashes = tuple[tuple[int, int, int] | None, "NDArray[np.float64]"]
+
+
+def photo_hashes(image: Image.Image) -> PhotoHashes:
+    """What the hash level needs of a listing photo: its hashes (None if featureless) and its
+    colour histogram, both of the trimmed image (the unit the image-signal cache stores)."""
+    work = _prepare(image)
+    return _structure_hashes(work), _histogram(work)
 
 
 def hash_image(image: Image.Image) -> tuple[int, int, int] | None:
@@ -303,25 +313,31 @@ class ImageIndex:
             rows.update(row for row, _ in index.search(code, self._radius))
         return sorted(rows)
 
-    def match(self, images: Sequence[ListingImage]) -> dict[str, list[ImageMatch]]:
-        """Per asset id, the closest verified reference for each listing image."""
+    def match(
+        self,
+        images: Sequence[ListingImage],
+        extract: Callable[[Image.Image], PhotoHashes] = photo_hashes,
+    ) -> dict[str, list[ImageMatch]]:
+        """Per asset id, the closest verified reference for each listing image (``extract``:
+        where each photo's hashes come from, e.g. the image-signal cache)."""
         out: dict[str, list[ImageMatch]] = defaultdict(list)
         if not self._entries:
             return {}
         decoded = [(i, i.image) for i in images if i.image is not None][:MAX_LISTING_IMAGES]
         for listing_image, image in decoded:
-            for asset_id, found in self._match_one(listing_image, _prepare(image)).items():
+            for asset_id, found in self._match_one(listing_image, extract(image)).items():
                 out[asset_id].append(found)
         return dict(out)
 
-    def _match_one(self, listing_image: ListingImage, work: Image.Image) -> dict[str, ImageMatch]:
-        hashes = _structure_hashes(work)
+    def _match_one(
+        self, listing_image: ListingImage, signals: PhotoHashes
+    ) -> dict[str, ImageMatch]:
+        hashes, histogram = signals
         if hashes is None:
             return {}
         rows = self._candidates(hashes)
         if not rows:
             return {}
-        histogram = _histogram(work)
         listing_grey = is_greyscale(histogram)
         dist = np.bitwise_count(self._hashes[rows] ^ np.array(hashes, dtype=np.uint64))
         best: dict[str, ImageMatch] = {}

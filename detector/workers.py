@@ -26,6 +26,7 @@ from detector.exceptions import DetectorError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
+    from pathlib import Path
 
     from detector.cache import FindingsCache
     from detector.engine import Detector
@@ -62,9 +63,9 @@ def _start_worker(payload: bytes) -> None:
     from detector.engine import Detector
 
     # Bytes the parent process pickled for this child, never anything read from disk.
-    assets, settings = pickle.loads(payload)  # noqa: S301
+    assets, settings, image_cache = pickle.loads(payload)  # noqa: S301
     global _worker_detector
-    _worker_detector = Detector(assets, settings)
+    _worker_detector = Detector(assets, settings, image_cache=image_cache)
 
 
 def _detect_in_worker(listing: Listing) -> list[Finding]:
@@ -138,13 +139,17 @@ class DetectionPool:
         settings: DetectionSettings,
         workers: int,
         cache: FindingsCache | None = None,
+        image_cache: Path | None = None,
     ) -> None:
         if workers < 1:
             raise DetectorError(f"a detection pool needs >= 1 worker, got {workers}")
         self.workers = workers
         self.cache = cache
         self.restarts = 0
-        self._payload = pickle.dumps((list(assets), settings), protocol=pickle.HIGHEST_PROTOCOL)
+        # Each worker opens the image-signal cache itself (one SQLite connection per process).
+        self._payload = pickle.dumps(
+            (list(assets), settings, image_cache), protocol=pickle.HIGHEST_PROTOCOL
+        )
         self._lock = threading.Lock()
         self._closed = False
         self._executor = self._new_executor()
@@ -253,13 +258,15 @@ def open_detection(
     *,
     detector: Callable[[], Detector],
     cache: FindingsCache | None = None,
+    image_cache: Path | None = None,
 ) -> InProcessDetection | DetectionPool:
     """The pool ``settings.workers`` asks for, or the caller's own detector (built only then,
-    on the first listing it has to score)."""
+    on the first listing it has to score); pool workers open ``image_cache`` (per-photo
+    signals) themselves."""
     workers = settings.worker_count()
     if workers == 0:
         return InProcessDetection(cache=cache, build=detector)
-    return DetectionPool(assets, settings, workers, cache)
+    return DetectionPool(assets, settings, workers, cache, image_cache)
 
 
 def detect_in_order(

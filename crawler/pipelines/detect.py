@@ -58,6 +58,7 @@ class DetectPipeline:
             settings,
             detector=lambda: workspace.detector,
             cache=cache,
+            image_cache=workspace.home / "cache" / "images.sqlite",
         )
 
     @classmethod

@@ -31,7 +31,7 @@ from detector.vision.votes import VoteIndex, overlap
 from model import AssetKind, Signal
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from PIL.Image import Image
 
@@ -207,6 +207,8 @@ class RegionIndex:
         self._features: list[Features] = []
         self._votes: VoteIndex | None = None
         self._lock = threading.Lock()
+        # The feature extractor, replaceable by one that asks the image-signal cache first.
+        self.describe: Callable[[Image, int, int], Features] = describe
 
     @property
     def needed(self) -> bool:
@@ -216,7 +218,7 @@ class RegionIndex:
         with self._lock:
             if self._votes is None:
                 self._features = [
-                    describe(ref.image, REFERENCE_SIDE, REFERENCE_FEATURES)  # type: ignore[arg-type]
+                    self.describe(ref.image, REFERENCE_SIDE, REFERENCE_FEATURES)  # type: ignore[arg-type]
                     for _, ref in self._entries
                 ]
                 self._votes = VoteIndex([f.descriptors for f in self._features])
@@ -231,7 +233,7 @@ class RegionIndex:
         out: dict[str, list[RegionMatch]] = defaultdict(list)
         for listing_image in decoded:
             assert listing_image.image is not None
-            features = describe(listing_image.image, LISTING_SIDE, LISTING_FEATURES)
+            features = self.describe(listing_image.image, LISTING_SIDE, LISTING_FEATURES)
             if len(features.descriptors) < self._min_inliers:
                 continue
             shortlist = index.shortlist(

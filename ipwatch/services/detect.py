@@ -72,10 +72,15 @@ def registry_detection(
 
     assets = _registry_assets(path)
     cache = None
+    image_cache = cache_dir / "images.sqlite" if cache_dir is not None else None
     if cache_dir is not None:
         cache = FindingsCache(cache_dir / "detect.sqlite", registry_key(assets, settings))
     return open_detection(
-        assets, settings, detector=lambda: Detector(assets, settings), cache=cache
+        assets,
+        settings,
+        detector=lambda: Detector(assets, settings, image_cache=image_cache),
+        cache=cache,
+        image_cache=image_cache,
     )
 
 

@@ -92,7 +92,7 @@ def rescan_detector(workspace: Workspace, asset_ids: list[str]) -> Detector:
     chosen = _chosen_assets(workspace, asset_ids)
     if not asset_ids:
         return workspace.detector
-    return Detector(chosen, workspace.detection_settings)
+    return Detector(chosen, workspace.detection_settings, image_cache=workspace.image_cache)
 
 
 def _chosen_assets(workspace: Workspace, asset_ids: list[str]) -> list[Asset]:
@@ -124,7 +124,11 @@ def rescan_detection(workspace: Workspace, asset_ids: list[str]) -> Detection:
         workspace.home / "cache" / "detect.sqlite", registry_key(assets, settings)
     )
     return open_detection(
-        assets, settings, detector=lambda: rescan_detector(workspace, asset_ids), cache=cache
+        assets,
+        settings,
+        detector=lambda: rescan_detector(workspace, asset_ids),
+        cache=cache,
+        image_cache=workspace.image_cache,
     )
 
 

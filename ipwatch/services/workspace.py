@@ -200,7 +200,14 @@ class Workspace:
         """Built once per process from the registry's current assets."""
         from detector.engine import Detector
 
-        return Detector(list(self.assets.values()), self.detection_settings)
+        return Detector(
+            list(self.assets.values()), self.detection_settings, image_cache=self.image_cache
+        )
+
+    @property
+    def image_cache(self) -> Path:
+        """Per-photo signals (descriptor, SIFT, OCR, hashes) by photo SHA-256; registry-free."""
+        return self.home / "cache" / "images.sqlite"
 
     def registry_changed(self) -> None:
         """Drop the assets and detector built from the registry; the next use rebuilds them."""
