@@ -89,10 +89,10 @@ def detect_worker(
 ) -> None:
     """Score a distributed run's listings from its Redis detection queue until the run is done.
 
-    Start one or more beside `ipwatch crawl MARKETPLACE --workers N --detect-workers M` (which
-    starts M here) on any machine that shares the data folder: each builds the detector of
-    this data folder once and answers listings in a consumer group. Listings of a worker that
-    died are taken over by the others; one that stops two workers is reported as an error.
+    `ipwatch crawl MARKETPLACE --workers N --detect-workers M` starts M beside the crawl;
+    start more on any machine that shares the data folder.
+    Each builds this data folder's detector once and answers listings in a consumer group.
+    A dead worker's listings are taken over; one that stops two workers is reported as an error.
     SIGTERM finishes the listing in hand, then exits.
     """
     workspace = state(ctx).workspace()
