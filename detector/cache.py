@@ -13,7 +13,6 @@ import hashlib
 import json
 import logging
 import sqlite3
-import threading
 import time
 from dataclasses import asdict
 from decimal import Decimal
@@ -21,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from detector.sqlite_cache import SqliteCache
 from model import Finding, Signal
 
 if TYPE_CHECKING:
@@ -121,43 +121,19 @@ def findings_from_json(text: str) -> list[Finding]:
     ]
 
 
-class FindingsCache:
+class FindingsCache(SqliteCache):
     """``<home>/cache/detect.sqlite``: findings JSON by (listing, registry, code) digest."""
 
+    label = "findings cache"
+    without = "detecting without it"
+    table = "findings"
+    schema = (_SCHEMA,)
+
     def __init__(self, path: Path, registry: str, max_age_days: float = MAX_AGE_DAYS) -> None:
-        self.path = path
-        self.max_age = max_age_days * 86_400
         self.prefix = hashlib.sha256(f"{registry}\0{code_version()}".encode()).hexdigest()
-        self._lock = threading.Lock()  # pool callbacks store from the executor's thread
         self.hits = 0
         self.misses = 0
-        self._db: sqlite3.Connection | None = None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                self._db = self._open()
-            except sqlite3.OperationalError:
-                raise  # disk full, read-only, locked: the file may be fine, keep it
-            except sqlite3.DatabaseError as exc:  # not a database, malformed: clear it
-                _log.warning("findings cache %s is unreadable (%s); clearing it", path, exc)
-                path.unlink(missing_ok=True)
-                self._db = self._open()
-        except (OSError, sqlite3.Error) as exc:
-            # A cache that cannot be opened costs re-scoring, never the crawl.
-            _log.warning("findings cache %s unavailable (%s); detecting without it", path, exc)
-
-    def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            # A cache: a row a power cut loses costs one re-score, not worth an fsync per put.
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.execute(_SCHEMA)
-            db.execute("DELETE FROM findings WHERE used < ?", (int(time.time() - self.max_age),))
-        except sqlite3.DatabaseError:
-            db.close()
-            raise
-        return db
+        super().__init__(path, max_age_days)
 
     def key(self, listing: Listing) -> str:
         return hashlib.sha256(f"{self.prefix}\0{listing_digest(listing)}".encode()).hexdigest()
@@ -198,19 +174,3 @@ class FindingsCache:
             "INSERT OR REPLACE INTO findings (key, findings, used) VALUES (?, ?, ?)",
             (self.key(listing), findings_json(findings), int(time.time())),
         )
-
-    def _write(self, sql: str, params: tuple[object, ...]) -> None:
-        """A cache write that fails (disk full, locked file) costs a re-score, never a listing."""
-        if self._db is None:
-            return
-        try:
-            with self._lock:
-                self._db.execute(sql, params)
-        except sqlite3.Error as exc:
-            _log.warning("findings cache %s not written (%s)", self.path, exc)
-
-    def close(self) -> None:
-        with self._lock:
-            if self._db is not None:
-                self._db.close()
-                self._db = None

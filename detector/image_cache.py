@@ -21,7 +21,6 @@ import io
 import json
 import logging
 import sqlite3
-import threading
 import time
 import zipfile
 from functools import lru_cache
@@ -30,6 +29,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from detector.sqlite_cache import SqliteCache
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -42,7 +43,6 @@ _SCHEMA = (
 )
 MAX_AGE_DAYS = 30
 MAX_MEGABYTES = 1024  # rows past this total are evicted, least recently used first
-BUSY_SECONDS = 30.0  # several worker processes write the same file
 _PRUNE_EVERY = 64  # puts between two checks of the total size
 # What the stored signals are computed with: this code, and the libraries that compute them.
 _EXTRACTOR_SOURCES = (
@@ -109,8 +109,13 @@ def decode_arrays(data: object) -> dict[str, np.ndarray]:
         raise CorruptSignalError(f"stored arrays unreadable: {exc}") from exc
 
 
-class ImageSignalCache:
+class ImageSignalCache(SqliteCache):
     """``<home>/cache/images.sqlite``: per-photo signals by (kind, extractor, params, sha256)."""
+
+    label = "image signal cache"
+    without = "extracting without it"
+    table = "signals"
+    schema = _SCHEMA
 
     def __init__(
         self,
@@ -120,45 +125,13 @@ class ImageSignalCache:
         max_age_days: float = MAX_AGE_DAYS,
         code: str | None = None,
     ) -> None:
-        self.path = path
         self.max_bytes = int(max_megabytes * 1024 * 1024)
-        self.max_age = max_age_days * 86_400
         self.code = code if code is not None else extractor_digest()
-        self._lock = threading.Lock()
         self._puts = 0
         self.hits = 0
         self.misses = 0
         self.dropped = 0
-        self._db: sqlite3.Connection | None = None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                self._db = self._open()
-            except sqlite3.OperationalError:
-                raise  # locked, read-only, disk full: the file may be fine, keep it
-            except sqlite3.DatabaseError as exc:  # not a database, malformed: clear it
-                _log.warning("image signal cache %s is unreadable (%s); clearing it", path, exc)
-                path.unlink(missing_ok=True)
-                self._db = self._open()
-        except (OSError, sqlite3.Error) as exc:
-            # A cache that cannot be opened costs extraction time, never a listing.
-            _log.warning("image signal cache %s unavailable (%s); extracting without it", path, exc)
-
-    def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(
-            self.path, timeout=BUSY_SECONDS, check_same_thread=False, isolation_level=None
-        )
-        try:
-            db.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            for statement in _SCHEMA:
-                db.execute(statement)
-            db.execute("DELETE FROM signals WHERE used < ?", (time.time() - self.max_age,))
-        except sqlite3.DatabaseError:
-            db.close()
-            raise
-        return db
+        super().__init__(path, max_age_days)
 
     def key(self, kind: str, params: str, sha256: str) -> str:
         text = f"{kind}\0{self.code}\0{params}\0{sha256}"
@@ -238,19 +211,3 @@ class ImageSignalCache:
                 self._db.executemany("DELETE FROM signals WHERE key = ?", [(k,) for k in victims])
         except sqlite3.Error as exc:
             _log.warning("image signal cache %s not pruned (%s)", self.path, exc)
-
-    def _write(self, sql: str, params: tuple[object, ...]) -> None:
-        """A write that fails (disk full, locked) costs a later re-extraction, never a listing."""
-        if self._db is None:
-            return
-        try:
-            with self._lock:
-                self._db.execute(sql, params)
-        except sqlite3.Error as exc:
-            _log.warning("image signal cache %s not written (%s)", self.path, exc)
-
-    def close(self) -> None:
-        with self._lock:
-            if self._db is not None:
-                self._db.close()
-                self._db = None
