@@ -88,29 +88,13 @@ class Detection(Protocol):
 class InProcessDetection:
     """``workers: 0``: the caller's own detector, each future already done when returned.
 
-    Given ``build`` instead of a detector, it builds one on the first listing that is not in
-    the cache: a re-crawl of unchanged listings never pays for the assets' hashes and models.
+    The detector is built before the first listing, not on it: built lazily it would block a
+    distributed worker's reactor (and its lease heartbeat) for seconds mid-crawl.
     """
 
-    def __init__(
-        self,
-        detector: Detector | None = None,
-        cache: FindingsCache | None = None,
-        *,
-        build: Callable[[], Detector] | None = None,
-    ) -> None:
-        if detector is None and build is None:
-            raise DetectorError("in-process detection needs a detector or a way to build one")
-        self._detector = detector
-        self._build = build
+    def __init__(self, detector: Detector, cache: FindingsCache | None = None) -> None:
+        self.detector = detector
         self.cache = cache
-
-    @property
-    def detector(self) -> Detector:
-        if self._detector is None:
-            assert self._build is not None
-            self._detector = self._build()
-        return self._detector
 
     def submit(self, listing: Listing) -> Future[list[Finding]]:
         future: Future[list[Finding]] = Future()
@@ -260,12 +244,11 @@ def open_detection(
     cache: FindingsCache | None = None,
     image_cache: Path | None = None,
 ) -> InProcessDetection | DetectionPool:
-    """The pool ``settings.workers`` asks for, or the caller's own detector (built only then,
-    on the first listing it has to score); pool workers open ``image_cache`` (per-photo
-    signals) themselves."""
+    """The pool ``settings.workers`` asks for, or the caller's own detector (built only then);
+    pool workers open ``image_cache`` (per-photo signals) themselves."""
     workers = settings.worker_count()
     if workers == 0:
-        return InProcessDetection(cache=cache, build=detector)
+        return InProcessDetection(detector(), cache)
     return DetectionPool(assets, settings, workers, cache, image_cache)
 
 
