@@ -16,6 +16,9 @@ the price when it can be (declared, or the symbol printed with the price), so am
 currency describe the same offer. The SKU is the exception to "first valid value": it is the
 value most sources agree on (see ``identifiers``), since pages often state a variant's or a
 marketplace's code in structured data and their own item number in the visible page.
+Structured data is also overruled where it is stale or about other offers: an AggregateOffer's
+low price gives way to the price the page prints within its range (the low end is often another
+seller's), and a structured "InStock" to the page's own sold-out or notify-me button.
 """
 
 from __future__ import annotations
@@ -106,6 +109,22 @@ def _agreed_sku(partials: list[tuple[str, Partial]], url: str) -> tuple[str, str
     return next(first[key] for key in first if votes[key] == best)
 
 
+_BUY_NOW = frozenset({"InStock", "LimitedAvailability", "OnlineOnly"})
+
+
+def _page_price_in_range(found: Partial, partials: list[tuple[str, Partial]]) -> bool:
+    """Whether a price range (AggregateOffer low..high) holds a price another source read off
+    the page: then the page's price is this offer's, and the range's low end another seller's."""
+    low, high = to_price(found.get("price")), to_price(found.get("price_high"))
+    if low is None or high is None or high <= low:
+        return False
+    for _, other in partials:
+        price = to_price(other.get("price")) if other is not found else None
+        if price is not None and other.get("price_high") is None and low <= price <= high:
+            return True
+    return False
+
+
 def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedListing:
     """One listing from the extractors' partial results, ``partials`` in precedence order."""
     values: dict[str, Any] = {}
@@ -122,11 +141,19 @@ def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedList
                 take(field, source, check(found.get(field)))
         take("images", source, tuple(to_images(found.get("images"), doc.base)))
         take("seller", source, _seller(found.get("seller"), doc, unescape))
-        if "price" not in values and to_price(found.get("price")) is not None:
+        if (
+            "price" not in values
+            and to_price(found.get("price")) is not None
+            and not _page_price_in_range(found, partials)
+        ):
             take("price", source, to_price(found.get("price")))
             price_raw = found.get("price")
             printed = currency_in_text(price_raw, doc.hints) if isinstance(price_raw, str) else None
             take("currency", source, to_currency(found.get("currency"), doc.hints) or printed)
+    if values.get("availability") in _BUY_NOW and any(
+        found.get("buttons_unavailable") is True for _, found in partials
+    ):  # the page's own sold-out button outranks structured data left saying "InStock"
+        values["availability"], sources["availability"] = "OutOfStock", "visible"
     sku = _agreed_sku(partials, doc.url)
     if sku is not None:
         values["sku"], sources["sku"] = sku

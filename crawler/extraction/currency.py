@@ -66,6 +66,17 @@ _SYMBOLS = {
     "Fr.": "CHF",
     "Euro": "EUR",
     "Euros": "EUR",
+    "TL": "TRY",
+    "руб.": "RUB",
+    "руб": "RUB",
+    "грн": "UAH",
+    "лв": "BGN",
+    "₸": "KZT",
+    "₦": "NGN",
+    "KSh": "KES",
+    "د.إ": "AED",
+    "ر.س": "SAR",
+    "ج.م": "EGP",
 }
 # Dollar, yen/yuan and krona signs are shared: the page's country or language decides.
 _DOLLAR = {
@@ -76,6 +87,17 @@ _DOLLAR = {
     "sg": "SGD",
     "mx": "MXN",
     "tw": "TWD",
+    "cl": "CLP",
+    "co": "COP",
+    "ar": "ARS",
+    "uy": "UYU",
+}
+# Other shared signs and words, read by the page's country ("R" is the rand in South Africa,
+# "درهم" the dirham of the Emirates unless the page is Moroccan).
+_REGIONAL = {
+    "R": ({"za": "ZAR"}, None),
+    "درهم": ({"ma": "MAD"}, "AED"),
+    "ريال": ({"qa": "QAR", "om": "OMR", "ye": "YER"}, "SAR"),
 }
 _KRONA = {"se": "SEK", "sv": "SEK", "no": "NOK", "nb": "NOK", "dk": "DKK", "da": "DKK"}
 _YEN_SIGNS = ("¥", "￥")
@@ -95,13 +117,22 @@ _COMMA_COUNTRIES = frozenset(
     )
 )
 
-_TEXT_SIGNS = sorted([*_SYMBOLS, "$", "¥", "￥", "kr"], key=len, reverse=True)
-_SIGN_RE = re.compile(
-    "|".join(
-        rf"(?<![A-Za-z]){re.escape(s)}(?![A-Za-z])" if s[-1].isalpha() else re.escape(s)
-        for s in _TEXT_SIGNS
-    )
-)
+_TEXT_SIGNS = sorted([*_SYMBOLS, "$", "¥", "￥", "kr", *_REGIONAL], key=len, reverse=True)
+_CJK_SIGN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def _sign_pattern(sign: str) -> str:
+    """A sign that is a word must stand alone: 'руб' is not read in 'рубашка' (shirt), nor 'R'
+    in 'RAM'; CJK signs are exempt ('100元包邮'), since those scripts do not separate words."""
+    body = re.escape(sign)
+    if not sign[-1].isalpha() or _CJK_SIGN.search(sign):
+        return body
+    if sign.isascii():
+        return rf"(?<![A-Za-z]){body}(?![A-Za-z])"
+    return rf"(?<![^\W\d_]){body}(?![^\W\d_])"
+
+
+_SIGN_RE = re.compile("|".join(_sign_pattern(s) for s in _TEXT_SIGNS))
 _CODE_RE = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
 
 
@@ -150,6 +181,9 @@ def _from_sign(sign: str, hints: LocaleHints) -> str | None:
         return next((_DOLLAR[h] for h in hints.country_or_lang() if h in _DOLLAR), "USD")
     if sign == "kr":
         return next((_KRONA[h] for h in hints.country_or_lang() if h in _KRONA), None)
+    if sign in _REGIONAL:
+        regions, default = _REGIONAL[sign]
+        return next((regions[h] for h in hints.country_or_lang() if h in regions), default)
     return None
 
 
@@ -160,7 +194,7 @@ def to_currency(value: object, hints: LocaleHints) -> str | None:
     text = value.strip()
     if text.upper() in ISO_4217:
         return text.upper()
-    if text in _SYMBOLS or text in _YEN_SIGNS or text in ("$", "kr"):
+    if text in _SYMBOLS or text in _YEN_SIGNS or text in ("$", "kr", *_REGIONAL):
         return _from_sign(text, hints)
     return currency_in_text(text, hints) if len(text) <= 12 else None
 

@@ -41,6 +41,7 @@ class ExtractionLexiconFile(BaseModel):
     manufacturer_words: list[str]
     sku_params: list[str]
     list_price_words: PerLanguage
+    conditional_price_words: PerLanguage
 
 
 def phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
@@ -83,6 +84,8 @@ class ExtractionLexicon:
         self.list_price = re.compile(
             rf"^\s*(?:{phrase_pattern(_all(spec.list_price_words)).pattern})", re.IGNORECASE
         )
+
+        self.conditional_price = phrase_pattern(_all(spec.conditional_price_words))
 
     def stock_state(self, text: str) -> str | None:
         """The schema.org availability a stock phrase in ``text`` states, first state first."""

@@ -115,3 +115,24 @@ def availability(doc: Document, lexicon: ExtractionLexicon | None = None) -> str
                 if state is not None:
                     return state
     return from_buttons(elements, lexicon)
+
+
+def buttons_say_unavailable(doc: Document, lexicon: ExtractionLexicon | None = None) -> bool:
+    """Whether the page's own button says the product cannot be bought: a button whose whole
+    caption is a sold-out or notify-me phrase ('Sold Out', 'Notify me'), and no enabled buy
+    button. Stronger than a stale structured 'InStock'; a size swatch ('M - sold out') or a
+    buy button disabled until a size is chosen does not count."""
+    lexicon = lexicon or bundled()
+    unavailable = False
+    for element in product_elements(doc):
+        if element.tag not in _BUTTON_TAGS:
+            continue
+        caption = " ".join(_caption(element).split()).strip(" .!:")
+        if not caption or len(caption) > SHORT_TEXT:
+            continue
+        match = lexicon.not_buyable.search(caption)
+        if match is not None and match.group(0).lower() == caption.lower():
+            unavailable = True
+        elif lexicon.buy.search(caption) and not _disabled(element):
+            return False
+    return unavailable

@@ -75,6 +75,7 @@ def extract(doc: Document) -> Partial:
     found["sku"], found["sku_votes"] = chosen if chosen else (None, 0)
     found["brand"] = found["brand"] or _marked_text(doc, ("brand", "byline"), 100)
     found["availability"] = found["availability"] or stock.availability(doc)
+    found["buttons_unavailable"] = stock.buttons_say_unavailable(doc)
     found["description"] = (
         found["description"]
         or _marked_text(

@@ -1,6 +1,8 @@
 """The price a shopper sees next to the title, read the way it is printed: split across
 elements (``12<sup>99</sup>``, ``<span>1.299</span><span class=cents>90</span>``), beside a
-struck-through or "UVP"/"statt" list price, with the page's thousands and decimal marks."""
+struck-through or "UVP"/"statt" list price, with the page's thousands and decimal marks; the
+whole units and ',90 TL' in sibling elements are one price, a currency printed in its own element
+belongs to the amount beside it, and a card, wallet or member price is not the price."""
 
 from __future__ import annotations
 
@@ -36,8 +38,21 @@ _NOTE = re.compile(r"[(（\[【][^)）\]】]{0,20}[)）\]】]")
 _SIGN_CENTS = re.compile(r"(\d)\s*([€£$])\s*(\d{2})(?!\d)")
 
 
+# 'currentPriceBeforePoint': the whole units, before the decimal point, not an earlier price.
+_POINT_PART = re.compile(
+    r"(?:before|after)[-_ ]?(?:the[-_ ]?)?(?:decimal[-_ ]?)?(?:point|comma|dot)"
+)
+# ',90 TL' is the fraction of a price split across elements, never a price on its own.
+_FRACTION = re.compile(r"^\s*[.,]\d{1,2}(?!\d)")
+_WHOLE = re.compile(r"^(?:\d{1,3}(?:[\s.,'’]\d{3})+|\d+)$")
+CONDITION_TEXT = 40
+SIGN_TEXT = 6  # a currency printed alone: '€', 'درهم', 'US $'
+CONDITION_LEVELS = 3
+
+
 def _attrs(element: Any) -> str:
-    return " ".join(f"{k} {v}" for k, v in element.attrib.items()).lower()
+    text = " ".join(f"{k} {v}" for k, v in element.attrib.items()).lower()
+    return _POINT_PART.sub(" ", text)
 
 
 def price_text(element: Any, decimal_mark: str) -> str:
@@ -90,9 +105,60 @@ def _not_current(node: Any, lexicon: ExtractionLexicon, text: str) -> bool:
     return any(_ELSEWHERE.search(f"{el.get('id', '')} {el.get('class', '')}") for el in ancestors)
 
 
+def _conditional(node: Any, lexicon: ExtractionLexicon) -> bool:
+    """A price only some buyers pay: a card, wallet, member or basket word in the small box that
+    holds this one price alone, or in the words printed right after it ('1 260 ₽ с Кошельком')."""
+    texts = []
+    following = node.getnext()
+    if following is not None:
+        after = text_of(following, CONDITION_TEXT + 1)
+        if len(after) <= CONDITION_TEXT and not any(c.isdigit() for c in after):
+            texts.append(after)
+    box = node
+    for _ in range(CONDITION_LEVELS):
+        text = text_of(box, CONDITION_TEXT * 3)
+        if len(_NUMBER.findall(text)) > 1:
+            break
+        texts.append(text)
+        box = box.getparent()
+        if box is None:
+            break
+    return any(lexicon.conditional_price.search(t) for t in texts)
+
+
+def _with_fraction(node: Any, text: str, decimal_mark: str) -> str:
+    """'849' then ',90 TL' in the next element: one price, '849,90 TL'."""
+    following = node.getnext()
+    if following is None or not _WHOLE.match(text.strip()) or (node.tail or "").strip():
+        return text
+    rest = price_text(following, decimal_mark)
+    return f"{text}{rest.strip()}" if _FRACTION.match(rest) else text
+
+
+def _with_sign(node: Any, text: str) -> str:
+    """'<span class=currency>درهم</span> <span class=amount>1,249.00</span>': a bare amount takes
+    the currency printed alone in the element right before or after it."""
+    if has_currency_mark(text):
+        return text
+    for near, before in ((node.getprevious(), True), (node.getnext(), False)):
+        if near is None or (not before and (node.tail or "").strip()):
+            continue
+        sign = text_of(near, SIGN_TEXT + 1)
+        if (
+            len(sign) <= SIGN_TEXT
+            and not any(c.isdigit() for c in sign)
+            and has_currency_mark(sign)
+        ):
+            return f"{sign} {text}" if before else f"{text} {sign}"
+    return text
+
+
 def only_money(text: str, price_marked: bool = False) -> bool:
     """'$19.99', 'US $12.34', '促销价 ¥ 399.00', '12,800円（税込）': one amount and its currency,
-    at most a short word; a bare number only where the markup says it is the price."""
+    at most a short word; a bare number only where the markup says it is the price. A lone
+    fraction (',90 TL') is not a price."""
+    if _FRACTION.match(text):
+        return False
     text = _NOTE.sub(" ", text)
     words = _NUMBER.sub(" ", text).split()
     return (
@@ -127,11 +193,13 @@ def price_near_title(doc: Document, lexicon: ExtractionLexicon | None = None) ->
         marked = "price" in attrs or "amount" in attrs
         if not (len(root) == 0 or marked or _inline_group(root)):
             continue
-        text = price_text(root, decimal_mark)
+        text = _with_fraction(root, price_text(root, decimal_mark), decimal_mark)
+        text = _with_sign(root, text)
         if (
             len(text) <= MAX_PRICE_TEXT
             and only_money(text, marked)
             and not _not_current(root, lexicon, text)
+            and not _conditional(root, lexicon)
         ):
             return text
     return None

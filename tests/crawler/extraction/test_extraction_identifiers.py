@@ -56,3 +56,30 @@ def test_shop_named_label_counts_a_manufacturers_number_does_not() -> None:
     assert sku(body) == "55120"
     assert sku("<p>Manufacturer item number: MX-31</p>") is None
     assert sku("<p>Art.-Nr. 7719 | Hersteller-Art.-Nr. PQ-20 | Farbe: schwarz</p>") == "7719"
+
+
+def test_labels_in_russian_chinese_and_spanish_and_a_value_in_the_next_cell() -> None:
+    row = (
+        "<table><tr><th><span>Артикул</span></th>"
+        '<td><button type="button">55021877</button></td></tr></table>'
+    )
+    assert sku(row) == "55021877"
+    assert sku("<table><tr><td>商品编码</td><td>880012</td></tr></table>") == "880012"
+    assert sku("<p>Código del producto: <b>AX-4410</b></p>") == "AX-4410"
+
+
+def test_an_identifier_stops_where_its_element_ends() -> None:
+    # Inline siblings run together in the text ("ID: 30417Views: 9"); the value does not.
+    footer = "<div><span>ID: 30417</span><span>Views: 9</span></div>"
+    assert sku(footer) == "30417"
+
+
+def test_an_ads_id_counts_a_sellers_or_orders_id_does_not() -> None:
+    assert sku("<p>Listing ID: 99120034</p>") == "99120034"
+    assert sku("<p>Seller ID: 4410022</p><p>Order ID: 7719</p>") is None
+
+
+def test_a_code_named_after_the_site_is_the_sites_own_number() -> None:
+    page = "<div><span>Kupiko-Code: </span><span>71200456</span></div>"
+    assert sku(page, "https://www.kupiko.example/anzeige/kinderwagen") == "71200456"
+    assert sku(page, "https://www.other.example/anzeige/kinderwagen") is None

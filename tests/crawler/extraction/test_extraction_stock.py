@@ -101,3 +101,67 @@ def test_romanian_and_turkish_stock_words() -> None:
     assert availability("<p>Produs în stoc</p>", "ro") == "InStock"
     assert availability("<p>Tükendi</p>", "tr") == "SoldOut"
     assert availability("<button>Sepete ekle</button>", "tr") == "InStock"
+
+
+@pytest.mark.parametrize(
+    ("lang", "body", "state"),
+    [
+        ("ru", "<div><h2>Товар закончился</h2><p>Ждём поставку</p></div>", "OutOfStock"),
+        ("ru", '<div class="lbl">Нет в наличии</div>', "OutOfStock"),
+        ("uk", "<p>Немає в наявності</p>", "OutOfStock"),
+        ("sv", "<span>Slutsåld</span>", "SoldOut"),
+        ("id", "<span>Stok habis</span>", "SoldOut"),
+        ("ar", "<span>غير متوفر حالياً</span>", "OutOfStock"),
+        ("ar", "<span>متوفر</span>", "InStock"),
+        ("pl", "<h4>Ogłoszenie nieaktualne</h4>", "OutOfStock"),
+        ("en", "<p>This listing has ended.</p>", "OutOfStock"),
+    ],
+)  # fmt: skip
+def test_stock_phrases_in_russian_swedish_indonesian_arabic_and_ended_ads(
+    lang: str, body: str, state: str
+) -> None:
+    assert availability(body, lang) == state
+
+
+@pytest.mark.parametrize(
+    ("lang", "button", "state"),
+    [
+        ("ru", "<button>Добавить в корзину</button>", "InStock"),
+        ("ru", "<button>Сообщить о поступлении</button>", "OutOfStock"),
+        ("sv", '<a class="btn" href="/kassa">Lägg i varukorgen</a>', "InStock"),
+        ("id", "<button>+ Keranjang</button><button>Beli Sekarang</button>", "InStock"),
+        ("ar", "<button>أضف إلى السلة</button>", "InStock"),
+        ("es-CL", '<button class="btn">Agregar al Carro</button>', "InStock"),
+        ("vi", "<button disabled>Thêm vào giỏ hàng</button>", "OutOfStock"),
+    ],
+)  # fmt: skip
+def test_buy_and_notify_captions_in_more_languages(lang: str, button: str, state: str) -> None:
+    assert availability(button, lang) == state
+
+
+def test_a_word_about_something_else_ending_is_not_stock() -> None:
+    # "The promotion has ended" (Russian) and a header cart link say nothing about the stock.
+    assert availability("<p>Акция закончилась</p>", "ru") is None
+    assert availability('<a href="/cart">Keranjang</a>', "id") is None
+
+
+LD_IN_STOCK = (
+    '<script type="application/ld+json">{"@type": "Product", "name": "Teapot", "offers": '
+    '{"price": "20", "priceCurrency": "EUR", "availability": "https://schema.org/InStock"}}'
+    "</script>"
+)
+
+
+def test_the_pages_sold_out_button_outranks_structured_in_stock() -> None:
+    page = '<button class="btn cta" disabled type="button">Currently unavailable</button>'
+    assert availability(page, head=LD_IN_STOCK) == "OutOfStock"
+    assert availability("<button>Notify me</button>", head=LD_IN_STOCK) == "OutOfStock"
+
+
+def test_swatches_and_buttons_waiting_for_a_size_leave_structured_in_stock() -> None:
+    # A size swatch marked sold out, and a buy button disabled until a size is chosen, are not
+    # the product being unavailable; nor is a sold-out caption beside an enabled buy button.
+    swatch = '<button class="size">XL - sold out</button><button disabled>Add to bag</button>'
+    assert availability(swatch, head=LD_IN_STOCK) == "InStock"
+    both = "<button>Sold out</button><button>Buy now</button>"
+    assert availability(both, head=LD_IN_STOCK) == "InStock"

@@ -86,3 +86,52 @@ def test_leu_and_forint_prices() -> None:
         "RON",
     )
     assert listing("<span>12 990 Ft</span>", "hu-HU") == ("12990.00", "HUF")
+
+
+def test_whole_units_and_fraction_in_sibling_elements() -> None:
+    # Whole units marked "before the point" are not an earlier price, and the fraction with its
+    # currency in the next element belongs to them; the fraction alone is never the price.
+    body = (
+        '<div class="cost"><s class="crossed">2.150,00 Kč</s>'
+        '<span class="amount" data-part="beforePoint">1 999</span>'
+        '<span class="amount-cents">,50 Kč</span></div>'
+    )
+    assert listing(body, "cs-CZ") == ("1999.50", "CZK")
+    assert listing('<b class="p-price">,75 €</b>', "de-DE") == (None, None)
+
+
+def test_price_only_card_or_wallet_holders_pay_is_not_the_price() -> None:
+    body = (
+        '<div class="box"><span class="p1">4 190 ₽</span><span>с картой банка</span>'
+        '<span class="p2">4 390 ₽</span><del>5 000 ₽</del></div>'
+    )
+    assert listing(body, "ru-RU") == ("4390.00", "RUB")
+    member = '<p class="pp">$18.00 <small>Member price</small></p><p class="pp">$21.00</p>'
+    assert listing(member, "en-US") == ("21.00", "USD")
+
+
+def test_currency_printed_in_its_own_element_beside_a_bare_amount() -> None:
+    body = '<div class="now"><span class="cur">ر.س</span> <span class="amount">349.00</span></div>'
+    assert listing(body, "ar-SA") == ("349.00", "SAR")
+    after = '<p><span class="sum">85</span><span class="unit">грн</span></p>'
+    assert listing(after, "uk-UA") == ("85.00", "UAH")
+
+
+@pytest.mark.parametrize(
+    ("lang", "url", "body", "price", "currency"),
+    [
+        ("en-ZA", "https://shop.example.co.za/p/1", '<span class="now">R 2,450</span>', "2450.00",
+         "ZAR"),
+        ("es-CL", "https://tienda.example/p/1", '<span class="precio">$ 24.990</span>', "24990",
+         "CLP"),
+        ("es-CO", "https://tienda.example/p/1", '<span class="precio">$ 189.900</span>',
+         "189900.00", "COP"),
+        ("tr-TR", "https://magaza.example/p/1", "<span>2.349,90 TL</span>", "2349.90", "TRY"),
+        ("ar-AE", "https://souq.example/p/1", "<span>درهم 75.50</span>", "75.50", "AED"),
+        ("ru-RU", "https://magazin.example/p/1", "<span>1 250 руб.</span>", "1250.00", "RUB"),
+    ],
+)  # fmt: skip
+def test_rand_latin_american_pesos_lira_dirham_and_roubles(
+    lang: str, url: str, body: str, price: str, currency: str
+) -> None:
+    assert listing(body, lang, url) == (price, currency)
