@@ -31,7 +31,8 @@ Two sets of saved pages, each ``<marketplace>/<case>.html`` beside its expected 
   labelled blind in December 2026 after the unseen2 fixes, by a writer who had not read the
   extraction code, lexicons or their history, under the same label rules as unseen2 (a Pix,
   coupon or instalment price is not the price; an id only in the URL is no sku). Its first
-  figure, committed before any fix, is the unseen one.
+  figure, committed before any fix (price 0.63, sku 0.83, availability 0.79), is the unseen
+  one; the causes it showed were then fixed in general form, so its later figures are not.
 
 ``both`` scores samples and unseen (the sets the extractors were tuned on); ``all`` adds unseen2
 and unseen3.
