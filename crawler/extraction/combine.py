@@ -18,7 +18,10 @@ value most sources agree on (see ``identifiers``), since pages often state a var
 marketplace's code in structured data and their own item number in the visible page.
 Structured data is also overruled where it is stale or about other offers: an AggregateOffer's
 low price gives way to the price the page prints within its range (the low end is often another
-seller's), and a structured "InStock" to the page's own sold-out or notify-me button.
+seller's), a structured price the page prints struck through or as its list price ("Was",
+"MRP") to the current price it prints beside it, and a structured "InStock" to the page's own
+sold-out or notify-me button. A price printed with no currency at all is in the currency of the
+page's country.
 """
 
 from __future__ import annotations
@@ -125,6 +128,29 @@ def _page_price_in_range(found: Partial, partials: list[tuple[str, Partial]]) ->
     return False
 
 
+_STRUCTURED = frozenset({"jsonld", "microdata", "opengraph", "embedded_state"})
+
+
+def _page_prints_as_old(source: str, found: Partial, partials: list[tuple[str, Partial]]) -> bool:
+    """Whether a structured price is one the page prints struck through or as a list ('Was',
+    'MRP') price while it prints another as the current one: then it is stale or the list price,
+    and the page's current price is the offer's."""
+    price = to_price(found.get("price"))
+    if source not in _STRUCTURED or price is None:
+        return False
+    for _, other in partials:
+        olds = other.get("list_prices")
+        now = to_price(other.get("price"))
+        if (
+            isinstance(olds, list)
+            and now is not None
+            and now != price
+            and any(to_price(old) == price for old in olds)
+        ):
+            return True
+    return False
+
+
 def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedListing:
     """One listing from the extractors' partial results, ``partials`` in precedence order."""
     values: dict[str, Any] = {}
@@ -145,6 +171,7 @@ def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedList
             "price" not in values
             and to_price(found.get("price")) is not None
             and not _page_price_in_range(found, partials)
+            and not _page_prints_as_old(source, found, partials)
         ):
             take("price", source, to_price(found.get("price")))
             price_raw = found.get("price")
@@ -162,6 +189,8 @@ def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedList
     for source, found in partials:  # ... else one printed beside another source's price
         if isinstance(found.get("price"), str):
             take("currency", source, currency_in_text(found["price"], doc.hints))
+    if "price" in values:  # a price printed with no sign at all: the page's country's currency
+        take("currency", "visible", doc.hints.home_currency())
     seller = values.get("seller")
     if isinstance(seller, ExtractedSeller):  # messenger handles and numbers the page prints
         extra = {k: v for k, v in page_contacts(doc).items() if k not in seller.contacts}

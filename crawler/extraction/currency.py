@@ -73,6 +73,7 @@ _SYMBOLS = {
     "лв": "BGN",
     "₸": "KZT",
     "₦": "NGN",
+    "৳": "BDT",
     "KSh": "KES",
     "د.إ": "AED",
     "ر.س": "SAR",
@@ -98,7 +99,19 @@ _REGIONAL = {
     "R": ({"za": "ZAR"}, None),
     "درهم": ({"ma": "MAD"}, "AED"),
     "ريال": ({"qa": "QAR", "om": "OMR", "ye": "YER"}, "SAR"),
+    "Rs": ({"pk": "PKR", "lk": "LKR", "np": "NPR", "mu": "MUR"}, "INR"),
 }
+# The currency of a page's country, for a price it prints with no sign at all ('549,-').
+_HOME = {
+    **dict.fromkeys(
+        re.findall(r"[a-z]{2}", "at be cy de ee es fi fr gr hr ie it lt lu lv mt nl pt si sk"),
+        "EUR",
+    ),
+    "cz": "CZK", "pl": "PLN", "hu": "HUF", "ro": "RON", "bg": "BGN", "se": "SEK", "dk": "DKK",
+    "no": "NOK", "ch": "CHF", "gb": "GBP", "uk": "GBP", "us": "USD", "ca": "CAD", "au": "AUD",
+    "jp": "JPY", "kr": "KRW", "cn": "CNY", "in": "INR", "br": "BRL", "mx": "MXN", "tr": "TRY",
+    "ru": "RUB", "ua": "UAH", "kz": "KZT", "za": "ZAR", "pk": "PKR", "vn": "VND", "id": "IDR",
+}  # fmt: skip
 _KRONA = {"se": "SEK", "sv": "SEK", "no": "NOK", "nb": "NOK", "dk": "DKK", "da": "DKK"}
 _YEN_SIGNS = ("¥", "￥")
 # Where a comma is the decimal mark: by language, except in these regions; by TLD without one.
@@ -156,6 +169,13 @@ class LocaleHints:
         if lang is None:
             return (self.tld or "") in _COMMA_COUNTRIES
         return lang in _COMMA_LANGUAGES and region not in _DOT_REGIONS
+
+    def home_currency(self) -> str | None:
+        """The currency of the page's country (its language's region, else its TLD), if known."""
+        region = self.lang.replace("_", "-").split("-")[-1].lower() if self.lang else None
+        if self.lang and "-" in self.lang.replace("_", "-") and region in _HOME:
+            return _HOME[region]
+        return _HOME.get(self.tld or "")
 
     def yen(self) -> str | None:
         """¥ is JPY on Japanese pages, CNY on Chinese ones; elsewhere it is left unknown."""

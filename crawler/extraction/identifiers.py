@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from crawler.extraction.document import Document
 
 LABEL_TEXT = 60
-_LABEL_TAGS = frozenset({"dt", "th", "td", "li", "span", "b", "strong", "label", "div", "p"})
+_LABEL_TAGS = frozenset({"dt", "th", "td", "li", "span", "b", "strong", "label", "div", "p",
+                         "h2", "h3", "h4", "h5", "h6"})  # fmt: skip
 _TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,38}[A-Za-z0-9])?")
 _PRICE_LIKE = re.compile(r"^\d{1,3}(?:[.,]\d{3})*[.,]\d{2}$")
 

@@ -42,6 +42,7 @@ class ExtractionLexiconFile(BaseModel):
     sku_params: list[str]
     list_price_words: PerLanguage
     conditional_price_words: PerLanguage
+    sale_price_words: PerLanguage = {}
 
 
 def phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
@@ -84,7 +85,9 @@ class ExtractionLexicon:
         self.list_price = re.compile(
             rf"^\s*(?:{phrase_pattern(_all(spec.list_price_words)).pattern})", re.IGNORECASE
         )
-
+        self.sale_price = re.compile(
+            rf"^\s*(?:{phrase_pattern(_all(spec.sale_price_words)).pattern})", re.IGNORECASE
+        )
         self.conditional_price = phrase_pattern(_all(spec.conditional_price_words))
 
     def stock_state(self, text: str) -> str | None:

@@ -83,3 +83,24 @@ def test_a_code_named_after_the_site_is_the_sites_own_number() -> None:
     page = "<div><span>Kupiko-Code: </span><span>71200456</span></div>"
     assert sku(page, "https://www.kupiko.example/anzeige/kinderwagen") == "71200456"
     assert sku(page, "https://www.other.example/anzeige/kinderwagen") is None
+
+
+def test_labels_in_czech_and_vietnamese_and_a_catalogue_number() -> None:
+    assert sku("<div><span>Kód: HX900a</span> <span>Kód výrobce: 88-HX</span></div>") == "HX900a"
+    assert sku("<table><tr><td>Mã sản phẩm</td><td>7781203</td></tr></table>") == "7781203"
+    assert sku("<p>Cat. no. 455/9012</p>") == "455/9012"
+    assert sku("<p>Cód. artículo: 5512098</p>") == "5512098"
+
+
+def test_a_label_in_a_subheading_and_a_numero_sign_on_an_ad() -> None:
+    # Identifier rows printed as <h2>/<h3>, one label split by a '#' in its own element.
+    page = "<h3>Model <span>#</span>TX-40</h3><h3>Store SKU <span>#</span>2002918374</h3>"
+    assert sku(page) == "2002918374"
+    assert sku('<div class="ad-view-footer"><span>№ 2203445566</span></div>') == "2203445566"
+    assert sku("<p>№ заказа: ждёт оплаты</p>") is None
+
+
+def test_the_page_footer_is_not_read_the_items_own_footer_is() -> None:
+    assert sku('<div class="site-footer"><p>SKU: FOOT-123</p></div>') is None
+    assert sku('<div class="header-footer"><p>SKU: FOOT-123</p></div>') is None
+    assert sku('<div class="product-footer"><p>SKU: FAN-4410</p></div>') == "FAN-4410"

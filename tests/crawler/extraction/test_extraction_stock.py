@@ -165,3 +165,51 @@ def test_swatches_and_buttons_waiting_for_a_size_leave_structured_in_stock() -> 
     assert availability(swatch, head=LD_IN_STOCK) == "InStock"
     both = "<button>Sold out</button><button>Buy now</button>"
     assert availability(both, head=LD_IN_STOCK) == "InStock"
+
+
+@pytest.mark.parametrize(
+    ("lang", "body", "state"),
+    [
+        ("cs", "<p>Skladem u dodavatele</p>", "InStock"),
+        ("cs", "<p>Není skladem</p>", "OutOfStock"),
+        ("cs", '<a class="cta" href="/kosik">Do košíku</a>', "InStock"),
+        ("vi", "<span>Hết hàng</span>", "SoldOut"),
+        ("vi", "<button>Chọn mua</button>", "InStock"),
+        ("nl", "<button>In mijn winkelwagen</button>", "InStock"),
+        ("pt-BR", "<button>Adicionar à sacola</button>", "InStock"),
+    ],
+)  # fmt: skip
+def test_stock_words_and_captions_in_czech_vietnamese_dutch_and_portuguese(
+    lang: str, body: str, state: str
+) -> None:
+    assert availability(body, lang) == state
+
+
+def test_an_element_styled_as_a_button_is_read_as_one() -> None:
+    # A <div class="... pdp-button"> or role=button is the buy button; a 'buttons' row is not.
+    assert availability('<div class="pdp-cta pdp-button"><span>Add to bag</span></div>') == (
+        "InStock"
+    )
+    assert availability('<span role="button">Buy now</span>') == "InStock"
+    assert availability('<div class="share-buttons">Buy now, pay later</div>') is None
+
+
+def test_a_notice_just_above_the_title_in_the_items_box_counts() -> None:
+    # A closed ad says so above its title, inside the item's box; the site header above it
+    # is not read.
+    closed = (
+        '<div class="ad-view"><div class="notice"><h2>Объявление снято с публикации</h2></div>'
+        "<h1>Самокат городской</h1><span>3 200 ₽</span></div>"
+    )
+    html = f'<html lang="ru"><body>{closed}</body></html>'
+    assert extract_listing(html, URL).availability == "OutOfStock"
+    banner = '<div class="promo"><p>Sold out last week, now back!</p></div>'
+    page = f'<html lang="en"><body>{banner}<h1>Teapot</h1><p>£20</p></body></html>'
+    assert extract_listing(page, URL).availability is None
+
+
+def test_a_notify_me_caption_that_goes_on_outranks_structured_in_stock() -> None:
+    notify = '<button type="button">Prévenez-moi quand il revient</button>'
+    assert availability(notify, "fr", head=LD_IN_STOCK) == "OutOfStock"
+    link = '<a href="#alert">Email me when this is back</a>'
+    assert availability(link, head=LD_IN_STOCK) == "OutOfStock"

@@ -135,3 +135,65 @@ def test_rand_latin_american_pesos_lira_dirham_and_roubles(
     lang: str, url: str, body: str, price: str, currency: str
 ) -> None:
     assert listing(body, lang, url) == (price, currency)
+
+
+@pytest.mark.parametrize(
+    ("lang", "body", "price", "currency"),
+    [
+        ("en-US", '<div class="price"><span>$</span><span>89</span><span>95</span></div>',
+         "89.95", "USD"),
+        ("nl-NL", '<strong class="price-now">1.299,-</strong>', "1299.00", "EUR"),
+        ("cs-CZ", '<span class="cena-price">8&nbsp;490,-</span>', "8490.00", "CZK"),
+        ("en-PK", '<span class="price">Rs. 1,850</span>', "1850.00", "PKR"),
+        ("en-IN", '<span class="price">Rs. 649</span>', "649.00", "INR"),
+    ],
+)  # fmt: skip
+def test_unmarked_cents_dash_cents_and_rupees(
+    lang: str, body: str, price: str, currency: str
+) -> None:
+    # Cents in a plain element of their own; '1.299,-' is whole units with no sign, so in the
+    # page's country's currency; 'Rs.' is the rupee of the page's country.
+    assert listing(body, lang) == (price, currency)
+
+
+def test_a_price_with_no_sign_on_a_page_of_no_known_country_has_no_currency() -> None:
+    assert listing('<span class="price">1.299,-</span>', "nl") == ("1299.00", None)
+
+
+def test_mrp_printed_in_a_box_around_the_amount_is_the_list_price() -> None:
+    body = (
+        '<div><span class="c1">MRP:<span class="c2"><span>₹1,200</span></span></span>'
+        '<span class="c3">₹840</span></div>'
+    )
+    assert listing(body, "en-IN") == ("840.00", "INR")
+
+
+def test_a_price_labelled_as_the_sale_price_in_the_same_box_wins() -> None:
+    box = (
+        '<div class="panel"><dl class="p-price"><dt>价格</dt><dd>¥89.00</dd></dl>'
+        '<dl class="p-promo"><dt>优惠价</dt><dd><em>¥</em><span>59.00</span></dd></dl></div>'
+    )
+    assert listing(box, "zh-CN") == ("59.00", "CNY")
+    # ... but not a price in another box further down the page.
+    apart = (
+        '<div class="buy"><span class="price">$40.00</span></div>'
+        '<div class="bundle"><p>Sale price</p><span class="price">$70.00</span></div>'
+    )
+    assert listing(apart, "en-US") == ("40.00", "USD")
+
+
+def test_a_wallet_price_named_in_the_words_right_after_it_is_skipped() -> None:
+    body = (
+        '<p class="price-main">R$ 499,00</p>'
+        '<p class="price-alt"><span>R$ 449,10</span> no Pix (10% off)</p>'
+    )
+    assert listing(body, "pt-BR") == ("499.00", "BRL")
+    first = '<p class="pa"><span>R$ 449,10</span> no Pix</p><p class="pb">R$ 499,00</p>'
+    assert listing(first, "pt-BR") == ("499.00", "BRL")
+
+
+def test_a_total_printed_with_its_instalments_is_the_price() -> None:
+    body = '<p class="installment-line">ou R$ 1.290,00 em 12x de R$ 107,50 sem juros</p>'
+    assert listing(body, "pt-BR") == ("1290.00", "BRL")
+    # Instalments alone are not a price.
+    assert listing("<p>12x de R$ 107,50</p>", "pt-BR") == (None, None)
