@@ -22,6 +22,7 @@ LABEL_TEXT = 60
 _LABEL_TAGS = frozenset({"dt", "th", "td", "li", "span", "b", "strong", "label", "div", "p",
                          "h2", "h3", "h4", "h5", "h6"})  # fmt: skip
 _TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,38}[A-Za-z0-9])?")
+_OPENING = "([{（【「 "
 _PRICE_LIKE = re.compile(r"^\d{1,3}(?:[.,]\d{3})*[.,]\d{2}$")
 
 
@@ -90,6 +91,7 @@ def _labelled(elements: list[Any], lexicon: ExtractionLexicon, url: str = "") ->
         text = short_text(element, LABEL_TEXT)
         if not text:
             continue
+        text = text.lstrip(_OPENING)  # '(Cód. 55012345)': a label in brackets is still one
         end = _label_end(text, lexicon, site)
         if end is None:
             continue
