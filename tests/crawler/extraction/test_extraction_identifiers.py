@@ -120,3 +120,16 @@ def test_labels_in_greek_hebrew_thai_finnish_bulgarian_and_nordic() -> None:
 def test_a_label_in_brackets_is_still_a_label() -> None:
     assert sku("<p>(Ref. 77120034)</p>") == "77120034"
     assert sku("<span>[Item code: QZ-4410]</span>") == "QZ-4410"
+
+
+def test_a_label_leading_a_longer_line_takes_the_element_after_it() -> None:
+    body = (
+        "<div>Product code: <b>PX-20931</b> · Manufacturer code: ZZ9-PLURAL"
+        " · EAN 5901234123457</div>"
+    )
+    assert sku(body) == "PX-20931"
+    # a line that starts with something else is no label
+    assert (
+        sku("<div>Ships in <b>3</b> days from our warehouse in the north of the country</div>")
+        is None
+    )
