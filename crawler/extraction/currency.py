@@ -112,6 +112,13 @@ _HOME = {
     "jp": "JPY", "kr": "KRW", "cn": "CNY", "in": "INR", "br": "BRL", "mx": "MXN", "tr": "TRY",
     "ru": "RUB", "ua": "UAH", "kz": "KZT", "za": "ZAR", "pk": "PKR", "vn": "VND", "id": "IDR",
 }  # fmt: skip
+# A language spoken in one currency's countries: the currency of a page in it that names no
+# region or country domain ('<html lang="sv">', '4 990:-').
+_LANGUAGE_HOME = {
+    "sv": "SEK", "nb": "NOK", "nn": "NOK", "no": "NOK", "da": "DKK", "cs": "CZK", "pl": "PLN",
+    "hu": "HUF", "bg": "BGN", "ja": "JPY", "ko": "KRW", "th": "THB", "he": "ILS", "vi": "VND",
+    "id": "IDR", "uk": "UAH", "fi": "EUR", "el": "EUR", "et": "EUR", "lv": "EUR", "lt": "EUR",
+}  # fmt: skip
 _KRONA = {"se": "SEK", "sv": "SEK", "no": "NOK", "nb": "NOK", "dk": "DKK", "da": "DKK"}
 _YEN_SIGNS = ("¥", "￥")
 # Where a comma is the decimal mark: by language, except in these regions; by TLD without one.
@@ -175,7 +182,8 @@ class LocaleHints:
         region = self.lang.replace("_", "-").split("-")[-1].lower() if self.lang else None
         if self.lang and "-" in self.lang.replace("_", "-") and region in _HOME:
             return _HOME[region]
-        return _HOME.get(self.tld or "")
+        lang = self.lang.split("-")[0].split("_")[0].lower() if self.lang else ""
+        return _HOME.get(self.tld or "") or _LANGUAGE_HOME.get(lang)
 
     def yen(self) -> str | None:
         """¥ is JPY on Japanese pages, CNY on Chinese ones; elsewhere it is left unknown."""

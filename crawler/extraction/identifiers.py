@@ -22,6 +22,7 @@ LABEL_TEXT = 60
 _LABEL_TAGS = frozenset({"dt", "th", "td", "li", "span", "b", "strong", "label", "div", "p",
                          "h2", "h3", "h4", "h5", "h6"})  # fmt: skip
 _TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,38}[A-Za-z0-9])?")
+_OPENING = "([{（【「 "
 _PRICE_LIKE = re.compile(r"^\d{1,3}(?:[.,]\d{3})*[.,]\d{2}$")
 
 
@@ -87,9 +88,10 @@ def _labelled(elements: list[Any], lexicon: ExtractionLexicon, url: str = "") ->
     for element in elements:
         if element.tag not in _LABEL_TAGS:
             continue
-        text = short_text(element, LABEL_TEXT)
+        text = short_text(element, LABEL_TEXT) or _leading_pair(element)
         if not text:
             continue
+        text = text.lstrip(_OPENING)  # '(Cód. 55012345)': a label in brackets is still one
         end = _label_end(text, lexicon, site)
         if end is None:
             continue
@@ -100,6 +102,17 @@ def _labelled(elements: list[Any], lexicon: ExtractionLexicon, url: str = "") ->
         token = _token(rest)
         if token:
             yield _within_one_text(element, token)
+
+
+def _leading_pair(element: Any) -> str | None:
+    """A label printed as a longer line's own first words and the element right after it:
+    'Tuotekoodi: <span>871234</span> · Valmistajan koodi: …' reads 'Tuotekoodi: 871234'."""
+    label = " ".join((element.text or "").split())
+    first = next(iter(element), None)
+    if not label or first is None or not isinstance(first.tag, str) or len(label) > LABEL_TEXT:
+        return None
+    value = short_text(first, LABEL_TEXT)
+    return f"{label} {value}" if value else None
 
 
 def _url_values(url: str, lexicon: ExtractionLexicon) -> Iterable[str]:

@@ -13,9 +13,11 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 import config
 
 BUNDLED = Path(config.__file__).resolve().parent / "lexicons" / "extraction.yaml"
-# Whole-word phrases: no letter or digit may touch either end (CJK phrases are exempt, since
-# those scripts do not separate words).
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# Whole-word phrases: no letter or digit may touch either end (CJK, Thai, Lao, Khmer and Burmese
+# phrases are exempt, since those scripts do not separate words: 'สินค้าหมดแล้ว').
+_CJK = re.compile(
+    r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0eff\u1780-\u17ff\u1000-\u109f]"
+)
 
 PerLanguage = dict[str, list[str]]
 

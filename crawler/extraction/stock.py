@@ -24,7 +24,7 @@ ELSEWHERE = re.compile(
 )
 # ... but the footer of the item's own box ('item-view-footer', 'product-footer') is the item's.
 _OWN_FOOTER = re.compile(r"(?<![a-z])(?:item|product|ad|listing|offer)[\w-]*footer")
-_MARKED = re.compile(r"stock|availab|inventory|delivery|oos|soldout|sold-out")
+_MARKED = re.compile(r"stock|avail|inventory|delivery|oos|soldout|sold-out")
 _SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "option", "select", "svg",
                            "header", "footer", "nav", "aside"})  # fmt: skip
 _BUTTON_TAGS = frozenset({"button", "a", "input"})

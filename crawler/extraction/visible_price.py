@@ -5,7 +5,8 @@ whole units and ',90 TL' in sibling elements are one price, a currency printed i
 belongs to the amount beside it, and a card, wallet (Pix) or member price is not the price.
 Cents may sit in a plain element of their own ('$<b>149</b><b>00</b>'), '549,-' is whole units,
 a total printed with its instalments is the price, and where one box prints a plain and a
-sale-labelled price ('价格' then '促销价') the sale one is."""
+sale-labelled price ('价格' then '促销价') the sale one is, or a price and, after a printed
+deduction ('-$100.00'), the price it leaves, the latter. A subscription price is conditional."""
 
 from __future__ import annotations
 
@@ -51,8 +52,13 @@ _POINT_PART = re.compile(
 _FRACTION = re.compile(r"^\s*[.,]\d{1,2}(?!\d)")
 # Two digits alone in their own element after the whole units are the cents: '$<b>149</b><b>00</b>'.
 _CENTS = re.compile(r"^\s*\d{2}\s*$")
-# '549,-' and '16 990,–': whole units with a dash for the cents, not a word beside the price.
-_DASH_CENTS = re.compile(r"(?<=\d)[.,]\s?[-–—]+")
+# '549,-', '16 990,–' and the Swedish '4 990:-': whole units with a dash for the cents, not a
+# word beside the price.
+_DASH_CENTS = re.compile(r"(?<=\d)[.,:]\s?[-–—]+")
+# '89<span>,</span><span>99</span>': the decimal mark printed in an element of its own.
+_MARK_ALONE = re.compile(r"^\s*[.,]\s*$")
+# '-$100.00', '− 40,00 €': an amount taken off, printed with a minus sign.
+_DEDUCTION = re.compile(r"^\s*[-−–]")
 # '... em 10x de R$ 219,90 sem juros', '... in 4x $24.99': the instalments after a total.
 _INSTALMENT = re.compile(r"\s+(?:em|en|in|ou|or)?\s*\d{1,2}\s*[x×](?!\w).*$", re.IGNORECASE)
 _WHOLE = re.compile(r"^(?:\d{1,3}(?:[\s.,'’]\d{3})+|\d+)$")
@@ -145,6 +151,11 @@ def _conditional(node: Any, lexicon: ExtractionLexicon) -> bool:
     """A price only some buyers pay: a card, wallet, member or basket word in the small box that
     holds this one price alone, or in the words printed right after it ('1 260 ₽ с Кошельком')."""
     texts = [(node.tail or "")[:CONDITION_TEXT]]  # '<span>R$ 1.979,10</span> no Pix'
+    parent = node.getparent()
+    if node.getprevious() is None and parent is not None:  # 'Mit Spar-Abo: <span>44,64 €</span>'
+        before = (parent.text or "").strip()  # (a sibling's label is that sibling's own)
+        if len(before) <= CONDITION_TEXT and not any(c.isdigit() for c in before):
+            texts.append(before)
     following = node.getnext()
     if following is not None:
         after = text_of(following, CONDITION_TEXT + 1)
@@ -163,11 +174,19 @@ def _conditional(node: Any, lexicon: ExtractionLexicon) -> bool:
 
 
 def _with_fraction(node: Any, text: str, decimal_mark: str) -> str:
-    """'849' then ',90 TL' in the next element: one price, '849,90 TL'."""
+    """'849' then ',90 TL' in the next element: one price, '849,90 TL'; '89', ',' and '99' in
+    three elements are one too. A currency printed alone right after the cents joins it."""
     following = node.getnext()
     if following is None or not _WHOLE.match(text.strip()) or (node.tail or "").strip():
         return text
     rest = price_text(following, decimal_mark)
+    if _MARK_ALONE.match(rest) and not (following.tail or "").strip():
+        cents = following.getnext()
+        digits = price_text(cents, decimal_mark).strip() if cents is not None else ""
+        if not (digits.isdigit() and len(digits) <= 2):
+            return text
+        joined = f"{text.strip()}{rest.strip()}{digits}"
+        return _with_sign(cents, joined)
     return f"{text}{rest.strip()}" if _FRACTION.match(rest) else text
 
 
@@ -205,6 +224,11 @@ def only_money(text: str, price_marked: bool = False) -> bool:
     )
 
 
+def _price_marked(element: Any) -> bool:
+    attrs = " ".join(str(v) for v in element.attrib.values()).lower()
+    return "price" in attrs or "amount" in attrs
+
+
 def _inline_group(element: Any) -> bool:
     """A few inline elements printing one value: '<div><span>1 299,</span><span>00</span> zł'."""
     descendants = list(element.iterdescendants())
@@ -225,8 +249,11 @@ def _printed_prices(doc: Document, lexicon: ExtractionLexicon) -> Iterator[tuple
     for root in elements[:SCAN_ELEMENTS]:
         if root.tag in ("script", "style"):
             continue
-        attrs = " ".join(str(v) for v in root.attrib.values()).lower()
-        marked = "price" in attrs or "amount" in attrs
+        marked = _price_marked(root) or (
+            # '<div class=price-wrapper><span class=current>1 999,-</span>': a bare number
+            # alone in its own element inside a price-marked box is marked too
+            len(root) == 0 and root.getparent() is not None and _price_marked(root.getparent())
+        )
         if not (len(root) == 0 or marked or _inline_group(root)):
             continue
         text = _with_fraction(root, price_text(root, decimal_mark), decimal_mark)
@@ -235,7 +262,8 @@ def _printed_prices(doc: Document, lexicon: ExtractionLexicon) -> Iterator[tuple
             text = _INSTALMENT.sub("", text)
         if (
             len(text) <= MAX_PRICE_TEXT
-            and only_money(text, marked)
+            # 'Før 2 499,-': the list word printed in the price's own element is no other word
+            and only_money(lexicon.list_price.sub("", text, count=1), marked)
             and not _other_product(root)
             and not _conditional(root, lexicon)
         ):
@@ -246,13 +274,31 @@ def _sale_labelled(node: Any, text: str, lexicon: ExtractionLexicon) -> bool:
     return bool(lexicon.sale_price.match(text)) or _word_before(node, lexicon.sale_price)
 
 
+def _after_deduction(first: str, box_prices: list[str]) -> str | None:
+    """'Your Price $549.99', 'Savings -$100.00', 'Price $449.99': a later price in the box that is
+    the first less a printed deduction is what the buyer pays."""
+    start = to_price(first)
+    if start is None:
+        return None
+    taken_off = [to_price(t) for t in box_prices if _DEDUCTION.match(t)]
+    for text in box_prices:
+        amount = to_price(text)
+        if amount is not None and any(d and start - d == amount for d in taken_off):
+            return text
+    return None
+
+
 def price_near_title(doc: Document, lexicon: ExtractionLexicon | None = None) -> str | None:
     """The first current price after the <h1>, unless the same price box goes on to print one
-    labelled as the sale price ('价格 ¥199.00' then '促销价 ¥129.00'): then that one."""
+    labelled as the sale price ('价格 ¥199.00' then '促销价 ¥129.00'), or one that is the first
+    less a deduction it prints ('-$100.00'): then that one."""
     lexicon = lexicon or bundled()
     first: tuple[Any, str] | None = None
     box: set[Any] = set()
+    in_box: list[str] = []
     for node, text, old in _printed_prices(doc, lexicon):
+        if first is not None and node in box:
+            in_box.append(text)
         if old:
             continue
         if first is None:
@@ -267,7 +313,9 @@ def price_near_title(doc: Document, lexicon: ExtractionLexicon | None = None) ->
             break
         elif _sale_labelled(node, text, lexicon):
             return text
-    return first[1] if first else None
+    if first is None:
+        return None
+    return _after_deduction(first[1], in_box) or first[1]
 
 
 def old_prices_near_title(doc: Document, lexicon: ExtractionLexicon | None = None) -> list[str]:

@@ -104,3 +104,32 @@ def test_the_page_footer_is_not_read_the_items_own_footer_is() -> None:
     assert sku('<div class="site-footer"><p>SKU: FOOT-123</p></div>') is None
     assert sku('<div class="header-footer"><p>SKU: FOOT-123</p></div>') is None
     assert sku('<div class="product-footer"><p>SKU: FAN-4410</p></div>') == "FAN-4410"
+
+
+def test_labels_in_greek_hebrew_thai_finnish_bulgarian_and_nordic() -> None:
+    assert sku("<p>Κωδικός προϊόντος: 4410921</p>") == "4410921"
+    assert sku('<p>מק"ט: 778812</p>') == "778812"
+    assert sku("<div>รหัสสินค้า: 5512093</div>") == "5512093"
+    assert sku("<span>Tuotenumero: 330918</span>") == "330918"
+    assert sku("<div>Код на продукта: BX91KQ2</div>") == "BX91KQ2"
+    assert sku("<p>Varenummer: 1198234</p>") == "1198234"
+    assert sku("<li>Art.nr: 440129</li>") == "440129"
+    assert sku("<li>Bestell-Nr.: 88213-4</li>") == "88213-4"
+
+
+def test_a_label_in_brackets_is_still_a_label() -> None:
+    assert sku("<p>(Ref. 77120034)</p>") == "77120034"
+    assert sku("<span>[Item code: QZ-4410]</span>") == "QZ-4410"
+
+
+def test_a_label_leading_a_longer_line_takes_the_element_after_it() -> None:
+    body = (
+        "<div>Product code: <b>PX-20931</b> · Manufacturer code: ZZ9-PLURAL"
+        " · EAN 5901234123457</div>"
+    )
+    assert sku(body) == "PX-20931"
+    # a line that starts with something else is no label
+    assert (
+        sku("<div>Ships in <b>3</b> days from our warehouse in the north of the country</div>")
+        is None
+    )

@@ -213,3 +213,62 @@ def test_a_notify_me_caption_that_goes_on_outranks_structured_in_stock() -> None
     assert availability(notify, "fr", head=LD_IN_STOCK) == "OutOfStock"
     link = '<a href="#alert">Email me when this is back</a>'
     assert availability(link, head=LD_IN_STOCK) == "OutOfStock"
+
+
+@pytest.mark.parametrize(
+    ("lang", "body", "state"),
+    [
+        ("el", '<p class="diathesimotita">Εξαντλήθηκε προσωρινά</p>', "SoldOut"),
+        ("el", "<p>Το προϊόν είναι μη διαθέσιμο</p>", "OutOfStock"),
+        ("el", "<p>Άμεσα διαθέσιμο από την αποθήκη</p>", "InStock"),
+        ("he", "<p>המוצר לא במלאי כרגע</p>", "OutOfStock"),
+        ("he", "<p>במלאי, נשלח תוך יומיים</p>", "InStock"),
+        ("th", "<p>ขออภัย สินค้าหมดแล้ว</p>", "SoldOut"),
+        ("th", "<p>ไม่มีสินค้าในคลัง</p>", "OutOfStock"),
+        ("th", "<p>มีสินค้าพร้อมส่ง</p>", "InStock"),
+        ("fi", "<p>Tuote on tilapäisesti loppu</p>", "OutOfStock"),
+        ("fi", "<p>Ennakkotilattavissa, julkaisu maaliskuussa</p>", "PreOrder"),
+        ("fi", "<p>Varastossa 12 kpl</p>", "InStock"),
+        ("bg", "<p>Няма наличност в момента</p>", "OutOfStock"),
+        ("bg", "<p>Последни 3 бр. на склад</p>", "LimitedAvailability"),
+        ("nb", "<p>Ikke på lager i nettbutikk</p>", "OutOfStock"),
+        ("sv", "<p>Förboka nu - släpps i april</p>", "PreOrder"),
+    ],
+)  # fmt: skip
+def test_stock_phrases_in_greek_hebrew_thai_finnish_bulgarian_and_nordic(
+    lang: str, body: str, state: str
+) -> None:
+    assert availability(body, lang) == state
+
+
+@pytest.mark.parametrize(
+    ("lang", "button", "state"),
+    [
+        ("el", "<button>Προσθήκη στο καλάθι</button>", "InStock"),
+        ("el", "<button>Ειδοποίησέ με</button>", "OutOfStock"),
+        ("he", "<button>הוסף לסל</button>", "InStock"),
+        ("th", "<button disabled>หยิบใส่ตะกร้า</button>", "OutOfStock"),
+        ("th", "<button>ซื้อเลย</button>", "InStock"),
+        ("fi", "<button>Lisää ostoskoriin</button>", "InStock"),
+        ("bg", "<button>Купи сега</button>", "InStock"),
+        ("pt-BR", "<button>Comprar</button>", "InStock"),
+        ("es", '<a class="btn">Comprar</a>', "InStock"),
+    ],
+)  # fmt: skip
+def test_buy_and_notify_captions_in_greek_hebrew_thai_finnish_bulgarian(
+    lang: str, button: str, state: str
+) -> None:
+    assert availability(button, lang) == state
+
+
+def test_a_thai_phrase_is_found_inside_running_thai_text() -> None:
+    """Thai does not separate words: 'สินค้าหมด' inside a longer run is still the phrase."""
+    assert availability("<p>ขออภัยค่ะสินค้าหมดชั่วคราว</p>", "th") == "SoldOut"
+
+
+def test_a_box_marked_avail_is_read_before_an_unselected_options_word() -> None:
+    body = (
+        '<ul><li class="opt">S</li><li class="opt off">XL Sold out</li></ul>'
+        '<div class="avail-msg">In stock, ships tomorrow</div><button>Add to cart</button>'
+    )
+    assert availability(body) == "InStock"

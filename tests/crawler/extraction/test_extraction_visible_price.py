@@ -197,3 +197,61 @@ def test_a_total_printed_with_its_instalments_is_the_price() -> None:
     assert listing(body, "pt-BR") == ("1290.00", "BRL")
     # Instalments alone are not a price.
     assert listing("<p>12x de R$ 107,50</p>", "pt-BR") == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("lang", "body", "price", "currency"),
+    [
+        # the decimal mark in its own element, the currency after the cents, other words around
+        ("de-AT", '<div class="preis"><span class="euro">249</span><span class="komma">,</span>'
+                  '<span class="ct">50</span> <span>€</span> <small>inkl. USt.</small></div>',
+         "249.50", "EUR"),
+        # the Swedish whole-units mark ':-' with no sign: the page's language's currency
+        ("sv", '<span class="price">12 490:-</span>', "12490.00", "SEK"),
+        ("da", '<div class="price-box"><span class="now">899,-</span><span>inkl. moms</span></div>',
+         "899.00", "DKK"),
+    ],
+)  # fmt: skip
+def test_prices_printed_in_parts_or_as_whole_kronor(
+    lang: str, body: str, price: str, currency: str
+) -> None:
+    assert listing(body, lang) == (price, currency)
+
+
+def test_the_price_after_a_printed_deduction_is_what_the_buyer_pays() -> None:
+    body = (
+        '<div class="pricing"><p class="base">List <span class="amt">$1,240.00</span></p>'
+        '<p class="instant">Instant rebate <span class="amt">-$240.00</span></p>'
+        '<p class="net">You pay <span class="amt">$1,000.00</span></p></div>'
+    )
+    assert listing(body, "en-US") == ("1000.00", "USD")
+
+
+def test_a_deduction_that_does_not_add_up_changes_nothing() -> None:
+    body = (
+        '<div class="pricing"><p><span class="amt">$80.00</span></p>'
+        '<p class="off"><span class="amt">-$5.00</span></p>'
+        '<p><span class="amt">$70.00</span></p></div>'
+    )
+    assert listing(body, "en-US") == ("80.00", "USD")
+
+
+def test_a_subscription_price_labelled_in_its_box_is_not_the_price() -> None:
+    body = (
+        '<div class="offer"><div class="sub">With subscription: <span>€29.99</span></div>'
+        '<div><span class="price">€31.90</span></div></div>'
+    )
+    assert listing(body, "en-IE") == ("31.90", "EUR")
+
+
+def test_a_struck_list_price_read_with_its_word_lets_the_page_beat_stale_structured_data() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type":"Product","name":"Kettle",'
+        '"offers":{"price":"1299","priceCurrency":"DKK"}}</script>'
+    )
+    html = (
+        f'<html lang="da"><head>{head}</head><body><h1>Kettle</h1>'
+        '<div class="price-area"><span class="now">999,-</span>'
+        '<span class="before">Førpris 1.299,-</span></div></body></html>'
+    )
+    assert extract_listing(html, "https://shop.example/p/2").price == "999.00"
