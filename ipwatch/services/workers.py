@@ -29,7 +29,7 @@ from crawler.distributed.keys import RunKeys, connect
 from crawler.distributed.sealing import WorkerContext
 from crawler.distributed.states import RunStates
 from crawler.extensions.crawl_run import new_run_id
-from crawler.extensions.run_lock import CrawlBusy, MarketplaceLock
+from crawler.extensions.run_lock import CrawlBusy, MarketplaceLock, RunLock
 from crawler.run_states import record_states
 from crawler.spiders.marketplace import MarketplaceSpider
 from evidence.seal.custody import current_operator
@@ -107,8 +107,13 @@ class RunSpec:
         return profile.with_base_url(self.base_url) if self.base_url else profile
 
 
-def open_run(workspace: Workspace, server: Redis, spec: RunSpec) -> CrawlRun:
-    """Write the run's spec to Redis and start its record in the index."""
+def open_run(workspace: Workspace, server: Redis, spec: RunSpec) -> tuple[CrawlRun, RunLock]:
+    """Write the run's spec to Redis and start its record in the index, holding the run's lock.
+
+    The run has no crawling process of its own to hold ``runs/<id>.lock``, so the opener
+    holds it while it coordinates: a crawl of another marketplace that starts meanwhile
+    (``close_abandoned_runs``) sees the run alive, and sees it abandoned once this process
+    dies, however it dies. The caller releases it after ``finish_run``."""
     profile = spec.profile(workspace)
     if profile.search is not None and not spec.keywords and not profile.sections:
         raise InvalidRequestError(
@@ -119,9 +124,15 @@ def open_run(workspace: Workspace, server: Redis, spec: RunSpec) -> CrawlRun:
         id=new_run_id(), marketplace=profile.name, trigger=spec.trigger, started=datetime.now(UTC)
     )
     workspace.sealer  # noqa: B018 - make the signing key now, not in N workers at once
-    server.set(RunKeys(run.id).spec, spec.to_json(), nx=True)
-    workspace.index.start_run(run)
-    return run
+    lock = RunLock(workspace.home / "runs", run.id)
+    lock.acquire()  # before the record says "running", so no one sees it running unlocked
+    try:
+        server.set(RunKeys(run.id).spec, spec.to_json(), nx=True)
+        workspace.index.start_run(run)
+    except BaseException:
+        lock.release()
+        raise
+    return run, lock
 
 
 def read_spec(server: Redis, run_id: str) -> RunSpec:
@@ -284,12 +295,15 @@ def crawl_distributed(
             recheck_urls=noticed_urls(workspace, profile.name),
             detect_queue=detect_workers > 0,
         )
-        run = open_run(workspace, server, spec)
-        logger.warning("distributed run %s: %d worker(s) and one sealer", run.id, workers)
-        if on_start is not None:
-            on_start(run.id)
-        lost = _supervise(workspace, url, run.id, workers, heartbeat_ttl, detect_workers)
-        run = finish_run(workspace, server, run, lost)
+        run, run_lock = open_run(workspace, server, spec)
+        try:
+            logger.warning("distributed run %s: %d worker(s) and one sealer", run.id, workers)
+            if on_start is not None:
+                on_start(run.id)
+            lost = _supervise(workspace, url, run.id, workers, heartbeat_ttl, detect_workers)
+            run = finish_run(workspace, server, run, lost)
+        finally:
+            run_lock.release()
     finally:
         lock.release()
     record_reappearances(workspace, profile.name, run)  # removed findings seen again
