@@ -28,7 +28,7 @@ from config.profile import load_profile
 from crawler.distributed.keys import RunKeys, connect
 from crawler.distributed.sealing import WorkerContext
 from crawler.distributed.states import RunStates
-from crawler.extensions.crawl_run import new_run_id
+from crawler.extensions.crawl_run import COUNTERS, new_run_id, run_status
 from crawler.extensions.run_lock import CrawlBusy, MarketplaceLock, RunLock
 from crawler.run_states import record_states
 from crawler.spiders.marketplace import MarketplaceSpider
@@ -373,7 +373,10 @@ class _DetectWorkers:
 
 
 def _unsealed(server: Redis, keys: RunKeys) -> int:
-    """Entries of the seal stream no sealer acknowledged (read and pending, or never read)."""
+    """Entries of the seal stream no sealer acknowledged (read and pending, or never read);
+    none when nothing was ever handed to a sealer (no stream)."""
+    if not server.exists(keys.seal):
+        return 0
     groups: list[dict[str, Any]] = server.xinfo_groups(keys.seal)
     group = next((g for g in groups if g.get("name") in (b"sealer", "sealer")), None)
     if group is None:
@@ -382,7 +385,8 @@ def _unsealed(server: Redis, keys: RunKeys) -> int:
 
 
 def finish_run(workspace: Workspace, server: Redis, run: CrawlRun, lost_workers: int) -> CrawlRun:
-    """The run's counters are the workers' summed; finished when the frontier was drained;
+    """The run's counters are the workers' summed; finished when the frontier was drained
+    (partial when listings went unscored or were blocked, as in process);
     its listing states decided here, once, from what every worker reported (an unfinished
     run declares no listing gone for not having seen it: ``crawler.run_states``)."""
     keys = RunKeys(run.id)
@@ -393,9 +397,13 @@ def finish_run(workspace: Workspace, server: Redis, run: CrawlRun, lost_workers:
     unsealed = _unsealed(server, keys)
     if unsealed:  # the sealer gave up: `crawl` reports it and exits non-zero
         counters["seal_failed"] = unsealed
+    for key in COUNTERS:
+        counters.setdefault(key, 0)
     run.counters = counters
     run.finished = datetime.now(UTC)
-    run.status = "finished" if server.exists(keys.done) else "stopped: workers ended early"
+    # The in-process crawl's rule: detection failures or block pages make a drained run partial.
+    reason = "finished" if server.exists(keys.done) else "workers ended early"
+    run.status = run_status(reason, counters)
     seen, removed = RunStates(server, keys).read()
     record_states(workspace.index, run, seen, removed)
     workspace.index.finish_run(run)
