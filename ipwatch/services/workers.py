@@ -13,8 +13,6 @@ import json
 import logging
 import os
 import socket
-import subprocess
-import sys
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -36,6 +34,7 @@ from evidence.seal.custody import current_operator
 from ipwatch.services.crawl import crawl_settings, noticed_urls, record_reappearances
 from ipwatch.services.errors import ConflictError, InvalidRequestError, NotFoundError
 from ipwatch.services.run_states import after_run
+from ipwatch.services.worker_processes import DetectWorkers, spawn
 from model import CrawlRun
 
 if TYPE_CHECKING:
@@ -52,7 +51,6 @@ logger = logging.getLogger(__name__)
 HEARTBEAT_TTL = 15.0  # seconds without a heartbeat before a worker's leases are re-queued
 SEALER_RESTARTS = 3  # a sealer that dies mid-run is started again this often
 KEEP_FINISHED_S = 24 * 3600  # then a finished run's keys (frontier, dupefilter, stream) expire
-CLI = [sys.executable, "-m", "ipwatch.cli"]
 
 
 def redis_url(workspace: Workspace, override: str | None) -> str:
@@ -311,10 +309,6 @@ def crawl_distributed(
     return run
 
 
-def _spawn(workspace: Workspace, *args: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([*CLI, "--home", str(workspace.home), *args])  # noqa: S603 - our CLI
-
-
 def _supervise(
     workspace: Workspace,
     url: str,
@@ -327,49 +321,26 @@ def _supervise(
     Returns how many workers died (their share was finished by the others)."""
     ttl = str(heartbeat_ttl)
     crawlers = [
-        _spawn(workspace, "worker", "--redis", url, "--run", run_id, "--heartbeat-ttl", ttl)
+        spawn(workspace, "worker", "--redis", url, "--run", run_id, "--heartbeat-ttl", ttl)
         for _ in range(workers)
     ]
-    detectors = _DetectWorkers(workspace, url, run_id, detect_workers)
-    sealer = _spawn(workspace, "sealer", "--redis", url, "--run", run_id)
+    detectors = DetectWorkers(workspace, url, run_id, detect_workers)
+    sealer = spawn(workspace, "sealer", "--redis", url, "--run", run_id)
     restarts = 0
     while any(p.poll() is None for p in crawlers) or sealer.poll() is None or detectors.running():
-        detectors.check(crawlers)
+        crawling = any(p.poll() is None for p in crawlers)
+        detectors.check(
+            crawling=crawling, all_failed=not crawling and all(p.returncode != 0 for p in crawlers)
+        )
         if sealer.poll() not in (None, 0) and restarts < SEALER_RESTARTS:
             logger.warning("sealer of run %s died (exit %s): restarting", run_id, sealer.returncode)
             restarts += 1
-            sealer = _spawn(workspace, "sealer", "--redis", url, "--run", run_id)
+            sealer = spawn(workspace, "sealer", "--redis", url, "--run", run_id)
         elif all(p.poll() not in (None, 0) for p in crawlers) and sealer.poll() is None:
             sealer.terminate()  # no worker finished the run: the sealer would wait forever
             sealer.wait()
         time.sleep(0.2)
     return sum(1 for p in crawlers if p.returncode != 0)
-
-
-class _DetectWorkers:
-    """The run's local detection workers: restarted if one dies while crawl workers wait on
-    them (its entries go to the others meanwhile), stopped with SIGTERM if no crawl worker
-    finished the run (they would wait for it forever); else they exit when the run is done."""
-
-    def __init__(self, workspace: Workspace, url: str, run_id: str, count: int) -> None:
-        self.args = ("detect-worker", "--redis", url, "--run", run_id)
-        self.workspace = workspace
-        self.processes = [_spawn(workspace, *self.args) for _ in range(count)]
-        self.restarts = 0
-
-    def running(self) -> bool:
-        return any(p.poll() is None for p in self.processes)
-
-    def check(self, crawlers: list[subprocess.Popen[bytes]]) -> None:
-        crawling = any(p.poll() is None for p in crawlers)
-        for i, process in enumerate(self.processes):
-            code = process.poll()
-            if code not in (None, 0) and crawling and self.restarts < SEALER_RESTARTS * 2:
-                logger.warning("a detection worker died (exit %s): restarting it", code)
-                self.restarts += 1
-                self.processes[i] = _spawn(self.workspace, *self.args)
-            elif code is None and not crawling and all(p.returncode != 0 for p in crawlers):
-                process.terminate()
 
 
 def _unsealed(server: Redis, keys: RunKeys) -> int:
