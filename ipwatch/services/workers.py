@@ -38,7 +38,7 @@ from ipwatch.services.worker_processes import DetectWorkers, spawn
 from model import CrawlRun
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from redis import Redis
     from scrapy.settings import Settings
@@ -152,6 +152,25 @@ def worker_id() -> str:
     return f"{socket.gethostname()}-{os.getpid()}"
 
 
+def detect_queue_limits(environ: Mapping[str, str]) -> dict[str, float | int]:
+    """``IPWATCH_DETECT_TIMEOUT`` (seconds) and ``IPWATCH_DETECT_IN_FLIGHT`` from a crawl
+    worker's environment, where the operator set them: how long a listing may wait for a
+    detection worker, and how many may wait at once."""
+    limits: dict[str, float | int] = {}
+    for name, kind in (("IPWATCH_DETECT_TIMEOUT", float), ("IPWATCH_DETECT_IN_FLIGHT", int)):
+        raw = environ.get(name, "").strip()
+        if not raw:
+            continue
+        try:
+            value = kind(raw)
+        except ValueError:
+            value = 0
+        if not value > 0:
+            raise InvalidRequestError(f"{name}={raw!r} must be a number above 0, or unset")
+        limits[name] = value
+    return limits
+
+
 def worker_settings(
     workspace: Workspace,
     profile: MarketplaceProfile,
@@ -205,6 +224,7 @@ def worker_settings(
             "ITEM_PIPELINES": pipelines,
             "IPWATCH_WORKSPACE": WorkerContext(workspace, connect(url), keys),
             "IPWATCH_DETECT_QUEUE": spec.detect_queue,
+            **detect_queue_limits(os.environ),
         },
         priority="cmdline",
     )

@@ -197,13 +197,15 @@ def seed_previous_night(workspace: Workspace, catalog: Catalog) -> None:
 
 
 @pytest.mark.timeout(600)
-def test_detection_errors_from_the_redis_queue_are_counted_and_make_the_run_partial(
-    tmp_path: Path, redis_url: str
+@pytest.mark.parametrize("cause", ["error", "timeout"])
+def test_detection_errors_and_timeouts_from_the_redis_queue_are_counted_and_make_the_run_partial(
+    tmp_path: Path, redis_url: str, cause: str
 ) -> None:
     """A crawl worker whose listings a detection worker answers with errors (it scores against
-    other assets: a data folder without the brand kit) drops them unscored; the coordinator's
-    ``finish_run`` counts them as an in-process crawl does and the run is partial, so nothing
-    is declared gone for not having been stored."""
+    other assets: a data folder without the brand kit), or that no detection worker answers
+    within IPWATCH_DETECT_TIMEOUT, drops them unscored; the coordinator's ``finish_run`` counts
+    them as an in-process crawl does and the run is partial, so nothing is declared gone for
+    not having been stored."""
     home, profile = prepare(tmp_path)
     catalog = small_catalog()
     spec = yaml.safe_load(profile.read_text(encoding="utf-8"))
@@ -212,6 +214,7 @@ def test_detection_errors_from_the_redis_queue_are_counted_and_make_the_run_part
     workspace = Workspace.open(home)
     seed_previous_night(workspace, catalog)
     server = connect(redis_url)
+    env = {**os.environ, "COLUMNS": "200"}
     with DemoMarket(catalog=catalog) as market:
         spec = RunSpec(
             marketplace=str(profile),
@@ -221,24 +224,26 @@ def test_detection_errors_from_the_redis_queue_are_counted_and_make_the_run_part
             detect_queue=True,
         )
         run, lock = open_run(workspace, server, spec)
+        joined = ["--run", run.id, "--redis", redis_url]
         try:
             crawl = subprocess.Popen(
-                [*IPWATCH, "--home", str(home), "worker", "--run", run.id, "--redis", redis_url],
+                [*IPWATCH, "--home", str(home), "worker", *joined],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
+                env={**env, "IPWATCH_DETECT_TIMEOUT": "3"} if cause == "timeout" else env,
             )
-            elsewhere = str(tmp_path / "elsewhere")
-            joined = ["--run", run.id, "--redis", redis_url]
-            detect = subprocess.Popen(
-                [*IPWATCH, "--home", elsewhere, "detect-worker", *joined],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                env={**os.environ, "COLUMNS": "200"},
-            )
+            detect = None
+            if cause == "error":
+                detect = subprocess.Popen(
+                    [*IPWATCH, "--home", str(tmp_path / "elsewhere"), "detect-worker", *joined],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    env=env,
+                )
             crawled = crawl.communicate(timeout=400)
-            detected = detect.communicate(timeout=120)
+            detected = detect.communicate(timeout=120) if detect is not None else ("", "")
             run = finish_run(workspace, server, run, lost_workers=0)
         finally:
             lock.release()
@@ -248,12 +253,15 @@ def test_detection_errors_from_the_redis_queue_are_counted_and_make_the_run_part
                     child.communicate()
     n = len(catalog.items)
     assert crawl.returncode == 0, crawled
-    assert f"detect-worker: 0 listing(s) scored, {n} error(s)" in detected[0], detected
+    kind = "errors/detect" if cause == "error" else "errors/detect_timeout"
+    if cause == "error":
+        assert f"detect-worker: 0 listing(s) scored, {n} error(s)" in detected[0], detected
     assert run.status == "partial: detection"
-    assert run.counters["detect_failed"] == n and run.counters["errors/detect"] == n
+    assert run.counters["detect_failed"] == n and run.counters[kind] == n
     assert run.counters["errors"] >= n and run.counters["dropped"] == n
     stored = workspace.index.get_run(run.id)
     assert stored is not None and stored.status == run.status and stored.counters == run.counters
     assert list(workspace.index.iter_listing_states(run.id)) == []  # nothing gone for absence
     problem = crawl_problem(run)
     assert problem is not None and f"{n} listing(s) of run {run.id} were not scored" in problem
+    assert ("timed out waiting for a detection worker" in problem) is (cause == "timeout")

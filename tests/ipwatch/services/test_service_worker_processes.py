@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -28,7 +29,6 @@ from tests.support import IPWATCH, run_ipwatch
 if TYPE_CHECKING:
     from collections.abc import Callable
     from concurrent.futures import Future
-    from pathlib import Path
 
     from redis import Redis
 
@@ -61,9 +61,9 @@ def held_by(server: Redis, consumer: str) -> int:
 
 
 def environ(pid: int) -> dict[str, str]:
-    raw = (f"/proc/{pid}/environ").encode()
-    with open(raw, "rb") as handle:
-        pairs = [item.split(b"=", 1) for item in handle.read().split(b"\0") if b"=" in item]
+    """The environment a process was started with, as the kernel keeps it."""
+    raw = Path(f"/proc/{pid}/environ").read_bytes()
+    pairs = [item.split(b"=", 1) for item in raw.split(b"\0") if b"=" in item]
     return {key.decode(): value.decode() for key, value in pairs}
 
 
