@@ -17,6 +17,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import sys
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 from detector.exceptions import DetectorError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
     from pathlib import Path
 
     from detector.cache import FindingsCache
@@ -47,6 +48,34 @@ THREAD_ENV = (
 )
 
 _worker_detector: Detector | None = None  # the one detector of a worker process
+
+
+def single_thread_env(environ: Mapping[str, str]) -> dict[str, str]:
+    """``environ`` with each library's thread variable at 1 where it is unset: what a host
+    running several detection workers side by side gives each one (the operator's choice wins)."""
+    return {**dict.fromkeys(THREAD_ENV, "1"), **environ}
+
+
+def pin_threads() -> dict[str, int]:
+    """One thread per library in this process, as the pool's workers have, unless the operator
+    set the variables; OpenCV follows ``OMP_NUM_THREADS``. Libraries loaded already keep what
+    they read (BLAS); torch takes ``IPWATCH_DESCRIPTOR_THREADS`` when the descriptor loads.
+    Returns the thread counts now in force (OpenCV, torch)."""
+    os.environ.update(single_thread_env(os.environ))
+    import cv2
+
+    try:
+        opencv = max(int(os.environ["OMP_NUM_THREADS"]), 1)
+    except ValueError:
+        opencv = 1
+    cv2.setNumThreads(opencv)
+    from detector.vision.descriptor_models import descriptor_threads
+
+    torch = sys.modules.get("torch")
+    if torch is not None:  # loaded already: the descriptor would set it only when built
+        torch.set_num_threads(descriptor_threads())
+    threads = torch.get_num_threads() if torch is not None else descriptor_threads()
+    return {"opencv": cv2.getNumThreads(), "torch": threads}
 
 
 class DetectionWorkerError(DetectorError):

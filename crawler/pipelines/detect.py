@@ -17,8 +17,10 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
+from scrapy.exceptions import DropItem
+
 from crawler.context import workspace_for
-from crawler.distributed.detection_queue import remote_detection
+from crawler.distributed.detection_queue import DetectionTimeoutError, remote_detection
 from crawler.listing_id import content_hash
 from crawler.pipelines.media import ImageDecoder
 from detector.cache import FindingsCache, registry_key
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
     from crawler.context import CrawlContext
     from crawler.items import ListingItem
     from detector.workers import Detection
-    from model import ListingRecord
+    from model import Finding, Listing, ListingRecord
 
 __all__ = ["DetectPipeline", "registry_key"]
 
@@ -80,11 +82,23 @@ class DetectPipeline:
             self.crawler.stats.inc_value("ipwatch/detect_skipped")
         else:
             item.listing = self.decoder.fill(item.listing, item.errors)
-            item.findings = await asyncio.wrap_future(self.detection.submit(item.listing))
+            item.findings = await self._score(item.listing)
             item.extra["flagged"] = any(finding.flagged for finding in item.findings)
         if item.extra["flagged"]:
             self.crawler.stats.inc_value("ipwatch/flagged")
         return item
+
+    async def _score(self, listing: Listing) -> list[Finding]:
+        """The findings, or the listing is dropped unscored and counted (``detect_failed``,
+        ``errors/detect`` or ``errors/detect_timeout``), so the run's outcome says so: the same
+        in process, in the local pool and through a distributed run's Redis queue."""
+        try:
+            return await asyncio.wrap_future(self.detection.submit(listing))
+        except Exception as exc:
+            kind = "detect_timeout" if isinstance(exc, DetectionTimeoutError) else "detect"
+            for name in ("detect_failed", "errors", f"errors/{kind}"):
+                self.crawler.stats.inc_value(f"ipwatch/{name}")
+            raise DropItem(f"listing {listing.id} not scored: {exc}") from exc
 
     def _stored(self, listing_id: str) -> ListingRecord | None:
         try:
