@@ -94,8 +94,6 @@ class DetectPipeline:
             self.crawler.stats.inc_value("ipwatch/detect_skipped")
         else:
             item.listing = self.decoder.fill(item.listing, item.errors)
-            if isinstance(self.detection, InProcessDetection):
-                await asyncio.wrap_future(self.detection.ready())  # built off the reactor
             item.findings = await self._score(item.listing)
             item.extra["flagged"] = any(finding.flagged for finding in item.findings)
         if item.extra["flagged"]:
@@ -107,6 +105,11 @@ class DetectPipeline:
         ``errors/detect`` or ``errors/detect_timeout``), so the run's outcome says so: the same
         in process, in the local pool and through a distributed run's Redis queue."""
         try:
+            if isinstance(self.detection, InProcessDetection):
+                # Built off the reactor for the first listing; a detector that cannot be built
+                # fails each listing here, counted, so the run is partial and declares nothing
+                # gone (uncounted, a finished run storing nothing would call every listing gone).
+                await asyncio.wrap_future(self.detection.ready())
             return await asyncio.wrap_future(self.detection.submit(listing))
         except Exception as exc:
             kind = "detect_timeout" if isinstance(exc, DetectionTimeoutError) else "detect"
