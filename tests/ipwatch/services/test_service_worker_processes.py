@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,7 +28,7 @@ from tests.crawler.distributed.test_distributed_detection_queue import demo_list
 from tests.support import IPWATCH, run_ipwatch
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
     from concurrent.futures import Future
 
     from redis import Redis
@@ -86,7 +87,19 @@ def kill_holding(server: Redis, worker: subprocess.Popen[bytes]) -> None:
             return
         os.kill(worker.pid, signal.SIGCONT)
         time.sleep(0.005)
-    pytest.fail("the worker never held an entry")
+    left = server.xlen(KEYS.detect)
+    pytest.fail(f"the worker never held an entry ({left} entries left in the stream)")
+
+
+@contextmanager
+def frozen(process: subprocess.Popen[bytes]) -> Iterator[None]:
+    """``process`` stopped (SIGSTOP) for the block, so it takes nothing from the queue."""
+    os.kill(process.pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGCONT)
 
 
 @pytest.mark.timeout(900)
@@ -106,10 +119,16 @@ def test_a_sigkilled_detect_worker_is_restarted_and_every_listing_answered_once(
                 THREAD_ENV, "1"
             )
         listings = demo_listings(copies=6)
-        futures: list[Future[list[Finding]]] = [queue.submit(x) for x in listings]
-        supervise_until("some answers", workers, lambda: sum(f.done() for f in futures) >= 20)
-        victim = workers.processes[0]
-        kill_holding(server, victim)
+        # Half a batch first, answered by both, then the rest while only the victim can read:
+        # a kill timed on "some answers seen" raced two fast workers draining the whole queue
+        # before a loaded test process looked (the victim then never held an entry).
+        futures: list[Future[list[Finding]]] = [queue.submit(x) for x in listings[:20]]
+        supervise_until("some answers", workers, lambda: all(f.done() for f in futures))
+        victim, other = workers.processes
+        with frozen(other):
+            os.kill(victim.pid, signal.SIGSTOP)  # neither reads while the rest is queued
+            futures += [queue.submit(x) for x in listings[20:]]
+            kill_holding(server, victim)  # alone now with 250 entries to read
         assert held_by(server, consumer_of(victim)) == 1  # what the dead worker leaves behind
         supervise_until("a restart", workers, lambda: workers.restarts == 1)
         restarted = workers.processes[0]
