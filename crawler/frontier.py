@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from crawler.run_states import CHANGE_RANK
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
@@ -30,6 +32,12 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS job (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 )
 PENDING, DONE = "pending", "done"
+_RANK = "CASE {} " + " ".join(f"WHEN '{c.value}' THEN {r}" for c, r in CHANGE_RANK.items()) + " END"
+_SAW = (
+    "INSERT INTO seen (listing_id, change) VALUES (?, ?) ON CONFLICT (listing_id) DO UPDATE "  # noqa: S608 - ranks are constants
+    f"SET change = excluded.change WHERE {_RANK.format('excluded.change')} > "
+    f"{_RANK.format('seen.change')}"
+)
 
 
 class FrontierError(Exception):
@@ -138,10 +146,9 @@ class CrawlJournal:
         return {PENDING: 0, DONE: 0, **{state: int(count) for state, count in rows}}
 
     def saw(self, listing_id: str, change: str) -> None:
-        """A listing the job recorded, with what its upsert did (new, changed, unchanged)."""
-        self._write(
-            "INSERT OR IGNORE INTO seen (listing_id, change) VALUES (?, ?)", (listing_id, change)
-        )
+        """A listing the job recorded, with what its upsert did (new, changed, unchanged), or
+        is about to: of two answers the stronger stays (``crawler.run_states.stronger``)."""
+        self._write(_SAW, (listing_id, change))
 
     def seen(self) -> dict[str, str]:
         return dict(self._db.execute("SELECT listing_id, change FROM seen").fetchall())

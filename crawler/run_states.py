@@ -47,6 +47,34 @@ _STATE_OF_CHANGE = {
 }
 
 
+# When two answers about one listing in one run (or one job) disagree, the stronger is the
+# run's: its first upsert of a new listing says new, and a second fetch (a lapsed lease, a page
+# done again after a kill between the upsert and its report) finds what the first one stored.
+CHANGE_RANK = {
+    ListingChange.UNCHANGED: 0,
+    ListingChange.SPOOLED: 1,
+    ListingChange.CHANGED: 1,
+    ListingChange.NEW: 2,
+}
+
+
+def stronger(first: ListingChange | None, second: ListingChange) -> ListingChange:
+    """The run's answer from two: ``second`` only if it says more (equal: the first stays)."""
+    if first is None or CHANGE_RANK[second] > CHANGE_RANK[first]:
+        return second
+    return first
+
+
+def merge_seen(
+    earlier: Mapping[str, ListingChange], later: Mapping[str, ListingChange]
+) -> dict[str, ListingChange]:
+    """What a job saw across its runs (a resumed run's and the killed ones' before it)."""
+    merged = dict(earlier)
+    for lid, change in later.items():
+        merged[lid] = stronger(merged.get(lid), change)
+    return merged
+
+
 def is_complete(run: CrawlRun) -> bool:
     return run.status == COMPLETE
 

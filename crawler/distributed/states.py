@@ -18,6 +18,8 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.distributed.keys import RunKeys, connect
+from crawler.run_states import CHANGE_RANK
+from crawler.signals import listing_recording
 from model import ListingChange
 
 if TYPE_CHECKING:
@@ -30,14 +32,6 @@ if TYPE_CHECKING:
 
     from crawler.items import ListingItem
 
-# When two upserts of one run disagree (the second fetch of a listing finds what the first
-# stored), the stronger answer is the run's: the first upsert of a new listing says new.
-RANK = {
-    ListingChange.UNCHANGED: 0,
-    ListingChange.SPOOLED: 1,
-    ListingChange.CHANGED: 1,
-    ListingChange.NEW: 2,
-}
 _KEEP_STRONGER = """
 local rank = {%s}
 local old = redis.call('HGET', KEYS[1], ARGV[1])
@@ -46,7 +40,7 @@ if (not old) or rank[ARGV[2]] > (rank[old] or -1) then
   return 1
 end
 return 0
-""" % ", ".join(f"{change.value} = {rank}" for change, rank in RANK.items())  # noqa: UP031 - Lua braces
+""" % ", ".join(f"{change.value} = {rank}" for change, rank in CHANGE_RANK.items())  # noqa: UP031 - Lua braces
 
 
 class RunStates:
@@ -95,7 +89,17 @@ class ReportSeenPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(_run_states(crawler))
+        pipeline = cls(_run_states(crawler))
+        crawler.signals.connect(pipeline.recording, signal=listing_recording)
+        return pipeline
+
+    def recording(self, item: ListingItem) -> None:
+        """Before the upsert, what it is expected to do (``crawler.signals``): a worker killed
+        between its upsert and ``process_item`` has said it, so the page another worker does
+        again (finding what this one stored) cannot turn new or changed into unchanged."""
+        expected = item.extra.get("expected_change")
+        if item.listing is not None and expected is not None:
+            self.states.saw(item.listing.id, expected)
 
     def process_item(self, item: ListingItem) -> ListingItem:
         if item.listing is not None and item.change is not None:

@@ -12,7 +12,7 @@ from scrapy import signals
 from config.logs import bind_run
 from crawler.context import workspace_for
 from crawler.extensions.run_lock import RunLock, is_abandoned
-from crawler.run_states import record_states
+from crawler.run_states import merge_seen, record_states, stronger
 from evidence.log.tree_head import TransparencyLogError
 from evidence.seal.recovery import reindex_orphans
 from model import CrawlRun, ListingChange
@@ -168,7 +168,8 @@ class CrawlRunRecorder:
 
     def item_scraped(self, item: ListingItem) -> None:
         if item.listing is not None and item.change is not None:
-            self.seen[item.listing.id] = item.change
+            # A listing met twice in a run: the second upsert finds what the first stored.
+            self.seen[item.listing.id] = stronger(self.seen.get(item.listing.id), item.change)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.run is None:
@@ -186,7 +187,9 @@ class CrawlRunRecorder:
         self.run.status = run_status(reason, self.run.counters)
         # A resumed run's states cover its job: what the killed runs recorded counts as seen.
         resumed = {lid: ListingChange(change) for lid, change in _resumed_seen(spider).items()}
-        self.seen = {**resumed, **self.seen}
+        # The stronger of two answers: a page done again after a kill between its upsert and
+        # the journal's record finds what the killed run stored.
+        self.seen = merge_seen(resumed, self.seen)
         self._record_states(getattr(spider, "gone_listings", {}))
         try:
             self.index.finish_run(self.run)

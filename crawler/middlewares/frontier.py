@@ -19,6 +19,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.frontier import CrawlJournal, discard
 from crawler.items import ListingItem
+from crawler.signals import listing_recording
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterable
@@ -50,6 +51,7 @@ class FrontierMiddleware:
         middleware = cls(crawler, CrawlJournal(Path(path)))
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(middleware.recording, signal=listing_recording)
         crawler.signals.connect(middleware.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(middleware.item_left, signal=signals.item_dropped)
         crawler.signals.connect(middleware.item_left, signal=signals.item_error)
@@ -105,6 +107,13 @@ class FrontierMiddleware:
             if output is not None:
                 yield output
         self._finished(source)
+
+    def recording(self, item: ListingItem) -> None:
+        """Before the upsert, what it is expected to do (``crawler.signals``); the journal
+        keeps the stronger answer, so the page done again after a kill here still says it."""
+        expected = item.extra.get("expected_change")
+        if item.listing is not None and expected is not None:
+            self.journal.saw(item.listing.id, expected.value)
 
     def item_scraped(self, item: Any) -> None:
         if isinstance(item, ListingItem) and item.listing is not None and item.change is not None:

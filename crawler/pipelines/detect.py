@@ -26,7 +26,7 @@ from crawler.listing_id import content_hash
 from crawler.pipelines.media import ImageDecoder
 from detector.cache import FindingsCache, registry_key
 from detector.workers import InProcessDetection, open_detection
-from model import FindingQuery, FindingStatus
+from model import FindingQuery, FindingStatus, ListingChange
 from store.exceptions import IndexUnavailableError
 
 if TYPE_CHECKING:
@@ -42,6 +42,15 @@ if TYPE_CHECKING:
 __all__ = ["DetectPipeline", "registry_key"]
 
 _PAGE = 500  # removed findings read per query when a crawl starts
+
+
+def expected_change(previous: ListingRecord | None, new_hash: str) -> ListingChange:
+    """What the upsert of a listing with ``new_hash`` over ``previous`` will answer."""
+    if previous is None:
+        return ListingChange.NEW
+    if previous.content_hash != new_hash:
+        return ListingChange.CHANGED
+    return ListingChange.UNCHANGED
 
 
 class DetectPipeline:
@@ -86,7 +95,9 @@ class DetectPipeline:
         assert item.listing is not None
         item.extra["content_hash"] = content_hash(item)
         item.extra["registry_key"] = self.registry_key
-        previous = self._stored(item.listing.id)
+        known, previous = self._stored(item.listing.id)
+        if known:  # reported before the upsert (signals.listing_recording): see there
+            item.extra["expected_change"] = expected_change(previous, item.extra["content_hash"])
         if previous is not None and self._unchanged(item, previous):
             item.extra["detect_skipped"] = True
             item.extra["evidence_complete"] = True
@@ -117,11 +128,12 @@ class DetectPipeline:
                 self.crawler.stats.inc_value(f"ipwatch/{name}")
             raise DropItem(f"listing {listing.id} not scored: {exc}") from exc
 
-    def _stored(self, listing_id: str) -> ListingRecord | None:
+    def _stored(self, listing_id: str) -> tuple[bool, ListingRecord | None]:
+        """(whether the index answered, the stored record); unanswered: score it."""
         try:
-            return self.workspace.index.get_listing(listing_id)
+            return True, self.workspace.index.get_listing(listing_id)
         except IndexUnavailableError:
-            return None  # cannot tell: score it
+            return False, None
 
     def _unchanged(self, item: ListingItem, previous: ListingRecord) -> bool:
         return (

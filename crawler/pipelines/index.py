@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from scrapy.exceptions import DropItem
 
 from crawler.context import workspace_for
+from crawler.signals import listing_recording
 from model.convert import finding_record, listing_record
 from store.exceptions import StoreFullError
 
@@ -74,6 +75,7 @@ class IndexPipeline:
                 "flagged": item.extra.get("flagged", False),
             },
         )
+        self.crawler.signals.send_catch_log(listing_recording, item=item)
         item.change = index.upsert_listing(record)
         self.crawler.stats.inc_value(f"ipwatch/listings_{item.change.value}")
         logger.info(  # repr: a title's newlines and terminal escapes cannot forge log lines

@@ -71,3 +71,15 @@ def test_a_journal_of_another_version_is_refused(tmp_path: Path) -> None:
     db.close()
     with pytest.raises(FrontierError, match="journal version 99"):
         CrawlJournal(path)
+
+
+def test_of_two_answers_about_a_listing_the_journal_keeps_the_stronger(tmp_path: Path) -> None:
+    journal = CrawlJournal(tmp_path / "jobs" / "demo.sqlite")
+    journal.saw("demo:1", "new")  # before the upsert; the kill came before the page was done
+    journal.saw("demo:1", "unchanged")  # the page done again finds what the first upsert stored
+    journal.saw("demo:2", "unchanged")
+    journal.saw("demo:2", "changed")
+    journal.saw("demo:3", "spooled")
+    journal.saw("demo:3", "changed")  # as strong: the first answer stays
+    assert journal.seen() == {"demo:1": "new", "demo:2": "changed", "demo:3": "spooled"}
+    journal.close()

@@ -6,7 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from crawler.run_states import ABSENT, count_states, decide_states, previous_complete_run
+from crawler.run_states import (
+    ABSENT,
+    count_states,
+    decide_states,
+    merge_seen,
+    previous_complete_run,
+    stronger,
+)
 from model import CrawlRun, ListingChange, ListingRecord
 from store import SqliteStore
 
@@ -109,4 +116,20 @@ def test_a_dead_link_to_a_listing_never_recorded_is_not_a_gone_listing(index):
 def test_a_spooled_upsert_counts_as_changed_so_it_is_never_skipped(index):
     assert decide(index, run(index, 1), {"demo:1": ListingChange.SPOOLED}) == {
         "demo:1": ("changed", "")
+    }
+
+
+def test_of_two_answers_about_a_listing_in_one_job_the_stronger_is_the_runs() -> None:
+    spooled = ListingChange.SPOOLED
+    assert stronger(None, UNCHANGED) is UNCHANGED
+    assert stronger(NEW, UNCHANGED) is NEW  # a second fetch finds what the first one stored
+    assert stronger(UNCHANGED, CHANGED) is CHANGED
+    assert stronger(spooled, CHANGED) is spooled  # as strong: the first stays
+    killed = {"demo:1": NEW, "demo:2": CHANGED, "demo:3": UNCHANGED}
+    resumed = {"demo:1": UNCHANGED, "demo:2": UNCHANGED, "demo:3": CHANGED, "demo:4": NEW}
+    assert merge_seen(killed, resumed) == {
+        "demo:1": NEW,
+        "demo:2": CHANGED,
+        "demo:3": CHANGED,
+        "demo:4": NEW,
     }
