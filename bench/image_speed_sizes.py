@@ -33,7 +33,7 @@ from bench.imageset_sources import LOGOS, logo_reference
 from model import Asset, AssetKind, Listing, ListingImage, ReferenceImage
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from detector.engine import Detector
 
@@ -126,10 +126,12 @@ def _timed(func: Callable[..., Any], name: str, spent: dict[str, float]) -> Call
     return wrapper
 
 
-def instrument(detector: Detector) -> dict[str, float]:
+def instrument(
+    detector: Detector, stages: Sequence[tuple[str, str, str]] = STAGES
+) -> dict[str, float]:
     """Wrap each image stage the detector holds; returns the seconds spent per stage."""
     spent: dict[str, float] = defaultdict(float)
-    for name, holder, method in STAGES:
+    for name, holder, method in stages:
         target = getattr(detector, holder, None)
         if target is not None and hasattr(target, method):
             setattr(target, method, _timed(getattr(target, method), name, spent))

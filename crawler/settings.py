@@ -94,6 +94,7 @@ ITEM_PIPELINES = {
 
 EXTENSIONS = {
     "crawler.extensions.crawl_run.CrawlRunRecorder": 100,
+    "crawler.extensions.item_errors.ItemErrorCounts": 105,
     "crawler.extensions.metrics.CrawlMetricsExtension": 110,
     "crawler.extensions.list_yield.ListYieldMemory": 120,
 }

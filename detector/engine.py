@@ -123,6 +123,8 @@ class Detector:
         # Feature matching for logos inside photos and outline matching for design drawings;
         # each does nothing unless such an asset has a decoded image.
         self._logos = LogoMatcher(assets, settings) if settings.logo_max_images > 0 else None
+        if self._logos is not None and signals is not None:
+            self._logos.describe = signals.logo_features
         self._designs = DesignMatcher(assets, settings)
         # Loads no model until a listing meets a registered patent (then once per process).
         self._patents = PatentIndex(assets, settings, embedder_name=settings.semantic_embedder)

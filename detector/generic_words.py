@@ -8,9 +8,8 @@ mark from matching when that pinyin is an English word (李宁 reads "lining").
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
-from english_words import get_english_words_set
+from functools import cache, lru_cache
+from typing import NamedTuple
 
 from detector.normalize import fold, is_cjk
 
@@ -44,25 +43,51 @@ _WORDS = """
 
 GENERIC_WORDS: frozenset[str] = frozenset(_WORDS.split())
 
-# The GNU Collaborative International Dictionary of English (~114k words, from the
-# english-words package): "Bravo" or "Quantity" is a word, not BRAVIO or QUANTIVO misspelt.
-# Words under three letters are left to the list above (the dictionary holds many
-# abbreviations that read like pieces of a spaced-out mark).
-DICTIONARY_WORDS: frozenset[str] = frozenset(
-    w for w in get_english_words_set(["gcide"], lower=True, alpha=True) if len(w) >= 3
-)
 
-# Webster's 2nd keeps the case of its entries: the lower-case ones are common words ("puma",
-# "dove"), the capitalised-only ones names ("Nike", "Lenora"); GCIDE capitalises every entry, so
-# a common word is in either dictionary and not a name. The second dictionary also covers words
-# the first lacks ("aditus", "benzo"), which are no more misspelt marks than "Bravo" is.
-_WEB2 = get_english_words_set(["web2"], lower=False, alpha=True)
-_WEB2_LOWER = frozenset(w for w in _WEB2 if len(w) >= 3 and w.islower())
-NAMES: frozenset[str] = frozenset(w.lower() for w in _WEB2 if w[:1].isupper()) - _WEB2_LOWER
-COMMON_WORDS: frozenset[str] = GENERIC_WORDS | _WEB2_LOWER | (DICTIONARY_WORDS - NAMES)
+class WordLists(NamedTuple):
+    """The dictionaries' word sets, built once per process on first use (about 0.4 CPU s,
+    2 s under load): importing the detector, or running a command or a crawl that scores
+    nothing, should not pay for them."""
 
-# What fuzzy matching must never read as a misspelt mark.
-EVERYDAY_WORDS: frozenset[str] = GENERIC_WORDS | DICTIONARY_WORDS | COMMON_WORDS
+    dictionary: frozenset[str]
+    names: frozenset[str]
+    common: frozenset[str]
+    everyday: frozenset[str]
+
+
+@cache
+def word_lists() -> WordLists:
+    from english_words import get_english_words_set
+
+    # The GNU Collaborative International Dictionary of English (~114k words, from the
+    # english-words package): "Bravo" or "Quantity" is a word, not BRAVIO or QUANTIVO misspelt.
+    # Words under three letters are left to the list above (the dictionary holds many
+    # abbreviations that read like pieces of a spaced-out mark).
+    dictionary = frozenset(
+        w for w in get_english_words_set(["gcide"], lower=True, alpha=True) if len(w) >= 3
+    )
+    # Webster's 2nd keeps the case of its entries: the lower-case ones are common words ("puma",
+    # "dove"), the capitalised-only ones names ("Nike", "Lenora"); GCIDE capitalises every
+    # entry, so a common word is in either dictionary and not a name. The second dictionary
+    # also covers words the first lacks ("aditus", "benzo"), which are no more misspelt marks
+    # than "Bravo" is.
+    web2 = get_english_words_set(["web2"], lower=False, alpha=True)
+    web2_lower = frozenset(w for w in web2 if len(w) >= 3 and w.islower())
+    names = frozenset(w.lower() for w in web2 if w[:1].isupper()) - web2_lower
+    common = GENERIC_WORDS | web2_lower | (dictionary - names)
+    # What fuzzy matching must never read as a misspelt mark.
+    everyday = GENERIC_WORDS | dictionary | common
+    return WordLists(dictionary, names, common, everyday)
+
+
+def everyday_words() -> frozenset[str]:
+    """What fuzzy matching must never read as a misspelt mark."""
+    return word_lists().everyday
+
+
+def names() -> frozenset[str]:
+    """Names ("Nike", "Lenora"): capitalised-only entries of Webster's 2nd."""
+    return word_lists().names
 
 
 @lru_cache(maxsize=4096)
@@ -78,16 +103,18 @@ def is_word_mark_a_word(name: str) -> bool:
         return False
     if any(is_cjk(ch) for w in words for ch in w):
         return True
-    return all(w in COMMON_WORDS for w in words)
+    common = word_lists().common
+    return all(w in common for w in words)
 
 
 def is_everyday(word: str) -> bool:
     """A folded word, or the plural of one ("magpies", "orchids"): language, not a mark."""
-    if word in EVERYDAY_WORDS:
+    everyday = word_lists().everyday
+    if word in everyday:
         return True
     if len(word) < 4 or not word.endswith("s") or word.endswith("ss"):
         return False
     stems = [word[:-1], word[:-2] if word.endswith("es") else ""]
     if word.endswith("ies"):
         stems.append(word[:-3] + "y")
-    return any(s in EVERYDAY_WORDS for s in stems if s)
+    return any(s in everyday for s in stems if s)

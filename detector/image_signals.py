@@ -1,11 +1,11 @@
 """The detector's photo extractors, asked of the image-signal cache first.
 
 Each wrapper sits around one extraction call and leaves the matcher that uses its result alone:
-the hash level's hashes and colour histogram, the learned descriptor's vectors, the copy check's
-and the region level's SIFT features, and OCR text. A photo is known by its SHA-256 only while
-the detector holds it — the registered images for the detector's lifetime, a listing's photos
-for one ``detect`` call (``PhotoSignals.listing``) — so a crop or other derived picture a matcher
-makes is never mistaken for the photo itself; it is simply extracted.
+the hash level's hashes and colour histogram, the learned descriptor's vectors, the SIFT features
+of the copy check, the region level and the logo stage, and OCR text. A photo is known by its
+SHA-256 only while the detector holds it — the registered images for the detector's lifetime, a
+listing's photos for one ``detect`` call (``PhotoSignals.listing``) — so a crop or other derived
+picture a matcher makes is never mistaken for the photo itself; it is simply extracted.
 
 Every stored row is checked against what its extractor returns (dtype, shape, range) before use;
 one that is not is deleted and the photo extracted again.
@@ -23,6 +23,7 @@ import numpy as np
 from detector.image_cache import CorruptSignalError
 from detector.images import HUE_BINS, PhotoHashes, photo_hashes
 from detector.vision.descriptor import get_descriptor
+from detector.vision.keypoints import SceneFeatures, describe_scene, work_shape
 from detector.vision.ocr import ImageTextReader, TextBox
 from detector.vision.regions import Features, describe
 
@@ -48,9 +49,12 @@ def _check(condition: bool, what: str) -> None:
         raise CorruptSignalError(what)
 
 
-def _keypoints(arrays: dict[str, np.ndarray], image: Image) -> tuple[np.ndarray, np.ndarray]:
+def _keypoints(
+    arrays: dict[str, np.ndarray], image: Image, within: tuple[int, int] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """(points (n, 2) inside the photo, SIFT descriptors (n, 128)) as float32, finite and
-    non-negative (points are in the photo's pixels or a shrunk copy's: never past its size)."""
+    non-negative (points are in the photo's pixels or a shrunk copy's: never past its size,
+    nor past ``within`` (width, height) where the copy's size is known)."""
     points, desc = arrays["points"], arrays["descriptors"]
     _check(points.dtype == np.float32 and points.ndim == 2 and points.shape[1] == 2, "points")
     _check(desc.dtype in (np.uint8, np.float32) and desc.ndim == 2, "descriptors dtype")
@@ -58,7 +62,8 @@ def _keypoints(arrays: dict[str, np.ndarray], image: Image) -> tuple[np.ndarray,
     desc = desc.astype(np.float32)
     _check(bool(np.isfinite(points).all() and np.isfinite(desc).all()), "not finite")
     _check(bool((desc >= 0).all()), "negative descriptor")
-    inside = (points >= 0).all() and (points <= np.array(image.size, np.float32)).all()
+    bound = np.array(within if within is not None else image.size, np.float32)
+    inside = (points >= 0).all() and (points <= bound).all()
     _check(bool(inside), "keypoint outside the photo")
     return points, desc
 
@@ -187,6 +192,23 @@ class PhotoSignals:
             _decode_features,
         )
 
+    def logo_features(self, image: Image, max_side: int, max_features: int) -> SceneFeatures:
+        """The logo stage's SIFT features of a photo at this work size and feature cap."""
+
+        def decode(
+            meta: dict[str, Any], arrays: dict[str, np.ndarray], image: Image
+        ) -> SceneFeatures:
+            return _decode_scene(arrays, image, max_side)
+
+        return self.signal(
+            "logos",
+            f"{max_side},{max_features}",
+            image,
+            lambda: describe_scene(image, max_side, max_features),
+            _encode_scene,
+            decode,
+        )
+
     def descriptor(self, name: str) -> CachedDescriptor:
         return CachedDescriptor(name, self)
 
@@ -226,6 +248,23 @@ def _decode_features(meta: dict[str, Any], arrays: dict[str, np.ndarray], image:
     _check(0.0 < scale <= 1.0, "scale")
     _check([int(v) for v in meta["size"]] == list(image.size), "size is not the photo's")
     return Features(points, desc, scale, image.size)
+
+
+def _encode_scene(value: SceneFeatures) -> Encoded:
+    arrays = {"points": value.points, "descriptors": _compact(value.descriptors)}
+    return {}, {**arrays, "frames": value.frames}
+
+
+def _decode_scene(arrays: dict[str, np.ndarray], image: Image, max_side: int) -> SceneFeatures:
+    """Points inside the work image the photo shrinks to; frames (size > 0, angle in degrees)."""
+    _, (height, width) = work_shape(image.size, max_side)
+    points, desc = _keypoints(arrays, image, within=(width, height))
+    frames = arrays["frames"]
+    _check(frames.dtype == np.float32 and frames.shape == (len(points), 2), "frames")
+    _check(bool(np.isfinite(frames).all()), "frames not finite")
+    sizes, angles = frames[:, 0], frames[:, 1]
+    _check(bool((sizes > 0).all() and (angles >= 0).all() and (angles <= 360).all()), "frames")
+    return SceneFeatures(points, desc, frames)
 
 
 class CachedDescriptor:

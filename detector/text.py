@@ -40,7 +40,7 @@ from detector.fused import (
     glued_cuts,
     word_spans,
 )
-from detector.generic_words import EVERYDAY_WORDS, is_everyday
+from detector.generic_words import everyday_words, is_everyday
 from detector.mark_match import MarkForm, MarkMatch, Reading, _non_overlapping
 from detector.normalize import FoldedText, fold_text
 from detector.text_spans import (
@@ -150,7 +150,7 @@ class MarkIndex:
         self._sounds.add(form.folded, form)
         for spelling in pinyin_spellings(form.folded):
             key = "".join(spelling)
-            if key in EVERYDAY_WORDS:
+            if key in everyday_words():
                 continue  # a pinyin that is an everyday word says nothing about the mark
             pinyin = MarkForm(
                 asset_id=form.asset_id,
@@ -262,7 +262,7 @@ class MarkIndex:
             if merged is None and not exact_word(ft, i, j, form):
                 return
             if merged is not None and not short_disguise_ok(
-                ft, i, j, form.folded, form.gaps, EVERYDAY_WORDS, merged[0]
+                ft, i, j, form.folded, form.gaps, everyday_words(), merged[0]
             ):
                 return
         add_hit(hits, field, ft, i, j, form, 1.0, merged=merged or (True, True))
@@ -287,7 +287,7 @@ class MarkIndex:
             or (
                 merged is not None
                 and not short_disguise_ok(
-                    ft, i, j, form.folded, form.gaps, EVERYDAY_WORDS, merged[0]
+                    ft, i, j, form.folded, form.gaps, everyday_words(), merged[0]
                 )
             )
         ):
@@ -362,7 +362,7 @@ class MarkIndex:
                         for form, form_merged in self._by_skel[key]:
                             how = (merged, form_merged)
                             if plausible_misspelling(
-                                ft, i, j, form.source, how, EVERYDAY_WORDS, cutoff
+                                ft, i, j, form.source, how, everyday_words(), cutoff
                             ):
                                 add_hit(hits, field, ft, i, j, form, score, merged=how)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from detector.disguise import Disguise, describe
-from detector.generic_words import NAMES, is_everyday
+from detector.generic_words import is_everyday, names
 from detector.known_brands import KNOWN_BRANDS
 from detector.mark_match import MarkMatch
 from detector.normalize import MERGED
@@ -40,7 +40,7 @@ def best_per_span(hits: Iterable[MarkMatch]) -> list[MarkMatch]:
 
 def a_name(folded: str) -> bool:
     """Another brand ("Samsung") or a name ("Lenora"): someone else's, not a disguise."""
-    return folded in KNOWN_BRANDS or folded in NAMES
+    return folded in KNOWN_BRANDS or folded in names()
 
 
 def compact(ft: FoldedText, view: str) -> str:

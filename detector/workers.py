@@ -17,6 +17,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import sys
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 from detector.exceptions import DetectorError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
     from pathlib import Path
 
     from detector.cache import FindingsCache
@@ -47,6 +48,34 @@ THREAD_ENV = (
 )
 
 _worker_detector: Detector | None = None  # the one detector of a worker process
+
+
+def single_thread_env(environ: Mapping[str, str]) -> dict[str, str]:
+    """``environ`` with each library's thread variable at 1 where it is unset: what a host
+    running several detection workers side by side gives each one (the operator's choice wins)."""
+    return {**dict.fromkeys(THREAD_ENV, "1"), **environ}
+
+
+def pin_threads() -> dict[str, int]:
+    """One thread per library in this process, as the pool's workers have, unless the operator
+    set the variables; OpenCV follows ``OMP_NUM_THREADS``. Libraries loaded already keep what
+    they read (BLAS); torch takes ``IPWATCH_DESCRIPTOR_THREADS`` when the descriptor loads.
+    Returns the thread counts now in force (OpenCV, torch)."""
+    os.environ.update(single_thread_env(os.environ))
+    import cv2
+
+    try:
+        opencv = max(int(os.environ["OMP_NUM_THREADS"]), 1)
+    except ValueError:
+        opencv = 1
+    cv2.setNumThreads(opencv)
+    from detector.vision.descriptor_models import descriptor_threads
+
+    torch = sys.modules.get("torch")
+    if torch is not None:  # loaded already: the descriptor would set it only when built
+        torch.set_num_threads(descriptor_threads())
+    threads = torch.get_num_threads() if torch is not None else descriptor_threads()
+    return {"opencv": cv2.getNumThreads(), "torch": threads}
 
 
 class DetectionWorkerError(DetectorError):
@@ -86,15 +115,70 @@ class Detection(Protocol):
 
 
 class InProcessDetection:
-    """``workers: 0``: the caller's own detector, each future already done when returned.
+    """``workers: 0``: the caller's own detector; each future is done when returned.
 
-    The detector is built before the first listing, not on it: built lazily it would block a
-    distributed worker's reactor (and its lease heartbeat) for seconds mid-crawl.
+    Given ``build`` instead of a detector, nothing is built until a listing needs scoring: a
+    re-crawl of unchanged listings builds none. A caller on an event loop (the crawl's detect
+    pipeline) awaits ``ready()`` first, which builds it on a thread of its own, word lists
+    included, so Scrapy's reactor keeps downloading and a distributed worker's lease heartbeat
+    keeps beating meanwhile (built on the reactor, the build stalled it for seconds and leases
+    lapsed). Scoring stays on the caller's thread, as before: a listing in the pipeline holds
+    its page's lease, so a worker must not pile up listings behind a scoring thread. A caller
+    that never awaits ``ready()`` (a batch loop) builds on its first ``submit``.
     """
 
-    def __init__(self, detector: Detector, cache: FindingsCache | None = None) -> None:
-        self.detector = detector
+    def __init__(
+        self,
+        detector: Detector | None = None,
+        cache: FindingsCache | None = None,
+        *,
+        build: Callable[[], Detector] | None = None,
+    ) -> None:
+        if (detector is None) == (build is None):
+            raise DetectorError("in-process detection needs a detector or a way to build one")
+        self._detector = detector
+        self._build = build
+        self._ready: Future[None] | None = None
         self.cache = cache
+
+    @property
+    def built(self) -> bool:
+        """Whether this object holds a detector (given, or built for a listing)."""
+        return self._detector is not None
+
+    @property
+    def detector(self) -> Detector:
+        if self._detector is None:
+            self._detector = self._built()
+        return self._detector
+
+    def _built(self) -> Detector:
+        from detector.generic_words import word_lists
+
+        assert self._build is not None
+        detector = self._build()
+        word_lists()  # loaded on first use otherwise: on the caller's thread, mid-crawl
+        return detector
+
+    def ready(self) -> Future[None]:
+        """Done once the detector exists; the first call builds it on a thread of its own."""
+        if self._ready is None:
+            self._ready = Future()
+            if self._detector is not None:
+                self._ready.set_result(None)
+            else:
+                threading.Thread(
+                    target=self._build_for, args=(self._ready,), name="ipwatch-detector-build"
+                ).start()
+        return self._ready
+
+    def _build_for(self, ready: Future[None]) -> None:
+        try:
+            self._detector = self._built()
+        except Exception as exc:  # every listing waiting on it is told why
+            ready.set_exception(exc)
+        else:
+            ready.set_result(None)
 
     def submit(self, listing: Listing) -> Future[list[Finding]]:
         future: Future[list[Finding]] = Future()
@@ -110,6 +194,8 @@ class InProcessDetection:
         return future
 
     def close(self) -> None:
+        if self._ready is not None:
+            self._ready.exception()  # a build still running finishes first
         if self.cache is not None:
             self.cache.close()
 
@@ -244,11 +330,12 @@ def open_detection(
     cache: FindingsCache | None = None,
     image_cache: Path | None = None,
 ) -> InProcessDetection | DetectionPool:
-    """The pool ``settings.workers`` asks for, or the caller's own detector (built only then);
-    pool workers open ``image_cache`` (per-photo signals) themselves."""
+    """The pool ``settings.workers`` asks for, or the caller's own detector (built only then,
+    for the first listing to score; see ``InProcessDetection.ready``); pool workers open
+    ``image_cache`` (per-photo signals) themselves."""
     workers = settings.worker_count()
     if workers == 0:
-        return InProcessDetection(detector(), cache)
+        return InProcessDetection(cache=cache, build=detector)
     return DetectionPool(assets, settings, workers, cache, image_cache)
 
 

@@ -2,65 +2,108 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 import typer
 
 from config.logs import configure_logging
 from ipwatch import __version__
-from ipwatch.commands import (
-    assets,
-    crawl,
-    demo,
-    detect,
-    evidence,
-    extract,
-    findings,
-    index,
-    keys,
-    notices,
-    profile,
-    rescan,
-    runs,
-    schedule,
-    sellers,
-    serve,
-    users,
-    webhooks,
-    workers,
-)
 from ipwatch.commands.common import State, run_command
+from ipwatch.commands.lazy import LazyCommand, LazyGroup
+
+
+def _command(module: str, summary: str, attr: str | None = None) -> LazyCommand:
+    return LazyCommand(f"ipwatch.commands.{module}", attr or "app", summary)
+
+
+class Commands(LazyGroup):
+    """Every ``ipwatch`` command, in the order ``--help`` lists them; each imported when run."""
+
+    lazy: ClassVar[Mapping[str, LazyCommand]] = {
+        "extract": _command(
+            "extract",
+            "Print the listing extracted from PAGE as one JSON object; missing fields are null.",
+            "extract",
+        ),
+        "crawl": _command(
+            "crawl",
+            "Crawl MARKETPLACE once and record the run; flagged listings get sealed evidence.",
+            "crawl",
+        ),
+        "demo": _command(
+            "demo",
+            "Start the demo marketplace, import its brands, crawl, detect, seal, and show the"
+            " findings.",
+            "demo",
+        ),
+        "detect": _command(
+            "detect",
+            "Score each listing of a JSONL file against a registry file; findings go out as JSONL.",
+            "detect",
+        ),
+        "rescan": _command(
+            "rescan",
+            "Re-score stored listings against the registry, so a new asset finds old listings.",
+            "rescan",
+        ),
+        "serve": _command(
+            "serve",
+            "Run the review desk. Users come from `ipwatch users add`; put it behind HTTPS (a"
+            " reverse\nproxy) before listening beyond this machine: session cookies are Secure"
+            " off loopback.",
+            "serve",
+        ),
+        "worker": _command(
+            "workers",
+            "Crawl from a distributed run's shared frontier until the run is done.",
+            "worker",
+        ),
+        "sealer": _command(
+            "workers",
+            "Seal a distributed run's evidence in order (one per run); exits when the run is done.",
+            "sealer",
+        ),
+        "detect-worker": _command(
+            "workers",
+            "Score a distributed run's listings from its Redis detection queue until the run is"
+            " done.",
+            "detect_worker",
+        ),
+        "assets": _command("assets", "Register, list and remove watched assets."),
+        "findings": _command("findings", "List, inspect and review findings."),
+        "evidence": _command("evidence", "Verify, bundle, export and timestamp sealed evidence."),
+        "runs": _command("runs", "Crawl runs and their counters."),
+        "index": _command("index", "Evidence index: status, replay the spool, migrate mappings."),
+        "keys": _command("keys", "The signing key that seals evidence."),
+        "users": _command(
+            "users", "Users of the review desk and API: roles (admin, reviewer, viewer) and owners."
+        ),
+        "notices": _command(
+            "notices",
+            "Takedown notices: create them from confirmed findings, export, record outcomes.",
+        ),
+        "webhooks": _command(
+            "webhooks", "Webhook deliveries (configured under webhooks: in ipwatch.yaml)."
+        ),
+        "sellers": _command("sellers", "Seller networks and the repeat-infringer record."),
+        "schedule": _command("schedule", "Crawl on cron schedules (schedule.yaml)."),
+        "profile": _command(
+            "profile", "Marketplace profiles: list them, check one against a live page."
+        ),
+    }
+
 
 app = typer.Typer(
+    cls=Commands,
     name="ipwatch",
     help="Watch marketplaces for infringing listings and seal court-ready evidence.",
     no_args_is_help=True,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
 )
-app.add_typer(assets.app, name="assets")
-app.add_typer(findings.app, name="findings")
-app.add_typer(evidence.app, name="evidence")
-app.add_typer(runs.app, name="runs")
-app.add_typer(index.app, name="index")
-app.add_typer(keys.app, name="keys")
-app.add_typer(users.app, name="users")
-app.add_typer(notices.app, name="notices")
-app.add_typer(webhooks.app, name="webhooks")
-app.add_typer(sellers.app, name="sellers")
-app.add_typer(schedule.app, name="schedule")
-app.add_typer(profile.app, name="profile")
-app.command("extract")(extract.extract)
-app.command("crawl")(crawl.crawl)
-app.command("demo")(demo.demo)
-app.command("detect")(detect.detect)
-app.command("rescan")(rescan.rescan)
-app.command("serve")(serve.serve)
-app.command("worker")(workers.worker)
-app.command("sealer")(workers.sealer)
-app.command("detect-worker")(workers.detect_worker)
 
 
 class LogFormat(StrEnum):

@@ -13,6 +13,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
@@ -43,7 +44,13 @@ THROTTLE_ACCOUNT = 5  # failures per account per window before it is locked for 
 THROTTLE_ADDRESS = 20  # failures per address per window (many accounts tried from one place)
 # argon2id with the library's RFC 9106 low-memory profile (64 MiB, 3 passes).
 _HASHER = PasswordHasher()
-_DUMMY_HASH = _HASHER.hash("not a password of anyone")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when a user has no password, so that costs as long as a wrong one;
+    made on first use, not on import (an argon2 hash is tenths of a CPU second)."""
+    return _HASHER.hash("not a password of anyone")
 
 
 class IdentityError(RegistryError):
@@ -101,6 +108,7 @@ class Directory:
     def __init__(self, registry: Registry, clock: Callable[[], datetime] | None = None) -> None:
         self.registry = registry
         self.clock = clock or (lambda: datetime.now(UTC))
+        _dummy_hash()  # made before the first login, so that one is timed like the rest
 
     # -- users ---------------------------------------------------------------------------
     def add_user(
@@ -187,7 +195,7 @@ class Directory:
             row = self._user(session, name) if NAME.match(name) else None
             stored = row.password_hash if row is not None else None
             try:
-                _HASHER.verify(stored or _DUMMY_HASH, password[:MAX_PASSWORD])
+                _HASHER.verify(stored or _dummy_hash(), password[:MAX_PASSWORD])
             except (VerifyMismatchError, VerificationError, InvalidHashError):
                 return None
             if row is None or stored is None or row.disabled:

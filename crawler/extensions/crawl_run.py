@@ -48,6 +48,7 @@ COUNTERS = (
     "images",
     "image_errors",
     "dropped",
+    "detect_failed",  # listings not scored (detection error or timeout): dropped, not stored
     "blocked",  # requests the private-address guard refused (SSRF), not block pages
     "blocked_pages",  # block/captcha pages received (each retry counts), by kind below
     "blocked_lost",  # pages never fetched because of block pages
@@ -58,13 +59,17 @@ COUNTERS = (
 
 def run_status(reason: str, counters: dict[str, int]) -> str:
     """``finished``; ``blocked`` when the circuit breaker stopped it; ``partial: blocked`` when
-    it finished without some pages a wall kept from it; else ``stopped: <reason>``."""
+    it finished without some pages a wall kept from it; ``partial: detection`` when it finished
+    with listings it could not score (not stored: so it declares nothing gone for absence);
+    else ``stopped: <reason>``. One rule for the in-process and the distributed crawl."""
     if reason == "blocked":
         return "blocked"
     if reason != "finished":
         return f"stopped: {reason}"
     if counters.get("blocked_lost", 0) or counters.get("blocked_suspect", 0):
         return "partial: blocked"
+    if counters.get("detect_failed", 0):
+        return "partial: detection"
     return "finished"
 
 
@@ -134,9 +139,6 @@ class CrawlRunRecorder:
         crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(recorder.item_scraped, signal=signals.item_scraped)
-        crawler.signals.connect(recorder.item_dropped, signal=signals.item_dropped)
-        crawler.signals.connect(recorder.item_error, signal=signals.item_error)
-        crawler.signals.connect(recorder.spider_error, signal=signals.spider_error)
         return recorder
 
     def spider_opened(self, spider: Spider) -> None:
@@ -167,17 +169,6 @@ class CrawlRunRecorder:
     def item_scraped(self, item: ListingItem) -> None:
         if item.listing is not None and item.change is not None:
             self.seen[item.listing.id] = item.change
-
-    def item_dropped(self) -> None:
-        self.crawler.stats.inc_value(f"{PREFIX}dropped")
-
-    def item_error(self, failure: object) -> None:
-        self.crawler.stats.inc_value(f"{PREFIX}errors")
-        self.crawler.stats.inc_value(f"{PREFIX}errors/pipeline")
-
-    def spider_error(self, failure: object) -> None:
-        self.crawler.stats.inc_value(f"{PREFIX}errors")
-        self.crawler.stats.inc_value(f"{PREFIX}errors/parse")
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.run is None:

@@ -16,6 +16,12 @@ the price when it can be (declared, or the symbol printed with the price), so am
 currency describe the same offer. The SKU is the exception to "first valid value": it is the
 value most sources agree on (see ``identifiers``), since pages often state a variant's or a
 marketplace's code in structured data and their own item number in the visible page.
+Structured data is also overruled where it is stale or about other offers: an AggregateOffer's
+low price gives way to the price the page prints within its range (the low end is often another
+seller's), a structured price the page prints struck through or as its list price ("Was",
+"MRP") to the current price it prints beside it, and a structured "InStock" to the page's own
+sold-out or notify-me button. A price printed with no currency at all is in the currency of the
+page's country.
 """
 
 from __future__ import annotations
@@ -106,6 +112,45 @@ def _agreed_sku(partials: list[tuple[str, Partial]], url: str) -> tuple[str, str
     return next(first[key] for key in first if votes[key] == best)
 
 
+_BUY_NOW = frozenset({"InStock", "LimitedAvailability", "OnlineOnly"})
+
+
+def _page_price_in_range(found: Partial, partials: list[tuple[str, Partial]]) -> bool:
+    """Whether a price range (AggregateOffer low..high) holds a price another source read off
+    the page: then the page's price is this offer's, and the range's low end another seller's."""
+    low, high = to_price(found.get("price")), to_price(found.get("price_high"))
+    if low is None or high is None or high <= low:
+        return False
+    for _, other in partials:
+        price = to_price(other.get("price")) if other is not found else None
+        if price is not None and other.get("price_high") is None and low <= price <= high:
+            return True
+    return False
+
+
+_STRUCTURED = frozenset({"jsonld", "microdata", "opengraph", "embedded_state"})
+
+
+def _page_prints_as_old(source: str, found: Partial, partials: list[tuple[str, Partial]]) -> bool:
+    """Whether a structured price is one the page prints struck through or as a list ('Was',
+    'MRP') price while it prints another as the current one: then it is stale or the list price,
+    and the page's current price is the offer's."""
+    price = to_price(found.get("price"))
+    if source not in _STRUCTURED or price is None:
+        return False
+    for _, other in partials:
+        olds = other.get("list_prices")
+        now = to_price(other.get("price"))
+        if (
+            isinstance(olds, list)
+            and now is not None
+            and now != price
+            and any(to_price(old) == price for old in olds)
+        ):
+            return True
+    return False
+
+
 def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedListing:
     """One listing from the extractors' partial results, ``partials`` in precedence order."""
     values: dict[str, Any] = {}
@@ -122,11 +167,20 @@ def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedList
                 take(field, source, check(found.get(field)))
         take("images", source, tuple(to_images(found.get("images"), doc.base)))
         take("seller", source, _seller(found.get("seller"), doc, unescape))
-        if "price" not in values and to_price(found.get("price")) is not None:
+        if (
+            "price" not in values
+            and to_price(found.get("price")) is not None
+            and not _page_price_in_range(found, partials)
+            and not _page_prints_as_old(source, found, partials)
+        ):
             take("price", source, to_price(found.get("price")))
             price_raw = found.get("price")
             printed = currency_in_text(price_raw, doc.hints) if isinstance(price_raw, str) else None
             take("currency", source, to_currency(found.get("currency"), doc.hints) or printed)
+    if values.get("availability") in _BUY_NOW and any(
+        found.get("buttons_unavailable") is True for _, found in partials
+    ):  # the page's own sold-out button outranks structured data left saying "InStock"
+        values["availability"], sources["availability"] = "OutOfStock", "visible"
     sku = _agreed_sku(partials, doc.url)
     if sku is not None:
         values["sku"], sources["sku"] = sku
@@ -135,6 +189,8 @@ def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedList
     for source, found in partials:  # ... else one printed beside another source's price
         if isinstance(found.get("price"), str):
             take("currency", source, currency_in_text(found["price"], doc.hints))
+    if "price" in values:  # a price printed with no sign at all: the page's country's currency
+        take("currency", "visible", doc.hints.home_currency())
     seller = values.get("seller")
     if isinstance(seller, ExtractedSeller):  # messenger handles and numbers the page prints
         extra = {k: v for k, v in page_contacts(doc).items() if k not in seller.contacts}

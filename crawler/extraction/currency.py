@@ -66,6 +66,18 @@ _SYMBOLS = {
     "Fr.": "CHF",
     "Euro": "EUR",
     "Euros": "EUR",
+    "TL": "TRY",
+    "руб.": "RUB",
+    "руб": "RUB",
+    "грн": "UAH",
+    "лв": "BGN",
+    "₸": "KZT",
+    "₦": "NGN",
+    "৳": "BDT",
+    "KSh": "KES",
+    "د.إ": "AED",
+    "ر.س": "SAR",
+    "ج.م": "EGP",
 }
 # Dollar, yen/yuan and krona signs are shared: the page's country or language decides.
 _DOLLAR = {
@@ -76,7 +88,37 @@ _DOLLAR = {
     "sg": "SGD",
     "mx": "MXN",
     "tw": "TWD",
+    "cl": "CLP",
+    "co": "COP",
+    "ar": "ARS",
+    "uy": "UYU",
 }
+# Other shared signs and words, read by the page's country ("R" is the rand in South Africa,
+# "درهم" the dirham of the Emirates unless the page is Moroccan).
+_REGIONAL = {
+    "R": ({"za": "ZAR"}, None),
+    "درهم": ({"ma": "MAD"}, "AED"),
+    "ريال": ({"qa": "QAR", "om": "OMR", "ye": "YER"}, "SAR"),
+    "Rs": ({"pk": "PKR", "lk": "LKR", "np": "NPR", "mu": "MUR"}, "INR"),
+}
+# The currency of a page's country, for a price it prints with no sign at all ('549,-').
+_HOME = {
+    **dict.fromkeys(
+        re.findall(r"[a-z]{2}", "at be cy de ee es fi fr gr hr ie it lt lu lv mt nl pt si sk"),
+        "EUR",
+    ),
+    "cz": "CZK", "pl": "PLN", "hu": "HUF", "ro": "RON", "bg": "BGN", "se": "SEK", "dk": "DKK",
+    "no": "NOK", "ch": "CHF", "gb": "GBP", "uk": "GBP", "us": "USD", "ca": "CAD", "au": "AUD",
+    "jp": "JPY", "kr": "KRW", "cn": "CNY", "in": "INR", "br": "BRL", "mx": "MXN", "tr": "TRY",
+    "ru": "RUB", "ua": "UAH", "kz": "KZT", "za": "ZAR", "pk": "PKR", "vn": "VND", "id": "IDR",
+}  # fmt: skip
+# A language spoken in one currency's countries: the currency of a page in it that names no
+# region or country domain ('<html lang="sv">', '4 990:-').
+_LANGUAGE_HOME = {
+    "sv": "SEK", "nb": "NOK", "nn": "NOK", "no": "NOK", "da": "DKK", "cs": "CZK", "pl": "PLN",
+    "hu": "HUF", "bg": "BGN", "ja": "JPY", "ko": "KRW", "th": "THB", "he": "ILS", "vi": "VND",
+    "id": "IDR", "uk": "UAH", "fi": "EUR", "el": "EUR", "et": "EUR", "lv": "EUR", "lt": "EUR",
+}  # fmt: skip
 _KRONA = {"se": "SEK", "sv": "SEK", "no": "NOK", "nb": "NOK", "dk": "DKK", "da": "DKK"}
 _YEN_SIGNS = ("¥", "￥")
 # Where a comma is the decimal mark: by language, except in these regions; by TLD without one.
@@ -95,13 +137,22 @@ _COMMA_COUNTRIES = frozenset(
     )
 )
 
-_TEXT_SIGNS = sorted([*_SYMBOLS, "$", "¥", "￥", "kr"], key=len, reverse=True)
-_SIGN_RE = re.compile(
-    "|".join(
-        rf"(?<![A-Za-z]){re.escape(s)}(?![A-Za-z])" if s[-1].isalpha() else re.escape(s)
-        for s in _TEXT_SIGNS
-    )
-)
+_TEXT_SIGNS = sorted([*_SYMBOLS, "$", "¥", "￥", "kr", *_REGIONAL], key=len, reverse=True)
+_CJK_SIGN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def _sign_pattern(sign: str) -> str:
+    """A sign that is a word must stand alone: 'руб' is not read in 'рубашка' (shirt), nor 'R'
+    in 'RAM'; CJK signs are exempt ('100元包邮'), since those scripts do not separate words."""
+    body = re.escape(sign)
+    if not sign[-1].isalpha() or _CJK_SIGN.search(sign):
+        return body
+    if sign.isascii():
+        return rf"(?<![A-Za-z]){body}(?![A-Za-z])"
+    return rf"(?<![^\W\d_]){body}(?![^\W\d_])"
+
+
+_SIGN_RE = re.compile("|".join(_sign_pattern(s) for s in _TEXT_SIGNS))
 _CODE_RE = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
 
 
@@ -125,6 +176,14 @@ class LocaleHints:
         if lang is None:
             return (self.tld or "") in _COMMA_COUNTRIES
         return lang in _COMMA_LANGUAGES and region not in _DOT_REGIONS
+
+    def home_currency(self) -> str | None:
+        """The currency of the page's country (its language's region, else its TLD), if known."""
+        region = self.lang.replace("_", "-").split("-")[-1].lower() if self.lang else None
+        if self.lang and "-" in self.lang.replace("_", "-") and region in _HOME:
+            return _HOME[region]
+        lang = self.lang.split("-")[0].split("_")[0].lower() if self.lang else ""
+        return _HOME.get(self.tld or "") or _LANGUAGE_HOME.get(lang)
 
     def yen(self) -> str | None:
         """¥ is JPY on Japanese pages, CNY on Chinese ones; elsewhere it is left unknown."""
@@ -150,6 +209,9 @@ def _from_sign(sign: str, hints: LocaleHints) -> str | None:
         return next((_DOLLAR[h] for h in hints.country_or_lang() if h in _DOLLAR), "USD")
     if sign == "kr":
         return next((_KRONA[h] for h in hints.country_or_lang() if h in _KRONA), None)
+    if sign in _REGIONAL:
+        regions, default = _REGIONAL[sign]
+        return next((regions[h] for h in hints.country_or_lang() if h in regions), default)
     return None
 
 
@@ -160,7 +222,7 @@ def to_currency(value: object, hints: LocaleHints) -> str | None:
     text = value.strip()
     if text.upper() in ISO_4217:
         return text.upper()
-    if text in _SYMBOLS or text in _YEN_SIGNS or text in ("$", "kr"):
+    if text in _SYMBOLS or text in _YEN_SIGNS or text in ("$", "kr", *_REGIONAL):
         return _from_sign(text, hints)
     return currency_in_text(text, hints) if len(text) <= 12 else None
 

@@ -1,7 +1,8 @@
 """The page's own product identifier (SKU), chosen by agreement between the places a page
 states it: ``itemprop=sku``, ``data-sku``, a labelled value ("SKU", "Art.-Nr.", "货号", "型番")
-and the URL's query. A value two places agree on beats one found first; a price, a valid
-GTIN next to another candidate, or a number without a label is never taken."""
+a code named after the site ("<site>-Code") and the URL's query. A value two places agree on
+beats one found first; a price, a valid GTIN next to another candidate, a number without a
+label, or one labelled as a seller's, order's or manufacturer's is never taken."""
 
 from __future__ import annotations
 
@@ -18,8 +19,10 @@ if TYPE_CHECKING:
     from crawler.extraction.document import Document
 
 LABEL_TEXT = 60
-_LABEL_TAGS = frozenset({"dt", "th", "td", "li", "span", "b", "strong", "label", "div", "p"})
+_LABEL_TAGS = frozenset({"dt", "th", "td", "li", "span", "b", "strong", "label", "div", "p",
+                         "h2", "h3", "h4", "h5", "h6"})  # fmt: skip
 _TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,38}[A-Za-z0-9])?")
+_OPENING = "([{（【「 "
 _PRICE_LIKE = re.compile(r"^\d{1,3}(?:[.,]\d{3})*[.,]\d{2}$")
 
 
@@ -46,24 +49,70 @@ def _token(text: str) -> str | None:
     return token if any(c.isdigit() for c in token) and not _PRICE_LIKE.match(token) else None
 
 
-def _labelled(elements: list[Any], lexicon: ExtractionLexicon) -> Iterable[str]:
+# '<site>-Code: 612345678', 'Otto-Nr.': a code named after the site is the site's own number.
+_SITE_WORDS = r"(?:code|id|nr\.?|no\.?|number|nummer|numero|número)"
+
+
+def _label_end(text: str, lexicon: ExtractionLexicon, site: re.Pattern[str] | None) -> int | None:
+    """Where the value starts after an identifier label at the start of ``text``, or None."""
+    match = lexicon.sku_label.match(text)
+    if match is not None:
+        return match.end()
+    own = site.match(text) if site is not None else None
+    return own.end() if own is not None else None
+
+
+def _site_label(url: str) -> re.Pattern[str] | None:
+    host = (urlsplit(url).hostname or "").removeprefix("www.").split(".")
+    name = host[-2] if len(host) >= 2 else ""
+    if len(name) < 3:
+        return None
+    return re.compile(rf"^{re.escape(name)}[\s-]*{_SITE_WORDS}(?![^\W\d_])\s*[:：#]?\s*", re.I)
+
+
+def _within_one_text(element: Any, token: str) -> str:
+    """The token cut where an element ends: text joins '<span>ID: 8745</span><span>Added'
+    into '8745Added', but an identifier never runs across two elements' text."""
+    chunks = [" ".join(chunk.split()) for chunk in element.itertext()]
+    if any(token in chunk for chunk in chunks):
+        return token
+    for size in range(len(token) - 1, 3, -1):
+        if any(chunk.endswith(token[:size]) for chunk in chunks):
+            return token[:size]
+    return token
+
+
+def _labelled(elements: list[Any], lexicon: ExtractionLexicon, url: str = "") -> Iterable[str]:
     """Values after an identifier label, in the same text or the next cell (<dt>/<dd>)."""
+    site = _site_label(url)
     for element in elements:
         if element.tag not in _LABEL_TAGS:
             continue
-        text = short_text(element, LABEL_TEXT)
+        text = short_text(element, LABEL_TEXT) or _leading_pair(element)
         if not text:
             continue
-        match = lexicon.sku_label.match(text)
-        if match is None:
+        text = text.lstrip(_OPENING)  # '(Cód. 55012345)': a label in brackets is still one
+        end = _label_end(text, lexicon, site)
+        if end is None:
             continue
-        rest = text[match.end() :]
+        rest = text[end:]
         if not rest:
             following = element.getnext()
             rest = (short_text(following, LABEL_TEXT) if following is not None else None) or ""
         token = _token(rest)
         if token:
-            yield token
+            yield _within_one_text(element, token)
+
+
+def _leading_pair(element: Any) -> str | None:
+    """A label printed as a longer line's own first words and the element right after it:
+    'Tuotekoodi: <span>871234</span> · Valmistajan koodi: …' reads 'Tuotekoodi: 871234'."""
+    label = " ".join((element.text or "").split())
+    first = next(iter(element), None)
+    if not label or first is None or not isinstance(first.tag, str) or len(label) > LABEL_TEXT:
+        return None
+    value = short_text(first, LABEL_TEXT)
+    return f"{label} {value}" if value else None
 
 
 def _url_values(url: str, lexicon: ExtractionLexicon) -> Iterable[str]:
@@ -83,7 +132,7 @@ def candidates(doc: Document, lexicon: ExtractionLexicon | None = None) -> list[
     for name in ("data-sku", "data-product-sku"):
         if value := (doc.index.data.get(name) or "").strip():
             found.append(("data", value))
-    found.extend(("label", v) for v in _labelled(product_elements(doc), lexicon))
+    found.extend(("label", v) for v in _labelled(product_elements(doc), lexicon, doc.url))
     found.extend(("url", v) for v in _url_values(doc.url, lexicon))
     return found
 

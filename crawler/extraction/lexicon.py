@@ -13,9 +13,11 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 import config
 
 BUNDLED = Path(config.__file__).resolve().parent / "lexicons" / "extraction.yaml"
-# Whole-word phrases: no letter or digit may touch either end (CJK phrases are exempt, since
-# those scripts do not separate words).
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# Whole-word phrases: no letter or digit may touch either end (CJK, Thai, Lao, Khmer and Burmese
+# phrases are exempt, since those scripts do not separate words: 'สินค้าหมดแล้ว').
+_CJK = re.compile(
+    r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0eff\u1780-\u17ff\u1000-\u109f]"
+)
 
 PerLanguage = dict[str, list[str]]
 
@@ -41,6 +43,8 @@ class ExtractionLexiconFile(BaseModel):
     manufacturer_words: list[str]
     sku_params: list[str]
     list_price_words: PerLanguage
+    conditional_price_words: PerLanguage
+    sale_price_words: PerLanguage = {}
 
 
 def phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
@@ -83,6 +87,10 @@ class ExtractionLexicon:
         self.list_price = re.compile(
             rf"^\s*(?:{phrase_pattern(_all(spec.list_price_words)).pattern})", re.IGNORECASE
         )
+        self.sale_price = re.compile(
+            rf"^\s*(?:{phrase_pattern(_all(spec.sale_price_words)).pattern})", re.IGNORECASE
+        )
+        self.conditional_price = phrase_pattern(_all(spec.conditional_price_words))
 
     def stock_state(self, text: str) -> str | None:
         """The schema.org availability a stock phrase in ``text`` states, first state first."""

@@ -77,6 +77,14 @@ def _price_of(offer: dict[str, Any]) -> tuple[object, object]:
     return first(price), first(currency)
 
 
+def _price_high(offer: dict[str, Any]) -> object:
+    """An AggregateOffer's highPrice when its lowPrice is the price: the range of several
+    sellers' offers, whose cheapest need not be the one this page sells."""
+    if offer.get("price") not in (None, "") or offer.get("lowPrice") in (None, ""):
+        return None
+    return first(offer.get("highPrice"))
+
+
 def seller_of(value: object) -> dict[str, object] | None:
     value = first(value)
     if isinstance(value, str):
@@ -133,6 +141,7 @@ def product_fields(product: dict[str, Any], page_url: str) -> Partial:
         "description": first(product.get("description")),
         "brand": name_of(product.get("brand")),
         "price": price,
+        "price_high": _price_high(offer),
         "currency": currency,
         "availability": first(offer.get("availability")),
         "sku": _identifier(("sku",), offer, product, variant),

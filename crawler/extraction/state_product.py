@@ -167,6 +167,26 @@ def _seller(root: dict[str, Any]) -> dict[str, object] | None:
     return seller if seller["name"] or seller["id"] else None
 
 
+# 'selectedVariant': "16012345" beside 'variants': [{id: ..., price: ...}]: the variant shown.
+_SELECTED_KEYS = ("selectedvariant", "selectedvariantid", "currentvariant", "currentvariantid",
+                  "selectedsku", "selectedskuid", "activevariant", "activevariantid")  # fmt: skip
+_VARIANT_ID_KEYS = ("id", "variantid", "skuid", "sku", "code")
+
+
+def selected_variant(root: dict[str, Any]) -> dict[str, Any] | None:
+    """The variant dict the page names as selected by its id, or None: a product's own price is
+    often its first variant's, while the page shows the selected one."""
+    chosen = _first(root, _SELECTED_KEYS, _scalar)
+    if chosen is None:
+        return None
+    for _, _, _, value, in_list in _walk(root, 4):
+        if in_list and isinstance(value, dict):
+            ids = {str(v) for k, v in value.items() if _key(k) in _VARIANT_ID_KEYS and _scalar(v)}
+            if str(chosen) in ids:
+                return value
+    return None
+
+
 def product_fields(found: tuple[tuple[int, ...], dict[str, Any]], *, minor_units: bool) -> Partial:
     root = found[1]
     fields: Partial = {}
@@ -188,6 +208,9 @@ def product_fields(found: tuple[tuple[int, ...], dict[str, Any]], *, minor_units
                 fields[field] = _attribute(root, "brand")
         else:
             fields[field] = _first(root, keys, _scalar)
-    fields["price"] = _price(root, minor_units)
+    variant = selected_variant(root)
+    fields["price"] = (variant is not None and _price(variant, minor_units)) or _price(
+        root, minor_units
+    )
     fields["seller"] = _seller(root)
     return fields

@@ -22,10 +22,14 @@ SHORT_NODES = 24
 ELSEWHERE = re.compile(
     r"recommend|related|similar|sponsor|also|carousel|review|footer|minicart|newsletter|breadcrumb"
 )
-_MARKED = re.compile(r"stock|availab|inventory|delivery|oos|soldout|sold-out")
+# ... but the footer of the item's own box ('item-view-footer', 'product-footer') is the item's.
+_OWN_FOOTER = re.compile(r"(?<![a-z])(?:item|product|ad|listing|offer)[\w-]*footer")
+_MARKED = re.compile(r"stock|avail|inventory|delivery|oos|soldout|sold-out")
 _SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "option", "select", "svg",
                            "header", "footer", "nav", "aside"})  # fmt: skip
 _BUTTON_TAGS = frozenset({"button", "a", "input"})
+# A <div class="pdp-add-to-bag pdp-button"> or role=button is a button too ('buttons' is not).
+_BUTTON_MARK = re.compile(r"(?<![a-z])(?:btn|button)(?![a-z])")
 _DISABLED_CLASS = re.compile(r"disable")
 
 
@@ -33,16 +37,26 @@ def _id_class(element: Any) -> str:
     return f"{element.get('id', '')} {element.get('class', '')}".lower()
 
 
+def elsewhere(marks: str) -> bool:
+    """Whether an id/class names another product's box or page chrome."""
+    return bool(ELSEWHERE.search(_OWN_FOOTER.sub(" ", marks)))
+
+
+def is_button(element: Any) -> bool:
+    """A button, link or submit input, or an element marked as a button by role or class."""
+    if element.tag in _BUTTON_TAGS:
+        return True
+    return (element.get("role") or "").lower() == "button" or bool(
+        _BUTTON_MARK.search((element.get("class") or "").lower())
+    )
+
+
 def product_elements(doc: Document, limit: int = SCAN_ELEMENTS) -> list[Any]:
     """Body elements outside other products' boxes and page chrome, in document order."""
     found, skipped = [], set()
     for element in doc.index.elements[: limit * 4]:
         parent = element.getparent()
-        if (
-            parent in skipped
-            or element.tag in _SKIPPED_TAGS
-            or ELSEWHERE.search(_id_class(element))
-        ):
+        if parent in skipped or element.tag in _SKIPPED_TAGS or elsewhere(_id_class(element)):
             skipped.add(element)
             continue
         found.append(element)
@@ -78,7 +92,7 @@ def from_buttons(elements: list[Any], lexicon: ExtractionLexicon) -> str | None:
     """A notify-me/sold-out button or a disabled buy button: out; an enabled buy button: in."""
     buy_enabled = False
     for element in elements:
-        if element.tag not in _BUTTON_TAGS:
+        if not is_button(element):
             continue
         if element.tag == "input" and (element.get("type") or "").lower() not in (
             "submit", "button"
@@ -100,7 +114,7 @@ def availability(doc: Document, lexicon: ExtractionLexicon | None = None) -> str
     """schema.org availability from the visible page, or None when it gives no sign."""
     lexicon = lexicon or bundled()
     elements = product_elements(doc)
-    heading = next((i for i, e in enumerate(elements) if e.tag == "h1"), 0)
+    heading = _item_box_start(elements)
     texts = []
     for element in elements[heading:]:
         if element.tag in _BUTTON_TAGS:
@@ -115,3 +129,40 @@ def availability(doc: Document, lexicon: ExtractionLexicon | None = None) -> str
                 if state is not None:
                     return state
     return from_buttons(elements, lexicon)
+
+
+def _item_box_start(elements: list[Any]) -> int:
+    """Where the item's own box starts: the first element of the <h1>'s parent box, since a
+    notice printed just above the title ('Объявление снято с публикации') is about this item;
+    the <h1> itself where the body is its box, the page start where there is no <h1>."""
+    heading = next((i for i, e in enumerate(elements) if e.tag == "h1"), None)
+    if heading is None:
+        return 0
+    parent = elements[heading].getparent()
+    if parent is None or parent.tag == "body":
+        return heading
+    return next((i for i, e in enumerate(elements[:heading]) if e.getparent() is parent), heading)
+
+
+def buttons_say_unavailable(doc: Document, lexicon: ExtractionLexicon | None = None) -> bool:
+    """Whether the page's own button says the product cannot be bought: a button whose whole
+    caption is a sold-out or notify-me phrase ('Sold Out', 'Notify me') or starts with a
+    notify-me one ("M'alerter du retour en stock"), and no enabled buy button. Stronger than a
+    stale structured 'InStock'; a size swatch ('M - sold out') or a buy button disabled until a
+    size is chosen does not count."""
+    lexicon = lexicon or bundled()
+    unavailable = False
+    for element in product_elements(doc):
+        if not is_button(element):
+            continue
+        caption = " ".join(_caption(element).split()).strip(" .!:")
+        if not caption or len(caption) > SHORT_TEXT:
+            continue
+        match = lexicon.not_buyable.search(caption)
+        if (
+            match is not None and match.group(0).lower() == caption.lower()
+        ) or lexicon.notify.match(caption):
+            unavailable = True
+        elif lexicon.buy.search(caption) and not _disabled(element):
+            return False
+    return unavailable

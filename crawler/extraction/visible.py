@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from crawler.extraction import identifiers, stock
 from crawler.extraction.document import text_of
 from crawler.extraction.visible_parts import images, marked, seller, site_names, strip_site
-from crawler.extraction.visible_price import price_near_title
+from crawler.extraction.visible_price import old_prices_near_title, price_near_title
 
 if TYPE_CHECKING:
     from crawler.extraction.document import Document
@@ -68,6 +68,7 @@ def extract(doc: Document) -> Partial:
         or _data_attr(doc, ("data-price", "data-price-amount", "data-product-price"))
         or price_near_title(doc)
     )
+    found["list_prices"] = old_prices_near_title(doc)
     found["currency"] = found["currency"] or _data_attr(
         doc, ("data-currency", "data-price-currency")
     )
@@ -75,6 +76,7 @@ def extract(doc: Document) -> Partial:
     found["sku"], found["sku_votes"] = chosen if chosen else (None, 0)
     found["brand"] = found["brand"] or _marked_text(doc, ("brand", "byline"), 100)
     found["availability"] = found["availability"] or stock.availability(doc)
+    found["buttons_unavailable"] = stock.buttons_say_unavailable(doc)
     found["description"] = (
         found["description"]
         or _marked_text(

@@ -1,6 +1,12 @@
 """The price a shopper sees next to the title, read the way it is printed: split across
 elements (``12<sup>99</sup>``, ``<span>1.299</span><span class=cents>90</span>``), beside a
-struck-through or "UVP"/"statt" list price, with the page's thousands and decimal marks."""
+struck-through or "UVP"/"statt" list price, with the page's thousands and decimal marks; the
+whole units and ',90 TL' in sibling elements are one price, a currency printed in its own element
+belongs to the amount beside it, and a card, wallet (Pix) or member price is not the price.
+Cents may sit in a plain element of their own ('$<b>149</b><b>00</b>'), '549,-' is whole units,
+a total printed with its instalments is the price, and where one box prints a plain and a
+sale-labelled price ('价格' then '促销价') the sale one is, or a price and, after a printed
+deduction ('-$100.00'), the price it leaves, the latter. A subscription price is conditional."""
 
 from __future__ import annotations
 
@@ -12,8 +18,11 @@ from crawler.extraction.currency import has_currency_mark
 from crawler.extraction.document import text_of
 from crawler.extraction.lexicon import ExtractionLexicon, bundled
 from crawler.extraction.normalize import to_price
+from crawler.extraction.stock import elsewhere
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from crawler.extraction.document import Document
 
 SCAN_ELEMENTS = 400
@@ -26,7 +35,6 @@ _OLD_PRICE = re.compile(
     r"reference|uvp"
 )
 _OLD_TAGS = frozenset({"s", "del", "strike"})
-_ELSEWHERE = re.compile(r"recommend|related|similar|sponsor|also|carousel|review|footer")
 _INLINE = frozenset({"span", "sup", "sub", "b", "strong", "i", "em", "small", "bdi", "data",
                      "ins", "font", "abbr"})  # fmt: skip
 _MINOR_PART = re.compile(r"cent|fraction-?decimal|decimal|minor|fractional|(?<![a-z])frac")
@@ -36,8 +44,33 @@ _NOTE = re.compile(r"[(（\[【][^)）\]】]{0,20}[)）\]】]")
 _SIGN_CENTS = re.compile(r"(\d)\s*([€£$])\s*(\d{2})(?!\d)")
 
 
+# 'currentPriceBeforePoint': the whole units, before the decimal point, not an earlier price.
+_POINT_PART = re.compile(
+    r"(?:before|after)[-_ ]?(?:the[-_ ]?)?(?:decimal[-_ ]?)?(?:point|comma|dot)"
+)
+# ',90 TL' is the fraction of a price split across elements, never a price on its own.
+_FRACTION = re.compile(r"^\s*[.,]\d{1,2}(?!\d)")
+# Two digits alone in their own element after the whole units are the cents: '$<b>149</b><b>00</b>'.
+_CENTS = re.compile(r"^\s*\d{2}\s*$")
+# '549,-', '16 990,–' and the Swedish '4 990:-': whole units with a dash for the cents, not a
+# word beside the price.
+_DASH_CENTS = re.compile(r"(?<=\d)[.,:]\s?[-–—]+")
+# '89<span>,</span><span>99</span>': the decimal mark printed in an element of its own.
+_MARK_ALONE = re.compile(r"^\s*[.,]\s*$")
+# '-$100.00', '− 40,00 €': an amount taken off, printed with a minus sign.
+_DEDUCTION = re.compile(r"^\s*[-−–]")
+# '... em 10x de R$ 219,90 sem juros', '... in 4x $24.99': the instalments after a total.
+_INSTALMENT = re.compile(r"\s+(?:em|en|in|ou|or)?\s*\d{1,2}\s*[x×](?!\w).*$", re.IGNORECASE)
+_WHOLE = re.compile(r"^(?:\d{1,3}(?:[\s.,'’]\d{3})+|\d+)$")
+CONDITION_TEXT = 40
+SIGN_TEXT = 6  # a currency printed alone: '€', 'درهم', 'US $'
+CONDITION_LEVELS = 3
+SALE_BOX = 2  # a sale price is looked for this many levels up from the first price, not further
+
+
 def _attrs(element: Any) -> str:
-    return " ".join(f"{k} {v}" for k, v in element.attrib.items()).lower()
+    text = " ".join(f"{k} {v}" for k, v in element.attrib.items()).lower()
+    return _POINT_PART.sub(" ", text)
 
 
 def price_text(element: Any, decimal_mark: str) -> str:
@@ -52,7 +85,11 @@ def price_text(element: Any, decimal_mark: str) -> str:
         if not isinstance(node.tag, str) or node.tag in ("script", "style", "noscript"):
             return
         text = node.text or ""
-        minor = node.tag == "sup" or bool(_MINOR_PART.search(_attrs(node)))
+        minor = (
+            node.tag == "sup"
+            or bool(_MINOR_PART.search(_attrs(node)))
+            or (node is not element and len(node) == 0 and bool(_CENTS.match(text)))
+        )
         so_far = "".join(parts).rstrip()
         if minor and so_far[-1:].isdigit() and text.strip()[:2].isdigit():
             parts.append(decimal_mark)
@@ -67,33 +104,117 @@ def price_text(element: Any, decimal_mark: str) -> str:
 
 
 def _printed_before(node: Any) -> str:
-    """The text right before an element: its previous sibling's, else its parent's own."""
-    previous = node.getprevious()
-    if previous is not None:
-        return f"{text_of(previous, LIST_WORD)} {previous.tail or ''}".strip()
-    parent = node.getparent()
-    return (parent.text or "").strip() if parent is not None else ""
+    """The text right before an element: its previous sibling's, else its parent's own, climbing
+    while an element is the first, textless child ('MRP:<span><span>₹799</span></span>')."""
+    for _ in range(CONDITION_LEVELS):
+        previous = node.getprevious()
+        if previous is not None:
+            return f"{text_of(previous, LIST_WORD)} {previous.tail or ''}".strip()
+        parent = node.getparent()
+        if parent is None:
+            return ""
+        if (parent.text or "").strip():
+            return str(parent.text).strip()
+        node = parent
+    return ""
 
 
-def _not_current(node: Any, lexicon: ExtractionLexicon, text: str) -> bool:
-    """A struck-through/'was'/'UVP' price (the word in it or just before it), one containing
-    such a price, or one in another product box."""
+def _word_before(node: Any, pattern: re.Pattern[str]) -> bool:
+    """Whether the short wordy text printed right before ``node`` starts with ``pattern``."""
     before = _printed_before(node)
-    word_before = len(before) <= LIST_WORD and not any(c.isdigit() for c in before)
-    if lexicon.list_price.match(text) or (word_before and lexicon.list_price.match(before)):
+    return (
+        len(before) <= LIST_WORD
+        and not any(c.isdigit() for c in before)
+        and bool(pattern.match(before))
+    )
+
+
+def _old(node: Any, lexicon: ExtractionLexicon, text: str) -> bool:
+    """A struck-through/'was'/'UVP'/'MRP' price (the word in it or just before it), or one
+    containing such a price."""
+    if lexicon.list_price.match(text) or _word_before(node, lexicon.list_price):
         return True
     if any(el.tag in _OLD_TAGS or _OLD_PRICE.search(_attrs(el)) for el in node.iter()):
         return True
-    ancestors = list(node.iterancestors())
-    if any(el.tag in _OLD_TAGS or _OLD_PRICE.search(_attrs(el)) for el in ancestors[:3]):
-        return True
-    return any(_ELSEWHERE.search(f"{el.get('id', '')} {el.get('class', '')}") for el in ancestors)
+    ancestors = list(node.iterancestors())[:3]
+    return any(el.tag in _OLD_TAGS or _OLD_PRICE.search(_attrs(el)) for el in ancestors)
+
+
+def _other_product(node: Any) -> bool:
+    return any(
+        elsewhere(f"{el.get('id', '')} {el.get('class', '')}".lower())
+        for el in node.iterancestors()
+    )
+
+
+def _conditional(node: Any, lexicon: ExtractionLexicon) -> bool:
+    """A price only some buyers pay: a card, wallet, member or basket word in the small box that
+    holds this one price alone, or in the words printed right after it ('1 260 ₽ с Кошельком')."""
+    texts = [(node.tail or "")[:CONDITION_TEXT]]  # '<span>R$ 1.979,10</span> no Pix'
+    parent = node.getparent()
+    if node.getprevious() is None and parent is not None:  # 'Mit Spar-Abo: <span>44,64 €</span>'
+        before = (parent.text or "").strip()  # (a sibling's label is that sibling's own)
+        if len(before) <= CONDITION_TEXT and not any(c.isdigit() for c in before):
+            texts.append(before)
+    following = node.getnext()
+    if following is not None:
+        after = text_of(following, CONDITION_TEXT + 1)
+        if len(after) <= CONDITION_TEXT and not any(c.isdigit() for c in after):
+            texts.append(after)
+    box = node
+    for _ in range(CONDITION_LEVELS):
+        text = text_of(box, CONDITION_TEXT * 3)
+        if len(_NUMBER.findall(text)) > 1:
+            break
+        texts.append(text)
+        box = box.getparent()
+        if box is None:
+            break
+    return any(lexicon.conditional_price.search(t) for t in texts)
+
+
+def _with_fraction(node: Any, text: str, decimal_mark: str) -> str:
+    """'849' then ',90 TL' in the next element: one price, '849,90 TL'; '89', ',' and '99' in
+    three elements are one too. A currency printed alone right after the cents joins it."""
+    following = node.getnext()
+    if following is None or not _WHOLE.match(text.strip()) or (node.tail or "").strip():
+        return text
+    rest = price_text(following, decimal_mark)
+    if _MARK_ALONE.match(rest) and not (following.tail or "").strip():
+        cents = following.getnext()
+        digits = price_text(cents, decimal_mark).strip() if cents is not None else ""
+        if not (digits.isdigit() and len(digits) <= 2):
+            return text
+        joined = f"{text.strip()}{rest.strip()}{digits}"
+        return _with_sign(cents, joined)
+    return f"{text}{rest.strip()}" if _FRACTION.match(rest) else text
+
+
+def _with_sign(node: Any, text: str) -> str:
+    """'<span class=currency>درهم</span> <span class=amount>1,249.00</span>': a bare amount takes
+    the currency printed alone in the element right before or after it."""
+    if has_currency_mark(text):
+        return text
+    for near, before in ((node.getprevious(), True), (node.getnext(), False)):
+        if near is None or (not before and (node.tail or "").strip()):
+            continue
+        sign = text_of(near, SIGN_TEXT + 1)
+        if (
+            len(sign) <= SIGN_TEXT
+            and not any(c.isdigit() for c in sign)
+            and has_currency_mark(sign)
+        ):
+            return f"{sign} {text}" if before else f"{text} {sign}"
+    return text
 
 
 def only_money(text: str, price_marked: bool = False) -> bool:
     """'$19.99', 'US $12.34', '促销价 ¥ 399.00', '12,800円（税込）': one amount and its currency,
-    at most a short word; a bare number only where the markup says it is the price."""
-    text = _NOTE.sub(" ", text)
+    at most a short word; a bare number only where the markup says it is the price. A lone
+    fraction (',90 TL') is not a price."""
+    if _FRACTION.match(text):
+        return False
+    text = _DASH_CENTS.sub("", _NOTE.sub(" ", text))
     words = _NUMBER.sub(" ", text).split()
     return (
         len(_NUMBER.findall(text)) == 1
@@ -101,6 +222,11 @@ def only_money(text: str, price_marked: bool = False) -> bool:
         and sum(len(w) for w in words) <= 4
         and to_price(text) is not None
     )
+
+
+def _price_marked(element: Any) -> bool:
+    attrs = " ".join(str(v) for v in element.attrib.values()).lower()
+    return "price" in attrs or "amount" in attrs
 
 
 def _inline_group(element: Any) -> bool:
@@ -111,9 +237,9 @@ def _inline_group(element: Any) -> bool:
     )
 
 
-def price_near_title(doc: Document, lexicon: ExtractionLexicon | None = None) -> str | None:
-    """The first price-marked, inline or bare element after the <h1> whose text is one price."""
-    lexicon = lexicon or bundled()
+def _printed_prices(doc: Document, lexicon: ExtractionLexicon) -> Iterator[tuple[Any, str, bool]]:
+    """(element, text, is_old) for each price-marked, inline or bare element after the <h1>
+    whose text is one price, outside other products' boxes; card/wallet prices skipped."""
     decimal_mark = "," if doc.hints.decimal_comma() else "."
     elements = doc.index.elements
     heading = next((i for i, e in enumerate(elements) if e.tag == "h1"), None)
@@ -123,15 +249,76 @@ def price_near_title(doc: Document, lexicon: ExtractionLexicon | None = None) ->
     for root in elements[:SCAN_ELEMENTS]:
         if root.tag in ("script", "style"):
             continue
-        attrs = " ".join(str(v) for v in root.attrib.values()).lower()
-        marked = "price" in attrs or "amount" in attrs
+        marked = _price_marked(root) or (
+            # '<div class=price-wrapper><span class=current>1 999,-</span>': a bare number
+            # alone in its own element inside a price-marked box is marked too
+            len(root) == 0 and root.getparent() is not None and _price_marked(root.getparent())
+        )
         if not (len(root) == 0 or marked or _inline_group(root)):
             continue
-        text = price_text(root, decimal_mark)
+        text = _with_fraction(root, price_text(root, decimal_mark), decimal_mark)
+        text = _with_sign(root, text)
+        if len(_NUMBER.findall(text)) > 1:  # 'R$ 2.199,00 em 10x de R$ 219,90': the total
+            text = _INSTALMENT.sub("", text)
         if (
             len(text) <= MAX_PRICE_TEXT
-            and only_money(text, marked)
-            and not _not_current(root, lexicon, text)
+            # 'Før 2 499,-': the list word printed in the price's own element is no other word
+            and only_money(lexicon.list_price.sub("", text, count=1), marked)
+            and not _other_product(root)
+            and not _conditional(root, lexicon)
         ):
+            yield root, text, _old(root, lexicon, text)
+
+
+def _sale_labelled(node: Any, text: str, lexicon: ExtractionLexicon) -> bool:
+    return bool(lexicon.sale_price.match(text)) or _word_before(node, lexicon.sale_price)
+
+
+def _after_deduction(first: str, box_prices: list[str]) -> str | None:
+    """'Your Price $549.99', 'Savings -$100.00', 'Price $449.99': a later price in the box that is
+    the first less a printed deduction is what the buyer pays."""
+    start = to_price(first)
+    if start is None:
+        return None
+    taken_off = [to_price(t) for t in box_prices if _DEDUCTION.match(t)]
+    for text in box_prices:
+        amount = to_price(text)
+        if amount is not None and any(d and start - d == amount for d in taken_off):
             return text
     return None
+
+
+def price_near_title(doc: Document, lexicon: ExtractionLexicon | None = None) -> str | None:
+    """The first current price after the <h1>, unless the same price box goes on to print one
+    labelled as the sale price ('价格 ¥199.00' then '促销价 ¥129.00'), or one that is the first
+    less a deduction it prints ('-$100.00'): then that one."""
+    lexicon = lexicon or bundled()
+    first: tuple[Any, str] | None = None
+    box: set[Any] = set()
+    in_box: list[str] = []
+    for node, text, old in _printed_prices(doc, lexicon):
+        if first is not None and node in box:
+            in_box.append(text)
+        if old:
+            continue
+        if first is None:
+            first = node, text
+            ancestors = [
+                a for a in islice(node.iterancestors(), SALE_BOX) if a.tag not in ("body", "html")
+            ]
+            box = set(ancestors[-1].iter()) if ancestors else set()
+            if _sale_labelled(node, text, lexicon):
+                return text
+        elif node not in box:
+            break
+        elif _sale_labelled(node, text, lexicon):
+            return text
+    if first is None:
+        return None
+    return _after_deduction(first[1], in_box) or first[1]
+
+
+def old_prices_near_title(doc: Document, lexicon: ExtractionLexicon | None = None) -> list[str]:
+    """The list, 'was' and struck-through prices the page prints for this product."""
+    lexicon = lexicon or bundled()
+    return [text for _, text, old in _printed_prices(doc, lexicon) if old]

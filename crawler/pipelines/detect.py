@@ -6,7 +6,8 @@ its stored findings stand. A changed listing, a changed registry, missing eviden
 finding removed after a notice (the listing is back) re-scores.
 
 Scoring runs in the detection workers (``detection.workers``, or in a distributed run with
-``--detect-workers`` the run's Redis detection queue) and ``process_item`` awaits it,
+``--detect-workers`` the run's Redis detection queue; with ``workers: 0`` in this process, the
+detector built off the reactor for the first listing to score) and ``process_item`` awaits it,
 so the reactor keeps downloading meanwhile; Scrapy's scraper slot (``CONCURRENT_ITEMS``,
 ``SCRAPER_SLOT_MAX_ACTIVE_SIZE``) bounds how many listings wait. Findings are also cached by
 listing content in ``<home>/cache/detect.sqlite`` (see ``detector.cache``).
@@ -17,12 +18,14 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
+from scrapy.exceptions import DropItem
+
 from crawler.context import workspace_for
-from crawler.distributed.detection_queue import remote_detection
+from crawler.distributed.detection_queue import DetectionTimeoutError, remote_detection
 from crawler.listing_id import content_hash
 from crawler.pipelines.media import ImageDecoder
 from detector.cache import FindingsCache, registry_key
-from detector.workers import open_detection
+from detector.workers import InProcessDetection, open_detection
 from model import FindingQuery, FindingStatus
 from store.exceptions import IndexUnavailableError
 
@@ -34,7 +37,7 @@ if TYPE_CHECKING:
     from crawler.context import CrawlContext
     from crawler.items import ListingItem
     from detector.workers import Detection
-    from model import ListingRecord
+    from model import Finding, Listing, ListingRecord
 
 __all__ = ["DetectPipeline", "registry_key"]
 
@@ -60,12 +63,23 @@ class DetectPipeline:
             cache=cache,
             image_cache=workspace.home / "cache" / "images.sqlite",
         )
+        if isinstance(self.detection, InProcessDetection) and crawler.settings.get(
+            "IPWATCH_RUN_ID"
+        ):
+            # A distributed worker builds before its lease heartbeat starts: even off the
+            # reactor, a build on two loaded cores held the GIL long enough for a 3 s lease to
+            # lapse (tests/ipwatch/test_ipwatch_workers.py). A single-process crawl builds lazily.
+            self.detection.ready().result()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler, workspace_for(crawler))
 
     def close_spider(self) -> None:
+        if isinstance(self.detection, InProcessDetection) and self.detection.built:
+            # The in-process detector is built for the first listing that needs scoring, off
+            # the reactor: a re-crawl of unchanged listings builds none (the run says which).
+            self.crawler.stats.set_value("ipwatch/detector_built", 1)
         self.detection.close()
 
     async def process_item(self, item: ListingItem) -> ListingItem:
@@ -80,11 +94,28 @@ class DetectPipeline:
             self.crawler.stats.inc_value("ipwatch/detect_skipped")
         else:
             item.listing = self.decoder.fill(item.listing, item.errors)
-            item.findings = await asyncio.wrap_future(self.detection.submit(item.listing))
+            item.findings = await self._score(item.listing)
             item.extra["flagged"] = any(finding.flagged for finding in item.findings)
         if item.extra["flagged"]:
             self.crawler.stats.inc_value("ipwatch/flagged")
         return item
+
+    async def _score(self, listing: Listing) -> list[Finding]:
+        """The findings, or the listing is dropped unscored and counted (``detect_failed``,
+        ``errors/detect`` or ``errors/detect_timeout``), so the run's outcome says so: the same
+        in process, in the local pool and through a distributed run's Redis queue."""
+        try:
+            if isinstance(self.detection, InProcessDetection):
+                # Built off the reactor for the first listing; a detector that cannot be built
+                # fails each listing here, counted, so the run is partial and declares nothing
+                # gone (uncounted, a finished run storing nothing would call every listing gone).
+                await asyncio.wrap_future(self.detection.ready())
+            return await asyncio.wrap_future(self.detection.submit(listing))
+        except Exception as exc:
+            kind = "detect_timeout" if isinstance(exc, DetectionTimeoutError) else "detect"
+            for name in ("detect_failed", "errors", f"errors/{kind}"):
+                self.crawler.stats.inc_value(f"ipwatch/{name}")
+            raise DropItem(f"listing {listing.id} not scored: {exc}") from exc
 
     def _stored(self, listing_id: str) -> ListingRecord | None:
         try:

@@ -3,8 +3,14 @@ matched in one batched search, fitted with the same robust estimators."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import cv2
 import numpy as np
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 HOMOGRAPHY_METHOD = getattr(cv2, "USAC_MAGSAC", cv2.RANSAC)
 
@@ -31,6 +37,43 @@ def describe_frames(
     keys = np.array([(-k.response, k.pt[1], k.pt[0], k.size, k.angle) for k in keypoints])
     order = np.lexsort(keys.T[::-1])
     return pts[order], desc[order], frames[order]
+
+
+@dataclass(frozen=True)
+class SceneFeatures:
+    """What the logo stage extracts from a listing photo alone, whatever the registry holds:
+    keypoints (n, 2) in the shrunk work image's pixels, SIFT descriptors (n, 128) and frames
+    (n, 2: size, angle), as ``describe_frames`` orders them."""
+
+    points: np.ndarray
+    descriptors: np.ndarray
+    frames: np.ndarray
+
+
+def work_shape(size: tuple[int, int], max_side: int) -> tuple[float, tuple[int, int]]:
+    """(scale, (height, width)) of a photo of ``size`` (width, height) shrunk to ``max_side``."""
+    width, height = size
+    scale = min(1.0, max_side / max(width, height))
+    if scale < 1.0:
+        return scale, (max(1, round(height * scale)), max(1, round(width * scale)))
+    return scale, (height, width)
+
+
+def work_image(image: Image, max_side: int) -> tuple[np.ndarray, float]:
+    """The photo in grey, shrunk (area-averaged) to a long side of at most ``max_side``."""
+    gray = np.asarray(image.convert("L"))
+    scale, (height, width) = work_shape(image.size, max_side)
+    if scale < 1.0:
+        gray = cv2.resize(gray, (width, height), interpolation=cv2.INTER_AREA)
+    return gray, scale
+
+
+def describe_scene(image: Image, max_side: int, max_features: int) -> SceneFeatures:
+    """The logo stage's SIFT features of a listing photo (a detector per call: threads share
+    nothing)."""
+    gray, _ = work_image(image, max_side)
+    points, desc, frames = describe_frames(cv2.SIFT.create(nfeatures=max_features), gray)
+    return SceneFeatures(points, desc, frames)
 
 
 def ratio_pairs(query: np.ndarray, train: np.ndarray, ratio: float) -> list[tuple[int, int]]:

@@ -21,7 +21,7 @@ from PIL import Image
 
 from detector.vision.flat_index import FlatIndex
 from detector.vision.flat_logos import FlatReference, FlatScene, prepare_flat
-from detector.vision.keypoints import describe_frames, fit_model, two_nearest
+from detector.vision.keypoints import describe_scene, fit_model, two_nearest, work_image
 from detector.vision.logo_match import LogoMatch, LogoParams, _plausible, best_per_place
 from detector.vision.logo_references import LogoReference, prepare_reference
 from detector.vision.outlines import Alignment, EdgeMap, alignment, edge_map
@@ -29,9 +29,10 @@ from detector.vision.votes import VoteIndex
 from model import AssetKind
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from detector.settings import DetectionSettings
+    from detector.vision.keypoints import SceneFeatures
     from model import Asset, ListingImage
 
 
@@ -53,7 +54,8 @@ class LogoMatcher:
         flat: bool = True,
     ) -> None:
         self.params = LogoParams.from_settings(settings)
-        self._scene_sift = _sift(self.params.scene_features)
+        # A listing photo's own features: the detector swaps in the image-signal cache's.
+        self.describe: Callable[[Image.Image, int, int], SceneFeatures] = describe_scene
         ref_sift = _sift(self.params.reference_features)
         self._references: list[LogoReference] = []
         # Flat logos (few features or few edges) also get the colour-and-shape stage;
@@ -115,8 +117,9 @@ class LogoMatcher:
     def _feature_matches(self, listing_image: ListingImage) -> dict[str, LogoMatch]:
         """The SIFT stage: per asset, its best verified placement in this photo."""
         assert listing_image.image is not None
-        gray, scale = self._work_image(listing_image.image)
-        pts, desc, frames = describe_frames(self._scene_sift, gray)
+        gray, scale = work_image(listing_image.image, self.params.max_side)
+        scene = self.describe(listing_image.image, self.params.max_side, self.params.scene_features)
+        pts, desc, frames = scene.points, scene.descriptors, scene.frames
         if len(pts) < 2:
             return {}
         chosen = self._shortlist(desc)
@@ -203,14 +206,6 @@ class LogoMatcher:
                 shape=hit.check,
             )
         return best
-
-    def _work_image(self, image: Image.Image) -> tuple[np.ndarray, float]:
-        gray = np.asarray(image.convert("L"))
-        scale = min(1.0, self.params.max_side / max(gray.shape))
-        if scale < 1.0:
-            size = (max(1, round(gray.shape[1] * scale)), max(1, round(gray.shape[0] * scale)))
-            gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
-        return gray, scale
 
     def _candidates(
         self, ref: LogoReference, scene_pts: np.ndarray, nearest: tuple[np.ndarray, np.ndarray]

@@ -12,10 +12,10 @@ from rich.markup import escape
 
 from config.errors import ConfigError
 from ipwatch.console import err_console
-from ipwatch.services.workspace import Workspace
 
 if TYPE_CHECKING:
     from ipwatch.services.identity import Principal
+    from ipwatch.services.workspace import Workspace
 
 EXIT_USAGE = 2
 PLACEHOLDERS = {"int": "N", "integer": "N", "float": "N", "path": "PATH", "file": "FILE"}
@@ -66,6 +66,8 @@ class State:
 
     def workspace(self) -> Workspace:
         if self._workspace is None:
+            from ipwatch.services.workspace import Workspace
+
             self._workspace = Workspace.open(self.home)
         return self._workspace
 

@@ -8,7 +8,7 @@ import typer
 
 from ipwatch.commands.common import state
 from ipwatch.console import console, plain
-from ipwatch.services.detect_worker import CLAIM_IDLE_S, run_detect_worker
+from ipwatch.services.detect_worker import CLAIM_IDLE_S, pin_threads, run_detect_worker
 from ipwatch.services.sealer import run_sealer
 from ipwatch.services.workers import HEARTBEAT_TTL, redis_url, run_worker
 
@@ -94,12 +94,16 @@ def detect_worker(
     Each builds this data folder's detector once and answers listings in a consumer group.
     A dead worker's listings are taken over; one that stops two workers is reported as an error.
     SIGTERM finishes the listing in hand, then exits.
+    One thread per library (BLAS, torch, onnxruntime, OpenCV), as the local detection pool's
+    workers: set OMP_NUM_THREADS / IPWATCH_DESCRIPTOR_THREADS etc. to choose otherwise.
     """
+    threads = pin_threads()  # before the detector is built: several workers share the cores
     workspace = state(ctx).workspace()
     result = run_detect_worker(
         workspace, redis_url(workspace, redis), run, consumer=consumer, claim_idle=claim_idle
     )
     console.print(
         f"detect-worker: {result.answered} listing(s) scored, {result.errors} error(s), "
-        f"{result.reclaimed} taken over from stopped workers"
+        f"{result.reclaimed} taken over from stopped workers; threads: "
+        f"OpenCV {threads['opencv']}, torch {threads['torch']}"
     )

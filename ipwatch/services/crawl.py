@@ -143,7 +143,8 @@ def crawl_problem(run: CrawlRun, data_folder: Path | None = None) -> str | None:
     """One line saying what a crawl failed to do that the operator must act on, or None."""
     failed = run.counters.get("seal_failed", 0)
     if not failed:
-        return blocked_problem(run)
+        problems = [p for p in (blocked_problem(run), detection_problem(run)) if p is not None]
+        return "; ".join(problems) or None
     if run.counters.get("disk_full"):
         where = f" holding {data_folder}" if data_folder is not None else ""
         return (
@@ -153,6 +154,20 @@ def crawl_problem(run: CrawlRun, data_folder: Path | None = None) -> str | None:
     return (
         f"{failed} flagged listing(s) of run {run.id} were not sealed; fix the cause "
         "(see the log) and crawl again: they will be sealed then"
+    )
+
+
+def detection_problem(run: CrawlRun) -> str | None:
+    """Listings the detector could not score were not stored: the run is partial."""
+    failed = run.counters.get("detect_failed", 0)
+    if not failed:
+        return None
+    timeouts = run.counters.get("errors/detect_timeout", 0)
+    why = f"{timeouts} timed out waiting for a detection worker" if timeouts else "see the log"
+    return (
+        f"partial: detection: {failed} listing(s) of run {run.id} were not scored ({why}) and "
+        "not stored, so the run declares nothing gone; fix the cause (with --detect-workers: "
+        "start more, `ipwatch detect-worker --run RUN_ID`) and crawl again"
     )
 
 

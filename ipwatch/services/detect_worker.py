@@ -19,6 +19,7 @@ from crawler.distributed.detection_consumer import CLAIM_IDLE_S, DetectionConsum
 from crawler.distributed.keys import RunKeys
 from detector.cache import FindingsCache, registry_key
 from detector.imagesafe import decode_image
+from detector.workers import pin_threads
 from evidence.exceptions import BlobNotFoundError
 from ipwatch.services.workers import read_spec, server_for, worker_id
 
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from ipwatch.services.workspace import Workspace
     from model import Finding, Listing
 
-__all__ = ["CLAIM_IDLE_S", "run_detect_worker"]
+__all__ = ["CLAIM_IDLE_S", "pin_threads", "run_detect_worker"]
 
 logger = logging.getLogger(__name__)
 

@@ -13,8 +13,6 @@ import json
 import logging
 import os
 import socket
-import subprocess
-import sys
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -28,18 +26,19 @@ from config.profile import load_profile
 from crawler.distributed.keys import RunKeys, connect
 from crawler.distributed.sealing import WorkerContext
 from crawler.distributed.states import RunStates
-from crawler.extensions.crawl_run import new_run_id
-from crawler.extensions.run_lock import CrawlBusy, MarketplaceLock
+from crawler.extensions.crawl_run import COUNTERS, new_run_id, run_status
+from crawler.extensions.run_lock import CrawlBusy, MarketplaceLock, RunLock
 from crawler.run_states import record_states
 from crawler.spiders.marketplace import MarketplaceSpider
 from evidence.seal.custody import current_operator
 from ipwatch.services.crawl import crawl_settings, noticed_urls, record_reappearances
 from ipwatch.services.errors import ConflictError, InvalidRequestError, NotFoundError
 from ipwatch.services.run_states import after_run
+from ipwatch.services.worker_processes import DetectWorkers, spawn
 from model import CrawlRun
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from redis import Redis
     from scrapy.settings import Settings
@@ -52,7 +51,6 @@ logger = logging.getLogger(__name__)
 HEARTBEAT_TTL = 15.0  # seconds without a heartbeat before a worker's leases are re-queued
 SEALER_RESTARTS = 3  # a sealer that dies mid-run is started again this often
 KEEP_FINISHED_S = 24 * 3600  # then a finished run's keys (frontier, dupefilter, stream) expire
-CLI = [sys.executable, "-m", "ipwatch.cli"]
 
 
 def redis_url(workspace: Workspace, override: str | None) -> str:
@@ -107,8 +105,13 @@ class RunSpec:
         return profile.with_base_url(self.base_url) if self.base_url else profile
 
 
-def open_run(workspace: Workspace, server: Redis, spec: RunSpec) -> CrawlRun:
-    """Write the run's spec to Redis and start its record in the index."""
+def open_run(workspace: Workspace, server: Redis, spec: RunSpec) -> tuple[CrawlRun, RunLock]:
+    """Write the run's spec to Redis and start its record in the index, holding the run's lock.
+
+    The run has no crawling process of its own to hold ``runs/<id>.lock``, so the opener
+    holds it while it coordinates: a crawl of another marketplace that starts meanwhile
+    (``close_abandoned_runs``) sees the run alive, and sees it abandoned once this process
+    dies, however it dies. The caller releases it after ``finish_run``."""
     profile = spec.profile(workspace)
     if profile.search is not None and not spec.keywords and not profile.sections:
         raise InvalidRequestError(
@@ -119,9 +122,15 @@ def open_run(workspace: Workspace, server: Redis, spec: RunSpec) -> CrawlRun:
         id=new_run_id(), marketplace=profile.name, trigger=spec.trigger, started=datetime.now(UTC)
     )
     workspace.sealer  # noqa: B018 - make the signing key now, not in N workers at once
-    server.set(RunKeys(run.id).spec, spec.to_json(), nx=True)
-    workspace.index.start_run(run)
-    return run
+    lock = RunLock(workspace.home / "runs", run.id)
+    lock.acquire()  # before the record says "running", so no one sees it running unlocked
+    try:
+        server.set(RunKeys(run.id).spec, spec.to_json(), nx=True)
+        workspace.index.start_run(run)
+    except BaseException:
+        lock.release()
+        raise
+    return run, lock
 
 
 def read_spec(server: Redis, run_id: str) -> RunSpec:
@@ -141,6 +150,25 @@ def read_spec(server: Redis, run_id: str) -> RunSpec:
 def worker_id() -> str:
     """Host and pid: unique while the worker lives, and says where to look for it."""
     return f"{socket.gethostname()}-{os.getpid()}"
+
+
+def detect_queue_limits(environ: Mapping[str, str]) -> dict[str, float | int]:
+    """``IPWATCH_DETECT_TIMEOUT`` (seconds) and ``IPWATCH_DETECT_IN_FLIGHT`` from a crawl
+    worker's environment, where the operator set them: how long a listing may wait for a
+    detection worker, and how many may wait at once."""
+    limits: dict[str, float | int] = {}
+    for name, kind in (("IPWATCH_DETECT_TIMEOUT", float), ("IPWATCH_DETECT_IN_FLIGHT", int)):
+        raw = environ.get(name, "").strip()
+        if not raw:
+            continue
+        try:
+            value = kind(raw)
+        except ValueError:
+            value = 0
+        if not value > 0:
+            raise InvalidRequestError(f"{name}={raw!r} must be a number above 0, or unset")
+        limits[name] = value
+    return limits
 
 
 def worker_settings(
@@ -196,6 +224,7 @@ def worker_settings(
             "ITEM_PIPELINES": pipelines,
             "IPWATCH_WORKSPACE": WorkerContext(workspace, connect(url), keys),
             "IPWATCH_DETECT_QUEUE": spec.detect_queue,
+            **detect_queue_limits(os.environ),
         },
         priority="cmdline",
     )
@@ -284,21 +313,20 @@ def crawl_distributed(
             recheck_urls=noticed_urls(workspace, profile.name),
             detect_queue=detect_workers > 0,
         )
-        run = open_run(workspace, server, spec)
-        logger.warning("distributed run %s: %d worker(s) and one sealer", run.id, workers)
-        if on_start is not None:
-            on_start(run.id)
-        lost = _supervise(workspace, url, run.id, workers, heartbeat_ttl, detect_workers)
-        run = finish_run(workspace, server, run, lost)
+        run, run_lock = open_run(workspace, server, spec)
+        try:
+            logger.warning("distributed run %s: %d worker(s) and one sealer", run.id, workers)
+            if on_start is not None:
+                on_start(run.id)
+            lost = _supervise(workspace, url, run.id, workers, heartbeat_ttl, detect_workers)
+            run = finish_run(workspace, server, run, lost)
+        finally:
+            run_lock.release()
     finally:
         lock.release()
     record_reappearances(workspace, profile.name, run)  # removed findings seen again
     after_run(workspace, run, current_operator())  # notice outcomes, run.summary
     return run
-
-
-def _spawn(workspace: Workspace, *args: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([*CLI, "--home", str(workspace.home), *args])  # noqa: S603 - our CLI
 
 
 def _supervise(
@@ -313,18 +341,21 @@ def _supervise(
     Returns how many workers died (their share was finished by the others)."""
     ttl = str(heartbeat_ttl)
     crawlers = [
-        _spawn(workspace, "worker", "--redis", url, "--run", run_id, "--heartbeat-ttl", ttl)
+        spawn(workspace, "worker", "--redis", url, "--run", run_id, "--heartbeat-ttl", ttl)
         for _ in range(workers)
     ]
-    detectors = _DetectWorkers(workspace, url, run_id, detect_workers)
-    sealer = _spawn(workspace, "sealer", "--redis", url, "--run", run_id)
+    detectors = DetectWorkers(workspace, url, run_id, detect_workers)
+    sealer = spawn(workspace, "sealer", "--redis", url, "--run", run_id)
     restarts = 0
     while any(p.poll() is None for p in crawlers) or sealer.poll() is None or detectors.running():
-        detectors.check(crawlers)
+        crawling = any(p.poll() is None for p in crawlers)
+        detectors.check(
+            crawling=crawling, all_failed=not crawling and all(p.returncode != 0 for p in crawlers)
+        )
         if sealer.poll() not in (None, 0) and restarts < SEALER_RESTARTS:
             logger.warning("sealer of run %s died (exit %s): restarting", run_id, sealer.returncode)
             restarts += 1
-            sealer = _spawn(workspace, "sealer", "--redis", url, "--run", run_id)
+            sealer = spawn(workspace, "sealer", "--redis", url, "--run", run_id)
         elif all(p.poll() not in (None, 0) for p in crawlers) and sealer.poll() is None:
             sealer.terminate()  # no worker finished the run: the sealer would wait forever
             sealer.wait()
@@ -332,34 +363,11 @@ def _supervise(
     return sum(1 for p in crawlers if p.returncode != 0)
 
 
-class _DetectWorkers:
-    """The run's local detection workers: restarted if one dies while crawl workers wait on
-    them (its entries go to the others meanwhile), stopped with SIGTERM if no crawl worker
-    finished the run (they would wait for it forever); else they exit when the run is done."""
-
-    def __init__(self, workspace: Workspace, url: str, run_id: str, count: int) -> None:
-        self.args = ("detect-worker", "--redis", url, "--run", run_id)
-        self.workspace = workspace
-        self.processes = [_spawn(workspace, *self.args) for _ in range(count)]
-        self.restarts = 0
-
-    def running(self) -> bool:
-        return any(p.poll() is None for p in self.processes)
-
-    def check(self, crawlers: list[subprocess.Popen[bytes]]) -> None:
-        crawling = any(p.poll() is None for p in crawlers)
-        for i, process in enumerate(self.processes):
-            code = process.poll()
-            if code not in (None, 0) and crawling and self.restarts < SEALER_RESTARTS * 2:
-                logger.warning("a detection worker died (exit %s): restarting it", code)
-                self.restarts += 1
-                self.processes[i] = _spawn(self.workspace, *self.args)
-            elif code is None and not crawling and all(p.returncode != 0 for p in crawlers):
-                process.terminate()
-
-
 def _unsealed(server: Redis, keys: RunKeys) -> int:
-    """Entries of the seal stream no sealer acknowledged (read and pending, or never read)."""
+    """Entries of the seal stream no sealer acknowledged (read and pending, or never read);
+    none when nothing was ever handed to a sealer (no stream)."""
+    if not server.exists(keys.seal):
+        return 0
     groups: list[dict[str, Any]] = server.xinfo_groups(keys.seal)
     group = next((g for g in groups if g.get("name") in (b"sealer", "sealer")), None)
     if group is None:
@@ -368,7 +376,8 @@ def _unsealed(server: Redis, keys: RunKeys) -> int:
 
 
 def finish_run(workspace: Workspace, server: Redis, run: CrawlRun, lost_workers: int) -> CrawlRun:
-    """The run's counters are the workers' summed; finished when the frontier was drained;
+    """The run's counters are the workers' summed; finished when the frontier was drained
+    (partial when listings went unscored or were blocked, as in process);
     its listing states decided here, once, from what every worker reported (an unfinished
     run declares no listing gone for not having seen it: ``crawler.run_states``)."""
     keys = RunKeys(run.id)
@@ -379,9 +388,13 @@ def finish_run(workspace: Workspace, server: Redis, run: CrawlRun, lost_workers:
     unsealed = _unsealed(server, keys)
     if unsealed:  # the sealer gave up: `crawl` reports it and exits non-zero
         counters["seal_failed"] = unsealed
+    for key in COUNTERS:
+        counters.setdefault(key, 0)
     run.counters = counters
     run.finished = datetime.now(UTC)
-    run.status = "finished" if server.exists(keys.done) else "stopped: workers ended early"
+    # The in-process crawl's rule: detection failures or block pages make a drained run partial.
+    reason = "finished" if server.exists(keys.done) else "workers ended early"
+    run.status = run_status(reason, counters)
     seen, removed = RunStates(server, keys).read()
     record_states(workspace.index, run, seen, removed)
     workspace.index.finish_run(run)

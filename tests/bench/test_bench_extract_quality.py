@@ -60,3 +60,12 @@ def test_empty_directory_is_one_line_not_a_traceback(
 ) -> None:
     assert extract_quality.main([str(tmp_path)]) == 1
     assert capsys.readouterr().out.count("\n") == 1
+
+
+def test_all_adds_the_blind_sets_after_the_tuned_ones(capsys: pytest.CaptureFixture[str]) -> None:
+    assert extract_quality.main(["--set", "all"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].split()[-12:] == ["unseen2", "full", "unseen2", "base", "unseen3",
+                                                 "full", "unseen3", "base", "unseen4", "full",
+                                                 "unseen4", "base"]  # fmt: skip
+    assert "pages: samples 18, unseen 26, unseen2 19, unseen3 22, unseen4 27" in out

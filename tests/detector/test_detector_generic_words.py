@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
-from detector.generic_words import NAMES, is_everyday, is_word_mark_a_word
+from detector.generic_words import is_everyday, is_word_mark_a_word, names
 
 
 @pytest.mark.parametrize(
@@ -41,5 +44,18 @@ def test_is_everyday(word: str, everyday: bool) -> None:
 
 
 def test_names_are_capitalised_entries_only() -> None:
-    assert "lenora" in NAMES
-    assert "puma" not in NAMES and "dove" not in NAMES  # animals first, brands second
+    assert "lenora" in names()
+    assert "puma" not in names() and "dove" not in names()  # animals first, brands second
+
+
+def test_the_word_lists_load_when_first_asked_not_on_import() -> None:
+    """Importing the detector (every crawl and CLI process does) costs no dictionary load."""
+    code = (
+        "import sys\n"
+        "import detector.engine, detector.text, detector.rules\n"
+        "assert 'english_words' not in sys.modules, 'loaded on import'\n"
+        "from detector.generic_words import is_everyday, word_lists\n"
+        "assert word_lists.cache_info().currsize == 0\n"
+        "assert is_everyday('quantity') and 'english_words' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

@@ -140,7 +140,13 @@ def test_workers_setting_chooses_the_pool_or_the_callers_detector(
         return built[-1]
 
     inline = open_detection(demo_assets, DetectionSettings(workers=0), detector=detector)
-    assert isinstance(inline, InProcessDetection) and len(built) == 1
+    assert isinstance(inline, InProcessDetection) and not built  # built for a listing only
+    try:
+        inline.submit(demo_listings()[0]).result(timeout=300)
+        inline.submit(demo_listings()[1]).result(timeout=300)
+    finally:
+        inline.close()
+    assert len(built) == 1
     pool = open_detection(demo_assets, DetectionSettings(workers=1), detector=detector)
     try:
         assert isinstance(pool, DetectionPool) and pool.workers == 1

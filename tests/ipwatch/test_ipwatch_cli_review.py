@@ -7,6 +7,7 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer.main
@@ -107,10 +108,13 @@ def test_csv_neutralises_formulas_in_hostile_listing_text(
     assert "'" + FORMULA in titles and FORMULA not in titles
 
 
-def _help_texts(command: object, path: list[str]) -> list[list[str]]:
+def _help_texts(command: Any, path: list[str]) -> list[list[str]]:
+    """Every command path, lazily imported commands included (resolved by name)."""
     found = [path]
-    for name, sub in getattr(command, "commands", {}).items():
-        found += _help_texts(sub, [*path, name])
+    if hasattr(command, "list_commands"):
+        ctx = command.context_class(command, info_name=path[-1] if path else "ipwatch")
+        for name in command.list_commands(ctx):
+            found += _help_texts(command.get_command(ctx, name), [*path, name])
     return found
 
 

@@ -9,6 +9,8 @@ import os
 import signal
 import subprocess
 import time
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import pytest
@@ -20,8 +22,10 @@ from demomarket import CATALOG, DemoMarket
 from demomarket.brandkit import write_brand_kit
 from demomarket.catalog import Catalog
 from detector.cache import findings_json, registry_key
-from ipwatch.services.workers import RunSpec
+from ipwatch.services.crawl import crawl_problem
+from ipwatch.services.workers import RunSpec, finish_run, open_run
 from ipwatch.services.workspace import Workspace
+from model import CrawlRun, ListingRecord, ListingState, RunListingState
 from tests.crawler.distributed.test_distributed_detection_queue import demo_listings
 from tests.ipwatch.test_ipwatch_workers import check_evidence, flagged_listings, prepare
 from tests.support import IPWATCH, run_ipwatch
@@ -175,3 +179,89 @@ def test_a_crawl_with_detect_workers_scores_in_them_and_seals_once(
     (group,) = server.xinfo_groups(keys.detect)
     assert group["entries-read"] == len(catalog.items) and group["pending"] == 0
     assert f"detect-worker: {len(catalog.items)} listing(s) scored, 0 error(s)" in done.stdout
+
+
+def seed_previous_night(workspace: Workspace, catalog: Catalog) -> None:
+    """A finished run that saw every listing: the next finished run would call the unseen gone."""
+    t0 = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)
+    prior = CrawlRun("R-20260301T020000Z-000000", "demo", "schedule", t0)
+    workspace.index.start_run(prior)
+    ids = [f"demo:{item.id}" for item in catalog.items]
+    for lid in ids:
+        url = f"http://127.0.0.1/item/{lid}"
+        workspace.index.upsert_listing(ListingRecord(lid, "demo", url, lid, "h", t0, t0))
+    workspace.index.put_listing_states(
+        [RunListingState(prior.id, lid, "demo", ListingState.NEW, t0) for lid in ids]
+    )
+    workspace.index.finish_run(replace(prior, finished=t0, status="finished"))
+
+
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("cause", ["error", "timeout"])
+def test_detection_errors_and_timeouts_from_the_redis_queue_are_counted_and_make_the_run_partial(
+    tmp_path: Path, redis_url: str, cause: str
+) -> None:
+    """A crawl worker whose listings a detection worker answers with errors (it scores against
+    other assets: a data folder without the brand kit), or that no detection worker answers
+    within IPWATCH_DETECT_TIMEOUT, drops them unscored; the coordinator's ``finish_run`` counts
+    them as an in-process crawl does and the run is partial, so nothing is declared gone for
+    not having been stored."""
+    home, profile = prepare(tmp_path)
+    catalog = small_catalog()
+    spec = yaml.safe_load(profile.read_text(encoding="utf-8"))
+    spec["sections"] = spec["sections"][:1]
+    profile.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    workspace = Workspace.open(home)
+    seed_previous_night(workspace, catalog)
+    server = connect(redis_url)
+    env = {**os.environ, "COLUMNS": "200"}
+    with DemoMarket(catalog=catalog) as market:
+        spec = RunSpec(
+            marketplace=str(profile),
+            keywords=[],
+            base_url=market.base_url,
+            allowed_private_hosts=["127.0.0.1"],
+            detect_queue=True,
+        )
+        run, lock = open_run(workspace, server, spec)
+        joined = ["--run", run.id, "--redis", redis_url]
+        try:
+            crawl = subprocess.Popen(
+                [*IPWATCH, "--home", str(home), "worker", *joined],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env={**env, "IPWATCH_DETECT_TIMEOUT": "3"} if cause == "timeout" else env,
+            )
+            detect = None
+            if cause == "error":
+                detect = subprocess.Popen(
+                    [*IPWATCH, "--home", str(tmp_path / "elsewhere"), "detect-worker", *joined],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    env=env,
+                )
+            crawled = crawl.communicate(timeout=400)
+            detected = detect.communicate(timeout=120) if detect is not None else ("", "")
+            run = finish_run(workspace, server, run, lost_workers=0)
+        finally:
+            lock.release()
+            for child in (locals().get("crawl"), locals().get("detect")):
+                if isinstance(child, subprocess.Popen) and child.poll() is None:
+                    child.kill()
+                    child.communicate()
+    n = len(catalog.items)
+    assert crawl.returncode == 0, crawled
+    kind = "errors/detect" if cause == "error" else "errors/detect_timeout"
+    if cause == "error":
+        assert f"detect-worker: 0 listing(s) scored, {n} error(s)" in detected[0], detected
+    assert run.status == "partial: detection"
+    assert run.counters["detect_failed"] == n and run.counters[kind] == n
+    assert run.counters["errors"] >= n and run.counters["dropped"] == n
+    stored = workspace.index.get_run(run.id)
+    assert stored is not None and stored.status == run.status and stored.counters == run.counters
+    assert list(workspace.index.iter_listing_states(run.id)) == []  # nothing gone for absence
+    problem = crawl_problem(run)
+    assert problem is not None and f"{n} listing(s) of run {run.id} were not scored" in problem
+    assert ("timed out waiting for a detection worker" in problem) is (cause == "timeout")

@@ -182,3 +182,29 @@ def test_combine_takes_first_valid_value_per_field() -> None:
         "images": "b",
         "seller": "c",
     }
+
+
+def test_an_offer_range_gives_way_to_the_price_the_page_prints_within_it() -> None:
+    # AggregateOffer's lowPrice is the cheapest of several sellers; the page sells at 74.50.
+    offers = (
+        '{"@type":"Product","name":"Desk lamp","offers":{"@type":"AggregateOffer",'
+        '"lowPrice":"69.00","highPrice":"89.00","offerCount":3,"priceCurrency":"EUR"}}'
+    )
+    page = html(ld(offers), '<h1>Desk lamp</h1><span class="price">74,50 €</span>')
+    got = extract_listing(page.replace("<html>", '<html lang="de">'), URL)
+    assert (got.price, got.currency, got.sources["price"]) == ("74.50", "EUR", "visible")
+    outside = html(ld(offers), '<h1>Desk lamp</h1><span class="price">120,00 €</span>')
+    assert extract_listing(outside, URL).price == "69.00"  # not a price within the range
+
+
+def test_a_structured_price_the_page_prints_as_its_list_price_gives_way() -> None:
+    # JSON-LD carries the list price the page shows struck through; the page sells at 59.90.
+    offer = (
+        '{"@type":"Product","name":"Desk lamp","offers":{"price":"79.90","priceCurrency":"GBP"}}'
+    )
+    body = '<h1>Desk lamp</h1><span class="now">£59.90</span><span class="was">Was £79.90</span>'
+    got = extract_listing(html(ld(offer), body), URL)
+    assert (got.price, got.currency, got.sources["price"]) == ("59.90", "GBP", "visible")
+    # A structured price the page does not print as an old one still wins.
+    other = '<h1>Desk lamp</h1><span class="now">£59.90</span><span class="was">Was £99.00</span>'
+    assert extract_listing(html(ld(offer), other), URL).price == "79.90"

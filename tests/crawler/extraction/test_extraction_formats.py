@@ -130,3 +130,13 @@ def test_state_without_product_or_broken() -> None:
     assert state('<script>window.config = {"theme": "dark", "items": 3};</script>') == {}
     assert state("<script>window.x = {broken: </script>") == {}
     assert state('<script type="application/json">{"a": </script>') == {}
+
+
+def test_state_reads_the_price_of_the_variant_it_names_as_selected() -> None:
+    script = (
+        '<script>window.__STATE__={"product":{"title":"Wool socks","variants":['
+        '{"id":"A-1","size":"S","price":{"value":9.5}},{"id":"A-2","size":"L","price":{"value":11}}'
+        '],"selectedVariantId":"A-2"}};</script>'
+    )
+    found = embedded_state.extract(page("", script))
+    assert found["price"] == 11

@@ -56,3 +56,80 @@ def test_shop_named_label_counts_a_manufacturers_number_does_not() -> None:
     assert sku(body) == "55120"
     assert sku("<p>Manufacturer item number: MX-31</p>") is None
     assert sku("<p>Art.-Nr. 7719 | Hersteller-Art.-Nr. PQ-20 | Farbe: schwarz</p>") == "7719"
+
+
+def test_labels_in_russian_chinese_and_spanish_and_a_value_in_the_next_cell() -> None:
+    row = (
+        "<table><tr><th><span>Артикул</span></th>"
+        '<td><button type="button">55021877</button></td></tr></table>'
+    )
+    assert sku(row) == "55021877"
+    assert sku("<table><tr><td>商品编码</td><td>880012</td></tr></table>") == "880012"
+    assert sku("<p>Código del producto: <b>AX-4410</b></p>") == "AX-4410"
+
+
+def test_an_identifier_stops_where_its_element_ends() -> None:
+    # Inline siblings run together in the text ("ID: 30417Views: 9"); the value does not.
+    footer = "<div><span>ID: 30417</span><span>Views: 9</span></div>"
+    assert sku(footer) == "30417"
+
+
+def test_an_ads_id_counts_a_sellers_or_orders_id_does_not() -> None:
+    assert sku("<p>Listing ID: 99120034</p>") == "99120034"
+    assert sku("<p>Seller ID: 4410022</p><p>Order ID: 7719</p>") is None
+
+
+def test_a_code_named_after_the_site_is_the_sites_own_number() -> None:
+    page = "<div><span>Kupiko-Code: </span><span>71200456</span></div>"
+    assert sku(page, "https://www.kupiko.example/anzeige/kinderwagen") == "71200456"
+    assert sku(page, "https://www.other.example/anzeige/kinderwagen") is None
+
+
+def test_labels_in_czech_and_vietnamese_and_a_catalogue_number() -> None:
+    assert sku("<div><span>Kód: HX900a</span> <span>Kód výrobce: 88-HX</span></div>") == "HX900a"
+    assert sku("<table><tr><td>Mã sản phẩm</td><td>7781203</td></tr></table>") == "7781203"
+    assert sku("<p>Cat. no. 455/9012</p>") == "455/9012"
+    assert sku("<p>Cód. artículo: 5512098</p>") == "5512098"
+
+
+def test_a_label_in_a_subheading_and_a_numero_sign_on_an_ad() -> None:
+    # Identifier rows printed as <h2>/<h3>, one label split by a '#' in its own element.
+    page = "<h3>Model <span>#</span>TX-40</h3><h3>Store SKU <span>#</span>2002918374</h3>"
+    assert sku(page) == "2002918374"
+    assert sku('<div class="ad-view-footer"><span>№ 2203445566</span></div>') == "2203445566"
+    assert sku("<p>№ заказа: ждёт оплаты</p>") is None
+
+
+def test_the_page_footer_is_not_read_the_items_own_footer_is() -> None:
+    assert sku('<div class="site-footer"><p>SKU: FOOT-123</p></div>') is None
+    assert sku('<div class="header-footer"><p>SKU: FOOT-123</p></div>') is None
+    assert sku('<div class="product-footer"><p>SKU: FAN-4410</p></div>') == "FAN-4410"
+
+
+def test_labels_in_greek_hebrew_thai_finnish_bulgarian_and_nordic() -> None:
+    assert sku("<p>Κωδικός προϊόντος: 4410921</p>") == "4410921"
+    assert sku('<p>מק"ט: 778812</p>') == "778812"
+    assert sku("<div>รหัสสินค้า: 5512093</div>") == "5512093"
+    assert sku("<span>Tuotenumero: 330918</span>") == "330918"
+    assert sku("<div>Код на продукта: BX91KQ2</div>") == "BX91KQ2"
+    assert sku("<p>Varenummer: 1198234</p>") == "1198234"
+    assert sku("<li>Art.nr: 440129</li>") == "440129"
+    assert sku("<li>Bestell-Nr.: 88213-4</li>") == "88213-4"
+
+
+def test_a_label_in_brackets_is_still_a_label() -> None:
+    assert sku("<p>(Ref. 77120034)</p>") == "77120034"
+    assert sku("<span>[Item code: QZ-4410]</span>") == "QZ-4410"
+
+
+def test_a_label_leading_a_longer_line_takes_the_element_after_it() -> None:
+    body = (
+        "<div>Product code: <b>PX-20931</b> · Manufacturer code: ZZ9-PLURAL"
+        " · EAN 5901234123457</div>"
+    )
+    assert sku(body) == "PX-20931"
+    # a line that starts with something else is no label
+    assert (
+        sku("<div>Ships in <b>3</b> days from our warehouse in the north of the country</div>")
+        is None
+    )

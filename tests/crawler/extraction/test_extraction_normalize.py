@@ -183,3 +183,16 @@ def test_seller_id_from_url() -> None:
     assert seller_id_from_url("https://m.example/str/acme-outlet?x=1") == "acme-outlet"
     assert seller_id_from_url("https://m.example/about") is None
     assert seller_id_from_url(None) is None
+
+
+def test_word_signs_stand_alone_and_shared_ones_follow_the_country() -> None:
+    ru, za = LocaleHints(lang="ru"), LocaleHints(tld="za")
+    assert currency_in_text("рубашка 500", ru) is None  # 'руб' inside "shirt" is no rouble
+    assert currency_in_text("500 руб.", ru) == "RUB"
+    assert currency_in_text("RAM 16", za) is None
+    assert currency_in_text("R 99", za) == "ZAR"
+    assert currency_in_text("R 99", LocaleHints(tld="de")) is None  # the rand only in ZA
+    assert currency_in_text("درهم 40", LocaleHints(tld="ma")) == "MAD"
+    assert currency_in_text("درهم 40", NO_HINTS) == "AED"
+    assert currency_in_text("ريال 40", LocaleHints(lang="ar-QA")) == "QAR"
+    assert currency_in_text("99元包邮", LocaleHints(lang="zh")) == "CNY"

@@ -101,3 +101,174 @@ def test_romanian_and_turkish_stock_words() -> None:
     assert availability("<p>Produs în stoc</p>", "ro") == "InStock"
     assert availability("<p>Tükendi</p>", "tr") == "SoldOut"
     assert availability("<button>Sepete ekle</button>", "tr") == "InStock"
+
+
+@pytest.mark.parametrize(
+    ("lang", "body", "state"),
+    [
+        ("ru", "<div><h2>Товар закончился</h2><p>Ждём поставку</p></div>", "OutOfStock"),
+        ("ru", '<div class="lbl">Нет в наличии</div>', "OutOfStock"),
+        ("uk", "<p>Немає в наявності</p>", "OutOfStock"),
+        ("sv", "<span>Slutsåld</span>", "SoldOut"),
+        ("id", "<span>Stok habis</span>", "SoldOut"),
+        ("ar", "<span>غير متوفر حالياً</span>", "OutOfStock"),
+        ("ar", "<span>متوفر</span>", "InStock"),
+        ("pl", "<h4>Ogłoszenie nieaktualne</h4>", "OutOfStock"),
+        ("en", "<p>This listing has ended.</p>", "OutOfStock"),
+    ],
+)  # fmt: skip
+def test_stock_phrases_in_russian_swedish_indonesian_arabic_and_ended_ads(
+    lang: str, body: str, state: str
+) -> None:
+    assert availability(body, lang) == state
+
+
+@pytest.mark.parametrize(
+    ("lang", "button", "state"),
+    [
+        ("ru", "<button>Добавить в корзину</button>", "InStock"),
+        ("ru", "<button>Сообщить о поступлении</button>", "OutOfStock"),
+        ("sv", '<a class="btn" href="/kassa">Lägg i varukorgen</a>', "InStock"),
+        ("id", "<button>+ Keranjang</button><button>Beli Sekarang</button>", "InStock"),
+        ("ar", "<button>أضف إلى السلة</button>", "InStock"),
+        ("es-CL", '<button class="btn">Agregar al Carro</button>', "InStock"),
+        ("vi", "<button disabled>Thêm vào giỏ hàng</button>", "OutOfStock"),
+    ],
+)  # fmt: skip
+def test_buy_and_notify_captions_in_more_languages(lang: str, button: str, state: str) -> None:
+    assert availability(button, lang) == state
+
+
+def test_a_word_about_something_else_ending_is_not_stock() -> None:
+    # "The promotion has ended" (Russian) and a header cart link say nothing about the stock.
+    assert availability("<p>Акция закончилась</p>", "ru") is None
+    assert availability('<a href="/cart">Keranjang</a>', "id") is None
+
+
+LD_IN_STOCK = (
+    '<script type="application/ld+json">{"@type": "Product", "name": "Teapot", "offers": '
+    '{"price": "20", "priceCurrency": "EUR", "availability": "https://schema.org/InStock"}}'
+    "</script>"
+)
+
+
+def test_the_pages_sold_out_button_outranks_structured_in_stock() -> None:
+    page = '<button class="btn cta" disabled type="button">Currently unavailable</button>'
+    assert availability(page, head=LD_IN_STOCK) == "OutOfStock"
+    assert availability("<button>Notify me</button>", head=LD_IN_STOCK) == "OutOfStock"
+
+
+def test_swatches_and_buttons_waiting_for_a_size_leave_structured_in_stock() -> None:
+    # A size swatch marked sold out, and a buy button disabled until a size is chosen, are not
+    # the product being unavailable; nor is a sold-out caption beside an enabled buy button.
+    swatch = '<button class="size">XL - sold out</button><button disabled>Add to bag</button>'
+    assert availability(swatch, head=LD_IN_STOCK) == "InStock"
+    both = "<button>Sold out</button><button>Buy now</button>"
+    assert availability(both, head=LD_IN_STOCK) == "InStock"
+
+
+@pytest.mark.parametrize(
+    ("lang", "body", "state"),
+    [
+        ("cs", "<p>Skladem u dodavatele</p>", "InStock"),
+        ("cs", "<p>Není skladem</p>", "OutOfStock"),
+        ("cs", '<a class="cta" href="/kosik">Do košíku</a>', "InStock"),
+        ("vi", "<span>Hết hàng</span>", "SoldOut"),
+        ("vi", "<button>Chọn mua</button>", "InStock"),
+        ("nl", "<button>In mijn winkelwagen</button>", "InStock"),
+        ("pt-BR", "<button>Adicionar à sacola</button>", "InStock"),
+    ],
+)  # fmt: skip
+def test_stock_words_and_captions_in_czech_vietnamese_dutch_and_portuguese(
+    lang: str, body: str, state: str
+) -> None:
+    assert availability(body, lang) == state
+
+
+def test_an_element_styled_as_a_button_is_read_as_one() -> None:
+    # A <div class="... pdp-button"> or role=button is the buy button; a 'buttons' row is not.
+    assert availability('<div class="pdp-cta pdp-button"><span>Add to bag</span></div>') == (
+        "InStock"
+    )
+    assert availability('<span role="button">Buy now</span>') == "InStock"
+    assert availability('<div class="share-buttons">Buy now, pay later</div>') is None
+
+
+def test_a_notice_just_above_the_title_in_the_items_box_counts() -> None:
+    # A closed ad says so above its title, inside the item's box; the site header above it
+    # is not read.
+    closed = (
+        '<div class="ad-view"><div class="notice"><h2>Объявление снято с публикации</h2></div>'
+        "<h1>Самокат городской</h1><span>3 200 ₽</span></div>"
+    )
+    html = f'<html lang="ru"><body>{closed}</body></html>'
+    assert extract_listing(html, URL).availability == "OutOfStock"
+    banner = '<div class="promo"><p>Sold out last week, now back!</p></div>'
+    page = f'<html lang="en"><body>{banner}<h1>Teapot</h1><p>£20</p></body></html>'
+    assert extract_listing(page, URL).availability is None
+
+
+def test_a_notify_me_caption_that_goes_on_outranks_structured_in_stock() -> None:
+    notify = '<button type="button">Prévenez-moi quand il revient</button>'
+    assert availability(notify, "fr", head=LD_IN_STOCK) == "OutOfStock"
+    link = '<a href="#alert">Email me when this is back</a>'
+    assert availability(link, head=LD_IN_STOCK) == "OutOfStock"
+
+
+@pytest.mark.parametrize(
+    ("lang", "body", "state"),
+    [
+        ("el", '<p class="diathesimotita">Εξαντλήθηκε προσωρινά</p>', "SoldOut"),
+        ("el", "<p>Το προϊόν είναι μη διαθέσιμο</p>", "OutOfStock"),
+        ("el", "<p>Άμεσα διαθέσιμο από την αποθήκη</p>", "InStock"),
+        ("he", "<p>המוצר לא במלאי כרגע</p>", "OutOfStock"),
+        ("he", "<p>במלאי, נשלח תוך יומיים</p>", "InStock"),
+        ("th", "<p>ขออภัย สินค้าหมดแล้ว</p>", "SoldOut"),
+        ("th", "<p>ไม่มีสินค้าในคลัง</p>", "OutOfStock"),
+        ("th", "<p>มีสินค้าพร้อมส่ง</p>", "InStock"),
+        ("fi", "<p>Tuote on tilapäisesti loppu</p>", "OutOfStock"),
+        ("fi", "<p>Ennakkotilattavissa, julkaisu maaliskuussa</p>", "PreOrder"),
+        ("fi", "<p>Varastossa 12 kpl</p>", "InStock"),
+        ("bg", "<p>Няма наличност в момента</p>", "OutOfStock"),
+        ("bg", "<p>Последни 3 бр. на склад</p>", "LimitedAvailability"),
+        ("nb", "<p>Ikke på lager i nettbutikk</p>", "OutOfStock"),
+        ("sv", "<p>Förboka nu - släpps i april</p>", "PreOrder"),
+    ],
+)  # fmt: skip
+def test_stock_phrases_in_greek_hebrew_thai_finnish_bulgarian_and_nordic(
+    lang: str, body: str, state: str
+) -> None:
+    assert availability(body, lang) == state
+
+
+@pytest.mark.parametrize(
+    ("lang", "button", "state"),
+    [
+        ("el", "<button>Προσθήκη στο καλάθι</button>", "InStock"),
+        ("el", "<button>Ειδοποίησέ με</button>", "OutOfStock"),
+        ("he", "<button>הוסף לסל</button>", "InStock"),
+        ("th", "<button disabled>หยิบใส่ตะกร้า</button>", "OutOfStock"),
+        ("th", "<button>ซื้อเลย</button>", "InStock"),
+        ("fi", "<button>Lisää ostoskoriin</button>", "InStock"),
+        ("bg", "<button>Купи сега</button>", "InStock"),
+        ("pt-BR", "<button>Comprar</button>", "InStock"),
+        ("es", '<a class="btn">Comprar</a>', "InStock"),
+    ],
+)  # fmt: skip
+def test_buy_and_notify_captions_in_greek_hebrew_thai_finnish_bulgarian(
+    lang: str, button: str, state: str
+) -> None:
+    assert availability(button, lang) == state
+
+
+def test_a_thai_phrase_is_found_inside_running_thai_text() -> None:
+    """Thai does not separate words: 'สินค้าหมด' inside a longer run is still the phrase."""
+    assert availability("<p>ขออภัยค่ะสินค้าหมดชั่วคราว</p>", "th") == "SoldOut"
+
+
+def test_a_box_marked_avail_is_read_before_an_unselected_options_word() -> None:
+    body = (
+        '<ul><li class="opt">S</li><li class="opt off">XL Sold out</li></ul>'
+        '<div class="avail-msg">In stock, ships tomorrow</div><button>Add to cart</button>'
+    )
+    assert availability(body) == "InStock"

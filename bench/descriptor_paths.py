@@ -1,0 +1,217 @@
+"""Cheaper paths for the learned descriptor on the CPU, each with its recall and precision.
+
+The detector embeds each listing's photos when it scores that listing, so on the usual
+one-photo listing the network runs on a batch of one. Measured side by side on the copy group
+of the labelled image set (``bench/imageset.py``), in one process, the chunks of photos
+interleaved so every path sees the same machine load:
+
+- ``torch x1``: the current path (``EfficientNetLite0Descriptor.embed`` one photo a call);
+- ``torch x16``: the same network over 16 photos a call (several listings' photos batched);
+- ``onnxruntime x1`` / ``x16``: the same weights exported to ONNX, run by ONNX Runtime (already
+  installed for OCR); the export needs the ``onnx`` package, and the path is skipped without it;
+- ``torch 224px x16``: a smaller input (7 x 7 feature cells for R-MAC instead of 10 x 10).
+
+Each path's vectors of the registered photos and of the cases are matched exactly as
+``DescriptorMatcher`` does (cosine, the 5 most similar, production threshold), and recall and
+precision are printed beside the cost per photo, with the largest cosine gap to the current
+path's vectors: speed may not silently buy lost quality. Print the load beside it.
+
+Run: .venv/bin/python bench/descriptor_paths.py [--cache .cache/imageset] [--every 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+os.environ.setdefault("IPWATCH_DESCRIPTOR_THREADS", "2")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import imageset
+from bench.image_quality import load
+from bench.imageset_metrics import Predictions, best_recall_at, fmt, score
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from PIL.Image import Image
+
+    from detector.vision.descriptor_models import EfficientNetLite0Descriptor
+
+CHUNK = 16  # photos per batched call (and per interleaving round)
+HITS = 5  # as DescriptorMatcher.MAX_HITS_PER_IMAGE
+Embed = Callable[[list[Any]], np.ndarray]
+
+
+def onnx_session(model: EfficientNetLite0Descriptor, folder: Path) -> Any:
+    """The network's feature extractor exported to ONNX and opened in ONNX Runtime (two intra-op
+    threads, as torch gets), or None when the ``onnx`` package the export needs is absent."""
+    import torch
+
+    try:
+        import onnx  # noqa: F401  (torch's exporter needs it)
+    except ImportError:
+        return None
+    import onnxruntime
+
+    class Features(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            # A copy: tracing changes the network it runs (its vectors moved by up to 0.1).
+            self.net = copy.deepcopy(model._model)
+
+        def forward(self, batch: torch.Tensor) -> torch.Tensor:
+            return self.net.extract_features(batch)  # type: ignore[no-any-return]
+
+    path = folder / "efficientnet-lite0.onnx"
+    torch.onnx.export(
+        Features(),
+        (torch.zeros(1, 3, 320, 320),),
+        str(path),
+        dynamo=False,
+        input_names=["pixels"],
+        output_names=["features"],
+        dynamic_axes={"pixels": {0: "n"}},
+        opset_version=17,
+    )
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = int(os.environ["IPWATCH_DESCRIPTOR_THREADS"])
+    options.inter_op_num_threads = 1
+    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def paths(model: EfficientNetLite0Descriptor, session: Any) -> dict[str, tuple[Embed, int]]:
+    """Name -> (embed function, photos per call)."""
+    import torch
+
+    from detector.vision.descriptor import l2_normalise
+
+    def at_side(side: int) -> Embed:
+        def embed(images: list[Image]) -> np.ndarray:
+            with torch.inference_mode():
+                return l2_normalise(model._rmac(model._feature_map(model._tensor(images, side))))
+
+        return embed
+
+    def onnx(images: list[Image]) -> np.ndarray:
+        pixels = model._tensor(images, 320).numpy()
+        (features,) = session.run(["features"], {"pixels": pixels})
+        with torch.inference_mode():
+            return l2_normalise(model._rmac(torch.from_numpy(features)))
+
+    out: dict[str, tuple[Embed, int]] = {
+        "torch x1 (current)": (model.embed, 1),
+        "torch x16": (model.embed, CHUNK),
+    }
+    if session is not None:
+        out["onnxruntime x1"] = (onnx, 1)
+        out["onnxruntime x16"] = (onnx, CHUNK)
+    out["torch 224px x16"] = (at_side(224), CHUNK)
+    return out
+
+
+def embed_all(
+    named: dict[str, tuple[Embed, int]], images: Sequence[Image]
+) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+    """Every path's vectors of ``images`` and seconds spent, chunks interleaved across paths."""
+    vectors: dict[str, list[np.ndarray]] = defaultdict(list)
+    seconds: dict[str, float] = defaultdict(float)
+    for start in range(0, len(images), CHUNK):
+        chunk = list(images[start : start + CHUNK])
+        for name, (embed, per_call) in named.items():
+            began = time.perf_counter()
+            for i in range(0, len(chunk), per_call):
+                vectors[name].append(embed(chunk[i : i + per_call]))
+            seconds[name] += time.perf_counter() - began
+    return {name: np.concatenate(rows) for name, rows in vectors.items()}, dict(seconds)
+
+
+def predictions(
+    refs: np.ndarray, cases: np.ndarray, asset_ids: list[str], case_ids: list[str], cut: float
+) -> Predictions:
+    """As ``DescriptorMatcher``: per case, the ``HITS`` most similar references at or above
+    ``cut``; score 0.5 at the cut, 1.0 for an identical picture (as bench/image_quality.py)."""
+    similarity = cases @ refs.T
+    out: Predictions = {}
+    for case_id, row in zip(case_ids, similarity, strict=True):
+        found: dict[str, float] = {}
+        for j in np.argsort(-row, kind="stable")[:HITS]:
+            if row[j] >= cut:
+                value = 0.5 + 0.5 * (float(row[j]) - cut) / (1.0 - cut)
+                found[asset_ids[j]] = max(value, found.get(asset_ids[j], 0.0))
+        out[case_id] = found
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cache", type=Path, default=imageset.DEFAULT_CACHE)
+    parser.add_argument("--venv", type=Path, default=imageset.DEFAULT_VENV)
+    parser.add_argument("--every", type=int, default=8, help="about one copy case in N")
+    args = parser.parse_args(argv)
+    from detector.settings import DetectionSettings
+    from detector.vision.descriptor import min_similarity
+    from detector.vision.descriptor_models import EfficientNetLite0Descriptor
+
+    document = imageset.ensure(args.cache, args.venv)
+    loaded = load(document, args.cache, every=args.every, group="copy")
+    cases = loaded.cases
+    refs = [(a.id, r.image) for a in loaded.assets for r in a.images if r.image is not None]
+    print(f"load: {os.getloadavg()}  cores: {os.cpu_count()}  crc32 subset 1/{args.every}")
+    print(
+        f"{len(cases)} copy cases ({sum(c['expect'] == 'match' for c in cases)} copies),"
+        f" {len(refs)} registered images"
+    )
+    model = EfficientNetLite0Descriptor()
+    model.embed([refs[0][1]])  # weights loaded and first-call set-up outside the clock
+    with tempfile.TemporaryDirectory() as folder:
+        session = onnx_session(model, Path(folder))
+        named = paths(model, session)
+        if session is None:
+            print("onnxruntime: skipped (the export needs the onnx package: pip install onnx)")
+        else:
+            named["onnxruntime x1"][0]([refs[0][1]])  # its first-call set-up, off the clock
+        # The registered photos in batches on every path (they are embedded once per registry;
+        # only the case photos are timed).
+        batched = {name: (embed, CHUNK) for name, (embed, _) in named.items()}
+        ref_vectors, _ = embed_all(batched, [image for _, image in refs])
+        images = [loaded.images[c["id"]].image for c in cases]
+        case_vectors, seconds = embed_all(named, images)
+    cut = min_similarity(DetectionSettings())
+    base = "torch x1 (current)"
+    asset_ids = [asset_id for asset_id, _ in refs]
+    case_ids = [c["id"] for c in cases]
+    print(f"\nproduction cosine threshold {cut:.2f}; cost over {len(images)} case photos")
+    print(
+        f"  {'path':20} {'ms/photo':>9} {'vs now':>7} {'recall':>7} {'precis.':>7}"
+        f" {'R@P.99':>7} {'max |cos gap|':>14}"
+    )
+    for name in named:
+        picks = predictions(ref_vectors[name], case_vectors[name], asset_ids, case_ids, cut)
+        result = score(cases, picks)
+        _, at99 = best_recall_at(cases, picks, 0.99)
+        gap = np.abs(
+            (case_vectors[name] @ ref_vectors[name].T) - (case_vectors[base] @ ref_vectors[base].T)
+        ).max()
+        per = seconds[name] / len(images)
+        print(
+            f"  {name:20} {per * 1000:9.1f} {per / (seconds[base] / len(images)):7.2f}"
+            f" {fmt(result.recall):>7} {fmt(result.precision):>7}"
+            f" {fmt(at99.recall if at99 else None):>7} {gap:14.4f}"
+        )
+    print(f"load: {os.getloadavg()}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
