@@ -157,8 +157,13 @@ class LogoMatcher:
         return sorted(row for row, _ in voted)
 
     def _colour_checked(self, scene: FlatScene, best: dict[str, LogoMatch]) -> dict[str, LogoMatch]:
-        """Feature placements of flat logos that show the logo's colours there."""
-        coloured = {r.image.sha256: r for r in self._flat}
+        """Feature placements of multi-colour flat logos that show the logo's colours there.
+
+        Only multi-colour marks are checked: their colours in their arrangement are the mark,
+        while a mark registered in one colour is commonly used in any colour (measured: checking
+        one-colour marks too lost adidas and McDonald's from the main image set, logo recall
+        0.894 -> 0.864)."""
+        coloured = {r.image.sha256: r for r in self._flat if len(r.shares) > 1}
         checked = [m for m in best.values() if m.reference.sha256 in coloured]
         if not checked:
             return best

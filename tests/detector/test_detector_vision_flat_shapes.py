@@ -1,7 +1,8 @@
 """Flat logos found by colour and shape, drawn here (not the bench set): a lightning bolt, a
 two-colour pennant and a cut-out ring, pasted turned or squeezed into real skimage photos; and
 what must not pass for them: a dark patch over the bolt's outline, the bolt in another firm's
-colour, a plain disc where the ring is cut out."""
+colour, a plain disc where the ring is cut out. And the colour veto on SIFT placements: a
+one-colour mark found by SIFT in another colour stays found, a two-colour one does not."""
 
 from __future__ import annotations
 
@@ -170,3 +171,49 @@ def test_colour_index_keeps_only_references_whose_colours_the_photo_shows() -> N
     grey = np.full((64, 64, 3), 128, np.uint8)
     empty = FlatScene(Image.fromarray(grey), params)
     assert index.candidates(empty.histogram, params.min_area_fraction * empty.pixels) == []
+
+
+# An irregular polygon with two cut-outs: flat (few edges) yet with corners SIFT can place.
+BLOB = [(241, 152), (251, 160), (218, 165), (225, 170), (204, 258), (135, 268), (38, 120)]
+BLOB += [(56, 123), (35, 59), (55, 40), (134, 29), (135, 32), (197, 37), (190, 60), (199, 89)]
+BLOB += [(231, 55), (243, 93), (235, 113)]
+BLOB_HOLES = [(141, 172, 182, 198), (148, 129, 180, 155)]
+
+
+def blob(colour: str, second: str | None = None) -> Image.Image:
+    """The polygon in one colour, or (``second``) with its lower part in a second colour."""
+    im = Image.new("RGBA", (300, 300), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(im)
+    draw.polygon(BLOB, fill=colour)
+    if second is not None:
+        band = Image.new("L", im.size, 0)
+        ImageDraw.Draw(band).polygon([(0, 165), (300, 120), (300, 300), (0, 300)], fill=255)
+        inside = np.asarray(im.getchannel("A")) > 0
+        lower = Image.fromarray(np.where(inside & (np.asarray(band) > 0), 255, 0).astype(np.uint8))
+        im.paste(second, (0, 0, 300, 300), lower)
+    for hole in BLOB_HOLES:
+        draw.rectangle(hole, fill=(0, 0, 0, 0))
+    return im.crop(im.getchannel("A").getbbox())
+
+
+def test_one_colour_mark_found_by_sift_in_another_colour_is_still_found() -> None:
+    """A mark registered in one colour is commonly printed in any: SIFT's placement stands."""
+    assets = [asset("blob", on_white(blob("#c62828")))]
+    with_flat = LogoMatcher(assets)
+    ref = prepare_flat("blob", assets[0].images[0], 0, FlatParams())
+    assert ref is not None and len(ref.shares) == 1  # a one-colour flat reference
+    image = pasted(blob("#212121"), 0.35)
+    assert "blob" in found(LogoMatcher(assets, flat=False), image)  # SIFT places it
+    assert "blob" in found(with_flat, image)
+
+
+def test_two_colour_mark_found_by_sift_in_other_colours_is_vetoed() -> None:
+    """Two colours in their arrangement are the mark: SIFT, blind to colour, is overruled."""
+    assets = [asset("blob", on_white(blob("#c62828", "#1565c0")))]
+    with_flat = LogoMatcher(assets)
+    ref = prepare_flat("blob", assets[0].images[0], 0, FlatParams())
+    assert ref is not None and len(ref.shares) == 2
+    assert "blob" in found(with_flat, pasted(blob("#c62828", "#1565c0"), 0.35))
+    image = pasted(blob("#2e7d32", "#6a1b9a"), 0.35)
+    assert "blob" in found(LogoMatcher(assets, flat=False), image)  # SIFT places it
+    assert "blob" not in found(with_flat, image)
