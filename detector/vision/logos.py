@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from detector.vision.flat_index import FlatIndex
 from detector.vision.flat_logos import FlatReference, FlatScene, prepare_flat
 from detector.vision.keypoints import describe_scene, fit_model, two_nearest, work_image
 from detector.vision.logo_match import LogoMatch, LogoParams, _plausible, best_per_place
@@ -72,6 +73,7 @@ class LogoMatcher:
                 shaped = prepare_flat(asset.id, ref, points, self.params.flat) if flat else None
                 if shaped is not None:
                     self._flat.append(shaped)
+        self._flat_index = FlatIndex(self._flat)  # the colour gate, one product for all
         # Every reference feature in one matrix: a listing photo's features are indexed once
         # and all logos query it in one batched search, not one brute-force match per logo.
         sizes = [len(r.descriptors) for r in self._references]
@@ -155,7 +157,12 @@ class LogoMatcher:
         return sorted(row for row, _ in voted)
 
     def _colour_checked(self, scene: FlatScene, best: dict[str, LogoMatch]) -> dict[str, LogoMatch]:
-        """Feature placements of multi-colour flat logos that show the logo's colours there."""
+        """Feature placements of multi-colour flat logos that show the logo's colours there.
+
+        Only multi-colour marks are checked: their colours in their arrangement are the mark,
+        while a mark registered in one colour is commonly used in any colour (measured: checking
+        one-colour marks too lost adidas and McDonald's from the main image set, logo recall
+        0.894 -> 0.864)."""
         coloured = {r.image.sha256: r for r in self._flat if len(r.shares) > 1}
         checked = [m for m in best.values() if m.reference.sha256 in coloured]
         if not checked:
@@ -174,7 +181,8 @@ class LogoMatcher:
         assert listing_image.image is not None
         width, height = listing_image.image.size
         best: dict[str, LogoMatch] = {}
-        for ref in self._flat:
+        smallest = self.params.flat.min_area_fraction * scene.pixels
+        for ref in self._flat_index.candidates(scene.histogram, smallest):
             if ref.asset_id in found:
                 continue
             hit = scene.find(ref)
