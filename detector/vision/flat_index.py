@@ -20,8 +20,6 @@ if TYPE_CHECKING:
 
     from detector.vision.flat_logos import FlatReference
 
-NO_LABEL = 255
-
 
 class FlatIndex:
     """Every reference colour's Lab bins end to end, and the share each colour must cover."""
