@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 import warnings
 
 from PIL import Image, ImageOps
@@ -11,6 +12,7 @@ from config.limits import IMAGE_MAX_BYTES, IMAGE_MAX_PIXELS
 from detector.exceptions import UnsafeImageError
 
 SUPPORTED = "JPEG, PNG, GIF, WebP, BMP"
+_WARNING_FILTERS = threading.Lock()
 
 
 def sniff_format(data: bytes) -> str | None:
@@ -47,7 +49,10 @@ def decode_image(
             # Never the bytes themselves: they may be a local file's secrets (`root:x:0`).
             f"not a supported image: its first bytes match none of {SUPPORTED}"
         )
-    with warnings.catch_warnings():
+    # The warning filter is process-wide state that catch_warnings saves and restores: two
+    # threads decoding at once (a crawl decodes photos on threads) would restore each other's
+    # copies. One decode at a time holds it; the pixels are still decoded off the caller's thread.
+    with _WARNING_FILTERS, warnings.catch_warnings():
         # Pillow warns (not raises) on moderately large images; treat that as refusal too.
         # Our own max_pixels check (default 40M) runs first and sits below Pillow's warning
         # level (~89M), so the process-wide warning filter matters only for raised limits.
