@@ -9,7 +9,7 @@ its own. ``ipwatch crawl`` then runs again over the unchanged shop (the re-crawl
 the image models off (hashes and text only) and on (OCR, learned descriptor, logos, regions).
 
     .venv/bin/python bench/crawl_throughput.py [--n 500] [--models off|on|both] [--workers -1]
-        [--json]
+        [--descriptor-runtime auto|torch|onnxruntime] [--json]
 
 ``--n`` of 2000 or 10000 is the same run, longer. The images are rendered before any timing.
 """
@@ -183,11 +183,14 @@ def not_modified(home: Path) -> dict[str, int]:
     }
 
 
-def measure(n: int, models: str, workers: int, market: DemoMarket) -> dict[str, Any]:
+def measure(
+    n: int, models: str, workers: int, market: DemoMarket, runtime: str = "auto"
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="ipwatch-bench-") as tmp:
         home = Path(tmp) / "home"
         home.mkdir()
         detection = {"workers": workers, **(MODELS_OFF if models == "off" else {})}
+        detection["descriptor_runtime"] = runtime
         (home / "ipwatch.yaml").write_text(yaml.safe_dump({"detection": detection}))
         kit = write_brand_kit(Path(tmp) / "kit")
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -223,6 +226,7 @@ def measure(n: int, models: str, workers: int, market: DemoMarket) -> dict[str, 
         "n": n,
         "models": models,
         "workers": workers,
+        "descriptor_runtime": runtime,
         "bare_pages_per_s": pages / base["wall_s"],
         "ipwatch_pages_per_s": seen / first["wall_s"],
         "ratio": (seen / first["wall_s"]) / (pages / base["wall_s"]),
@@ -242,6 +246,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=500, help="listings in the generated shop")
     parser.add_argument("--models", choices=("off", "on", "both"), default="both")
     parser.add_argument("--workers", type=int, default=-1, help="detection.workers (-1: auto)")
+    parser.add_argument(
+        "--descriptor-runtime",
+        choices=("auto", "torch", "onnxruntime"),
+        default="auto",
+        help="detection.descriptor_runtime (what runs the learned descriptor)",
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     args = parser.parse_args(argv)
     catalog = generated_catalog(args.n)
@@ -253,13 +263,14 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     with DemoMarket(catalog=catalog) as market:
         for models in ("off", "on") if args.models == "both" else (args.models,):
-            rows.append(measure(args.n, models, args.workers, market))
+            rows.append(measure(args.n, models, args.workers, market, args.descriptor_runtime))
             row = rows[-1]
             if args.json:
                 print(json.dumps(row), flush=True)
             else:
                 print(
-                    f"N={row['n']} models {row['models']:3} workers {row['workers']}:"
+                    f"N={row['n']} models {row['models']:3} workers {row['workers']}"
+                    f" descriptor {row['descriptor_runtime']}:"
                     f" bare {row['bare_pages_per_s']:.1f} pages/s,"
                     f" ipwatch {row['ipwatch_pages_per_s']:.1f} pages/s"
                     f" (ratio {row['ratio']:.2f});"

@@ -22,10 +22,8 @@ Run: .venv/bin/python bench/descriptor_paths.py [--cache .cache/imageset] [--eve
 from __future__ import annotations
 
 import argparse
-import copy
 import os
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -53,45 +51,11 @@ HITS = 5  # as DescriptorMatcher.MAX_HITS_PER_IMAGE
 Embed = Callable[[list[Any]], np.ndarray]
 
 
-def onnx_session(model: EfficientNetLite0Descriptor, folder: Path) -> Any:
-    """The network's feature extractor exported to ONNX and opened in ONNX Runtime (two intra-op
-    threads, as torch gets), or None when the ``onnx`` package the export needs is absent."""
-    import torch
-
-    try:
-        import onnx  # noqa: F401  (torch's exporter needs it)
-    except ImportError:
-        return None
-    import onnxruntime
-
-    class Features(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            # A copy: tracing changes the network it runs (its vectors moved by up to 0.1).
-            self.net = copy.deepcopy(model._model)
-
-        def forward(self, batch: torch.Tensor) -> torch.Tensor:
-            return self.net.extract_features(batch)  # type: ignore[no-any-return]
-
-    path = folder / "efficientnet-lite0.onnx"
-    torch.onnx.export(
-        Features(),
-        (torch.zeros(1, 3, 320, 320),),
-        str(path),
-        dynamo=False,
-        input_names=["pixels"],
-        output_names=["features"],
-        dynamic_axes={"pixels": {0: "n"}},
-        opset_version=17,
-    )
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = int(os.environ["IPWATCH_DESCRIPTOR_THREADS"])
-    options.inter_op_num_threads = 1
-    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-
-
-def paths(model: EfficientNetLite0Descriptor, session: Any) -> dict[str, tuple[Embed, int]]:
-    """Name -> (embed function, photos per call)."""
+def paths(
+    model: EfficientNetLite0Descriptor, onnx: EfficientNetLite0Descriptor | None
+) -> dict[str, tuple[Embed, int]]:
+    """Name -> (embed function, photos per call). ``model`` runs in torch, ``onnx`` (the same
+    weights) in ONNX Runtime, as ``descriptor_runtime: onnxruntime`` builds it."""
     import torch
 
     from detector.vision.descriptor import l2_normalise
@@ -103,37 +67,38 @@ def paths(model: EfficientNetLite0Descriptor, session: Any) -> dict[str, tuple[E
 
         return embed
 
-    def onnx(images: list[Image]) -> np.ndarray:
-        pixels = model._tensor(images, 320).numpy()
-        (features,) = session.run(["features"], {"pixels": pixels})
-        with torch.inference_mode():
-            return l2_normalise(model._rmac(torch.from_numpy(features)))
-
     out: dict[str, tuple[Embed, int]] = {
-        "torch x1 (current)": (model.embed, 1),
+        "torch x1": (model.embed, 1),
         "torch x16": (model.embed, CHUNK),
     }
-    if session is not None:
-        out["onnxruntime x1"] = (onnx, 1)
-        out["onnxruntime x16"] = (onnx, CHUNK)
+    if onnx is not None:
+        out["onnxruntime x1"] = (onnx.embed, 1)
+        out["onnxruntime x16"] = (onnx.embed, CHUNK)
     out["torch 224px x16"] = (at_side(224), CHUNK)
     return out
 
 
 def embed_all(
     named: dict[str, tuple[Embed, int]], images: Sequence[Image]
-) -> tuple[dict[str, np.ndarray], dict[str, float]]:
-    """Every path's vectors of ``images`` and seconds spent, chunks interleaved across paths."""
+) -> tuple[dict[str, np.ndarray], dict[str, float], dict[str, float]]:
+    """Every path's vectors of ``images``, wall seconds and CPU seconds (all of this process's
+    threads) spent, chunks interleaved across paths."""
     vectors: dict[str, list[np.ndarray]] = defaultdict(list)
     seconds: dict[str, float] = defaultdict(float)
+    cpu: dict[str, float] = defaultdict(float)
     for start in range(0, len(images), CHUNK):
         chunk = list(images[start : start + CHUNK])
         for name, (embed, per_call) in named.items():
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.process_time()
             for i in range(0, len(chunk), per_call):
                 vectors[name].append(embed(chunk[i : i + per_call]))
             seconds[name] += time.perf_counter() - began
-    return {name: np.concatenate(rows) for name, rows in vectors.items()}, dict(seconds)
+            cpu[name] += time.process_time() - began_cpu
+    return (
+        {name: np.concatenate(rows) for name, rows in vectors.items()},
+        dict(seconds),
+        dict(cpu),
+    )
 
 
 def predictions(
@@ -160,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--every", type=int, default=8, help="about one copy case in N")
     args = parser.parse_args(argv)
     from detector.settings import DetectionSettings
-    from detector.vision.descriptor import min_similarity
+    from detector.vision.descriptor import DescriptorUnavailableError, min_similarity
     from detector.vision.descriptor_models import EfficientNetLite0Descriptor
 
     document = imageset.ensure(args.cache, args.venv)
@@ -172,28 +137,29 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(cases)} copy cases ({sum(c['expect'] == 'match' for c in cases)} copies),"
         f" {len(refs)} registered images"
     )
-    model = EfficientNetLite0Descriptor()
+    model = EfficientNetLite0Descriptor(runtime="torch")
     model.embed([refs[0][1]])  # weights loaded and first-call set-up outside the clock
-    with tempfile.TemporaryDirectory() as folder:
-        session = onnx_session(model, Path(folder))
-        named = paths(model, session)
-        if session is None:
-            print("onnxruntime: skipped (the export needs the onnx package: pip install onnx)")
-        else:
-            named["onnxruntime x1"][0]([refs[0][1]])  # its first-call set-up, off the clock
-        # The registered photos in batches on every path (they are embedded once per registry;
-        # only the case photos are timed).
-        batched = {name: (embed, CHUNK) for name, (embed, _) in named.items()}
-        ref_vectors, _ = embed_all(batched, [image for _, image in refs])
-        images = [loaded.images[c["id"]].image for c in cases]
-        case_vectors, seconds = embed_all(named, images)
+    onnx = None
+    try:
+        onnx = EfficientNetLite0Descriptor(runtime="onnxruntime")
+        onnx.embed([refs[0][1]])
+    except DescriptorUnavailableError as exc:
+        print(f"onnxruntime: skipped ({exc})")
+    named = paths(model, onnx)
+    # The registered photos in batches on every path (they are embedded once per registry;
+    # only the case photos are timed).
+    batched = {name: (embed, CHUNK) for name, (embed, _) in named.items()}
+    ref_vectors, _, _ = embed_all(batched, [image for _, image in refs])
+    images = [loaded.images[c["id"]].image for c in cases]
+    case_vectors, seconds, cpu = embed_all(named, images)
     cut = min_similarity(DetectionSettings())
-    base = "torch x1 (current)"
+    base = "torch x1"
     asset_ids = [asset_id for asset_id, _ in refs]
     case_ids = [c["id"] for c in cases]
     print(f"\nproduction cosine threshold {cut:.2f}; cost over {len(images)} case photos")
     print(
-        f"  {'path':20} {'ms/photo':>9} {'vs now':>7} {'recall':>7} {'precis.':>7}"
+        f"  {'path':20} {'ms/photo':>9} {'vs torch':>8} {'CPU ms':>7} {'vs torch':>8}"
+        f" {'recall':>7} {'precis.':>7}"
         f" {'R@P.99':>7} {'max |cos gap|':>14}"
     )
     for name in named:
@@ -203,9 +169,10 @@ def main(argv: list[str] | None = None) -> int:
         gap = np.abs(
             (case_vectors[name] @ ref_vectors[name].T) - (case_vectors[base] @ ref_vectors[base].T)
         ).max()
-        per = seconds[name] / len(images)
+        per, per_cpu = seconds[name] / len(images), cpu[name] / len(images)
         print(
-            f"  {name:20} {per * 1000:9.1f} {per / (seconds[base] / len(images)):7.2f}"
+            f"  {name:20} {per * 1000:9.1f} {per / (seconds[base] / len(images)):8.2f}"
+            f" {per_cpu * 1000:7.1f} {per_cpu / (cpu[base] / len(images)):8.2f}"
             f" {fmt(result.recall):>7} {fmt(result.precision):>7}"
             f" {fmt(at99.recall if at99 else None):>7} {gap:14.4f}"
         )

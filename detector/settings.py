@@ -14,6 +14,7 @@ from detector.exceptions import SettingsError
 
 # Where the learned image descriptor may run (torch device names).
 DESCRIPTOR_DEVICES = re.compile(r"cpu|auto|cuda(:[0-9]{1,2})?")
+DESCRIPTOR_RUNTIMES = ("auto", "torch", "onnxruntime")  # who runs the learned descriptor
 
 
 def _doc(text: str) -> dict[str, str]:
@@ -138,6 +139,17 @@ class DetectionSettings:
             **_doc(
                 "Where the learned descriptor runs: cpu, cuda or cuda:N (half precision, larger"
                 " batches), or auto (the first CUDA device torch sees, else the CPU)."
+            ),
+            "runtime": True,
+        },
+    )
+    descriptor_runtime: str = field(
+        default="auto",
+        metadata={
+            **_doc(
+                "What runs the learned descriptor: torch, onnxruntime (the CPU only; the same"
+                " weights exported in memory, about half torch's CPU per photo), or auto"
+                " (onnxruntime on the CPU where the onnx exporter is installed, else torch)."
             ),
             "runtime": True,
         },
@@ -300,6 +312,11 @@ class DetectionSettings:
             raise SettingsError(
                 f"descriptor_device must be cpu, cuda, cuda:N or auto,"
                 f" got {self.descriptor_device!r}"
+            )
+        if self.descriptor_runtime not in DESCRIPTOR_RUNTIMES:
+            raise SettingsError(
+                f"descriptor_runtime must be {', '.join(DESCRIPTOR_RUNTIMES)},"
+                f" got {self.descriptor_runtime!r}"
             )
         if self.workers < -1:
             raise SettingsError(

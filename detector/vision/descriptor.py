@@ -62,23 +62,26 @@ class ImageDescriptor(Protocol):
     def embed(self, images: Sequence[Image]) -> np.ndarray: ...
 
 
-def _load_efficientnet_lite0(device: str) -> ImageDescriptor:
+def _load_efficientnet_lite0(device: str, runtime: str) -> ImageDescriptor:
     from detector.vision.descriptor_models import EfficientNetLite0Descriptor
 
-    return EfficientNetLite0Descriptor(device)
+    return EfficientNetLite0Descriptor(device, runtime)
 
 
-LOADERS: dict[str, Callable[[str], ImageDescriptor]] = {
+LOADERS: dict[str, Callable[[str, str], ImageDescriptor]] = {
     "efficientnet-lite0": _load_efficientnet_lite0
 }
 
 _lock = threading.Lock()
-_loaded: dict[tuple[str, str], ImageDescriptor] = {}
+_loaded: dict[tuple[str, str, str], ImageDescriptor] = {}
 
 
-def get_descriptor(name: str = DEFAULT_DESCRIPTOR, device: str = "cpu") -> ImageDescriptor:
-    """A process-wide descriptor called ``name`` on ``device``; cheap until its first ``embed``
-    (a device that is not there is reported then, with what to set instead)."""
+def get_descriptor(
+    name: str = DEFAULT_DESCRIPTOR, device: str = "cpu", runtime: str = "auto"
+) -> ImageDescriptor:
+    """A process-wide descriptor called ``name`` on ``device`` run by ``runtime`` (auto, torch,
+    onnxruntime); cheap until its first ``embed`` (a device or runtime that is not there is
+    reported then, with what to set instead)."""
     if name not in LOADERS:
         raise DescriptorUnavailableError(
             f"unknown image descriptor {name!r}; choose one of {', '.join(sorted(LOADERS))}"
@@ -88,11 +91,11 @@ def get_descriptor(name: str = DEFAULT_DESCRIPTOR, device: str = "cpu") -> Image
             f"unknown descriptor device {device!r}; use cpu, cuda, cuda:N or auto"
         )
     with _lock:
-        descriptor = _loaded.get((name, device))
+        descriptor = _loaded.get((name, device, runtime))
         if descriptor is None:
             loader = LOADERS[name]
-            descriptor = _LazyDescriptor(name, lambda: loader(device))
-            _loaded[(name, device)] = descriptor
+            descriptor = _LazyDescriptor(name, lambda: loader(device, runtime))
+            _loaded[(name, device, runtime)] = descriptor
         return descriptor
 
 
@@ -101,7 +104,7 @@ def loaded_descriptors() -> frozenset[str]:
     with _lock:
         return frozenset(
             name
-            for (name, _), d in _loaded.items()
+            for (name, *_), d in _loaded.items()
             if not isinstance(d, _LazyDescriptor) or d.is_loaded
         )
 
@@ -240,6 +243,7 @@ class DescriptorMatcher:
         self._max_images = int(getattr(settings, "descriptor_max_images", MAX_LISTING_IMAGES))
         self._descriptor_name = str(getattr(settings, "descriptor_model", DEFAULT_DESCRIPTOR))
         self._device = str(getattr(settings, "descriptor_device", "cpu"))
+        self._runtime = str(getattr(settings, "descriptor_runtime", "auto"))
         self._descriptor = descriptor
         self._index: DescriptorIndex[int] | None = None
         self._entries: list[tuple[str, ReferenceImage]] = []
@@ -257,7 +261,9 @@ class DescriptorMatcher:
     def _ready(self) -> tuple[ImageDescriptor, DescriptorIndex[int]]:
         with self._build_lock:
             if self._descriptor is None:
-                self._descriptor = get_descriptor(self._descriptor_name, self._device)
+                self._descriptor = get_descriptor(
+                    self._descriptor_name, self._device, self._runtime
+                )
             if self._index is None:
                 self._entries = [
                     (asset.id, ref)

@@ -13,6 +13,7 @@ against unrelated photos and their crops, it kept the most copies with no false 
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from typing import TYPE_CHECKING
@@ -21,12 +22,14 @@ import numpy as np
 from PIL import Image
 
 from detector.vision.descriptor import DescriptorUnavailableError, l2_normalise
+from detector.vision.descriptor_onnx import OnnxFeatureMap, choose_runtime
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     import torch
 
+_log = logging.getLogger(__name__)
 THREADS_ENV = "IPWATCH_DESCRIPTOR_THREADS"
 INSTALL_HINT = "install the optional extra: pip install 'ipwatch[descriptor]'"
 INPUT_SIDE = 320  # images are squashed to this square: 10 x 10 feature cells for R-MAC
@@ -78,7 +81,7 @@ class EfficientNetLite0Descriptor:
     name = "efficientnet-lite0"
     dimension = 1280
 
-    def __init__(self, device: str = "cpu") -> None:
+    def __init__(self, device: str = "cpu", runtime: str = "auto") -> None:
         path = weights_path()
         try:
             import torch
@@ -103,6 +106,22 @@ class EfficientNetLite0Descriptor:
         self._torch = torch
         self._model = model.to(self.device).half() if self._half else model
         self._lock = threading.Lock()  # one forward at a time: torch already uses every thread
+        self.runtime = choose_runtime(runtime, self.device.type)
+        self._onnx = self._exported(runtime) if self.runtime == "onnxruntime" else None
+
+    def _exported(self, asked: str) -> OnnxFeatureMap | None:
+        """The network in ONNX Runtime; under ``auto`` a failed export keeps torch (and says so)."""
+        try:
+            return OnnxFeatureMap(self._model, INPUT_SIDE, descriptor_threads())
+        except Exception as exc:
+            reason = f"exporting the descriptor to ONNX Runtime failed: {type(exc).__name__}: {exc}"
+            if asked != "auto":
+                raise DescriptorUnavailableError(
+                    f"{reason}; set descriptor_runtime: torch or auto"
+                ) from exc
+            _log.warning("%s; the descriptor runs in torch", reason)
+            self.runtime = "torch"
+            return None
 
     def embed(self, images: Sequence[Image.Image]) -> np.ndarray:
         """(len(images), 1280) float32, L2-normalised; one row per image, in order."""
@@ -135,6 +154,8 @@ class EfficientNetLite0Descriptor:
 
     def _feature_map(self, batch: torch.Tensor) -> torch.Tensor:
         """Output of the head conv (N, 1280, side/32, side/32); the classifier is never run."""
+        if self._onnx is not None and batch.shape[-1] == INPUT_SIDE:
+            return self._torch.from_numpy(self._onnx(batch.numpy()))
         features: torch.Tensor = self._model.extract_features(batch)
         return features
 
