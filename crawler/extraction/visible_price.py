@@ -30,8 +30,9 @@ MAX_PRICE_TEXT = 40
 INLINE_DESCENDANTS = 8
 LIST_WORD = 30  # "UVP", "statt", "Was:" printed in the element before a price
 PRICE_NODES = 32  # a printed price is a few elements; a bigger box is not read as one price
+# 'list' is a list price's mark, 'listing' the item's own box ('marketplace-listing').
 _OLD_PRICE = re.compile(
-    r"was|old|list|strike|compare|regular|origin|msrp|before|save|saving|previous|striked|"
+    r"was|old|list(?!ing)|strike|compare|regular|origin|msrp|before|save|saving|previous|striked|"
     r"reference|uvp"
 )
 _OLD_TAGS = frozenset({"s", "del", "strike"})
