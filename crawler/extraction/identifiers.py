@@ -88,7 +88,7 @@ def _labelled(elements: list[Any], lexicon: ExtractionLexicon, url: str = "") ->
     for element in elements:
         if element.tag not in _LABEL_TAGS:
             continue
-        text = short_text(element, LABEL_TEXT) or _leading_pair(element)
+        text = short_text(element, LABEL_TEXT) or _leading_pair(element) or _line_start(element)
         if not text:
             continue
         text = text.lstrip(_OPENING)  # '(Cód. 55012345)': a label in brackets is still one
@@ -113,6 +113,15 @@ def _leading_pair(element: Any) -> str | None:
         return None
     value = short_text(first, LABEL_TEXT)
     return f"{label} {value}" if value else None
+
+
+def _line_start(element: Any) -> str | None:
+    """The start of a longer line of its own text: 'Listing #4512 · Closes: Thu 10 Dec, 8:45 pm ·
+    23 watchlisted' starts with a label and its value; only a label there is read."""
+    if len(element):
+        return None
+    line = " ".join((element.text or "").split())
+    return line[:LABEL_TEXT] if len(line) > LABEL_TEXT else None
 
 
 def _url_values(url: str, lexicon: ExtractionLexicon) -> Iterable[str]:

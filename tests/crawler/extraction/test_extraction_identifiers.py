@@ -133,3 +133,17 @@ def test_a_label_leading_a_longer_line_takes_the_element_after_it() -> None:
         sku("<div>Ships in <b>3</b> days from our warehouse in the north of the country</div>")
         is None
     )
+
+
+def test_french_article_number_labels() -> None:
+    assert sku('<div class="codes">Nº d\'article <span>118-0442-9</span></div>') == "118-0442-9"
+    assert sku("<p>Numéro d’article : 4410-77</p>") == "4410-77"
+
+
+def test_a_label_starting_a_long_line_of_its_own_text() -> None:
+    # 'Listing #…' leads a line too long to read whole; the value right after the label is
+    # read, and the line's other numbers are not.
+    line = "Listing #7700218834 · Ends: Sun 3 Jan, 6:10 pm · 41 watching · 2 questions"
+    assert sku(f'<div class="meta">{line}</div>') == "7700218834"
+    # a long line that does not start with a label gives nothing
+    assert sku(f"<p>Ends Sun 3 Jan · {line}</p>") is None
