@@ -19,7 +19,8 @@ marketplace's code in structured data and their own item number in the visible p
 Structured data is also overruled where it is stale or about other offers: an AggregateOffer's
 low price gives way to the price the page prints within its range (the low end is often another
 seller's), a structured price the page prints struck through or as its list price ("Was",
-"MRP") to the current price it prints beside it, and a structured "InStock" to the page's own
+"MRP") to the current price it prints beside it, a structured price the page prints nowhere
+to the price the page prints after its title, and a structured "InStock" to the page's own
 sold-out or notify-me button. A price printed with no currency at all is in the currency of the
 page's country.
 """
@@ -50,6 +51,7 @@ from crawler.extraction.normalize import (
     to_images,
     to_price,
 )
+from crawler.extraction.visible_price import prints_amount
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -151,6 +153,23 @@ def _page_prints_as_old(source: str, found: Partial, partials: list[tuple[str, P
     return False
 
 
+def _page_prints_another(
+    source: str, found: Partial, partials: list[tuple[str, Partial]], doc: Document
+) -> bool:
+    """Whether a structured price is one the page prints nowhere while the page's own reader
+    read another current price after the product's title: then the structured one is stale
+    ('1199' in JSON-LD, '1 299,-' on the page) and the buyer pays the printed one. A page with
+    no <h1> (an empty shell filled by scripts) gives its reader too little to overrule with."""
+    price = to_price(found.get("price"))
+    if source not in _STRUCTURED or price is None or found.get("price_high") is not None:
+        return False
+    if not any(element.tag == "h1" for element in doc.index.elements):
+        return False
+    read = [to_price(other.get("price")) for name, other in partials if name not in _STRUCTURED]
+    printed = next((p for p in read if p is not None), None)
+    return printed is not None and printed != price and not prints_amount(doc, price)
+
+
 def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedListing:
     """One listing from the extractors' partial results, ``partials`` in precedence order."""
     values: dict[str, Any] = {}
@@ -172,6 +191,7 @@ def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedList
             and to_price(found.get("price")) is not None
             and not _page_price_in_range(found, partials)
             and not _page_prints_as_old(source, found, partials)
+            and not _page_prints_another(source, found, partials, doc)
         ):
             take("price", source, to_price(found.get("price")))
             price_raw = found.get("price")

@@ -11,6 +11,7 @@ deduction ('-$100.00'), the price it leaves, the latter. A subscription price is
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
@@ -323,3 +324,20 @@ def old_prices_near_title(doc: Document, lexicon: ExtractionLexicon | None = Non
     """The list, 'was' and struck-through prices the page prints for this product."""
     lexicon = lexicon or bundled()
     return [text for _, text, old in _printed_prices(doc, lexicon) if old]
+
+
+# '1 199', '1.199' and '1,199.00' spell one amount: thousands marks and the decimal mark between
+# digits go, so the page's numbers compare as digit runs ('119900').
+_DIGIT_MARKS = re.compile(r"(?<=\d)[\s.,'’\u00a0\u202f](?=\d{3}(?!\d))|(?<=\d)[.,](?=\d{2}(?!\d))")
+
+
+def prints_amount(doc: Document, amount: Decimal) -> bool:
+    """Whether the page's visible text prints ``amount`` anywhere ('1 199,-', '$1,199.00',
+    '1199 kr'): structured data stating a price the page never prints is stale."""
+    if not doc.index.elements:
+        return False
+    runs = set(re.findall(r"\d+", _DIGIT_MARKS.sub("", text_of(doc.index.elements[0]))))
+    spellings = {str(int(amount.quantize(Decimal("0.01")) * 100))}
+    if amount == amount.to_integral_value():
+        spellings.add(str(int(amount)))
+    return not runs.isdisjoint(spellings)

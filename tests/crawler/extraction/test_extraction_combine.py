@@ -205,6 +205,29 @@ def test_a_structured_price_the_page_prints_as_its_list_price_gives_way() -> Non
     body = '<h1>Desk lamp</h1><span class="now">£59.90</span><span class="was">Was £79.90</span>'
     got = extract_listing(html(ld(offer), body), URL)
     assert (got.price, got.currency, got.sources["price"]) == ("59.90", "GBP", "visible")
-    # A structured price the page does not print as an old one still wins.
-    other = '<h1>Desk lamp</h1><span class="now">£59.90</span><span class="was">Was £99.00</span>'
+    # A structured price the page prints, but not as an old one, still wins.
+    other = (
+        '<h1>Desk lamp</h1><span class="now">£59.90</span><span class="was">Was £99.00</span>'
+        "<p>Bundle with bulb: £79.90</p>"
+    )
     assert extract_listing(html(ld(offer), other), URL).price == "79.90"
+
+
+def test_a_structured_price_the_page_prints_nowhere_gives_way_to_the_printed_one() -> None:
+    # JSON-LD left at yesterday's 2 450 kr; the page prints 2 690,- after the title, and its
+    # old price, and never 2 450: the buyer pays 2 690.
+    offer = '{"@type":"Product","name":"Bordlampe","offers":{"price":"2450","priceCurrency":"DKK"}}'
+    body = (
+        '<h1>Bordlampe</h1><div class="pris"><span class="price-before">Før 2 990,-</span>'
+        '<span class="price-now">2 690,-</span></div><p>Fragt 49,-</p>'
+    )
+    page = html(ld(offer), body).replace("<html>", '<html lang="da">')
+    got = extract_listing(page, "https://shop.example.dk/p/1")
+    assert (got.price, got.currency, got.sources["price"]) == ("2690.00", "DKK", "visible")
+    # printed anywhere on the page, split or with thousands marks, it keeps its place
+    for spelled in ("2.450,00 kr", "2<span>450</span>", "2 450,-"):
+        shown = page.replace("Fragt 49,-", f"I butik: {spelled}")
+        assert extract_listing(shown, "https://shop.example.dk/p/1").price == "2450.00"
+    # with no title to read a price after, the structured price stands
+    shell = page.replace("<h1>Bordlampe</h1>", "")
+    assert extract_listing(shell, "https://shop.example.dk/p/1").price == "2450.00"
