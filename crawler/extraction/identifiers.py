@@ -102,6 +102,20 @@ def _labelled(elements: list[Any], lexicon: ExtractionLexicon, url: str = "") ->
         token = _token(rest)
         if token:
             yield _within_one_text(element, token)
+            yield from _also_spelled(rest, token, element)
+
+
+# 'HP24FW-SW03 / 3456789': one label over two ids (a brand's style number and the shop's own),
+# each a candidate; the one the URL spells then wins by agreement.
+_ALTERNATIVE = re.compile(r"\s+/\s+")
+
+
+def _also_spelled(rest: str, token: str, element: Any) -> Iterable[str]:
+    after = rest.strip()[len(token) :]
+    match = _ALTERNATIVE.match(after)
+    second = _token(after[match.end() :]) if match else None
+    if second:
+        yield _within_one_text(element, second)
 
 
 def _leading_pair(element: Any) -> str | None:

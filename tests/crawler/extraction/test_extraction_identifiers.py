@@ -147,3 +147,14 @@ def test_a_label_starting_a_long_line_of_its_own_text() -> None:
     assert sku(f'<div class="meta">{line}</div>') == "7700218834"
     # a long line that does not start with a label gives nothing
     assert sku(f"<p>Ends Sun 3 Jan · {line}</p>") is None
+
+
+def test_one_label_over_two_ids_takes_the_one_the_url_spells() -> None:
+    # A brand's style number and the shop's own goods number under one label: the URL names
+    # the shop's; with no URL to agree, the first stays.
+    line = "<li><span>품번</span> <span>KL-23SS-T7 / 8812034</span></li>"
+    assert sku(f"<ul>{line}</ul>", "https://shop.example/goods/8812034") == "8812034"
+    assert sku(f"<ul>{line}</ul>", "https://shop.example/goods/view") == "KL-23SS-T7"
+    # a bar between two labels is not two ids of one label
+    pair = "<p>Item #: 55-1234 | Model #: 8812034</p>"
+    assert sku(pair, "https://shop.example/goods/8812034") == "55-1234"
