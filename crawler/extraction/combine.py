@@ -15,7 +15,9 @@ http(s)); otherwise the next source is asked. The currency is taken from the sou
 the price when it can be (declared, or the symbol printed with the price), so amount and
 currency describe the same offer. The SKU is the exception to "first valid value": it is the
 value most sources agree on (see ``identifiers``), since pages often state a variant's or a
-marketplace's code in structured data and their own item number in the visible page.
+marketplace's code in structured data and their own item number in the visible page; the id
+the page prints under an identifier label wins over structured data unless two structured
+sources agree on another.
 Structured data is also overruled where it is stale or about other offers: an AggregateOffer's
 low price gives way to the price the page prints within its range (the low end is often another
 seller's), a structured price the page prints struck through or as its list price ("Was",
@@ -63,6 +65,7 @@ log = logging.getLogger(__name__)
 
 # Sources whose text comes from JSON, where HTML entities are often left encoded ("&amp;").
 _JSON_SOURCES = frozenset({"jsonld", "embedded_state"})
+_STRUCTURED = frozenset({"jsonld", "microdata", "opengraph", "embedded_state"})
 
 
 def _text_checks(unescape: bool) -> dict[str, Callable[[Any], Any]]:
@@ -99,6 +102,8 @@ def _agreed_sku(partials: list[tuple[str, Partial]], url: str) -> tuple[str, str
     trusted source first among equals; a structured value the URL path spells gains a vote."""
     votes: dict[str, int] = {}
     first: dict[str, tuple[str, str]] = {}
+    structured: dict[str, int] = {}
+    printed: tuple[str, str] | None = None
     for source, found in partials:
         value = clean_text(found.get("sku"), 200, unescape=source in _JSON_SOURCES)
         if value is None:
@@ -108,10 +113,34 @@ def _agreed_sku(partials: list[tuple[str, Partial]], url: str) -> tuple[str, str
         weight = own if isinstance(own, int) and own > 0 else 1 + in_url_path(value, url)
         votes[key] = votes.get(key, 0) + weight
         first.setdefault(key, (value, source))
+        if source in _STRUCTURED:
+            structured[key] = structured.get(key, 0) + 1
+        elif found.get("sku_printed") is True:
+            printed = printed or (value, source)
     if not votes:
         return None
+    if printed is not None and _printed_stands(identifier_key(printed[0]), partials, structured):
+        return printed
     best = max(votes.values())
     return next(first[key] for key in first if votes[key] == best)
+
+
+def _printed_stands(
+    key: str, partials: list[tuple[str, Partial]], structured: dict[str, int]
+) -> bool:
+    """Whether the id the page prints under an identifier label stands against structured data:
+    what the page shows the buyer as its number beats a structured variant code, internal id or
+    URL key ('B&H # KOZ8B' over JSON-LD '1823456-REG'), unless two structured sources agree on
+    another, or a profile selector (the marketplace's own configuration) says otherwise."""
+    if any(count >= 2 for other, count in structured.items() if other != key):
+        return False
+    return not any(
+        source not in _STRUCTURED
+        and found.get("sku_printed") is not True
+        and isinstance(found.get("sku"), str)
+        and identifier_key(found["sku"]) != key
+        for source, found in partials
+    )
 
 
 _BUY_NOW = frozenset({"InStock", "LimitedAvailability", "OnlineOnly"})
@@ -128,9 +157,6 @@ def _page_price_in_range(found: Partial, partials: list[tuple[str, Partial]]) ->
         if price is not None and other.get("price_high") is None and low <= price <= high:
             return True
     return False
-
-
-_STRUCTURED = frozenset({"jsonld", "microdata", "opengraph", "embedded_state"})
 
 
 def _page_prints_as_old(source: str, found: Partial, partials: list[tuple[str, Partial]]) -> bool:

@@ -166,6 +166,13 @@ def in_url_path(value: str, url: str) -> bool:
     return len(key) >= 4 and key in identifier_key(urlsplit(url).path)
 
 
+def printed(found: list[tuple[str, str]], value: str) -> bool:
+    """Whether ``value`` is printed on the page under an identifier label (not only marked up
+    or in the URL): the number the shop shows its buyers."""
+    key = identifier_key(value)
+    return any(where == "label" and identifier_key(v) == key for where, v in found)
+
+
 def choose(found: list[tuple[str, str]], url: str) -> tuple[str, int] | None:
     """The value most places agree on (the URL path counts as one), and how many agree.
 

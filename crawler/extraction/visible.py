@@ -72,8 +72,10 @@ def extract(doc: Document) -> Partial:
     found["currency"] = found["currency"] or _data_attr(
         doc, ("data-currency", "data-price-currency")
     )
-    chosen = identifiers.choose(identifiers.candidates(doc), doc.url)
+    stated = identifiers.candidates(doc)
+    chosen = identifiers.choose(stated, doc.url)
     found["sku"], found["sku_votes"] = chosen if chosen else (None, 0)
+    found["sku_printed"] = chosen is not None and identifiers.printed(stated, chosen[0])
     found["brand"] = found["brand"] or _marked_text(doc, ("brand", "byline"), 100)
     found["availability"] = found["availability"] or stock.availability(doc)
     found["buttons_unavailable"] = stock.buttons_say_unavailable(doc)

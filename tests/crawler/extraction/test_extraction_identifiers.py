@@ -158,3 +158,21 @@ def test_one_label_over_two_ids_takes_the_one_the_url_spells() -> None:
     # a bar between two labels is not two ids of one label
     pair = "<p>Item #: 55-1234 | Model #: 8812034</p>"
     assert sku(pair, "https://shop.example/goods/8812034") == "55-1234"
+
+
+def test_the_id_the_page_prints_under_a_label_beats_a_structured_url_key() -> None:
+    # The page state's 'sku' is the key in the URL; the page prints its product code under a
+    # label: that is the number the shop shows buyers.
+    state = (
+        '<script id="__NEXT_DATA__" type="application/json">{"props":{"pageProps":{"product":'
+        '{"sku":"QW7E2R9T","name":"Desk fan","price":40,"currency":"EUR"}}}}</script>'
+    )
+    url = "https://shop.example/desk-fan/QW7E2R9T/p/"
+    printed = "<p class='code'>Product code: DF-40-WHT</p>"
+    assert sku(printed + state, url) == "DF-40-WHT"
+    # two structured sources agreeing on another value outvote one printed label
+    ld = (
+        '<script type="application/ld+json">{"@type": "Product", "name": "Desk fan", '
+        '"sku": "QW7E2R9T", "offers": {"price": "40", "priceCurrency": "EUR"}}</script>'
+    )
+    assert sku(printed + state, url, head=ld) == "QW7E2R9T"
