@@ -176,3 +176,23 @@ def test_the_id_the_page_prints_under_a_label_beats_a_structured_url_key() -> No
         '"sku": "QW7E2R9T", "offers": {"price": "40", "priceCurrency": "EUR"}}</script>'
     )
     assert sku(printed + state, url, head=ld) == "QW7E2R9T"
+
+
+def test_a_number_named_after_the_logos_shop_name_is_the_shops_own() -> None:
+    # The logo links home and prints 'K&S'; 'K&S # ...' is the shop's number, beside the
+    # maker's 'Mfr #' and a structured internal id that the URL also spells.
+    head = (
+        '<script type="application/ld+json">{"@type": "Product", "name": "Desk fan", '
+        '"sku": "771204-REG", "offers": {"price": "49", "priceCurrency": "USD"}}</script>'
+    )
+    body = (
+        '<p class="ids">K&amp;S <span>#</span><span>KSDF49</span> · Mfr <span>#</span>'
+        "<span>DF-49A</span></p>"
+    )
+    logo = '<header><a href="/" class="site-logo">K&amp;S</a></header>'
+    url = "https://www.ksoutfitters.example/c/product/771204-REG/desk_fan.html"
+    html = f"<html><head>{head}</head><body>{logo}<h1>Desk fan</h1>{body}</body></html>"
+    assert extract_listing(html, url).sku == "KSDF49"
+    # a link home to another site, or one outside the header and unmarked, names no shop
+    other = html.replace('href="/"', 'href="https://partner.example/"')
+    assert extract_listing(other, url).sku == "771204-REG"
