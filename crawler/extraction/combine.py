@@ -208,7 +208,7 @@ def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedList
     for source, found in partials:
         unescape = source in _JSON_SOURCES
         for field, check in _text_checks(unescape).items():
-            if field != "sku":
+            if field != "sku" and not (field == "title" and found.get("title_is_search_title")):
                 take(field, source, check(found.get(field)))
         take("images", source, tuple(to_images(found.get("images"), doc.base)))
         take("seller", source, _seller(found.get("seller"), doc, unescape))
@@ -223,6 +223,8 @@ def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedList
             price_raw = found.get("price")
             printed = currency_in_text(price_raw, doc.hints) if isinstance(price_raw, str) else None
             take("currency", source, to_currency(found.get("currency"), doc.hints) or printed)
+    for source, found in partials:  # a search title copied into og:title only as a last resort
+        take("title", source, clean_text(found.get("title"), MAX_TITLE))
     if values.get("availability") in _BUY_NOW and any(
         found.get("buttons_unavailable") is True for _, found in partials
     ):  # the page's own sold-out button outranks structured data left saying "InStock"

@@ -231,3 +231,21 @@ def test_a_structured_price_the_page_prints_nowhere_gives_way_to_the_printed_one
     # with no title to read a price after, the structured price stands
     shell = page.replace("<h1>Bordlampe</h1>", "")
     assert extract_listing(shell, "https://shop.example.dk/p/1").price == "2450.00"
+
+
+def test_an_og_title_copying_the_search_title_gives_way_to_the_heading() -> None:
+    # og:title repeats the <title> written for search engines, site name included; the <h1>
+    # names the product.
+    seo = "Shop Blue Linen Shirts for Women at Best Price | Kleidly.in"
+    head = f'<title>{seo}</title><meta property="og:title" content="{seo}">'
+    page = html(head, "<h1>Relaxed Linen Shirt</h1>")
+    got = extract_listing(page, "https://www.kleidly.in/p/1")
+    assert (got.title, got.sources["title"]) == ("Relaxed Linen Shirt", "visible")
+    # an og:title of its own (not the <title>) still comes first
+    own = head.replace(f'content="{seo}"', 'content="Relaxed Linen Shirt, Blue"')
+    assert extract_listing(html(own, "<h1>Linen</h1>"), "https://www.kleidly.in/p/1").title == (
+        "Relaxed Linen Shirt, Blue"
+    )
+    # with nothing else naming the product, the search title less the site's name is used
+    alone = extract_listing(html(head, ""), "https://www.kleidly.in/p/1")
+    assert alone.title == "Shop Blue Linen Shirts for Women at Best Price"
