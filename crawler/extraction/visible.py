@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from crawler.extraction import identifiers, stock
 from crawler.extraction.document import text_of
@@ -40,11 +40,18 @@ def _data_attr(doc: Document, names: tuple[str, ...]) -> str | None:
     return None
 
 
+def _named(heading: Any, text: str) -> str:
+    """'<h1 title="Name">Name <span>(a subtitle)</span></h1>': a title attribute the heading's
+    text starts with names the product; the rest is a subtitle."""
+    named = " ".join((heading.get("title") or "").split())
+    return named if len(named) >= 2 and text.startswith(named) else text
+
+
 def title(doc: Document) -> str | None:
     for heading in [e for e in doc.index.elements if e.tag == "h1"][:3]:
         text = text_of(heading, 2_000)
         if re.search(r"\w", text):  # not an empty or icon-only heading; 手机 is a full title
-            return text
+            return _named(heading, text)
     titles = doc.sel.xpath("//title")
     page_title = text_of(titles[0].root, 2_000) if titles else ""
     return strip_site(page_title, site_names(doc)) if page_title else None
