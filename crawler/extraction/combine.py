@@ -183,17 +183,22 @@ def _page_prints_another(
     source: str, found: Partial, partials: list[tuple[str, Partial]], doc: Document
 ) -> bool:
     """Whether a structured price is one the page prints nowhere while the page's own reader
-    read another current price after the product's title: then the structured one is stale
-    ('1199' in JSON-LD, '1 299,-' on the page) and the buyer pays the printed one. A page with
-    no <h1> (an empty shell filled by scripts) gives its reader too little to overrule with."""
+    read another current price after the product's title, in a box marked as a price: then the
+    structured one is stale ('1199' in JSON-LD, '1 299,-' on the page) and the buyer pays the
+    printed one. A page with no <h1> (an empty shell filled by scripts), or a bare number in an
+    unmarked cell (postage in a table), gives its reader too little to overrule with."""
     price = to_price(found.get("price"))
     if source not in _STRUCTURED or price is None or found.get("price_high") is not None:
         return False
     if not any(element.tag == "h1" for element in doc.index.elements):
         return False
-    read = [to_price(other.get("price")) for name, other in partials if name not in _STRUCTURED]
-    printed = next((p for p in read if p is not None), None)
-    return printed is not None and printed != price and not prints_amount(doc, price)
+    read = [
+        (to_price(other.get("price")), other.get("price_marked") is not False)
+        for name, other in partials
+        if name not in _STRUCTURED
+    ]
+    printed, marked = next(((p, m) for p, m in read if p is not None), (None, False))
+    return marked and printed not in (None, price) and not prints_amount(doc, price)
 
 
 def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedListing:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from crawler.extraction import identifiers, stock
 from crawler.extraction.document import text_of
 from crawler.extraction.visible_parts import images, marked, seller, site_names, strip_site
-from crawler.extraction.visible_price import old_prices_near_title, price_near_title
+from crawler.extraction.visible_price import old_prices_near_title, read_price_near_title
 
 if TYPE_CHECKING:
     from crawler.extraction.document import Document
@@ -70,11 +70,12 @@ def _marked_text(
 def extract(doc: Document) -> Partial:
     found: Partial = {field: _itemprop(doc, names) for field, names in _PROP_FIELDS.items()}
     found["title"] = title(doc)
-    found["price"] = (
-        found["price"]
-        or _data_attr(doc, ("data-price", "data-price-amount", "data-product-price"))
-        or price_near_title(doc)
+    found["price"] = found["price"] or _data_attr(
+        doc, ("data-price", "data-price-amount", "data-product-price")
     )
+    found["price_marked"] = found["price"] is not None  # itemprop and data-price mark it
+    if found["price"] is None and (near := read_price_near_title(doc)) is not None:
+        found["price"], found["price_marked"] = near
     found["list_prices"] = old_prices_near_title(doc)
     found["currency"] = found["currency"] or _data_attr(
         doc, ("data-currency", "data-price-currency")

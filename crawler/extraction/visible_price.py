@@ -294,10 +294,20 @@ def price_near_title(doc: Document, lexicon: ExtractionLexicon | None = None) ->
     """The first current price after the <h1>, unless the same price box goes on to print one
     labelled as the sale price ('价格 ¥199.00' then '促销价 ¥129.00'), or one that is the first
     less a deduction it prints ('-$100.00'): then that one."""
+    found = read_price_near_title(doc, lexicon)
+    return found[0] if found else None
+
+
+def read_price_near_title(
+    doc: Document, lexicon: ExtractionLexicon | None = None
+) -> tuple[str, bool] | None:
+    """``price_near_title`` and whether its box is marked as a price ('product-price-now'): a
+    marked box is the page's own price display, a bare number in a table may be postage."""
     lexicon = lexicon or bundled()
     first: tuple[Any, str] | None = None
     box: set[Any] = set()
     in_box: list[str] = []
+    chosen: str | None = None
     for node, text, old in _printed_prices(doc, lexicon):
         if first is not None and node in box:
             in_box.append(text)
@@ -310,14 +320,18 @@ def price_near_title(doc: Document, lexicon: ExtractionLexicon | None = None) ->
             ]
             box = set(ancestors[-1].iter()) if ancestors else set()
             if _sale_labelled(node, text, lexicon):
-                return text
+                chosen = text
+                break
         elif node not in box:
             break
         elif _sale_labelled(node, text, lexicon):
-            return text
+            chosen = text
+            break
     if first is None:
         return None
-    return _after_deduction(first[1], in_box) or first[1]
+    node = first[0]
+    marked = any(_price_marked(el) for el in [node, *islice(node.iterancestors(), SALE_BOX)])
+    return chosen or _after_deduction(first[1], in_box) or first[1], marked
 
 
 def old_prices_near_title(doc: Document, lexicon: ExtractionLexicon | None = None) -> list[str]:

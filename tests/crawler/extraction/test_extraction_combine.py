@@ -231,6 +231,9 @@ def test_a_structured_price_the_page_prints_nowhere_gives_way_to_the_printed_one
     # with no title to read a price after, the structured price stands
     shell = page.replace("<h1>Bordlampe</h1>", "")
     assert extract_listing(shell, "https://shop.example.dk/p/1").price == "2450.00"
+    # so it does where the page's reader found only a number in an unmarked cell (postage)
+    postage = html(ld(offer), "<h1>Bordlampe</h1><table><tr><td>Fragt</td><td>kr. 49</td></tr>")
+    assert extract_listing(postage, "https://shop.example.dk/p/1").price == "2450.00"
 
 
 def test_an_og_title_copying_the_search_title_gives_way_to_the_heading() -> None:
