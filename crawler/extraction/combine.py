@@ -15,11 +15,14 @@ http(s)); otherwise the next source is asked. The currency is taken from the sou
 the price when it can be (declared, or the symbol printed with the price), so amount and
 currency describe the same offer. The SKU is the exception to "first valid value": it is the
 value most sources agree on (see ``identifiers``), since pages often state a variant's or a
-marketplace's code in structured data and their own item number in the visible page.
+marketplace's code in structured data and their own item number in the visible page; the id
+the page prints under an identifier label wins over structured data unless two structured
+sources agree on another.
 Structured data is also overruled where it is stale or about other offers: an AggregateOffer's
 low price gives way to the price the page prints within its range (the low end is often another
 seller's), a structured price the page prints struck through or as its list price ("Was",
-"MRP") to the current price it prints beside it, and a structured "InStock" to the page's own
+"MRP") to the current price it prints beside it, a structured price the page prints nowhere
+to the price the page prints after its title, and a structured "InStock" to the page's own
 sold-out or notify-me button. A price printed with no currency at all is in the currency of the
 page's country.
 """
@@ -50,6 +53,7 @@ from crawler.extraction.normalize import (
     to_images,
     to_price,
 )
+from crawler.extraction.visible_price import prints_amount
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -61,6 +65,7 @@ log = logging.getLogger(__name__)
 
 # Sources whose text comes from JSON, where HTML entities are often left encoded ("&amp;").
 _JSON_SOURCES = frozenset({"jsonld", "embedded_state"})
+_STRUCTURED = frozenset({"jsonld", "microdata", "opengraph", "embedded_state"})
 
 
 def _text_checks(unescape: bool) -> dict[str, Callable[[Any], Any]]:
@@ -97,6 +102,8 @@ def _agreed_sku(partials: list[tuple[str, Partial]], url: str) -> tuple[str, str
     trusted source first among equals; a structured value the URL path spells gains a vote."""
     votes: dict[str, int] = {}
     first: dict[str, tuple[str, str]] = {}
+    structured: dict[str, int] = {}
+    printed: tuple[str, str] | None = None
     for source, found in partials:
         value = clean_text(found.get("sku"), 200, unescape=source in _JSON_SOURCES)
         if value is None:
@@ -106,10 +113,34 @@ def _agreed_sku(partials: list[tuple[str, Partial]], url: str) -> tuple[str, str
         weight = own if isinstance(own, int) and own > 0 else 1 + in_url_path(value, url)
         votes[key] = votes.get(key, 0) + weight
         first.setdefault(key, (value, source))
+        if source in _STRUCTURED:
+            structured[key] = structured.get(key, 0) + 1
+        elif found.get("sku_printed") is True:
+            printed = printed or (value, source)
     if not votes:
         return None
+    if printed is not None and _printed_stands(identifier_key(printed[0]), partials, structured):
+        return printed
     best = max(votes.values())
     return next(first[key] for key in first if votes[key] == best)
+
+
+def _printed_stands(
+    key: str, partials: list[tuple[str, Partial]], structured: dict[str, int]
+) -> bool:
+    """Whether the id the page prints under an identifier label stands against structured data:
+    what the page shows the buyer as its number beats a structured variant code, internal id or
+    URL key ('B&H # KOZ8B' over JSON-LD '1823456-REG'), unless two structured sources agree on
+    another, or a profile selector (the marketplace's own configuration) says otherwise."""
+    if any(count >= 2 for other, count in structured.items() if other != key):
+        return False
+    return not any(
+        source not in _STRUCTURED
+        and found.get("sku_printed") is not True
+        and isinstance(found.get("sku"), str)
+        and identifier_key(found["sku"]) != key
+        for source, found in partials
+    )
 
 
 _BUY_NOW = frozenset({"InStock", "LimitedAvailability", "OnlineOnly"})
@@ -126,9 +157,6 @@ def _page_price_in_range(found: Partial, partials: list[tuple[str, Partial]]) ->
         if price is not None and other.get("price_high") is None and low <= price <= high:
             return True
     return False
-
-
-_STRUCTURED = frozenset({"jsonld", "microdata", "opengraph", "embedded_state"})
 
 
 def _page_prints_as_old(source: str, found: Partial, partials: list[tuple[str, Partial]]) -> bool:
@@ -151,6 +179,28 @@ def _page_prints_as_old(source: str, found: Partial, partials: list[tuple[str, P
     return False
 
 
+def _page_prints_another(
+    source: str, found: Partial, partials: list[tuple[str, Partial]], doc: Document
+) -> bool:
+    """Whether a structured price is one the page prints nowhere while the page's own reader
+    read another current price after the product's title, in a box marked as a price: then the
+    structured one is stale ('1199' in JSON-LD, '1 299,-' on the page) and the buyer pays the
+    printed one. A page with no <h1> (an empty shell filled by scripts), or a bare number in an
+    unmarked cell (postage in a table), gives its reader too little to overrule with."""
+    price = to_price(found.get("price"))
+    if source not in _STRUCTURED or price is None or found.get("price_high") is not None:
+        return False
+    if not any(element.tag == "h1" for element in doc.index.elements):
+        return False
+    read = [
+        (to_price(other.get("price")), other.get("price_marked") is not False)
+        for name, other in partials
+        if name not in _STRUCTURED
+    ]
+    printed, marked = next(((p, m) for p, m in read if p is not None), (None, False))
+    return marked and printed not in (None, price) and not prints_amount(doc, price)
+
+
 def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedListing:
     """One listing from the extractors' partial results, ``partials`` in precedence order."""
     values: dict[str, Any] = {}
@@ -163,7 +213,7 @@ def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedList
     for source, found in partials:
         unescape = source in _JSON_SOURCES
         for field, check in _text_checks(unescape).items():
-            if field != "sku":
+            if field != "sku" and not (field == "title" and found.get("title_is_search_title")):
                 take(field, source, check(found.get(field)))
         take("images", source, tuple(to_images(found.get("images"), doc.base)))
         take("seller", source, _seller(found.get("seller"), doc, unescape))
@@ -172,11 +222,14 @@ def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedList
             and to_price(found.get("price")) is not None
             and not _page_price_in_range(found, partials)
             and not _page_prints_as_old(source, found, partials)
+            and not _page_prints_another(source, found, partials, doc)
         ):
             take("price", source, to_price(found.get("price")))
             price_raw = found.get("price")
             printed = currency_in_text(price_raw, doc.hints) if isinstance(price_raw, str) else None
             take("currency", source, to_currency(found.get("currency"), doc.hints) or printed)
+    for source, found in partials:  # a search title copied into og:title only as a last resort
+        take("title", source, clean_text(found.get("title"), MAX_TITLE))
     if values.get("availability") in _BUY_NOW and any(
         found.get("buttons_unavailable") is True for _, found in partials
     ):  # the page's own sold-out button outranks structured data left saying "InStock"

@@ -1,15 +1,16 @@
 """The page's own product identifier (SKU), chosen by agreement between the places a page
-states it: ``itemprop=sku``, ``data-sku``, a labelled value ("SKU", "Art.-Nr.", "货号", "型番")
-a code named after the site ("<site>-Code") and the URL's query. A value two places agree on
-beats one found first; a price, a valid GTIN next to another candidate, a number without a
-label, or one labelled as a seller's, order's or manufacturer's is never taken."""
+states it: ``itemprop=sku``, ``data-sku``, a labelled value ("SKU", "Art.-Nr.", "货号", "型番"),
+a code named after the site ("<site>-Code", or "<name> #" where the logo prints that name) and
+the URL's query. A value two places agree on beats one found first; a price, a valid GTIN next
+to another candidate, a number without a label, or one labelled as a seller's, order's or
+manufacturer's is never taken."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from crawler.extraction.document import text_of
 from crawler.extraction.lexicon import ExtractionLexicon, bundled
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from crawler.extraction.document import Document
 
 LABEL_TEXT = 60
+SCAN_LOGO = 400  # the logo link sits in the first elements of the page
 _LABEL_TAGS = frozenset({"dt", "th", "td", "li", "span", "b", "strong", "label", "div", "p",
                          "h2", "h3", "h4", "h5", "h6"})  # fmt: skip
 _TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,38}[A-Za-z0-9])?")
@@ -62,12 +64,41 @@ def _label_end(text: str, lexicon: ExtractionLexicon, site: re.Pattern[str] | No
     return own.end() if own is not None else None
 
 
-def _site_label(url: str) -> re.Pattern[str] | None:
+def _site_label(url: str, logos: tuple[str, ...] = ()) -> re.Pattern[str] | None:
+    """'<host>-Nr.', '<host> code:' and, for a name the page's logo prints ('B&H'), also
+    '<name> #': a number the shop names after itself."""
     host = (urlsplit(url).hostname or "").removeprefix("www.").split(".")
     name = host[-2] if len(host) >= 2 else ""
-    if len(name) < 3:
+    names = sorted({n for n in (name, *logos) if len(n) >= 3}, key=len, reverse=True)
+    if not names:
         return None
-    return re.compile(rf"^{re.escape(name)}[\s-]*{_SITE_WORDS}(?![^\W\d_])\s*[:：#]?\s*", re.I)
+    either = "|".join(re.escape(n) for n in names)
+    return re.compile(rf"^(?:{either})(?:[\s-]*{_SITE_WORDS}(?![^\W\d_])\s*[:：#]?|\s*#)\s*", re.I)
+
+
+LOGO_TEXT = 30
+_LOGO_MARK = re.compile(r"logo|brand|home")
+
+
+def _root_link(base: str, href: str | None) -> bool:
+    """Whether a link goes to this site's root page."""
+    target = urlsplit(urljoin(base, href or ""))
+    return target.netloc == urlsplit(base).netloc and target.path in ("", "/")
+
+
+def logo_names(doc: Document) -> tuple[str, ...]:
+    """What the site calls itself in its logo: the text of a link to the site's root page in
+    the page header or marked as the logo ('<a href="/" class="logo">B&H</a>')."""
+    names = []
+    for element in doc.index.elements[:SCAN_LOGO]:
+        if element.tag != "a" or not _root_link(doc.url, element.get("href")):
+            continue
+        marks = " ".join(str(v) for v in element.attrib.values()).lower()
+        in_header = any(a.tag == "header" for a in element.iterancestors())
+        text = text_of(element, LOGO_TEXT + 1)
+        if (in_header or _LOGO_MARK.search(marks)) and 2 <= len(text) <= LOGO_TEXT:
+            names.append(text)
+    return tuple(names[:3])
 
 
 def _within_one_text(element: Any, token: str) -> str:
@@ -82,13 +113,15 @@ def _within_one_text(element: Any, token: str) -> str:
     return token
 
 
-def _labelled(elements: list[Any], lexicon: ExtractionLexicon, url: str = "") -> Iterable[str]:
+def _labelled(
+    elements: list[Any], lexicon: ExtractionLexicon, url: str = "", logos: tuple[str, ...] = ()
+) -> Iterable[str]:
     """Values after an identifier label, in the same text or the next cell (<dt>/<dd>)."""
-    site = _site_label(url)
+    site = _site_label(url, logos)
     for element in elements:
         if element.tag not in _LABEL_TAGS:
             continue
-        text = short_text(element, LABEL_TEXT) or _leading_pair(element)
+        text = short_text(element, LABEL_TEXT) or _leading_pair(element) or _line_start(element)
         if not text:
             continue
         text = text.lstrip(_OPENING)  # '(Cód. 55012345)': a label in brackets is still one
@@ -102,6 +135,20 @@ def _labelled(elements: list[Any], lexicon: ExtractionLexicon, url: str = "") ->
         token = _token(rest)
         if token:
             yield _within_one_text(element, token)
+            yield from _also_spelled(rest, token, element)
+
+
+# 'HP24FW-SW03 / 3456789': one label over two ids (a brand's style number and the shop's own),
+# each a candidate; the one the URL spells then wins by agreement.
+_ALTERNATIVE = re.compile(r"\s+/\s+")
+
+
+def _also_spelled(rest: str, token: str, element: Any) -> Iterable[str]:
+    after = rest.strip()[len(token) :]
+    match = _ALTERNATIVE.match(after)
+    second = _token(after[match.end() :]) if match else None
+    if second:
+        yield _within_one_text(element, second)
 
 
 def _leading_pair(element: Any) -> str | None:
@@ -113,6 +160,15 @@ def _leading_pair(element: Any) -> str | None:
         return None
     value = short_text(first, LABEL_TEXT)
     return f"{label} {value}" if value else None
+
+
+def _line_start(element: Any) -> str | None:
+    """The start of a longer line of its own text: 'Listing #4512 · Closes: Thu 10 Dec, 8:45 pm ·
+    23 watchlisted' starts with a label and its value; only a label there is read."""
+    if len(element):
+        return None
+    line = " ".join((element.text or "").split())
+    return line[:LABEL_TEXT] if len(line) > LABEL_TEXT else None
 
 
 def _url_values(url: str, lexicon: ExtractionLexicon) -> Iterable[str]:
@@ -132,7 +188,9 @@ def candidates(doc: Document, lexicon: ExtractionLexicon | None = None) -> list[
     for name in ("data-sku", "data-product-sku"):
         if value := (doc.index.data.get(name) or "").strip():
             found.append(("data", value))
-    found.extend(("label", v) for v in _labelled(product_elements(doc), lexicon, doc.url))
+    found.extend(
+        ("label", v) for v in _labelled(product_elements(doc), lexicon, doc.url, logo_names(doc))
+    )
     found.extend(("url", v) for v in _url_values(doc.url, lexicon))
     return found
 
@@ -141,6 +199,13 @@ def in_url_path(value: str, url: str) -> bool:
     """Whether the URL's path spells the identifier (product URLs often carry it)."""
     key = identifier_key(value)
     return len(key) >= 4 and key in identifier_key(urlsplit(url).path)
+
+
+def printed(found: list[tuple[str, str]], value: str) -> bool:
+    """Whether ``value`` is printed on the page under an identifier label (not only marked up
+    or in the URL): the number the shop shows its buyers."""
+    key = identifier_key(value)
+    return any(where == "label" and identifier_key(v) == key for where, v in found)
 
 
 def choose(found: list[tuple[str, str]], url: str) -> tuple[str, int] | None:

@@ -56,6 +56,14 @@ def _twitter_labels(tags: dict[str, list[str]]) -> dict[str, str]:
     return found
 
 
+def _search_title(doc: Document, title: str, stripped: str | None) -> bool:
+    """Whether og:title is a copy of the page's <title> with the site's name in it ('Buy Navy
+    Tshirts for Men Online | Ajio.com'): the page's search title, which the page's state or
+    <h1> may name the product better than."""
+    page_title = " ".join((doc.sel.xpath("//title/text()").get() or "").split())
+    return stripped != title and " ".join(title.split()) == page_title
+
+
 def extract(doc: Document) -> Partial:
     tags = meta_tags(doc)
     found: Partial = {}
@@ -64,7 +72,9 @@ def extract(doc: Document) -> Partial:
         if value is not None:
             found[field] = value
     if found.get("title"):
-        found["title"] = strip_site(found["title"], site_names(doc))
+        stripped = strip_site(found["title"], site_names(doc))
+        found["title_is_search_title"] = _search_title(doc, found["title"], stripped)
+        found["title"] = stripped
     for field, value in _twitter_labels(tags).items():
         found.setdefault(field, value)
     images = [url for name in IMAGE_NAMES for url in tags.get(name, [])]

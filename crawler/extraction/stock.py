@@ -28,6 +28,7 @@ _MARKED = re.compile(r"stock|avail|inventory|delivery|oos|soldout|sold-out")
 _SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "option", "select", "svg",
                            "header", "footer", "nav", "aside"})  # fmt: skip
 _BUTTON_TAGS = frozenset({"button", "a", "input"})
+_OPTION_TAGS = frozenset({"select", "option", "optgroup", "datalist"})
 # A <div class="pdp-add-to-bag pdp-button"> or role=button is a button too ('buttons' is not).
 _BUTTON_MARK = re.compile(r"(?<![a-z])(?:btn|button)(?![a-z])")
 _DISABLED_CLASS = re.compile(r"disable")
@@ -120,7 +121,7 @@ def availability(doc: Document, lexicon: ExtractionLexicon | None = None) -> str
         if element.tag in _BUTTON_TAGS:
             continue
         text = short_text(element)
-        if text:
+        if text and not _lists_options(element):
             texts.append((bool(_MARKED.search(_id_class(element))), text))
     for marked_only in (True, False):
         for marked, text in texts:
@@ -129,6 +130,12 @@ def availability(doc: Document, lexicon: ExtractionLexicon | None = None) -> str
                 if state is not None:
                     return state
     return from_buttons(elements, lexicon)
+
+
+def _lists_options(element: Any) -> bool:
+    """Whether a box's text runs over a variant picker's options ('S M L XL (품절)'): one option
+    sold out is not the product, so such a box is not read as a stock line."""
+    return any(d.tag in _OPTION_TAGS for d in element.iterdescendants())
 
 
 def _item_box_start(elements: list[Any]) -> int:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from crawler.extraction import identifiers, stock
 from crawler.extraction.document import text_of
 from crawler.extraction.visible_parts import images, marked, seller, site_names, strip_site
-from crawler.extraction.visible_price import old_prices_near_title, price_near_title
+from crawler.extraction.visible_price import old_prices_near_title, read_price_near_title
 
 if TYPE_CHECKING:
     from crawler.extraction.document import Document
@@ -40,11 +40,18 @@ def _data_attr(doc: Document, names: tuple[str, ...]) -> str | None:
     return None
 
 
+def _named(heading: Any, text: str) -> str:
+    """'<h1 title="Name">Name <span>(a subtitle)</span></h1>': a title attribute the heading's
+    text starts with names the product; the rest is a subtitle."""
+    named = " ".join((heading.get("title") or "").split())
+    return named if len(named) >= 2 and text.startswith(named) else text
+
+
 def title(doc: Document) -> str | None:
     for heading in [e for e in doc.index.elements if e.tag == "h1"][:3]:
         text = text_of(heading, 2_000)
         if re.search(r"\w", text):  # not an empty or icon-only heading; 手机 is a full title
-            return text
+            return _named(heading, text)
     titles = doc.sel.xpath("//title")
     page_title = text_of(titles[0].root, 2_000) if titles else ""
     return strip_site(page_title, site_names(doc)) if page_title else None
@@ -63,17 +70,20 @@ def _marked_text(
 def extract(doc: Document) -> Partial:
     found: Partial = {field: _itemprop(doc, names) for field, names in _PROP_FIELDS.items()}
     found["title"] = title(doc)
-    found["price"] = (
-        found["price"]
-        or _data_attr(doc, ("data-price", "data-price-amount", "data-product-price"))
-        or price_near_title(doc)
+    found["price"] = found["price"] or _data_attr(
+        doc, ("data-price", "data-price-amount", "data-product-price")
     )
+    found["price_marked"] = found["price"] is not None  # itemprop and data-price mark it
+    if found["price"] is None and (near := read_price_near_title(doc)) is not None:
+        found["price"], found["price_marked"] = near
     found["list_prices"] = old_prices_near_title(doc)
     found["currency"] = found["currency"] or _data_attr(
         doc, ("data-currency", "data-price-currency")
     )
-    chosen = identifiers.choose(identifiers.candidates(doc), doc.url)
+    stated = identifiers.candidates(doc)
+    chosen = identifiers.choose(stated, doc.url)
     found["sku"], found["sku_votes"] = chosen if chosen else (None, 0)
+    found["sku_printed"] = chosen is not None and identifiers.printed(stated, chosen[0])
     found["brand"] = found["brand"] or _marked_text(doc, ("brand", "byline"), 100)
     found["availability"] = found["availability"] or stock.availability(doc)
     found["buttons_unavailable"] = stock.buttons_say_unavailable(doc)

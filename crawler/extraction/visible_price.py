@@ -11,6 +11,7 @@ deduction ('-$100.00'), the price it leaves, the latter. A subscription price is
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
@@ -30,8 +31,9 @@ MAX_PRICE_TEXT = 40
 INLINE_DESCENDANTS = 8
 LIST_WORD = 30  # "UVP", "statt", "Was:" printed in the element before a price
 PRICE_NODES = 32  # a printed price is a few elements; a bigger box is not read as one price
+# 'list' is a list price's mark, 'listing' the item's own box ('marketplace-listing').
 _OLD_PRICE = re.compile(
-    r"was|old|list|strike|compare|regular|origin|msrp|before|save|saving|previous|striked|"
+    r"was|old|list(?!ing)|strike|compare|regular|origin|msrp|before|save|saving|previous|striked|"
     r"reference|uvp"
 )
 _OLD_TAGS = frozenset({"s", "del", "strike"})
@@ -292,10 +294,20 @@ def price_near_title(doc: Document, lexicon: ExtractionLexicon | None = None) ->
     """The first current price after the <h1>, unless the same price box goes on to print one
     labelled as the sale price ('价格 ¥199.00' then '促销价 ¥129.00'), or one that is the first
     less a deduction it prints ('-$100.00'): then that one."""
+    found = read_price_near_title(doc, lexicon)
+    return found[0] if found else None
+
+
+def read_price_near_title(
+    doc: Document, lexicon: ExtractionLexicon | None = None
+) -> tuple[str, bool] | None:
+    """``price_near_title`` and whether its box is marked as a price ('product-price-now'): a
+    marked box is the page's own price display, a bare number in a table may be postage."""
     lexicon = lexicon or bundled()
     first: tuple[Any, str] | None = None
     box: set[Any] = set()
     in_box: list[str] = []
+    chosen: str | None = None
     for node, text, old in _printed_prices(doc, lexicon):
         if first is not None and node in box:
             in_box.append(text)
@@ -308,17 +320,38 @@ def price_near_title(doc: Document, lexicon: ExtractionLexicon | None = None) ->
             ]
             box = set(ancestors[-1].iter()) if ancestors else set()
             if _sale_labelled(node, text, lexicon):
-                return text
+                chosen = text
+                break
         elif node not in box:
             break
         elif _sale_labelled(node, text, lexicon):
-            return text
+            chosen = text
+            break
     if first is None:
         return None
-    return _after_deduction(first[1], in_box) or first[1]
+    node = first[0]
+    marked = any(_price_marked(el) for el in [node, *islice(node.iterancestors(), SALE_BOX)])
+    return chosen or _after_deduction(first[1], in_box) or first[1], marked
 
 
 def old_prices_near_title(doc: Document, lexicon: ExtractionLexicon | None = None) -> list[str]:
     """The list, 'was' and struck-through prices the page prints for this product."""
     lexicon = lexicon or bundled()
     return [text for _, text, old in _printed_prices(doc, lexicon) if old]
+
+
+# '1 199', '1.199' and '1,199.00' spell one amount: thousands marks and the decimal mark between
+# digits go, so the page's numbers compare as digit runs ('119900').
+_DIGIT_MARKS = re.compile(r"(?<=\d)[\s.,'’\u00a0\u202f](?=\d{3}(?!\d))|(?<=\d)[.,](?=\d{2}(?!\d))")
+
+
+def prints_amount(doc: Document, amount: Decimal) -> bool:
+    """Whether the page's visible text prints ``amount`` anywhere ('1 199,-', '$1,199.00',
+    '1199 kr'): structured data stating a price the page never prints is stale."""
+    if not doc.index.elements:
+        return False
+    runs = set(re.findall(r"\d+", _DIGIT_MARKS.sub("", text_of(doc.index.elements[0]))))
+    spellings = {str(int(amount.quantize(Decimal("0.01")) * 100))}
+    if amount == amount.to_integral_value():
+        spellings.add(str(int(amount)))
+    return not runs.isdisjoint(spellings)

@@ -205,6 +205,50 @@ def test_a_structured_price_the_page_prints_as_its_list_price_gives_way() -> Non
     body = '<h1>Desk lamp</h1><span class="now">£59.90</span><span class="was">Was £79.90</span>'
     got = extract_listing(html(ld(offer), body), URL)
     assert (got.price, got.currency, got.sources["price"]) == ("59.90", "GBP", "visible")
-    # A structured price the page does not print as an old one still wins.
-    other = '<h1>Desk lamp</h1><span class="now">£59.90</span><span class="was">Was £99.00</span>'
+    # A structured price the page prints, but not as an old one, still wins.
+    other = (
+        '<h1>Desk lamp</h1><span class="now">£59.90</span><span class="was">Was £99.00</span>'
+        "<p>Bundle with bulb: £79.90</p>"
+    )
     assert extract_listing(html(ld(offer), other), URL).price == "79.90"
+
+
+def test_a_structured_price_the_page_prints_nowhere_gives_way_to_the_printed_one() -> None:
+    # JSON-LD left at yesterday's 2 450 kr; the page prints 2 690,- after the title, and its
+    # old price, and never 2 450: the buyer pays 2 690.
+    offer = '{"@type":"Product","name":"Bordlampe","offers":{"price":"2450","priceCurrency":"DKK"}}'
+    body = (
+        '<h1>Bordlampe</h1><div class="pris"><span class="price-before">Før 2 990,-</span>'
+        '<span class="price-now">2 690,-</span></div><p>Fragt 49,-</p>'
+    )
+    page = html(ld(offer), body).replace("<html>", '<html lang="da">')
+    got = extract_listing(page, "https://shop.example.dk/p/1")
+    assert (got.price, got.currency, got.sources["price"]) == ("2690.00", "DKK", "visible")
+    # printed anywhere on the page, split or with thousands marks, it keeps its place
+    for spelled in ("2.450,00 kr", "2<span>450</span>", "2 450,-"):
+        shown = page.replace("Fragt 49,-", f"I butik: {spelled}")
+        assert extract_listing(shown, "https://shop.example.dk/p/1").price == "2450.00"
+    # with no title to read a price after, the structured price stands
+    shell = page.replace("<h1>Bordlampe</h1>", "")
+    assert extract_listing(shell, "https://shop.example.dk/p/1").price == "2450.00"
+    # so it does where the page's reader found only a number in an unmarked cell (postage)
+    postage = html(ld(offer), "<h1>Bordlampe</h1><table><tr><td>Fragt</td><td>kr. 49</td></tr>")
+    assert extract_listing(postage, "https://shop.example.dk/p/1").price == "2450.00"
+
+
+def test_an_og_title_copying_the_search_title_gives_way_to_the_heading() -> None:
+    # og:title repeats the <title> written for search engines, site name included; the <h1>
+    # names the product.
+    seo = "Shop Blue Linen Shirts for Women at Best Price | Kleidly.in"
+    head = f'<title>{seo}</title><meta property="og:title" content="{seo}">'
+    page = html(head, "<h1>Relaxed Linen Shirt</h1>")
+    got = extract_listing(page, "https://www.kleidly.in/p/1")
+    assert (got.title, got.sources["title"]) == ("Relaxed Linen Shirt", "visible")
+    # an og:title of its own (not the <title>) still comes first
+    own = head.replace(f'content="{seo}"', 'content="Relaxed Linen Shirt, Blue"')
+    assert extract_listing(html(own, "<h1>Linen</h1>"), "https://www.kleidly.in/p/1").title == (
+        "Relaxed Linen Shirt, Blue"
+    )
+    # with nothing else naming the product, the search title less the site's name is used
+    alone = extract_listing(html(head, ""), "https://www.kleidly.in/p/1")
+    assert alone.title == "Shop Blue Linen Shirts for Women at Best Price"

@@ -133,3 +133,66 @@ def test_a_label_leading_a_longer_line_takes_the_element_after_it() -> None:
         sku("<div>Ships in <b>3</b> days from our warehouse in the north of the country</div>")
         is None
     )
+
+
+def test_french_article_number_labels() -> None:
+    assert sku('<div class="codes">Nº d\'article <span>118-0442-9</span></div>') == "118-0442-9"
+    assert sku("<p>Numéro d’article : 4410-77</p>") == "4410-77"
+
+
+def test_a_label_starting_a_long_line_of_its_own_text() -> None:
+    # 'Listing #…' leads a line too long to read whole; the value right after the label is
+    # read, and the line's other numbers are not.
+    line = "Listing #7700218834 · Ends: Sun 3 Jan, 6:10 pm · 41 watching · 2 questions"
+    assert sku(f'<div class="meta">{line}</div>') == "7700218834"
+    # a long line that does not start with a label gives nothing
+    assert sku(f"<p>Ends Sun 3 Jan · {line}</p>") is None
+
+
+def test_one_label_over_two_ids_takes_the_one_the_url_spells() -> None:
+    # A brand's style number and the shop's own goods number under one label: the URL names
+    # the shop's; with no URL to agree, the first stays.
+    line = "<li><span>품번</span> <span>KL-23SS-T7 / 8812034</span></li>"
+    assert sku(f"<ul>{line}</ul>", "https://shop.example/goods/8812034") == "8812034"
+    assert sku(f"<ul>{line}</ul>", "https://shop.example/goods/view") == "KL-23SS-T7"
+    # a bar between two labels is not two ids of one label
+    pair = "<p>Item #: 55-1234 | Model #: 8812034</p>"
+    assert sku(pair, "https://shop.example/goods/8812034") == "55-1234"
+
+
+def test_the_id_the_page_prints_under_a_label_beats_a_structured_url_key() -> None:
+    # The page state's 'sku' is the key in the URL; the page prints its product code under a
+    # label: that is the number the shop shows buyers.
+    state = (
+        '<script id="__NEXT_DATA__" type="application/json">{"props":{"pageProps":{"product":'
+        '{"sku":"QW7E2R9T","name":"Desk fan","price":40,"currency":"EUR"}}}}</script>'
+    )
+    url = "https://shop.example/desk-fan/QW7E2R9T/p/"
+    printed = "<p class='code'>Product code: DF-40-WHT</p>"
+    assert sku(printed + state, url) == "DF-40-WHT"
+    # two structured sources agreeing on another value outvote one printed label
+    ld = (
+        '<script type="application/ld+json">{"@type": "Product", "name": "Desk fan", '
+        '"sku": "QW7E2R9T", "offers": {"price": "40", "priceCurrency": "EUR"}}</script>'
+    )
+    assert sku(printed + state, url, head=ld) == "QW7E2R9T"
+
+
+def test_a_number_named_after_the_logos_shop_name_is_the_shops_own() -> None:
+    # The logo links home and prints 'K&S'; 'K&S # ...' is the shop's number, beside the
+    # maker's 'Mfr #' and a structured internal id that the URL also spells.
+    head = (
+        '<script type="application/ld+json">{"@type": "Product", "name": "Desk fan", '
+        '"sku": "771204-REG", "offers": {"price": "49", "priceCurrency": "USD"}}</script>'
+    )
+    body = (
+        '<p class="ids">K&amp;S <span>#</span><span>KSDF49</span> · Mfr <span>#</span>'
+        "<span>DF-49A</span></p>"
+    )
+    logo = '<header><a href="/" class="site-logo">K&amp;S</a></header>'
+    url = "https://www.ksoutfitters.example/c/product/771204-REG/desk_fan.html"
+    html = f"<html><head>{head}</head><body>{logo}<h1>Desk fan</h1>{body}</body></html>"
+    assert extract_listing(html, url).sku == "KSDF49"
+    # a link home to another site, or one outside the header and unmarked, names no shop
+    other = html.replace('href="/"', 'href="https://partner.example/"')
+    assert extract_listing(other, url).sku == "771204-REG"

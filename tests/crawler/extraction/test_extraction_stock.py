@@ -272,3 +272,32 @@ def test_a_box_marked_avail_is_read_before_an_unselected_options_word() -> None:
         '<div class="avail-msg">In stock, ships tomorrow</div><button>Add to cart</button>'
     )
     assert availability(body) == "InStock"
+
+
+def test_one_sold_out_option_in_a_picker_box_is_not_the_product() -> None:
+    # The box around a size picker reads 'Colour Red Blue (일시품절) Green': that is one option,
+    # and the enabled buy button says the product itself can be bought.
+    body = (
+        '<div class="opts"><label>Colour</label><select><option>Red</option>'
+        "<option disabled>Blue (일시품절)</option><option>Green</option></select></div>"
+        '<button class="buy">구매하기</button>'
+    )
+    assert availability(body, "ko") == "InStock"
+    # a stock line of its own beside the picker is still read
+    alone = body + '<p class="note">일시품절</p>'
+    assert availability(alone, "ko") == "SoldOut"
+
+
+@pytest.mark.parametrize(
+    ("lang", "body", "state"),
+    [
+        ("ar", '<div class="qty-warn">بقيت 2 قطعة فقط في المخزون</div>', "LimitedAvailability"),
+        ("ar", '<button class="cta">أضف إلى الحقيبة</button>', "InStock"),
+        ("zh-TW", '<button class="b" disabled>暫時缺貨，補貨中</button>', "OutOfStock"),
+        ("zh-TW", '<a class="b">貨到通知</a>', "OutOfStock"),
+    ],
+)  # fmt: skip
+def test_arabic_low_stock_and_bag_button_and_chinese_restocking_words(
+    lang: str, body: str, state: str
+) -> None:
+    assert availability(body, lang) == state

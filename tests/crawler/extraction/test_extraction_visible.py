@@ -93,6 +93,14 @@ def test_visible_title_short_cjk_heading_counts_empty_one_does_not() -> None:
     assert visible.extract(page("<h1> ★ </h1>", "<title>Phone | Shop</title>"))["title"] == "Phone"
 
 
+def test_visible_title_named_by_the_headings_title_attribute_leaves_its_subtitle() -> None:
+    heading = '<h1 title="河流的记忆">河流的记忆 <span class="sub">（一部长江的自然史）</span></h1>'
+    assert visible.extract(page(heading))["title"] == "河流的记忆"
+    # an attribute the text does not start with (a tooltip) is not the name
+    tip = '<h1 title="Click to zoom">Oak Desk 120 cm</h1>'
+    assert visible.extract(page(tip))["title"] == "Oak Desk 120 cm"
+
+
 def test_visible_title_falls_back_to_title_minus_site() -> None:
     found = visible.extract(page("<p>no heading</p>", "<title>Blue Vase - Red | Shop</title>"))
     assert found["title"] == "Blue Vase - Red"

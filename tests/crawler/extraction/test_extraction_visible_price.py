@@ -255,3 +255,16 @@ def test_a_struck_list_price_read_with_its_word_lets_the_page_beat_stale_structu
         '<span class="before">Førpris 1.299,-</span></div></body></html>'
     )
     assert extract_listing(html, "https://shop.example/p/2").price == "999.00"
+
+
+def test_an_auctions_current_bid_is_not_the_price_and_listing_boxes_are_not_list_prices() -> None:
+    # An auction page in an item box named 'auction-listing': the bid (with its own word) is
+    # not what a buyer can pay now; the Buy Now price is, and the box's name does not make
+    # every price in it a list price (then the postage in a table would be read instead).
+    body = (
+        '<div class="auction-listing"><section class="bids">'
+        '<div class="bid-now"><em class="lbl">Starting bid</em><p class="amt">€40.00</p></div>'
+        '<div class="bin"><em class="lbl">Buy it now</em><p class="amt">€95.00</p></div></section>'
+        "<table><tr><td>Postage</td><td>€6.90</td></tr></table></div>"
+    )
+    assert listing(body, "en-IE") == ("95.00", "EUR")
