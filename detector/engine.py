@@ -105,7 +105,15 @@ class Detector:
             DescriptorMatcher(
                 assets,
                 settings,
-                descriptor=signals.descriptor(settings.descriptor_model) if signals else None,
+                descriptor=(
+                    signals.descriptor(
+                        settings.descriptor_model,
+                        settings.descriptor_device,
+                        settings.descriptor_runtime,
+                    )
+                    if signals
+                    else None
+                ),
             )
             if settings.descriptor_model
             else None

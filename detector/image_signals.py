@@ -209,8 +209,8 @@ class PhotoSignals:
             decode,
         )
 
-    def descriptor(self, name: str) -> CachedDescriptor:
-        return CachedDescriptor(name, self)
+    def descriptor(self, name: str, device: str = "cpu", runtime: str = "auto") -> CachedDescriptor:
+        return CachedDescriptor(name, self, device, runtime)
 
     def text_reader(self, settings: DetectionSettings) -> CachedTextReader:
         return CachedTextReader(settings, signals=self)
@@ -271,14 +271,20 @@ class CachedDescriptor:
     """An ``ImageDescriptor`` that embeds only the photos the cache has no vector for; the
     network (torch, weights) is not even loaded when every photo is known."""
 
-    def __init__(self, name: str, signals: PhotoSignals) -> None:
+    def __init__(
+        self, name: str, signals: PhotoSignals, device: str = "cpu", runtime: str = "auto"
+    ) -> None:
         self.name = name
         self._signals = signals
+        self._device = device
+        self._runtime = runtime
         self._dimension: int | None = None  # learned from the first real embedding
 
     @property
     def _model(self) -> ImageDescriptor:
-        return get_descriptor(self.name)
+        # The device and runtime the settings name: without them a GPU worker's photos were
+        # embedded on its CPU whenever the signal cache was on, which it always is in a crawl.
+        return get_descriptor(self.name, self._device, self._runtime)
 
     @property
     def dimension(self) -> int:

@@ -193,3 +193,20 @@ def test_pool_workers_fill_the_cache_the_next_detector_reads(
     assert det.image_signals is not None
     assert summary(det.detect(listing(3, real_photo("camera")))) == summary(pooled[0])
     assert det.image_signals.reused["hashes"] == 1 and not det.image_signals.extracted["hashes"]
+
+
+def test_the_descriptor_device_setting_reaches_the_cached_descriptor(
+    assets: list[Asset], copy_photo: Image.Image, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A GPU worker's photos must be embedded on its GPU, or it must say it has none: the
+    cache's descriptor once ignored ``descriptor_device`` and ran on the CPU without a word."""
+    torch = pytest.importorskip("torch", reason="the descriptor extra is not installed")
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU: the device is there to be used")
+    on_gpu = replace(SETTINGS, descriptor_device="cuda")
+    det = Detector(assets, on_gpu, image_cache=ImageSignalCache(tmp_path / "images.sqlite"))
+    with caplog.at_level("WARNING", logger="detector.engine"):
+        det.detect(listing(1, copy_photo))
+    assert "torch sees 0 CUDA device" in caplog.text
+    assert det.image_signals is not None
+    assert det.image_signals.extracted.get("descriptor", 0) == 0  # nothing embedded on the CPU
