@@ -28,6 +28,8 @@ def regions(
     """(area, x, y, mask) of each group of inked pixels at least ``min_area`` large, grouped
     at each spread (pixels up to ``spread`` apart join), largest first."""
     widest = max(spreads)
+    if any(spread % 2 == 0 for spread in spreads):
+        raise ValueError("spreads must be odd: an even dilation reaches further on one side")
     if widest >= 3 * CELL:  # pixels it joins could lie 3 cells apart: the grid cannot bound it
         raise ValueError(f"cells of {CELL} px cannot bound a spread of {widest} px")
     height, width = inked.shape
@@ -73,17 +75,22 @@ def _groups(
     ground, left out, inside which a narrower spread may still find groups."""
     grouped = cv2.dilate(inked, np.ones((spread, spread), np.uint8))
     # Labels only: OpenCV's per-group statistics cost four times the labelling on a photo's
-    # speckle of small groups; the inked pixels per group are one count, and only the few
-    # groups with enough of them need a bounding box.
+    # speckle of small groups. The inked pixels per group are one count, and a group's box is
+    # its inked pixels' box widened by the dilation, found for the few large groups only.
     count, components = cv2.connectedComponents(grouped, connectivity=8)
-    inside = np.bincount(components[inked > 0], minlength=count)
+    ys, xs = np.nonzero(inked)
+    owner = components[ys, xs]
+    inside = np.bincount(owner, minlength=count)
     width, height = frame
+    reach = spread // 2  # an odd square dilation reaches this far on each side
     out = []
     ground = False
     for row in np.flatnonzero(inside[1:] >= min_area) + 1:
-        ys, xs = np.nonzero(components == row)
-        x, y = int(xs.min()), int(ys.min())
-        w, h = int(xs.max()) + 1 - x, int(ys.max()) + 1 - y
+        mine = owner == row
+        gx, gy = xs[mine], ys[mine]
+        x, y = max(0, int(gx.min()) - reach), max(0, int(gy.min()) - reach)
+        w = min(inked.shape[1], int(gx.max()) + 1 + reach) - x
+        h = min(inked.shape[0], int(gy.max()) + 1 + reach) - y
         if w > 0.95 * width and h > 0.95 * height:
             ground = True
             continue
