@@ -28,6 +28,7 @@ MAX_SQUEEZE = 1.8  # largest ratio of a refined placement's two scale factors
 MAX_PERSPECTIVE = 0.25  # largest change of scale across the canvas a refined placement has
 HOLES_MIN_SHARE = 0.05  # holes smaller than this share of the logo are not checked
 WELL_PLACED = 0.93  # agreement past which ECC refinement is not tried
+BORDER_PX = 4.0  # outline points this close to the photo's border lie on the border's cut
 ECC_CRITERIA = (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, 40, 1e-4)
 
 
@@ -201,13 +202,33 @@ def colour_edges(lab: np.ndarray) -> np.ndarray:
     return cv2.dilate(found, np.ones((3, 3), np.uint8)) > 0
 
 
+def _outline_in_photo(ref: Canvas, placement: Placement, offset: tuple[int, int]) -> np.ndarray:
+    """The reference's outline points carried into the photo's work pixels."""
+    back = np.linalg.inv(placement.warp)
+    points = cv2.perspectiveTransform(ref.outline[None], back)[0]
+    return np.asarray(points + np.array(offset, np.float32))
+
+
+def seen_outline(
+    ref: Canvas, placement: Placement, frame: tuple[int, int], offset: tuple[int, int]
+) -> float:
+    """Share of the reference's outline, carried into the photo (``frame``: its width and
+    height in work pixels), that lies inside the photo and off its border: where the border cuts
+    a region, the region's edge there is the photo's, so that part of the outline is unseen."""
+    points = _outline_in_photo(ref, placement, offset)
+    width, height = frame
+    xs, ys = points[:, 0], points[:, 1]
+    seen = (xs >= BORDER_PX) & (xs <= width - 1 - BORDER_PX)
+    seen &= (ys >= BORDER_PX) & (ys <= height - 1 - BORDER_PX)
+    return float(seen.mean()) if len(points) else 0.0
+
+
 def edge_support(
     ref: Canvas, placement: Placement, edges: np.ndarray, offset: tuple[int, int]
 ) -> float:
     """Share of the reference's outline, carried into the photo, that lies on the photo's edges
     (``edges``: a dilated edge map of the work image; ``offset``: the region window's corner)."""
-    back = np.linalg.inv(placement.warp)
-    points = cv2.perspectiveTransform(ref.outline[None], back)[0] + np.array(offset, np.float32)
+    points = _outline_in_photo(ref, placement, offset)
     xs = np.round(points[:, 0]).astype(int)
     ys = np.round(points[:, 1]).astype(int)
     height, width = edges.shape

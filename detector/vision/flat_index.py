@@ -15,6 +15,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+GATE_SHARE = 0.5  # of a smallest print's pixels of a colour the whole photo must hold
+
+
+def colours_short(present: np.ndarray, need: np.ndarray, smallest: float) -> np.ndarray:
+    """Which colours the photo holds too few pixels of: ``present`` pixels of each colour,
+    against ``need`` (the colour's share of the logo times the logo's fill) of a print of
+    ``smallest`` pixels (a share of the photo's area). The one gate formula, used for the whole
+    registry at once (``FlatIndex``) and for one reference (``FlatScene.find``)."""
+    return np.asarray(present < GATE_SHARE * smallest * need)
+
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -46,7 +57,7 @@ class FlatIndex:
         if not self.refs:
             return []
         present = np.add.reduceat(histogram[self._bins].astype(np.float64), self._starts)
-        short = present < 0.5 * smallest * self._need
+        short = colours_short(present, self._need, smallest)
         failed = np.zeros(len(self.refs), bool)
         failed[self._owner[short]] = True
         return [ref for ref, bad in zip(self.refs, failed, strict=True) if not bad]

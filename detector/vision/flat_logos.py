@@ -22,7 +22,16 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
-from detector.vision.flat_align import Canvas, align, canvas, colour_edges, edge_support
+from detector.vision.flat_align import (
+    Canvas,
+    align,
+    canvas,
+    colour_edges,
+    edge_support,
+    seen_outline,
+)
+from detector.vision.flat_index import colours_short
+from detector.vision.flat_regions import regions
 from detector.vision.logo_references import foreground
 
 if TYPE_CHECKING:
@@ -65,6 +74,11 @@ class FlatParams:
     # letter, the gaps between a bird's wing and tail) the region must leave open: a dark patch
     # or a plain tile of the logo's colour and size fills them (measured: 0.00-0.67 on those,
     # 0.82-1.00 on the logos themselves)
+    min_seen_outline: float = 0.7  # share of the placed outline that must lie inside the photo
+    # and off its border: a region the border cuts has the border's straight edge, which some
+    # straight-edged reference among hundreds fits by chance (measured: a generated one-colour
+    # reference, one of 297, at agreement 0.88 with half its outline on or past the border);
+    # a mark the border cuts loses one side and the cut ends of its neighbours, about a third
 
 
 @dataclass(frozen=True)
@@ -99,6 +113,7 @@ class ShapeCheck:
     edge_support: float = 0.0  # share of the reference's outline on the photo's edges
     holes: float = 1.0  # share of the reference's holes left open in the region
     stray_holes: float = 0.0  # the region's holes on the reference's ink, share of its area
+    seen: float = 1.0  # share of the reference's outline inside the photo, off its border
 
 
 def edge_density(mask: np.ndarray) -> float:
@@ -270,10 +285,10 @@ class FlatScene:
     def find(self, ref: FlatReference) -> FlatFind | None:
         """The best-agreeing region for the reference, or None (most references: colour gate)."""
         params = self.params
-        smallest = params.min_area_fraction * self.pixels * ref.fill
+        smallest = params.min_area_fraction * self.pixels
         present = np.bincount(ref.lut, weights=self.histogram, minlength=NO_LABEL + 1)
-        if (present[: len(ref.shares)] < 0.5 * smallest * ref.shares).any():
-            return None  # a colour of the logo is missing from the photo
+        if colours_short(present[: len(ref.shares)], ref.shares * ref.fill, smallest).any():
+            return None  # a colour of the logo is missing from the photo (as ``FlatIndex``)
         best: FlatFind | None = None
         # The tight tolerance parts a logo from a background of a near colour; it is only
         # tried when the usual one finds nothing, so most photos pay for one segmentation.
@@ -289,15 +304,12 @@ class FlatScene:
         smallest = params.min_area_fraction * self.pixels * ref.fill
         labels = lut[self.bins]
         inked = (labels != NO_LABEL).astype(np.uint8)
-        regions = []
         # Parts of one logo (three squares with gaps) are grouped by a small dilation; a
         # larger one joins the parts of a big print whose gaps are wider.
-        for spread in (GROUP_PX, 3 * GROUP_PX):
-            regions.extend(_regions(inked, spread, 0.7 * smallest))
-        regions.sort(key=lambda r: -r[0])
+        found = regions(inked, (GROUP_PX, 3 * GROUP_PX), 0.7 * smallest)
         best: FlatFind | None = None
         seen: set[tuple[int, int, int, int]] = set()
-        for area, x, y, window in regions[: params.max_candidates]:
+        for area, x, y, window in found[: params.max_candidates]:
             key = (area, x, y, window.shape[0])
             if key in seen:
                 continue  # the same region from the other spread
@@ -328,6 +340,10 @@ class FlatScene:
             return None
         if one_colour and placement.holes < params.min_open_holes_one_colour:
             return None
+        frame = (self.bins.shape[1], self.bins.shape[0])
+        seen = seen_outline(ref.canvas, placement, frame, offset)
+        if seen < params.min_seen_outline:
+            return None  # the fit leans on the photo's border, an outline of nobody's logo
         support = edge_support(ref.canvas, placement, self.edges, offset)
         check = ShapeCheck(
             placement.agreement,
@@ -337,27 +353,9 @@ class FlatScene:
             support,
             placement.holes,
             placement.stray_holes,
+            seen,
         )
         return check, placement.warp
-
-
-def _regions(
-    inked: np.ndarray, spread: int, min_area: float
-) -> list[tuple[int, int, int, np.ndarray]]:
-    """(area, x, y, mask) of each group of inked pixels at least ``min_area`` large."""
-    grouped = cv2.dilate(inked, np.ones((spread, spread), np.uint8))
-    count, components, stats, _ = cv2.connectedComponentsWithStats(grouped, connectivity=8)
-    height, width = inked.shape
-    out = []
-    for row in range(1, count):
-        x, y, w, h, _ = stats[row]
-        if max(w, h) < 12 or (w > 0.95 * width and h > 0.95 * height):
-            continue
-        window = inked[y : y + h, x : x + w] * (components[y : y + h, x : x + w] == row)
-        area = int(window.sum())
-        if area >= min_area:
-            out.append((area, int(x), int(y), window))
-    return out
 
 
 def _frame_in_work(ref: FlatReference, warp: np.ndarray) -> np.ndarray:
