@@ -19,6 +19,11 @@ IPWATCH_WORKSPACE_FACTORY = "ipwatch.services.workspace.open_workspace"
 
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# Items of one response processed at once. Scrapy 2.19 starts this many worker tasks for every
+# response, however few items it yields (a listing page yields one; scrapy/scrapy#5182): at its
+# default of 100 they were a tenth of a re-crawl's profile. A products.json page's hundreds of
+# listings still wait on the detection workers, not on this.
+CONCURRENT_ITEMS = 16
 DOWNLOAD_DELAY = 0.25
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = limits.DOWNLOAD_MAX_BYTES
