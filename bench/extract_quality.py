@@ -53,10 +53,21 @@ Two sets of saved pages, each ``<marketplace>/<case>.html`` beside its expected 
   extraction code, lexicons or their history, under the same label rules (an autoship, club,
   member, card, coupon, voucher, basket or per-m² price is not the price; a Buy Now price is,
   a current bid is not; stale structured data loses to the page). Its first figure, committed
-  before any fix, is the unseen one.
+  before any fix, is the unseen one;
+* ``unseen6``: ``bench/data/extract_unseen6``, 25 pages modelled on 25 further marketplaces
+  (Sears, Micro Center, Farfetch, Croma, IKEA (Swedish), H&M (Danish), Boulanger, Carrefour,
+  ManoMano (Italian), bonprix, BRACK, MALL.CZ, Altex, Pepita.hu, Bug (Hebrew), Jarir (Arabic),
+  Meesho (Hindi), ZALORA Indonesia, Vipshop, Bic Camera, SSG, Central (Thai), KaBuM!, Sodimac
+  Chile, Pazarama; 20 languages incl. Czech, Romanian, Hungarian, Hebrew, Hindi, Indonesian,
+  Thai and Turkish, 7 out of stock and 2 preorders), written and labelled blind in December
+  2026 after the unseen5 fixes, by a writer who had not read the extraction code, lexicons or
+  their history, under the same label rules (a member, Family, card, Pix, coupon, points,
+  instalment, rebate or open-box price is not the price; the selected size's price beats an
+  offer range; the shop's item number beats a manufacturer's model number; stale structured
+  data loses to the page). Its first figure, committed before any fix, is the unseen one.
 
 ``both`` scores samples and unseen (the sets the extractors were tuned on); ``all`` adds unseen2,
-unseen3, unseen4 and unseen5.
+unseen3, unseen4, unseen5 and unseen6.
 
 Per field, F1 over the pages that label it: a right value is a true positive, a wrong value a
 false positive (and a false negative when a value was expected), a missing one a false
@@ -64,7 +75,7 @@ negative. Availability is compared by what a buyer can do (buy now, cannot buy, 
 so "SoldOut" and "OutOfStock" agree.
 
     .venv/bin/python bench/extract_quality.py
-        [--set samples|unseen|unseen2|unseen3|unseen4|unseen5|both|all] [--misses] [DIR]
+        [--set samples|unseen|unseen2|unseen3|unseen4|unseen5|unseen6|both|all] [--misses] [DIR]
 """
 
 from __future__ import annotations
@@ -89,10 +100,11 @@ SETS = {
     "unseen3": ROOT / "bench" / "data" / "extract_unseen3",
     "unseen4": ROOT / "bench" / "data" / "extract_unseen4",
     "unseen5": ROOT / "bench" / "data" / "extract_unseen5",
+    "unseen6": ROOT / "bench" / "data" / "extract_unseen6",
 }
 GROUPS = {
     "both": ("samples", "unseen"),
-    "all": ("samples", "unseen", "unseen2", "unseen3", "unseen4", "unseen5"),
+    "all": ("samples", "unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6"),
 }
 BASELINE_SOURCES = frozenset({"jsonld", "microdata", "opengraph"})
 F1_FIELDS = ("price", "sku", "availability")
