@@ -71,6 +71,8 @@ def test_other_products_sold_out_badges_do_not_count() -> None:
         "<footer><p>Out of stock items ship when restocked</p></footer>"
     )
     assert availability(page) == "InStock"
+    rail = '<button>Add to cart</button><div class="reco"><p class="tile">Sold out</p></div>'
+    assert availability(rail) == "InStock"
 
 
 def test_sold_out_size_option_does_not_mark_the_product() -> None:

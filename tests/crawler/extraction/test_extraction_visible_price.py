@@ -268,3 +268,15 @@ def test_an_auctions_current_bid_is_not_the_price_and_listing_boxes_are_not_list
         "<table><tr><td>Postage</td><td>€6.90</td></tr></table></div>"
     )
     assert listing(body, "en-IE") == ("95.00", "EUR")
+
+
+def test_a_price_in_a_recommendation_rail_is_not_this_products() -> None:
+    # The item's own price is printed only as its regular price (read as a list price): the
+    # next price on the page is another product's, in a rail marked 'reco' or 'upsell'.
+    for rail in ("reco-strip", "upsell", "pdp-reco"):
+        body = (
+            '<p class="pr regular">89,00 zł</p><p>Brak towaru</p>'
+            f'<aside class="{rail}"><div class="tile"><b>Kubek</b>'
+            '<span class="pr">24,99 zł</span></div></aside>'
+        )
+        assert listing(body, "pl-PL") == (None, None)
