@@ -45,6 +45,8 @@ class ExtractionLexiconFile(BaseModel):
     list_price_words: PerLanguage
     conditional_price_words: PerLanguage
     sale_price_words: PerLanguage = {}
+    from_price_words: PerLanguage = {}
+    from_price_after_words: PerLanguage = {}
 
 
 def phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
@@ -91,6 +93,11 @@ class ExtractionLexicon:
             rf"^\s*(?:{phrase_pattern(_all(spec.sale_price_words)).pattern})", re.IGNORECASE
         )
         self.conditional_price = phrase_pattern(_all(spec.conditional_price_words))
+        before = phrase_pattern(_all(spec.from_price_words)).pattern
+        after = "|".join(re.escape(w.lower()) for w in _all(spec.from_price_after_words))
+        self.from_price = re.compile(
+            rf"^\s*(?:{before})|(?:{after or '(?!x)x'})\s*$", re.IGNORECASE
+        )
 
     def stock_state(self, text: str) -> str | None:
         """The schema.org availability a stock phrase in ``text`` states, first state first."""

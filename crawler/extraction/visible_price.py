@@ -264,12 +264,24 @@ def _printed_prices(doc: Document, lexicon: ExtractionLexicon) -> Iterator[tuple
             text = _INSTALMENT.sub("", text)
         if (
             len(text) <= MAX_PRICE_TEXT
-            # 'Før 2 499,-': the list word printed in the price's own element is no other word
-            and only_money(lexicon.list_price.sub("", text, count=1), marked)
+            # 'Før 2 499,-', 'ab 29,99 €': a list or range word printed in the price's own
+            # element is no other word
+            and only_money(_unworded(text, lexicon), marked)
             and not _other_product(root)
             and not _conditional(root, lexicon)
         ):
             yield root, text, _old(root, lexicon, text)
+
+
+def _unworded(text: str, lexicon: ExtractionLexicon) -> str:
+    """The amount without a list or range word printed in its own element."""
+    return lexicon.from_price.sub("", lexicon.list_price.sub("", text, count=1), count=1)
+
+
+def _range_start(node: Any, text: str, lexicon: ExtractionLexicon) -> bool:
+    """'ab 29,99 €', 'From $19', '¥199起': where a range of variants starts, not the price of the
+    variant on offer when the page prints that one after it."""
+    return bool(lexicon.from_price.search(text)) or _word_before(node, lexicon.from_price)
 
 
 def _sale_labelled(node: Any, text: str, lexicon: ExtractionLexicon) -> bool:
@@ -293,7 +305,8 @@ def _after_deduction(first: str, box_prices: list[str]) -> str | None:
 def price_near_title(doc: Document, lexicon: ExtractionLexicon | None = None) -> str | None:
     """The first current price after the <h1>, unless the same price box goes on to print one
     labelled as the sale price ('价格 ¥199.00' then '促销价 ¥129.00'), or one that is the first
-    less a deduction it prints ('-$100.00'): then that one."""
+    less a deduction it prints ('-$100.00'): then that one. A range's starting price ('ab
+    29,99 €') gives way to the selected variant's price printed after it."""
     found = read_price_near_title(doc, lexicon)
     return found[0] if found else None
 
@@ -308,10 +321,14 @@ def read_price_near_title(
     box: set[Any] = set()
     in_box: list[str] = []
     chosen: str | None = None
+    range_start: tuple[Any, str] | None = None
     for node, text, old in _printed_prices(doc, lexicon):
         if first is not None and node in box:
             in_box.append(text)
         if old:
+            continue
+        if first is None and _range_start(node, text, lexicon):
+            range_start = range_start or (node, text)
             continue
         if first is None:
             first = node, text
@@ -327,6 +344,7 @@ def read_price_near_title(
         elif _sale_labelled(node, text, lexicon):
             chosen = text
             break
+    first = first or range_start
     if first is None:
         return None
     node = first[0]

@@ -280,3 +280,31 @@ def test_a_price_in_a_recommendation_rail_is_not_this_products() -> None:
             '<span class="pr">24,99 zł</span></div></aside>'
         )
         assert listing(body, "pl-PL") == (None, None)
+
+
+def test_the_selected_variants_data_price_beats_the_first_options() -> None:
+    # A size picker whose options each carry their price: the chosen one is the offer.
+    body = (
+        '<div class="sizes"><a data-price="49.50">S</a><a data-price="49.50">M</a>'
+        '<a data-price="54.00" aria-checked="true">XL</a><a data-price="54.00">XXL</a></div>'
+    )
+    assert listing(body, "en-IE") == ("54.00", "EUR")
+    plain = '<div class="sizes"><a data-price="49.50">S</a><a data-price="54.00">XL</a></div>'
+    assert listing(plain, "en-IE") == ("49.50", "EUR")
+
+
+@pytest.mark.parametrize(
+    ("lang", "body", "price"),
+    [
+        ("nl-NL", '<p class="range">vanaf € 49,95</p><p class="now">€ 54,95</p>', "54.95"),
+        ("en-GB", '<p class="pr"><span>From</span> <b>£12.00</b></p><p class="pr">£15.00</p>',
+         "15.00"),
+        ("zh-CN", '<p class="pr">¥199起</p><p class="sel">已选: <b class="pr">¥239</b></p>',
+         "239.00"),
+        ("nl-NL", '<p class="range">vanaf € 49,95</p><p>Kies een maat</p>', "49.95"),
+    ],
+)  # fmt: skip
+def test_a_ranges_starting_price_gives_way_to_the_variant_price_after_it(
+    lang: str, body: str, price: str
+) -> None:
+    assert listing(body, lang)[0] == price
