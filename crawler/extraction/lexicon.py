@@ -51,10 +51,12 @@ class ExtractionLexiconFile(BaseModel):
 
 def phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
     """One case-blind regex finding any phrase as a whole word (CJK phrases anywhere); a lone
-    ``#`` in a phrase stands for a number ("only # left")."""
+    ``#`` in a phrase stands for a number ("only # left"), printed with or without spaces around
+    it in CJK phrases ('仅剩 # 件' reads '仅剩2件')."""
     parts = []
     for phrase in sorted({p.strip().lower() for p in phrases if p.strip()}, key=len, reverse=True):
-        body = r"\s+".join(r"\d+" if w == "#" else re.escape(w) for w in phrase.split())
+        gap = r"\s*" if _CJK.search(phrase) else r"\s+"
+        body = gap.join(r"\d+" if w == "#" else re.escape(w) for w in phrase.split())
         parts.append(body if _CJK.search(phrase) else rf"(?<![\w]){body}(?![\w])")
     return re.compile("|".join(parts) or r"(?!x)x", re.IGNORECASE)
 
