@@ -8,7 +8,11 @@ from typing import TYPE_CHECKING, Any
 from crawler.extraction import identifiers, stock
 from crawler.extraction.document import text_of
 from crawler.extraction.visible_parts import images, marked, seller, site_names, strip_site
-from crawler.extraction.visible_price import old_prices_near_title, read_price_near_title
+from crawler.extraction.visible_price import (
+    conditional_prices_near_title,
+    old_prices_near_title,
+    read_price_near_title,
+)
 
 if TYPE_CHECKING:
     from crawler.extraction.document import Document
@@ -77,6 +81,7 @@ def extract(doc: Document) -> Partial:
     if found["price"] is None and (near := read_price_near_title(doc)) is not None:
         found["price"], found["price_marked"] = near
     found["list_prices"] = old_prices_near_title(doc)
+    found["conditional_prices"] = conditional_prices_near_title(doc)
     found["currency"] = found["currency"] or _data_attr(
         doc, ("data-currency", "data-price-currency")
     )

@@ -308,3 +308,30 @@ def test_a_ranges_starting_price_gives_way_to_the_variant_price_after_it(
     lang: str, body: str, price: str
 ) -> None:
     assert listing(body, lang)[0] == price
+
+
+def test_a_members_price_with_its_note_gives_way_to_the_regular_price_beside_it() -> None:
+    # The members' price carries a note with dates and a member word, no currency of its own;
+    # the only other price is the regular one, which everyone else pays.
+    body = (
+        '<div class="buybox"><div class="deal"><span class="lbl">Klubbdeal</span> '
+        '<span class="amount">349 kr</span><p>Gäller 3–9 mars för alla medlemmar</p></div>'
+        '<div class="price-regular">Ordinarie pris <span class="amount">449 kr</span></div></div>'
+    )
+    assert listing(body, "sv-SE") == ("449.00", "SEK")
+    # A struck-through price is a former one, not what a non-member pays: no price read.
+    struck = body.replace('<span class="amount">449 kr</span>', "<s>449 kr</s>")
+    assert listing(struck, "sv-SE") == (None, None)
+    # A note naming members under the price when the page prints no other price: no price.
+    alone = '<p class="pr">R$ 89,90</p><p class="note">À vista no Pix com 10% de desconto</p>'
+    assert listing(alone, "pt-BR") == (None, None)
+
+
+def test_a_short_label_before_the_next_price_is_not_a_note_on_this_one() -> None:
+    # The member label after the first price's cell is the next cell's: only notes that are
+    # no label of a following price are read as a note on the price before them.
+    body = (
+        '<dl><dt>Our price</dt><dd><b class="pr">$24.90</b></dd>'
+        '<dt>Member price</dt><dd><b class="pr">$21.90</b></dd></dl>'
+    )
+    assert listing(body, "en-SG") == ("24.90", "SGD")
