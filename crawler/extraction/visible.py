@@ -51,14 +51,31 @@ def _named(heading: Any, text: str) -> str:
     return named if len(named) >= 2 and text.startswith(named) else text
 
 
+_BRAND_MARK = re.compile(r"brand|designer")
+
+
+def _brand_only(heading: Any, text: str) -> bool:
+    """'<h1><a class="brand">Maison X</a><p>Wool coat</p></h1>': the parser closes a heading
+    before a block inside it, leaving only the brand; a heading whose whole text is one
+    brand-marked element names the brand, not the product."""
+    return any(
+        _BRAND_MARK.search(" ".join(str(v) for v in el.attrib.values()).lower())
+        and text_of(el, 2_000) == text
+        for el in heading.iterdescendants()
+    )
+
+
 def title(doc: Document) -> str | None:
+    titles = doc.sel.xpath("//title")
+    page_title = text_of(titles[0].root, 2_000) if titles else ""
+    stripped = strip_site(page_title, site_names(doc)) if page_title else None
     for heading in [e for e in doc.index.elements if e.tag == "h1"][:3]:
         text = text_of(heading, 2_000)
         if re.search(r"\w", text):  # not an empty or icon-only heading; 手机 is a full title
+            if stripped and _brand_only(heading, text) and stripped.startswith(f"{text} "):
+                return stripped  # the tab title names brand and product
             return _named(heading, text)
-    titles = doc.sel.xpath("//title")
-    page_title = text_of(titles[0].root, 2_000) if titles else ""
-    return strip_site(page_title, site_names(doc)) if page_title else None
+    return stripped
 
 
 def _marked_text(
