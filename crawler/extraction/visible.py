@@ -52,6 +52,9 @@ def _named(heading: Any, text: str) -> str:
 
 
 _BRAND_MARK = re.compile(r"brand|designer")
+SUBHEADINGS = 5
+# A heading the tab title spells is the product's name when it is most of that title.
+SPELLED_SHARE = 0.6
 
 
 def _brand_only(heading: Any, text: str) -> bool:
@@ -65,6 +68,22 @@ def _brand_only(heading: Any, text: str) -> bool:
     )
 
 
+def _key(text: str) -> str:
+    return re.sub(r"[\W_]", "", text).lower()
+
+
+def _spelled_heading(doc: Document, page_title: str) -> str | None:
+    """With no <h1>, the product heading the tab title spells ('[Brand] Name - Shop' over an
+    <h2> 'Brand Name'): what the page shows as its heading, without the tab's decorations."""
+    key = _key(page_title)
+    for heading in [e for e in doc.index.elements if e.tag in ("h2", "h3")][:SUBHEADINGS]:
+        text = text_of(heading, 2_000)
+        own = _key(text)
+        if own and own in key and len(own) >= SPELLED_SHARE * len(key):
+            return text
+    return None
+
+
 def title(doc: Document) -> str | None:
     titles = doc.sel.xpath("//title")
     page_title = text_of(titles[0].root, 2_000) if titles else ""
@@ -75,7 +94,7 @@ def title(doc: Document) -> str | None:
             if stripped and _brand_only(heading, text) and stripped.startswith(f"{text} "):
                 return stripped  # the tab title names brand and product
             return _named(heading, text)
-    return stripped
+    return (_spelled_heading(doc, stripped) or stripped) if stripped else None
 
 
 def _marked_text(

@@ -120,6 +120,15 @@ def test_visible_title_a_heading_naming_only_the_brand_gives_way_to_the_tab_titl
     assert visible.extract(page(body, other))["title"] == "Okra Studio"
 
 
+def test_visible_title_with_no_h1_the_heading_the_tab_title_spells() -> None:
+    body = '<h2 class="goods-name">Sonora Ceramic Teapot 1.2L</h2><h3>Reviews</h3>'
+    head = "<title>【Sonora】 Ceramic Teapot 1.2L - Shop</title>"
+    assert visible.extract(page(body, head))["title"] == "Sonora Ceramic Teapot 1.2L"
+    # A heading that is a small part of the tab title is a section, not the name.
+    section = "<h2>Ceramic</h2>"
+    assert visible.extract(page(section, head))["title"] == "【Sonora】 Ceramic Teapot 1.2L"
+
+
 def test_visible_lazy_images_in_gallery_only() -> None:
     found = visible.extract(
         page(
