@@ -161,16 +161,17 @@ def _page_price_in_range(found: Partial, partials: list[tuple[str, Partial]]) ->
 
 def _page_prints_as_old(source: str, found: Partial, partials: list[tuple[str, Partial]]) -> bool:
     """Whether a structured price is one the page prints struck through or as a list ('Was',
-    'MRP') price while it prints another as the current one: then it is stale or the list price,
-    and the page's current price is the offer's."""
+    'MRP') price, or as a price only some buyers pay (members, Pix), while it prints another as
+    the current one: then it is stale, the list price or a conditional one, and the page's
+    current price is the offer's."""
     price = to_price(found.get("price"))
     if source not in _STRUCTURED or price is None:
         return False
     for _, other in partials:
-        olds = other.get("list_prices")
+        olds = [*(other.get("list_prices") or []), *(other.get("conditional_prices") or [])]
         now = to_price(other.get("price"))
         if (
-            isinstance(olds, list)
+            olds
             and now is not None
             and now != price
             and any(to_price(old) == price for old in olds)

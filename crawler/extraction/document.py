@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -22,6 +23,21 @@ DATA_ATTRIBUTES = frozenset(
 )  # fmt: skip
 
 
+# A variant picker marks the chosen option: aria-selected/aria-checked, selected/checked, or a
+# 'selected'/'active' class. Its data-price is the offer's, not the first option's.
+_SELECTED_CLASS = re.compile(r"(?<![a-z])(?:selected|active|checked)(?![a-z])")
+
+
+def _selected(element: Any) -> bool:
+    aria = (element.get("aria-selected") or element.get("aria-checked") or "").lower()
+    return (
+        aria == "true"
+        or element.get("selected") is not None
+        or element.get("checked") is not None
+        or bool(_SELECTED_CLASS.search((element.get("class") or "").lower()))
+    )
+
+
 @dataclass(frozen=True)
 class ElementIndex:
     """One pass over the body: elements in order, their id/class, itemprops, data attributes."""
@@ -29,7 +45,7 @@ class ElementIndex:
     elements: list[Any] = field(default_factory=list)
     id_class: dict[Any, str] = field(default_factory=dict)
     itemprops: dict[str, list[Any]] = field(default_factory=dict)
-    data: dict[str, str] = field(default_factory=dict)
+    data: dict[str, str] = field(default_factory=dict)  # the first, or a selected variant's
 
 
 @dataclass(frozen=True)
@@ -47,6 +63,7 @@ class Document:
         bodies = self.sel.root.xpath("//body") if hasattr(self.sel.root, "xpath") else []
         if not bodies:
             return index
+        selected: set[str] = set()  # data attributes taken from a selected variant
         for _, element in zip(range(MAX_SCANNED), bodies[0].iter(), strict=False):
             if not isinstance(element.tag, str):
                 continue
@@ -58,7 +75,10 @@ class Document:
             if prop:
                 index.itemprops.setdefault(prop.strip(), []).append(element)
             for name in DATA_ATTRIBUTES.intersection(element.attrib):
-                index.data.setdefault(name, element.get(name) or "")
+                if name not in index.data or (name not in selected and _selected(element)):
+                    index.data[name] = element.get(name) or ""
+                    if _selected(element):
+                        selected.add(name)
         return index
 
 

@@ -25,7 +25,9 @@ _LABEL_TAGS = frozenset({"dt", "th", "td", "li", "span", "b", "strong", "label",
                          "h2", "h3", "h4", "h5", "h6"})  # fmt: skip
 _TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,38}[A-Za-z0-9])?")
 _OPENING = "([{（【「 "
-_PRICE_LIKE = re.compile(r"^\d{1,3}(?:[.,]\d{3})*[.,]\d{2}$")
+# '1.299,00' and '1,299.00' are prices; '504.123.45' is not: a price's thousands marks are never
+# its decimal mark, so one mark throughout spells an article number.
+_PRICE_LIKE = re.compile(r"^\d{1,3}(?:(?:\.\d{3})*,|(?:,\d{3})*\.)\d{2}$")
 
 
 def identifier_key(value: str) -> str:

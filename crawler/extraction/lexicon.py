@@ -45,14 +45,18 @@ class ExtractionLexiconFile(BaseModel):
     list_price_words: PerLanguage
     conditional_price_words: PerLanguage
     sale_price_words: PerLanguage = {}
+    from_price_words: PerLanguage = {}
+    from_price_after_words: PerLanguage = {}
 
 
 def phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
     """One case-blind regex finding any phrase as a whole word (CJK phrases anywhere); a lone
-    ``#`` in a phrase stands for a number ("only # left")."""
+    ``#`` in a phrase stands for a number ("only # left"), printed with or without spaces around
+    it in CJK phrases ('仅剩 # 件' reads '仅剩2件')."""
     parts = []
     for phrase in sorted({p.strip().lower() for p in phrases if p.strip()}, key=len, reverse=True):
-        body = r"\s+".join(r"\d+" if w == "#" else re.escape(w) for w in phrase.split())
+        gap = r"\s*" if _CJK.search(phrase) else r"\s+"
+        body = gap.join(r"\d+" if w == "#" else re.escape(w) for w in phrase.split())
         parts.append(body if _CJK.search(phrase) else rf"(?<![\w]){body}(?![\w])")
     return re.compile("|".join(parts) or r"(?!x)x", re.IGNORECASE)
 
@@ -91,6 +95,11 @@ class ExtractionLexicon:
             rf"^\s*(?:{phrase_pattern(_all(spec.sale_price_words)).pattern})", re.IGNORECASE
         )
         self.conditional_price = phrase_pattern(_all(spec.conditional_price_words))
+        before = phrase_pattern(_all(spec.from_price_words)).pattern
+        after = "|".join(re.escape(w.lower()) for w in _all(spec.from_price_after_words))
+        self.from_price = re.compile(
+            rf"^\s*(?:{before})|(?:{after or '(?!x)x'})\s*$", re.IGNORECASE
+        )
 
     def stock_state(self, text: str) -> str | None:
         """The schema.org availability a stock phrase in ``text`` states, first state first."""

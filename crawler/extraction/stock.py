@@ -18,9 +18,11 @@ SCAN_ELEMENTS = 3_000
 SHORT_TEXT = 60
 # A label, a stock line or a button holds a few elements; larger boxes are not read as one.
 SHORT_NODES = 24
-# Boxes about other products, or page chrome, whose stock words say nothing about this one.
+# Boxes about other products, or page chrome, whose stock words say nothing about this one;
+# 'reco' is the short mark recommendation rails use ('reco-wrap'), as up-/cross-sell rails are.
 ELSEWHERE = re.compile(
     r"recommend|related|similar|sponsor|also|carousel|review|footer|minicart|newsletter|breadcrumb"
+    r"|(?<![a-z])recos?(?![a-z])|up-?sell|cross-?sell"
 )
 # ... but the footer of the item's own box ('item-view-footer', 'product-footer') is the item's.
 _OWN_FOOTER = re.compile(r"(?<![a-z])(?:item|product|ad|listing|offer)[\w-]*footer")

@@ -8,7 +8,11 @@ from typing import TYPE_CHECKING, Any
 from crawler.extraction import identifiers, stock
 from crawler.extraction.document import text_of
 from crawler.extraction.visible_parts import images, marked, seller, site_names, strip_site
-from crawler.extraction.visible_price import old_prices_near_title, read_price_near_title
+from crawler.extraction.visible_price import (
+    conditional_prices_near_title,
+    old_prices_near_title,
+    read_price_near_title,
+)
 
 if TYPE_CHECKING:
     from crawler.extraction.document import Document
@@ -47,14 +51,50 @@ def _named(heading: Any, text: str) -> str:
     return named if len(named) >= 2 and text.startswith(named) else text
 
 
+_BRAND_MARK = re.compile(r"brand|designer")
+SUBHEADINGS = 5
+# A heading the tab title spells is the product's name when it is most of that title.
+SPELLED_SHARE = 0.6
+
+
+def _brand_only(heading: Any, text: str) -> bool:
+    """'<h1><a class="brand">Maison X</a><p>Wool coat</p></h1>': the parser closes a heading
+    before a block inside it, leaving only the brand; a heading whose whole text is one
+    brand-marked element names the brand, not the product."""
+    return any(
+        _BRAND_MARK.search(" ".join(str(v) for v in el.attrib.values()).lower())
+        and text_of(el, 2_000) == text
+        for el in heading.iterdescendants()
+    )
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\W_]", "", text).lower()
+
+
+def _spelled_heading(doc: Document, page_title: str) -> str | None:
+    """With no <h1>, the product heading the tab title spells ('[Brand] Name - Shop' over an
+    <h2> 'Brand Name'): what the page shows as its heading, without the tab's decorations."""
+    key = _key(page_title)
+    for heading in [e for e in doc.index.elements if e.tag in ("h2", "h3")][:SUBHEADINGS]:
+        text = text_of(heading, 2_000)
+        own = _key(text)
+        if own and own in key and len(own) >= SPELLED_SHARE * len(key):
+            return text
+    return None
+
+
 def title(doc: Document) -> str | None:
+    titles = doc.sel.xpath("//title")
+    page_title = text_of(titles[0].root, 2_000) if titles else ""
+    stripped = strip_site(page_title, site_names(doc)) if page_title else None
     for heading in [e for e in doc.index.elements if e.tag == "h1"][:3]:
         text = text_of(heading, 2_000)
         if re.search(r"\w", text):  # not an empty or icon-only heading; 手机 is a full title
+            if stripped and _brand_only(heading, text) and stripped.startswith(f"{text} "):
+                return stripped  # the tab title names brand and product
             return _named(heading, text)
-    titles = doc.sel.xpath("//title")
-    page_title = text_of(titles[0].root, 2_000) if titles else ""
-    return strip_site(page_title, site_names(doc)) if page_title else None
+    return (_spelled_heading(doc, stripped) or stripped) if stripped else None
 
 
 def _marked_text(
@@ -77,6 +117,7 @@ def extract(doc: Document) -> Partial:
     if found["price"] is None and (near := read_price_near_title(doc)) is not None:
         found["price"], found["price_marked"] = near
     found["list_prices"] = old_prices_near_title(doc)
+    found["conditional_prices"] = conditional_prices_near_title(doc)
     found["currency"] = found["currency"] or _data_attr(
         doc, ("data-currency", "data-price-currency")
     )

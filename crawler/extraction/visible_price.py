@@ -6,7 +6,9 @@ belongs to the amount beside it, and a card, wallet (Pix) or member price is not
 Cents may sit in a plain element of their own ('$<b>149</b><b>00</b>'), '549,-' is whole units,
 a total printed with its instalments is the price, and where one box prints a plain and a
 sale-labelled price ('价格' then '促销价') the sale one is, or a price and, after a printed
-deduction ('-$100.00'), the price it leaves, the latter. A subscription price is conditional."""
+deduction ('-$100.00'), the price it leaves, the latter. A subscription price is conditional
+(price_conditions), and where a box prints only a conditional price and a regular one that is
+not struck through ('Family-pris 1 995:-', 'Ordinarie pris 2 495:-'), the regular one is."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from crawler.extraction.currency import has_currency_mark
 from crawler.extraction.document import text_of
 from crawler.extraction.lexicon import ExtractionLexicon, bundled
 from crawler.extraction.normalize import to_price
+from crawler.extraction.price_conditions import CONDITION_LEVELS, conditional
 from crawler.extraction.stock import elsewhere
 
 if TYPE_CHECKING:
@@ -64,9 +67,7 @@ _DEDUCTION = re.compile(r"^\s*[-−–]")
 # '... em 10x de R$ 219,90 sem juros', '... in 4x $24.99': the instalments after a total.
 _INSTALMENT = re.compile(r"\s+(?:em|en|in|ou|or)?\s*\d{1,2}\s*[x×](?!\w).*$", re.IGNORECASE)
 _WHOLE = re.compile(r"^(?:\d{1,3}(?:[\s.,'’]\d{3})+|\d+)$")
-CONDITION_TEXT = 40
 SIGN_TEXT = 6  # a currency printed alone: '€', 'درهم', 'US $'
-CONDITION_LEVELS = 3
 SALE_BOX = 2  # a sale price is looked for this many levels up from the first price, not further
 
 
@@ -149,30 +150,13 @@ def _other_product(node: Any) -> bool:
     )
 
 
-def _conditional(node: Any, lexicon: ExtractionLexicon) -> bool:
-    """A price only some buyers pay: a card, wallet, member or basket word in the small box that
-    holds this one price alone, or in the words printed right after it ('1 260 ₽ с Кошельком')."""
-    texts = [(node.tail or "")[:CONDITION_TEXT]]  # '<span>R$ 1.979,10</span> no Pix'
-    parent = node.getparent()
-    if node.getprevious() is None and parent is not None:  # 'Mit Spar-Abo: <span>44,64 €</span>'
-        before = (parent.text or "").strip()  # (a sibling's label is that sibling's own)
-        if len(before) <= CONDITION_TEXT and not any(c.isdigit() for c in before):
-            texts.append(before)
-    following = node.getnext()
-    if following is not None:
-        after = text_of(following, CONDITION_TEXT + 1)
-        if len(after) <= CONDITION_TEXT and not any(c.isdigit() for c in after):
-            texts.append(after)
-    box = node
-    for _ in range(CONDITION_LEVELS):
-        text = text_of(box, CONDITION_TEXT * 3)
-        if len(_NUMBER.findall(text)) > 1:
-            break
-        texts.append(text)
-        box = box.getparent()
-        if box is None:
-            break
-    return any(lexicon.conditional_price.search(t) for t in texts)
+# A price struck through or marked as a former one; a 'regular' price is not such a one.
+_STRUCK = re.compile(r"strike|(?<![a-z])old|was(?![a-z])|previous|before|original")
+
+
+def _struck(node: Any) -> bool:
+    near = [node, *node.iterdescendants(), *islice(node.iterancestors(), CONDITION_LEVELS)]
+    return any(el.tag in _OLD_TAGS or _STRUCK.search(_attrs(el)) for el in near)
 
 
 def _with_fraction(node: Any, text: str, decimal_mark: str) -> str:
@@ -239,9 +223,11 @@ def _inline_group(element: Any) -> bool:
     )
 
 
-def _printed_prices(doc: Document, lexicon: ExtractionLexicon) -> Iterator[tuple[Any, str, bool]]:
-    """(element, text, is_old) for each price-marked, inline or bare element after the <h1>
-    whose text is one price, outside other products' boxes; card/wallet prices skipped."""
+def _printed_prices(
+    doc: Document, lexicon: ExtractionLexicon
+) -> Iterator[tuple[Any, str, bool, bool]]:
+    """(element, text, is_old, is_conditional) for each price-marked, inline or bare element
+    after the <h1> whose text is one price, outside other products' boxes."""
     decimal_mark = "," if doc.hints.decimal_comma() else "."
     elements = doc.index.elements
     heading = next((i for i, e in enumerate(elements) if e.tag == "h1"), None)
@@ -264,12 +250,29 @@ def _printed_prices(doc: Document, lexicon: ExtractionLexicon) -> Iterator[tuple
             text = _INSTALMENT.sub("", text)
         if (
             len(text) <= MAX_PRICE_TEXT
-            # 'Før 2 499,-': the list word printed in the price's own element is no other word
-            and only_money(lexicon.list_price.sub("", text, count=1), marked)
+            # 'Før 2 499,-', 'ab 29,99 €': a list or range word printed in the price's own
+            # element is no other word
+            and only_money(_unworded(text, lexicon), marked)
             and not _other_product(root)
-            and not _conditional(root, lexicon)
         ):
-            yield root, text, _old(root, lexicon, text)
+            yield root, text, _old(root, lexicon, text), conditional(root, lexicon)
+
+
+def _unworded(text: str, lexicon: ExtractionLexicon) -> str:
+    """The amount without a list or range word printed in its own element."""
+    return lexicon.from_price.sub("", lexicon.list_price.sub("", text, count=1), count=1)
+
+
+def _range_start(node: Any, text: str, lexicon: ExtractionLexicon) -> bool:
+    """'ab 29,99 €', 'From $19', '¥199起': where a range of variants starts, not the price of the
+    variant on offer when the page prints that one after it."""
+    return bool(lexicon.from_price.search(text)) or _word_before(node, lexicon.from_price)
+
+
+def _box(node: Any) -> set[Any]:
+    """The elements of the box a price is printed in: up to SALE_BOX levels above it."""
+    ancestors = [a for a in islice(node.iterancestors(), SALE_BOX) if a.tag not in ("body", "html")]
+    return set(ancestors[-1].iter()) if ancestors else set()
 
 
 def _sale_labelled(node: Any, text: str, lexicon: ExtractionLexicon) -> bool:
@@ -293,7 +296,8 @@ def _after_deduction(first: str, box_prices: list[str]) -> str | None:
 def price_near_title(doc: Document, lexicon: ExtractionLexicon | None = None) -> str | None:
     """The first current price after the <h1>, unless the same price box goes on to print one
     labelled as the sale price ('价格 ¥199.00' then '促销价 ¥129.00'), or one that is the first
-    less a deduction it prints ('-$100.00'): then that one."""
+    less a deduction it prints ('-$100.00'): then that one. A range's starting price ('ab
+    29,99 €') gives way to the selected variant's price printed after it."""
     found = read_price_near_title(doc, lexicon)
     return found[0] if found else None
 
@@ -308,17 +312,25 @@ def read_price_near_title(
     box: set[Any] = set()
     in_box: list[str] = []
     chosen: str | None = None
-    for node, text, old in _printed_prices(doc, lexicon):
+    range_start: tuple[Any, str] | None = None
+    conditional: set[Any] = set()  # the boxes of prices only some buyers pay
+    regular: list[tuple[Any, str]] = []  # list prices not struck through
+    for node, text, old, only_some in _printed_prices(doc, lexicon):
+        if only_some:
+            conditional.update(_box(node))
+            continue
         if first is not None and node in box:
             in_box.append(text)
         if old:
+            if not _struck(node):
+                regular.append((node, _unworded(text, lexicon).strip()))
+            continue
+        if first is None and _range_start(node, text, lexicon):
+            range_start = range_start or (node, text)
             continue
         if first is None:
             first = node, text
-            ancestors = [
-                a for a in islice(node.iterancestors(), SALE_BOX) if a.tag not in ("body", "html")
-            ]
-            box = set(ancestors[-1].iter()) if ancestors else set()
+            box = _box(node)
             if _sale_labelled(node, text, lexicon):
                 chosen = text
                 break
@@ -327,6 +339,10 @@ def read_price_near_title(
         elif _sale_labelled(node, text, lexicon):
             chosen = text
             break
+    # 'Member price 1 995:-' beside 'Regular price 2 495:-' and nothing else: the regular one
+    # is what everyone else pays
+    beside = next((found for found in regular if found[0] in conditional), None)
+    first = first or range_start or beside
     if first is None:
         return None
     node = first[0]
@@ -337,7 +353,17 @@ def read_price_near_title(
 def old_prices_near_title(doc: Document, lexicon: ExtractionLexicon | None = None) -> list[str]:
     """The list, 'was' and struck-through prices the page prints for this product."""
     lexicon = lexicon or bundled()
-    return [text for _, text, old in _printed_prices(doc, lexicon) if old]
+    return [
+        text for _, text, old, only_some in _printed_prices(doc, lexicon) if old and not only_some
+    ]
+
+
+def conditional_prices_near_title(
+    doc: Document, lexicon: ExtractionLexicon | None = None
+) -> list[str]:
+    """The prices the page prints for only some buyers (members, card or Pix payers)."""
+    lexicon = lexicon or bundled()
+    return [text for _, text, _, only_some in _printed_prices(doc, lexicon) if only_some]
 
 
 # '1 199', '1.199' and '1,199.00' spell one amount: thousands marks and the decimal mark between

@@ -213,6 +213,21 @@ def test_a_structured_price_the_page_prints_as_its_list_price_gives_way() -> Non
     assert extract_listing(html(ld(offer), other), URL).price == "79.90"
 
 
+def test_a_structured_price_the_page_prints_as_a_pix_price_gives_way() -> None:
+    # JSON-LD states the cash (Pix) price; the page marks it as such and prints the price
+    # everyone pays, by card, as its regular one.
+    offer = (
+        '{"@type":"Product","name":"Desk lamp","offers":{"price":"170.91","priceCurrency":"BRL"}}'
+    )
+    body = (
+        '<h1>Desk lamp</h1><div class="buy"><b class="pr">R$ 170,91</b>'
+        "<p>à vista no Pix (10% off)</p>"
+        '<p class="regular-price">R$ 189,90</p><p>em até 6x de R$ 31,65</p></div>'
+    )
+    got = extract_listing(html(ld(offer), body), URL)
+    assert (got.price, got.currency, got.sources["price"]) == ("189.90", "BRL", "visible")
+
+
 def test_a_structured_price_the_page_prints_nowhere_gives_way_to_the_printed_one() -> None:
     # JSON-LD left at yesterday's 2 450 kr; the page prints 2 690,- after the title, and its
     # old price, and never 2 450: the buyer pays 2 690.

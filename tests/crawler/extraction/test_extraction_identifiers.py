@@ -196,3 +196,18 @@ def test_a_number_named_after_the_logos_shop_name_is_the_shops_own() -> None:
     # a link home to another site, or one outside the header and unmarked, names no shop
     other = html.replace('href="/"', 'href="https://partner.example/"')
     assert extract_listing(other, url).sku == "771204-REG"
+
+
+def test_labels_in_italian_hungarian_croatian_dutch_and_spaced_nordic() -> None:
+    assert sku("<p>Rif. TX-77120</p>") == "TX-77120"
+    assert sku("<p>Cikkszám: 3301-88</p>") == "3301-88"
+    assert sku("<span>Šifra artikla:</span> <span>KZ4410</span>") == "KZ4410"
+    assert sku("<p>Art. nr. 7712-09</p>") == "7712-09"
+    assert sku("<p>Artikelnr. 88.41.220</p>") == "88.41.220"
+
+
+def test_one_mark_throughout_spells_an_article_number_not_a_price() -> None:
+    # '302.718.64' is not a price: a price's thousands marks differ from its decimal mark.
+    assert sku("<dl><dt>Artikelnummer</dt><dd>302.718.64</dd></dl>") == "302.718.64"
+    assert sku("<p>Varenummer: 120.455.18</p>") == "120.455.18"
+    assert sku("<dl><dt>Artikelnummer</dt><dd>302.64</dd></dl>") is None

@@ -71,6 +71,8 @@ def test_other_products_sold_out_badges_do_not_count() -> None:
         "<footer><p>Out of stock items ship when restocked</p></footer>"
     )
     assert availability(page) == "InStock"
+    rail = '<button>Add to cart</button><div class="reco"><p class="tile">Sold out</p></div>'
+    assert availability(rail) == "InStock"
 
 
 def test_sold_out_size_option_does_not_mark_the_product() -> None:
@@ -301,3 +303,28 @@ def test_arabic_low_stock_and_bag_button_and_chinese_restocking_words(
     lang: str, body: str, state: str
 ) -> None:
     assert availability(body, lang) == state
+
+
+@pytest.mark.parametrize(
+    ("lang", "button"),
+    [
+        ("zh", "加入购物袋"),
+        ("id", "Tambah ke Tas"),
+        ("hu", "Kosárba"),
+        ("hi", "कार्ट में जोड़ें"),
+        ("sv", "Lägg i varukorg"),
+        ("es", "Añadir a la bolsa"),
+        ("hr", "Dodaj u košaricu"),
+    ],
+)
+def test_add_to_bag_buttons_in_more_languages(lang: str, button: str) -> None:
+    assert availability(f'<button class="cta">{button}</button>', lang) == "InStock"
+    assert availability(f'<button class="cta" disabled>{button}</button>', lang) == "OutOfStock"
+
+
+@pytest.mark.parametrize(
+    ("lang", "phrase"),
+    [("zh", "仅剩3件"), ("zh", "僅剩 12 件"), ("id", "Tinggal 2 lagi!"), ("ja", "残り1点")],
+)
+def test_only_a_few_left_with_the_number_inside_the_phrase(lang: str, phrase: str) -> None:
+    assert availability(f'<p class="lbl-7">{phrase}</p>', lang) == "LimitedAvailability"

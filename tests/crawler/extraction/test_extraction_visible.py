@@ -108,6 +108,27 @@ def test_visible_title_falls_back_to_title_minus_site() -> None:
     assert strip_site("Shop", ["shop"]) == "Shop"
 
 
+def test_visible_title_a_heading_naming_only_the_brand_gives_way_to_the_tab_title() -> None:
+    # The parser closes the <h1> before the <p> with the product's name inside it.
+    body = '<h1><a class="designer-name">Okra Studio</a><p>Linen wrap dress</p></h1>'
+    head = "<title>Okra Studio Linen wrap dress | Shop</title>"
+    assert visible.extract(page(body, head))["title"] == "Okra Studio Linen wrap dress"
+    # A heading that is more than the brand stays, as does a brand heading no tab title extends.
+    full = '<h1><span class="brand">Okra Studio</span> Linen wrap dress</h1>'
+    assert visible.extract(page(full, head))["title"] == "Okra Studio Linen wrap dress"
+    other = "<title>Sale | Shop</title>"
+    assert visible.extract(page(body, other))["title"] == "Okra Studio"
+
+
+def test_visible_title_with_no_h1_the_heading_the_tab_title_spells() -> None:
+    body = '<h2 class="goods-name">Sonora Ceramic Teapot 1.2L</h2><h3>Reviews</h3>'
+    head = "<title>【Sonora】 Ceramic Teapot 1.2L - Shop</title>"
+    assert visible.extract(page(body, head))["title"] == "Sonora Ceramic Teapot 1.2L"
+    # A heading that is a small part of the tab title is a section, not the name.
+    section = "<h2>Ceramic</h2>"
+    assert visible.extract(page(section, head))["title"] == "【Sonora】 Ceramic Teapot 1.2L"
+
+
 def test_visible_lazy_images_in_gallery_only() -> None:
     found = visible.extract(
         page(

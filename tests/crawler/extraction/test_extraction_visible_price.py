@@ -268,3 +268,70 @@ def test_an_auctions_current_bid_is_not_the_price_and_listing_boxes_are_not_list
         "<table><tr><td>Postage</td><td>€6.90</td></tr></table></div>"
     )
     assert listing(body, "en-IE") == ("95.00", "EUR")
+
+
+def test_a_price_in_a_recommendation_rail_is_not_this_products() -> None:
+    # The item's own price is printed only as its regular price (read as a list price): the
+    # next price on the page is another product's, in a rail marked 'reco' or 'upsell'.
+    for rail in ("reco-strip", "upsell", "pdp-reco"):
+        body = (
+            '<p class="pr regular">89,00 zł</p><p>Brak towaru</p>'
+            f'<aside class="{rail}"><div class="tile"><b>Kubek</b>'
+            '<span class="pr">24,99 zł</span></div></aside>'
+        )
+        assert listing(body, "pl-PL") == (None, None)
+
+
+def test_the_selected_variants_data_price_beats_the_first_options() -> None:
+    # A size picker whose options each carry their price: the chosen one is the offer.
+    body = (
+        '<div class="sizes"><a data-price="49.50">S</a><a data-price="49.50">M</a>'
+        '<a data-price="54.00" aria-checked="true">XL</a><a data-price="54.00">XXL</a></div>'
+    )
+    assert listing(body, "en-IE") == ("54.00", "EUR")
+    plain = '<div class="sizes"><a data-price="49.50">S</a><a data-price="54.00">XL</a></div>'
+    assert listing(plain, "en-IE") == ("49.50", "EUR")
+
+
+@pytest.mark.parametrize(
+    ("lang", "body", "price"),
+    [
+        ("nl-NL", '<p class="range">vanaf € 49,95</p><p class="now">€ 54,95</p>', "54.95"),
+        ("en-GB", '<p class="pr"><span>From</span> <b>£12.00</b></p><p class="pr">£15.00</p>',
+         "15.00"),
+        ("zh-CN", '<p class="pr">¥199起</p><p class="sel">已选: <b class="pr">¥239</b></p>',
+         "239.00"),
+        ("nl-NL", '<p class="range">vanaf € 49,95</p><p>Kies een maat</p>', "49.95"),
+    ],
+)  # fmt: skip
+def test_a_ranges_starting_price_gives_way_to_the_variant_price_after_it(
+    lang: str, body: str, price: str
+) -> None:
+    assert listing(body, lang)[0] == price
+
+
+def test_a_members_price_with_its_note_gives_way_to_the_regular_price_beside_it() -> None:
+    # The members' price carries a note with dates and a member word, no currency of its own;
+    # the only other price is the regular one, which everyone else pays.
+    body = (
+        '<div class="buybox"><div class="deal"><span class="lbl">Klubbdeal</span> '
+        '<span class="amount">349 kr</span><p>Gäller 3–9 mars för alla medlemmar</p></div>'
+        '<div class="price-regular">Ordinarie pris <span class="amount">449 kr</span></div></div>'
+    )
+    assert listing(body, "sv-SE") == ("449.00", "SEK")
+    # A struck-through price is a former one, not what a non-member pays: no price read.
+    struck = body.replace('<span class="amount">449 kr</span>', "<s>449 kr</s>")
+    assert listing(struck, "sv-SE") == (None, None)
+    # A note naming members under the price when the page prints no other price: no price.
+    alone = '<p class="pr">R$ 89,90</p><p class="note">À vista no Pix com 10% de desconto</p>'
+    assert listing(alone, "pt-BR") == (None, None)
+
+
+def test_a_short_label_before_the_next_price_is_not_a_note_on_this_one() -> None:
+    # The member label after the first price's cell is the next cell's: only notes that are
+    # no label of a following price are read as a note on the price before them.
+    body = (
+        '<dl><dt>Our price</dt><dd><b class="pr">$24.90</b></dd>'
+        '<dt>Member price</dt><dd><b class="pr">$21.90</b></dd></dl>'
+    )
+    assert listing(body, "en-SG") == ("24.90", "SGD")
