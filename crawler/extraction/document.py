@@ -56,6 +56,9 @@ class Document:
     url: str
     base: str
     hints: LocaleHints
+    # Readings of this page that several extractors share (the printed prices), kept so the
+    # page is read once: keyed by the reader and what it was given beyond the page.
+    memo: dict[object, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def index(self) -> ElementIndex:

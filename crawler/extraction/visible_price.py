@@ -223,9 +223,20 @@ def _inline_group(element: Any) -> bool:
     )
 
 
-def _printed_prices(
-    doc: Document, lexicon: ExtractionLexicon
-) -> Iterator[tuple[Any, str, bool, bool]]:
+PrintedPrice = tuple[Any, str, bool, bool]  # (element, text, is_old, is_conditional)
+
+
+def _printed_prices(doc: Document, lexicon: ExtractionLexicon) -> list[PrintedPrice]:
+    """The page's printed prices, read once per page and lexicon: the current, the old and the
+    conditional prices are all chosen from them."""
+    key = (_printed_prices, lexicon)
+    found: list[PrintedPrice] | None = doc.memo.get(key)
+    if found is None:
+        found = doc.memo[key] = list(_read_printed_prices(doc, lexicon))
+    return found
+
+
+def _read_printed_prices(doc: Document, lexicon: ExtractionLexicon) -> Iterator[PrintedPrice]:
     """(element, text, is_old, is_conditional) for each price-marked, inline or bare element
     after the <h1> whose text is one price, outside other products' boxes."""
     decimal_mark = "," if doc.hints.decimal_comma() else "."
