@@ -320,12 +320,12 @@ class FlatScene:
     def _best_region(self, ref: FlatReference, lut: np.ndarray) -> FlatFind | None:
         """The best verified region among those of the photo's pixels ``lut`` labels."""
         params = self.params
-        area, _ = self._needed(ref)
+        least, _ = self._needed(ref)
         labels = lut[self.bins]
         inked = (labels != NO_LABEL).astype(np.uint8)
         # Parts of one logo (three squares with gaps) are grouped by a small dilation; a
         # larger one joins the parts of a big print whose gaps are wider.
-        found = regions(inked, (GROUP_PX, 3 * GROUP_PX), area)
+        found = regions(inked, (GROUP_PX, 3 * GROUP_PX), least)
         best: FlatFind | None = None
         seen: set[tuple[int, int, int, int]] = set()
         for area, x, y, window in found[: params.max_candidates]:
