@@ -64,10 +64,26 @@ Two sets of saved pages, each ``<marketplace>/<case>.html`` beside its expected 
   their history, under the same label rules (a member, Family, card, Pix, coupon, points,
   instalment, rebate or open-box price is not the price; the selected size's price beats an
   offer range; the shop's item number beats a manufacturer's model number; stale structured
-  data loses to the page). Its first figure, committed before any fix, is the unseen one.
+  data loses to the page). Its first figure, committed before any fix, is the unseen one;
+* ``unseen7``: ``bench/data/extract_unseen7``, 25 pages modelled on 25 further marketplaces
+  (Bunnings, JB Hi-Fi, Kogan, The Warehouse (NZ), Euronics (Italian), Saturn, GAMMA (Dutch),
+  Dr.Max (Czech), Rossmann (Polish), Douglas (French), Lamoda, Prom.ua (Ukrainian), x-kom,
+  Scan, Temu, Clas Ohlson (Swedish), Lotte ON, Nitori, Gome, Sharaf DG (Arabic), Thegioididong
+  (Vietnamese), Tata CLiQ, Netshoes, Coppel, Big C (Thai); 17 languages, 8 out of stock, 3
+  preorders and one in store only), each written by hand in its own site's kind of markup
+  (hashed CSS-module and styled-components classes, BEM, Tailwind utilities, data-testid and
+  data-qaid attributes) and data sources (correct, stale and multi-Product JSON-LD,
+  AggregateOffer, microdata, OpenGraph only, ``__NEXT_DATA__``, ``__NUXT__``, Apollo and other
+  embedded state, or visible text only), written and labelled blind in December 2026 after the
+  unseen6 fixes, by a writer who had not read the extraction code, lexicons or their history,
+  under the same label rules (a club, member, card, Pix, coupon, trade-in, instalment, credit,
+  wholesale, unit or per-m² price is not the price; the selected variant's price beats an offer
+  range; stale structured data, e.g. an MRP, a Pix price or an old campaign price, loses to the
+  page; the shop's article number beats a manufacturer's part number). Its first figure,
+  committed before any fix, is the unseen one.
 
 ``both`` scores samples and unseen (the sets the extractors were tuned on); ``all`` adds unseen2,
-unseen3, unseen4, unseen5 and unseen6.
+unseen3, unseen4, unseen5, unseen6 and unseen7.
 
 Per field, F1 over the pages that label it: a right value is a true positive, a wrong value a
 false positive (and a false negative when a value was expected), a missing one a false
@@ -75,7 +91,8 @@ negative. Availability is compared by what a buyer can do (buy now, cannot buy, 
 so "SoldOut" and "OutOfStock" agree.
 
     .venv/bin/python bench/extract_quality.py
-        [--set samples|unseen|unseen2|unseen3|unseen4|unseen5|unseen6|both|all] [--misses] [DIR]
+        [--set samples|unseen|unseen2|unseen3|unseen4|unseen5|unseen6|unseen7|both|all]
+        [--misses] [DIR]
 """
 
 from __future__ import annotations
@@ -101,10 +118,20 @@ SETS = {
     "unseen4": ROOT / "bench" / "data" / "extract_unseen4",
     "unseen5": ROOT / "bench" / "data" / "extract_unseen5",
     "unseen6": ROOT / "bench" / "data" / "extract_unseen6",
+    "unseen7": ROOT / "bench" / "data" / "extract_unseen7",
 }
 GROUPS = {
     "both": ("samples", "unseen"),
-    "all": ("samples", "unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6"),
+    "all": (
+        "samples",
+        "unseen",
+        "unseen2",
+        "unseen3",
+        "unseen4",
+        "unseen5",
+        "unseen6",
+        "unseen7",
+    ),
 }
 BASELINE_SOURCES = frozenset({"jsonld", "microdata", "opengraph"})
 F1_FIELDS = ("price", "sku", "availability")
