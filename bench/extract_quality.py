@@ -88,7 +88,8 @@ unseen3, unseen4, unseen5, unseen6 and unseen7.
 Per field, F1 over the pages that label it: a right value is a true positive, a wrong value a
 false positive (and a false negative when a value was expected), a missing one a false
 negative. Availability is compared by what a buyer can do (buy now, cannot buy, order ahead),
-so "SoldOut" and "OutOfStock" agree.
+so "SoldOut" and "OutOfStock" agree; a price as an amount, so "449" and "449.00" agree (the
+output prints a currency's minor units; unseen7's labels print whole amounts as the page does).
 
     .venv/bin/python bench/extract_quality.py
         [--set samples|unseen|unseen2|unseen3|unseen4|unseen5|unseen6|unseen7|both|all]
@@ -100,6 +101,7 @@ from __future__ import annotations
 import argparse
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import yaml
@@ -186,7 +188,14 @@ def _selectors(page: Path) -> FieldSelectors | None:
 
 
 def _comparable(name: str, value: object) -> object:
-    return _CAN_BUY.get(str(value), value) if name == "availability" and value else value
+    if name == "availability" and value:
+        return _CAN_BUY.get(str(value), value)
+    if name == "price" and value:
+        try:
+            return Decimal(str(value))  # an amount: "449" and "449.00" are one price
+        except InvalidOperation:
+            return value
+    return value
 
 
 def score(samples: Path) -> SetScore:

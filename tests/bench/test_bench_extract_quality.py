@@ -47,6 +47,15 @@ def test_set_scores_only_labelled_fields_and_availability_by_what_a_buyer_can_do
     assert result.counts["baseline"]["availability"].tp == 0  # no structured data on the pages
 
 
+def test_a_price_label_is_an_amount_so_whole_amounts_agree_however_printed(
+    tmp_path: Path,
+) -> None:
+    _page(tmp_path, "a", "<p>449 Kč</p>", {"price": "449"})  # read as "449.00"
+    _page(tmp_path, "b", "<p>449 Kč</p>", {"price": "449.50"})
+    full = score(tmp_path).counts["full"]["price"]
+    assert (full.tp, full.fp, full.fn) == (1, 1, 1)
+
+
 def test_both_sets_are_reported_side_by_side(capsys: pytest.CaptureFixture[str]) -> None:
     assert extract_quality.main(["--set", "both"]) == 0
     out = capsys.readouterr().out
