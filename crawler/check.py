@@ -46,6 +46,7 @@ class ProfileCheckSpider(MarketplaceSpider):
     """Fetch one page the way a crawl would and record what the profile extracts from it."""
 
     name = "profile_check"
+    uses_extraction_cache = False  # a check reads the page afresh, and stores nothing
 
     def __init__(
         self,

@@ -7,14 +7,17 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote_plus, urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy_playwright.page import PageMethod
 
 from config.patterns import MAX_SUBJECT, compile_regex
 from config.profile import ListPage, MarketplaceProfile, load_profile
 from crawler.blocks import BlockedPage
+from crawler.context import workspace_for
 from crawler.extensions.crawl_run import new_run_id
 from crawler.extraction import extract_listing
 from crawler.extraction.api_list import ApiPage, ApiPageError, read_api_page
+from crawler.extraction_cache import ExtractionCache
 from crawler.items import ListingItem
 from crawler.listing_id import listing_id
 from crawler.middlewares.conditional import NOT_MODIFIED
@@ -25,8 +28,11 @@ from evidence.seal.snapshot import Capture
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
 
+    from scrapy.crawler import Crawler
     from scrapy.http import Response
     from twisted.python.failure import Failure
+
+    from crawler.extraction.model import ExtractedListing
 
 PAGE_TYPE = "ipwatch_page_type"
 LIST_PAGE = "ipwatch_list_page"
@@ -52,6 +58,8 @@ class MarketplaceSpider(scrapy.Spider):
     """Search the marketplace for the registry's keywords, follow listings, yield ListingItems."""
 
     name = "marketplace"
+    # Listing pages whose bytes did not change are not read again (crawler.extraction_cache).
+    uses_extraction_cache = True
 
     def __init__(
         self,
@@ -85,6 +93,37 @@ class MarketplaceSpider(scrapy.Spider):
         self.removed_patterns = [  # page wording: case never matters
             compile_regex(f"(?i:{p})") for p in self.profile.listing.removed_text
         ]
+        self.extraction_cache: ExtractionCache | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> MarketplaceSpider:
+        spider: MarketplaceSpider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        if spider.uses_extraction_cache and settings.getbool("IPWATCH_EXTRACTION_CACHE", True):
+            cache = ExtractionCache(
+                workspace_for(crawler).home / "cache" / "extracted.sqlite",
+                max_age_s=settings.getfloat("IPWATCH_HTTP_CACHE_MAX_AGE_DAYS", 14) * 86_400,
+                max_bytes=int(settings.getfloat("IPWATCH_EXTRACTION_CACHE_MAX_MB", 256) * 2**20),
+            )
+            spider.extraction_cache = cache
+            crawler.signals.connect(spider._close_extraction_cache, signal=signals.spider_closed)
+        return spider
+
+    def _close_extraction_cache(self) -> None:
+        if self.extraction_cache is not None:
+            self.extraction_cache.close()
+
+    def _extract(self, response: Response) -> ExtractedListing:
+        encoding = getattr(response, "encoding", None)
+        fields = self.profile.listing.fields
+        if self.extraction_cache is None:
+            return extract_listing(response.body, response.url, fields, encoding=encoding)
+        cache = self.extraction_cache
+        hits = cache.hits
+        found = cache.extract(response.body, response.url, fields, encoding=encoding)
+        if cache.hits > hits:
+            self.crawler.stats.inc_value("ipwatch/extraction_cached")
+        return found
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         search = self.profile.search
@@ -215,12 +254,7 @@ class MarketplaceSpider(scrapy.Spider):
 
     def parse_listing(self, response: Response) -> Iterator[ListingItem]:
         self.crawler.stats.inc_value("ipwatch/pages")
-        extracted = extract_listing(
-            response.body,
-            response.url,
-            self.profile.listing.fields,
-            encoding=getattr(response, "encoding", None),
-        )
+        extracted = self._extract(response)
         if extracted.price is None and self._says_removed(response):
             self._gone(response.url, "no longer available page")
             return
