@@ -1,0 +1,40 @@
+"""A former price is recognised by how it is struck through, not only by <s>/<del>, and a class
+name's letters do not make a price old (crawler/extraction/price_marks.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.extraction import extract_listing
+
+
+def price(body: str, head: str = "", lang: str = "es-MX") -> str | None:
+    html = f'<html lang="{lang}"><head>{head}</head><body><h1>Hervidor</h1>{body}</body></html>'
+    return extract_listing(html, "https://tienda.example/p/7").price
+
+
+@pytest.mark.parametrize(
+    "struck",
+    [
+        '<p class="text-sm line-through">$2,450</p>',
+        '<p class="text-decoration-line-through">$2,450</p>',
+        '<p style="color:#999;text-decoration: line-through">$2,450</p>',
+        '<p style="text-decoration-line:line-through">$2,450</p>',
+        '<p class="crossed">$2,450</p>',
+    ],
+)
+def test_a_price_struck_through_by_class_or_style_is_the_old_one(struck: str) -> None:
+    assert price(f'<div class="box">{struck}<p class="text-xl">$1,980</p></div>') == "1980.00"
+
+
+def test_a_bold_current_price_is_not_read_as_an_old_one() -> None:
+    body = '<div><p class="line-through">$2,450</p><p class="font-bold">$1,980</p></div>'
+    head = '<meta property="og:price:amount" content="1980">'
+    assert price(body, head) == "1980.00"
+    assert price('<p class="text-gold font-bold">$1,980</p>') == "1980.00"
+
+
+def test_a_hover_strike_or_a_struck_label_does_not_make_the_price_old() -> None:
+    assert price('<p class="hover:line-through">$1,980</p><p>$2,450</p>') == "1980.00"
+    body = '<p class="line-through">Envío $99</p><p class="text-xl">$1,980</p>'
+    assert price(body) == "1980.00"
