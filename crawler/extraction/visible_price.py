@@ -199,9 +199,9 @@ def _read_printed_prices(doc: Document, lexicon: ExtractionLexicon) -> Iterator[
             text = _INSTALMENT.sub("", text)
         if (
             len(text) <= MAX_PRICE_TEXT
-            # 'Før 2 499,-', 'ab 29,99 €': a list or range word printed in the price's own
-            # element is no other word
-            and only_money(_unworded(text, lexicon), marked)
+            # 'Før 2 499,-', 'ab 29,99 €', 'Por R$ 1.199,99', 'R$ 1.139,99 no Pix': a list,
+            # range, sale or condition word printed in the price's own element is no other word
+            and only_money(_amount_alone(text, lexicon), marked)
             and not _other_product(root)
         ):
             yield root, text, is_old(root, lexicon, text), conditional(root, lexicon)
@@ -210,6 +210,14 @@ def _read_printed_prices(doc: Document, lexicon: ExtractionLexicon) -> Iterator[
 def _unworded(text: str, lexicon: ExtractionLexicon) -> str:
     """The amount without a list or range word printed in its own element."""
     return lexicon.from_price.sub("", lexicon.list_price.sub("", text, count=1), count=1)
+
+
+def _amount_alone(text: str, lexicon: ExtractionLexicon) -> str:
+    """The amount without the words that say which price it is: a list or range word, a sale word
+    before it ('Por', 'Now') or a condition word ('no Pix', 'with card'), which ``conditional``
+    reads so that such a price is kept aside, never taken as the price."""
+    text = lexicon.sale_price.sub("", _unworded(text, lexicon), count=1)
+    return lexicon.conditional_price.sub(" ", text)
 
 
 def _range_start(node: Any, text: str, lexicon: ExtractionLexicon) -> bool:

@@ -38,3 +38,33 @@ def test_a_hover_strike_or_a_struck_label_does_not_make_the_price_old() -> None:
     assert price('<p class="hover:line-through">$1,980</p><p>$2,450</p>') == "1980.00"
     body = '<p class="line-through">Envío $99</p><p class="text-xl">$1,980</p>'
     assert price(body) == "1980.00"
+
+
+def test_a_sale_word_in_the_prices_own_element_does_not_hide_the_price() -> None:
+    body = '<div><del>De R$ 349,00</del><strong class="valor">Por R$ 289,00</strong></div>'
+    assert price(body, lang="pt-BR") == "289.00"
+
+
+@pytest.mark.parametrize(
+    "pix",
+    [
+        '<span class="pix">R$ 259,90 no Pix (10% off)</span>',
+        '<span class="pix">R$ 259,90 à vista no Pix</span>',
+    ],
+)
+def test_a_pix_price_in_its_own_element_is_conditional_so_the_regular_one_wins(pix: str) -> None:
+    ld = (
+        '<script type="application/ld+json">{"@type":"Product","name":"Chaleira",'
+        '"offers":{"@type":"Offer","price":"259.90","priceCurrency":"BRL"}}</script>'
+    )
+    body = f'<div class="preco"><strong>R$ 289,00</strong>{pix}</div>'
+    assert price(body, ld, lang="pt-BR") == "289.00"
+    # first on the page, it is still not the price
+    assert price(f'<div class="preco">{pix}<strong>R$ 289,00</strong></div>', lang="pt-BR") == (
+        "289.00"
+    )
+
+
+def test_a_condition_word_does_not_turn_a_sentence_into_a_price() -> None:
+    body = '<p>Frete grátis no Pix acima de R$ 99,00</p><p class="valor">R$ 289,00</p>'
+    assert price(body, lang="pt-BR") == "289.00"
