@@ -90,3 +90,43 @@ def struck(node: Any) -> bool:
     printed beside a conditional one."""
     near = [node, *node.iterdescendants(), *islice(node.iterancestors(), CONDITION_LEVELS)]
     return any(el.tag in _OLD_TAGS or _STRUCK.search(attrs(el)) for el in near)
+
+
+OPTION_LEVELS = 3  # a variant option's price sits a level or two inside the option
+_CHOICE_INPUTS = frozenset({"radio", "checkbox"})
+_ARIA_CHOSEN = ("aria-checked", "aria-selected")
+
+
+def unchosen_option(node: Any) -> bool:
+    """Whether a price is printed in a variant option that is not the chosen one while another
+    option of the same choice is ('60 ml 79,99 €' beside the checked '100 ml 112,00 €'): that
+    price is another variant's. With no option chosen, no option's price is set aside."""
+    for box in islice(node.iterancestors(), OPTION_LEVELS):
+        if box.tag == "option":
+            others = [*box.itersiblings("option"), *box.itersiblings("option", preceding=True)]
+            return box.get("selected") is None and any(
+                o.get("selected") is not None for o in others
+            )
+        for attr in _ARIA_CHOSEN:
+            if box.get(attr) == "false":
+                siblings = [*box.itersiblings(), *box.itersiblings(preceding=True)]
+                return any(s.get(attr) == "true" for s in siblings)
+        inputs = [i for i in box.iter("input") if (i.get("type") or "").lower() in _CHOICE_INPUTS]
+        if len(inputs) > 1:
+            return False
+        if inputs:
+            return _unchecked_in_checked_group(inputs[0])
+    return False
+
+
+def _unchecked_in_checked_group(choice: Any) -> bool:
+    """An unchecked radio or checkbox whose group (the inputs of its name) has a checked one."""
+    name = choice.get("name")
+    if choice.get("checked") is not None or not name:
+        return False
+    root = choice.getroottree().getroot()
+    return any(
+        other.get("checked") is not None
+        for other in root.iter("input")
+        if other.get("name") == name
+    )

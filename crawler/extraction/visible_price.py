@@ -22,7 +22,13 @@ from crawler.extraction.document import text_of
 from crawler.extraction.lexicon import ExtractionLexicon, bundled
 from crawler.extraction.normalize import to_price
 from crawler.extraction.price_conditions import conditional
-from crawler.extraction.price_marks import attrs, is_old, struck, word_before
+from crawler.extraction.price_marks import (
+    attrs,
+    is_old,
+    struck,
+    unchosen_option,
+    word_before,
+)
 from crawler.extraction.stock import elsewhere
 
 if TYPE_CHECKING:
@@ -203,6 +209,7 @@ def _read_printed_prices(doc: Document, lexicon: ExtractionLexicon) -> Iterator[
             # range, sale or condition word printed in the price's own element is no other word
             and only_money(_amount_alone(text, lexicon), marked)
             and not _other_product(root)
+            and not unchosen_option(root)
         ):
             yield root, text, is_old(root, lexicon, text), conditional(root, lexicon)
 

@@ -68,3 +68,37 @@ def test_a_pix_price_in_its_own_element_is_conditional_so_the_regular_one_wins(p
 def test_a_condition_word_does_not_turn_a_sentence_into_a_price() -> None:
     body = '<p>Frete grátis no Pix acima de R$ 99,00</p><p class="valor">R$ 289,00</p>'
     assert price(body, lang="pt-BR") == "289.00"
+
+
+def _sizes(checked: int | None) -> str:
+    rows = [("30 ml", "39,00 €"), ("50 ml", "58,00 €"), ("90 ml", "84,00 €")]
+    return "".join(
+        f'<label class="opt"><input type="radio" name="size"{" checked" if i == checked else ""}>'
+        f' {size} <span class="opt__price">{amount}</span></label>'
+        for i, (size, amount) in enumerate(rows)
+    )
+
+
+def test_the_chosen_variants_price_beats_the_other_options_and_the_offer_range() -> None:
+    ld = (
+        '<script type="application/ld+json">{"@type":"Product","name":"Parfum","offers":'
+        '{"@type":"AggregateOffer","lowPrice":"39.00","highPrice":"84.00",'
+        '"priceCurrency":"EUR"}}</script>'
+    )
+    assert price(f"<div>{_sizes(1)}</div>", ld, lang="fr-FR") == "58.00"
+    swatches = (
+        '<ul><li aria-selected="false">30 ml <span>39,00 €</span></li>'
+        '<li aria-selected="true">50 ml <span>58,00 €</span></li></ul>'
+    )
+    assert price(swatches, lang="fr-FR") == "58.00"
+
+
+def test_with_no_option_chosen_or_a_lone_checkbox_no_price_is_set_aside() -> None:
+    assert price(f"<div>{_sizes(None)}</div>", lang="fr-FR") == "39.00"
+    gift = (
+        '<label><input type="checkbox" name="gift"> Emballage cadeau '
+        '<span class="price">4,00 €</span></label>'
+    )
+    assert price(f'{gift}<div><input type="checkbox" name="news" checked></div>', lang="fr-FR") == (
+        "4.00"
+    )
