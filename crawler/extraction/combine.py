@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING, Any
 
 from crawler.extraction import embedded_state, jsonld, microdata, opengraph, selectors, visible
 from crawler.extraction.contacts import page_contacts
-from crawler.extraction.currency import currency_in_text, to_currency
-from crawler.extraction.document import parse_document
+from crawler.extraction.currency import currency_in_text, one_printed_currency, to_currency
+from crawler.extraction.document import parse_document, text_of
 from crawler.extraction.errors import ProfileSelectorError
 from crawler.extraction.identifiers import identifier_key, in_url_path
 from crawler.extraction.model import ExtractedListing, ExtractedSeller, Partial
@@ -202,6 +202,13 @@ def _page_prints_another(
     return marked and printed not in (None, price) and not prints_amount(doc, price)
 
 
+PAGE_TEXT = 20_000  # the amounts a page prints around its product, not a whole catalogue
+
+
+def _page_text(doc: Document) -> str:
+    return text_of(doc.index.elements[0], PAGE_TEXT) if doc.index.elements else ""
+
+
 def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedListing:
     """One listing from the extractors' partial results, ``partials`` in precedence order."""
     values: dict[str, Any] = {}
@@ -243,7 +250,9 @@ def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedList
     for source, found in partials:  # ... else one printed beside another source's price
         if isinstance(found.get("price"), str):
             take("currency", source, currency_in_text(found["price"], doc.hints))
-    if "price" in values:  # a price printed with no sign at all: the page's country's currency
+    if "price" in values:  # a price printed with no sign at all: the one currency every other
+        # amount on the page is printed in, else the page's country's currency
+        take("currency", "visible", one_printed_currency(_page_text(doc)))
         take("currency", "visible", doc.hints.home_currency())
     seller = values.get("seller")
     if isinstance(seller, ExtractedSeller):  # messenger handles and numbers the page prints
