@@ -88,7 +88,7 @@ LOGO_TEXT = 30
 _LOGO_MARK = re.compile(r"logo|brand|home")
 
 
-def _root_link(base: str, href: str | None) -> bool:
+def root_link(base: str, href: str | None) -> bool:
     """Whether a link goes to this site's root page."""
     target = urlsplit(urljoin(base, href or ""))
     return target.netloc == urlsplit(base).netloc and target.path in ("", "/")
@@ -99,7 +99,7 @@ def logo_names(doc: Document) -> tuple[str, ...]:
     the page header or marked as the logo ('<a href="/" class="logo">B&H</a>')."""
     names = []
     for element in doc.index.elements[:SCAN_LOGO]:
-        if element.tag != "a" or not _root_link(doc.url, element.get("href")):
+        if element.tag != "a" or not root_link(doc.url, element.get("href")):
             continue
         marks = " ".join(str(v) for v in element.attrib.values()).lower()
         in_header = any(a.tag == "header" for a in element.iterancestors())

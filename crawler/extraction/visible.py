@@ -84,6 +84,16 @@ def _spelled_heading(doc: Document, page_title: str) -> str | None:
     return None
 
 
+def _product_heading(doc: Document, heading: Any, text: str) -> bool:
+    """Whether an <h1> names the product: not a brand alone, nor the site's logo or name ('<h1
+    class="logo"><a href="/">Shop</a></h1>', a heading in the page header)."""
+    if _brand_only(heading, text) or text.strip().lower() in site_names(doc):
+        return False
+    if any(a.tag in ("header", "nav") for a in heading.iterancestors()):
+        return False
+    return not any(identifiers.root_link(doc.url, link.get("href")) for link in heading.iter("a"))
+
+
 def title(doc: Document) -> str | None:
     """The product's name as the page shows it: its <h1>, else the tab title or a subheading."""
     return heading_title(doc)[0]
@@ -99,7 +109,7 @@ def heading_title(doc: Document) -> tuple[str | None, bool]:
         if re.search(r"\w", text):  # not an empty or icon-only heading; 手机 is a full title
             if stripped and _brand_only(heading, text) and stripped.startswith(f"{text} "):
                 return stripped, False  # the tab title names brand and product
-            return _named(heading, text), not _brand_only(heading, text)
+            return _named(heading, text), _product_heading(doc, heading, text)
     return ((_spelled_heading(doc, stripped) or stripped) if stripped else None), False
 
 

@@ -51,3 +51,12 @@ def test_a_profiles_title_selector_outranks_the_heading() -> None:
     assert title(ld("Aero 3 Desk Lamp"), body, FieldSelectors(title="#n::text")) == (
         "Aero 3 Desk Lamp"
     )
+
+
+def test_a_logo_or_site_name_heading_is_not_the_product_heading() -> None:
+    logo = '<h1 class="logo"><a href="/">Lampworks</a></h1><h2>Aero 3 Desk Lamp</h2>'
+    assert title(ld("Aero 3 Desk Lamp"), logo) == "Aero 3 Desk Lamp"
+    header = "<header><h1>Spring sale on all lamps</h1></header>"
+    assert title(ld("Aero 3 Desk Lamp"), header) == "Aero 3 Desk Lamp"
+    site = '<meta property="og:site_name" content="Lampworks">'
+    assert title(site + ld("Aero 3 Desk Lamp"), "<h1>Lampworks</h1>") == "Aero 3 Desk Lamp"
