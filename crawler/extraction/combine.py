@@ -23,8 +23,10 @@ low price gives way to the price the page prints within its range (the low end i
 seller's), a structured price the page prints struck through or as its list price ("Was",
 "MRP") to the current price it prints beside it, a structured price the page prints nowhere
 to the price the page prints after its title, and a structured "InStock" to the page's own
-sold-out or notify-me button. A price printed with no currency at all is in the currency of the
-page's country.
+sold-out or notify-me button. A price printed with no currency at all is in the currency every
+other amount on the page is printed in, else that of the page's country. The title is the
+page's own product heading (<h1>) where it names the product otherwise than structured data;
+structured names fill in where there is no usable heading (see ``_heading_title``).
 """
 
 from __future__ import annotations
@@ -35,8 +37,8 @@ from typing import TYPE_CHECKING, Any
 
 from crawler.extraction import embedded_state, jsonld, microdata, opengraph, selectors, visible
 from crawler.extraction.contacts import page_contacts
-from crawler.extraction.currency import currency_in_text, to_currency
-from crawler.extraction.document import parse_document
+from crawler.extraction.currency import currency_in_text, one_printed_currency, to_currency
+from crawler.extraction.document import parse_document, text_of
 from crawler.extraction.errors import ProfileSelectorError
 from crawler.extraction.identifiers import identifier_key, in_url_path
 from crawler.extraction.model import ExtractedListing, ExtractedSeller, Partial
@@ -202,6 +204,50 @@ def _page_prints_another(
     return marked and printed not in (None, price) and not prints_amount(doc, price)
 
 
+PAGE_TEXT = 20_000  # the amounts a page prints around its product, not a whole catalogue
+
+
+def _page_text(doc: Document) -> str:
+    return text_of(doc.index.elements[0], PAGE_TEXT) if doc.index.elements else ""
+
+
+FRAGMENT_SHARE = 0.6  # a heading spelling less of a structured name than this is a part of it
+
+
+def _heading_title(partials: list[tuple[str, Partial]]) -> str | None:
+    """The page's own <h1> where it names the product otherwise than structured data does: what
+    the buyer reads as the product's name ('Кроссовки Gel-Kayano 31' over 'Gel-Kayano 31', the
+    Arabic heading over an English og:title) outranks a feed's name. A heading that is only the
+    brand, the brand run into the structured name ('Nordkap' + 'Trekkingschuh') or a small part
+    of that name ('Linen' of 'Relaxed Linen Shirt, Blue') is not, and a profile's title selector
+    outranks it."""
+    visible = next((found for source, found in partials if source == "visible"), None)
+    if visible is None or visible.get("title_is_heading") is not True:
+        return None
+    if any(source == "selectors" and found.get("title") for source, found in partials):
+        return None  # the marketplace's own profile says where its title is
+    heading = clean_text(visible.get("title"), MAX_TITLE)
+    if heading is None:
+        return None
+    brands = {
+        identifier_key(brand)
+        for _, found in partials
+        if (brand := clean_brand(found.get("brand"))) and identifier_key(brand)
+    }
+    names = [
+        clean_text(found.get("title"), MAX_TITLE, unescape=source in _JSON_SOURCES)
+        for source, found in partials
+        if source in _STRUCTURED and not found.get("title_is_search_title")
+    ]
+    key = identifier_key(heading)
+    for name in map(identifier_key, filter(None, names)):
+        if any(key == brand + name for brand in brands) or (
+            key in name and len(key) < FRAGMENT_SHARE * len(name)
+        ):
+            return None
+    return None if key in brands else heading
+
+
 def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedListing:
     """One listing from the extractors' partial results, ``partials`` in precedence order."""
     values: dict[str, Any] = {}
@@ -211,6 +257,7 @@ def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedList
         if field not in values and value not in (None, "", [], ()):
             values[field], sources[field] = value, source
 
+    take("title", "visible", _heading_title(partials))
     for source, found in partials:
         unescape = source in _JSON_SOURCES
         for field, check in _text_checks(unescape).items():
@@ -243,7 +290,9 @@ def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedList
     for source, found in partials:  # ... else one printed beside another source's price
         if isinstance(found.get("price"), str):
             take("currency", source, currency_in_text(found["price"], doc.hints))
-    if "price" in values:  # a price printed with no sign at all: the page's country's currency
+    if "price" in values:  # a price printed with no sign at all: the one currency every other
+        # amount on the page is printed in, else the page's country's currency
+        take("currency", "visible", one_printed_currency(_page_text(doc)))
         take("currency", "visible", doc.hints.home_currency())
     seller = values.get("seller")
     if isinstance(seller, ExtractedSeller):  # messenger handles and numbers the page prints

@@ -241,3 +241,35 @@ def has_currency_mark(text: str) -> bool:
     """Whether printed text names any currency (a symbol, word or ISO code), known or ambiguous."""
     codes = _CODE_RE.findall(text[:200])
     return bool(_SIGN_RE.search(text[:200])) or any(c in ISO_4217 for c in codes)
+
+
+_SIGN_ALTERNATIVES = "|".join(_sign_pattern(s) for s in _TEXT_SIGNS)
+# A sign or an ISO code printed right against an amount: '€ 15,76', '349,90 €', 'EUR 12'.
+_SIGNED_AMOUNT = re.compile(
+    rf"(?P<before>{_SIGN_ALTERNATIVES}|(?<![A-Za-z])[A-Z]{{3}})\s?\d"
+    rf"|\d\s?(?P<after>{_SIGN_ALTERNATIVES}|[A-Z]{{3}}(?![A-Za-z]))"
+)
+LEAST_SIGNED_AMOUNTS = 2
+# Codes that are also English words printed before numbers ('TOP 10', 'ALL 3 sizes', 'TRY 30
+# days'): read in running text they name no currency.
+_WORD_CODES = frozenset({"ALL", "TOP", "CUP", "PEN", "GEL", "MAD", "SOS", "TRY", "NAD", "BAM",
+                         "BOB", "MOP"})  # fmt: skip
+
+
+def one_printed_currency(text: str) -> str | None:
+    """The currency of every amount a page prints with a sign, where there are at least two and
+    all name one currency by an unambiguous sign or code ('€ 15,76', 'bezorgkosten € 39,95'):
+    the currency of a price the page prints bare ('34,99'). A shared sign ('$', '¥', 'kr') or
+    two currencies on the page settle nothing."""
+    found: set[str] = set()
+    count = 0
+    for match in _SIGNED_AMOUNT.finditer(text):
+        sign = match.group("before") or match.group("after")
+        code = sign if sign in ISO_4217 else _SYMBOLS.get(sign)
+        if sign in _WORD_CODES or (code is None and re.fullmatch(r"[A-Z]{3}", sign)):
+            continue  # three capitals that are no currency code here ('USB 3', 'TOP 10')
+        if code is None:
+            return None
+        found.add(code)
+        count += 1
+    return found.pop() if len(found) == 1 and count >= LEAST_SIGNED_AMOUNTS else None

@@ -58,31 +58,37 @@ _SITE_WORDS = r"(?:code|id|nr\.?|no\.?|number|nummer|numero|número)"
 
 
 def _label_end(text: str, lexicon: ExtractionLexicon, site: re.Pattern[str] | None) -> int | None:
-    """Where the value starts after an identifier label at the start of ``text``, or None."""
+    """Where the value starts after an identifier label at the start of ``text``, or None; a
+    label may name the shop after it ('Kod x-kom: 1316720', 'Code Shopname : 612')."""
     match = lexicon.sku_label.match(text)
     if match is not None:
-        return match.end()
+        named = site.match(text, match.end()) if site is not None else None
+        return named.end() if named is not None and named.group("after") else match.end()
     own = site.match(text) if site is not None else None
-    return own.end() if own is not None else None
+    return own.end() if own is not None and not own.group("after") else None
 
 
 def _site_label(url: str, logos: tuple[str, ...] = ()) -> re.Pattern[str] | None:
     """'<host>-Nr.', '<host> code:' and, for a name the page's logo prints ('B&H'), also
-    '<name> #': a number the shop names after itself."""
+    '<name> #': a number the shop names after itself; or, right after a label, the name alone
+    and a colon (group ``after``: 'Kod x-kom:')."""
     host = (urlsplit(url).hostname or "").removeprefix("www.").split(".")
     name = host[-2] if len(host) >= 2 else ""
     names = sorted({n for n in (name, *logos) if len(n) >= 3}, key=len, reverse=True)
     if not names:
         return None
     either = "|".join(re.escape(n) for n in names)
-    return re.compile(rf"^(?:{either})(?:[\s-]*{_SITE_WORDS}(?![^\W\d_])\s*[:：#]?|\s*#)\s*", re.I)
+    return re.compile(
+        rf"(?:{either})(?:[\s-]*{_SITE_WORDS}(?![^\W\d_])\s*[:：#]?|\s*#|(?P<after>\s*[:：]))\s*",
+        re.I,
+    )
 
 
 LOGO_TEXT = 30
 _LOGO_MARK = re.compile(r"logo|brand|home")
 
 
-def _root_link(base: str, href: str | None) -> bool:
+def root_link(base: str, href: str | None) -> bool:
     """Whether a link goes to this site's root page."""
     target = urlsplit(urljoin(base, href or ""))
     return target.netloc == urlsplit(base).netloc and target.path in ("", "/")
@@ -93,7 +99,7 @@ def logo_names(doc: Document) -> tuple[str, ...]:
     the page header or marked as the logo ('<a href="/" class="logo">B&H</a>')."""
     names = []
     for element in doc.index.elements[:SCAN_LOGO]:
-        if element.tag != "a" or not _root_link(doc.url, element.get("href")):
+        if element.tag != "a" or not root_link(doc.url, element.get("href")):
             continue
         marks = " ".join(str(v) for v in element.attrib.values()).lower()
         in_header = any(a.tag == "header" for a in element.iterancestors())

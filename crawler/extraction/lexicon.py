@@ -102,8 +102,21 @@ class ExtractionLexicon:
         )
 
     def stock_state(self, text: str) -> str | None:
-        """The schema.org availability a stock phrase in ``text`` states, first state first."""
-        return next((state for state, pattern in self.stock if pattern.search(text)), None)
+        """The schema.org availability a stock phrase in ``text`` states, first state first; a
+        phrase read inside a longer phrase of another state is that one's word, not its own
+        ('sold out' in 'almost sold out', 'hết hàng' in 'sắp hết hàng': few left, not sold out)."""
+        found = [
+            (state, match.start(), match.end())
+            for state, pattern in self.stock
+            for match in pattern.finditer(text)
+        ]
+        for state, start, end in found:
+            if not any(
+                other != state and low <= start and end <= high and high - low > end - start
+                for other, low, high in found
+            ):
+                return state
+        return None
 
 
 def load(path: Path = BUNDLED) -> ExtractionLexicon:

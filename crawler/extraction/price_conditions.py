@@ -20,9 +20,13 @@ _NUMBER = re.compile(r"\d[\d.,'\s]*")
 
 
 def conditional(node: Any, lexicon: ExtractionLexicon) -> bool:
-    """A price only some buyers pay: a card, wallet, member or basket word in the small box that
-    holds this one price alone, or in the words printed right after it ('1 260 ₽ с Кошельком')."""
-    texts = [(node.tail or "")[:CONDITION_TEXT]]  # '<span>R$ 1.979,10</span> no Pix'
+    """A price only some buyers pay: a card, wallet, member or basket word in its own element, in
+    the small box that holds this one price alone, or in the words printed right after it
+    ('1 260 ₽ с Кошельком')."""
+    texts = [
+        (node.tail or "")[:CONDITION_TEXT],  # '<span>R$ 1.979,10</span> no Pix'
+        text_of(node, CONDITION_TEXT * 3),  # 'R$ 1.139,99 no Pix (5% de desconto)': its own words
+    ]
     parent = node.getparent()
     if node.getprevious() is None and parent is not None:  # 'Mit Spar-Abo: <span>44,64 €</span>'
         before = (parent.text or "").strip()  # (a sibling's label is that sibling's own)

@@ -187,6 +187,25 @@ def selected_variant(root: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+# SAP Commerce and similar shops name the product's own number 'code' ({"code": "0198244",
+# "name": ...}); deeper, a 'code' is a category's, a store's or a currency's.
+_OWN_CODE_KEYS = ("productcode", "itemcode", "code")
+
+
+def _own_code(root: dict[str, Any]) -> object:
+    """The product's own 'code' key, read only on the product itself and only when it has
+    digits ('0198244', not 'drills')."""
+    for key in _OWN_CODE_KEYS:
+        value = next((v for k, v in root.items() if _key(k) == key), None)
+        if (
+            isinstance(value, (str, int))
+            and not isinstance(value, bool)
+            and any(c.isdigit() for c in str(value))
+        ):
+            return str(value)
+    return None
+
+
 def product_fields(found: tuple[tuple[int, ...], dict[str, Any]], *, minor_units: bool) -> Partial:
     root = found[1]
     fields: Partial = {}
@@ -208,6 +227,7 @@ def product_fields(found: tuple[tuple[int, ...], dict[str, Any]], *, minor_units
                 fields[field] = _attribute(root, "brand")
         else:
             fields[field] = _first(root, keys, _scalar)
+    fields["sku"] = fields["sku"] or _own_code(root)
     variant = selected_variant(root)
     fields["price"] = (variant is not None and _price(variant, minor_units)) or _price(
         root, minor_units

@@ -84,7 +84,23 @@ def _spelled_heading(doc: Document, page_title: str) -> str | None:
     return None
 
 
+def _product_heading(doc: Document, heading: Any, text: str) -> bool:
+    """Whether an <h1> names the product: not a brand alone, nor the site's logo or name ('<h1
+    class="logo"><a href="/">Shop</a></h1>', a heading in the page header)."""
+    if _brand_only(heading, text) or text.strip().lower() in site_names(doc):
+        return False
+    if any(a.tag in ("header", "nav") for a in heading.iterancestors()):
+        return False
+    return not any(identifiers.root_link(doc.url, link.get("href")) for link in heading.iter("a"))
+
+
 def title(doc: Document) -> str | None:
+    """The product's name as the page shows it: its <h1>, else the tab title or a subheading."""
+    return heading_title(doc)[0]
+
+
+def heading_title(doc: Document) -> tuple[str | None, bool]:
+    """``title`` and whether it is the page's own <h1> text (not the tab title's)."""
     titles = doc.sel.xpath("//title")
     page_title = text_of(titles[0].root, 2_000) if titles else ""
     stripped = strip_site(page_title, site_names(doc)) if page_title else None
@@ -92,9 +108,9 @@ def title(doc: Document) -> str | None:
         text = text_of(heading, 2_000)
         if re.search(r"\w", text):  # not an empty or icon-only heading; 手机 is a full title
             if stripped and _brand_only(heading, text) and stripped.startswith(f"{text} "):
-                return stripped  # the tab title names brand and product
-            return _named(heading, text)
-    return (_spelled_heading(doc, stripped) or stripped) if stripped else None
+                return stripped, False  # the tab title names brand and product
+            return _named(heading, text), _product_heading(doc, heading, text)
+    return ((_spelled_heading(doc, stripped) or stripped) if stripped else None), False
 
 
 def _marked_text(
@@ -109,7 +125,7 @@ def _marked_text(
 
 def extract(doc: Document) -> Partial:
     found: Partial = {field: _itemprop(doc, names) for field, names in _PROP_FIELDS.items()}
-    found["title"] = title(doc)
+    found["title"], found["title_is_heading"] = heading_title(doc)
     found["price"] = found["price"] or _data_attr(
         doc, ("data-price", "data-price-amount", "data-product-price")
     )

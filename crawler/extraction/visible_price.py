@@ -21,7 +21,14 @@ from crawler.extraction.currency import has_currency_mark
 from crawler.extraction.document import text_of
 from crawler.extraction.lexicon import ExtractionLexicon, bundled
 from crawler.extraction.normalize import to_price
-from crawler.extraction.price_conditions import CONDITION_LEVELS, conditional
+from crawler.extraction.price_conditions import conditional
+from crawler.extraction.price_marks import (
+    attrs,
+    is_old,
+    struck,
+    unchosen_option,
+    word_before,
+)
 from crawler.extraction.stock import elsewhere
 
 if TYPE_CHECKING:
@@ -32,14 +39,7 @@ if TYPE_CHECKING:
 SCAN_ELEMENTS = 400
 MAX_PRICE_TEXT = 40
 INLINE_DESCENDANTS = 8
-LIST_WORD = 30  # "UVP", "statt", "Was:" printed in the element before a price
 PRICE_NODES = 32  # a printed price is a few elements; a bigger box is not read as one price
-# 'list' is a list price's mark, 'listing' the item's own box ('marketplace-listing').
-_OLD_PRICE = re.compile(
-    r"was|old|list(?!ing)|strike|compare|regular|origin|msrp|before|save|saving|previous|striked|"
-    r"reference|uvp"
-)
-_OLD_TAGS = frozenset({"s", "del", "strike"})
 _INLINE = frozenset({"span", "sup", "sub", "b", "strong", "i", "em", "small", "bdi", "data",
                      "ins", "font", "abbr"})  # fmt: skip
 _MINOR_PART = re.compile(r"cent|fraction-?decimal|decimal|minor|fractional|(?<![a-z])frac")
@@ -48,11 +48,6 @@ _NOTE = re.compile(r"[(（\[【][^)）\]】]{0,20}[)）\]】]")
 # '179€99' (cents after the sign, as French shops print): the cents belong before the sign.
 _SIGN_CENTS = re.compile(r"(\d)\s*([€£$])\s*(\d{2})(?!\d)")
 
-
-# 'currentPriceBeforePoint': the whole units, before the decimal point, not an earlier price.
-_POINT_PART = re.compile(
-    r"(?:before|after)[-_ ]?(?:the[-_ ]?)?(?:decimal[-_ ]?)?(?:point|comma|dot)"
-)
 # ',90 TL' is the fraction of a price split across elements, never a price on its own.
 _FRACTION = re.compile(r"^\s*[.,]\d{1,2}(?!\d)")
 # Two digits alone in their own element after the whole units are the cents: '$<b>149</b><b>00</b>'.
@@ -71,11 +66,6 @@ SIGN_TEXT = 6  # a currency printed alone: '€', 'درهم', 'US $'
 SALE_BOX = 2  # a sale price is looked for this many levels up from the first price, not further
 
 
-def _attrs(element: Any) -> str:
-    text = " ".join(f"{k} {v}" for k, v in element.attrib.items()).lower()
-    return _POINT_PART.sub(" ", text)
-
-
 def price_text(element: Any, decimal_mark: str) -> str:
     """The printed price, with a decimal mark put back where markup alone separates the cents:
     a ``<sup>`` or a cents-marked element right after the whole units. A box of more than
@@ -90,7 +80,7 @@ def price_text(element: Any, decimal_mark: str) -> str:
         text = node.text or ""
         minor = (
             node.tag == "sup"
-            or bool(_MINOR_PART.search(_attrs(node)))
+            or bool(_MINOR_PART.search(attrs(node)))
             or (node is not element and len(node) == 0 and bool(_CENTS.match(text)))
         )
         so_far = "".join(parts).rstrip()
@@ -106,57 +96,11 @@ def price_text(element: Any, decimal_mark: str) -> str:
     return _SIGN_CENTS.sub(rf"\1{decimal_mark}\3 \2", text)
 
 
-def _printed_before(node: Any) -> str:
-    """The text right before an element: its previous sibling's, else its parent's own, climbing
-    while an element is the first, textless child ('MRP:<span><span>₹799</span></span>')."""
-    for _ in range(CONDITION_LEVELS):
-        previous = node.getprevious()
-        if previous is not None:
-            return f"{text_of(previous, LIST_WORD)} {previous.tail or ''}".strip()
-        parent = node.getparent()
-        if parent is None:
-            return ""
-        if (parent.text or "").strip():
-            return str(parent.text).strip()
-        node = parent
-    return ""
-
-
-def _word_before(node: Any, pattern: re.Pattern[str]) -> bool:
-    """Whether the short wordy text printed right before ``node`` starts with ``pattern``."""
-    before = _printed_before(node)
-    return (
-        len(before) <= LIST_WORD
-        and not any(c.isdigit() for c in before)
-        and bool(pattern.match(before))
-    )
-
-
-def _old(node: Any, lexicon: ExtractionLexicon, text: str) -> bool:
-    """A struck-through/'was'/'UVP'/'MRP' price (the word in it or just before it), or one
-    containing such a price."""
-    if lexicon.list_price.match(text) or _word_before(node, lexicon.list_price):
-        return True
-    if any(el.tag in _OLD_TAGS or _OLD_PRICE.search(_attrs(el)) for el in node.iter()):
-        return True
-    ancestors = list(node.iterancestors())[:3]
-    return any(el.tag in _OLD_TAGS or _OLD_PRICE.search(_attrs(el)) for el in ancestors)
-
-
 def _other_product(node: Any) -> bool:
     return any(
         elsewhere(f"{el.get('id', '')} {el.get('class', '')}".lower())
         for el in node.iterancestors()
     )
-
-
-# A price struck through or marked as a former one; a 'regular' price is not such a one.
-_STRUCK = re.compile(r"strike|(?<![a-z])old|was(?![a-z])|previous|before|original")
-
-
-def _struck(node: Any) -> bool:
-    near = [node, *node.iterdescendants(), *islice(node.iterancestors(), CONDITION_LEVELS)]
-    return any(el.tag in _OLD_TAGS or _STRUCK.search(_attrs(el)) for el in near)
 
 
 def _with_fraction(node: Any, text: str, decimal_mark: str) -> str:
@@ -261,12 +205,13 @@ def _read_printed_prices(doc: Document, lexicon: ExtractionLexicon) -> Iterator[
             text = _INSTALMENT.sub("", text)
         if (
             len(text) <= MAX_PRICE_TEXT
-            # 'Før 2 499,-', 'ab 29,99 €': a list or range word printed in the price's own
-            # element is no other word
-            and only_money(_unworded(text, lexicon), marked)
+            # 'Før 2 499,-', 'ab 29,99 €', 'Por R$ 1.199,99', 'R$ 1.139,99 no Pix': a list,
+            # range, sale or condition word printed in the price's own element is no other word
+            and only_money(_amount_alone(text, lexicon), marked)
             and not _other_product(root)
+            and not unchosen_option(root)
         ):
-            yield root, text, _old(root, lexicon, text), conditional(root, lexicon)
+            yield root, text, is_old(root, lexicon, text), conditional(root, lexicon)
 
 
 def _unworded(text: str, lexicon: ExtractionLexicon) -> str:
@@ -274,10 +219,18 @@ def _unworded(text: str, lexicon: ExtractionLexicon) -> str:
     return lexicon.from_price.sub("", lexicon.list_price.sub("", text, count=1), count=1)
 
 
+def _amount_alone(text: str, lexicon: ExtractionLexicon) -> str:
+    """The amount without the words that say which price it is: a list or range word, a sale word
+    before it ('Por', 'Now') or a condition word ('no Pix', 'with card'), which ``conditional``
+    reads so that such a price is kept aside, never taken as the price."""
+    text = lexicon.sale_price.sub("", _unworded(text, lexicon), count=1)
+    return lexicon.conditional_price.sub(" ", text)
+
+
 def _range_start(node: Any, text: str, lexicon: ExtractionLexicon) -> bool:
     """'ab 29,99 €', 'From $19', '¥199起': where a range of variants starts, not the price of the
     variant on offer when the page prints that one after it."""
-    return bool(lexicon.from_price.search(text)) or _word_before(node, lexicon.from_price)
+    return bool(lexicon.from_price.search(text)) or word_before(node, lexicon.from_price)
 
 
 def _box(node: Any) -> set[Any]:
@@ -287,7 +240,7 @@ def _box(node: Any) -> set[Any]:
 
 
 def _sale_labelled(node: Any, text: str, lexicon: ExtractionLexicon) -> bool:
-    return bool(lexicon.sale_price.match(text)) or _word_before(node, lexicon.sale_price)
+    return bool(lexicon.sale_price.match(text)) or word_before(node, lexicon.sale_price)
 
 
 def _after_deduction(first: str, box_prices: list[str]) -> str | None:
@@ -333,7 +286,7 @@ def read_price_near_title(
         if first is not None and node in box:
             in_box.append(text)
         if old:
-            if not _struck(node):
+            if not struck(node):
                 regular.append((node, _unworded(text, lexicon).strip()))
             continue
         if first is None and _range_start(node, text, lexicon):

@@ -31,14 +31,13 @@ def test_documented_shape() -> None:
 
 
 def test_precedence_jsonld_over_og_over_visible() -> None:
-    page = html(
+    head = (
         ld('{"@type":"Product","name":"From JSON-LD"}')
         + '<meta property="og:title" content="From OG">'
         '<meta property="og:description" content="OG desc">'
-        + '<meta property="product:brand" content="OG Brand">',
-        '<h1>From H1</h1><div itemprop="sku">VIS-1</div>',
+        + '<meta property="product:brand" content="OG Brand">'
     )
-    listing = extract_listing(page, URL)
+    listing = extract_listing(html(head, '<div itemprop="sku">VIS-1</div>'), URL)
     assert (listing.title, listing.description, listing.brand, listing.sku) == (
         "From JSON-LD",
         "OG desc",
@@ -47,6 +46,9 @@ def test_precedence_jsonld_over_og_over_visible() -> None:
     )
     assert listing.sources["title"] == "jsonld"
     assert listing.sources["sku"] == "visible"
+    # the title is the exception: the page's own product heading is what the buyer reads
+    listing = extract_listing(html(head, "<h1>From H1</h1>"), URL)
+    assert (listing.title, listing.sources["title"]) == ("From H1", "visible")
 
 
 def test_profile_selectors_come_after_state_and_before_visible() -> None:
