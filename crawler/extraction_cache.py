@@ -10,10 +10,11 @@ their lexicon, the parsing libraries' versions and Python's, so a changed extrac
 never a stale answer. A page rebuilt from the HTTP cache after a ``304`` has the same bytes, so
 it hits too; so does a page a server sends again byte for byte without validators.
 
-A cache: a broken file is started again, a row that cannot be read is a miss, a disk that
-refuses writes (full, read-only) turns the cache off for the rest of the crawl with one warning,
+A cache (``detector.sqlite_cache``): a file that is not a database is started again, one that
+cannot be opened now (locked, read-only) is kept and skipped, a row that cannot be read is a
+miss, a disk that refuses writes turns the cache off for the rest of the crawl with one warning,
 rows unused for the HTTP cache's age limit are deleted when a crawl starts, and past the size
-cap the least recently used go when it ends.
+cap the least recently used go, every 1,024 writes and when the crawl ends.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import config
 import crawler.extraction
 from crawler.extraction import extract_listing
 from crawler.extraction.model import ExtractedListing, ExtractedSeller
+from detector.sqlite_cache import SqliteCache
 
 if TYPE_CHECKING:
     from config.profile import FieldSelectors
@@ -47,6 +49,7 @@ _SCHEMA = (
 # Libraries whose behaviour the extractors' output depends on (parsing, decoding, microdata).
 _LIBRARIES = ("lxml", "parsel", "w3lib", "extruct", "jstyleson", "cssselect")
 _TOUCH_EVERY_S = 3600  # a hit refreshes its row's last use at most once an hour: fewer writes
+_TRIM_EVERY = 1024  # writes between two checks of the size cap (a crawl may be killed, not closed)
 
 
 def fingerprinted_files() -> list[Path]:
@@ -129,35 +132,20 @@ def listing_from_record(record: dict[str, Any]) -> ExtractedListing:
     )
 
 
-class ExtractionCache:
+class ExtractionCache(SqliteCache):
     """``extract_listing`` with its results kept by content; counts its hits and misses."""
 
+    label = "extraction cache"
+    without = "reading every page"
+    table = "extracted"
+    schema = (_SCHEMA,)
+
     def __init__(self, path: Path, *, max_age_s: float, max_bytes: int) -> None:
-        self.path = path
         self.max_bytes = max_bytes
         self.hits = 0
         self.misses = 0
-        self.db: sqlite3.Connection | None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                self.db = self._open(path, max_age_s)
-            except sqlite3.DatabaseError:  # not an SQLite file: a cache, so start it again
-                path.unlink(missing_ok=True)
-                self.db = self._open(path, max_age_s)
-        except (OSError, sqlite3.Error) as exc:
-            log.warning("extraction cache off: cannot open %s (%s)", path, exc)
-            self.db = None
-
-    @staticmethod
-    def _open(path: Path, max_age_s: float) -> sqlite3.Connection:
-        db = sqlite3.connect(path, isolation_level=None, timeout=30)
-        db.execute("PRAGMA journal_mode=WAL")
-        # A cache: a row lost to a power cut costs one extraction, not worth an fsync each.
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute(_SCHEMA)
-        db.execute("DELETE FROM extracted WHERE used < ?", (int(time.time() - max_age_s),))
-        return db
+        self._puts = 0
+        super().__init__(path, max_age_s / 86_400)
 
     def extract(
         self,
@@ -168,7 +156,7 @@ class ExtractionCache:
         encoding: str | None = None,
     ) -> ExtractedListing:
         """What ``extract_listing`` returns for this page, from the cache when it has it."""
-        if self.db is None:
+        if self._db is None:
             return extract_listing(body, url, selectors, encoding=encoding)
         key = _key(body, url, selectors, encoding)
         found = self._get(key)
@@ -181,13 +169,15 @@ class ExtractionCache:
         return listing
 
     def _get(self, key: bytes) -> ExtractedListing | None:
-        assert self.db is not None
+        if self._db is None:
+            return None
         try:
-            row = self.db.execute(
-                "SELECT listing, used FROM extracted WHERE key = ?", (key,)
-            ).fetchone()
+            with self._lock:
+                row = self._db.execute(
+                    "SELECT listing, used FROM extracted WHERE key = ?", (key,)
+                ).fetchone()
         except sqlite3.Error as exc:
-            self._give_up("read", exc)
+            log.warning("extraction cache %s unreadable (%s); reading the page", self.path, exc)
             return None
         if row is None:
             return None
@@ -207,35 +197,42 @@ class ExtractionCache:
             "INSERT OR REPLACE INTO extracted VALUES (?, ?, ?, ?)",
             (key, blob, len(blob), int(time.time())),
         )
+        self._puts += 1
+        if self._puts % _TRIM_EVERY == 0:
+            self.trim()
 
-    def _write(self, sql: str, params: tuple[Any, ...]) -> None:
-        if self.db is None:
+    def _write(self, sql: str, params: tuple[object, ...]) -> None:
+        """The first write that fails (disk full, read-only media) turns the cache off for the
+        rest of the crawl with one warning, not one per listing: it costs speed only."""
+        if self._db is None:
             return
         try:
-            self.db.execute(sql, params)
+            with self._lock:
+                self._db.execute(sql, params)
         except sqlite3.Error as exc:
-            self._give_up("write", exc)
+            log.warning("extraction cache %s off for this crawl: not written (%s)", self.path, exc)
+            self.close()
 
-    def _give_up(self, what: str, exc: sqlite3.Error) -> None:
-        """A cache that cannot read or write (disk full, read-only, locked) costs speed only."""
-        log.warning("extraction cache off for this crawl: cannot %s %s (%s)", what, self.path, exc)
-        self.close()
+    def trim(self) -> None:
+        """Down to the size cap, least recently used first."""
+        if self._db is None:
+            return
+        try:
+            with self._lock:
+                total = self._db.execute("SELECT coalesce(sum(size), 0) FROM extracted").fetchone()[
+                    0
+                ]
+                if total > self.max_bytes:
+                    self._db.execute(
+                        "DELETE FROM extracted WHERE key IN (SELECT key FROM (SELECT key, size,"
+                        " sum(size) OVER (ORDER BY used, key) AS running FROM extracted)"
+                        " WHERE running - size < ?)",
+                        (total - self.max_bytes,),
+                    )
+        except sqlite3.Error as exc:
+            log.warning("extraction cache %s not trimmed (%s)", self.path, exc)
 
     def close(self) -> None:
-        """Trim to the size cap, least recently used first, then let go of the file."""
-        if self.db is None:
-            return
-        db, self.db = self.db, None
-        try:
-            total = db.execute("SELECT coalesce(sum(size), 0) FROM extracted").fetchone()[0]
-            if total > self.max_bytes:
-                db.execute(
-                    "DELETE FROM extracted WHERE key IN (SELECT key FROM (SELECT key, size,"
-                    " sum(size) OVER (ORDER BY used, key) AS running FROM extracted)"
-                    " WHERE running - size < ?)",
-                    (total - self.max_bytes,),
-                )
-        except sqlite3.Error as exc:
-            log.warning("extraction cache: could not trim %s (%s)", self.path, exc)
-        finally:
-            db.close()
+        """Trim to the size cap, then let go of the file."""
+        self.trim()
+        super().close()

@@ -119,8 +119,8 @@ def test_the_code_fingerprint_covers_every_extraction_module_and_the_lexicon() -
 def test_damaged_row_tampered_blob_is_a_miss_and_is_replaced(tmp_path: Path) -> None:
     cache = open_cache(tmp_path)
     cache.extract(PAGE, URL)
-    assert cache.db is not None
-    cache.db.execute("UPDATE extracted SET listing = ?", (b"not zlib at all",))
+    assert cache._db is not None
+    cache._db.execute("UPDATE extracted SET listing = ?", (b"not zlib at all",))
     assert same_in_every_field(cache.extract(PAGE, URL), extract_listing(PAGE, URL))
     assert cache.extract(PAGE, URL).price == "24.90"
     assert (cache.misses, cache.hits) == (2, 1)  # the damaged row was written again
@@ -140,10 +140,10 @@ def test_read_only_media_turns_the_cache_off_and_extraction_goes_on(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     cache = open_cache(tmp_path)
-    assert cache.db is not None
-    cache.db.execute("PRAGMA query_only = ON")  # every write now fails, as on read-only media
+    assert cache._db is not None
+    cache._db.execute("PRAGMA query_only = ON")  # every write now fails, as on read-only media
     assert cache.extract(PAGE, URL).price == "24.90"
-    assert cache.db is None and "extraction cache off" in caplog.text
+    assert cache._db is None and "off for this crawl" in caplog.text
     assert cache.extract(PAGE, URL).price == "24.90"  # extracted afresh from now on
     cache.close()
 
@@ -152,15 +152,15 @@ def test_unopenable_cache_folder_extracts_without_a_cache(tmp_path: Path) -> Non
     blocker = tmp_path / "file"
     blocker.write_text("a file where the cache folder should be")
     cache = ExtractionCache(blocker / "extracted.sqlite", max_age_s=DAY, max_bytes=2**20)
-    assert cache.db is None
+    assert cache._db is None
     assert cache.extract(PAGE, URL).sku == "L-1"
 
 
 def test_rows_unused_past_the_age_limit_go_when_the_cache_opens(tmp_path: Path) -> None:
     cache = open_cache(tmp_path)
     cache.extract(PAGE, URL)
-    assert cache.db is not None
-    cache.db.execute("UPDATE extracted SET used = used - ?", (20 * DAY,))
+    assert cache._db is not None
+    cache._db.execute("UPDATE extracted SET used = used - ?", (20 * DAY,))
     cache.close()
     reopened = open_cache(tmp_path)
     reopened.extract(PAGE, URL)
@@ -172,9 +172,9 @@ def test_past_the_size_cap_the_least_recently_used_go_first(tmp_path: Path) -> N
     cache = open_cache(tmp_path)
     for n in range(5):
         cache.extract(PAGE.replace(b"24,90", f"2{n},90".encode()), URL)
-    assert cache.db is not None
-    cache.db.execute("UPDATE extracted SET used = used - 100 * (10 - rowid)")  # later, newer
-    rows = cache.db.execute("SELECT rowid, size FROM extracted ORDER BY rowid").fetchall()
+    assert cache._db is not None
+    cache._db.execute("UPDATE extracted SET used = used - 100 * (10 - rowid)")  # later, newer
+    rows = cache._db.execute("SELECT rowid, size FROM extracted ORDER BY rowid").fetchall()
     cache.max_bytes = rows[-1][1] + rows[-2][1]  # room for the two most recently used
     cache.close()
     db = sqlite3.connect(tmp_path / "extracted.sqlite")
