@@ -192,7 +192,8 @@ class ExtractionCache(SqliteCache):
         return listing
 
     def _put(self, key: bytes, listing: ExtractedListing) -> None:
-        blob = zlib.compress(json.dumps(listing_record(listing), ensure_ascii=False).encode())
+        # ASCII escapes: a lone surrogate in hostile text (a JSON-LD "\ud800") still stores.
+        blob = zlib.compress(json.dumps(listing_record(listing)).encode())
         self._write(
             "INSERT OR REPLACE INTO extracted VALUES (?, ?, ?, ?)",
             (key, blob, len(blob), int(time.time())),

@@ -68,6 +68,16 @@ def test_a_page_read_before_is_not_read_again_and_gives_an_equal_listing(tmp_pat
     reopened.close()
 
 
+def test_hostile_lone_surrogate_in_structured_data_is_kept_and_served_back(tmp_path: Path) -> None:
+    page = PAGE.replace(b'"Lampen Haus"', b'"Lampen \\ud800 Haus \\u202e"')
+    cache = open_cache(tmp_path)
+    first = cache.extract(page, URL)
+    assert first.seller is not None and "\ud800" in (first.seller.name or "")
+    again = cache.extract(page, URL)
+    assert cache.hits == 1 and same_in_every_field(again, first)
+    cache.close()
+
+
 def test_every_golden_page_survives_the_round_trip_in_every_field() -> None:
     pages = sorted(SAMPLES.glob("*/*.html"))
     assert len(pages) >= 15
