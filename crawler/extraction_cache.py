@@ -35,7 +35,7 @@ import config
 import crawler.extraction
 from crawler.extraction import extract_listing
 from crawler.extraction.model import ExtractedListing, ExtractedSeller
-from detector.sqlite_cache import SqliteCache
+from detector.sqlite_cache import SqliteCache, trim_least_recently_used
 
 if TYPE_CHECKING:
     from config.profile import FieldSelectors
@@ -139,6 +139,7 @@ class ExtractionCache(SqliteCache):
     without = "reading every page"
     table = "extracted"
     schema = (_SCHEMA,)
+    off_after_failed_write = True
 
     def __init__(self, path: Path, *, max_age_s: float, max_bytes: int) -> None:
         self.max_bytes = max_bytes
@@ -202,34 +203,13 @@ class ExtractionCache(SqliteCache):
         if self._puts % _TRIM_EVERY == 0:
             self.trim()
 
-    def _write(self, sql: str, params: tuple[object, ...]) -> None:
-        """The first write that fails (disk full, read-only media) turns the cache off for the
-        rest of the crawl with one warning, not one per listing: it costs speed only."""
-        if self._db is None:
-            return
-        try:
-            with self._lock:
-                self._db.execute(sql, params)
-        except sqlite3.Error as exc:
-            log.warning("extraction cache %s off for this crawl: not written (%s)", self.path, exc)
-            self.close()
-
     def trim(self) -> None:
         """Down to the size cap, least recently used first."""
         if self._db is None:
             return
         try:
             with self._lock:
-                total = self._db.execute("SELECT coalesce(sum(size), 0) FROM extracted").fetchone()[
-                    0
-                ]
-                if total > self.max_bytes:
-                    self._db.execute(
-                        "DELETE FROM extracted WHERE key IN (SELECT key FROM (SELECT key, size,"
-                        " sum(size) OVER (ORDER BY used, key) AS running FROM extracted)"
-                        " WHERE running - size < ?)",
-                        (total - self.max_bytes,),
-                    )
+                trim_least_recently_used(self._db, "extracted", "key", self.max_bytes)
         except sqlite3.Error as exc:
             log.warning("extraction cache %s not trimmed (%s)", self.path, exc)
 

@@ -29,6 +29,7 @@ class SqliteCache:
     without: ClassVar[str] = "working without it"  # what a missing cache means
     table: ClassVar[str]
     schema: ClassVar[tuple[str, ...]]
+    off_after_failed_write: ClassVar[bool] = False  # a cache written once a page: stop, not spam
 
     def __init__(self, path: Path, max_age_days: float) -> None:
         self.path = path
@@ -66,17 +67,35 @@ class SqliteCache:
         return db
 
     def _write(self, sql: str, params: tuple[object, ...]) -> None:
-        """A write that fails (disk full, locked) costs a later recomputation, never a listing."""
+        """A write that fails (disk full, locked) costs a later recomputation, never a listing;
+        with ``off_after_failed_write`` the cache stops there (one warning, not one a row)."""
         if self._db is None:
             return
         try:
             with self._lock:
                 self._db.execute(sql, params)
         except sqlite3.Error as exc:
-            _log.warning("%s %s not written (%s)", self.label, self.path, exc)
+            if not self.off_after_failed_write:
+                _log.warning("%s %s not written (%s)", self.label, self.path, exc)
+                return
+            _log.warning("%s %s off from now on: not written (%s)", self.label, self.path, exc)
+            self.close()
 
     def close(self) -> None:
         with self._lock:
             if self._db is not None:
                 self._db.close()
                 self._db = None
+
+
+def trim_least_recently_used(db: sqlite3.Connection, table: str, key: str, max_bytes: int) -> None:
+    """Delete the least recently used rows (by ``used``, then ``key``) until the ``size`` column
+    sums to at most ``max_bytes``: just the oldest rows whose predecessors do not free enough."""
+    total = db.execute(f"SELECT coalesce(sum(size), 0) FROM {table}").fetchone()[0]  # noqa: S608
+    if total > max_bytes:
+        db.execute(
+            f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM (SELECT {key}, size,"  # noqa: S608
+            f" sum(size) OVER (ORDER BY used, {key}) AS running FROM {table})"
+            " WHERE running - size < ?)",
+            (total - max_bytes,),
+        )

@@ -22,6 +22,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse
 
 from crawler.context import workspace_for
+from detector.sqlite_cache import trim_least_recently_used
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -145,13 +146,5 @@ class ConditionalRequestMiddleware:
 
     def spider_closed(self) -> None:
         """Trim to the size cap, least recently used first, then let go of the file."""
-        total = self.db.execute("SELECT coalesce(sum(size), 0) FROM pages").fetchone()[0]
-        if total > self.max_bytes:
-            # The oldest rows whose predecessors do not yet free enough: just past the excess.
-            self.db.execute(
-                "DELETE FROM pages WHERE url IN (SELECT url FROM (SELECT url, size,"
-                " sum(size) OVER (ORDER BY used, url) AS running FROM pages)"
-                " WHERE running - size < ?)",
-                (total - self.max_bytes,),
-            )
+        trim_least_recently_used(self.db, "pages", "url", self.max_bytes)
         self.db.close()
