@@ -19,10 +19,11 @@ SHORT_TEXT = 60
 # A label, a stock line or a button holds a few elements; larger boxes are not read as one.
 SHORT_NODES = 24
 # Boxes about other products, or page chrome, whose stock words say nothing about this one;
-# 'reco' is the short mark recommendation rails use ('reco-wrap'), as up-/cross-sell rails are.
+# 'reco' is the short mark recommendation rails use ('reco-wrap'), as up-/cross-sell rails are;
+# a 'rail' ('Rail_rail__x', 'shop-rail') is a strip of other products' cards.
 ELSEWHERE = re.compile(
     r"recommend|related|similar|sponsor|also|carousel|review|footer|minicart|newsletter|breadcrumb"
-    r"|(?<![a-z])recos?(?![a-z])|up-?sell|cross-?sell"
+    r"|(?<![a-z])recos?(?![a-z])|up-?sell|cross-?sell|(?<![a-z])rails?(?![a-z])"
 )
 # ... but the footer of the item's own box ('item-view-footer', 'product-footer') is the item's.
 _OWN_FOOTER = re.compile(r"(?<![a-z])(?:item|product|ad|listing|offer)[\w-]*footer")
