@@ -44,7 +44,9 @@ _STRUCK = re.compile(rf"strike|{_OLD_WORD}|was(?![a-z])|previous|before|original
 def attrs(element: Any) -> str:
     """An element's attribute names and values as one lower-case text, without the
     before/after-the-decimal-point names that mark a price's parts, not a former price."""
-    text = " ".join(f"{k} {v}" for k, v in element.attrib.items()).lower()
+    text = " ".join(
+        f"{k} {v}" for k, v in element.attrib.items() if not str(v).lstrip().startswith(("{", "["))
+    ).lower()  # a JSON blob ('data-product={"price": {"before": ...}}') is data, not a mark
     return _POINT_PART.sub(" ", text)
 
 
