@@ -84,7 +84,20 @@ def is_old(node: Any, lexicon: ExtractionLexicon, text: str) -> bool:
     if any(el.tag in _OLD_TAGS or _OLD_PRICE.search(attrs(el)) for el in node.iter()):
         return True
     ancestors = list(node.iterancestors())[:3]
-    return any(el.tag in _OLD_TAGS or _OLD_PRICE.search(attrs(el)) for el in ancestors)
+    return any(
+        el.tag in _OLD_TAGS or (_OLD_PRICE.search(attrs(el)) and not _strikes_another(el, node))
+        for el in ancestors
+    )
+
+
+def _strikes_another(box: Any, node: Any) -> bool:
+    """Whether a box marked as old ('price original') strikes through another price of its own
+    ('<span>14,99 €</span> <del>22,99 €</del>'): then the mark is that one's, not ``node``'s."""
+    inside = set(node.iter())
+    return any(
+        el not in inside and (el.tag in _OLD_TAGS or re.search(_LINE_THROUGH, attrs(el)))
+        for el in box.iterdescendants()
+    )
 
 
 def struck(node: Any) -> bool:
