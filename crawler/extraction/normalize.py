@@ -104,7 +104,8 @@ _AVAILABILITY = {
     "presale": "PreSale", "backorder": "BackOrder", "discontinued": "Discontinued",
     "limitedavailability": "LimitedAvailability", "soldout": "SoldOut",
     "onlineonly": "OnlineOnly", "instoreonly": "InStoreOnly", "madetoorder": "MadeToOrder",
-    "reserved": "Reserved", "oos": "OutOfStock", "available": "InStock",
+    "reserved": "Reserved", "oos": "OutOfStock", "available": "InStock", "nostock": "OutOfStock",
+    "notavailable": "OutOfStock",
     "unavailable": "OutOfStock", "availablefororder": "InStock", "pending": "PreOrder",
 }  # fmt: skip
 

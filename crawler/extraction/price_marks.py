@@ -44,7 +44,9 @@ _STRUCK = re.compile(rf"strike|{_OLD_WORD}|was(?![a-z])|previous|before|original
 def attrs(element: Any) -> str:
     """An element's attribute names and values as one lower-case text, without the
     before/after-the-decimal-point names that mark a price's parts, not a former price."""
-    text = " ".join(f"{k} {v}" for k, v in element.attrib.items()).lower()
+    text = " ".join(
+        f"{k} {v}" for k, v in element.attrib.items() if not str(v).lstrip().startswith(("{", "["))
+    ).lower()  # a JSON blob ('data-product={"price": {"before": ...}}') is data, not a mark
     return _POINT_PART.sub(" ", text)
 
 
@@ -82,7 +84,20 @@ def is_old(node: Any, lexicon: ExtractionLexicon, text: str) -> bool:
     if any(el.tag in _OLD_TAGS or _OLD_PRICE.search(attrs(el)) for el in node.iter()):
         return True
     ancestors = list(node.iterancestors())[:3]
-    return any(el.tag in _OLD_TAGS or _OLD_PRICE.search(attrs(el)) for el in ancestors)
+    return any(
+        el.tag in _OLD_TAGS or (_OLD_PRICE.search(attrs(el)) and not _strikes_another(el, node))
+        for el in ancestors
+    )
+
+
+def _strikes_another(box: Any, node: Any) -> bool:
+    """Whether a box marked as old ('price original') strikes through another price of its own
+    ('<span>14,99 €</span> <del>22,99 €</del>'): then the mark is that one's, not ``node``'s."""
+    inside = set(node.iter())
+    return any(
+        el not in inside and (el.tag in _OLD_TAGS or re.search(_LINE_THROUGH, attrs(el)))
+        for el in box.iterdescendants()
+    )
 
 
 def struck(node: Any) -> bool:

@@ -19,10 +19,11 @@ SHORT_TEXT = 60
 # A label, a stock line or a button holds a few elements; larger boxes are not read as one.
 SHORT_NODES = 24
 # Boxes about other products, or page chrome, whose stock words say nothing about this one;
-# 'reco' is the short mark recommendation rails use ('reco-wrap'), as up-/cross-sell rails are.
+# 'reco' is the short mark recommendation rails use ('reco-wrap'), as up-/cross-sell rails are;
+# a 'rail' ('Rail_rail__x', 'shop-rail') is a strip of other products' cards.
 ELSEWHERE = re.compile(
     r"recommend|related|similar|sponsor|also|carousel|review|footer|minicart|newsletter|breadcrumb"
-    r"|(?<![a-z])recos?(?![a-z])|up-?sell|cross-?sell"
+    r"|(?<![a-z])recos?(?![a-z])|up-?sell|cross-?sell|(?<![a-z])rails?(?![a-z])"
 )
 # ... but the footer of the item's own box ('item-view-footer', 'product-footer') is the item's.
 _OWN_FOOTER = re.compile(r"(?<![a-z])(?:item|product|ad|listing|offer)[\w-]*footer")
@@ -117,6 +118,11 @@ def availability(doc: Document, lexicon: ExtractionLexicon | None = None) -> str
     """schema.org availability from the visible page, or None when it gives no sign."""
     lexicon = lexicon or bundled()
     elements = product_elements(doc)
+    return _stock_line(elements, lexicon) or from_buttons(elements, lexicon)
+
+
+def _stock_line(elements: list[Any], lexicon: ExtractionLexicon) -> str | None:
+    """The state a stock line in the item's box states, lines marked as stock boxes first."""
     heading = _item_box_start(elements)
     texts = []
     for element in elements[heading:]:
@@ -131,7 +137,7 @@ def availability(doc: Document, lexicon: ExtractionLexicon | None = None) -> str
                 state = lexicon.stock_state(text)
                 if state is not None:
                     return state
-    return from_buttons(elements, lexicon)
+    return None
 
 
 def _lists_options(element: Any) -> bool:
@@ -175,3 +181,32 @@ def buttons_say_unavailable(doc: Document, lexicon: ExtractionLexicon | None = N
         elif lexicon.buy.search(caption) and not _disabled(element):
             return False
     return unavailable
+
+
+_CANNOT_BUY = frozenset({"OutOfStock", "SoldOut", "Discontinued"})
+
+
+def stock_line_says_unavailable(doc: Document, lexicon: ExtractionLexicon | None = None) -> bool:
+    """Whether the item's own stock line says it cannot be bought ('Produto esgotado', 'Niet
+    meer leverbaar') and no buy button is enabled: what the buyer sees outranks a stale
+    structured 'InStock'. Only the h1's own box is read (a rail's 'Available' is another
+    product's); an enabled buy button means the line may be about another variant."""
+    lexicon = lexicon or bundled()
+    elements = product_elements(doc)
+    heading = next((e for e in elements if e.tag == "h1"), None)
+    box = heading.getparent() if heading is not None else None
+    if box is None or box.tag == "body":
+        return False
+    own = [e for e in elements if e is box or box in e.iterancestors()]
+    if _stock_line(own, lexicon) not in _CANNOT_BUY:
+        return False
+    # Another line in the box saying it can be had ('Im Markt: sofort verfügbar': in store)
+    # means the sold-out line is about one channel or variant only.
+    for element in own:
+        text = None if element.tag in _BUTTON_TAGS else short_text(element)
+        state = lexicon.stock_state(text) if text else None
+        if state is not None and state not in _CANNOT_BUY:
+            return False
+    return not any(
+        is_button(e) and lexicon.buy.search(_caption(e)) and not _disabled(e) for e in own
+    )

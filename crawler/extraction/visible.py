@@ -143,7 +143,9 @@ def extract(doc: Document) -> Partial:
     found["sku_printed"] = chosen is not None and identifiers.printed(stated, chosen[0])
     found["brand"] = found["brand"] or _marked_text(doc, ("brand", "byline"), 100)
     found["availability"] = found["availability"] or stock.availability(doc)
-    found["buttons_unavailable"] = stock.buttons_say_unavailable(doc)
+    found["buttons_unavailable"] = stock.buttons_say_unavailable(
+        doc
+    ) or stock.stock_line_says_unavailable(doc)
     found["description"] = (
         found["description"]
         or _marked_text(

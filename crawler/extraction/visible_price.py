@@ -201,6 +201,10 @@ def _read_printed_prices(doc: Document, lexicon: ExtractionLexicon) -> Iterator[
             continue
         text = _with_fraction(root, price_text(root, decimal_mark), decimal_mark)
         text = _with_sign(root, text)
+        if marked and len(root) and not only_money(_amount_alone(text, lexicon), marked):
+            # '$429.990 <small>Precio Internet</small>': the amount is the box's own text, the
+            # child after it its label (read by ``conditional`` for card or member words)
+            text = _labelled_amount(root) or text
         if len(_NUMBER.findall(text)) > 1:  # 'R$ 2.199,00 em 10x de R$ 219,90': the total
             text = _INSTALMENT.sub("", text)
         if (
@@ -212,6 +216,23 @@ def _read_printed_prices(doc: Document, lexicon: ExtractionLexicon) -> Iterator[
             and not unchosen_option(root)
         ):
             yield root, text, is_old(root, lexicon, text), conditional(root, lexicon)
+
+
+_LABEL_TAGS = frozenset({"small", "span", "em", "i", "b", "strong", "label", "sub", "img"})
+
+
+def _labelled_amount(root: Any) -> str | None:
+    """The amount a price box prints as its own text when its children are only short wordy
+    labels after it ('$429.990 <small>Precio Internet</small>'), else None."""
+    own = " ".join((root.text or "").split())
+    if not own or not any(c.isdigit() for c in own):
+        return None
+    for child in root:
+        if child.tag not in _LABEL_TAGS or len(child) or (child.tail or "").strip():
+            return None
+        if any(c.isdigit() for c in text_of(child, 60)):
+            return None
+    return own
 
 
 def _unworded(text: str, lexicon: ExtractionLexicon) -> str:

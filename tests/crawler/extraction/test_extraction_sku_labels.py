@@ -52,3 +52,14 @@ def test_a_code_deeper_in_the_product_or_without_digits_is_not_its_sku() -> None
         '"category":{"code":"LIGHT-01"}}'
     )
     assert sku("", "https://hardware.example/p/desk-lamp", _state(product)) is None
+
+
+def test_item_number_labels_in_japanese_and_turkish() -> None:
+    assert sku("<p>品番：38201774</p>", "https://zakka.example.jp/item/38201774") == "38201774"
+    assert sku("<div>Ürün No: 77120458</div>", "https://magaza.example.com.tr/p/77120458") == (
+        "77120458"
+    )
+
+
+def test_a_manufacturer_item_number_in_japanese_is_not_the_sku() -> None:
+    assert sku("<p>メーカー品番：AB-1200</p>", "https://zakka.example.jp/item/x") is None
