@@ -96,10 +96,25 @@ Two sets of saved pages, each ``<marketplace>/<case>.html`` beside its expected 
   coupon, basket, bank-offer, rebate, instalment or unit price is not the price; the selected
   variant's price beats an offer range; stale structured data, e.g. a Pix price, an old price or
   a stale in-stock flag, loses to the page; the shop's item number beats a manufacturer's part
-  number). Its first figure, committed before any fix, is the unseen one.
+  number). Its first figure, committed before any fix, is the unseen one;
+* ``unseen9``: ``bench/data/extract_unseen9``, 25 pages modelled on 25 further marketplaces
+  (Tesco, Dunelm, DNS, Pinduoduo, Interpark, Pepperfry, Hasaki, UNIQLO (Japanese), Staples,
+  Proshop (Danish), Media Expert, BIG W, Sephora (French), Skroutz, Citrus (Ukrainian),
+  Interdiscount, NetOnNet, elefant.ro, Çiçeksepeti, plazaVea, El Palacio de Hierro, Gigantti,
+  Jumbo, Overclockers UK, DHgate; 18 languages, 9 that cannot be bought now, 3 preorders, one
+  back order and one in store only), 2-5 KB each, every page written by hand without shared
+  helpers, in its own markup and data source (correct, stale and AggregateOffer JSON-LD, offer
+  lists per variant, microdata, OpenGraph/product meta only, ``__NEXT_DATA__``, ``__NUXT__``,
+  ``__INITIAL_STATE__``, ``window.rawData``, or visible text only), written and labelled blind
+  in December 2026 after the unseen8 fixes, by a writer who had not read the extraction code,
+  under the same label rules (a card, member, club, coupon, basket, group-free solo, instalment,
+  wholesale-tier or unit price is not the price; the selected variant's price beats an offer
+  range; stale structured data loses to the page; the shop's article number beats a
+  manufacturer's part number; the title is the whole main heading, brand included when the
+  heading shows it). Its first figure, committed before any fix, is the unseen one.
 
 ``both`` scores samples and unseen (the sets the extractors were tuned on); ``all`` adds unseen2,
-unseen3, unseen4, unseen5, unseen6, unseen7 and unseen8.
+unseen3, unseen4, unseen5, unseen6, unseen7, unseen8 and unseen9.
 
 Per field, F1 over the pages that label it: a right value is a true positive, a wrong value a
 false positive (and a false negative when a value was expected), a missing one a false
@@ -108,7 +123,8 @@ so "SoldOut" and "OutOfStock" agree; a price as an amount, so "449" and "449.00"
 output prints a currency's minor units; unseen7's labels print whole amounts as the page does).
 
     .venv/bin/python bench/extract_quality.py
-        [--set samples|unseen|unseen2|unseen3|unseen4|unseen5|unseen6|unseen7|unseen8|both|all]
+        [--set samples|unseen|unseen2|unseen3|unseen4|unseen5|unseen6|unseen7|unseen8|unseen9
+               |both|all]
         [--misses] [DIR]
 """
 
@@ -138,6 +154,7 @@ SETS = {
     "unseen6": ROOT / "bench" / "data" / "extract_unseen6",
     "unseen7": ROOT / "bench" / "data" / "extract_unseen7",
     "unseen8": ROOT / "bench" / "data" / "extract_unseen8",
+    "unseen9": ROOT / "bench" / "data" / "extract_unseen9",
 }
 GROUPS = {
     "both": ("samples", "unseen"),
@@ -151,6 +168,7 @@ GROUPS = {
         "unseen6",
         "unseen7",
         "unseen8",
+        "unseen9",
     ),
 }
 BASELINE_SOURCES = frozenset({"jsonld", "microdata", "opengraph"})
