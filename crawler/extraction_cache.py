@@ -53,14 +53,18 @@ _TRIM_EVERY = 1024  # writes between two checks of the size cap (a crawl may be 
 
 
 def fingerprinted_files() -> list[Path]:
-    """The source and data files whose content decides what extraction returns."""
+    """The source and data files whose content decides what extraction returns: the package,
+    the project packages it imports, whole (a test keeps this closed under imports), and its
+    lexicon. Any change to them is a miss, which costs one extraction per page once."""
     package = Path(crawler.extraction.__file__).resolve().parent
     settings = Path(config.__file__).resolve().parent
+    project = settings.parent
     return [
         *sorted(package.glob("*.py")),
         package.parent / "selectors.py",
         Path(__file__).resolve(),  # how records are written and read back
-        settings / "limits.py",
+        *sorted(settings.glob("**/*.py")),
+        *sorted((project / "model").glob("**/*.py")),
         settings / "lexicons" / "extraction.yaml",
     ]
 

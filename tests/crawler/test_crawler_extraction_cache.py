@@ -4,6 +4,7 @@ costs speed, never a listing."""
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import sqlite3
 from decimal import Decimal
@@ -118,12 +119,39 @@ def test_changed_extraction_code_is_a_miss_not_a_stale_answer(
     cache.close()
 
 
-def test_the_code_fingerprint_covers_every_extraction_module_and_the_lexicon() -> None:
+def _project_imports(source: Path, root: Path) -> set[Path]:
+    """The project's own modules a file imports (absolute imports; the project uses no others)."""
+    found = set()
+    for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        for name in names:
+            base = root.joinpath(*name.split("."))
+            for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+                if candidate.is_file():
+                    found.add(candidate.resolve())
+    return found
+
+
+def test_the_code_fingerprint_covers_everything_extraction_imports_and_the_lexicon() -> None:
     files = {path.resolve() for path in fingerprinted_files()}
     package = Path(crawler.extraction.__file__).resolve().parent
+    root = package.parent.parent
     assert set(package.glob("*.py")) <= files
     assert any(path.name == "extraction.yaml" for path in files)
     assert all(path.is_file() for path in files)
+    # Closed under imports: a module extraction reaches, however indirectly, is fingerprinted.
+    todo, seen = [*package.glob("*.py"), package.parent / "selectors.py"], set()
+    while todo:
+        source = todo.pop()
+        if source in seen:
+            continue
+        seen.add(source)
+        todo.extend(_project_imports(source, root))
+    assert seen <= files, sorted(str(p.relative_to(root)) for p in seen - files)
 
 
 def test_damaged_row_tampered_blob_is_a_miss_and_is_replaced(tmp_path: Path) -> None:
