@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from crawler.extraction import embedded_state, jsonld, microdata, opengraph, selectors, visible
@@ -201,7 +202,22 @@ def _page_prints_another(
         if name not in _STRUCTURED
     ]
     printed, marked = next(((p, m) for p, m in read if p is not None), (None, False))
-    return marked and printed not in (None, price) and not prints_amount(doc, price)
+    if not marked or printed in (None, price):
+        return False
+    # '749' in page state where the page prints '7,49': the state's amount is in cents
+    return not prints_amount(doc, price) or _in_minor_units(found.get("price"), printed)
+
+
+def _in_minor_units(raw: object, printed: Decimal | None) -> bool:
+    """Whether a structured whole number is the printed price in cents (749 for 7,49): state
+    often keeps amounts in minor units without saying so in its key."""
+    return (
+        isinstance(raw, int)
+        and not isinstance(raw, bool)
+        and printed is not None
+        and printed != printed.to_integral_value()
+        and Decimal(raw) == printed * 100
+    )
 
 
 PAGE_TEXT = 20_000  # the amounts a page prints around its product, not a whole catalogue

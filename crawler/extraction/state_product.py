@@ -23,6 +23,8 @@ _NOT_PRICE = re.compile(
     r"original|was|list|old|strike|compare|regular|before|msrp|max|ship|deliver|tax|fee|"
     r"coupon|save|saving|install|unit|per|range|min(?!activity)|currency|symbol|type|label|text$"
 )
+# 'priceInCents', 'centAmount', 'amountMinor': an amount in the currency's minor units.
+_MINOR_KEY = re.compile(r"(?<!per)cent|minor")
 _NOW_PRICE = re.compile(r"sale|activity|current|final|offer|deal|discount|promo|now|selling")
 TITLE_KEYS = ("producttitle", "productname", "itemtitle", "title", "subject", "name")
 KEYS: dict[str, tuple[str, ...]] = {
@@ -118,7 +120,7 @@ def _price(root: dict[str, Any], minor_units: bool) -> object:
     if not hits:
         return None
     _, _, value, key = min(hits, key=lambda h: (h[0], h[1]))
-    if isinstance(value, int) and (minor_units or "cents" in key or "minor" in key):
+    if isinstance(value, int) and (minor_units or _MINOR_KEY.search(key)):
         return Decimal(value) / 100
     return value
 

@@ -128,7 +128,8 @@ def _with_sign(node: Any, text: str) -> str:
     for near, before in ((node.getprevious(), True), (node.getnext(), False)):
         if near is None or (not before and (node.tail or "").strip()):
             continue
-        sign = text_of(near, SIGN_TEXT + 1)
+        # the whole element, not its start: a price box opening with 'CHF' is no sign alone
+        sign = text_of(near, MAX_PRICE_TEXT)
         if (
             len(sign) <= SIGN_TEXT
             and not any(c.isdigit() for c in sign)
