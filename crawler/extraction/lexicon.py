@@ -44,6 +44,7 @@ class ExtractionLexiconFile(BaseModel):
     sku_params: list[str]
     list_price_words: PerLanguage
     conditional_price_words: PerLanguage
+    lowest_price_words: PerLanguage = {}
     sale_price_words: PerLanguage = {}
     from_price_words: PerLanguage = {}
     from_price_after_words: PerLanguage = {}
@@ -95,6 +96,7 @@ class ExtractionLexicon:
             rf"^\s*(?:{phrase_pattern(_all(spec.sale_price_words)).pattern})", re.IGNORECASE
         )
         self.conditional_price = phrase_pattern(_all(spec.conditional_price_words))
+        self.lowest_price = phrase_pattern(_all(spec.lowest_price_words))
         before = phrase_pattern(_all(spec.from_price_words)).pattern
         after = "|".join(re.escape(w.lower()) for w in _all(spec.from_price_after_words))
         self.from_price = re.compile(
