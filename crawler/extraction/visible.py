@@ -36,6 +36,12 @@ def _itemprop(doc: Document, names: tuple[str, ...]) -> str | None:
     return None
 
 
+def _hidden_price(doc: Document) -> bool:
+    """Whether the first itemprop price is one no buyer sees (a <meta> or <link> tag)."""
+    first = next(iter(doc.index.itemprops.get("price", [])), None)
+    return first is not None and first.tag in ("meta", "link")
+
+
 def _data_attr(doc: Document, names: tuple[str, ...]) -> str | None:
     for name in names:
         value = doc.index.data.get(name)
@@ -130,7 +136,10 @@ def extract(doc: Document) -> Partial:
         doc, ("data-price", "data-price-amount", "data-product-price")
     )
     found["price_marked"] = found["price"] is not None  # itemprop and data-price mark it
-    if found["price"] is None and (near := read_price_near_title(doc)) is not None:
+    near = read_price_near_title(doc)
+    if near is not None and (found["price"] is None or _hidden_price(doc)):
+        # '<meta itemprop=price content=1399.00>' is data for machines, like JSON-LD: the price
+        # the page prints for the buyer ('1.249,-') is this reader's, when it prints one
         found["price"], found["price_marked"] = near
     found["list_prices"] = old_prices_near_title(doc)
     found["conditional_prices"] = conditional_prices_near_title(doc)

@@ -145,19 +145,25 @@ def only_money(text: str, price_marked: bool = False) -> bool:
     fraction (',90 TL') is not a price."""
     if _FRACTION.match(text):
         return False
-    text = _DASH_CENTS.sub("", _NOTE.sub(" ", text))
+    text, dashed = _DASH_CENTS.subn("", _NOTE.sub(" ", text))
     words = _NUMBER.sub(" ", text).split()
     return (
         len(_NUMBER.findall(text)) == 1
-        and (has_currency_mark(text) or (price_marked and not words))
+        # '1.249,-' alone is a price as printed in Scandinavia: the dash is where cents would be
+        and (has_currency_mark(text) or ((price_marked or dashed > 0) and not words))
         and sum(len(w) for w in words) <= 4
         and to_price(text) is not None
     )
 
 
 def _price_marked(element: Any) -> bool:
+    """A box marked as money: 'price'/'amount'/'currency' in its attributes, or a schema.org
+    offer (itemprop=offers), whose printed amount is that offer's price."""
     attrs = " ".join(str(v) for v in element.attrib.values()).lower()
-    return "price" in attrs or "amount" in attrs
+    return (
+        any(word in attrs for word in ("price", "amount", "currency"))
+        or element.get("itemprop") == "offers"
+    )
 
 
 def _inline_group(element: Any) -> bool:
