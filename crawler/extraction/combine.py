@@ -298,6 +298,10 @@ def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedList
         found.get("buttons_unavailable") is True for _, found in partials
     ):  # the page's own sold-out button outranks structured data left saying "InStock"
         values["availability"], sources["availability"] = "OutOfStock", "visible"
+    later = next((f.get("ships_later") for s, f in partials if s == "visible"), None)
+    if values.get("availability") in _BUY_NOW and isinstance(later, str):
+        # the item's own 'Pre-order' / 'Expected in stock' line outranks a feed's "InStock"
+        values["availability"], sources["availability"] = later, "visible"
     sku = _agreed_sku(partials, doc.url)
     if sku is not None:
         values["sku"], sources["sku"] = sku

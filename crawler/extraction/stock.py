@@ -210,3 +210,21 @@ def stock_line_says_unavailable(doc: Document, lexicon: ExtractionLexicon | None
     return not any(
         is_button(e) and lexicon.buy.search(_caption(e)) and not _disabled(e) for e in own
     )
+
+
+_LATER = frozenset({"PreOrder", "BackOrder"})
+
+
+def own_line_says_later(doc: Document, lexicon: ExtractionLexicon | None = None) -> str | None:
+    """'PreOrder' or 'BackOrder' where the item's own stock line says it ships later ('예약판매',
+    'Forventet på lager: 14-12'), else None: what the buyer reads outranks a structured 'InStock'
+    left by a feed that knows only in or out. The <h1>'s box is read where there is one (a
+    rail's 'Pre-order' is another product's), else the page outside other products' boxes."""
+    lexicon = lexicon or bundled()
+    elements = product_elements(doc)
+    heading = next((e for e in elements if e.tag == "h1"), None)
+    box = heading.getparent() if heading is not None else None
+    if box is not None and box.tag != "body":
+        elements = [e for e in elements if e is box or box in e.iterancestors()]
+    state = _stock_line(elements, lexicon)
+    return state if state in _LATER else None

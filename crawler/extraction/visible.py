@@ -152,6 +152,7 @@ def extract(doc: Document) -> Partial:
     found["sku_printed"] = chosen is not None and identifiers.printed(stated, chosen[0])
     found["brand"] = found["brand"] or _marked_text(doc, ("brand", "byline"), 100)
     found["availability"] = found["availability"] or stock.availability(doc)
+    found["ships_later"] = stock.own_line_says_later(doc)
     found["buttons_unavailable"] = stock.buttons_say_unavailable(
         doc
     ) or stock.stock_line_says_unavailable(doc)
