@@ -204,8 +204,20 @@ def _page_prints_another(
     printed, marked = next(((p, m) for p, m in read if p is not None), (None, False))
     if not marked or printed in (None, price):
         return False
-    # '749' in page state where the page prints '7,49': the state's amount is in cents
-    return not prints_amount(doc, price) or _in_minor_units(found.get("price"), printed)
+    # '749' in page state where the page prints '7,49': the state's amount is in cents; the
+    # first of several variants' offers (30 ml) is not the variant the page shows chosen
+    return (
+        not prints_amount(doc, price)
+        or _in_minor_units(found.get("price"), printed)
+        or _several_variants(found)
+    )
+
+
+def _several_variants(found: Partial) -> bool:
+    """Whether structured data priced several offers differently (variants: sizes, colours):
+    its first offer is one of them, the price the page prints beside the title the chosen one's."""
+    count = found.get("offer_prices")
+    return isinstance(count, int) and count > 1
 
 
 def _in_minor_units(raw: object, printed: Decimal | None) -> bool:
