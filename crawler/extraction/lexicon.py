@@ -45,6 +45,7 @@ class ExtractionLexiconFile(BaseModel):
     list_price_words: PerLanguage
     conditional_price_words: PerLanguage
     lowest_price_words: PerLanguage = {}
+    rail_headings: PerLanguage = {}
     sale_price_words: PerLanguage = {}
     from_price_words: PerLanguage = {}
     from_price_after_words: PerLanguage = {}
@@ -97,6 +98,7 @@ class ExtractionLexicon:
         )
         self.conditional_price = phrase_pattern(_all(spec.conditional_price_words))
         self.lowest_price = phrase_pattern(_all(spec.lowest_price_words))
+        self.rail_heading = phrase_pattern(_all(spec.rail_headings))
         before = phrase_pattern(_all(spec.from_price_words)).pattern
         after = "|".join(re.escape(w.lower()) for w in _all(spec.from_price_after_words))
         self.from_price = re.compile(

@@ -55,12 +55,33 @@ def is_button(element: Any) -> bool:
     )
 
 
-def product_elements(doc: Document, limit: int = SCAN_ELEMENTS) -> list[Any]:
-    """Body elements outside other products' boxes and page chrome, in document order."""
+_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+
+
+def _rail(element: Any, lexicon: ExtractionLexicon) -> bool:
+    """A box headed as a rail of other products ('<section><h2>Vous aimerez aussi</h2>...')."""
+    head = next((child for child in element if isinstance(child.tag, str)), None)
+    if head is None or head.tag not in _HEADINGS:
+        return False
+    text = short_text(head)
+    return text is not None and bool(lexicon.rail_heading.search(text))
+
+
+def product_elements(
+    doc: Document, limit: int = SCAN_ELEMENTS, lexicon: ExtractionLexicon | None = None
+) -> list[Any]:
+    """Body elements outside other products' boxes (by class, or headed as a rail) and page
+    chrome, in document order."""
+    lexicon = lexicon or bundled()
     found, skipped = [], set()
     for element in doc.index.elements[: limit * 4]:
         parent = element.getparent()
-        if parent in skipped or element.tag in _SKIPPED_TAGS or elsewhere(_id_class(element)):
+        if (
+            parent in skipped
+            or element.tag in _SKIPPED_TAGS
+            or elsewhere(_id_class(element))
+            or _rail(element, lexicon)
+        ):
             skipped.add(element)
             continue
         found.append(element)
