@@ -32,6 +32,7 @@ class Buttons(BaseModel):
     model_config = ConfigDict(extra="forbid")
     buy: PerLanguage
     notify: PerLanguage
+    buy_alone: PerLanguage = {}
 
 
 class ExtractionLexiconFile(BaseModel):
@@ -73,6 +74,9 @@ class ExtractionLexicon:
     def __init__(self, spec: ExtractionLexiconFile) -> None:
         self.stock = [(s.state, phrase_pattern(_all(s.phrases))) for s in spec.availability]
         self.buy = phrase_pattern(_all(spec.buttons.buy))
+        # 'Agregar', 'Add': a buy button only as its whole caption ('Agregar a favoritos' is not)
+        alone = "|".join(re.escape(w.lower()) for w in _all(spec.buttons.buy_alone))
+        self.buy_alone = re.compile(rf"^\s*(?:{alone or '(?!x)x'})[\s+!.]*$", re.IGNORECASE)
         self.notify = phrase_pattern(_all(spec.buttons.notify))
         self.not_buyable = phrase_pattern(
             _all(spec.buttons.notify)

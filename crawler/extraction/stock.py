@@ -128,7 +128,7 @@ def from_buttons(elements: list[Any], lexicon: ExtractionLexicon) -> str | None:
             continue
         if lexicon.not_buyable.search(caption):
             return "OutOfStock"
-        if lexicon.buy.search(caption):
+        if lexicon.buy.search(caption) or lexicon.buy_alone.match(caption):
             if _disabled(element):
                 return "OutOfStock"
             buy_enabled = True

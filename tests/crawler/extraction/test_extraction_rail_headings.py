@@ -1,5 +1,6 @@
 """A rail of other products headed as one ('También te puede interesar', 'You may also like')
-is another product's box even with no telling class: its 'Agotado' is not this item's."""
+is another product's box even with no telling class: its 'Agotado' is not this item's. A
+button whose whole caption is "Agregar" (Add) is a buy button, "Agregar a favoritos" is not."""
 
 from __future__ import annotations
 
@@ -45,3 +46,13 @@ def test_rail_headings_in_several_languages() -> None:
     ):
         assert pattern.search(heading), heading
     assert not pattern.search("Product details")
+
+
+def test_a_one_word_add_button_is_a_buy_button() -> None:
+    body = '<div class="pdp"><h1>Arroz extra 5 kg</h1><button class="cta">Agregar</button></div>'
+    assert availability(body, "es") == "InStock"
+
+
+def test_a_longer_caption_starting_with_add_is_no_buy_button() -> None:
+    body = '<div class="pdp"><h1>Arroz extra 5 kg</h1><button>Agregar a favoritos</button></div>'
+    assert availability(body, "es") is None
