@@ -194,8 +194,6 @@ def _page_prints_another(
     price = to_price(found.get("price"))
     if source not in _STRUCTURED or price is None or found.get("price_high") is not None:
         return False
-    if not any(element.tag == "h1" for element in doc.index.elements):
-        return False
     read = [
         (to_price(other.get("price")), other.get("price_marked") is not False)
         for name, other in partials
@@ -204,6 +202,9 @@ def _page_prints_another(
     printed, marked = next(((p, m) for p, m in read if p is not None), (None, False))
     if not marked or printed in (None, price):
         return False
+    if not any(element.tag == "h1" for element in doc.index.elements):
+        # a shell page's reader may have read anything, but not the state's amount in cents
+        return _in_minor_units(found.get("price"), printed)
     # '749' in page state where the page prints '7,49': the state's amount is in cents; the
     # first of several variants' offers (30 ml) is not the variant the page shows chosen
     return (
