@@ -246,10 +246,10 @@ FRAGMENT_SHARE = 0.6  # a heading spelling less of a structured name than this i
 def _heading_title(partials: list[tuple[str, Partial]]) -> str | None:
     """The page's own <h1> where it names the product otherwise than structured data does: what
     the buyer reads as the product's name ('Кроссовки Gel-Kayano 31' over 'Gel-Kayano 31', the
-    Arabic heading over an English og:title) outranks a feed's name. A heading that is only the
-    brand, the brand run into the structured name ('Nordkap' + 'Trekkingschuh') or a small part
-    of that name ('Linen' of 'Relaxed Linen Shirt, Blue') is not, and a profile's title selector
-    outranks it."""
+    Arabic heading over an English og:title, 'YVES SAINT LAURENT Libre' over 'Libre') outranks a
+    feed's name. A heading that is only the brand, the brand run into the structured name with
+    no space ('Nordkap' + 'Trekkingschuh') or a small part of that name ('Linen' of 'Relaxed
+    Linen Shirt, Blue') is not, and a profile's title selector outranks it."""
     visible = next((found for source, found in partials if source == "visible"), None)
     if visible is None or visible.get("title_is_heading") is not True:
         return None
@@ -258,11 +258,18 @@ def _heading_title(partials: list[tuple[str, Partial]]) -> str | None:
     heading = clean_text(visible.get("title"), MAX_TITLE)
     if heading is None:
         return None
-    brands = {
-        identifier_key(brand)
+    printed_brands = {
+        brand
         for _, found in partials
         if (brand := clean_brand(found.get("brand"))) and identifier_key(brand)
     }
+    brands = {identifier_key(brand) for brand in printed_brands}
+    # 'YVES SAINT LAURENT Libre' prints the brand as a word of the name; 'NordkapTrekkingschuh'
+    # (two spans run together) is markup, not a name anyone reads
+    spaced = any(
+        heading.lower().startswith(brand.lower()) and heading[len(brand) : len(brand) + 1].isspace()
+        for brand in printed_brands
+    )
     names = [
         clean_text(found.get("title"), MAX_TITLE, unescape=source in _JSON_SOURCES)
         for source, found in partials
@@ -270,7 +277,7 @@ def _heading_title(partials: list[tuple[str, Partial]]) -> str | None:
     ]
     key = identifier_key(heading)
     for name in map(identifier_key, filter(None, names)):
-        if any(key == brand + name for brand in brands) or (
+        if (not spaced and any(key == brand + name for brand in brands)) or (
             key in name and len(key) < FRAGMENT_SHARE * len(name)
         ):
             return None
