@@ -110,13 +110,26 @@ def heading_title(doc: Document) -> tuple[str | None, bool]:
     titles = doc.sel.xpath("//title")
     page_title = text_of(titles[0].root, 2_000) if titles else ""
     stripped = strip_site(page_title, site_names(doc)) if page_title else None
-    for heading in [e for e in doc.index.elements if e.tag == "h1"][:3]:
+    for heading in _top_headings(doc)[:3]:
         text = text_of(heading, 2_000)
         if re.search(r"\w", text):  # not an empty or icon-only heading; 手机 is a full title
             if stripped and _brand_only(heading, text) and stripped.startswith(f"{text} "):
                 return stripped, False  # the tab title names brand and product
             return _named(heading, text), _product_heading(doc, heading, text)
-    return ((_spelled_heading(doc, stripped) or stripped) if stripped else None), False
+    spelled = _spelled_heading(doc, stripped) if stripped else None
+    # an <h2> the tab title also spells is the page's product heading, as an <h1> would be
+    return (spelled, True) if spelled else (stripped, False)
+
+
+def _top_headings(doc: Document) -> list[Any]:
+    """The <h1>s, else elements marked as top-level headings for assistive technology ('<div
+    role="heading" aria-level="1">'), which app-rendered pages use instead."""
+    h1s = [e for e in doc.index.elements if e.tag == "h1"]
+    return h1s or [
+        e
+        for e in doc.index.elements
+        if (e.get("role") or "").lower() == "heading" and e.get("aria-level") == "1"
+    ]
 
 
 def _marked_text(
