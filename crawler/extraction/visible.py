@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from crawler.extraction import identifiers, stock
 from crawler.extraction.document import text_of
+from crawler.extraction.price_omnibus import lowest_price_lines
 from crawler.extraction.visible_parts import images, marked, seller, site_names, strip_site
 from crawler.extraction.visible_price import (
     conditional_prices_near_title,
@@ -154,7 +155,7 @@ def extract(doc: Document) -> Partial:
         # '<meta itemprop=price content=1399.00>' is data for machines, like JSON-LD: the price
         # the page prints for the buyer ('1.249,-') is this reader's, when it prints one
         found["price"], found["price_marked"] = near
-    found["list_prices"] = old_prices_near_title(doc)
+    found["list_prices"] = old_prices_near_title(doc) + lowest_price_lines(doc)
     found["conditional_prices"] = conditional_prices_near_title(doc)
     found["currency"] = found["currency"] or _data_attr(
         doc, ("data-currency", "data-price-currency")

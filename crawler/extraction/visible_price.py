@@ -96,7 +96,7 @@ def price_text(element: Any, decimal_mark: str) -> str:
     return _SIGN_CENTS.sub(rf"\1{decimal_mark}\3 \2", text)
 
 
-def _other_product(node: Any) -> bool:
+def other_product(node: Any) -> bool:
     return any(
         elsewhere(f"{el.get('id', '')} {el.get('class', '')}".lower())
         for el in node.iterancestors()
@@ -219,7 +219,7 @@ def _read_printed_prices(doc: Document, lexicon: ExtractionLexicon) -> Iterator[
             # 'Før 2 499,-', 'ab 29,99 €', 'Por R$ 1.199,99', 'R$ 1.139,99 no Pix': a list,
             # range, sale or condition word printed in the price's own element is no other word
             and only_money(_amount_alone(text, lexicon), marked)
-            and not _other_product(root)
+            and not other_product(root)
             and not unchosen_option(root)
         ):
             yield root, text, is_old(root, lexicon, text), conditional(root, lexicon)
@@ -343,36 +343,11 @@ def read_price_near_title(
 
 
 def old_prices_near_title(doc: Document, lexicon: ExtractionLexicon | None = None) -> list[str]:
-    """The list, 'was', struck-through and Omnibus lowest-in-30-days prices the page prints for
-    this product."""
+    """The list, 'was' and struck-through prices the page prints for this product."""
     lexicon = lexicon or bundled()
-    printed = [
+    return [
         text for _, text, old, only_some in _printed_prices(doc, lexicon) if old and not only_some
     ]
-    return printed + lowest_price_lines(doc, lexicon)
-
-
-OMNIBUS_TEXT = 120  # 'Niedrigster Preis der letzten 30 Tage vor der Preissenkung: 1.299,00 €'
-_AMOUNT = re.compile(r"\d(?:[\d\s.,'’]*\d)?")
-
-
-def lowest_price_lines(doc: Document, lexicon: ExtractionLexicon) -> list[str]:
-    """The amounts of the EU's Omnibus lines after the <h1> ('Najniższa cena z 30 dni przed
-    obniżką: 2 399,00 zł'): too long and wordy to read as a printed price, yet they print a
-    reference price that structured data often states as if it were the current one. The amount
-    is the line's last ('30 dni' is the period)."""
-    elements = doc.index.elements
-    heading = next((i for i, e in enumerate(elements) if e.tag == "h1"), None)
-    lines = []
-    for element in elements[(heading or 0) + 1 :][:SCAN_ELEMENTS]:
-        if len(list(islice(element.iter(), INLINE_DESCENDANTS + 2))) > INLINE_DESCENDANTS + 1:
-            continue
-        text = text_of(element, OMNIBUS_TEXT + 1)
-        match = lexicon.lowest_price.search(text) if len(text) <= OMNIBUS_TEXT else None
-        amounts = _AMOUNT.findall(text[match.end() :]) if match else []
-        if amounts and not _other_product(element):
-            lines.append(amounts[-1].strip())
-    return lines
 
 
 def conditional_prices_near_title(
