@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from crawler.extraction import embedded_state, jsonld, microdata, opengraph, selectors, visible
@@ -193,15 +194,43 @@ def _page_prints_another(
     price = to_price(found.get("price"))
     if source not in _STRUCTURED or price is None or found.get("price_high") is not None:
         return False
-    if not any(element.tag == "h1" for element in doc.index.elements):
-        return False
     read = [
         (to_price(other.get("price")), other.get("price_marked") is not False)
         for name, other in partials
         if name not in _STRUCTURED
     ]
     printed, marked = next(((p, m) for p, m in read if p is not None), (None, False))
-    return marked and printed not in (None, price) and not prints_amount(doc, price)
+    if not marked or printed in (None, price):
+        return False
+    if not any(element.tag == "h1" for element in doc.index.elements):
+        # a shell page's reader may have read anything, but not the state's amount in cents
+        return _in_minor_units(found.get("price"), printed)
+    # '749' in page state where the page prints '7,49': the state's amount is in cents; the
+    # first of several variants' offers (30 ml) is not the variant the page shows chosen
+    return (
+        not prints_amount(doc, price)
+        or _in_minor_units(found.get("price"), printed)
+        or _several_variants(found)
+    )
+
+
+def _several_variants(found: Partial) -> bool:
+    """Whether structured data priced several offers differently (variants: sizes, colours):
+    its first offer is one of them, the price the page prints beside the title the chosen one's."""
+    count = found.get("offer_prices")
+    return isinstance(count, int) and count > 1
+
+
+def _in_minor_units(raw: object, printed: Decimal | None) -> bool:
+    """Whether a structured whole number is the printed price in cents (749 for 7,49): state
+    often keeps amounts in minor units without saying so in its key."""
+    return (
+        isinstance(raw, int)
+        and not isinstance(raw, bool)
+        and printed is not None
+        and printed != printed.to_integral_value()
+        and Decimal(raw) == printed * 100
+    )
 
 
 PAGE_TEXT = 20_000  # the amounts a page prints around its product, not a whole catalogue
@@ -217,10 +246,10 @@ FRAGMENT_SHARE = 0.6  # a heading spelling less of a structured name than this i
 def _heading_title(partials: list[tuple[str, Partial]]) -> str | None:
     """The page's own <h1> where it names the product otherwise than structured data does: what
     the buyer reads as the product's name ('Кроссовки Gel-Kayano 31' over 'Gel-Kayano 31', the
-    Arabic heading over an English og:title) outranks a feed's name. A heading that is only the
-    brand, the brand run into the structured name ('Nordkap' + 'Trekkingschuh') or a small part
-    of that name ('Linen' of 'Relaxed Linen Shirt, Blue') is not, and a profile's title selector
-    outranks it."""
+    Arabic heading over an English og:title, 'YVES SAINT LAURENT Libre' over 'Libre') outranks a
+    feed's name. A heading that is only the brand, the brand run into the structured name with
+    no space ('Nordkap' + 'Trekkingschuh') or a small part of that name ('Linen' of 'Relaxed
+    Linen Shirt, Blue') is not, and a profile's title selector outranks it."""
     visible = next((found for source, found in partials if source == "visible"), None)
     if visible is None or visible.get("title_is_heading") is not True:
         return None
@@ -229,11 +258,18 @@ def _heading_title(partials: list[tuple[str, Partial]]) -> str | None:
     heading = clean_text(visible.get("title"), MAX_TITLE)
     if heading is None:
         return None
-    brands = {
-        identifier_key(brand)
+    printed_brands = {
+        brand
         for _, found in partials
         if (brand := clean_brand(found.get("brand"))) and identifier_key(brand)
     }
+    brands = {identifier_key(brand) for brand in printed_brands}
+    # 'YVES SAINT LAURENT Libre' prints the brand as a word of the name; 'NordkapTrekkingschuh'
+    # (two spans run together) is markup, not a name anyone reads
+    spaced = any(
+        heading.lower().startswith(brand.lower()) and heading[len(brand) : len(brand) + 1].isspace()
+        for brand in printed_brands
+    )
     names = [
         clean_text(found.get("title"), MAX_TITLE, unescape=source in _JSON_SOURCES)
         for source, found in partials
@@ -241,7 +277,7 @@ def _heading_title(partials: list[tuple[str, Partial]]) -> str | None:
     ]
     key = identifier_key(heading)
     for name in map(identifier_key, filter(None, names)):
-        if any(key == brand + name for brand in brands) or (
+        if (not spaced and any(key == brand + name for brand in brands)) or (
             key in name and len(key) < FRAGMENT_SHARE * len(name)
         ):
             return None
@@ -282,6 +318,10 @@ def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedList
         found.get("buttons_unavailable") is True for _, found in partials
     ):  # the page's own sold-out button outranks structured data left saying "InStock"
         values["availability"], sources["availability"] = "OutOfStock", "visible"
+    later = next((f.get("ships_later") for s, f in partials if s == "visible"), None)
+    if values.get("availability") in _BUY_NOW and isinstance(later, str):
+        # the item's own 'Pre-order' / 'Expected in stock' line outranks a feed's "InStock"
+        values["availability"], sources["availability"] = later, "visible"
     sku = _agreed_sku(partials, doc.url)
     if sku is not None:
         values["sku"], sources["sku"] = sku

@@ -32,6 +32,7 @@ class Buttons(BaseModel):
     model_config = ConfigDict(extra="forbid")
     buy: PerLanguage
     notify: PerLanguage
+    buy_alone: PerLanguage = {}
 
 
 class ExtractionLexiconFile(BaseModel):
@@ -44,6 +45,8 @@ class ExtractionLexiconFile(BaseModel):
     sku_params: list[str]
     list_price_words: PerLanguage
     conditional_price_words: PerLanguage
+    lowest_price_words: PerLanguage = {}
+    rail_headings: PerLanguage = {}
     sale_price_words: PerLanguage = {}
     from_price_words: PerLanguage = {}
     from_price_after_words: PerLanguage = {}
@@ -71,6 +74,9 @@ class ExtractionLexicon:
     def __init__(self, spec: ExtractionLexiconFile) -> None:
         self.stock = [(s.state, phrase_pattern(_all(s.phrases))) for s in spec.availability]
         self.buy = phrase_pattern(_all(spec.buttons.buy))
+        # 'Agregar', 'Add': a buy button only as its whole caption ('Agregar a favoritos' is not)
+        alone = "|".join(re.escape(w.lower()) for w in _all(spec.buttons.buy_alone))
+        self.buy_alone = re.compile(rf"^\s*(?:{alone or '(?!x)x'})[\s+!.]*$", re.IGNORECASE)
         self.notify = phrase_pattern(_all(spec.buttons.notify))
         self.not_buyable = phrase_pattern(
             _all(spec.buttons.notify)
@@ -95,6 +101,8 @@ class ExtractionLexicon:
             rf"^\s*(?:{phrase_pattern(_all(spec.sale_price_words)).pattern})", re.IGNORECASE
         )
         self.conditional_price = phrase_pattern(_all(spec.conditional_price_words))
+        self.lowest_price = phrase_pattern(_all(spec.lowest_price_words))
+        self.rail_heading = phrase_pattern(_all(spec.rail_headings))
         before = phrase_pattern(_all(spec.from_price_words)).pattern
         after = "|".join(re.escape(w.lower()) for w in _all(spec.from_price_after_words))
         self.from_price = re.compile(

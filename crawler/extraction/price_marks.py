@@ -9,6 +9,7 @@ import re
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
+from crawler.extraction.currency import has_currency_mark
 from crawler.extraction.document import text_of
 from crawler.extraction.price_conditions import CONDITION_LEVELS
 
@@ -77,10 +78,12 @@ def word_before(node: Any, pattern: re.Pattern[str]) -> bool:
 
 
 def is_old(node: Any, lexicon: ExtractionLexicon, text: str) -> bool:
-    """A struck-through/'was'/'UVP'/'MRP' price (the word in it or just before it), or one
-    containing such a price."""
+    """A struck-through/'was'/'UVP'/'MRP' price (the word in it or just before it), an Omnibus
+    lowest-price-of-30-days one, or one containing such a price."""
     if lexicon.list_price.match(text) or word_before(node, lexicon.list_price):
         return True
+    if lexicon.lowest_price.search(text) or _omnibus_label(node, lexicon):
+        return True  # 'Najniższa cena z 30 dni: <span>2 399,00 zł</span>' (the Omnibus line)
     if any(el.tag in _OLD_TAGS or _OLD_PRICE.search(attrs(el)) for el in node.iter()):
         return True
     ancestors = list(node.iterancestors())[:3]
@@ -88,6 +91,22 @@ def is_old(node: Any, lexicon: ExtractionLexicon, text: str) -> bool:
         el.tag in _OLD_TAGS or (_OLD_PRICE.search(attrs(el)) and not _strikes_another(el, node))
         for el in ancestors
     )
+
+
+OMNIBUS_LABEL = 120
+
+
+def _omnibus_label(node: Any, lexicon: ExtractionLexicon) -> bool:
+    """Whether the text right before ``node`` is an Omnibus label ('Niedrigster Preis der letzten
+    30 Tage:') rather than a whole Omnibus line with its own amount, after which a price is the
+    current one."""
+    previous = node.getprevious()
+    if previous is not None:
+        label = f"{text_of(previous, OMNIBUS_LABEL)} {previous.tail or ''}"
+    else:
+        parent = node.getparent()
+        label = (parent.text or "") if parent is not None else ""
+    return bool(lexicon.lowest_price.search(label)) and not has_currency_mark(label)
 
 
 def _strikes_another(box: Any, node: Any) -> bool:

@@ -142,6 +142,7 @@ def product_fields(product: dict[str, Any], page_url: str) -> Partial:
         "brand": name_of(product.get("brand")),
         "price": price,
         "price_high": _price_high(offer),
+        "offer_prices": len({_price_of(o)[0] for o in priced}),
         "currency": currency,
         "availability": first(offer.get("availability")),
         "sku": _identifier(("sku",), offer, product, variant),

@@ -18,13 +18,16 @@ _SKIP = re.compile(
     r"recommend|related|similar|review|breadcrumb|crosssell|upsell|sponsor|recentl|history|"
     r"footer|navigation|menu|cart|question|answer|comment|seo|tracking|analytics|i18n|locale"
 )
-# Price keys that are not the price a buyer pays now.
+# Price keys that are not the price a buyer pays now ('linePrice' is the struck-through one,
+# 划线价; an 'onlinePrice' is current).
 _NOT_PRICE = re.compile(
-    r"original|was|list|old|strike|compare|regular|before|msrp|max|ship|deliver|tax|fee|"
+    r"original|was|list|old|strike|(?<!on)line|compare|regular|before|msrp|max|ship|deliver|tax|fee|"
     r"coupon|save|saving|install|unit|per|range|min(?!activity)|currency|symbol|type|label|text$"
 )
+# 'priceInCents', 'centAmount', 'amountMinor': an amount in the currency's minor units.
+_MINOR_KEY = re.compile(r"(?<!per)cent|minor")
 _NOW_PRICE = re.compile(r"sale|activity|current|final|offer|deal|discount|promo|now|selling")
-TITLE_KEYS = ("producttitle", "productname", "itemtitle", "title", "subject", "name")
+TITLE_KEYS = ("producttitle", "productname", "itemtitle", "goodsname", "title", "subject", "name")
 KEYS: dict[str, tuple[str, ...]] = {
     "title": TITLE_KEYS,
     "description": ("description", "shortdescription", "longdescription", "productdescription"),
@@ -118,7 +121,7 @@ def _price(root: dict[str, Any], minor_units: bool) -> object:
     if not hits:
         return None
     _, _, value, key = min(hits, key=lambda h: (h[0], h[1]))
-    if isinstance(value, int) and (minor_units or "cents" in key or "minor" in key):
+    if isinstance(value, int) and (minor_units or _MINOR_KEY.search(key)):
         return Decimal(value) / 100
     return value
 
@@ -188,8 +191,9 @@ def selected_variant(root: dict[str, Any]) -> dict[str, Any] | None:
 
 
 # SAP Commerce and similar shops name the product's own number 'code' ({"code": "0198244",
-# "name": ...}); deeper, a 'code' is a category's, a store's or a currency's.
-_OWN_CODE_KEYS = ("productcode", "itemcode", "code")
+# "name": ...}), Chinese marketplaces 'goodsID' beside 'goodsName'; deeper, a 'code' is a
+# category's, a store's or a currency's.
+_OWN_CODE_KEYS = ("productcode", "itemcode", "goodsid", "code")
 
 
 def _own_code(root: dict[str, Any]) -> object:

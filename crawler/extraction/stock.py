@@ -55,12 +55,33 @@ def is_button(element: Any) -> bool:
     )
 
 
-def product_elements(doc: Document, limit: int = SCAN_ELEMENTS) -> list[Any]:
-    """Body elements outside other products' boxes and page chrome, in document order."""
+_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+
+
+def _rail(element: Any, lexicon: ExtractionLexicon) -> bool:
+    """A box headed as a rail of other products ('<section><h2>Vous aimerez aussi</h2>...')."""
+    head = next((child for child in element if isinstance(child.tag, str)), None)
+    if head is None or head.tag not in _HEADINGS:
+        return False
+    text = short_text(head)
+    return text is not None and bool(lexicon.rail_heading.search(text))
+
+
+def product_elements(
+    doc: Document, limit: int = SCAN_ELEMENTS, lexicon: ExtractionLexicon | None = None
+) -> list[Any]:
+    """Body elements outside other products' boxes (by class, or headed as a rail) and page
+    chrome, in document order."""
+    lexicon = lexicon or bundled()
     found, skipped = [], set()
     for element in doc.index.elements[: limit * 4]:
         parent = element.getparent()
-        if parent in skipped or element.tag in _SKIPPED_TAGS or elsewhere(_id_class(element)):
+        if (
+            parent in skipped
+            or element.tag in _SKIPPED_TAGS
+            or elsewhere(_id_class(element))
+            or _rail(element, lexicon)
+        ):
             skipped.add(element)
             continue
         found.append(element)
@@ -107,7 +128,7 @@ def from_buttons(elements: list[Any], lexicon: ExtractionLexicon) -> str | None:
             continue
         if lexicon.not_buyable.search(caption):
             return "OutOfStock"
-        if lexicon.buy.search(caption):
+        if lexicon.buy.search(caption) or lexicon.buy_alone.match(caption):
             if _disabled(element):
                 return "OutOfStock"
             buy_enabled = True
@@ -210,3 +231,21 @@ def stock_line_says_unavailable(doc: Document, lexicon: ExtractionLexicon | None
     return not any(
         is_button(e) and lexicon.buy.search(_caption(e)) and not _disabled(e) for e in own
     )
+
+
+_LATER = frozenset({"PreOrder", "BackOrder"})
+
+
+def own_line_says_later(doc: Document, lexicon: ExtractionLexicon | None = None) -> str | None:
+    """'PreOrder' or 'BackOrder' where the item's own stock line says it ships later ('예약판매',
+    'Forventet på lager: 14-12'), else None: what the buyer reads outranks a structured 'InStock'
+    left by a feed that knows only in or out. The <h1>'s box is read where there is one (a
+    rail's 'Pre-order' is another product's), else the page outside other products' boxes."""
+    lexicon = lexicon or bundled()
+    elements = product_elements(doc)
+    heading = next((e for e in elements if e.tag == "h1"), None)
+    box = heading.getparent() if heading is not None else None
+    if box is not None and box.tag != "body":
+        elements = [e for e in elements if e is box or box in e.iterancestors()]
+    state = _stock_line(elements, lexicon)
+    return state if state in _LATER else None

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from crawler.extraction import identifiers, stock
 from crawler.extraction.document import text_of
+from crawler.extraction.price_omnibus import lowest_price_lines
 from crawler.extraction.visible_parts import images, marked, seller, site_names, strip_site
 from crawler.extraction.visible_price import (
     conditional_prices_near_title,
@@ -34,6 +35,12 @@ def _itemprop(doc: Document, names: tuple[str, ...]) -> str | None:
             if value and value.strip():
                 return value.strip()
     return None
+
+
+def _hidden_price(doc: Document) -> bool:
+    """Whether the first itemprop price is one no buyer sees (a <meta> or <link> tag)."""
+    first = next(iter(doc.index.itemprops.get("price", [])), None)
+    return first is not None and first.tag in ("meta", "link")
 
 
 def _data_attr(doc: Document, names: tuple[str, ...]) -> str | None:
@@ -104,13 +111,26 @@ def heading_title(doc: Document) -> tuple[str | None, bool]:
     titles = doc.sel.xpath("//title")
     page_title = text_of(titles[0].root, 2_000) if titles else ""
     stripped = strip_site(page_title, site_names(doc)) if page_title else None
-    for heading in [e for e in doc.index.elements if e.tag == "h1"][:3]:
+    for heading in _top_headings(doc)[:3]:
         text = text_of(heading, 2_000)
         if re.search(r"\w", text):  # not an empty or icon-only heading; 手机 is a full title
             if stripped and _brand_only(heading, text) and stripped.startswith(f"{text} "):
                 return stripped, False  # the tab title names brand and product
             return _named(heading, text), _product_heading(doc, heading, text)
-    return ((_spelled_heading(doc, stripped) or stripped) if stripped else None), False
+    spelled = _spelled_heading(doc, stripped) if stripped else None
+    # an <h2> the tab title also spells is the page's product heading, as an <h1> would be
+    return (spelled, True) if spelled else (stripped, False)
+
+
+def _top_headings(doc: Document) -> list[Any]:
+    """The <h1>s, else elements marked as top-level headings for assistive technology ('<div
+    role="heading" aria-level="1">'), which app-rendered pages use instead."""
+    h1s = [e for e in doc.index.elements if e.tag == "h1"]
+    return h1s or [
+        e
+        for e in doc.index.elements
+        if (e.get("role") or "").lower() == "heading" and e.get("aria-level") == "1"
+    ]
 
 
 def _marked_text(
@@ -130,9 +150,12 @@ def extract(doc: Document) -> Partial:
         doc, ("data-price", "data-price-amount", "data-product-price")
     )
     found["price_marked"] = found["price"] is not None  # itemprop and data-price mark it
-    if found["price"] is None and (near := read_price_near_title(doc)) is not None:
+    near = read_price_near_title(doc)
+    if near is not None and (found["price"] is None or _hidden_price(doc)):
+        # '<meta itemprop=price content=1399.00>' is data for machines, like JSON-LD: the price
+        # the page prints for the buyer ('1.249,-') is this reader's, when it prints one
         found["price"], found["price_marked"] = near
-    found["list_prices"] = old_prices_near_title(doc)
+    found["list_prices"] = old_prices_near_title(doc) + lowest_price_lines(doc)
     found["conditional_prices"] = conditional_prices_near_title(doc)
     found["currency"] = found["currency"] or _data_attr(
         doc, ("data-currency", "data-price-currency")
@@ -143,6 +166,7 @@ def extract(doc: Document) -> Partial:
     found["sku_printed"] = chosen is not None and identifiers.printed(stated, chosen[0])
     found["brand"] = found["brand"] or _marked_text(doc, ("brand", "byline"), 100)
     found["availability"] = found["availability"] or stock.availability(doc)
+    found["ships_later"] = stock.own_line_says_later(doc)
     found["buttons_unavailable"] = stock.buttons_say_unavailable(
         doc
     ) or stock.stock_line_says_unavailable(doc)

@@ -96,7 +96,7 @@ def price_text(element: Any, decimal_mark: str) -> str:
     return _SIGN_CENTS.sub(rf"\1{decimal_mark}\3 \2", text)
 
 
-def _other_product(node: Any) -> bool:
+def other_product(node: Any) -> bool:
     return any(
         elsewhere(f"{el.get('id', '')} {el.get('class', '')}".lower())
         for el in node.iterancestors()
@@ -128,7 +128,8 @@ def _with_sign(node: Any, text: str) -> str:
     for near, before in ((node.getprevious(), True), (node.getnext(), False)):
         if near is None or (not before and (node.tail or "").strip()):
             continue
-        sign = text_of(near, SIGN_TEXT + 1)
+        # the whole element, not its start: a price box opening with 'CHF' is no sign alone
+        sign = text_of(near, MAX_PRICE_TEXT)
         if (
             len(sign) <= SIGN_TEXT
             and not any(c.isdigit() for c in sign)
@@ -144,19 +145,25 @@ def only_money(text: str, price_marked: bool = False) -> bool:
     fraction (',90 TL') is not a price."""
     if _FRACTION.match(text):
         return False
-    text = _DASH_CENTS.sub("", _NOTE.sub(" ", text))
+    text, dashed = _DASH_CENTS.subn("", _NOTE.sub(" ", text))
     words = _NUMBER.sub(" ", text).split()
     return (
         len(_NUMBER.findall(text)) == 1
-        and (has_currency_mark(text) or (price_marked and not words))
+        # '1.249,-' alone is a price as printed in Scandinavia: the dash is where cents would be
+        and (has_currency_mark(text) or ((price_marked or dashed > 0) and not words))
         and sum(len(w) for w in words) <= 4
         and to_price(text) is not None
     )
 
 
 def _price_marked(element: Any) -> bool:
+    """A box marked as money: 'price'/'amount'/'currency' in its attributes, or a schema.org
+    offer (itemprop=offers), whose printed amount is that offer's price."""
     attrs = " ".join(str(v) for v in element.attrib.values()).lower()
-    return "price" in attrs or "amount" in attrs
+    return (
+        any(word in attrs for word in ("price", "amount", "currency"))
+        or element.get("itemprop") == "offers"
+    )
 
 
 def _inline_group(element: Any) -> bool:
@@ -212,7 +219,7 @@ def _read_printed_prices(doc: Document, lexicon: ExtractionLexicon) -> Iterator[
             # 'Før 2 499,-', 'ab 29,99 €', 'Por R$ 1.199,99', 'R$ 1.139,99 no Pix': a list,
             # range, sale or condition word printed in the price's own element is no other word
             and only_money(_amount_alone(text, lexicon), marked)
-            and not _other_product(root)
+            and not other_product(root)
             and not unchosen_option(root)
         ):
             yield root, text, is_old(root, lexicon, text), conditional(root, lexicon)
