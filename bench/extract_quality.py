@@ -111,10 +111,25 @@ Two sets of saved pages, each ``<marketplace>/<case>.html`` beside its expected 
   wholesale-tier or unit price is not the price; the selected variant's price beats an offer
   range; stale structured data loses to the page; the shop's article number beats a
   manufacturer's part number; the title is the whole main heading, brand included when the
-  heading shows it). Its first figure, committed before any fix, is the unseen one.
+  heading shows it). Its first figure, committed before any fix, is the unseen one;
+* ``unseen10``: ``bench/data/extract_unseen10``, 25 pages modelled on 25 further marketplaces
+  (Expert, Screwfix, Wickes, Joom (Russian), LightInTheBox, Kakaku, Overstock, RTV Euro AGD,
+  Officeworks, AEON, Watsons HK, MR.DIY, Zara (Spanish), Sanborns, Tottus, Migros, Galeries
+  Lafayette, La Redoute, Flanco, Technomarket, Kotsovolos, Foxtrot, Blokker, Manor, Webhallen;
+  15 languages, 9 that cannot be bought now, 3 preorders and one in store only), 7-11 KB each,
+  every page written by hand without shared helpers, in its own markup and data source (correct,
+  stale, multi-Product and AggregateOffer JSON-LD, microdata with a stale in-stock flag,
+  OpenGraph/product meta only, ``__NEXT_DATA__``, ``__NUXT__``, ``__INITIAL_STATE__``, a
+  dataLayer, or visible text only), written and labelled blind in December 2026 after the
+  unseen9 fixes, by a writer who had not read the extraction code, under the same label rules
+  (a card, member, club, app, coupon, bundle, instalment or unit price is not the price; the
+  selected variant's price beats an offer range or a "from" price; stale structured data, e.g.
+  a lev price after Bulgaria's switch to the euro, loses to the page; the shop's article number
+  beats a manufacturer's part number; a price-comparison page's price is its lowest offer).
+  Its first figure, committed before any fix, is the unseen one.
 
 ``both`` scores samples and unseen (the sets the extractors were tuned on); ``all`` adds unseen2,
-unseen3, unseen4, unseen5, unseen6, unseen7, unseen8 and unseen9.
+unseen3, unseen4, unseen5, unseen6, unseen7, unseen8, unseen9 and unseen10.
 
 Per field, F1 over the pages that label it: a right value is a true positive, a wrong value a
 false positive (and a false negative when a value was expected), a missing one a false
@@ -124,7 +139,7 @@ output prints a currency's minor units; unseen7's labels print whole amounts as 
 
     .venv/bin/python bench/extract_quality.py
         [--set samples|unseen|unseen2|unseen3|unseen4|unseen5|unseen6|unseen7|unseen8|unseen9
-               |both|all]
+               |unseen10|both|all]
         [--misses] [DIR]
 """
 
@@ -155,6 +170,7 @@ SETS = {
     "unseen7": ROOT / "bench" / "data" / "extract_unseen7",
     "unseen8": ROOT / "bench" / "data" / "extract_unseen8",
     "unseen9": ROOT / "bench" / "data" / "extract_unseen9",
+    "unseen10": ROOT / "bench" / "data" / "extract_unseen10",
 }
 GROUPS = {
     "both": ("samples", "unseen"),
@@ -169,6 +185,7 @@ GROUPS = {
         "unseen7",
         "unseen8",
         "unseen9",
+        "unseen10",
     ),
 }
 BASELINE_SOURCES = frozenset({"jsonld", "microdata", "opengraph"})
