@@ -111,10 +111,26 @@ Two sets of saved pages, each ``<marketplace>/<case>.html`` beside its expected 
   wholesale-tier or unit price is not the price; the selected variant's price beats an offer
   range; stale structured data loses to the page; the shop's article number beats a
   manufacturer's part number; the title is the whole main heading, brand included when the
-  heading shows it). Its first figure, committed before any fix, is the unseen one.
+  heading shows it). Its first figure, committed before any fix, is the unseen one;
+* ``unseen11``: ``bench/data/extract_unseen11``, 25 pages modelled on 25 further marketplaces
+  (Inet, Tokmanni, Brico (French), Globus, Albert Heijn, PcBox, Svyaznoy, Yandex Market, Mango,
+  Guardian, Kmart, Noel Leeming, Game, Makro, Kilimall, Virgin Megastore (UAE), Teknosa, Vatan
+  Bilgisayar, MediaWorld, Alternate, notebooksbilliger.de, LOHACO, Lotte Hi-Mart, Kaola, Nguyen
+  Kim; 15 languages, 8 that cannot be bought now, 2 preorders, 2 in store only), 7-10 KB each
+  with nav menus, rails of other products with their own prices and stock words, reviews, specs
+  and footers, every page written by hand without shared helpers, in its own markup and data
+  source (correct, stale, AggregateOffer and several-Product JSON-LD, microdata, OpenGraph and
+  product meta only, ``__NEXT_DATA__``, ``__NUXT__``, Apollo state, ``data-*`` JSON, dataLayer
+  or visible text only), written and labelled blind in December 2026 by a writer who had not
+  read the extraction code, under the same label rules (a card, member, club, coupon, basket,
+  instalment, student, subscription, bundle or unit price is not the price; the selected
+  variant's price beats an offer range; stale structured data loses to the page; the shop's
+  article number as the page shows it beats a manufacturer's part number or EAN; sku is null
+  when only the URL carries an id). Its first figure, committed before any fix, is the unseen
+  one.
 
 ``both`` scores samples and unseen (the sets the extractors were tuned on); ``all`` adds unseen2,
-unseen3, unseen4, unseen5, unseen6, unseen7, unseen8 and unseen9.
+unseen3, unseen4, unseen5, unseen6, unseen7, unseen8, unseen9 and unseen11.
 
 Per field, F1 over the pages that label it: a right value is a true positive, a wrong value a
 false positive (and a false negative when a value was expected), a missing one a false
@@ -124,7 +140,7 @@ output prints a currency's minor units; unseen7's labels print whole amounts as 
 
     .venv/bin/python bench/extract_quality.py
         [--set samples|unseen|unseen2|unseen3|unseen4|unseen5|unseen6|unseen7|unseen8|unseen9
-               |both|all]
+               |unseen11|both|all]
         [--misses] [DIR]
 """
 
@@ -155,6 +171,7 @@ SETS = {
     "unseen7": ROOT / "bench" / "data" / "extract_unseen7",
     "unseen8": ROOT / "bench" / "data" / "extract_unseen8",
     "unseen9": ROOT / "bench" / "data" / "extract_unseen9",
+    "unseen11": ROOT / "bench" / "data" / "extract_unseen11",
 }
 GROUPS = {
     "both": ("samples", "unseen"),
@@ -169,6 +186,7 @@ GROUPS = {
         "unseen7",
         "unseen8",
         "unseen9",
+        "unseen11",
     ),
 }
 BASELINE_SOURCES = frozenset({"jsonld", "microdata", "opengraph"})

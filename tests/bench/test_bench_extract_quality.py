@@ -74,11 +74,21 @@ def test_empty_directory_is_one_line_not_a_traceback(
 def test_all_adds_the_blind_sets_after_the_tuned_ones(capsys: pytest.CaptureFixture[str]) -> None:
     assert extract_quality.main(["--set", "all"]) == 0
     out = capsys.readouterr().out
-    blind = ("unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9")
+    blind = (
+        "unseen2",
+        "unseen3",
+        "unseen4",
+        "unseen5",
+        "unseen6",
+        "unseen7",
+        "unseen8",
+        "unseen9",
+        "unseen11",
+    )
     expected = [word for name in blind for word in (name, "full", name, "base")]
     assert out.splitlines()[0].split()[-len(expected) :] == expected
     pages = (
         "samples 18, unseen 26, unseen2 19, unseen3 22, unseen4 27, unseen5 25, unseen6 25,"
-        " unseen7 25, unseen8 25, unseen9 25"
+        " unseen7 25, unseen8 25, unseen9 25, unseen11 25"
     )
     assert f"pages: {pages}" in out
