@@ -111,7 +111,7 @@ Two sets of saved pages, each ``<marketplace>/<case>.html`` beside its expected 
   wholesale-tier or unit price is not the price; the selected variant's price beats an offer
   range; stale structured data loses to the page; the shop's article number beats a
   manufacturer's part number; the title is the whole main heading, brand included when the
-  heading shows it). Its first figure, committed before any fix, is the unseen one;
+  heading shows it). Its first figure, committed before any fix, is the unseen one.
 * ``unseen10``: ``bench/data/extract_unseen10``, 25 pages modelled on 25 further marketplaces
   (Expert, Screwfix, Wickes, Joom (Russian), LightInTheBox, Kakaku, Overstock, RTV Euro AGD,
   Officeworks, AEON, Watsons HK, MR.DIY, Zara (Spanish), Sanborns, Tottus, Migros, Galeries
@@ -128,8 +128,26 @@ Two sets of saved pages, each ``<marketplace>/<case>.html`` beside its expected 
   beats a manufacturer's part number; a price-comparison page's price is its lowest offer).
   Its first figure, committed before any fix, is the unseen one.
 
+* ``unseen11``: ``bench/data/extract_unseen11``, 25 pages modelled on 25 further marketplaces
+  (Inet, Tokmanni, Brico (French), Globus, Albert Heijn, PcBox, Svyaznoy, Yandex Market, Mango,
+  Guardian, Kmart, Noel Leeming, Game, Makro, Kilimall, Virgin Megastore (UAE), Teknosa, Vatan
+  Bilgisayar, MediaWorld, Alternate, notebooksbilliger.de, LOHACO, Lotte Hi-Mart, Kaola, Nguyen
+  Kim; 15 languages, 8 that cannot be bought now, 2 preorders, 2 in store only), 7-10 KB each
+  with nav menus, rails of other products with their own prices and stock words, reviews, specs
+  and footers, every page written by hand without shared helpers, in its own markup and data
+  source (correct, stale, AggregateOffer and several-Product JSON-LD, microdata, OpenGraph and
+  product meta only, ``__NEXT_DATA__``, ``__NUXT__``, Apollo state, ``data-*`` JSON, dataLayer
+  or visible text only), written and labelled blind in December 2026 by a writer who had not
+  read the extraction code, under the same label rules (a card, member, club, coupon, basket,
+  instalment, student, subscription, bundle or unit price is not the price; the selected
+  variant's price beats an offer range; stale structured data loses to the page; the shop's
+  article number as the page shows it beats a manufacturer's part number or EAN; sku is null
+  when only the URL carries an id). Its first figure, committed before any fix, is the unseen
+  one.
+
+
 ``both`` scores samples and unseen (the sets the extractors were tuned on); ``all`` adds unseen2,
-unseen3, unseen4, unseen5, unseen6, unseen7, unseen8, unseen9 and unseen10.
+unseen3, unseen4, unseen5, unseen6, unseen7, unseen8, unseen9, unseen10 and unseen11.
 
 Per field, F1 over the pages that label it: a right value is a true positive, a wrong value a
 false positive (and a false negative when a value was expected), a missing one a false
@@ -139,7 +157,7 @@ output prints a currency's minor units; unseen7's labels print whole amounts as 
 
     .venv/bin/python bench/extract_quality.py
         [--set samples|unseen|unseen2|unseen3|unseen4|unseen5|unseen6|unseen7|unseen8|unseen9
-               |unseen10|both|all]
+               |unseen10|unseen11|both|all]
         [--misses] [DIR]
 """
 
@@ -171,6 +189,7 @@ SETS = {
     "unseen8": ROOT / "bench" / "data" / "extract_unseen8",
     "unseen9": ROOT / "bench" / "data" / "extract_unseen9",
     "unseen10": ROOT / "bench" / "data" / "extract_unseen10",
+    "unseen11": ROOT / "bench" / "data" / "extract_unseen11",
 }
 GROUPS = {
     "both": ("samples", "unseen"),
@@ -186,6 +205,7 @@ GROUPS = {
         "unseen8",
         "unseen9",
         "unseen10",
+        "unseen11",
     ),
 }
 BASELINE_SOURCES = frozenset({"jsonld", "microdata", "opengraph"})
