@@ -2,8 +2,9 @@
 not read the matcher, for an honest recall/precision figure (``detect_quality.py --set blind``).
 
 Titles come from the pinned ``device_detector`` wheel (its upstream test fixtures name ~26,000
-real devices of ~2,100 brands; LGPL-3.0 data, so it is fetched into the git-ignored
-``bench/.cache/`` and never committed). The disguises are ``bench/textset_blind_disguise.py``.
+real devices of ~2,100 brands; the wheel's metadata names no licence and the upstream Matomo
+fixtures are LGPL-3.0, so it is fetched into the git-ignored ``bench/.cache/``, never
+committed). The disguises are ``bench/textset_blind_disguise.py``.
 Registered: 10 invented marks and 15 real brands of the source, each a word mark of a
 fictional owner. Positives put a disguised mark in place of a title's brand; negatives are
 untouched real titles, plain mentions (no seller, or the owner's own store at a normal price),
