@@ -20,7 +20,11 @@ registered marks a letter away, dictionary words, compatibility wording with typ
 
 Goal (issue 4): recall >= 0.97 at precision >= 0.97 overall, no disguise kind under 0.9.
 
-Run: .venv/bin/python bench/detect_quality.py [--set textset|holdout|thirdparty|DIR] [--json]
+A fourth, ``blind``, is real device titles with disguises written by someone who had not read
+the matcher (``bench/textset_blind.py``, into ``bench/.cache/``; run that first).
+
+Run: .venv/bin/python bench/detect_quality.py [--set textset|holdout|thirdparty|blind|DIR]
+     [--json]
      [--max-errors 40]
 """
 
@@ -49,6 +53,7 @@ SETS = {
     "textset": DEFAULT_SET,
     "holdout": DEFAULT_SET.parent / "textset_holdout",
     "thirdparty": Path(__file__).resolve().parent / ".cache" / "textset_thirdparty",
+    "blind": Path(__file__).resolve().parent / ".cache" / "textset_blind",
 }
 THRESHOLDS = tuple(round(0.3 + 0.05 * i, 2) for i in range(13))
 GOAL_PRECISION = GOAL_RECALL = 0.97
@@ -260,7 +265,7 @@ def render(data: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--set", default="textset", help="textset, holdout, thirdparty or a set's folder"
+        "--set", default="textset", help="textset, holdout, thirdparty, blind or a set's folder"
     )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--max-errors", type=int, default=40, help="errors listed per type")
@@ -269,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (set_dir / "labels.jsonl").is_file():
         parser.error(
             f"{set_dir} holds no labelled set; for --set thirdparty run"
-            " bench/textset_thirdparty.py first"
+            " bench/textset_thirdparty.py first (--set blind: bench/textset_blind.py)"
         )
     outcomes, seconds = run(set_dir)
     data = report_data(outcomes, seconds, args.max_errors)
