@@ -71,10 +71,14 @@ def describe(
     form_idx, b = reading(form, 0, len(form.tokens) - 1, merged[1])
     found: list[tuple[str, str]] = []
     wide: list[str] = []
-    for op, i, j in align(a, b):
+    for op, i, j in align(a, b, _letters(ft, span_idx, form, form_idx)):
         oc = _source(ft, span_idx[i], merged[0]) if i >= 0 else ""
         mc = _source(form, form_idx[j], merged[1]) if j >= 0 else ""
         if op == "equal":
+            marks = _marks_after(ft, span_idx[i])
+            if marks and marks != _marks_after(form, form_idx[j]):
+                names = ", ".join(char_name(m).lower() for m in marks)
+                found.append(("accents", f"a {names} on '{oc}'"))
             if lite(oc) != lite(mc):
                 found.append(_lookalike(oc, mc))
             elif _is_compat(oc) and not _is_compat(mc):
@@ -149,6 +153,29 @@ def reading(ft: FoldedText, first: int, last: int, merged: bool) -> tuple[list[i
         idx.extend(k for k in range(t.start, t.end) if not merged or ft.skeleton[k] != MERGED)
     view = ft.skeleton if merged else ft.plain
     return idx, "".join(view[k] for k in idx)
+
+
+def _letters(
+    ft: FoldedText, span_idx: list[int], form: FoldedText, form_idx: list[int]
+) -> tuple[str, str]:
+    """The span's and the form's own folded letters at the positions ``reading`` gave."""
+    return "".join(ft.folded[k] for k in span_idx), "".join(form.folded[k] for k in form_idx)
+
+
+def _marks_after(ft: FoldedText, index: int) -> str:
+    """Combining marks written after the original character of folded ``index``.
+
+    Folding drops them, and NFC only joins those a letter has a precomposed form with: 'n'
+    with a circumflex stays two characters. No language writes a brand's letter that way, so
+    it is as much a disguise as 'ô' for 'o'.
+    """
+    end = ft.offsets[index] + 1
+    if index + 1 < len(ft.offsets) and ft.offsets[index + 1] == ft.offsets[index]:
+        return ""  # one original character folded to several ('æ'): the marks go with the last
+    start = end
+    while end < len(ft.original) and unicodedata.combining(ft.original[end]):
+        end += 1
+    return ft.original[start:end]
 
 
 def _source(ft: FoldedText, index: int, merged: bool) -> str:
@@ -294,7 +321,7 @@ def plausible_misspelling(
         return False
     letters = [ft.original_char(k) for k in span_idx]
     edits = changed = 0  # changed: edits other than a doubled letter ("Noovaflexx")
-    for op, a, b in align(window, mark):
+    for op, a, b in align(window, mark, _letters(ft, span_idx, form, form_idx)):
         if op != "equal":
             edits += 1
             changed += not (op == "ins" and _doubles(window, a))
@@ -343,28 +370,45 @@ def _plain_letter_ok(ft: FoldedText, index: int, want: str, letters: list[str]) 
     return orig == "l" and want == "i" and all(c.isupper() for c in others)
 
 
-def align(a: str, b: str) -> list[tuple[str, int, int]]:
+EDIT = 1000  # an edit's cost in ``align``; a look-alike pairing costs 1, an identical one 0
+
+
+def align(a: str, b: str, exact: tuple[str, str] | None = None) -> list[tuple[str, int, int]]:
     """Optimal string alignment of ``a`` to ``b`` as (op, index in a, index in b) steps.
 
     ``ins`` is a character only in ``a`` (j = -1), ``del`` one only in ``b`` (i = -1),
     ``swap`` two adjacent characters exchanged (indexes of the first of each pair).
+
+    ``exact``: the same two texts in their own letters, one per position. Of the alignments
+    with fewest edits, the one pairing most identical letters wins: "tarqui" against TARQUIL
+    read as skeletons ("tarqul", "tarqull": i and l look alike) lacks the final L, not the I
+    with an I-for-L look-alike on top.
     """
     n, m = len(a), len(b)
+    same_a, same_b = exact if exact is not None else (a, b)
     d = [[0] * (m + 1) for _ in range(n + 1)]
     for i in range(n + 1):
-        d[i][0] = i
+        d[i][0] = i * EDIT
     for j in range(m + 1):
-        d[0][j] = j
+        d[0][j] = j * EDIT
     for i in range(1, n + 1):
         for j in range(1, m + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            d[i][j] = min(
+                d[i - 1][j] + EDIT,
+                d[i][j - 1] + EDIT,
+                d[i - 1][j - 1] + _pair_cost(a, b, same_a, same_b, i - 1, j - 1),
+            )
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + EDIT)
     steps: list[tuple[str, int, int]] = []
     i, j = n, m
     while i > 0 or j > 0:
-        if i > 0 and j > 0 and a[i - 1] == b[j - 1] and d[i][j] == d[i - 1][j - 1]:
+        if (
+            i > 0
+            and j > 0
+            and a[i - 1] == b[j - 1]
+            and d[i][j] == d[i - 1][j - 1] + _pair_cost(a, b, same_a, same_b, i - 1, j - 1)
+        ):
             steps.append(("equal", i - 1, j - 1))
             i, j = i - 1, j - 1
         elif (
@@ -372,14 +416,14 @@ def align(a: str, b: str) -> list[tuple[str, int, int]]:
             and j > 1
             and a[i - 1] == b[j - 2]
             and a[i - 2] == b[j - 1]
-            and d[i][j] == d[i - 2][j - 2] + 1
+            and d[i][j] == d[i - 2][j - 2] + EDIT
         ):
             steps.append(("swap", i - 2, j - 2))
             i, j = i - 2, j - 2
-        elif i > 0 and j > 0 and d[i][j] == d[i - 1][j - 1] + 1:
+        elif i > 0 and j > 0 and d[i][j] == d[i - 1][j - 1] + EDIT:
             steps.append(("sub", i - 1, j - 1))
             i, j = i - 1, j - 1
-        elif i > 0 and d[i][j] == d[i - 1][j] + 1:
+        elif i > 0 and d[i][j] == d[i - 1][j] + EDIT:
             steps.append(("ins", i - 1, -1))
             i -= 1
         else:
@@ -387,3 +431,10 @@ def align(a: str, b: str) -> list[tuple[str, int, int]]:
             j -= 1
     steps.reverse()
     return steps
+
+
+def _pair_cost(a: str, b: str, same_a: str, same_b: str, i: int, j: int) -> int:
+    """Pairing a[i] with b[j]: 0 for the same letter, 1 for a look-alike, else an edit."""
+    if a[i] != b[j]:
+        return EDIT
+    return 0 if same_a[i] == same_b[j] else 1
