@@ -84,7 +84,7 @@ class MarkIndex:
         self._short: dict[str, list[MarkForm]] = defaultdict(list)  # short marks, as registered
         self._sounds: SoundIndex[MarkForm] = SoundIndex()
         self._negative: dict[str, tuple[str, ...]] = {}
-        self._slips = SlipIndex()
+        self._slips = SlipIndex(lambda word: fold_text(word).plain)
         self._registered: set[str] = set()  # every folded form: no other mark's misspelling
         self.work = MatchWork()
         for asset in assets:
