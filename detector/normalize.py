@@ -118,6 +118,12 @@ def lite(text: str) -> str:
     return "".join(lite_char(c) for c in text)
 
 
+def plain_reading(word: str) -> str:
+    """``FoldedText.plain`` of one folded lower-case ASCII word ('doogi' -> 'doogl'), without
+    tokenising it: cheap enough for the many respellings an index of marks is built from."""
+    return word.translate(SKELETON_TABLE)
+
+
 def fold(text: str) -> str:
     """Folded form of a whole string (see module docstring)."""
     return "".join(fold_char(c) for c in text)

@@ -12,10 +12,10 @@
 - Sound-alikes: a long mark respelt the way it sounds ("Verteks" for VERTEX, "Doogi" for
   DOOGEE, "Meizoo" for MEIZU), one English spelling of a sound for another, anywhere but the
   first letter. Nobody writes a brand that way by accident.
-- Cut ends: a mark of ``MIN_CUT_MARK`` letters or more with its last two letters cut off
-  ("Panason", "Motoro"): what a seller leaves when the whole name would trip a filter, and
-  enough of the brand for a buyer to read it. One cut letter is the fuzzy matcher's; a
-  shorter stem is as often an everyday word or another name.
+
+A mark with its end cut off ("Panason", "Motoro") is not read here: a dropped last letter is
+the fuzzy matcher's, and two or more leave a stem that is as often another firm's name or a
+model line ("Veltra" for VELTRANO) as a disguise.
 
 All read single words only (a token with real word boundaries on each side), and the text
 matcher drops a word that is an everyday word, a name, another brand or a registered mark.
@@ -35,10 +35,7 @@ if TYPE_CHECKING:
 
 REPEATED_SCORE = 0.9  # every letter of the mark, in order: near-certain, not identical
 SOUND_ALIKE_SCORE = 0.85  # the mark's sound in other letters
-CUT_END_SCORE = 0.8  # the mark's start, its end missing
 MIN_SOUND_MARK = 5  # letters a mark needs before its respellings read as it
-MIN_CUT_MARK = 8  # ... before its first letters alone do (6 of 8 is three quarters)
-CUT_LETTERS = 2
 # One English spelling of a sound for another, as sellers respell brands ("Kalvin", "Nyke").
 SOUND_SPELLINGS = (
     ("x", "ks"),
@@ -99,19 +96,14 @@ def sound_alikes(mark: str) -> Iterator[str]:
             start = mark.find(old, start + 1)
 
 
-def cut_end(mark: str) -> str | None:
-    """``mark`` without its last ``CUT_LETTERS`` letters, when it is long enough to stay read."""
-    return mark[:-CUT_LETTERS] if len(mark) >= MIN_CUT_MARK else None
-
-
 class SlipIndex:
     """Squeezed keys of every Latin mark, the one-slip variants of the short ones, and the
-    sound-alikes and cut ends of the long ones."""
+    sound-alikes of the long ones."""
 
     def __init__(self, reading: Callable[[str], str]) -> None:
         self._squeezed: dict[str, list[MarkForm]] = defaultdict(list)
         self._slips: dict[str, list[MarkForm]] = defaultdict(list)
-        self._respelt: dict[str, list[tuple[MarkForm, float]]] = defaultdict(list)
+        self._respelt: dict[str, list[MarkForm]] = defaultdict(list)
         self._reading = reading  # a word as ``find`` is asked it (the matcher's plain reading)
 
     def add(self, form: MarkForm, short: bool) -> None:
@@ -124,19 +116,11 @@ class SlipIndex:
                 if variant != key:
                     self._slips[variant].append(form)
         mark = form.folded
-        if short or not (mark.isascii() and mark.isalpha()):
+        if short or len(mark) < MIN_SOUND_MARK or not (mark.isascii() and mark.isalpha()):
             return
-        variants: dict[str, float] = {}
-        if len(mark) >= MIN_SOUND_MARK:
-            variants.update(dict.fromkeys(sound_alikes(mark), SOUND_ALIKE_SCORE))
-        cut = cut_end(mark)
-        if cut is not None:
-            variants.setdefault(cut, CUT_END_SCORE)
         own = self._reading(mark)
-        for variant, score in variants.items():
-            read = self._reading(variant)
-            if read != own:
-                self._respelt[read].append((form, score))
+        for read in {self._reading(variant) for variant in sound_alikes(mark)} - {own}:
+            self._respelt[read].append(form)
 
     def __bool__(self) -> bool:
         return bool(self._squeezed)
@@ -148,4 +132,5 @@ class SlipIndex:
                 yield form, REPEATED_SCORE
         for form in self._slips.get(word, ()):
             yield form, 1.0 - 1.0 / max(len(word), len(form.skeleton))
-        yield from self._respelt.get(word, ())
+        for form in self._respelt.get(word, ()):
+            yield form, SOUND_ALIKE_SCORE

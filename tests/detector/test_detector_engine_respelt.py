@@ -1,5 +1,6 @@
-"""Marks respelt the way they sound, cut short, or marked with combining accents: each is a
-disguise that flags on its own, and the words, names and part listings they resemble do not."""
+"""Marks respelt the way they sound, missing their last letter, or marked with combining
+accents: each is a disguise that flags on its own; the words, stems and part listings they
+resemble do not."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def _mark(id_: str, name: str) -> Asset:
 KALDEX = _mark("K", "KALDEX")  # x at the end, respelt "ks"
 BREEZIO = _mark("B", "BREEZIO")  # ee, respelt "i"
 MOOVANA = _mark("M", "MOOVANA")  # oo, respelt "u"
-NEXOVIRAN = _mark("N", "NEXOVIRAN")  # long enough to be read from its first seven letters
+NEXOVIRAN = _mark("N", "NEXOVIRAN")  # long: a stem of it is still no disguise
 VELKRIL = _mark("V", "VELKRIL")  # an i and an l, which look alike, at its end
 CONDORIA = _mark("C", "CONDORIA")  # its cut end is a dictionary word
 FEETS = _mark("F", "FEETS")  # a sound-alike of it is a dictionary word
@@ -46,7 +47,7 @@ def flagged(detector: Detector, listing: Listing) -> dict[str, Finding]:
         ("Kaldeks K7 wireless earbuds", KALDEX, "misspelling"),
         ("Brizio smart speaker", BREEZIO, "misspelling"),
         ("Muvana fitness tracker", MOOVANA, "misspelling"),
-        ("Nexovir 5G router", NEXOVIRAN, "misspelling"),
+        ("Nexovira 5G router", NEXOVIRAN, "misspelling"),
         ("Velkri gaming mouse", VELKRIL, "misspelling"),
         ("Kal\u0302dex K7 wireless earbuds", KALDEX, "accents"),
         ("Kalde\u0331x K7 wireless earbuds", KALDEX, "accents"),
@@ -78,6 +79,7 @@ def test_a_combining_accent_is_named_for_the_reviewer(
     [
         "Kaldex K7 wireless earbuds",  # the mark as registered, by the owner's store
         "Condor feather print poster",  # CONDORIA cut short is a word
+        "Nexovi 5G router",  # a stem: another firm's name or a model line as often as not
         "Case fits all phones",  # FEETS said another way is a word
         "Nexo power bank",  # too little of NEXOVIRAN left to be read as it
     ],

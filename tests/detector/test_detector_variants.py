@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from detector.mark_match import MarkForm
-from detector.normalize import fold_text
+from detector.normalize import fold_text, plain_reading
 from detector.variants import REPEATED_SCORE, SlipIndex, held_letters, inner_slips, runs
 
 
@@ -43,7 +43,7 @@ def test_inner_slips_keep_the_first_letter_and_add_nothing_at_the_end() -> None:
 
 
 def test_index_finds_held_letters_of_any_mark_and_slips_of_short_ones_only() -> None:
-    index = SlipIndex(lambda word: fold_text(word).plain)
+    index = SlipIndex(plain_reading)
     index.add(_form("ZEVO", "short"), short=True)
     index.add(_form("QUVARO", "long"), short=False)
     assert [(f.text, s) for f, s in index.find("quvvvaro")] == [("QUVARO", REPEATED_SCORE)]
@@ -51,3 +51,8 @@ def test_index_finds_held_letters_of_any_mark_and_slips_of_short_ones_only() -> 
     assert [(f.text, s) for f, s in index.find("zedvo")] == [("ZEVO", 0.8)]
     assert list(index.find("quvtaro")) == []  # long marks: the bigram index reads those
     assert list(index.find("zevos")) == []
+
+
+@pytest.mark.parametrize("word", ["doogi", "verteks", "meizoo", "panason", "tarqui", "clover"])
+def test_plain_reading_of_a_word_is_what_folding_the_text_gives(word: str) -> None:
+    assert plain_reading(word) == fold_text(word).plain
