@@ -67,6 +67,15 @@ def _rail(element: Any, lexicon: ExtractionLexicon) -> bool:
     return text is not None and bool(lexicon.rail_heading.search(text))
 
 
+def _holds_heading(doc: Document) -> set[Any]:
+    """The <aside>s holding the page's <h1>: a side column that carries the product's title
+    ('<aside class="product-info"><h1>…') is the item's buy box, not a sidebar."""
+    heading = next((e for e in doc.index.elements if e.tag == "h1"), None)
+    if heading is None:
+        return set()
+    return {a for a in heading.iterancestors() if a.tag == "aside"}
+
+
 def product_elements(
     doc: Document, limit: int = SCAN_ELEMENTS, lexicon: ExtractionLexicon | None = None
 ) -> list[Any]:
@@ -74,11 +83,12 @@ def product_elements(
     chrome, in document order."""
     lexicon = lexicon or bundled()
     found, skipped = [], set()
+    own = _holds_heading(doc)
     for element in doc.index.elements[: limit * 4]:
         parent = element.getparent()
         if (
             parent in skipped
-            or element.tag in _SKIPPED_TAGS
+            or (element.tag in _SKIPPED_TAGS and element not in own)
             or elsewhere(_id_class(element))
             or _rail(element, lexicon)
         ):
