@@ -168,7 +168,57 @@ def _stock_line(elements: list[Any], lexicon: ExtractionLexicon) -> str | None:
                 state = lexicon.stock_state(text)
                 if state is not None:
                     return state
+    return _leading_state(elements[heading:], lexicon)
+
+
+LONG_LINE = 240
+# Where a line's first clause ends: a spaced dash, or a sentence mark ('In stock – 14 available
+# at …', 'Preventa. Lanzamiento el …'); a colon ends a label, not a clause.
+_CLAUSE_END = re.compile(r"\s[-–—]\s|[.!;·|](?:\s|$)")
+_ICON = re.compile(r"icon")
+
+
+def _leading_state(elements: list[Any], lexicon: ExtractionLexicon) -> str | None:
+    """The state a longer line opens with ('In stock – 14 available at Leeds. Ready in 1
+    minute.', 'Preventa – Lanzamiento el 22/01'): its first clause starts with a stock phrase.
+    Read after every short line, lines marked as stock boxes first, since a long line that only
+    mentions stock ('Available in three colours…') is weaker evidence."""
+    clauses = []
+    for element in elements:
+        if element.tag in _BUTTON_TAGS or _lists_options(element):
+            continue
+        clause = _lead_clause(element)
+        if clause:
+            clauses.append((bool(_MARKED.search(_id_class(element))), clause))
+    for marked_only in (True, False):
+        for marked, clause in clauses:
+            if marked or not marked_only:
+                state = lexicon.stock_state(clause)
+                if state is not None and any(
+                    own == state and pattern.match(clause) for own, pattern in lexicon.stock
+                ):
+                    return state
     return None
+
+
+def _lead_clause(element: Any) -> str | None:
+    """The first clause of a line too long for ``short_text`` (a few nodes, ``LONG_LINE``
+    characters), an icon's ligature text before it dropped ('<i class="material-icons">event
+    </i> Preventa – …')."""
+    if len(list(islice(element.iter(), SHORT_NODES + 1))) > SHORT_NODES:
+        return None
+    text = text_of(element, LONG_LINE + 1)
+    if not text or len(text) <= SHORT_TEXT or len(text) > LONG_LINE:
+        return None
+    first = next((child for child in element if isinstance(child.tag, str)), None)
+    if (
+        first is not None
+        and not (element.text or "").strip()
+        and (first.tag == "i" or _ICON.search((first.get("class") or "").lower()))
+    ):
+        icon = text_of(first, SHORT_TEXT)
+        text = text[len(icon) :].lstrip() if icon and text.startswith(icon) else text
+    return _CLAUSE_END.split(text, maxsplit=1)[0].strip()
 
 
 def _lists_options(element: Any) -> bool:
