@@ -20,10 +20,11 @@ SHORT_TEXT = 60
 SHORT_NODES = 24
 # Boxes about other products, or page chrome, whose stock words say nothing about this one;
 # 'reco' is the short mark recommendation rails use ('reco-wrap'), as up-/cross-sell rails are;
-# a 'rail' ('Rail_rail__x', 'shop-rail') is a strip of other products' cards.
+# a 'rail' ('Rail_rail__x', 'shop-rail') or 'lane' ('lane_root__x') is a strip of other
+# products' cards.
 ELSEWHERE = re.compile(
     r"recommend|related|similar|sponsor|also|carousel|review|footer|minicart|newsletter|breadcrumb"
-    r"|(?<![a-z])recos?(?![a-z])|up-?sell|cross-?sell|(?<![a-z])rails?(?![a-z])"
+    r"|(?<![a-z])recos?(?![a-z])|up-?sell|cross-?sell|(?<![a-z])(?:rail|lane)s?(?![a-z])"
 )
 # ... but the footer of the item's own box ('item-view-footer', 'product-footer') is the item's.
 _OWN_FOOTER = re.compile(r"(?<![a-z])(?:item|product|ad|listing|offer)[\w-]*footer")
@@ -110,9 +111,16 @@ def short_text(element: Any, limit: int = SHORT_TEXT) -> str | None:
 
 
 def _caption(element: Any) -> str:
+    """A button's caption; an icon-only one ('+', '🛒') is captioned by its accessible name."""
     if element.tag == "input":
         return element.get("value") or element.get("aria-label") or ""
-    return short_text(element) or element.get("aria-label") or ""
+    text = short_text(element)
+    if text and _WORDLESS.fullmatch(text):
+        return element.get("aria-label") or element.get("title") or text
+    return text or element.get("aria-label") or ""
+
+
+_WORDLESS = re.compile(r"[\W_]*")
 
 
 def _disabled(element: Any) -> bool:
