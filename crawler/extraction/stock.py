@@ -161,11 +161,15 @@ def availability(doc: Document, lexicon: ExtractionLexicon | None = None) -> str
 
 
 def _stock_line(elements: list[Any], lexicon: ExtractionLexicon) -> str | None:
-    """The state a stock line in the item's box states, lines marked as stock boxes first."""
+    """The state a stock line in the item's box states, lines marked as stock boxes first; in
+    a stock list, the online line's state, never a single store's."""
     heading = _item_box_start(elements)
+    online, stores = channel_lines(elements[heading:], lexicon)
+    if online is not None:
+        return online
     texts = []
     for element in elements[heading:]:
-        if element.tag in _BUTTON_TAGS:
+        if element.tag in _BUTTON_TAGS or element in stores:
             continue
         text = short_text(element)
         if text and not _lists_options(element):
@@ -227,6 +231,46 @@ def _lead_clause(element: Any) -> str | None:
         icon = text_of(first, SHORT_TEXT)
         text = text[len(icon) :].lstrip() if icon and text.startswith(icon) else text
     return _CLAUSE_END.split(text, maxsplit=1)[0].strip()
+
+
+_LABELLED = re.compile(r"^([^:：]{1,40})[:：]\s*(.+)$")
+# '>10 st', '4 stk', '12+': how many a stock line says there are
+_COUNT = re.compile(
+    r"^[<>≥+]?\s*(\d+)\s*\+?\s*(?:st|stk|pcs|pc|szt|ks|kpl|шт|units?)?\.?(?!\w)", re.I
+)
+
+
+_LINE_TAGS = frozenset({"li", "div", "p", "tr", "dd", "dt", "ul", "ol", "table", "br"})
+
+
+def _label_value(element: Any) -> tuple[str, str] | None:
+    """A line's label and value ('Göteborg: 4 st'); a box holding several lines is none."""
+    if any(d.tag in _LINE_TAGS for d in element.iterdescendants()):
+        return None
+    text = short_text(element, LONG_LINE)
+    match = _LABELLED.match(text) if text else None
+    return (match.group(1).strip(), match.group(2)) if match else None
+
+
+def channel_lines(elements: list[Any], lexicon: ExtractionLexicon) -> tuple[str | None, set[Any]]:
+    """A stock list's online line ('Webblager: >10 st') and its state, and the single stores'
+    lines beside it ('Sundsvall: Beställningsvara'): one store's stock is not what a buyer
+    can order, so those lines are not read as the item's."""
+    state, stores = None, set()
+    for element in elements:
+        pair = _label_value(element)
+        parent = element.getparent()
+        if pair is None or parent is None or not lexicon.online_label.match(pair[0]):
+            continue
+        for sibling in parent:
+            if sibling is not element and sibling.tag == element.tag and _label_value(sibling):
+                stores.add(sibling)
+        if state is None:
+            count = _COUNT.match(pair[1])
+            state = lexicon.stock_state(pair[1]) or (
+                None if count is None else "InStock" if int(count.group(1)) else "OutOfStock"
+            )
+    return state, stores
 
 
 def _lists_options(element: Any) -> bool:
