@@ -1,9 +1,10 @@
 """The page's own product identifier (SKU), chosen by agreement between the places a page
 states it: ``itemprop=sku``, ``data-sku``, a labelled value ("SKU", "Art.-Nr.", "货号", "型番"),
-a code named after the site ("<site>-Code", or "<name> #" where the logo prints that name) and
-the URL's query. A value two places agree on beats one found first; a price, a valid GTIN next
-to another candidate, a number without a label, or one labelled as a seller's, order's or
-manufacturer's is never taken."""
+a code named after the site ("<site>-Code", or "<name> #" where the logo prints that name), an
+unlabelled code in the item's box whose leading part the URL path spells, and the URL's query.
+A value two places agree on beats one found first; a price, a valid GTIN next to another
+candidate, a number with neither label nor URL to back it, or one labelled as a seller's,
+order's or manufacturer's is never taken."""
 
 from __future__ import annotations
 
@@ -200,7 +201,46 @@ def candidates(doc: Document, lexicon: ExtractionLexicon | None = None) -> list[
         ("label", v) for v in _labelled(product_elements(doc), lexicon, doc.url, logo_names(doc))
     )
     found.extend(("url", v) for v in _url_values(doc.url, lexicon))
+    found.extend(("spelled", v) for v in _url_spelled_codes(doc))
     return found
+
+
+# A code the page prints with no label, whose leading part the URL path spells: at least this
+# many characters and half the code.
+URL_SHARED = 6
+_CODE_MARK = re.compile(r"\d[/.-]\d")
+
+
+def _url_spelled_codes(doc: Document) -> list[str]:
+    """Unlabelled codes printed in the item's box whose leading part the URL path spells ('Crudo
+    | 2753/245/712' on '…-p02753245.html'): the reference the shop shows, colour or size
+    appended to the model number its URL carries. Only separated codes ('/', '.', '-' between
+    digits) count, and none the heading prints (a model number in the title is not the SKU)."""
+    elements = product_elements(doc)
+    heading = next((e for e in elements if e.tag == "h1"), None)
+    box = heading.getparent() if heading is not None else None
+    while box is not None and box.tag != "body" and len(box) < 2:  # '<div><h1>…</h1></div>'
+        box = box.getparent()
+    if heading is None or box is None or box.tag == "body":
+        return []
+    path = identifier_key(urlsplit(doc.url).path)
+    title = identifier_key(text_of(heading, 2_000))
+    codes = []
+    for element in elements:
+        if element is heading or heading in element.iterancestors() or element.tag == "a":
+            continue
+        if box not in element.iterancestors() or len(element):
+            continue
+        text = short_text(element, LABEL_TEXT) or ""
+        for match in _TOKEN.finditer(text):
+            token = match.group(0)
+            key = identifier_key(token)
+            if not _CODE_MARK.search(token) or _PRICE_LIKE.match(token) or key in title:
+                continue
+            shared = next((n for n in range(len(key), 0, -1) if key[:n] in path), 0)
+            if shared >= max(URL_SHARED, len(key) // 2):
+                codes.append(token)
+    return codes[:3]
 
 
 def in_url_path(value: str, url: str) -> bool:
@@ -213,7 +253,7 @@ def printed(found: list[tuple[str, str]], value: str) -> bool:
     """Whether ``value`` is printed on the page under an identifier label (not only marked up
     or in the URL): the number the shop shows its buyers."""
     key = identifier_key(value)
-    return any(where == "label" and identifier_key(v) == key for where, v in found)
+    return any(where in ("label", "spelled") and identifier_key(v) == key for where, v in found)
 
 
 def choose(found: list[tuple[str, str]], url: str) -> tuple[str, int] | None:

@@ -50,6 +50,7 @@ class ExtractionLexiconFile(BaseModel):
     sale_price_words: PerLanguage = {}
     from_price_words: PerLanguage = {}
     from_price_after_words: PerLanguage = {}
+    online_stock_labels: PerLanguage = {}
 
 
 def phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
@@ -103,6 +104,9 @@ class ExtractionLexicon:
         self.conditional_price = phrase_pattern(_all(spec.conditional_price_words))
         self.lowest_price = phrase_pattern(_all(spec.lowest_price_words))
         self.rail_heading = phrase_pattern(_all(spec.rail_headings))
+        # 'Webblager', 'Online': a stock list's line for what a buyer can order, as a whole label
+        online = phrase_pattern(_all(spec.online_stock_labels)).pattern
+        self.online_label = re.compile(rf"^\s*(?:{online})\s*$", re.IGNORECASE)
         before = phrase_pattern(_all(spec.from_price_words)).pattern
         after = "|".join(re.escape(w.lower()) for w in _all(spec.from_price_after_words))
         self.from_price = re.compile(

@@ -20,10 +20,11 @@ SHORT_TEXT = 60
 SHORT_NODES = 24
 # Boxes about other products, or page chrome, whose stock words say nothing about this one;
 # 'reco' is the short mark recommendation rails use ('reco-wrap'), as up-/cross-sell rails are;
-# a 'rail' ('Rail_rail__x', 'shop-rail') is a strip of other products' cards.
+# a 'rail' ('Rail_rail__x', 'shop-rail') or 'lane' ('lane_root__x') is a strip of other
+# products' cards.
 ELSEWHERE = re.compile(
     r"recommend|related|similar|sponsor|also|carousel|review|footer|minicart|newsletter|breadcrumb"
-    r"|(?<![a-z])recos?(?![a-z])|up-?sell|cross-?sell|(?<![a-z])rails?(?![a-z])"
+    r"|(?<![a-z])recos?(?![a-z])|up-?sell|cross-?sell|(?<![a-z])(?:rail|lane)s?(?![a-z])"
 )
 # ... but the footer of the item's own box ('item-view-footer', 'product-footer') is the item's.
 _OWN_FOOTER = re.compile(r"(?<![a-z])(?:item|product|ad|listing|offer)[\w-]*footer")
@@ -67,6 +68,15 @@ def _rail(element: Any, lexicon: ExtractionLexicon) -> bool:
     return text is not None and bool(lexicon.rail_heading.search(text))
 
 
+def _holds_heading(doc: Document) -> set[Any]:
+    """The <aside>s holding the page's <h1>: a side column that carries the product's title
+    ('<aside class="product-info"><h1>…') is the item's buy box, not a sidebar."""
+    heading = next((e for e in doc.index.elements if e.tag == "h1"), None)
+    if heading is None:
+        return set()
+    return {a for a in heading.iterancestors() if a.tag == "aside"}
+
+
 def product_elements(
     doc: Document, limit: int = SCAN_ELEMENTS, lexicon: ExtractionLexicon | None = None
 ) -> list[Any]:
@@ -74,11 +84,12 @@ def product_elements(
     chrome, in document order."""
     lexicon = lexicon or bundled()
     found, skipped = [], set()
+    own = _holds_heading(doc)
     for element in doc.index.elements[: limit * 4]:
         parent = element.getparent()
         if (
             parent in skipped
-            or element.tag in _SKIPPED_TAGS
+            or (element.tag in _SKIPPED_TAGS and element not in own)
             or elsewhere(_id_class(element))
             or _rail(element, lexicon)
         ):
@@ -100,9 +111,16 @@ def short_text(element: Any, limit: int = SHORT_TEXT) -> str | None:
 
 
 def _caption(element: Any) -> str:
+    """A button's caption; an icon-only one ('+', '🛒') is captioned by its accessible name."""
     if element.tag == "input":
         return element.get("value") or element.get("aria-label") or ""
-    return short_text(element) or element.get("aria-label") or ""
+    text = short_text(element)
+    if text and _WORDLESS.fullmatch(text):
+        return element.get("aria-label") or element.get("title") or text
+    return text or element.get("aria-label") or ""
+
+
+_WORDLESS = re.compile(r"[\W_]*")
 
 
 def _disabled(element: Any) -> bool:
@@ -143,11 +161,15 @@ def availability(doc: Document, lexicon: ExtractionLexicon | None = None) -> str
 
 
 def _stock_line(elements: list[Any], lexicon: ExtractionLexicon) -> str | None:
-    """The state a stock line in the item's box states, lines marked as stock boxes first."""
+    """The state a stock line in the item's box states, lines marked as stock boxes first; in
+    a stock list, the online line's state, never a single store's."""
     heading = _item_box_start(elements)
+    online, stores = channel_lines(elements[heading:], lexicon)
+    if online is not None:
+        return online
     texts = []
     for element in elements[heading:]:
-        if element.tag in _BUTTON_TAGS:
+        if element.tag in _BUTTON_TAGS or element in stores:
             continue
         text = short_text(element)
         if text and not _lists_options(element):
@@ -158,7 +180,97 @@ def _stock_line(elements: list[Any], lexicon: ExtractionLexicon) -> str | None:
                 state = lexicon.stock_state(text)
                 if state is not None:
                     return state
+    return _leading_state(elements[heading:], lexicon)
+
+
+LONG_LINE = 240
+# Where a line's first clause ends: a spaced dash, or a sentence mark ('In stock – 14 available
+# at …', 'Preventa. Lanzamiento el …'); a colon ends a label, not a clause.
+_CLAUSE_END = re.compile(r"\s[-–—]\s|[.!;·|](?:\s|$)")
+_ICON = re.compile(r"icon")
+
+
+def _leading_state(elements: list[Any], lexicon: ExtractionLexicon) -> str | None:
+    """The state a longer line opens with ('In stock – 14 available at Leeds. Ready in 1
+    minute.', 'Preventa – Lanzamiento el 22/01'): its first clause starts with a stock phrase.
+    Read after every short line, lines marked as stock boxes first, since a long line that only
+    mentions stock ('Available in three colours…') is weaker evidence."""
+    clauses = []
+    for element in elements:
+        if element.tag in _BUTTON_TAGS or _lists_options(element):
+            continue
+        clause = _lead_clause(element)
+        if clause:
+            clauses.append((bool(_MARKED.search(_id_class(element))), clause))
+    for marked_only in (True, False):
+        for marked, clause in clauses:
+            if marked or not marked_only:
+                state = lexicon.stock_state(clause)
+                if state is not None and any(
+                    own == state and pattern.match(clause) for own, pattern in lexicon.stock
+                ):
+                    return state
     return None
+
+
+def _lead_clause(element: Any) -> str | None:
+    """The first clause of a line too long for ``short_text`` (a few nodes, ``LONG_LINE``
+    characters), an icon's ligature text before it dropped ('<i class="material-icons">event
+    </i> Preventa – …')."""
+    if len(list(islice(element.iter(), SHORT_NODES + 1))) > SHORT_NODES:
+        return None
+    text = text_of(element, LONG_LINE + 1)
+    if not text or len(text) <= SHORT_TEXT or len(text) > LONG_LINE:
+        return None
+    first = next((child for child in element if isinstance(child.tag, str)), None)
+    if (
+        first is not None
+        and not (element.text or "").strip()
+        and (first.tag == "i" or _ICON.search((first.get("class") or "").lower()))
+    ):
+        icon = text_of(first, SHORT_TEXT)
+        text = text[len(icon) :].lstrip() if icon and text.startswith(icon) else text
+    return _CLAUSE_END.split(text, maxsplit=1)[0].strip()
+
+
+_LABELLED = re.compile(r"^([^:：]{1,40})[:：]\s*(.+)$")
+# '>10 st', '4 stk', '12+': how many a stock line says there are
+_COUNT = re.compile(
+    r"^[<>≥+]?\s*(\d+)\s*\+?\s*(?:st|stk|pcs|pc|szt|ks|kpl|шт|units?)?\.?(?!\w)", re.I
+)
+
+
+_LINE_TAGS = frozenset({"li", "div", "p", "tr", "dd", "dt", "ul", "ol", "table", "br"})
+
+
+def _label_value(element: Any) -> tuple[str, str] | None:
+    """A line's label and value ('Göteborg: 4 st'); a box holding several lines is none."""
+    if any(d.tag in _LINE_TAGS for d in element.iterdescendants()):
+        return None
+    text = short_text(element, LONG_LINE)
+    match = _LABELLED.match(text) if text else None
+    return (match.group(1).strip(), match.group(2)) if match else None
+
+
+def channel_lines(elements: list[Any], lexicon: ExtractionLexicon) -> tuple[str | None, set[Any]]:
+    """A stock list's online line ('Webblager: >10 st') and its state, and the single stores'
+    lines beside it ('Sundsvall: Beställningsvara'): one store's stock is not what a buyer
+    can order, so those lines are not read as the item's."""
+    state, stores = None, set()
+    for element in elements:
+        pair = _label_value(element)
+        parent = element.getparent()
+        if pair is None or parent is None or not lexicon.online_label.match(pair[0]):
+            continue
+        for sibling in parent:
+            if sibling is not element and sibling.tag == element.tag and _label_value(sibling):
+                stores.add(sibling)
+        if state is None:
+            count = _COUNT.match(pair[1])
+            state = lexicon.stock_state(pair[1]) or (
+                None if count is None else "InStock" if int(count.group(1)) else "OutOfStock"
+            )
+    return state, stores
 
 
 def _lists_options(element: Any) -> bool:
