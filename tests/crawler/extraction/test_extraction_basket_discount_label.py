@@ -1,5 +1,6 @@
 """A price box named as a BEM block's element ('product-list__current-price') is not a list
-price."""
+price, and a basket or coupon price labelled with the discount it gives ('In basket £10 off:
+<b>£89.00</b>') is conditional however its label prints the discount."""
 
 from __future__ import annotations
 
@@ -33,3 +34,21 @@ def test_a_list_price_class_still_marks_an_old_price() -> None:
         '<span class="list-price">£999.00</span><span class="price">£899.00</span>'
     )
     assert price_of(body) == Decimal("899.00")
+
+
+def test_a_basket_price_labelled_with_its_discount_is_not_the_price() -> None:
+    body = (
+        "<h1>Headphones</h1>"
+        '<div class="promo">In basket £10 off: <b>£89.00</b></div>'
+        '<div class="price">£99.00</div>'
+    )
+    assert price_of(body) == Decimal("99.00")
+
+
+def test_a_colon_label_without_a_condition_word_keeps_its_price() -> None:
+    body = (
+        "<h1>Headphones</h1>"
+        '<div class="promo">Today £10 off: <b>£89.00</b></div>'
+        '<div class="was">£99.00</div>'
+    )
+    assert price_of(body) == Decimal("89.00")
