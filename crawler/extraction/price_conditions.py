@@ -50,7 +50,7 @@ def conditional(node: Any, lexicon: ExtractionLexicon) -> bool:
         box = box.getparent()
         if box is None:
             break
-    return any(lexicon.conditional_price.search(t) for t in [*texts, *_notes_after(node)])
+    return any(lexicon.names_condition(t) for t in [*texts, *_notes_after(node)])
 
 
 def _notes_after(node: Any) -> list[str]:
