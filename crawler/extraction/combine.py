@@ -56,6 +56,7 @@ from crawler.extraction.normalize import (
     to_images,
     to_price,
 )
+from crawler.extraction.price_ranges import copies_range_low
 from crawler.extraction.visible_price import prints_amount
 
 if TYPE_CHECKING:
@@ -305,6 +306,7 @@ def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedList
             "price" not in values
             and to_price(found.get("price")) is not None
             and not _page_price_in_range(found, partials)
+            and not (source in _STRUCTURED and copies_range_low(found, partials))
             and not _page_prints_as_old(source, found, partials)
             and not _page_prints_another(source, found, partials, doc)
         ):
