@@ -212,6 +212,9 @@ def _page_prints_another(
         not prints_amount(doc, price)
         or _in_minor_units(found.get("price"), printed)
         or _several_variants(found)
+        # the price the page labels as its offer ('$ 4.990 Precio Oferta') over another it
+        # prints beside it (a store card's '$ 4.190 Precio CMR')
+        or any(other.get("price_sale_labelled") is True for _, other in partials)
     )
 
 

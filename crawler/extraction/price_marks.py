@@ -82,6 +82,20 @@ def word_before(node: Any, pattern: re.Pattern[str]) -> bool:
     )
 
 
+def word_after(node: Any, pattern: re.Pattern[str]) -> bool:
+    """Whether the short wordy element printed right after ``node`` starts with ``pattern``: a
+    label set after its price ('<span>$ 4.990</span> <span>Precio Oferta</span>')."""
+    following = node.getnext()
+    if following is None or (node.tail or "").strip():
+        return False
+    label = text_of(following, LIST_WORD + 1)
+    return (
+        len(label) <= LIST_WORD
+        and not any(c.isdigit() for c in label)
+        and bool(pattern.match(label))
+    )
+
+
 def is_old(node: Any, lexicon: ExtractionLexicon, text: str) -> bool:
     """A struck-through/'was'/'UVP'/'MRP' price (the word in it or just before it), an Omnibus
     lowest-price-of-30-days one, or one containing such a price."""

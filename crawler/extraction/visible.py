@@ -154,7 +154,7 @@ def extract(doc: Document) -> Partial:
     if near is not None and (found["price"] is None or _hidden_price(doc)):
         # '<meta itemprop=price content=1399.00>' is data for machines, like JSON-LD: the price
         # the page prints for the buyer ('1.249,-') is this reader's, when it prints one
-        found["price"], found["price_marked"] = near
+        found["price"], found["price_marked"], found["price_sale_labelled"] = near
     found["list_prices"] = old_prices_near_title(doc) + lowest_price_lines(doc)
     found["conditional_prices"] = conditional_prices_near_title(doc)
     found["currency"] = found["currency"] or _data_attr(

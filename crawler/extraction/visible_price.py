@@ -28,6 +28,7 @@ from crawler.extraction.price_marks import (
     is_old,
     struck,
     unchosen_option,
+    word_after,
     word_before,
 )
 from crawler.extraction.stock import elsewhere
@@ -278,7 +279,11 @@ def _box(node: Any) -> set[Any]:
 
 
 def _sale_labelled(node: Any, text: str, lexicon: ExtractionLexicon) -> bool:
-    return bool(lexicon.sale_price.match(text)) or word_before(node, lexicon.sale_price)
+    return (
+        bool(lexicon.sale_price.match(text))
+        or word_before(node, lexicon.sale_price)
+        or word_after(node, lexicon.sale_price)  # '$ 4.990 <span>Precio Oferta</span>'
+    )
 
 
 def _after_deduction(first: str, box_prices: list[str]) -> str | None:
@@ -306,9 +311,10 @@ def price_near_title(doc: Document, lexicon: ExtractionLexicon | None = None) ->
 
 def read_price_near_title(
     doc: Document, lexicon: ExtractionLexicon | None = None
-) -> tuple[str, bool] | None:
-    """``price_near_title`` and whether its box is marked as a price ('product-price-now'): a
-    marked box is the page's own price display, a bare number in a table may be postage."""
+) -> tuple[str, bool, bool] | None:
+    """``price_near_title``, whether its box is marked as a price ('product-price-now': a marked
+    box is the page's own price display, a bare number in a table may be postage) and whether
+    the page labels it as its sale or offer price ('Precio Oferta')."""
     lexicon = lexicon or bundled()
     first: tuple[Any, str] | None = None
     box: set[Any] = set()
@@ -349,7 +355,7 @@ def read_price_near_title(
         return None
     node = first[0]
     marked = any(_price_marked(el) for el in [node, *islice(node.iterancestors(), SALE_BOX)])
-    return chosen or _after_deduction(first[1], in_box) or first[1], marked
+    return chosen or _after_deduction(first[1], in_box) or first[1], marked, chosen is not None
 
 
 def old_prices_near_title(doc: Document, lexicon: ExtractionLexicon | None = None) -> list[str]:
