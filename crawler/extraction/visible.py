@@ -79,10 +79,20 @@ def _key(text: str) -> str:
     return re.sub(r"[\W_]", "", text).lower()
 
 
+# What a tab title adds around a product's name: the shop's domain in brackets ('【Shop.com】',
+# '[shop.co.jp]'; a bracketed word such as '[예약판매]' may be the name's own) and a price it
+# quotes ('最安値 ¥268,000', '€ 49,99', '1 299 ₽').
+_TAB_EXTRAS = re.compile(
+    r"[【\[][^】\]\s]{1,30}\.[a-z]{2,6}[】\]]|[¥￥$€£₩₹]\s?\d[\d.,\s]*"
+    r"|\d[\d.,\s]*\s?(?:円|元|원|€|₽|zł|kr|TL)"
+)
+
+
 def _spelled_heading(doc: Document, page_title: str) -> str | None:
     """With no <h1>, the product heading the tab title spells ('[Brand] Name - Shop' over an
-    <h2> 'Brand Name'): what the page shows as its heading, without the tab's decorations."""
-    key = _key(page_title)
+    <h2> 'Brand Name'): what the page shows as its heading, without the tab's decorations (a
+    bracketed shop tag, a price the tab quotes)."""
+    key = _key(_TAB_EXTRAS.sub(" ", page_title))
     for heading in [e for e in doc.index.elements if e.tag in ("h2", "h3")][:SUBHEADINGS]:
         text = text_of(heading, 2_000)
         own = _key(text)
