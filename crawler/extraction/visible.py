@@ -153,6 +153,16 @@ def _marked_text(
     return None
 
 
+def _without_own_code(title: str | None, code: str) -> str | None:
+    """'Combi Drill (282FF)' where the page prints '282FF' under its product-code label: the
+    bracketed code closing the heading is the shop's number for the item, not its name."""
+    if title is None:
+        return None
+    pattern = rf"\s*[(（\[]\s*{re.escape(code)}\s*[)）\]]\s*$"
+    bare = re.sub(pattern, "", title, flags=re.IGNORECASE)
+    return bare if bare.strip() else title
+
+
 def extract(doc: Document) -> Partial:
     found: Partial = {field: _itemprop(doc, names) for field, names in _PROP_FIELDS.items()}
     found["title"], found["title_is_heading"] = heading_title(doc)
@@ -174,6 +184,8 @@ def extract(doc: Document) -> Partial:
     chosen = identifiers.choose(stated, doc.url)
     found["sku"], found["sku_votes"] = chosen if chosen else (None, 0)
     found["sku_printed"] = chosen is not None and identifiers.printed(stated, chosen[0])
+    if found["sku_printed"] and found["title_is_heading"] and chosen is not None:
+        found["title"] = _without_own_code(found["title"], chosen[0])
     found["brand"] = found["brand"] or _marked_text(doc, ("brand", "byline"), 100)
     found["availability"] = found["availability"] or stock.availability(doc)
     found["ships_later"] = stock.own_line_says_later(doc)
