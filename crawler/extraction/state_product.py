@@ -193,15 +193,19 @@ def selected_variant(root: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+# Lists of a product's variants ('variants', 'skus', 'sizes', 'colorOptions'), not of its
+# promotions or delivery choices, whose 'active' entry says nothing about the variant shown.
+_VARIANT_LIST = re.compile(r"variant|sku|option|size|colou?r|model|combination|swatch")
 _SELECTED_FLAGS = ("selected", "isselected", "active", "isactive", "current", "iscurrent")
 
 
 def _flagged_variant(root: dict[str, Any]) -> dict[str, Any] | None:
     """The one variant in a list that flags itself chosen ({"id": ..., "price": ...,
     "selected": true}): with no id naming it elsewhere, the flag says which one the page shows."""
-    for _, _, _, value, in_list in _walk(root, 4):
+    for _, key, _, value, in_list in _walk(root, 4):
         if (
             in_list
+            and _VARIANT_LIST.search(key)
             and isinstance(value, dict)
             and any(_key(k) in _SELECTED_FLAGS and v is True for k, v in value.items())
         ):

@@ -65,3 +65,11 @@ def test_a_sale_price_in_state_is_still_the_price() -> None:
         '"salePrice":"24.99","regularPrice":"29.99"}};'
     )
     assert price_of(script) == Decimal("24.99")
+
+
+def test_an_active_promotion_in_state_is_no_chosen_variant() -> None:
+    script = (
+        'window.__STATE__={"product":{"name":"Mug","currency":"EUR","price":9,"promotions":['
+        '{"id":"p1","price":7,"active":true}]}};'
+    )
+    assert price_of(script) == Decimal("9")
