@@ -196,11 +196,13 @@ def _page_prints_another(
     if source not in _STRUCTURED or price is None or found.get("price_high") is not None:
         return False
     read = [
-        (to_price(other.get("price")), other.get("price_marked") is not False)
+        (to_price(other.get("price")), other.get("price_marked") is not False, other)
         for name, other in partials
         if name not in _STRUCTURED
     ]
-    printed, marked = next(((p, m) for p, m in read if p is not None), (None, False))
+    printed, marked, reader = next(
+        ((p, m, o) for p, m, o in read if p is not None), (None, False, {})
+    )
     if not marked or printed in (None, price):
         return False
     if not any(element.tag == "h1" for element in doc.index.elements):
@@ -214,7 +216,7 @@ def _page_prints_another(
         or _several_variants(found)
         # the price the page labels as its offer ('$ 4.990 Precio Oferta') over another it
         # prints beside it (a store card's '$ 4.190 Precio CMR')
-        or any(other.get("price_sale_labelled") is True for _, other in partials)
+        or reader.get("price_sale_labelled") is True
     )
 
 
