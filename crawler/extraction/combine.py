@@ -56,6 +56,7 @@ from crawler.extraction.normalize import (
     to_images,
     to_price,
 )
+from crawler.extraction.price_ranges import copies_range_low
 from crawler.extraction.visible_price import prints_amount
 
 if TYPE_CHECKING:
@@ -195,11 +196,13 @@ def _page_prints_another(
     if source not in _STRUCTURED or price is None or found.get("price_high") is not None:
         return False
     read = [
-        (to_price(other.get("price")), other.get("price_marked") is not False)
+        (to_price(other.get("price")), other.get("price_marked") is not False, other)
         for name, other in partials
         if name not in _STRUCTURED
     ]
-    printed, marked = next(((p, m) for p, m in read if p is not None), (None, False))
+    printed, marked, reader = next(
+        ((p, m, o) for p, m, o in read if p is not None), (None, False, {})
+    )
     if not marked or printed in (None, price):
         return False
     if not any(element.tag == "h1" for element in doc.index.elements):
@@ -211,6 +214,9 @@ def _page_prints_another(
         not prints_amount(doc, price)
         or _in_minor_units(found.get("price"), printed)
         or _several_variants(found)
+        # the price the page labels as its offer ('$ 4.990 Precio Oferta') over another it
+        # prints beside it (a store card's '$ 4.190 Precio CMR')
+        or reader.get("price_sale_labelled") is True
     )
 
 
@@ -305,6 +311,7 @@ def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedList
             "price" not in values
             and to_price(found.get("price")) is not None
             and not _page_price_in_range(found, partials)
+            and not (source in _STRUCTURED and copies_range_low(found, partials))
             and not _page_prints_as_old(source, found, partials)
             and not _page_prints_another(source, found, partials, doc)
         ):

@@ -77,10 +77,13 @@ class Document:
             prop = element.get("itemprop")
             if prop:
                 index.itemprops.setdefault(prop.strip(), []).append(element)
+            # '<li class="is-selected"><button data-price="799">': the option box is marked
+            parent = element.getparent()
+            chosen = _selected(element) or (parent is not None and _selected(parent))
             for name in DATA_ATTRIBUTES.intersection(element.attrib):
-                if name not in index.data or (name not in selected and _selected(element)):
+                if name not in index.data or (name not in selected and chosen):
                     index.data[name] = element.get(name) or ""
-                    if _selected(element):
+                    if chosen:
                         selected.add(name)
         return index
 

@@ -20,6 +20,7 @@ _CJK = re.compile(
 )
 
 PerLanguage = dict[str, list[str]]
+WITHOUT_WORDS = 3  # 'без Яндекс Пэй': 'without' a word or two before the condition it negates
 
 
 class StockState(BaseModel):
@@ -45,6 +46,7 @@ class ExtractionLexiconFile(BaseModel):
     sku_params: list[str]
     list_price_words: PerLanguage
     conditional_price_words: PerLanguage
+    without_words: PerLanguage = {}
     lowest_price_words: PerLanguage = {}
     rail_headings: PerLanguage = {}
     sale_price_words: PerLanguage = {}
@@ -102,6 +104,7 @@ class ExtractionLexicon:
             rf"^\s*(?:{phrase_pattern(_all(spec.sale_price_words)).pattern})", re.IGNORECASE
         )
         self.conditional_price = phrase_pattern(_all(spec.conditional_price_words))
+        self.without = phrase_pattern(_all(spec.without_words))
         self.lowest_price = phrase_pattern(_all(spec.lowest_price_words))
         self.rail_heading = phrase_pattern(_all(spec.rail_headings))
         # 'Webblager', 'Online': a stock list's line for what a buyer can order, as a whole label
@@ -112,6 +115,16 @@ class ExtractionLexicon:
         self.from_price = re.compile(
             rf"^\s*(?:{before})|(?:{after or '(?!x)x'})\s*$", re.IGNORECASE
         )
+
+    def names_condition(self, text: str) -> bool:
+        """Whether ``text`` names a condition on its price ('с Яндекс Пэй', 'with card'), not
+        its absence: a condition word a few words after 'without' ('без Яндекс Пэй', 'ohne
+        Karte') labels the price everyone pays."""
+        for match in self.conditional_price.finditer(text):
+            words_before = text[: match.start()].split()[-WITHOUT_WORDS:]
+            if not self.without.search(" ".join(words_before)):
+                return True
+        return False
 
     def stock_state(self, text: str) -> str | None:
         """The schema.org availability a stock phrase in ``text`` states, first state first; a

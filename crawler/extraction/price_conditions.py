@@ -30,7 +30,11 @@ def conditional(node: Any, lexicon: ExtractionLexicon) -> bool:
     parent = node.getparent()
     if node.getprevious() is None and parent is not None:  # 'Mit Spar-Abo: <span>44,64 €</span>'
         before = (parent.text or "").strip()  # (a sibling's label is that sibling's own)
-        if len(before) <= CONDITION_TEXT and not any(c.isdigit() for c in before):
+        # a label closed by a colon names the price after it even where it prints the discount
+        # it gives ('Sepette 1.000 TL indirim: <b>41.999 TL</b>')
+        if len(before) <= CONDITION_TEXT and (
+            before.endswith(":") or not any(c.isdigit() for c in before)
+        ):
             texts.append(before)
     following = node.getnext()
     if following is not None:
@@ -46,7 +50,7 @@ def conditional(node: Any, lexicon: ExtractionLexicon) -> bool:
         box = box.getparent()
         if box is None:
             break
-    return any(lexicon.conditional_price.search(t) for t in [*texts, *_notes_after(node)])
+    return any(lexicon.names_condition(t) for t in [*texts, *_notes_after(node)])
 
 
 def _notes_after(node: Any) -> list[str]:

@@ -32,9 +32,14 @@ _LINE_THROUGH = (
 # 'old' as a word of a class name ('price--old', 'oldPrice', 'price_old'), never inside one
 # ('font-bold', 'text-gold', 'placeholder').
 _OLD_WORD = r"(?<![a-z])old|(?<=price)old"
-# 'list' is a list price's mark, 'listing' the item's own box ('marketplace-listing').
+# 'regular' as a word of a class name ('price--regular', 'regularPrice', 'priceRegular',
+# 'paragraphRegularPrice'), not a typeface weight run into a type scale's name
+# ('texts_bodyMRegular').
+_REGULAR_WORD = r"(?<![a-z])regular|regular(?=[-_]*price)|(?<=price)regular"
+# 'list' is a list price's mark, 'listing' the item's own box ('marketplace-listing') and a
+# BEM block's name before its element ('product-list__current-price') no mark of the price.
 _OLD_PRICE = re.compile(
-    rf"was|{_OLD_WORD}|list(?!ing)|strike|compare|regular|origin|msrp|before|save|saving|"
+    rf"was|{_OLD_WORD}|list(?!ing|__)|strike|compare|{_REGULAR_WORD}|origin|msrp|before|save|saving|"
     rf"previous|striked|reference|uvp|{_LINE_THROUGH}"
 )
 _OLD_TAGS = frozenset({"s", "del", "strike"})
@@ -74,6 +79,20 @@ def word_before(node: Any, pattern: re.Pattern[str]) -> bool:
         len(before) <= LIST_WORD
         and not any(c.isdigit() for c in before)
         and bool(pattern.match(before))
+    )
+
+
+def word_after(node: Any, pattern: re.Pattern[str]) -> bool:
+    """Whether the short wordy element printed right after ``node`` starts with ``pattern``: a
+    label set after its price ('<span>$ 4.990</span> <span>Precio Oferta</span>')."""
+    following = node.getnext()
+    if following is None or (node.tail or "").strip():
+        return False
+    label = text_of(following, LIST_WORD + 1)
+    return (
+        len(label) <= LIST_WORD
+        and not any(c.isdigit() for c in label)
+        and bool(pattern.match(label))
     )
 
 

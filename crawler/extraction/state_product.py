@@ -19,10 +19,13 @@ _SKIP = re.compile(
     r"footer|navigation|menu|cart|question|answer|comment|seo|tracking|analytics|i18n|locale"
 )
 # Price keys that are not the price a buyer pays now ('linePrice' is the struck-through one,
-# 划线价; an 'onlinePrice' is current).
+# 划线价; an 'onlinePrice' is current), nor one only some buyers pay: a membership's ('plusPrice',
+# 'memberPrice'), a store card's or loyalty scheme's ('crmDiscountedPrice', 'cardPrice'), a
+# wallet's or a subscription's.
 _NOT_PRICE = re.compile(
     r"original|was|list|old|strike|(?<!on)line|compare|regular|before|msrp|max|ship|deliver|tax|fee|"
-    r"coupon|save|saving|install|unit|per|range|min(?!activity)|currency|symbol|type|label|text$"
+    r"coupon|save|saving|install|unit|per|range|min(?!activity)|currency|symbol|type|label|text$|"
+    r"member|plus|club|loyal|crm|card|wallet|subscri|prime|vip"
 )
 # 'priceInCents', 'centAmount', 'amountMinor': an amount in the currency's minor units.
 _MINOR_KEY = re.compile(r"(?<!per)cent|minor")
@@ -181,12 +184,32 @@ def selected_variant(root: dict[str, Any]) -> dict[str, Any] | None:
     often its first variant's, while the page shows the selected one."""
     chosen = _first(root, _SELECTED_KEYS, _scalar)
     if chosen is None:
-        return None
+        return _flagged_variant(root)
     for _, _, _, value, in_list in _walk(root, 4):
         if in_list and isinstance(value, dict):
             ids = {str(v) for k, v in value.items() if _key(k) in _VARIANT_ID_KEYS and _scalar(v)}
             if str(chosen) in ids:
                 return value
+    return None
+
+
+# Lists of a product's variants ('variants', 'skus', 'sizes', 'colorOptions'), not of its
+# promotions or delivery choices, whose 'active' entry says nothing about the variant shown.
+_VARIANT_LIST = re.compile(r"variant|sku|option|size|colou?r|model|combination|swatch")
+_SELECTED_FLAGS = ("selected", "isselected", "active", "isactive", "current", "iscurrent")
+
+
+def _flagged_variant(root: dict[str, Any]) -> dict[str, Any] | None:
+    """The one variant in a list that flags itself chosen ({"id": ..., "price": ...,
+    "selected": true}): with no id naming it elsewhere, the flag says which one the page shows."""
+    for _, key, _, value, in_list in _walk(root, 4):
+        if (
+            in_list
+            and _VARIANT_LIST.search(key)
+            and isinstance(value, dict)
+            and any(_key(k) in _SELECTED_FLAGS and v is True for k, v in value.items())
+        ):
+            return value
     return None
 
 

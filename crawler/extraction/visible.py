@@ -79,10 +79,20 @@ def _key(text: str) -> str:
     return re.sub(r"[\W_]", "", text).lower()
 
 
+# What a tab title adds around a product's name: the shop's domain in brackets ('【Shop.com】',
+# '[shop.co.jp]'; a bracketed word such as '[예약판매]' may be the name's own) and a price it
+# quotes ('最安値 ¥268,000', '€ 49,99', '1 299 ₽').
+_TAB_EXTRAS = re.compile(
+    r"[【\[][^】\]\s]{1,30}\.[a-z]{2,6}[】\]]|[¥￥$€£₩₹]\s?\d[\d.,\s]*"
+    r"|\d[\d.,\s]*\s?(?:円|元|원|€|₽|zł|kr|TL)"
+)
+
+
 def _spelled_heading(doc: Document, page_title: str) -> str | None:
     """With no <h1>, the product heading the tab title spells ('[Brand] Name - Shop' over an
-    <h2> 'Brand Name'): what the page shows as its heading, without the tab's decorations."""
-    key = _key(page_title)
+    <h2> 'Brand Name'): what the page shows as its heading, without the tab's decorations (a
+    bracketed shop tag, a price the tab quotes)."""
+    key = _key(_TAB_EXTRAS.sub(" ", page_title))
     for heading in [e for e in doc.index.elements if e.tag in ("h2", "h3")][:SUBHEADINGS]:
         text = text_of(heading, 2_000)
         own = _key(text)
@@ -143,6 +153,16 @@ def _marked_text(
     return None
 
 
+def _without_own_code(title: str | None, code: str) -> str | None:
+    """'Combi Drill (282FF)' where the page prints '282FF' under its product-code label: the
+    bracketed code closing the heading is the shop's number for the item, not its name."""
+    if title is None:
+        return None
+    pattern = rf"\s*[(（\[]\s*{re.escape(code)}\s*[)）\]]\s*$"
+    bare = re.sub(pattern, "", title, flags=re.IGNORECASE)
+    return bare if bare.strip() else title
+
+
 def extract(doc: Document) -> Partial:
     found: Partial = {field: _itemprop(doc, names) for field, names in _PROP_FIELDS.items()}
     found["title"], found["title_is_heading"] = heading_title(doc)
@@ -154,7 +174,7 @@ def extract(doc: Document) -> Partial:
     if near is not None and (found["price"] is None or _hidden_price(doc)):
         # '<meta itemprop=price content=1399.00>' is data for machines, like JSON-LD: the price
         # the page prints for the buyer ('1.249,-') is this reader's, when it prints one
-        found["price"], found["price_marked"] = near
+        found["price"], found["price_marked"], found["price_sale_labelled"] = near
     found["list_prices"] = old_prices_near_title(doc) + lowest_price_lines(doc)
     found["conditional_prices"] = conditional_prices_near_title(doc)
     found["currency"] = found["currency"] or _data_attr(
@@ -164,6 +184,8 @@ def extract(doc: Document) -> Partial:
     chosen = identifiers.choose(stated, doc.url)
     found["sku"], found["sku_votes"] = chosen if chosen else (None, 0)
     found["sku_printed"] = chosen is not None and identifiers.printed(stated, chosen[0])
+    if found["sku_printed"] and found["title_is_heading"] and chosen is not None:
+        found["title"] = _without_own_code(found["title"], chosen[0])
     found["brand"] = found["brand"] or _marked_text(doc, ("brand", "byline"), 100)
     found["availability"] = found["availability"] or stock.availability(doc)
     found["ships_later"] = stock.own_line_says_later(doc)

@@ -12,6 +12,7 @@ not struck through ('Family-pris 1 995:-', 'Ordinarie pris 2 495:-'), the regula
 
 from __future__ import annotations
 
+import copy
 import re
 from decimal import Decimal
 from itertools import islice
@@ -27,6 +28,7 @@ from crawler.extraction.price_marks import (
     is_old,
     struck,
     unchosen_option,
+    word_after,
     word_before,
 )
 from crawler.extraction.stock import elsewhere
@@ -206,12 +208,15 @@ def _read_printed_prices(doc: Document, lexicon: ExtractionLexicon) -> Iterator[
         )
         if not (len(root) == 0 or marked or _inline_group(root)):
             continue
-        text = _with_fraction(root, price_text(root, decimal_mark), decimal_mark)
-        text = _with_sign(root, text)
+        own = price_text(root, decimal_mark)
+        if _FRACTION.match(own):  # '.49' of '£207<span>.49</span>': a part, signed or not
+            continue
+        text = _with_sign(root, _with_fraction(root, own, decimal_mark))
         if marked and len(root) and not only_money(_amount_alone(text, lexicon), marked):
-            # '$429.990 <small>Precio Internet</small>': the amount is the box's own text, the
-            # child after it its label (read by ``conditional`` for card or member words)
-            text = _labelled_amount(root) or text
+            # '$429.990 <small>Precio Internet</small>', '£207<span>.49</span> <small>Inc
+            # VAT</small>': the amount is the box less the labels after it (read by
+            # ``conditional`` for card or member words)
+            text = _labelled_amount(root, decimal_mark) or text
         if len(_NUMBER.findall(text)) > 1:  # 'R$ 2.199,00 em 10x de R$ 219,90': the total
             text = _INSTALMENT.sub("", text)
         if (
@@ -228,18 +233,24 @@ def _read_printed_prices(doc: Document, lexicon: ExtractionLexicon) -> Iterator[
 _LABEL_TAGS = frozenset({"small", "span", "em", "i", "b", "strong", "label", "sub", "img"})
 
 
-def _labelled_amount(root: Any) -> str | None:
-    """The amount a price box prints as its own text when its children are only short wordy
-    labels after it ('$429.990 <small>Precio Internet</small>'), else None."""
-    own = " ".join((root.text or "").split())
-    if not own or not any(c.isdigit() for c in own):
-        return None
-    for child in root:
+def _labelled_amount(root: Any, decimal_mark: str) -> str | None:
+    """The amount a price box prints before the short wordy labels that close it ('$429.990
+    <small>Precio Internet</small>', '£207<span>.49</span> <small>Inc VAT</small>'), else None."""
+    children = list(root)
+    labels = 0
+    for child in reversed(children):
         if child.tag not in _LABEL_TAGS or len(child) or (child.tail or "").strip():
-            return None
+            break
         if any(c.isdigit() for c in text_of(child, 60)):
-            return None
-    return own
+            break
+        labels += 1
+    if not labels:
+        return None
+    amount = copy.deepcopy(root)
+    for child in list(amount)[len(children) - labels :]:
+        amount.remove(child)
+    own = price_text(amount, decimal_mark)
+    return own if any(c.isdigit() for c in own) else None
 
 
 def _unworded(text: str, lexicon: ExtractionLexicon) -> str:
@@ -268,7 +279,11 @@ def _box(node: Any) -> set[Any]:
 
 
 def _sale_labelled(node: Any, text: str, lexicon: ExtractionLexicon) -> bool:
-    return bool(lexicon.sale_price.match(text)) or word_before(node, lexicon.sale_price)
+    return (
+        bool(lexicon.sale_price.match(text))
+        or word_before(node, lexicon.sale_price)
+        or word_after(node, lexicon.sale_price)  # '$ 4.990 <span>Precio Oferta</span>'
+    )
 
 
 def _after_deduction(first: str, box_prices: list[str]) -> str | None:
@@ -296,9 +311,10 @@ def price_near_title(doc: Document, lexicon: ExtractionLexicon | None = None) ->
 
 def read_price_near_title(
     doc: Document, lexicon: ExtractionLexicon | None = None
-) -> tuple[str, bool] | None:
-    """``price_near_title`` and whether its box is marked as a price ('product-price-now'): a
-    marked box is the page's own price display, a bare number in a table may be postage."""
+) -> tuple[str, bool, bool] | None:
+    """``price_near_title``, whether its box is marked as a price ('product-price-now': a marked
+    box is the page's own price display, a bare number in a table may be postage) and whether
+    the page labels it as its sale or offer price ('Precio Oferta')."""
     lexicon = lexicon or bundled()
     first: tuple[Any, str] | None = None
     box: set[Any] = set()
@@ -339,7 +355,7 @@ def read_price_near_title(
         return None
     node = first[0]
     marked = any(_price_marked(el) for el in [node, *islice(node.iterancestors(), SALE_BOX)])
-    return chosen or _after_deduction(first[1], in_box) or first[1], marked
+    return chosen or _after_deduction(first[1], in_box) or first[1], marked, chosen is not None
 
 
 def old_prices_near_title(doc: Document, lexicon: ExtractionLexicon | None = None) -> list[str]:
