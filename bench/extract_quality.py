@@ -145,9 +145,29 @@ Two sets of saved pages, each ``<marketplace>/<case>.html`` beside its expected 
   when only the URL carries an id). Its first figure, committed before any fix, is the unseen
   one.
 
+* ``unseen12``: ``bench/data/extract_unseen12``, 25 pages modelled on 25 further marketplaces
+  (Lidl (DE), Bauhaus, Thalia, Castorama, Cultura, Eroski, Continente, Radio Popular, Wehkamp,
+  HEMA, JYSK, Lyko, Komputronik, CZC.cz, Okazii, Plaisio, Koçtaş, Ounass, Loot.co.za, Vijay
+  Sales, Courts (SG), Myer, Mighty Ape, Joshin, Wemakeprice; 15 page languages plus Arabic and
+  Hindi fragments, 8 that cannot be bought now, 2 preorders, 2 in store only), 7-10 KB each with
+  nav menus, rails of other products with their own prices and stock words, reviews, Q&A, specs
+  and footers, every page written by hand without shared helpers, in its own markup and data
+  source (correct, stale, AggregateOffer and several-Product JSON-LD, microdata with a stale
+  in-stock flag, OpenGraph and product meta only, ``__NEXT_DATA__``, ``__NUXT__``, Apollo
+  state, ``__INITIAL_STATE__``, Magento init JSON, a dataLayer with the price before VAT, or
+  visible text only), written and labelled blind in December 2026 by a writer who had not read
+  the extraction code, under the same label rules (a card, member, club, app coupon, loyalty,
+  instalment, unit or per-m² price is not the price, but a tile sold by the carton is priced by
+  the carton; a Buy-Now price beats the current auction bid; the selected variant's price beats
+  an offer range or a "from" price; the VAT-inclusive price beats the one before VAT; stale
+  structured data loses to the page; a shop that shows an EAN/JAN as its own reference keeps
+  it as sku; sku is null when the page only shows the manufacturer's code). Its first figure,
+  committed before any fix, is the unseen one.
+
 
 ``both`` scores samples and unseen (the sets the extractors were tuned on); ``all`` adds unseen2,
-unseen3, unseen4, unseen5, unseen6, unseen7, unseen8, unseen9, unseen10 and unseen11.
+unseen3, unseen4, unseen5, unseen6, unseen7, unseen8, unseen9, unseen10, unseen11 and
+unseen12.
 
 Per field, F1 over the pages that label it: a right value is a true positive, a wrong value a
 false positive (and a false negative when a value was expected), a missing one a false
@@ -157,7 +177,7 @@ output prints a currency's minor units; unseen7's labels print whole amounts as 
 
     .venv/bin/python bench/extract_quality.py
         [--set samples|unseen|unseen2|unseen3|unseen4|unseen5|unseen6|unseen7|unseen8|unseen9
-               |unseen10|unseen11|both|all]
+               |unseen10|unseen11|unseen12|both|all]
         [--misses] [DIR]
 """
 
@@ -190,6 +210,7 @@ SETS = {
     "unseen9": ROOT / "bench" / "data" / "extract_unseen9",
     "unseen10": ROOT / "bench" / "data" / "extract_unseen10",
     "unseen11": ROOT / "bench" / "data" / "extract_unseen11",
+    "unseen12": ROOT / "bench" / "data" / "extract_unseen12",
 }
 GROUPS = {
     "both": ("samples", "unseen"),
@@ -206,6 +227,7 @@ GROUPS = {
         "unseen9",
         "unseen10",
         "unseen11",
+        "unseen12",
     ),
 }
 BASELINE_SOURCES = frozenset({"jsonld", "microdata", "opengraph"})
