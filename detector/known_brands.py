@@ -2,7 +2,7 @@
 
 A seller who writes "Samsung" is naming Samsung, not misspelling a registered SAMSONG; a
 disguise is evidence of intent only when the form is no other brand. The list holds widely
-sold consumer brands (electronics, sport, fashion, home, beauty, toys, tools), folded to lower
+sold consumer brands (electronics and phones, sport, fashion, home, beauty, toys, tools), folded to lower
 case with spaces and punctuation dropped, the way the matcher compares compact text. A
 registered mark that is itself on the list is still matched: the exception is for *other*
 brands only.
@@ -27,6 +27,17 @@ _BRANDS = """
     swarovski swatch tefal thermos timberland tissot tommy toshiba tupperware ugg
     umbro underarmour uniqlo valentino vans versace vivo vileda vtech whirlpool xiaomi
     yamaha zara zeiss zippo zwilling
+    alcatel allview archos beko blackview blaupunkt bq cubot doogee doro elephone emporia
+    fairphone fujitsu gigaset gionee grundig hotwav infinix itel karbonn kyocera lava leagoo
+    meitu meizu micromax nubia oukitel poco redmi tecno ulefone umidigi vernee wiko zte
+    akai aiwa alba benq bush denon harman hama hoover indesit kenmore loewe marantz
+    medion metz onkyo pioneer polaroid razer roku skyworth sonos tcl technics telefunken
+    thomson vizio xbox
+    anta bata benetton birkenstock calvin champion clarks desigual ecco gant hollister kappa
+    lining mango mizuno napapijri newbalance pepe quiksilver replay speedo stussy
+    wrangler
+    avene bioderma cerave dove garnier lush nyx olay revlon rimmel shiseido sisley vichy
+    bestway brio hape ravensburger schleich
     """
 
 KNOWN_BRANDS: frozenset[str] = frozenset(_BRANDS.split())
