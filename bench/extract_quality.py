@@ -144,7 +144,6 @@ Two sets of saved pages, each ``<marketplace>/<case>.html`` beside its expected 
   article number as the page shows it beats a manufacturer's part number or EAN; sku is null
   when only the URL carries an id). Its first figure, committed before any fix, is the unseen
   one.
-
 * ``unseen12``: ``bench/data/extract_unseen12``, 25 pages modelled on 25 further marketplaces
   (Lidl (DE), Bauhaus, Thalia, Castorama, Cultura, Eroski, Continente, Radio Popular, Wehkamp,
   HEMA, JYSK, Lyko, Komputronik, CZC.cz, Okazii, Plaisio, Koçtaş, Ounass, Loot.co.za, Vijay
@@ -163,11 +162,27 @@ Two sets of saved pages, each ``<marketplace>/<case>.html`` beside its expected 
   structured data loses to the page; a shop that shows an EAN/JAN as its own reference keeps
   it as sku; sku is null when the page only shows the manufacturer's code). Its first figure,
   committed before any fix, is the unseen one.
-
+* ``unseen13``: ``bench/data/extract_unseen13``, 25 pages modelled on 25 further marketplaces
+  (momo shop, books.com.tw, Fortress, Xianyu, Eldorado, Technodom, Epicentr, Comfy, Nordstrom,
+  Sam's Club, Menards, Adorama, Zappos, Elektra, Soriana, Fast Shop, Alkosto, Fravega,
+  Musimundo, Lider, Oechsle, Promart, Edion, TMON, Bhinneka; 11 languages in 5 scripts, 8 that
+  cannot be bought now, 2 preorders, 2 in store only), 7-9 KB each with nav menus, rails of
+  other products with their own prices and stock words, reviews, Q&A, specs and footers, every
+  page written by hand without shared helpers, in its own markup and data source (correct,
+  stale and AggregateOffer JSON-LD, microdata, OpenGraph and product meta only,
+  ``__NEXT_DATA__``, ``__NUXT__``, VTEX ``__STATE__`` and other embedded state, or visible text
+  only), written and labelled blind in December 2026 by a writer who had not read the
+  extraction code, under the same label rules (a card, member, Pix, coupon, rebate, bundle,
+  instalment, per-m2 or unit price is not the price; a tile sold by the box is priced per box;
+  an automatic instant saving is; the selected variant's price beats an offer range; stale
+  structured data loses to the page; the shop's own id as the page shows it beats a
+  manufacturer's part number, and an EAN/JAN counts only where the shop uses it as its code;
+  sku is null when only the URL carries an id). Its first figure, committed before any fix, is
+  the unseen one.
 
 ``both`` scores samples and unseen (the sets the extractors were tuned on); ``all`` adds unseen2,
-unseen3, unseen4, unseen5, unseen6, unseen7, unseen8, unseen9, unseen10, unseen11 and
-unseen12.
+unseen3, unseen4, unseen5, unseen6, unseen7, unseen8, unseen9, unseen10, unseen11, unseen12 and
+unseen13.
 
 Per field, F1 over the pages that label it: a right value is a true positive, a wrong value a
 false positive (and a false negative when a value was expected), a missing one a false
@@ -177,7 +192,7 @@ output prints a currency's minor units; unseen7's labels print whole amounts as 
 
     .venv/bin/python bench/extract_quality.py
         [--set samples|unseen|unseen2|unseen3|unseen4|unseen5|unseen6|unseen7|unseen8|unseen9
-               |unseen10|unseen11|unseen12|both|all]
+               |unseen10|unseen11|unseen12|unseen13|both|all]
         [--misses] [DIR]
 """
 
@@ -211,6 +226,7 @@ SETS = {
     "unseen10": ROOT / "bench" / "data" / "extract_unseen10",
     "unseen11": ROOT / "bench" / "data" / "extract_unseen11",
     "unseen12": ROOT / "bench" / "data" / "extract_unseen12",
+    "unseen13": ROOT / "bench" / "data" / "extract_unseen13",
 }
 GROUPS = {
     "both": ("samples", "unseen"),
@@ -228,6 +244,7 @@ GROUPS = {
         "unseen10",
         "unseen11",
         "unseen12",
+        "unseen13",
     ),
 }
 BASELINE_SOURCES = frozenset({"jsonld", "microdata", "opengraph"})
