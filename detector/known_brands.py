@@ -2,10 +2,11 @@
 
 A seller who writes "Samsung" is naming Samsung, not misspelling a registered SAMSONG; a
 disguise is evidence of intent only when the form is no other brand. The list holds widely
-sold consumer brands (electronics and phones, sport, fashion, home, beauty, toys, tools), folded to lower
-case with spaces and punctuation dropped, the way the matcher compares compact text. A
-registered mark that is itself on the list is still matched: the exception is for *other*
-brands only.
+sold consumer brands (electronics and phones, sport, fashion, home, beauty, toys, tools),
+folded to lower case with spaces and punctuation dropped, the way the matcher compares
+compact text. A registered mark that is itself on the list is still matched: the exception is
+for *other* brands only. A deployment adds the brands of its own categories with the
+``other_brands`` detection setting.
 """
 
 from __future__ import annotations

@@ -87,6 +87,16 @@ class DetectionSettings:
     max_window_gap: int = field(
         default=3, metadata=_doc("Most separator characters allowed between the pieces of a mark.")
     )
+    other_brands: tuple[str, ...] = field(
+        default=(),
+        metadata={
+            "doc": "Brands sold in the watched categories besides the registered ones: a title"
+            " naming one is naming that brand, never disguising a registered mark a letter"
+            " away (added to the built-in list of well-known brands; case, accents and spaces"
+            " do not matter).",
+            "items": "str",
+        },
+    )
     weight_patent_claim: float = field(
         default=0.7,
         metadata=_doc(
@@ -334,7 +344,10 @@ class DetectionSettings:
                 hint = difflib.get_close_matches(str(key), fields, n=1)
                 fix = f"did you mean {hint[0]!r}?" if hint else f"known keys: {', '.join(fields)}"
                 raise SettingsError(f"unknown detection setting {key!r}; {fix}")
-            values[key] = _coerce(key, fields[key].default, value)
+            if fields[key].metadata.get("items") == "str":
+                values[key] = _names(key, value)
+            else:
+                values[key] = _coerce(key, fields[key].default, value)
         return cls(**values)
 
     def scoring_repr(self) -> str:
@@ -358,6 +371,24 @@ class DetectionSettings:
     def docs(cls) -> dict[str, str]:
         """Field name -> one-line help, for CLI help and the settings reference."""
         return {f.name: f.metadata.get("doc", "") for f in dataclasses.fields(cls)}
+
+
+MAX_NAMES = 100_000
+MAX_NAME_CHARS = 100
+
+
+def _names(key: str, value: Any) -> tuple[str, ...]:
+    """A config list of names: non-empty strings of a sane length, at most MAX_NAMES."""
+    if not isinstance(value, list | tuple) or not all(
+        isinstance(v, str) and v.strip() and len(v) <= MAX_NAME_CHARS for v in value
+    ):
+        raise SettingsError(
+            f"{key} must be a list of names (non-empty strings of at most {MAX_NAME_CHARS}"
+            f" characters), got {str(value)[:200]!r}"
+        )
+    if len(value) > MAX_NAMES:
+        raise SettingsError(f"{key} holds {len(value)} names; at most {MAX_NAMES}")
+    return tuple(v.strip() for v in value)
 
 
 def _coerce(key: str, default: Any, value: Any) -> Any:

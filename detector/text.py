@@ -85,6 +85,9 @@ class MarkIndex:
         self._sounds: SoundIndex[MarkForm] = SoundIndex()
         self._negative: dict[str, tuple[str, ...]] = {}
         self._slips = SlipIndex(plain_reading)
+        self._other_brands = frozenset(
+            compact(ft, ft.folded) for ft in map(fold_text, settings.other_brands)
+        )
         self._registered: set[str] = set()  # every folded form: no other mark's misspelling
         self.work = MatchWork()
         for asset in assets:
@@ -352,7 +355,7 @@ class MarkIndex:
                 if len(skeleton) > self._fuzzy_max_len or pieces > MAX_FUZZY_PIECES:
                     break
                 self.work.windows += 1
-                if all_generic(ft, toks[i : j + 1]) or a_name(folded):
+                if all_generic(ft, toks[i : j + 1]) or a_name(folded, self._other_brands):
                     continue  # words, another brand or a name: "Samsung" is no misspelt SAMSONG
                 for text, merged in {skeleton: True, plain: False}.items():
                     if text not in cache:
@@ -382,7 +385,9 @@ class MarkIndex:
 
     def _may_be_disguise(self, folded: str) -> bool:
         """A form that is a word, a name, another brand or a registered mark explains itself."""
-        return not (is_everyday(folded) or a_name(folded) or folded in self._registered)
+        return not (
+            is_everyday(folded) or a_name(folded, self._other_brands) or folded in self._registered
+        )
 
     def _homophones(self, field: str, ft: FoldedText, hits: dict[Any, MarkMatch]) -> None:
         """Runs of Han characters that read like a Chinese mark but are written otherwise."""

@@ -38,9 +38,10 @@ def best_per_span(hits: Iterable[MarkMatch]) -> list[MarkMatch]:
     ]
 
 
-def a_name(folded: str) -> bool:
-    """Another brand ("Samsung") or a name ("Lenora"): someone else's, not a disguise."""
-    return folded in KNOWN_BRANDS or folded in names()
+def a_name(folded: str, other_brands: frozenset[str] = frozenset()) -> bool:
+    """Another brand ("Samsung", or one of ``other_brands``, folded and compacted like
+    ``KNOWN_BRANDS``) or a name ("Lenora"): someone else's, not a disguise."""
+    return folded in KNOWN_BRANDS or folded in other_brands or folded in names()
 
 
 def compact(ft: FoldedText, view: str) -> str:

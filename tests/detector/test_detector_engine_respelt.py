@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from detector.engine import Detector
+from detector.settings import DetectionSettings
 from model import Asset, AssetKind, Seller
 
 if TYPE_CHECKING:
@@ -117,3 +118,16 @@ def test_a_spare_part_named_for_the_product_it_fits_is_compatibility(
 ) -> None:
     listing = make_listing(title, seller=Seller(id="s-9", name="partsbay"), price=Decimal("9"))
     assert bool(flagged(Detector([ONKARO]), listing)) is flags
+
+
+def test_a_brand_of_the_watched_category_named_in_settings_is_no_disguise(
+    make_listing: Callable[..., Listing],
+) -> None:
+    """ZORVEK is registered; Zorvak is a real firm selling the same goods, one letter away."""
+    zorvek = _mark("Z", "ZORVEK")
+    listing = make_listing("Zorvak X2 smartphone", seller=Seller(id="s", name="s"), price=None)
+    assert set(flagged(Detector([zorvek]), listing)) == {"Z"}
+    told = Detector([zorvek], DetectionSettings(other_brands=("Blue Hill", "Zor-Vak")))
+    assert flagged(told, listing) == {}
+    respelt = make_listing("Zorveks X2 smartphone", seller=None, price=None)
+    assert set(flagged(told, respelt)) == {"Z"}  # the registered mark's own disguises still count

@@ -53,11 +53,21 @@ def test_from_mapping() -> None:
         ({"price_floor_ratio": 0}, "price_floor_ratio must be > 0"),
         ({"max_text_chars": 0}, "max_text_chars must be >= 1"),
         ({"class_mismatch_factor": 1.5}, "1.0 ignores the listing's category"),
+        ({"other_brands": "Zorvak"}, "other_brands must be a list of names"),
+        ({"other_brands": ["Zorvak", ""]}, "other_brands must be a list of names"),
+        ({"other_brands": ["x" * 101]}, "other_brands must be a list of names"),
+        ({"other_brands": [3]}, "other_brands must be a list of names"),
     ],
 )
 def test_bad_values_are_explained(data: dict, message: str) -> None:
     with pytest.raises(SettingsError, match=message):
         DetectionSettings.from_mapping(data)
+
+
+def test_other_brands_are_names_and_change_what_findings_depend_on() -> None:
+    s = DetectionSettings.from_mapping({"other_brands": [" Zorvak ", "Blue Hill"]})
+    assert s.other_brands == ("Zorvak", "Blue Hill")
+    assert s.scoring_repr() != DetectionSettings().scoring_repr()  # cached findings go stale
 
 
 def test_settings_are_immutable() -> None:
