@@ -3,11 +3,29 @@ otherwise than structured data, else a structured name (``combine`` asks here fi
 
 from __future__ import annotations
 
+import re
+
 from crawler.extraction.identifiers import identifier_key
 from crawler.extraction.model import JSON_SOURCES, STRUCTURED, Partial
 from crawler.extraction.normalize import MAX_TITLE, clean_brand, clean_text
 
 FRAGMENT_SHARE = 0.6  # a heading spelling less of a structured name than this is a part of it
+# ' - Marie Lindqvist', ' | Shop': an author, brand or shop a structured name appends to the
+# heading after a spaced dash or bar
+_APPENDED = re.compile(r"\s+[-–—|]\s+\S")
+
+
+def _heading_then_appendix(heading: str, name: str) -> bool:
+    """Whether a structured name is the heading with an author, brand or shop appended after a
+    spaced dash or bar ('Die Stille der Gezeiten - Marie Lindqvist'): the heading is the title.
+    A heading shorter than what follows it ('Sony' of 'Sony - WH-1000XM5 Headphones') is the
+    brand before the product's name, not the name before an appendix."""
+    tail = name[len(heading) :]
+    return (
+        name.casefold().startswith(heading.casefold())
+        and bool(_APPENDED.match(tail))
+        and len(heading) > len(tail.lstrip(" -–—|"))
+    )
 
 
 def heading_title(partials: list[tuple[str, Partial]]) -> str | None:
@@ -16,7 +34,8 @@ def heading_title(partials: list[tuple[str, Partial]]) -> str | None:
     Arabic heading over an English og:title, 'YVES SAINT LAURENT Libre' over 'Libre') outranks a
     feed's name. A heading that is only the brand, the brand run into the structured name with
     no space ('Nordkap' + 'Trekkingschuh') or a small part of that name ('Linen' of 'Relaxed
-    Linen Shirt, Blue') is not, and a profile's title selector outranks it."""
+    Linen Shirt, Blue') is not, unless the name is the heading with an author or shop appended
+    after a dash ('Title - Author'), and a profile's title selector outranks it."""
     visible = next((found for source, found in partials if source == "visible"), None)
     if visible is None or visible.get("title_is_heading") is not True:
         return None
@@ -43,7 +62,8 @@ def heading_title(partials: list[tuple[str, Partial]]) -> str | None:
         if source in STRUCTURED and not found.get("title_is_search_title")
     ]
     key = identifier_key(heading)
-    for name in map(identifier_key, filter(None, names)):
+    whole = [name for name in names if name and not _heading_then_appendix(heading, name)]
+    for name in map(identifier_key, whole):
         if (not spaced and any(key == brand + name for brand in brands)) or (
             key in name and len(key) < FRAGMENT_SHARE * len(name)
         ):
