@@ -33,6 +33,8 @@ _DASH_CENTS = re.compile(r"(?<=\d)[.,:]\s?[-–—]+")
 _MARK_ALONE = re.compile(r"^\s*[.,]\s*$")
 _WHOLE = re.compile(r"^(?:\d{1,3}(?:[\s.,'’]\d{3})+|\d+)$")
 SIGN_TEXT = 6  # a currency printed alone: '€', 'درهم', 'US $'
+# The first word after an element: '元' of '元（另購）', 'Kč' of 'Kč s DPH'.
+_FIRST_WORD = re.compile(r"^\s*([^\d\s()（）\[\]]{1,6})(?![^\d\s()（）\[\]])")
 
 
 def price_text(element: Any, decimal_mark: str) -> str:
@@ -84,9 +86,13 @@ def with_fraction(node: Any, text: str, decimal_mark: str) -> str:
 
 def with_sign(node: Any, text: str) -> str:
     """'<span class=currency>درهم</span> <span class=amount>1,249.00</span>': a bare amount takes
-    the currency printed alone in the element right before or after it."""
+    the currency printed alone in the element right before or after it, or as the first word
+    after it ('<strong>356</strong>元（另購）')."""
     if has_currency_mark(text):
         return text
+    word = _FIRST_WORD.match(node.tail or "")
+    if word and has_currency_mark(word.group(1)):
+        return f"{text} {word.group(1)}"
     for near, before in ((node.getprevious(), True), (node.getnext(), False)):
         if near is None or (not before and (node.tail or "").strip()):
             continue
