@@ -35,6 +35,9 @@ _WHOLE = re.compile(r"^(?:\d{1,3}(?:[\s.,'’]\d{3})+|\d+)$")
 SIGN_TEXT = 6  # a currency printed alone: '€', 'درهم', 'US $'
 # The first word after an element: '元' of '元（另購）', 'Kč' of 'Kč s DPH'.
 _FIRST_WORD = re.compile(r"^\s*([^\d\s()（）\[\]]{1,6})(?![^\d\s()（）\[\]])")
+# '<b>79</b>折' (pay 79 %, in Chinese), '<span>20</span>%': a discount ratio styled like a price.
+_RATIO_AFTER = re.compile(r"^\s*(?:折|%|％)")
+RATIO_LEVELS = 2  # the ratio mark may close the box the number's own element sits in
 
 
 def price_text(element: Any, decimal_mark: str) -> str:
@@ -105,6 +108,19 @@ def with_sign(node: Any, text: str) -> str:
         ):
             return f"{sign} {text}" if before else f"{text} {sign}"
     return text
+
+
+def discount_ratio(node: Any) -> bool:
+    """Whether a number is printed as a discount ratio ('<strong class=price><b>79</b></strong>折',
+    '<b>20</b><i>%</i>'): the text right after it, or after the box it closes, is a ratio mark."""
+    for element in [node, *islice(node.iterancestors(), RATIO_LEVELS)]:
+        tail = element.tail or ""
+        if tail.strip():
+            return bool(_RATIO_AFTER.match(tail))
+        following = element.getnext()
+        if following is not None:
+            return bool(_RATIO_AFTER.match(text_of(following, 3)))
+    return False
 
 
 def only_money(text: str, price_marked: bool = False) -> bool:

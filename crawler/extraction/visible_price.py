@@ -33,6 +33,7 @@ from crawler.extraction.price_text import (
     FRACTION,
     MAX_PRICE_TEXT,
     NUMBER,
+    discount_ratio,
     only_money,
     price_text,
     with_fraction,
@@ -131,6 +132,7 @@ def _read_printed_prices(doc: Document, lexicon: ExtractionLexicon) -> Iterator[
             and only_money(_amount_alone(text, lexicon), marked)
             and not other_product(root)
             and not unchosen_option(root)
+            and not discount_ratio(root)  # '79折': a ratio styled like a price
         ):
             yield root, text, is_old(root, lexicon, text), conditional(root, lexicon)
 
