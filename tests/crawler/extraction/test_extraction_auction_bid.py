@@ -16,7 +16,8 @@ def test_the_buy_now_price_beats_the_current_bid_printed_first() -> None:
     body = (
         "<h1>Bicicletă de oraș 28</h1>"
         '<div class="bid"><div class="label">Licitație curentă</div>'
-        '<div class="amount"><span class="val">640,00 lei</span> <span>(4 oferte)</span></div></div>'
+        '<div class="amount"><span class="val">640,00 lei</span> <span>(4 oferte)</span>'
+        "</div></div>"
         '<div class="buy"><div class="label">Cumpără acum</div>'
         '<div class="amount-now"><span class="price">900,00 lei</span></div></div>'
     )
