@@ -26,7 +26,7 @@ to the price the page prints after its title, and a structured "InStock" to the 
 sold-out or notify-me button. A price printed with no currency at all is in the currency every
 other amount on the page is printed in, else that of the page's country. The title is the
 page's own product heading (<h1>) where it names the product otherwise than structured data;
-structured names fill in where there is no usable heading (see ``_heading_title``).
+structured names fill in where there is no usable heading (see ``heading_title``).
 """
 
 from __future__ import annotations
@@ -41,8 +41,15 @@ from crawler.extraction.contacts import page_contacts
 from crawler.extraction.currency import currency_in_text, one_printed_currency, to_currency
 from crawler.extraction.document import parse_document, text_of
 from crawler.extraction.errors import ProfileSelectorError
+from crawler.extraction.heading_title import heading_title
 from crawler.extraction.identifiers import identifier_key, in_url_path
-from crawler.extraction.model import ExtractedListing, ExtractedSeller, Partial
+from crawler.extraction.model import (
+    JSON_SOURCES,
+    STRUCTURED,
+    ExtractedListing,
+    ExtractedSeller,
+    Partial,
+)
 from crawler.extraction.normalize import (
     MAX_TITLE,
     absolute_url,
@@ -67,9 +74,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Sources whose text comes from JSON, where HTML entities are often left encoded ("&amp;").
-_JSON_SOURCES = frozenset({"jsonld", "embedded_state"})
-_STRUCTURED = frozenset({"jsonld", "microdata", "opengraph", "embedded_state"})
+_JSON_SOURCES = JSON_SOURCES
+_STRUCTURED = STRUCTURED
 
 
 def _text_checks(unescape: bool) -> dict[str, Callable[[Any], Any]]:
@@ -246,50 +252,6 @@ def _page_text(doc: Document) -> str:
     return text_of(doc.index.elements[0], PAGE_TEXT) if doc.index.elements else ""
 
 
-FRAGMENT_SHARE = 0.6  # a heading spelling less of a structured name than this is a part of it
-
-
-def _heading_title(partials: list[tuple[str, Partial]]) -> str | None:
-    """The page's own <h1> where it names the product otherwise than structured data does: what
-    the buyer reads as the product's name ('Кроссовки Gel-Kayano 31' over 'Gel-Kayano 31', the
-    Arabic heading over an English og:title, 'YVES SAINT LAURENT Libre' over 'Libre') outranks a
-    feed's name. A heading that is only the brand, the brand run into the structured name with
-    no space ('Nordkap' + 'Trekkingschuh') or a small part of that name ('Linen' of 'Relaxed
-    Linen Shirt, Blue') is not, and a profile's title selector outranks it."""
-    visible = next((found for source, found in partials if source == "visible"), None)
-    if visible is None or visible.get("title_is_heading") is not True:
-        return None
-    if any(source == "selectors" and found.get("title") for source, found in partials):
-        return None  # the marketplace's own profile says where its title is
-    heading = clean_text(visible.get("title"), MAX_TITLE)
-    if heading is None:
-        return None
-    printed_brands = {
-        brand
-        for _, found in partials
-        if (brand := clean_brand(found.get("brand"))) and identifier_key(brand)
-    }
-    brands = {identifier_key(brand) for brand in printed_brands}
-    # 'YVES SAINT LAURENT Libre' prints the brand as a word of the name; 'NordkapTrekkingschuh'
-    # (two spans run together) is markup, not a name anyone reads
-    spaced = any(
-        heading.lower().startswith(brand.lower()) and heading[len(brand) : len(brand) + 1].isspace()
-        for brand in printed_brands
-    )
-    names = [
-        clean_text(found.get("title"), MAX_TITLE, unescape=source in _JSON_SOURCES)
-        for source, found in partials
-        if source in _STRUCTURED and not found.get("title_is_search_title")
-    ]
-    key = identifier_key(heading)
-    for name in map(identifier_key, filter(None, names)):
-        if (not spaced and any(key == brand + name for brand in brands)) or (
-            key in name and len(key) < FRAGMENT_SHARE * len(name)
-        ):
-            return None
-    return None if key in brands else heading
-
-
 def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedListing:
     """One listing from the extractors' partial results, ``partials`` in precedence order."""
     values: dict[str, Any] = {}
@@ -299,7 +261,7 @@ def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedList
         if field not in values and value not in (None, "", [], ()):
             values[field], sources[field] = value, source
 
-    take("title", "visible", _heading_title(partials))
+    take("title", "visible", heading_title(partials))
     for source, found in partials:
         unescape = source in _JSON_SOURCES
         for field, check in _text_checks(unescape).items():

@@ -54,7 +54,6 @@ _SYMBOLS = {
     "zł": "PLN",
     "Kč": "CZK",
     "RMB": "CNY",
-    "元": "CNY",
     "人民币": "CNY",
     "円": "JPY",
     "원": "KRW",
@@ -94,12 +93,14 @@ _DOLLAR = {
     "uy": "UYU",
 }
 # Other shared signs and words, read by the page's country ("R" is the rand in South Africa,
-# "درهم" the dirham of the Emirates unless the page is Moroccan).
+# "درهم" the dirham of the Emirates unless the page is Moroccan, "元" the yuan unless the page is
+# Taiwanese or from Hong Kong or Macau).
 _REGIONAL = {
     "R": ({"za": "ZAR"}, None),
     "درهم": ({"ma": "MAD"}, "AED"),
     "ريال": ({"qa": "QAR", "om": "OMR", "ye": "YER"}, "SAR"),
     "Rs": ({"pk": "PKR", "lk": "LKR", "np": "NPR", "mu": "MUR"}, "INR"),
+    "元": ({"tw": "TWD", "hk": "HKD", "mo": "MOP"}, "CNY"),
 }
 # The currency of a page's country, for a price it prints with no sign at all ('549,-').
 _HOME = {

@@ -22,6 +22,9 @@ FIELDS = (
     "category",
 )
 Partial = dict[str, Any]
+# Sources whose text comes from JSON, where HTML entities are often left encoded ("&amp;").
+JSON_SOURCES = frozenset({"jsonld", "embedded_state"})
+STRUCTURED = frozenset({"jsonld", "microdata", "opengraph", "embedded_state"})
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,9 @@ _SKIP = re.compile(
 # Price keys that are not the price a buyer pays now ('linePrice' is the struck-through one,
 # 划线价; an 'onlinePrice' is current), nor one only some buyers pay: a membership's ('plusPrice',
 # 'memberPrice'), a store card's or loyalty scheme's ('crmDiscountedPrice', 'cardPrice'), a
-# wallet's or a subscription's.
+# wallet's or a subscription's. 'soldPrice' is what the item sells for, not an 'old' one.
 _NOT_PRICE = re.compile(
-    r"original|was|list|old|strike|(?<!on)line|compare|regular|before|msrp|max|ship|deliver|tax|fee|"
+    r"original|was|list|(?<!s)old|strike|(?<!on)line|compare|regular|before|msrp|max|ship|deliver|tax|fee|"
     r"coupon|save|saving|install|unit|per|range|min(?!activity)|currency|symbol|type|label|text$|"
     r"member|plus|club|loyal|crm|card|wallet|subscri|prime|vip"
 )

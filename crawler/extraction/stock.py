@@ -20,11 +20,11 @@ SHORT_TEXT = 60
 SHORT_NODES = 24
 # Boxes about other products, or page chrome, whose stock words say nothing about this one;
 # 'reco' is the short mark recommendation rails use ('reco-wrap'), as up-/cross-sell rails are;
-# a 'rail' ('Rail_rail__x', 'shop-rail') or 'lane' ('lane_root__x') is a strip of other
-# products' cards.
+# a 'rail' ('Rail_rail__x', 'shop-rail'), 'lane' ('lane_root__x') or 'feed' ('feeds-item--x',
+# not 'feedback') is a strip of other products' cards.
 ELSEWHERE = re.compile(
     r"recommend|related|similar|sponsor|also|carousel|review|footer|minicart|newsletter|breadcrumb"
-    r"|(?<![a-z])recos?(?![a-z])|up-?sell|cross-?sell|(?<![a-z])(?:rail|lane)s?(?![a-z])"
+    r"|(?<![a-z])recos?(?![a-z])|up-?sell|cross-?sell|(?<![a-z])(?:rail|lane|feed)s?(?![a-z])"
 )
 # ... but the footer of the item's own box ('item-view-footer', 'product-footer') is the item's.
 _OWN_FOOTER = re.compile(r"(?<![a-z])(?:item|product|ad|listing|offer)[\w-]*footer")

@@ -18,18 +18,26 @@ from decimal import Decimal
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from crawler.extraction.currency import has_currency_mark
 from crawler.extraction.document import text_of
 from crawler.extraction.lexicon import ExtractionLexicon, bundled
 from crawler.extraction.normalize import to_price
 from crawler.extraction.price_conditions import conditional
 from crawler.extraction.price_marks import (
-    attrs,
     is_old,
     struck,
     unchosen_option,
     word_after,
     word_before,
+)
+from crawler.extraction.price_text import (
+    FRACTION,
+    MAX_PRICE_TEXT,
+    NUMBER,
+    discount_ratio,
+    only_money,
+    price_text,
+    with_fraction,
+    with_sign,
 )
 from crawler.extraction.stock import elsewhere
 
@@ -39,122 +47,20 @@ if TYPE_CHECKING:
     from crawler.extraction.document import Document
 
 SCAN_ELEMENTS = 400
-MAX_PRICE_TEXT = 40
 INLINE_DESCENDANTS = 8
-PRICE_NODES = 32  # a printed price is a few elements; a bigger box is not read as one price
 _INLINE = frozenset({"span", "sup", "sub", "b", "strong", "i", "em", "small", "bdi", "data",
                      "ins", "font", "abbr"})  # fmt: skip
-_MINOR_PART = re.compile(r"cent|fraction-?decimal|decimal|minor|fractional|(?<![a-z])frac")
-_NUMBER = re.compile(r"\d[\d.,'\s]*")
-_NOTE = re.compile(r"[(（\[【][^)）\]】]{0,20}[)）\]】]")
-# '179€99' (cents after the sign, as French shops print): the cents belong before the sign.
-_SIGN_CENTS = re.compile(r"(\d)\s*([€£$])\s*(\d{2})(?!\d)")
-
-# ',90 TL' is the fraction of a price split across elements, never a price on its own.
-_FRACTION = re.compile(r"^\s*[.,]\d{1,2}(?!\d)")
-# Two digits alone in their own element after the whole units are the cents: '$<b>149</b><b>00</b>'.
-_CENTS = re.compile(r"^\s*\d{2}\s*$")
-# '549,-', '16 990,–' and the Swedish '4 990:-': whole units with a dash for the cents, not a
-# word beside the price.
-_DASH_CENTS = re.compile(r"(?<=\d)[.,:]\s?[-–—]+")
-# '89<span>,</span><span>99</span>': the decimal mark printed in an element of its own.
-_MARK_ALONE = re.compile(r"^\s*[.,]\s*$")
 # '-$100.00', '− 40,00 €': an amount taken off, printed with a minus sign.
 _DEDUCTION = re.compile(r"^\s*[-−–]")
 # '... em 10x de R$ 219,90 sem juros', '... in 4x $24.99': the instalments after a total.
 _INSTALMENT = re.compile(r"\s+(?:em|en|in|ou|or)?\s*\d{1,2}\s*[x×](?!\w).*$", re.IGNORECASE)
-_WHOLE = re.compile(r"^(?:\d{1,3}(?:[\s.,'’]\d{3})+|\d+)$")
-SIGN_TEXT = 6  # a currency printed alone: '€', 'درهم', 'US $'
 SALE_BOX = 2  # a sale price is looked for this many levels up from the first price, not further
-
-
-def price_text(element: Any, decimal_mark: str) -> str:
-    """The printed price, with a decimal mark put back where markup alone separates the cents:
-    a ``<sup>`` or a cents-marked element right after the whole units. A box of more than
-    PRICE_NODES elements is not one printed price: it reads as empty."""
-    if len(list(islice(element.iter(), PRICE_NODES + 1))) > PRICE_NODES:
-        return ""
-    parts: list[str] = []
-
-    def walk(node: Any) -> None:
-        if not isinstance(node.tag, str) or node.tag in ("script", "style", "noscript"):
-            return
-        text = node.text or ""
-        minor = (
-            node.tag == "sup"
-            or bool(_MINOR_PART.search(attrs(node)))
-            or (node is not element and len(node) == 0 and bool(_CENTS.match(text)))
-        )
-        so_far = "".join(parts).rstrip()
-        if minor and so_far[-1:].isdigit() and text.strip()[:2].isdigit():
-            parts.append(decimal_mark)
-        parts.append(text)
-        for child in node:
-            walk(child)
-            parts.append(child.tail or "")
-
-    walk(element)
-    text = " ".join("".join(parts).split())
-    return _SIGN_CENTS.sub(rf"\1{decimal_mark}\3 \2", text)
 
 
 def other_product(node: Any) -> bool:
     return any(
         elsewhere(f"{el.get('id', '')} {el.get('class', '')}".lower())
         for el in node.iterancestors()
-    )
-
-
-def _with_fraction(node: Any, text: str, decimal_mark: str) -> str:
-    """'849' then ',90 TL' in the next element: one price, '849,90 TL'; '89', ',' and '99' in
-    three elements are one too. A currency printed alone right after the cents joins it."""
-    following = node.getnext()
-    if following is None or not _WHOLE.match(text.strip()) or (node.tail or "").strip():
-        return text
-    rest = price_text(following, decimal_mark)
-    if _MARK_ALONE.match(rest) and not (following.tail or "").strip():
-        cents = following.getnext()
-        digits = price_text(cents, decimal_mark).strip() if cents is not None else ""
-        if not (digits.isdigit() and len(digits) <= 2):
-            return text
-        joined = f"{text.strip()}{rest.strip()}{digits}"
-        return _with_sign(cents, joined)
-    return f"{text}{rest.strip()}" if _FRACTION.match(rest) else text
-
-
-def _with_sign(node: Any, text: str) -> str:
-    """'<span class=currency>درهم</span> <span class=amount>1,249.00</span>': a bare amount takes
-    the currency printed alone in the element right before or after it."""
-    if has_currency_mark(text):
-        return text
-    for near, before in ((node.getprevious(), True), (node.getnext(), False)):
-        if near is None or (not before and (node.tail or "").strip()):
-            continue
-        # the whole element, not its start: a price box opening with 'CHF' is no sign alone
-        sign = text_of(near, MAX_PRICE_TEXT)
-        if (
-            len(sign) <= SIGN_TEXT
-            and not any(c.isdigit() for c in sign)
-            and has_currency_mark(sign)
-        ):
-            return f"{sign} {text}" if before else f"{text} {sign}"
-    return text
-
-
-def only_money(text: str, price_marked: bool = False) -> bool:
-    """'$19.99', 'US $12.34', '促销价 ¥ 399.00', '12,800円（税込）': one amount and its currency,
-    at most a short word; a bare number only where the markup says it is the price. A lone
-    fraction (',90 TL') is not a price."""
-    if _FRACTION.match(text):
-        return False
-    text, dashed = _DASH_CENTS.subn("", _NOTE.sub(" ", text))
-    words = _NUMBER.sub(" ", text).split()
-    return (
-        len(_NUMBER.findall(text)) == 1
-        # '1.249,-' alone is a price as printed in Scandinavia: the dash is where cents would be
-        and (has_currency_mark(text) or ((price_marked or dashed > 0) and not words))
-        and sum(len(w) for w in words) <= 4
-        and to_price(text) is not None
     )
 
 
@@ -209,15 +115,15 @@ def _read_printed_prices(doc: Document, lexicon: ExtractionLexicon) -> Iterator[
         if not (len(root) == 0 or marked or _inline_group(root)):
             continue
         own = price_text(root, decimal_mark)
-        if _FRACTION.match(own):  # '.49' of '£207<span>.49</span>': a part, signed or not
+        if FRACTION.match(own):  # '.49' of '£207<span>.49</span>': a part, signed or not
             continue
-        text = _with_sign(root, _with_fraction(root, own, decimal_mark))
+        text = with_sign(root, with_fraction(root, own, decimal_mark))
         if marked and len(root) and not only_money(_amount_alone(text, lexicon), marked):
             # '$429.990 <small>Precio Internet</small>', '£207<span>.49</span> <small>Inc
             # VAT</small>': the amount is the box less the labels after it (read by
             # ``conditional`` for card or member words)
             text = _labelled_amount(root, decimal_mark) or text
-        if len(_NUMBER.findall(text)) > 1:  # 'R$ 2.199,00 em 10x de R$ 219,90': the total
+        if len(NUMBER.findall(text)) > 1:  # 'R$ 2.199,00 em 10x de R$ 219,90': the total
             text = _INSTALMENT.sub("", text)
         if (
             len(text) <= MAX_PRICE_TEXT
@@ -226,6 +132,7 @@ def _read_printed_prices(doc: Document, lexicon: ExtractionLexicon) -> Iterator[
             and only_money(_amount_alone(text, lexicon), marked)
             and not other_product(root)
             and not unchosen_option(root)
+            and not discount_ratio(root)  # '79折': a ratio styled like a price
         ):
             yield root, text, is_old(root, lexicon, text), conditional(root, lexicon)
 
