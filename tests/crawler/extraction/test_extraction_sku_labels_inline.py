@@ -1,0 +1,29 @@
+"""Identifier labels further along a meta line, after a shop name carrying a trademark sign, and
+Korean deal numbers (crawler/extraction/identifiers.py, lexicon.py, extraction.yaml)."""
+
+from __future__ import annotations
+
+from crawler.extraction import extract_listing
+
+URL = "https://www.piata.example/anunt/bicicleta-oras"
+
+
+def sku(body: str, url: str = URL) -> str | None:
+    html = f"<html><body><main><h1>Bicicletă de oraș</h1>{body}</main></body></html>"
+    return extract_listing(html, url).sku
+
+
+def test_a_label_further_along_a_meta_line_reads_the_element_after_it() -> None:
+    body = (
+        '<div class="meta">Stare: <b>Nou</b> · Cod produs: <b>550193</b> · '
+        "Vizualizări: 2.410 · Favorite: 12</div>"
+    )
+    assert sku(body) == "550193"
+
+
+def test_a_line_without_an_identifier_label_gives_no_sku() -> None:
+    body = (
+        '<div class="meta">Stare: <b>Nou</b> · Vizualizări: <b>2410</b> · '
+        "Favorite: <b>12</b> · Oraș: <b>Cluj-Napoca</b></div>"
+    )
+    assert sku(body) is None
