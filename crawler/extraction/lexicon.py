@@ -88,11 +88,11 @@ class ExtractionLexicon:
         )  # fmt: skip
         labels = sorted({p.lower() for p in _all(spec.sku_labels)}, key=len, reverse=True)
         # "bol artikelnummer:", "Shop-Art.-Nr.", "商品编号：" then the value; one shop word may
-        # lead, a manufacturer word may not.
+        # lead ('Shopname® SKU:'), a manufacturer word may not.
         alternatives = "|".join(re.escape(label) for label in labels)
         makers = "|".join(re.escape(w.lower()) for w in spec.manufacturer_words)
         self.sku_label = re.compile(
-            rf"^(?:(?!(?:{makers})(?![^\W\d_]))[\w.!]+[\s-]+)?(?:{alternatives})"
+            rf"^(?:(?!(?:{makers})(?![^\W\d_]))[\w.!]+(?:\s?[®™])?[\s-]+)?(?:{alternatives})"
             rf"(?![^\W\d_])\s*[:：#]?\s*",
             re.IGNORECASE,
         )

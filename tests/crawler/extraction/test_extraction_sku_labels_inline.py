@@ -27,3 +27,11 @@ def test_a_line_without_an_identifier_label_gives_no_sku() -> None:
         "Favorite: <b>12</b> · Oraș: <b>Cluj-Napoca</b></div>"
     )
     assert sku(body) is None
+
+
+def test_a_shop_name_with_a_trademark_sign_may_lead_the_label() -> None:
+    body = (
+        '<div><p class="model">Model Number: <span>WB-2040</span></p>'
+        '<p class="sku">Hardwarely<sup>®</sup> SKU: <span>7730215</span></p></div>'
+    )
+    assert sku(body, "https://www.hardwarely.example/p/wheelbarrow") == "7730215"
