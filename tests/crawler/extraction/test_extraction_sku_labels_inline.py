@@ -35,3 +35,8 @@ def test_a_shop_name_with_a_trademark_sign_may_lead_the_label() -> None:
         '<p class="sku">Hardwarely<sup>®</sup> SKU: <span>7730215</span></p></div>'
     )
     assert sku(body, "https://www.hardwarely.example/p/wheelbarrow") == "7730215"
+
+
+def test_a_korean_deal_number_is_the_sku() -> None:
+    body = '<ul class="deal-info"><li><span class="tit">딜번호</span>31200458812</li></ul>'
+    assert sku(body, "https://www.deals.example/deal/view") == "31200458812"
