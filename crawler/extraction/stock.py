@@ -35,7 +35,8 @@ _BUTTON_TAGS = frozenset({"button", "a", "input"})
 _OPTION_TAGS = frozenset({"select", "option", "optgroup", "datalist"})
 # A <div class="pdp-add-to-bag pdp-button"> or role=button is a button too ('buttons' is not).
 _BUTTON_MARK = re.compile(r"(?<![a-z])(?:btn|button)(?![a-z])")
-_DISABLED_CLASS = re.compile(r"disable")
+# 'btn-disabled', or a button switched 'off' ('btn_cart_off', 'button--off'; not 'off-canvas').
+_DISABLED_CLASS = re.compile(r"disable|(?<![a-z])off(?![\w-])")
 
 
 def _id_class(element: Any) -> str:
