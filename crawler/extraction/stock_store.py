@@ -26,6 +26,13 @@ if TYPE_CHECKING:
 
 _CAN_HAVE = frozenset({"InStock", "LimitedAvailability"})
 _CANNOT_BUY = frozenset({"OutOfStock", "SoldOut"})
+# How many units a store holds ('verfügbar: 4 Stück', '14 in stock'): a store line with a count
+# says the item is on its shelf, where 'Im Markt Graz verfügbar' may only offer a pickup order.
+_UNITS = re.compile(
+    r"(?<!\d)\d+\s*(?:stück|stk|st|pcs|pc|pieces|units?|unidades|piezas|pièces|pezzi|szt|ks|шт)"
+    r"(?![^\W\d_])|(?<!\d)\d+\s+(?:in stock|auf lager|en stock|op voorraad|i lager|på lager)",
+    re.IGNORECASE,
+)
 # Where a line's clauses part: 'Available in store only · In stock at Leeds · Find in store'.
 _CLAUSES = re.compile(r"\s[-–—·|•]\s|[.!;](?:\s|$)")
 
@@ -53,7 +60,7 @@ def _clauses(element: Any) -> list[str]:
 
 def in_store_only(doc: Document, lexicon: ExtractionLexicon | None = None) -> bool:
     """Whether the item's box says it is sold in a store only: a store-only phrase, or a store
-    line saying it is there ('Im Markt: sofort verfügbar') beside a sign that it cannot be
+    line counting the units there ('Im Markt verfügbar: 4 Stück') beside a sign that it cannot be
     bought online (a disabled buy button, a line saying unavailable); never with an enabled
     buy button, which means it can be bought online."""
     lexicon = lexicon or bundled()
@@ -70,7 +77,7 @@ def in_store_only(doc: Document, lexicon: ExtractionLexicon | None = None) -> bo
             if lexicon.store_only.search(clause):
                 store_only = True
             elif lexicon.store_place.search(clause):
-                in_store = in_store or state in _CAN_HAVE
+                in_store = in_store or (state in _CAN_HAVE and bool(_UNITS.search(clause)))
             elif state in _CANNOT_BUY:
                 online_no = True
     return store_only or (in_store and (online_no or bool(buttons)))

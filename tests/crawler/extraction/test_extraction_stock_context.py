@@ -72,10 +72,9 @@ def test_a_restock_notice_link_and_a_no_stock_state_value_read_as_out_of_stock()
     assert availability("", "ja", state) == "OutOfStock"
 
 
-def test_a_sold_out_online_line_beside_an_in_store_line_is_in_store_only() -> None:
+def test_a_sold_out_online_line_beside_an_in_store_line_leaves_structured_in_stock() -> None:
     page = (
         "<div><h1>Teapot</h1><p>Online nicht verfügbar</p><p>Im Markt: sofort verfügbar</p>"
         "<button disabled>In den Warenkorb</button></div>"
     )
-    # not out of stock: the shop sells it, in its stores (stock_store.py)
-    assert own_box(page, "de", LD_IN_STOCK) == "InStoreOnly"
+    assert own_box(page, "de", LD_IN_STOCK) == "InStock"

@@ -50,6 +50,14 @@ def test_an_enabled_buy_button_means_it_can_be_bought_online() -> None:
     assert availability(box) == "InStock"
 
 
+def test_a_store_line_without_a_count_may_be_a_pickup_order_so_is_not_enough() -> None:
+    box = (
+        "<p>Online nicht verfügbar</p><p>Im Markt Graz verfügbar</p>"
+        "<button disabled>In den Warenkorb</button>"
+    )
+    assert availability(box) == "OutOfStock"
+
+
 def test_a_store_without_stock_leaves_the_item_out_of_stock() -> None:
     box = (
         "<p>Online nicht lieferbar</p><p>Im Markt nicht verfügbar</p>"
