@@ -291,6 +291,9 @@ def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedList
     if values.get("availability") in _BUY_NOW and isinstance(later, str):
         # the item's own 'Pre-order' / 'Expected in stock' line outranks a feed's "InStock"
         values["availability"], sources["availability"] = later, "visible"
+    if any(f.get("in_store_only") is True for s, f in partials if s == "visible"):
+        # sold in a store only ('Online nicht lieferbar', 'Im Markt verfügbar'): not out of stock
+        values["availability"], sources["availability"] = "InStoreOnly", "visible"
     sku = _agreed_sku(partials, doc.url)
     if sku is not None:
         values["sku"], sources["sku"] = sku

@@ -28,7 +28,8 @@ DATA_ATTRIBUTES = frozenset(
 _SELECTED_CLASS = re.compile(r"(?<![a-z])(?:selected|active|checked)(?![a-z])")
 
 
-def _selected(element: Any) -> bool:
+def chosen_option(element: Any) -> bool:
+    """Whether a variant picker's option is marked as the chosen one."""
     aria = (element.get("aria-selected") or element.get("aria-checked") or "").lower()
     return (
         aria == "true"
@@ -79,7 +80,7 @@ class Document:
                 index.itemprops.setdefault(prop.strip(), []).append(element)
             # '<li class="is-selected"><button data-price="799">': the option box is marked
             parent = element.getparent()
-            chosen = _selected(element) or (parent is not None and _selected(parent))
+            chosen = chosen_option(element) or (parent is not None and chosen_option(parent))
             for name in DATA_ATTRIBUTES.intersection(element.attrib):
                 if name not in index.data or (name not in selected and chosen):
                     index.data[name] = element.get(name) or ""

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from crawler.extraction.js_literal import function_states
 from crawler.extraction.state_product import find_product, product_fields
 
 if TYPE_CHECKING:
@@ -97,6 +98,8 @@ def states(doc: Document) -> list[State]:
             found.append(State(script.attrib.get("id") or kind, data))
         elif "{" in text:
             found.extend(_assigned(text))
+            if "function" in text:  # Nuxt's 'window.__NUXT__=(function(a){return {…}}(…))'
+                found.extend(State(name, value) for name, value in function_states(text))
         if len(found) >= MAX_STATES:
             break
     return found[:MAX_STATES]

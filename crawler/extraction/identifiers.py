@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
@@ -130,11 +131,15 @@ def _labelled(
     for element in elements:
         if element.tag not in _LABEL_TAGS:
             continue
-        text = short_text(element, LABEL_TEXT) or _leading_pair(element) or _line_start(element)
+        short = short_text(element, LABEL_TEXT)
+        text = short or _leading_pair(element) or _line_start(element)
         if not text:
             continue
         text = text.lstrip(_OPENING)  # '(Cód. 55012345)': a label in brackets is still one
         end = _label_end(text, lexicon, site)
+        if end is None and short is None:  # a label further along a longer line
+            text = next((t for t in _inner_pairs(element) if _label_end(t, lexicon, site)), "")
+            end = _label_end(text, lexicon, site) if text else None
         if end is None:
             continue
         rest = text[end:]
@@ -169,6 +174,22 @@ def _leading_pair(element: Any) -> str | None:
         return None
     value = short_text(first, LABEL_TEXT)
     return f"{label} {value}" if value else None
+
+
+# What parts the items of a line: 'Stare: <b>Folosit</b> · Cod produs: <b>318842257</b>'.
+_SEPARATOR = re.compile(r"(?:^|\s)[·•|](?:\s|$)|[;；]\s*")
+
+
+def _inner_pairs(element: Any) -> Iterable[str]:
+    """Labels printed further along a line, each after a separator, with the element right after
+    it: 'Stare: <b>Folosit</b> · Cod produs: <b>318842257</b> · …' reads 'Cod produs: 318842257'
+    (``_leading_pair`` reads only the line's first label)."""
+    children = [child for child in element if isinstance(child.tag, str)]
+    for before, child in pairwise(children):
+        label = _SEPARATOR.split(" ".join((before.tail or "").split()))[-1]
+        value = short_text(child, LABEL_TEXT) if label and len(label) <= LABEL_TEXT else None
+        if value:
+            yield f"{label} {value}"
 
 
 def _line_start(element: Any) -> str | None:

@@ -53,6 +53,8 @@ class ExtractionLexiconFile(BaseModel):
     from_price_words: PerLanguage = {}
     from_price_after_words: PerLanguage = {}
     online_stock_labels: PerLanguage = {}
+    store_only_phrases: PerLanguage = {}
+    store_places: PerLanguage = {}
 
 
 def phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
@@ -88,11 +90,11 @@ class ExtractionLexicon:
         )  # fmt: skip
         labels = sorted({p.lower() for p in _all(spec.sku_labels)}, key=len, reverse=True)
         # "bol artikelnummer:", "Shop-Art.-Nr.", "商品编号：" then the value; one shop word may
-        # lead, a manufacturer word may not.
+        # lead ('Shopname® SKU:'), a manufacturer word may not.
         alternatives = "|".join(re.escape(label) for label in labels)
         makers = "|".join(re.escape(w.lower()) for w in spec.manufacturer_words)
         self.sku_label = re.compile(
-            rf"^(?:(?!(?:{makers})(?![^\W\d_]))[\w.!]+[\s-]+)?(?:{alternatives})"
+            rf"^(?:(?!(?:{makers})(?![^\W\d_]))[\w.!]+(?:\s?[®™])?[\s-]+)?(?:{alternatives})"
             rf"(?![^\W\d_])\s*[:：#]?\s*",
             re.IGNORECASE,
         )
@@ -110,6 +112,9 @@ class ExtractionLexicon:
         # 'Webblager', 'Online': a stock list's line for what a buyer can order, as a whole label
         online = phrase_pattern(_all(spec.online_stock_labels)).pattern
         self.online_label = re.compile(rf"^\s*(?:{online})\s*$", re.IGNORECASE)
+        # 'In-store only', 'Im Markt verfügbar': sold in a store, not online (stock_store.py)
+        self.store_only = phrase_pattern(_all(spec.store_only_phrases))
+        self.store_place = phrase_pattern(_all(spec.store_places))
         before = phrase_pattern(_all(spec.from_price_words)).pattern
         after = "|".join(re.escape(w.lower()) for w in _all(spec.from_price_after_words))
         self.from_price = re.compile(

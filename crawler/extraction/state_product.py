@@ -214,9 +214,9 @@ def _flagged_variant(root: dict[str, Any]) -> dict[str, Any] | None:
 
 
 # SAP Commerce and similar shops name the product's own number 'code' ({"code": "0198244",
-# "name": ...}), Chinese marketplaces 'goodsID' beside 'goodsName'; deeper, a 'code' is a
-# category's, a store's or a currency's.
-_OWN_CODE_KEYS = ("productcode", "itemcode", "goodsid", "code")
+# "name": ...}), Chinese marketplaces 'goodsID' beside 'goodsName' or a listing's 'itemId'
+# beside its 'title'; deeper, a 'code' is a category's, a store's or a currency's.
+_OWN_CODE_KEYS = ("productcode", "itemcode", "goodsid", "itemid", "code")
 
 
 def _own_code(root: dict[str, Any]) -> object:

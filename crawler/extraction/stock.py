@@ -8,7 +8,7 @@ import re
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from crawler.extraction.document import text_of
+from crawler.extraction.document import chosen_option, text_of
 from crawler.extraction.lexicon import ExtractionLexicon, bundled
 
 if TYPE_CHECKING:
@@ -35,7 +35,8 @@ _BUTTON_TAGS = frozenset({"button", "a", "input"})
 _OPTION_TAGS = frozenset({"select", "option", "optgroup", "datalist"})
 # A <div class="pdp-add-to-bag pdp-button"> or role=button is a button too ('buttons' is not).
 _BUTTON_MARK = re.compile(r"(?<![a-z])(?:btn|button)(?![a-z])")
-_DISABLED_CLASS = re.compile(r"disable")
+# 'btn-disabled', or a button switched 'off' ('btn_cart_off', 'button--off'; not 'off-canvas').
+_DISABLED_CLASS = re.compile(r"disable|(?<![a-z])off(?![\w-])")
 
 
 def _id_class(element: Any) -> str:
@@ -274,9 +275,22 @@ def channel_lines(elements: list[Any], lexicon: ExtractionLexicon) -> tuple[str 
 
 
 def _lists_options(element: Any) -> bool:
-    """Whether a box's text runs over a variant picker's options ('S M L XL (품절)'): one option
-    sold out is not the product, so such a box is not read as a stock line."""
-    return any(d.tag in _OPTION_TAGS for d in element.iterdescendants())
+    """Whether a box's text runs over a variant picker's options ('S M L XL (품절)'), or is an
+    option the picker did not choose ('Color: <span class="selected">Negro</span> <span>Blanco
+    — Agotado</span>'): one option sold out (or in stock) is not the product, so such a box is
+    not read as a stock line; the chosen option's own words still are."""
+    parent = element.getparent()
+    return (
+        any(d.tag in _OPTION_TAGS for d in element.iterdescendants())
+        or _picker(element)
+        or (parent is not None and not chosen_option(element) and _picker(parent))
+    )
+
+
+def _picker(box: Any) -> bool:
+    """A box of options, one of them marked as chosen, beside at least one other."""
+    children = [child for child in box if isinstance(child.tag, str)]
+    return len(children) > 1 and sum(map(chosen_option, children)) == 1
 
 
 def _item_box_start(elements: list[Any]) -> int:
@@ -336,7 +350,9 @@ def stock_line_says_unavailable(doc: Document, lexicon: ExtractionLexicon | None
     # Another line in the box saying it can be had ('Im Markt: sofort verfügbar': in store)
     # means the sold-out line is about one channel or variant only.
     for element in own:
-        text = None if element.tag in _BUTTON_TAGS else short_text(element)
+        if element.tag in _BUTTON_TAGS or _lists_options(element):
+            continue
+        text = short_text(element)
         state = lexicon.stock_state(text) if text else None
         if state is not None and state not in _CANNOT_BUY:
             return False

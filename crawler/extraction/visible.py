@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from crawler.extraction import identifiers, stock
+from crawler.extraction import identifiers, stock, stock_store
 from crawler.extraction.document import text_of
 from crawler.extraction.price_omnibus import lowest_price_lines
 from crawler.extraction.visible_parts import images, marked, seller, site_names, strip_site
@@ -192,6 +192,7 @@ def extract(doc: Document) -> Partial:
     found["buttons_unavailable"] = stock.buttons_say_unavailable(
         doc
     ) or stock.stock_line_says_unavailable(doc)
+    found["in_store_only"] = stock_store.in_store_only(doc)
     found["description"] = (
         found["description"]
         or _marked_text(
