@@ -42,7 +42,7 @@ from detector.fused import (
 )
 from detector.generic_words import everyday_words, is_everyday
 from detector.mark_match import MarkForm, MarkMatch, Reading, _non_overlapping
-from detector.normalize import FoldedText, fold_text, plain_reading
+from detector.normalize import FoldedText, fold_text
 from detector.text_spans import (
     a_name,
     add_hit,
@@ -84,7 +84,7 @@ class MarkIndex:
         self._short: dict[str, list[MarkForm]] = defaultdict(list)  # short marks, as registered
         self._sounds: SoundIndex[MarkForm] = SoundIndex()
         self._negative: dict[str, tuple[str, ...]] = {}
-        self._slips = SlipIndex(plain_reading)
+        self._slips = SlipIndex()
         self._other_brands = frozenset(
             compact(ft, ft.folded) for ft in map(fold_text, settings.other_brands)
         )

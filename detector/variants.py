@@ -28,8 +28,10 @@ from collections import defaultdict
 from itertools import groupby
 from typing import TYPE_CHECKING
 
+from detector.normalize import plain_reading
+
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Iterator
 
     from detector.mark_match import MarkForm
 
@@ -100,11 +102,11 @@ class SlipIndex:
     """Squeezed keys of every Latin mark, the one-slip variants of the short ones, and the
     sound-alikes of the long ones."""
 
-    def __init__(self, reading: Callable[[str], str]) -> None:
+    def __init__(self) -> None:
         self._squeezed: dict[str, list[MarkForm]] = defaultdict(list)
         self._slips: dict[str, list[MarkForm]] = defaultdict(list)
+        # Respellings by their plain reading, the form ``find`` is asked a word in.
         self._respelt: dict[str, list[MarkForm]] = defaultdict(list)
-        self._reading = reading  # a word as ``find`` is asked it (the matcher's plain reading)
 
     def add(self, form: MarkForm, short: bool) -> None:
         key = form.skeleton
@@ -118,8 +120,8 @@ class SlipIndex:
         mark = form.folded
         if short or len(mark) < MIN_SOUND_MARK or not (mark.isascii() and mark.isalpha()):
             return
-        own = self._reading(mark)
-        for read in {self._reading(variant) for variant in sound_alikes(mark)} - {own}:
+        own = plain_reading(mark)
+        for read in {plain_reading(variant) for variant in sound_alikes(mark)} - {own}:
             self._respelt[read].append(form)
 
     def __bool__(self) -> bool:

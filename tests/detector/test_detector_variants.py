@@ -43,7 +43,7 @@ def test_inner_slips_keep_the_first_letter_and_add_nothing_at_the_end() -> None:
 
 
 def test_index_finds_held_letters_of_any_mark_and_slips_of_short_ones_only() -> None:
-    index = SlipIndex(plain_reading)
+    index = SlipIndex()
     index.add(_form("ZEVO", "short"), short=True)
     index.add(_form("QUVARO", "long"), short=False)
     assert [(f.text, s) for f, s in index.find("quvvvaro")] == [("QUVARO", REPEATED_SCORE)]
