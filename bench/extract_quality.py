@@ -187,7 +187,7 @@ Two sets of saved pages, each ``<marketplace>/<case>.html`` beside its expected 
   store only), 7-10 KB each with nav menus, rails of other products with their own prices and
   stock words, reviews, Q&A, specs and footers, every page written by hand without shared
   helpers, in its own markup and data source (correct, stale and AggregateOffer JSON-LD, a
-  several-Offer JSON-LD, microdata with a stale flag, OpenGraph and product meta only,
+  several-Offer JSON-LD, microdata, stale OpenGraph and product meta only,
   ``__NEXT_DATA__``, ``__NUXT__``, ``__INITIAL_STATE__``, Apollo state, ``data-*`` JSON or
   visible text only), written and labelled blind in December 2026 by a writer who had not read
   the extraction code, under the same label rules (a card, member, club, coupon, app, Pix,
