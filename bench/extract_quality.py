@@ -197,9 +197,27 @@ Two sets of saved pages, each ``<marketplace>/<case>.html`` beside its expected 
   that shows the model number as its product code keeps it; a toman price is labelled in IRR,
   ten rials to the toman). Its first figure, committed before any fix, is the unseen one.
 
+* ``unseen15``: ``bench/data/extract_unseen15``, 25 pages modelled on 25 further marketplaces
+  (Nojima, K's Denki, Kurly, Dien May Xanh, CellphoneS, Xiaohongshu, ETMall, Ruten, Carousell,
+  Challenger, HomePro, Purplle (Hindi), FirstCry, Incredible Connection, DICK'S Sporting Goods,
+  REI, Ulta Beauty, GameStop, Indigo (French), Centauro, Ktronix, Garbarino, PC Factory, The
+  Good Guys, PB Tech; 11 languages in 6 scripts, 8 that cannot be bought now, 2 preorders, 1 in
+  store only), 7-10 KB each with nav menus, rails of other products with their own prices and
+  stock words, reviews, Q&A, specs and footers, every page written by hand without shared
+  helpers, in its own markup and data source (correct, stale and AggregateOffer JSON-LD, a
+  several-Offer JSON-LD, microdata, stale OpenGraph and product meta only,
+  ``__NEXT_DATA__``, ``__NUXT__``, ``__INITIAL_STATE__``, Apollo state, ``data-*`` JSON or
+  visible text only), written and labelled blind in December 2026 by a writer who had not read
+  the extraction code, under the same label rules (a card, member, club, coupon, app, Pix,
+  cash/transfer, instalment, bulk or unit price is not the price; the selected variant's price
+  beats an offer range; the GST-inclusive price beats the one before GST; stale structured
+  data loses to the page; the shop's own id beats a manufacturer's part number, and an
+  EAN/JAN/ISBN counts only where the shop uses it as its code; sku is null when the page shows
+  only the manufacturer's model). Its first figure, committed before any fix, is the unseen one.
+
 ``both`` scores samples and unseen (the sets the extractors were tuned on); ``all`` adds unseen2,
 unseen3, unseen4, unseen5, unseen6, unseen7, unseen8, unseen9, unseen10, unseen11, unseen12,
-unseen13 and unseen14.
+unseen13, unseen14 and unseen15.
 
 Per field, F1 over the pages that label it: a right value is a true positive, a wrong value a
 false positive (and a false negative when a value was expected), a missing one a false
@@ -209,7 +227,7 @@ output prints a currency's minor units; unseen7's labels print whole amounts as 
 
     .venv/bin/python bench/extract_quality.py
         [--set samples|unseen|unseen2|unseen3|unseen4|unseen5|unseen6|unseen7|unseen8|unseen9
-               |unseen10|unseen11|unseen12|unseen13|unseen14|both|all]
+               |unseen10|unseen11|unseen12|unseen13|unseen14|unseen15|both|all]
         [--misses] [DIR]
 """
 
@@ -245,6 +263,7 @@ SETS = {
     "unseen12": ROOT / "bench" / "data" / "extract_unseen12",
     "unseen13": ROOT / "bench" / "data" / "extract_unseen13",
     "unseen14": ROOT / "bench" / "data" / "extract_unseen14",
+    "unseen15": ROOT / "bench" / "data" / "extract_unseen15",
 }
 GROUPS = {
     "both": ("samples", "unseen"),
@@ -264,6 +283,7 @@ GROUPS = {
         "unseen12",
         "unseen13",
         "unseen14",
+        "unseen15",
     ),
 }
 BASELINE_SOURCES = frozenset({"jsonld", "microdata", "opengraph"})
