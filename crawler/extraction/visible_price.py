@@ -288,11 +288,36 @@ _DIGIT_MARKS = re.compile(r"(?<=\d)[\s.,'’\u00a0\u202f](?=\d{3}(?!\d))|(?<=\d)
 
 def prints_amount(doc: Document, amount: Decimal) -> bool:
     """Whether the page's visible text prints ``amount`` anywhere ('1 199,-', '$1,199.00',
-    '1199 kr'): structured data stating a price the page never prints is stale."""
+    '1199 kr') outside other products' boxes: structured data stating a price the page never
+    prints for this item is stale, even where a recommendation tile happens to cost it."""
     if not doc.index.elements:
         return False
-    runs = set(re.findall(r"\d+", _DIGIT_MARKS.sub("", text_of(doc.index.elements[0]))))
+    runs = set(re.findall(r"\d+", _DIGIT_MARKS.sub("", text_of(_own_page(doc)))))
     spellings = {str(int(amount.quantize(Decimal("0.01")) * 100))}
     if amount == amount.to_integral_value():
         spellings.add(str(int(amount)))
     return not runs.isdisjoint(spellings)
+
+
+def _own_page(doc: Document) -> Any:
+    """A copy of the body without other products' boxes (rails, carousels, related tiles) and
+    reviews; the text each box's tail carries stays its parent's."""
+    body = copy.deepcopy(doc.index.elements[0])
+    boxes = [
+        element
+        for element in islice(body.iter(), 1, None)
+        if isinstance(element.tag, str)
+        and elsewhere(f"{element.get('id', '')} {element.get('class', '')}".lower())
+    ]
+    for box in boxes:
+        parent = box.getparent()
+        if parent is None:
+            continue
+        before = box.getprevious()
+        tail = box.tail or ""
+        if before is not None:
+            before.tail = (before.tail or "") + " " + tail
+        else:
+            parent.text = (parent.text or "") + " " + tail
+        parent.remove(box)
+    return body
