@@ -39,7 +39,7 @@ from crawler.extraction.price_text import (
     with_fraction,
     with_sign,
 )
-from crawler.extraction.stock import elsewhere
+from crawler.extraction.stock import elsewhere, short_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -62,6 +62,23 @@ def other_product(node: Any) -> bool:
         elsewhere(f"{el.get('id', '')} {el.get('class', '')}".lower())
         for el in node.iterancestors()
     )
+
+
+_RAIL_HEADS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+
+
+def _in_headed_rail(node: Any, lexicon: ExtractionLexicon) -> bool:
+    """A price in a box headed as other products' rail ('<section><h2>Passar bra ihop med</h2>
+    <ul><li class="card">…'), where no class names the rail: that product's price."""
+    for box in node.iterancestors():
+        if box.tag in ("body", "html"):
+            return False
+        head = next((child for child in box if isinstance(child.tag, str)), None)
+        if head is not None and head.tag in _RAIL_HEADS:
+            text = short_text(head)
+            if text is not None and lexicon.rail_heading.search(text):
+                return True
+    return False
 
 
 def _price_marked(element: Any) -> bool:
@@ -131,6 +148,7 @@ def _read_printed_prices(doc: Document, lexicon: ExtractionLexicon) -> Iterator[
             # range, sale or condition word printed in the price's own element is no other word
             and only_money(_amount_alone(text, lexicon), marked)
             and not other_product(root)
+            and not _in_headed_rail(root, lexicon)
             and not unchosen_option(root)
             and not discount_ratio(root)  # '79折': a ratio styled like a price
         ):
