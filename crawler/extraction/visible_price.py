@@ -248,6 +248,7 @@ def read_price_near_title(
     range_start: tuple[Any, str] | None = None
     conditional: set[Any] = set()  # the boxes of prices only some buyers pay
     regular: list[tuple[Any, str]] = []  # list prices not struck through
+    before_first: list[tuple[Any, str]] = []  # ... printed before the first plain price
     for node, text, old, only_some in _printed_prices(doc, lexicon):
         if only_some:
             conditional.update(_box(node))
@@ -264,6 +265,7 @@ def read_price_near_title(
         if first is None:
             first = node, text
             box = _box(node)
+            before_first = list(regular)
             if _sale_labelled(node, text, lexicon):
                 chosen = text
                 break
@@ -275,6 +277,11 @@ def read_price_near_title(
     # 'Member price 1 995:-' beside 'Regular price 2 495:-' and nothing else: the regular one
     # is what everyone else pays
     beside = next((found for found in regular if found[0] in conditional), None)
+    if first is not None and first[0] not in conditional:
+        # ... also where the first plain price comes after that box, outside it (a delivery
+        # table's '79 kr', an accessory's card): the item's box printed no other price
+        beside = next((found for found in before_first if found[0] in conditional), None)
+        first = beside or first
     first = first or range_start or beside
     if first is None:
         return None
