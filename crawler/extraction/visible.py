@@ -98,6 +98,27 @@ def _brand_only(heading: Any, text: str) -> bool:
     )
 
 
+BRAND_TEXT = 40
+SUBHEADING_TEXT = 120
+
+
+def _brand_then_subheading(heading: Any, text: str) -> str | None:
+    """'<h1 class="brandName">MAX MARA</h1><h2 class="microCategory">Cappotto</h2>': an <h1>
+    marked as the brand, right before an <h2> naming the item, is half of the name the shop
+    gives it; the two together are the product's name."""
+    marks = " ".join(str(v) for v in heading.attrib.values()).lower()
+    after = heading.getnext()
+    if (
+        len(text) > BRAND_TEXT
+        or not (_BRAND_MARK.search(marks) or _brand_only(heading, text))
+        or after is None
+        or after.tag != "h2"
+    ):
+        return None
+    sub = text_of(after, SUBHEADING_TEXT + 1)
+    return f"{text} {sub}" if re.search(r"\w", sub) and len(sub) <= SUBHEADING_TEXT else None
+
+
 def _key(text: str) -> str:
     return re.sub(r"[\W_]", "", text).lower()
 
@@ -149,6 +170,9 @@ def heading_title(doc: Document) -> tuple[str | None, bool]:
         if re.search(r"\w", text):  # not an empty or icon-only heading; 手机 is a full title
             if stripped and _brand_only(heading, text) and stripped.startswith(f"{text} "):
                 return stripped, False  # the tab title names brand and product
+            named = _brand_then_subheading(heading, text)
+            if named:
+                return named, True
             return _named(heading, text), _product_heading(doc, heading, text)
     spelled = _spelled_heading(doc, stripped) if stripped else None
     # an <h2> the tab title also spells is the page's product heading, as an <h1> would be
