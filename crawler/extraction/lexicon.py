@@ -49,6 +49,7 @@ class ExtractionLexiconFile(BaseModel):
     conditional_price_words: PerLanguage
     without_words: PerLanguage = {}
     price_disclaimers: PerLanguage = {}
+    instalment_words: PerLanguage = {}
     lowest_price_words: PerLanguage = {}
     rail_headings: PerLanguage = {}
     sale_price_words: PerLanguage = {}
@@ -111,6 +112,9 @@ class ExtractionLexicon:
         self.without = phrase_pattern(_all(spec.without_words))
         # 'Price in cart may vary': a note hedging the price, naming no buyer it is for
         self.disclaimer = phrase_pattern(_all(spec.price_disclaimers))
+        # '4 interest-free payments of <b>$9.50</b>': words right before an instalment's amount
+        instalment = phrase_pattern(_all(spec.instalment_words)).pattern
+        self.instalment = re.compile(rf"(?:{instalment})\s*$", re.IGNORECASE)
         self.lowest_price = phrase_pattern(_all(spec.lowest_price_words))
         self.rail_heading = phrase_pattern(_all(spec.rail_headings))
         # 'Webblager', 'Online': a stock list's line for what a buyer can order, as a whole label
