@@ -112,6 +112,9 @@ _HOME = {
     "no": "NOK", "ch": "CHF", "gb": "GBP", "uk": "GBP", "us": "USD", "ca": "CAD", "au": "AUD",
     "jp": "JPY", "kr": "KRW", "cn": "CNY", "in": "INR", "br": "BRL", "mx": "MXN", "tr": "TRY",
     "ru": "RUB", "ua": "UAH", "kz": "KZT", "za": "ZAR", "pk": "PKR", "vn": "VND", "id": "IDR",
+    "sg": "SGD", "nz": "NZD", "hk": "HKD", "tw": "TWD", "my": "MYR", "th": "THB", "ph": "PHP",
+    "il": "ILS", "ae": "AED", "sa": "SAR", "cl": "CLP", "ar": "ARS", "pe": "PEN", "uy": "UYU",
+    "is": "ISK", "rs": "RSD", "eg": "EGP", "ng": "NGN", "ke": "KES",
 }  # fmt: skip
 # A language spoken in one currency's countries: the currency of a page in it that names no
 # region or country domain ('<html lang="sv">', '4 990:-').

@@ -62,6 +62,10 @@ def heading_title(partials: list[tuple[str, Partial]]) -> str | None:
         if source in STRUCTURED and not found.get("title_is_search_title")
     ]
     key = identifier_key(heading)
+    if key not in brands and any(name and identifier_key(name) == key for name in names):
+        # a structured source naming the product as the heading does ('Sneaker 'Air Max 90'' in
+        # page state) backs it over a longer name another gives (brand, colour and shop added)
+        return heading
     whole = [name for name in names if name and not _heading_then_appendix(heading, name)]
     for name in map(identifier_key, whole):
         if (not spaced and any(key == brand + name for brand in brands)) or (

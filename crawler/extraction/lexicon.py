@@ -20,6 +20,7 @@ _CJK = re.compile(
 )
 
 PerLanguage = dict[str, list[str]]
+_SENTENCE_ENDS = (".", "!", "?", ";", "·", "|", "\n")
 WITHOUT_WORDS = 3  # 'без Яндекс Пэй': 'without' a word or two before the condition it negates
 
 
@@ -47,6 +48,8 @@ class ExtractionLexiconFile(BaseModel):
     list_price_words: PerLanguage
     conditional_price_words: PerLanguage
     without_words: PerLanguage = {}
+    price_disclaimers: PerLanguage = {}
+    instalment_words: PerLanguage = {}
     lowest_price_words: PerLanguage = {}
     rail_headings: PerLanguage = {}
     sale_price_words: PerLanguage = {}
@@ -107,6 +110,11 @@ class ExtractionLexicon:
         )
         self.conditional_price = phrase_pattern(_all(spec.conditional_price_words))
         self.without = phrase_pattern(_all(spec.without_words))
+        # 'Price in cart may vary': a note hedging the price, naming no buyer it is for
+        self.disclaimer = phrase_pattern(_all(spec.price_disclaimers))
+        # '4 interest-free payments of <b>$9.50</b>': words right before an instalment's amount
+        instalment = phrase_pattern(_all(spec.instalment_words)).pattern
+        self.instalment = re.compile(rf"(?:{instalment})\s*$", re.IGNORECASE)
         self.lowest_price = phrase_pattern(_all(spec.lowest_price_words))
         self.rail_heading = phrase_pattern(_all(spec.rail_headings))
         # 'Webblager', 'Online': a stock list's line for what a buyer can order, as a whole label
@@ -124,12 +132,19 @@ class ExtractionLexicon:
     def names_condition(self, text: str) -> bool:
         """Whether ``text`` names a condition on its price ('с Яндекс Пэй', 'with card'), not
         its absence: a condition word a few words after 'without' ('без Яндекс Пэй', 'ohne
-        Karte') labels the price everyone pays."""
+        Karte') labels the price everyone pays, and one in a sentence hedging the price for
+        everyone ('Price in cart may vary') names no buyer it is for."""
         for match in self.conditional_price.finditer(text):
             words_before = text[: match.start()].split()[-WITHOUT_WORDS:]
-            if not self.without.search(" ".join(words_before)):
+            if not self.without.search(" ".join(words_before)) and not self._hedged(text, match):
                 return True
         return False
+
+    def _hedged(self, text: str, match: re.Match[str]) -> bool:
+        """Whether the sentence holding ``match`` is a disclaimer ('... kann abweichen')."""
+        start = max(text.rfind(mark, 0, match.start()) for mark in _SENTENCE_ENDS) + 1
+        ends = [i for i in (text.find(mark, match.end()) for mark in _SENTENCE_ENDS) if i >= 0]
+        return bool(self.disclaimer.search(text[start : min(ends, default=len(text))]))
 
     def stock_state(self, text: str) -> str | None:
         """The schema.org availability a stock phrase in ``text`` states, first state first; a

@@ -1,6 +1,7 @@
 """Whether a printed price is one only some buyers pay: a card, wallet (Pix), member, coupon,
 basket or subscription word in the small box that holds the price alone, in the words printed
-right after it, or in the note under it ('Gäller 1–31 dec för Family-medlemmar')."""
+right after it, or in the note under it ('Gäller 1–31 dec för Family-medlemmar'); an amount
+printed right after instalment words ('4 interest-free payments of $9.50') is one instalment."""
 
 from __future__ import annotations
 
@@ -36,6 +37,10 @@ def conditional(node: Any, lexicon: ExtractionLexicon) -> bool:
             before.endswith(":") or not any(c.isdigit() for c in before)
         ):
             texts.append(before)
+    previous = node.getprevious()
+    lead = previous.tail if previous is not None else parent.text if parent is not None else ""
+    if lexicon.instalment.search((lead or "")[-CONDITION_TEXT * 2 :]):
+        return True  # 'or 4 interest-free payments of <b>$9.50</b>': an instalment
     following = node.getnext()
     if following is not None:
         after = text_of(following, CONDITION_TEXT + 1)

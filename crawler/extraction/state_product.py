@@ -100,10 +100,24 @@ def find_product(data: Any) -> tuple[tuple[int, ...], dict[str, Any]] | None:
     return best
 
 
+# Objects describing one attribute of the product, a party or a page part ('color': {'name':
+# 'Cammello'}, 'seller': {'name': ...}): their 'name' or 'title' is not the product's.
+_ATTRIBUTE_OBJECT = re.compile(
+    r"^(?:selected|current|main|primary|default)?(?:colou?rs?|sizes?|sellers?|shops?|stores?|"
+    r"merchants?|vendors?|brands?|manufacturers?|makers?|categor(?:y|ies)|materials?|seasons?|"
+    r"genders?|departments?|collections?|countr(?:y|ies)|currenc(?:y|ies)|authors?|users?|"
+    r"reviews?|breadcrumbs?|images?|badges?|promotions?|labels?|tags?|attributes?)"
+    r"(?:info|data|details?)?$"
+)
+
+
 def _first(root: dict[str, Any], keys: tuple[str, ...], accept: Any) -> Any:
-    """Shallowest value under one of ``keys`` (earlier keys win at equal depth) that ``accept``s."""
+    """Shallowest value under one of ``keys`` (earlier keys win at equal depth) that ``accept``s;
+    a title is not read inside an attribute's or a party's object ('color': {'name': ...})."""
     hits = []
-    for depth, key, _, value, _ in _walk(root, 4):
+    for depth, key, parent, value, _ in _walk(root, 4):
+        if keys is TITLE_KEYS and _ATTRIBUTE_OBJECT.match(parent):
+            continue
         if key in keys and accept(value):
             hits.append((depth, keys.index(key), value))
     return min(hits, key=lambda h: (h[0], h[1]))[2] if hits else None

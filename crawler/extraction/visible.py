@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from crawler.extraction import identifiers, stock, stock_store
+from crawler.extraction.currency import currency_in_text
 from crawler.extraction.document import text_of
 from crawler.extraction.price_omnibus import lowest_price_lines
 from crawler.extraction.visible_parts import images, marked, seller, site_names, strip_site
@@ -51,6 +52,28 @@ def _data_attr(doc: Document, names: tuple[str, ...]) -> str | None:
     return None
 
 
+_DATA_PRICES = ("data-price", "data-price-amount", "data-product-price")
+DATA_PRICE_TEXT = 40
+
+
+def _data_price_sign(doc: Document, amount: str | None) -> str | None:
+    """'<span data-price-amount="899"><span>$899.00</span></span>': a bare data price is in the
+    currency its own element prints, the sign read by the page's country ('$' on a .sg page)."""
+    whole = re.match(r"\d+", amount or "")
+    if amount is None or whole is None:
+        return None
+    for name in _DATA_PRICES:
+        for element in doc.sel.root.xpath(f"//*[@{name}=$v]", v=amount)[:3]:
+            text = text_of(element, DATA_PRICE_TEXT + 1)
+            # the element prints this one amount ('$899.00', 'S$ 1,299'), not a card's words
+            if len(text) > DATA_PRICE_TEXT or whole.group(0) not in re.sub(r"[^\d]", "", text):
+                continue
+            code = currency_in_text(text, doc.hints)
+            if code:
+                return code
+    return None
+
+
 def _named(heading: Any, text: str) -> str:
     """'<h1 title="Name">Name <span>(a subtitle)</span></h1>': a title attribute the heading's
     text starts with names the product; the rest is a subtitle."""
@@ -73,6 +96,27 @@ def _brand_only(heading: Any, text: str) -> bool:
         and text_of(el, 2_000) == text
         for el in heading.iterdescendants()
     )
+
+
+BRAND_TEXT = 40
+SUBHEADING_TEXT = 120
+
+
+def _brand_then_subheading(heading: Any, text: str) -> str | None:
+    """'<h1 class="brandName">MAX MARA</h1><h2 class="microCategory">Cappotto</h2>': an <h1>
+    marked as the brand, right before an <h2> naming the item, is half of the name the shop
+    gives it; the two together are the product's name."""
+    marks = " ".join(str(v) for v in heading.attrib.values()).lower()
+    after = heading.getnext()
+    if (
+        len(text) > BRAND_TEXT
+        or not (_BRAND_MARK.search(marks) or _brand_only(heading, text))
+        or after is None
+        or after.tag != "h2"
+    ):
+        return None
+    sub = text_of(after, SUBHEADING_TEXT + 1)
+    return f"{text} {sub}" if re.search(r"\w", sub) and len(sub) <= SUBHEADING_TEXT else None
 
 
 def _key(text: str) -> str:
@@ -126,6 +170,9 @@ def heading_title(doc: Document) -> tuple[str | None, bool]:
         if re.search(r"\w", text):  # not an empty or icon-only heading; 手机 is a full title
             if stripped and _brand_only(heading, text) and stripped.startswith(f"{text} "):
                 return stripped, False  # the tab title names brand and product
+            named = _brand_then_subheading(heading, text)
+            if named:
+                return named, True
             return _named(heading, text), _product_heading(doc, heading, text)
     spelled = _spelled_heading(doc, stripped) if stripped else None
     # an <h2> the tab title also spells is the page's product heading, as an <h1> would be
@@ -166,9 +213,8 @@ def _without_own_code(title: str | None, code: str) -> str | None:
 def extract(doc: Document) -> Partial:
     found: Partial = {field: _itemprop(doc, names) for field, names in _PROP_FIELDS.items()}
     found["title"], found["title_is_heading"] = heading_title(doc)
-    found["price"] = found["price"] or _data_attr(
-        doc, ("data-price", "data-price-amount", "data-product-price")
-    )
+    data_price = _data_attr(doc, _DATA_PRICES)
+    found["price"] = found["price"] or data_price
     found["price_marked"] = found["price"] is not None  # itemprop and data-price mark it
     near = read_price_near_title(doc)
     if near is not None and (found["price"] is None or _hidden_price(doc)):
@@ -177,8 +223,10 @@ def extract(doc: Document) -> Partial:
         found["price"], found["price_marked"], found["price_sale_labelled"] = near
     found["list_prices"] = old_prices_near_title(doc) + lowest_price_lines(doc)
     found["conditional_prices"] = conditional_prices_near_title(doc)
-    found["currency"] = found["currency"] or _data_attr(
-        doc, ("data-currency", "data-price-currency")
+    found["currency"] = (
+        found["currency"]
+        or _data_attr(doc, ("data-currency", "data-price-currency"))
+        or (_data_price_sign(doc, data_price) if found["price"] == data_price else None)
     )
     stated = identifiers.candidates(doc)
     chosen = identifiers.choose(stated, doc.url)

@@ -39,7 +39,7 @@ from crawler.extraction.price_text import (
     with_fraction,
     with_sign,
 )
-from crawler.extraction.stock import elsewhere
+from crawler.extraction.stock import elsewhere, short_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -62,6 +62,23 @@ def other_product(node: Any) -> bool:
         elsewhere(f"{el.get('id', '')} {el.get('class', '')}".lower())
         for el in node.iterancestors()
     )
+
+
+_RAIL_HEADS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+
+
+def _in_headed_rail(node: Any, lexicon: ExtractionLexicon) -> bool:
+    """A price in a box headed as other products' rail ('<section><h2>Passar bra ihop med</h2>
+    <ul><li class="card">…'), where no class names the rail: that product's price."""
+    for box in node.iterancestors():
+        if box.tag in ("body", "html"):
+            return False
+        head = next((child for child in box if isinstance(child.tag, str)), None)
+        if head is not None and head.tag in _RAIL_HEADS:
+            text = short_text(head)
+            if text is not None and lexicon.rail_heading.search(text):
+                return True
+    return False
 
 
 def _price_marked(element: Any) -> bool:
@@ -131,6 +148,7 @@ def _read_printed_prices(doc: Document, lexicon: ExtractionLexicon) -> Iterator[
             # range, sale or condition word printed in the price's own element is no other word
             and only_money(_amount_alone(text, lexicon), marked)
             and not other_product(root)
+            and not _in_headed_rail(root, lexicon)
             and not unchosen_option(root)
             and not discount_ratio(root)  # '79折': a ratio styled like a price
         ):
@@ -230,6 +248,7 @@ def read_price_near_title(
     range_start: tuple[Any, str] | None = None
     conditional: set[Any] = set()  # the boxes of prices only some buyers pay
     regular: list[tuple[Any, str]] = []  # list prices not struck through
+    before_first: list[tuple[Any, str]] = []  # ... printed before the first plain price
     for node, text, old, only_some in _printed_prices(doc, lexicon):
         if only_some:
             conditional.update(_box(node))
@@ -246,6 +265,7 @@ def read_price_near_title(
         if first is None:
             first = node, text
             box = _box(node)
+            before_first = list(regular)
             if _sale_labelled(node, text, lexicon):
                 chosen = text
                 break
@@ -257,6 +277,11 @@ def read_price_near_title(
     # 'Member price 1 995:-' beside 'Regular price 2 495:-' and nothing else: the regular one
     # is what everyone else pays
     beside = next((found for found in regular if found[0] in conditional), None)
+    if first is not None and first[0] not in conditional:
+        # ... also where the first plain price comes after that box, outside it (a delivery
+        # table's '79 kr', an accessory's card): the item's box printed no other price
+        beside = next((found for found in before_first if found[0] in conditional), None)
+        first = beside or first
     first = first or range_start or beside
     if first is None:
         return None
@@ -288,11 +313,36 @@ _DIGIT_MARKS = re.compile(r"(?<=\d)[\s.,'’\u00a0\u202f](?=\d{3}(?!\d))|(?<=\d)
 
 def prints_amount(doc: Document, amount: Decimal) -> bool:
     """Whether the page's visible text prints ``amount`` anywhere ('1 199,-', '$1,199.00',
-    '1199 kr'): structured data stating a price the page never prints is stale."""
+    '1199 kr') outside other products' boxes: structured data stating a price the page never
+    prints for this item is stale, even where a recommendation tile happens to cost it."""
     if not doc.index.elements:
         return False
-    runs = set(re.findall(r"\d+", _DIGIT_MARKS.sub("", text_of(doc.index.elements[0]))))
+    runs = set(re.findall(r"\d+", _DIGIT_MARKS.sub("", text_of(_own_page(doc)))))
     spellings = {str(int(amount.quantize(Decimal("0.01")) * 100))}
     if amount == amount.to_integral_value():
         spellings.add(str(int(amount)))
     return not runs.isdisjoint(spellings)
+
+
+def _own_page(doc: Document) -> Any:
+    """A copy of the body without other products' boxes (rails, carousels, related tiles) and
+    reviews; the text each box's tail carries stays its parent's."""
+    body = copy.deepcopy(doc.index.elements[0])
+    boxes = [
+        element
+        for element in islice(body.iter(), 1, None)
+        if isinstance(element.tag, str)
+        and elsewhere(f"{element.get('id', '')} {element.get('class', '')}".lower())
+    ]
+    for box in boxes:
+        parent = box.getparent()
+        if parent is None:
+            continue
+        before = box.getprevious()
+        tail = box.tail or ""
+        if before is not None:
+            before.tail = (before.tail or "") + " " + tail
+        else:
+            parent.text = (parent.text or "") + " " + tail
+        parent.remove(box)
+    return body
