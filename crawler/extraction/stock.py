@@ -158,7 +158,11 @@ def availability(doc: Document, lexicon: ExtractionLexicon | None = None) -> str
     """schema.org availability from the visible page, or None when it gives no sign."""
     lexicon = lexicon or bundled()
     elements = product_elements(doc)
-    return _stock_line(elements, lexicon) or from_buttons(elements, lexicon)
+    return (
+        _stock_line(elements, lexicon)
+        or from_buttons(elements, lexicon)
+        or _preorder_button(elements, lexicon)
+    )
 
 
 def _stock_line(elements: list[Any], lexicon: ExtractionLexicon) -> str | None:
@@ -376,4 +380,14 @@ def own_line_says_later(doc: Document, lexicon: ExtractionLexicon | None = None)
     if box is not None and box.tag != "body":
         elements = [e for e in elements if e is box or box in e.iterancestors()]
     state = _stock_line(elements, lexicon)
-    return state if state in _LATER else None
+    return state if state in _LATER else _preorder_button(elements, lexicon)
+
+
+def _preorder_button(elements: list[Any], lexicon: ExtractionLexicon) -> str | None:
+    """'PreOrder' where the item's own enabled button is captioned only as a pre-order
+    ('Förbeställ', 'Pre-order now', 'Vorbestellen'): the buyer can only order it ahead."""
+    for element in elements:
+        caption = _caption(element) if is_button(element) and not _disabled(element) else ""
+        if 0 < len(caption) <= SHORT_TEXT // 2 and lexicon.stock_state(caption) == "PreOrder":
+            return "PreOrder"
+    return None
