@@ -133,8 +133,10 @@ def _disabled(element: Any) -> bool:
 
 
 def from_buttons(elements: list[Any], lexicon: ExtractionLexicon) -> str | None:
-    """A notify-me/sold-out button or a disabled buy button: out; an enabled buy button: in."""
-    buy_enabled = False
+    """A notify-me/sold-out button or a disabled buy button: out; an enabled buy button: in,
+    even beside a restock-alert button ('재입고 알림' next to '장바구니 담기'), which shops show
+    for options or future stock."""
+    buy_enabled = unavailable = False
     for element in elements:
         if not is_button(element):
             continue
@@ -146,12 +148,13 @@ def from_buttons(elements: list[Any], lexicon: ExtractionLexicon) -> str | None:
         if not caption or len(caption) > SHORT_TEXT * 2:
             continue
         if lexicon.not_buyable.search(caption):
-            return "OutOfStock"
-        if lexicon.buy.search(caption) or lexicon.buy_alone.match(caption):
+            unavailable = True
+        elif lexicon.buy.search(caption) or lexicon.buy_alone.match(caption):
             if _disabled(element):
-                return "OutOfStock"
-            buy_enabled = True
-    return "InStock" if buy_enabled else None
+                unavailable = True
+            else:
+                buy_enabled = True
+    return "InStock" if buy_enabled else "OutOfStock" if unavailable else None
 
 
 def availability(doc: Document, lexicon: ExtractionLexicon | None = None) -> str | None:
