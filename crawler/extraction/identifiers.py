@@ -137,7 +137,7 @@ def _labelled(
             continue
         text = text.lstrip(_OPENING)  # '(Cód. 55012345)': a label in brackets is still one
         end = _label_end(text, lexicon, site)
-        if end is None and short is None:  # a label further along a longer line
+        if end is None:  # a label further along a line ('By <a>Brand</a> · Product ID: <span>')
             text = next((t for t in _inner_pairs(element) if _label_end(t, lexicon, site)), "")
             end = _label_end(text, lexicon, site) if text else None
         if end is None:
