@@ -19,7 +19,7 @@ from crawler.extraction.page import decode_page
 MAX_SCANNED = 50_000
 DATA_ATTRIBUTES = frozenset(
     {"data-price", "data-price-amount", "data-product-price", "data-currency",
-     "data-price-currency", "data-sku", "data-product-sku"}
+     "data-price-currency", "data-sku", "data-product-sku", "data-pid", "data-product-id"}
 )  # fmt: skip
 
 

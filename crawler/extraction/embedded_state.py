@@ -114,4 +114,4 @@ def extract(doc: Document) -> Partial:
             best = (found, state)
     if best is None:
         return {}
-    return product_fields(best[0], minor_units=best[1].minor_units)
+    return product_fields(best[0], minor_units=best[1].minor_units, url=doc.url)

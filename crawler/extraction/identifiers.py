@@ -137,7 +137,7 @@ def _labelled(
             continue
         text = text.lstrip(_OPENING)  # '(Cód. 55012345)': a label in brackets is still one
         end = _label_end(text, lexicon, site)
-        if end is None and short is None:  # a label further along a longer line
+        if end is None:  # a label further along a line ('By <a>Brand</a> · Product ID: <span>')
             text = next((t for t in _inner_pairs(element) if _label_end(t, lexicon, site)), "")
             end = _label_end(text, lexicon, site) if text else None
         if end is None:
@@ -201,6 +201,14 @@ def _line_start(element: Any) -> str | None:
     return line[:LABEL_TEXT] if len(line) > LABEL_TEXT else None
 
 
+def _url_part(value: str, url: str) -> bool:
+    """Whether a product id ('data-pid="9782896496491"') is a whole part of the URL path
+    ('/kukum/9782896496491.html'): an id the shop also addresses the page by is its own number,
+    where one the URL does not carry may be internal."""
+    parts = re.split(r"[^0-9a-z]+", urlsplit(url).path.lower())
+    return len(value) >= 5 and any(c.isdigit() for c in value) and value.lower() in parts
+
+
 def _url_values(url: str, lexicon: ExtractionLexicon) -> Iterable[str]:
     for key, value in parse_qsl(urlsplit(url).query):
         if key.lower() in lexicon.sku_params and (token := _token(value)):
@@ -217,6 +225,9 @@ def candidates(doc: Document, lexicon: ExtractionLexicon | None = None) -> list[
             found.append(("itemprop", value.strip()))
     for name in ("data-sku", "data-product-sku"):
         if value := (doc.index.data.get(name) or "").strip():
+            found.append(("data", value))
+    for name in ("data-pid", "data-product-id"):
+        if _url_part(value := (doc.index.data.get(name) or "").strip(), doc.url):
             found.append(("data", value))
     found.extend(
         ("label", v) for v in _labelled(product_elements(doc), lexicon, doc.url, logo_names(doc))

@@ -58,6 +58,7 @@ class ExtractionLexiconFile(BaseModel):
     online_stock_labels: PerLanguage = {}
     store_only_phrases: PerLanguage = {}
     store_places: PerLanguage = {}
+    store_reserve_words: PerLanguage = {}
 
 
 def phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
@@ -123,6 +124,7 @@ class ExtractionLexicon:
         # 'In-store only', 'Im Markt verfügbar': sold in a store, not online (stock_store.py)
         self.store_only = phrase_pattern(_all(spec.store_only_phrases))
         self.store_place = phrase_pattern(_all(spec.store_places))
+        self.store_reserve = phrase_pattern(_all(spec.store_reserve_words))
         before = phrase_pattern(_all(spec.from_price_words)).pattern
         after = "|".join(re.escape(w.lower()) for w in _all(spec.from_price_after_words))
         self.from_price = re.compile(

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 from crawler.extraction.model import Partial
 
@@ -247,7 +248,41 @@ def _own_code(root: dict[str, Any]) -> object:
     return None
 
 
-def product_fields(found: tuple[tuple[int, ...], dict[str, Any]], *, minor_units: bool) -> Partial:
+# A flag that the item is gone ('isSold': true on a classified listing, 'isSoldOut': false on
+# a shop's product): read where the product states no availability key.
+_SOLD_FLAGS = ("issoldout", "soldout", "issold", "isoutofstock", "outofstock")
+# The product's own number under a bare key ('id', 'no', 'listingId'): an internal id as often
+# as the shop's, so it counts only where it is a number the page URL's path carries as a whole
+# part (a hash or a short token there is a key, not the number the shop shows).
+_URL_ID_KEYS = ("id", "no", "productno", "goodsno", "listingid", "productid")
+
+
+def _sold_flag(root: dict[str, Any]) -> str | None:
+    """'SoldOut' where the product flags itself sold, 'InStock' where it flags itself not."""
+    flag = _first(root, _SOLD_FLAGS, lambda v: isinstance(v, bool))
+    return None if flag is None else "SoldOut" if flag else "InStock"
+
+
+def _url_id(root: dict[str, Any], url: str) -> str | None:
+    """The product's own id or number the URL path spells as one of its parts
+    ('/p/aeron-chair-1721998345/', '/goods/5063110'): then it is the listing's number."""
+    parts = set(re.split(r"[^0-9a-z]+", urlsplit(url).path.lower()))
+    for key in _URL_ID_KEYS:
+        value = next((v for k, v in root.items() if _key(k) == key), None)
+        if (
+            isinstance(value, (str, int))
+            and not isinstance(value, bool)
+            and len(str(value)) >= 5
+            and str(value).isdigit()
+            and str(value).lower() in parts
+        ):
+            return str(value)
+    return None
+
+
+def product_fields(
+    found: tuple[tuple[int, ...], dict[str, Any]], *, minor_units: bool, url: str = ""
+) -> Partial:
     root = found[1]
     fields: Partial = {}
     for field, keys in KEYS.items():
@@ -268,7 +303,9 @@ def product_fields(found: tuple[tuple[int, ...], dict[str, Any]], *, minor_units
                 fields[field] = _attribute(root, "brand")
         else:
             fields[field] = _first(root, keys, _scalar)
-    fields["sku"] = fields["sku"] or _own_code(root)
+    if fields["availability"] is None:
+        fields["availability"] = _sold_flag(root)
+    fields["sku"] = fields["sku"] or _own_code(root) or _url_id(root, url)
     variant = selected_variant(root)
     fields["price"] = (variant is not None and _price(variant, minor_units)) or _price(
         root, minor_units

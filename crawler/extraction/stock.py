@@ -133,8 +133,10 @@ def _disabled(element: Any) -> bool:
 
 
 def from_buttons(elements: list[Any], lexicon: ExtractionLexicon) -> str | None:
-    """A notify-me/sold-out button or a disabled buy button: out; an enabled buy button: in."""
-    buy_enabled = False
+    """A notify-me/sold-out button or a disabled buy button: out; an enabled buy button: in,
+    even beside a restock-alert button ('재입고 알림' next to '장바구니 담기'), which shops show
+    for options or future stock."""
+    buy_enabled = unavailable = False
     for element in elements:
         if not is_button(element):
             continue
@@ -146,19 +148,24 @@ def from_buttons(elements: list[Any], lexicon: ExtractionLexicon) -> str | None:
         if not caption or len(caption) > SHORT_TEXT * 2:
             continue
         if lexicon.not_buyable.search(caption):
-            return "OutOfStock"
-        if lexicon.buy.search(caption) or lexicon.buy_alone.match(caption):
+            unavailable = True
+        elif lexicon.buy.search(caption) or lexicon.buy_alone.match(caption):
             if _disabled(element):
-                return "OutOfStock"
-            buy_enabled = True
-    return "InStock" if buy_enabled else None
+                unavailable = True
+            else:
+                buy_enabled = True
+    return "InStock" if buy_enabled else "OutOfStock" if unavailable else None
 
 
 def availability(doc: Document, lexicon: ExtractionLexicon | None = None) -> str | None:
     """schema.org availability from the visible page, or None when it gives no sign."""
     lexicon = lexicon or bundled()
     elements = product_elements(doc)
-    return _stock_line(elements, lexicon) or from_buttons(elements, lexicon)
+    return (
+        _stock_line(elements, lexicon)
+        or from_buttons(elements, lexicon)
+        or _preorder_button(elements, lexicon)
+    )
 
 
 def _stock_line(elements: list[Any], lexicon: ExtractionLexicon) -> str | None:
@@ -376,4 +383,14 @@ def own_line_says_later(doc: Document, lexicon: ExtractionLexicon | None = None)
     if box is not None and box.tag != "body":
         elements = [e for e in elements if e is box or box in e.iterancestors()]
     state = _stock_line(elements, lexicon)
-    return state if state in _LATER else None
+    return state if state in _LATER else _preorder_button(elements, lexicon)
+
+
+def _preorder_button(elements: list[Any], lexicon: ExtractionLexicon) -> str | None:
+    """'PreOrder' where the item's own enabled button is captioned only as a pre-order
+    ('Förbeställ', 'Pre-order now', 'Vorbestellen'): the buyer can only order it ahead."""
+    for element in elements:
+        caption = _caption(element) if is_button(element) and not _disabled(element) else ""
+        if 0 < len(caption) <= SHORT_TEXT // 2 and lexicon.stock_state(caption) == "PreOrder":
+            return "PreOrder"
+    return None

@@ -58,16 +58,27 @@ def _clauses(element: Any) -> list[str]:
     return [c.strip() for c in _CLAUSES.split(text) if c.strip()]
 
 
+def _reserves_in_store(element: Any, lexicon: ExtractionLexicon) -> bool:
+    """An enabled button that reserves the item in a store ('Reserve & Collect in store'): a
+    store line saying it is there ('Available in selected stores') is then as good as a count."""
+    if not is_button(element) or _disabled(element):
+        return False
+    caption = _caption(element)
+    return bool(lexicon.store_reserve.search(caption) and lexicon.store_place.search(caption))
+
+
 def in_store_only(doc: Document, lexicon: ExtractionLexicon | None = None) -> bool:
     """Whether the item's box says it is sold in a store only: a store-only phrase, or a store
-    line counting the units there ('Im Markt verfügbar: 4 Stück') beside a sign that it cannot be
-    bought online (a disabled buy button, a line saying unavailable); never with an enabled
-    buy button, which means it can be bought online."""
+    line counting the units there ('Im Markt verfügbar: 4 Stück') or saying it is there beside
+    a button reserving it in a store, beside a sign that it cannot be bought online (a disabled
+    buy button, a line saying unavailable); never with an enabled buy button, which means it
+    can be bought online."""
     lexicon = lexicon or bundled()
     own = _own_box(doc)
     buttons = [e for e in own if is_button(e) and lexicon.buy.search(_caption(e))]
     if any(not _disabled(e) for e in buttons):
         return False
+    reserve = any(_reserves_in_store(e, lexicon) for e in own)
     store_only = in_store = online_no = False
     for element in own:
         if element.tag in ("a", "button", "input") or _lists_options(element):
@@ -77,7 +88,8 @@ def in_store_only(doc: Document, lexicon: ExtractionLexicon | None = None) -> bo
             if lexicon.store_only.search(clause):
                 store_only = True
             elif lexicon.store_place.search(clause):
-                in_store = in_store or (state in _CAN_HAVE and bool(_UNITS.search(clause)))
+                counted = bool(_UNITS.search(clause)) or reserve
+                in_store = in_store or (state in _CAN_HAVE and counted)
             elif state in _CANNOT_BUY:
                 online_no = True
     return store_only or (in_store and (online_no or bool(buttons)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from crawler.extraction import identifiers, stock, stock_store
+from crawler.extraction import identifiers, stock, stock_button, stock_store
 from crawler.extraction.currency import currency_in_text
 from crawler.extraction.document import text_of
 from crawler.extraction.price_omnibus import lowest_price_lines
@@ -237,9 +237,11 @@ def extract(doc: Document) -> Partial:
     found["brand"] = found["brand"] or _marked_text(doc, ("brand", "byline"), 100)
     found["availability"] = found["availability"] or stock.availability(doc)
     found["ships_later"] = stock.own_line_says_later(doc)
-    found["buttons_unavailable"] = stock.buttons_say_unavailable(
-        doc
-    ) or stock.stock_line_says_unavailable(doc)
+    found["buttons_unavailable"] = (
+        stock.buttons_say_unavailable(doc)
+        or stock.stock_line_says_unavailable(doc)
+        or stock_button.buy_button_off(doc)
+    )
     found["in_store_only"] = stock_store.in_store_only(doc)
     found["description"] = (
         found["description"]
