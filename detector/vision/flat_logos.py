@@ -321,8 +321,9 @@ class FlatScene:
         """The best verified region among those of the photo's pixels ``lut`` labels."""
         params = self.params
         least, _ = self._needed(ref)
-        labels = lut[self.bins]
-        inked = (labels != NO_LABEL).astype(np.uint8)
+        # One gather of 0/1 per pixel (``np.take``: a third of indexing's cost); the labels
+        # themselves only in the windows verified.
+        inked = np.take((lut != NO_LABEL).view(np.uint8), self.bins)
         # Parts of one logo (three squares with gaps) are grouped by a small dilation; a
         # larger one joins the parts of a big print whose gaps are wider.
         found = regions(inked, (GROUP_PX, 3 * GROUP_PX), least)
@@ -334,7 +335,8 @@ class FlatScene:
                 continue  # the same region from the other spread
             seen.add(key)
             rows, cols = window.shape
-            check = self._verify(ref, labels[y : y + rows, x : x + cols], window, (x, y))
+            labels = np.take(lut, self.bins[y : y + rows, x : x + cols])
+            check = self._verify(ref, labels, window, (x, y))
             if check is not None and (best is None or check[0].agreement > best.check.agreement):
                 polygon = _frame_in_work(ref, check[1]) + np.array([x, y], np.float32)
                 best = FlatFind(ref, polygon, check[0])
