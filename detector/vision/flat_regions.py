@@ -25,8 +25,9 @@ MIN_SIDE = 12  # a region narrower and lower than this many work pixels is not a
 def regions(
     inked: np.ndarray, spreads: tuple[int, ...], min_area: float
 ) -> list[tuple[int, int, int, np.ndarray]]:
-    """(area, x, y, mask) of each group of inked pixels at least ``min_area`` large, grouped
-    at each spread (pixels up to ``spread`` apart join), largest first."""
+    """(area, x, y, mask) of each group of inked pixels (``inked``: 0 or 1 per pixel) at least
+    ``min_area`` large, grouped at each spread (pixels up to ``spread`` apart join), largest
+    first (ties in the order found)."""
     widest = max(spreads)
     if any(spread % 2 == 0 for spread in spreads):
         raise ValueError("spreads must be odd: an even dilation reaches further on one side")
@@ -87,22 +88,17 @@ def _groups(
     grouped = cv2.dilate(inked, np.ones((spread, spread), np.uint8))
     # Labels only: OpenCV's per-group statistics cost four times the labelling on a photo's
     # speckle of small groups. The inked pixels per group are one count over the inked
-    # pixels' labels (a boolean gather, a quarter of the cost of their coordinates), and a
-    # group's box is its inked pixels' box widened by the dilation, found for the few large
-    # groups only.
+    # pixels' labels (a boolean gather, a quarter of the cost of their coordinates), and the
+    # box is found for the few large groups only.
     count, components = cv2.connectedComponents(grouped, connectivity=8)
-    ink = inked.astype(bool)
-    inside = np.bincount(components[ink], minlength=count)
+    inside = np.bincount(components[inked.view(bool)], minlength=count)
     width, height = frame
-    reach = spread // 2  # an odd square dilation reaches this far on each side
     out = []
     ground = False
     for row in np.flatnonzero(inside[1:] >= min_area) + 1:
-        mine = (components == row) & ink
-        gx, gy, gw, gh = cv2.boundingRect(mine.view(np.uint8))
-        x, y = max(0, gx - reach), max(0, gy - reach)
-        w = min(inked.shape[1], gx + gw + reach) - x
-        h = min(inked.shape[0], gy + gh + reach) - y
+        # The dilated group is the union of its inked pixels' squares, so its box is theirs
+        # widened by the dilation's reach and cut at the crop's edges.
+        x, y, w, h = cv2.boundingRect((components == row).view(np.uint8))
         if w > 0.95 * width and h > 0.95 * height:
             ground = True
             continue
