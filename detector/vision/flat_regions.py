@@ -98,12 +98,13 @@ def _groups(
     for row in np.flatnonzero(inside[1:] >= min_area) + 1:
         # The dilated group is the union of its inked pixels' squares, so its box is theirs
         # widened by the dilation's reach and cut at the crop's edges.
-        x, y, w, h = cv2.boundingRect((components == row).view(np.uint8))
+        mine = components == row
+        x, y, w, h = cv2.boundingRect(mine.view(np.uint8))
         if w > 0.95 * width and h > 0.95 * height:
             ground = True
             continue
         if max(w, h) < MIN_SIDE:
             continue
-        window = inked[y : y + h, x : x + w] * (components[y : y + h, x : x + w] == row)
+        window = inked[y : y + h, x : x + w] * mine[y : y + h, x : x + w]
         out.append((int(inside[row]), x, y, window))
     return out, ground
