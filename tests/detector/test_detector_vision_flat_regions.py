@@ -10,7 +10,7 @@ import pytest
 import skimage.data
 
 from detector.vision.flat_logos import BIN_SHIFT, GROUP_PX
-from detector.vision.flat_regions import CELL, MIN_SIDE, regions
+from detector.vision.flat_regions import CELL, MIN_SIDE, cell_counts, regions
 
 SPREADS = (GROUP_PX, 3 * GROUP_PX)
 
@@ -79,3 +79,15 @@ def test_each_colour_of_a_real_photo_groups_the_same() -> None:
 def test_a_spread_the_grid_cannot_bound_is_refused() -> None:
     with pytest.raises(ValueError):
         regions(np.zeros((64, 64), np.uint8), (3 * CELL,), 10)
+
+
+@pytest.mark.parametrize("shape", [(384, 512), (383, 509), (7, 13), (1, 1), (64, 9)])
+def test_cell_counts_are_the_padded_block_sums(shape: tuple[int, int]) -> None:
+    """The integral-image counts equal summing each cell of a zero-padded copy, cut cells at
+    the right and bottom edges included."""
+    inked = (np.random.default_rng(sum(shape)).random(shape) < 0.3).astype(np.uint8)
+    rows, cols = -(-shape[0] // CELL), -(-shape[1] // CELL)
+    padded = np.zeros((rows * CELL, cols * CELL), np.uint8)
+    padded[: shape[0], : shape[1]] = inked
+    expected = padded.reshape(rows, CELL, cols, CELL).sum(axis=(1, 3))
+    assert np.array_equal(cell_counts(inked), expected)
