@@ -4,17 +4,10 @@ Why: ipwatch's own logo figures come from sets written beside the matcher; an ou
 found far lower recall. This set is built without reading the matchers, their sets or their
 transforms, and is scored once (``bench/logo_quality_blind.py``).
 
-Sources (nothing third-party is committed):
-
-- Logos: the npm package ``@iconify-json/logos`` 1.2.20 ("SVG Logos" by Gil Barbara, licence
-  CC0-1.0 per its ``package.json`` and ``info.json``; the marks themselves remain their
-  owners' trade marks, used here only to test detection). The tarball is fetched with urllib
-  into the git-ignored ``bench/.cache/`` and checked against the registry's ``dist.integrity``
-  (sha512) before it is read; each icon's SVG body is wrapped in ``<svg viewBox=...>`` and
-  rasterised with ``resvg_py``.
-- Photos: the real photographs shipped in scikit-image's wheel (``skimage/data``: astronaut,
-  chelsea, coffee, rocket, motorcycle_left, hubble_deep_field, retina, ihc, camera, brick,
-  gravel, coins), each scaled to 800 px wide; the grey ones are converted to RGB.
+Sources: the pinned ``@iconify-json/logos`` pack (CC0-1.0) and scikit-image's photos,
+fetched, checked and rasterised in ``bench/logoset_blind_sources.py``; nothing third-party is
+committed. The transforms are in ``bench/logoset_blind_transforms.py``; this module chooses
+the logos, generates the cases and writes the manifest.
 
 Registered: 12 full-colour/textured/lettered logos and 8 flat ones (few colours, simple
 geometry: tiles, a silhouette, a single letter, ellipses, a play button, stripes on a disc).
@@ -32,47 +25,31 @@ labelled negative (kind ``recolour``); the scorer reports it apart so that the o
 from __future__ import annotations
 
 import argparse
-import base64
-import hashlib
 import io
 import json
 import random
-import re
-import tarfile
-import urllib.request
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageDraw, ImageEnhance, ImageFilter
+from PIL import Image
 
-PACKAGE, VERSION = "@iconify-json/logos", "1.2.20"
-TARBALL_URL = "https://registry.npmjs.org/@iconify-json/logos/-/logos-1.2.20.tgz"
-INTEGRITY = (
-    "sha512-HDSte2/+sgGNn9i/eYMiIRDbdigWxZe6EFauQGtxfRG/4sUtUBFgLIdxotKQysKNsFJlLYDF"
-    "zPILOs3mh9viRQ=="
+from bench.logoset_blind_sources import (
+    CACHE,
+    PACKAGE,
+    VERSION,
+    Logo,
+    fetch,
+    icon_svg,
+    load_photos,
+    read_icons,
+    recolour_body,
+    svg_renderer,
 )
-CACHE = Path(__file__).resolve().parent / ".cache"
+from bench.logoset_blind_transforms import TRANSFORMS, compose, encode
+
 DEFAULT_OUT = CACHE / "logoset_blind"
 DEFAULT_SEED = 20261207
-
-PHOTO_NAMES = (
-    "astronaut.png",
-    "chelsea.png",
-    "coffee.png",
-    "rocket.jpg",
-    "motorcycle_left.png",
-    "hubble_deep_field.jpg",
-    "retina.jpg",
-    "ihc.png",
-    "camera.png",
-    "brick.png",
-    "gravel.png",
-    "coins.png",
-)
-PHOTO_WIDTH = 800
-LISTING_SMALL_WIDTH = 400
 REFERENCE_WIDTH = 512
 
 # Registered logos: (pack icon name, kind).
@@ -148,161 +125,12 @@ OTHERS: tuple[str, ...] = (
     "redis",
     "postgresql",
 )
-# Other firms' colours for re-coloured flat marks (Coca-Cola red, IKEA blue/yellow, Starbucks
-# green, UPS brown/gold, FedEx purple/orange, T-Mobile magenta, Cadbury purple, Tiffany blue).
-FIRM_COLOURS: tuple[str, ...] = (
-    "#f40009",
-    "#0058a3",
-    "#ffda1a",
-    "#00704a",
-    "#351c15",
-    "#ffb500",
-    "#4d148c",
-    "#ff6600",
-    "#e20074",
-    "#3c1053",
-    "#0abab5",
-)
-
-TRANSFORMS: tuple[str, ...] = (
-    "plain",
-    "rotate",
-    "perspective",
-    "occlude",
-    "colour",
-    "blur",
-    "jpeg",
-    "downscale",
-    "patch",
-)
 WIDTHS: tuple[int, ...] = (10, 20, 30, 40)
 POSITIVES_PER_LOGO = 14
 TWO_LOGO_CASES = 20
 NEGATIVE_COUNTS = {"no_logo": 60, "other_logo": 100, "lookalike": 80, "recolour": 64}
-PATCH_COLOURS = ("#ffffff", "#f6f0e1", "#e4e4e4", "#fff3b0", "#dbe9f7", "#1f2a44", "#222222")
-
-Renderer = Callable[[int], Image.Image]
 
 
-@dataclass(frozen=True)
-class Logo:
-    """A logo of the set: its id, kind ("full"/"flat") and a renderer to RGBA at a width."""
-
-    id: str
-    kind: str
-    render: Renderer
-
-
-# ----------------------------------------------------------------------------- the pack
-def fetch(cache: Path = CACHE) -> Path:
-    """The pinned tarball in the cache, fetched with urllib when missing; its sha512 checked."""
-    path = cache / f"logos-{VERSION}.tgz"
-    if not path.is_file():
-        cache.mkdir(parents=True, exist_ok=True)
-        with urllib.request.urlopen(TARBALL_URL, timeout=60) as response:
-            path.write_bytes(response.read())
-    digest = "sha512-" + base64.b64encode(hashlib.sha512(path.read_bytes()).digest()).decode()
-    if digest != INTEGRITY:
-        raise SystemExit(
-            f"{path}: {digest} is not the pinned {INTEGRITY}; delete the file and run again "
-            "(or pin the new release after reviewing it)"
-        )
-    return path
-
-
-def read_icons(archive: Path) -> dict[str, Any]:
-    """The icon set (``icons.json``) of the tarball."""
-    with tarfile.open(archive, "r:gz") as tar:
-        member = tar.extractfile("package/icons.json")
-        if member is None:
-            raise SystemExit(f"{archive}: no package/icons.json")
-        return json.loads(member.read())
-
-
-def icon_svg(icons: dict[str, Any], name: str, body: str | None = None) -> str:
-    """A full SVG document for one icon of the set (optionally with a replaced body)."""
-    icon = icons["icons"][name]
-    width = icon.get("width", icons.get("width", 16))
-    height = icon.get("height", icons.get("height", 16))
-    left, top = icon.get("left", 0), icon.get("top", 0)
-    return (
-        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-        f'viewBox="{left} {top} {width} {height}">{body if body is not None else icon["body"]}'
-        "</svg>"
-    )
-
-
-def svg_renderer(svg: str) -> Renderer:
-    """Rasterise an SVG to RGBA at a pixel width (resvg keeps the aspect ratio)."""
-
-    cache: dict[int, Image.Image] = {}
-
-    def render(width: int) -> Image.Image:
-        import resvg_py
-
-        width = max(1, int(width))
-        if width not in cache:
-            png = resvg_py.svg_to_bytes(svg_string=svg, width=width)
-            cache[width] = Image.open(io.BytesIO(bytes(png))).convert("RGBA")
-        return cache[width].copy()
-
-    return render
-
-
-def _rgb(colour: str) -> tuple[int, int, int]:
-    from PIL import ImageColor
-
-    return ImageColor.getrgb(colour)[:3]
-
-
-def _distance(a: str, b: str) -> float:
-    return sum((x - y) ** 2 for x, y in zip(_rgb(a), _rgb(b), strict=True)) ** 0.5
-
-
-FILL = re.compile(r'fill="([^"]+)"')
-UNFILLED = re.compile(r"<(?:path|circle|rect|ellipse|polygon)\b(?![^>]*\bfill=)")
-
-
-def recolour_body(
-    body: str, rng: random.Random, avoid: Sequence[str] = ()
-) -> tuple[str, dict[str, str]]:
-    """The SVG body with every colour but white swapped for a distant one of another firm's.
-
-    Shapes without a fill draw in the default black, so black is swapped through a wrapping
-    group; each new colour is at least 150 apart (RGB distance) from the one it replaces and
-    none is in ``avoid`` (another variant's colours) while the palette allows.
-    """
-    found = sorted({v for v in FILL.findall(body) if v != "none" and not v.startswith("url(")})
-    if UNFILLED.search(body):
-        found.append("#000000")
-    palette = [c for c in FIRM_COLOURS if c not in avoid] or list(FIRM_COLOURS)
-    rng.shuffle(palette)
-    mapping: dict[str, str] = {}
-    for colour in found:
-        if _rgb(colour) == (255, 255, 255):
-            continue
-        choices = [c for c in palette if _distance(c, colour) > 150 and c not in mapping.values()]
-        mapping[colour] = (choices or palette)[0]
-    body = FILL.sub(lambda m: f'fill="{mapping.get(m.group(1), m.group(1))}"', body)
-    if "#000000" in mapping:
-        body = f'<g fill="{mapping["#000000"]}">{body}</g>'
-    return body, mapping
-
-
-def load_photos() -> dict[str, Image.Image]:
-    """scikit-image's real photos, RGB, 800 px wide."""
-    import skimage
-
-    root = Path(skimage.__file__).resolve().parent / "data"
-    photos: dict[str, Image.Image] = {}
-    for name in PHOTO_NAMES:
-        image = Image.open(root / name).convert("RGB")
-        height = round(image.height * PHOTO_WIDTH / image.width)
-        photos[name.rsplit(".", 1)[0]] = image.resize((PHOTO_WIDTH, height), Image.LANCZOS)
-    return photos
-
-
-# ----------------------------------------------------------------------------- transforms
 def reference_image(logo: Logo) -> Image.Image:
     """The logo as filed: 512 px wide, composited on white, RGB (with a small margin)."""
     art = logo.render(REFERENCE_WIDTH - 32)
@@ -311,189 +139,6 @@ def reference_image(logo: Logo) -> Image.Image:
     return canvas
 
 
-def _perspective_coeffs(
-    src: Sequence[tuple[float, float]], dst: Sequence[tuple[float, float]]
-) -> list[float]:
-    """PIL's 8 perspective coefficients that map output corners ``dst`` to input ``src``."""
-    import numpy as np
-
-    rows = []
-    rhs = []
-    for (x, y), (u, v) in zip(dst, src, strict=True):
-        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
-        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
-        rhs += [u, v]
-    return [float(c) for c in np.linalg.solve(np.array(rows, float), np.array(rhs, float))]
-
-
-def warp_logo(art: Image.Image, transform: str, rng: random.Random) -> tuple[Image.Image, dict]:
-    """Geometric transforms of the logo itself (rotation, perspective or shear)."""
-    meta: dict[str, Any] = {}
-    if transform == "rotate":
-        angle = rng.uniform(5, 30) * rng.choice((-1, 1))
-        meta["angle"] = round(angle, 1)
-        return art.rotate(angle, resample=Image.BICUBIC, expand=True), meta
-    if transform == "perspective":
-        w, h = art.size
-        pad = int(max(w, h) * 0.3)
-        canvas = Image.new("RGBA", (w + 2 * pad, h + 2 * pad), (0, 0, 0, 0))
-        canvas.paste(art, (pad, pad))
-        if rng.random() < 0.5:
-            shear = rng.uniform(0.15, 0.35) * rng.choice((-1, 1))
-            meta.update(kind="shear", shear=round(shear, 2))
-            cw, ch = canvas.size
-            out = canvas.transform(
-                (cw, ch),
-                Image.AFFINE,
-                (1, shear, -shear * ch / 2, 0, 1, 0),
-                resample=Image.BICUBIC,
-            )
-        else:
-            src = [(pad, pad), (pad + w, pad), (pad + w, pad + h), (pad, pad + h)]
-            squeeze = rng.uniform(0.1, 0.25)
-            side = rng.choice(("left", "right", "top", "bottom"))
-            meta.update(kind="perspective", side=side, squeeze=round(squeeze, 2))
-            dx, dy = squeeze * h / 2, squeeze * w / 2
-            dst = list(src)
-            if side == "left":
-                dst[0], dst[3] = (pad, pad + dx), (pad, pad + h - dx)
-            elif side == "right":
-                dst[1], dst[2] = (pad + w, pad + dx), (pad + w, pad + h - dx)
-            elif side == "top":
-                dst[0], dst[1] = (pad + dy, pad), (pad + w - dy, pad)
-            else:
-                dst[3], dst[2] = (pad + dy, pad + h), (pad + w - dy, pad + h)
-            out = canvas.transform(
-                canvas.size,
-                Image.PERSPECTIVE,
-                _perspective_coeffs(src, dst),
-                resample=Image.BICUBIC,
-            )
-        box = out.getbbox()
-        return (out.crop(box) if box else out), meta
-    return art, meta
-
-
-def on_patch(art: Image.Image, rng: random.Random) -> tuple[Image.Image, dict]:
-    """The logo printed on a coloured label (rounded rectangle with a margin)."""
-    colour = rng.choice(PATCH_COLOURS)
-    margin = int(max(art.width, art.height) * rng.uniform(0.12, 0.3))
-    label = Image.new("RGBA", (art.width + 2 * margin, art.height + 2 * margin), (0, 0, 0, 0))
-    ImageDraw.Draw(label).rounded_rectangle(
-        (0, 0, label.width - 1, label.height - 1), radius=margin // 2, fill=colour
-    )
-    label.alpha_composite(art, (margin, margin))
-    return label, {"patch": colour}
-
-
-def _place(
-    photo: Image.Image, art: Image.Image, rng: random.Random, region: tuple[int, int] | None = None
-) -> tuple[int, int]:
-    """A random top-left corner that keeps the art inside the photo (or a horizontal region)."""
-    lo, hi = region or (0, photo.width)
-    x = rng.randint(lo, max(lo, hi - art.width))
-    y = rng.randint(0, max(0, photo.height - art.height))
-    return x, y
-
-
-def occlude(
-    image: Image.Image, box: tuple[int, int, int, int], rng: random.Random
-) -> dict[str, Any]:
-    """Cover 10-30 % of the pasted logo's box from one edge (a finger, a sticker, a fold)."""
-    x0, y0, x1, y1 = box
-    fraction = rng.uniform(0.10, 0.30)
-    side = rng.choice(("left", "right", "top", "bottom"))
-    w, h = x1 - x0, y1 - y0
-    if side == "left":
-        cover = (x0, y0, x0 + int(w * fraction), y1)
-    elif side == "right":
-        cover = (x1 - int(w * fraction), y0, x1, y1)
-    elif side == "top":
-        cover = (x0, y0, x1, y0 + int(h * fraction))
-    else:
-        cover = (x0, y1 - int(h * fraction), x1, y1)
-    fill = tuple(rng.randint(60, 220) for _ in range(3))
-    ImageDraw.Draw(image).rectangle(cover, fill=fill)
-    return {"covered": round(fraction, 2), "side": side}
-
-
-def finish(image: Image.Image, transform: str, rng: random.Random) -> tuple[Image.Image, str, dict]:
-    """Whole-photo transforms after pasting; returns the image, its format and metadata."""
-    meta: dict[str, Any] = {}
-    fmt = "png"
-    if transform == "colour":
-        b, c, s = (rng.uniform(0.7, 1.3), rng.uniform(0.7, 1.3), rng.uniform(0.6, 1.4))
-        image = ImageEnhance.Brightness(image).enhance(b)
-        image = ImageEnhance.Contrast(image).enhance(c)
-        image = ImageEnhance.Color(image).enhance(s)
-        gains = [rng.uniform(0.88, 1.12) for _ in range(3)]
-        bands = [
-            band.point(lambda v, g=g: min(255, int(v * g)))
-            for band, g in zip(image.split(), gains, strict=True)
-        ]
-        image = Image.merge("RGB", bands)
-        meta.update(
-            brightness=round(b, 2),
-            contrast=round(c, 2),
-            saturation=round(s, 2),
-            gains=[round(g, 2) for g in gains],
-        )
-    elif transform == "blur":
-        radius = rng.uniform(1.0, 2.5)
-        image = image.filter(ImageFilter.GaussianBlur(radius))
-        meta["radius"] = round(radius, 2)
-    elif transform == "jpeg":
-        meta["quality"] = rng.randint(40, 70)
-        fmt = "jpg"
-    elif transform == "downscale":
-        height = round(image.height * LISTING_SMALL_WIDTH / image.width)
-        image = image.resize((LISTING_SMALL_WIDTH, height), Image.LANCZOS)
-        meta["photo_width"] = LISTING_SMALL_WIDTH
-    return image, fmt, meta
-
-
-def compose(
-    photo: Image.Image,
-    pastes: Sequence[tuple[Logo, int]],
-    transform: str,
-    rng: random.Random,
-) -> tuple[Image.Image, str, list[dict[str, Any]], dict[str, Any]]:
-    """Paste logos (each at a % of the photo width) into a copy of the photo, then finish it.
-
-    Several logos go side by side in equal horizontal strips so they never overlap.
-    Returns the image, its file format, one metadata row per paste and the finishing metadata.
-    """
-    image = photo.copy()
-    rows: list[dict[str, Any]] = []
-    strip = photo.width // max(1, len(pastes))
-    for index, (logo, width_pct) in enumerate(pastes):
-        art = logo.render(max(4, round(photo.width * width_pct / 100)))
-        art, meta = warp_logo(art, transform, rng)
-        if transform == "patch":
-            art, extra = on_patch(art, rng)
-            meta.update(extra)
-        region = (index * strip, (index + 1) * strip) if len(pastes) > 1 else None
-        x, y = _place(image, art, rng, region)
-        image.paste(art, (x, y), art)
-        box = (x, y, x + art.width, y + art.height)
-        if transform == "occlude":
-            meta.update(occlude(image, box, rng))
-        rows.append({"logo": logo.id, "width_pct": width_pct, "box": list(box), **meta})
-    image, fmt, finish_meta = finish(image, transform, rng)
-    return image, fmt, rows, finish_meta
-
-
-def encode(image: Image.Image, fmt: str, meta: dict[str, Any]) -> bytes:
-    """The case file's bytes (PNG, or JPEG at the case's quality)."""
-    out = io.BytesIO()
-    if fmt == "jpg":
-        image.save(out, "JPEG", quality=int(meta.get("quality", 60)))
-    else:
-        image.save(out, "PNG", optimize=False)
-    return out.getvalue()
-
-
-# ----------------------------------------------------------------------------- the set
 def _fits(photo: Image.Image, logo: Logo, width_pct: int) -> bool:
     """Whether the logo at that width (plus some room for rotation) fits the photo."""
     art = logo.render(max(4, round(photo.width * width_pct / 100)))

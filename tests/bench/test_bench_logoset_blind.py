@@ -12,15 +12,9 @@ import pytest
 from PIL import Image, ImageDraw
 
 from bench.logo_quality_blind import image_signal, score
-from bench.logoset_blind import (
-    LISTING_SMALL_WIDTH,
-    TRANSFORMS,
-    Logo,
-    compose,
-    encode,
-    generate,
-    recolour_body,
-)
+from bench.logoset_blind import generate
+from bench.logoset_blind_sources import Logo, recolour_body
+from bench.logoset_blind_transforms import LISTING_SMALL_WIDTH, TRANSFORMS, compose, encode
 from model import Signal
 
 MAGENTA = (255, 0, 255)
