@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_SET = Path(__file__).resolve().parent / ".cache" / "logoset_blind"
+LOG_EVERY = 50  # cases between progress lines when stderr is not a terminal
 IMAGE_KINDS = ("image_copy", "logo")
 
 
@@ -214,16 +215,17 @@ def run(set_dir: Path, limit: int | None) -> tuple[dict[str, Any], dict[str, lis
     predictions: dict[str, list[str]] = {}
     flagged: dict[str, list[str]] = {}
     seconds: list[float] = []
-    console_file = sys.stderr
+    terminal = sys.stderr.isatty()
+    run_started = time.perf_counter()
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
-        console=None if console_file.isatty() else _file_console(console_file),
+        disable=not terminal,
     ) as progress:
         task = progress.add_task("detecting", total=len(cases))
-        for case in cases:
+        for done, case in enumerate(cases, 1):
             image, digest = _load(set_dir / case["file"])
             url = f"bench://{case['id']}"
             listing = Listing(
@@ -243,6 +245,8 @@ def run(set_dir: Path, limit: int | None) -> tuple[dict[str, Any], dict[str, lis
                 }
             )
             progress.advance(task)
+            if not terminal and (done % LOG_EVERY == 0 or done == len(cases)):
+                _log_progress(done, len(cases), time.perf_counter() - run_started)
     result = score(cases, predictions)
     result["flagged_only"] = {
         k: v
@@ -261,10 +265,14 @@ def run(set_dir: Path, limit: int | None) -> tuple[dict[str, Any], dict[str, lis
     return result, predictions
 
 
-def _file_console(stream: Any) -> Any:
-    from rich.console import Console
-
-    return Console(file=stream, force_terminal=False)
+def _log_progress(done: int, total: int, elapsed_s: float) -> None:
+    """One progress line on stderr: a bar does not show when stderr goes to a log file."""
+    left = elapsed_s / done * (total - done)
+    print(
+        f"detecting {done}/{total} ({elapsed_s:.0f} s, about {left:.0f} s left)",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def report(result: dict[str, Any]) -> str:
