@@ -28,11 +28,14 @@ import argparse
 import io
 import json
 import random
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.logoset_blind_sources import (
     CACHE,
