@@ -215,9 +215,27 @@ Two sets of saved pages, each ``<marketplace>/<case>.html`` beside its expected 
   EAN/JAN/ISBN counts only where the shop uses it as its code; sku is null when the page shows
   only the manufacturer's model). Its first figure, committed before any fix, is the unseen one.
 
+* ``unseen16``: ``bench/data/extract_unseen16``, 25 pages modelled on 25 further marketplaces
+  (Conforama, Kiabi, Marktplaats, Bax-shop, Praxis, Prénatal, Esselunga, GALERIA, Apotea, Boozt,
+  Matas, Prisma (S-kaupat), Stockmann, Kaup24, Pigu, Senukai, 1a.lv, АЛЛО, Sulpak, Спортмастер,
+  Boyner, LC Waikiki, Centrepoint, Woolworths (ZA), Jiji; 14 languages in 2 scripts, 8 that
+  cannot be bought now, 2 preorders, 2 in store only), 7-10 KB each with nav menus, rails of
+  other products with their own prices and stock words, reviews, Q&A, specs, delivery tables
+  and footers, every page written by hand without shared helpers, in its own markup and data
+  source (correct, stale, several-Product, ProductGroup and AggregateOffer JSON-LD, microdata
+  with a stale price, OpenGraph and product meta only, ``__NEXT_DATA__``, ``__NUXT__``, Apollo
+  state, ``__INITIAL_STATE__``, ``data-*`` JSON, a dataLayer, or visible text only), written
+  and labelled blind in December 2026 by a writer who had not read the extraction code, under
+  the same label rules (a member, club, card, loyalty, coupon, basket, instalment, lease or
+  unit price is not the price; the selected variant's price beats a "from" price or an offer
+  range; the VAT-inclusive price beats the one before VAT; stale structured data loses to the
+  page; a classified ad's asking price is the price and bids are not; the shop's own id as the
+  page shows it beats a manufacturer's part number, and an EAN counts where the shop uses it as
+  its product number). Its first figure, committed before any fix, is the unseen one.
+
 ``both`` scores samples and unseen (the sets the extractors were tuned on); ``all`` adds unseen2,
 unseen3, unseen4, unseen5, unseen6, unseen7, unseen8, unseen9, unseen10, unseen11, unseen12,
-unseen13, unseen14 and unseen15.
+unseen13, unseen14, unseen15 and unseen16.
 
 Per field, F1 over the pages that label it: a right value is a true positive, a wrong value a
 false positive (and a false negative when a value was expected), a missing one a false
@@ -227,7 +245,7 @@ output prints a currency's minor units; unseen7's labels print whole amounts as 
 
     .venv/bin/python bench/extract_quality.py
         [--set samples|unseen|unseen2|unseen3|unseen4|unseen5|unseen6|unseen7|unseen8|unseen9
-               |unseen10|unseen11|unseen12|unseen13|unseen14|unseen15|both|all]
+               |unseen10|unseen11|unseen12|unseen13|unseen14|unseen15|unseen16|both|all]
         [--misses] [DIR]
 """
 
@@ -264,6 +282,7 @@ SETS = {
     "unseen13": ROOT / "bench" / "data" / "extract_unseen13",
     "unseen14": ROOT / "bench" / "data" / "extract_unseen14",
     "unseen15": ROOT / "bench" / "data" / "extract_unseen15",
+    "unseen16": ROOT / "bench" / "data" / "extract_unseen16",
 }
 GROUPS = {
     "both": ("samples", "unseen"),
@@ -284,6 +303,7 @@ GROUPS = {
         "unseen13",
         "unseen14",
         "unseen15",
+        "unseen16",
     ),
 }
 BASELINE_SOURCES = frozenset({"jsonld", "microdata", "opengraph"})
