@@ -233,9 +233,28 @@ Two sets of saved pages, each ``<marketplace>/<case>.html`` beside its expected 
   page shows it beats a manufacturer's part number, and an EAN counts where the shop uses it as
   its product number). Its first figure, committed before any fix, is the unseen one.
 
+* ``unseen17``: ``bench/data/extract_unseen17``, 25 pages modelled on 25 further marketplaces
+  (Belk, JCPenney, Tractor Supply, Ace Hardware, QVC, Poshmark, StockX, Barnes & Noble,
+  Crutchfield, Sport Chek (French), London Drugs, Chedraui, Mobly, Ponto, Coto Digital,
+  Olimpica, Hites, Sofmap, Olive Young, Naver Smartstore, Douyin Mall, Bewakoof, Lenskart,
+  Chemist Warehouse, Briscoes; 7 languages in 4 scripts, 7 that cannot be bought now, 2
+  preorders, 2 in store only), 7-10 KB each with nav and mega menus, rails of other products
+  with their own prices and stock words, reviews, Q&A, specs and footers, every page written by
+  hand without shared helpers, in its own markup and data source (correct, stale and
+  AggregateOffer JSON-LD, a Book JSON-LD with several formats, microdata, product meta only,
+  ``__NEXT_DATA__``, ``__NUXT__``, ``__INITIAL_STATE__``, ``__PRELOADED_STATE__``, inline
+  script variables or visible text only), written and labelled blind in December 2026 by a
+  writer who had not read the extraction code, under the same label rules (a card, member,
+  rewards, coupon, after-rebate, Pix, live-stream, instalment, bid, bundle or unit price is not
+  the price; a Buy Now ask is; the selected variant's price beats an offer range; the price
+  with taxes beats the one without; stale structured data loses to the page; the shop's own
+  item number beats a manufacturer's part number, an ISBN counts where the shop uses it as its
+  id; sku is null for a resale listing or bid/ask product page that shows only a style code).
+  Its first figure, committed before any fix, is the unseen one.
+
 ``both`` scores samples and unseen (the sets the extractors were tuned on); ``all`` adds unseen2,
 unseen3, unseen4, unseen5, unseen6, unseen7, unseen8, unseen9, unseen10, unseen11, unseen12,
-unseen13, unseen14, unseen15 and unseen16.
+unseen13, unseen14, unseen15, unseen16 and unseen17.
 
 Per field, F1 over the pages that label it: a right value is a true positive, a wrong value a
 false positive (and a false negative when a value was expected), a missing one a false
@@ -245,7 +264,8 @@ output prints a currency's minor units; unseen7's labels print whole amounts as 
 
     .venv/bin/python bench/extract_quality.py
         [--set samples|unseen|unseen2|unseen3|unseen4|unseen5|unseen6|unseen7|unseen8|unseen9
-               |unseen10|unseen11|unseen12|unseen13|unseen14|unseen15|unseen16|both|all]
+               |unseen10|unseen11|unseen12|unseen13|unseen14|unseen15|unseen16|unseen17
+               |both|all]
         [--misses] [DIR]
 """
 
@@ -283,6 +303,7 @@ SETS = {
     "unseen14": ROOT / "bench" / "data" / "extract_unseen14",
     "unseen15": ROOT / "bench" / "data" / "extract_unseen15",
     "unseen16": ROOT / "bench" / "data" / "extract_unseen16",
+    "unseen17": ROOT / "bench" / "data" / "extract_unseen17",
 }
 GROUPS = {
     "both": ("samples", "unseen"),
@@ -304,6 +325,7 @@ GROUPS = {
         "unseen14",
         "unseen15",
         "unseen16",
+        "unseen17",
     ),
 }
 BASELINE_SOURCES = frozenset({"jsonld", "microdata", "opengraph"})
