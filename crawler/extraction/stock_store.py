@@ -16,10 +16,10 @@ from crawler.extraction.stock import (
     SHORT_NODES,
     _caption,
     _disabled,
-    _lists_options,
     is_button,
     product_elements,
 )
+from crawler.extraction.stock_options import lists_options as _lists_options
 
 if TYPE_CHECKING:
     from crawler.extraction.document import Document
