@@ -59,6 +59,7 @@ class ExtractionLexiconFile(BaseModel):
     store_only_phrases: PerLanguage = {}
     store_places: PerLanguage = {}
     store_reserve_words: PerLanguage = {}
+    store_pickup_words: PerLanguage = {}
 
 
 def phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
@@ -125,6 +126,7 @@ class ExtractionLexicon:
         self.store_only = phrase_pattern(_all(spec.store_only_phrases))
         self.store_place = phrase_pattern(_all(spec.store_places))
         self.store_reserve = phrase_pattern(_all(spec.store_reserve_words))
+        self.store_pickup = phrase_pattern(_all(spec.store_pickup_words))
         before = phrase_pattern(_all(spec.from_price_words)).pattern
         after = "|".join(re.escape(w.lower()) for w in _all(spec.from_price_after_words))
         self.from_price = re.compile(
