@@ -35,6 +35,7 @@ class Buttons(BaseModel):
     buy: PerLanguage
     notify: PerLanguage
     buy_alone: PerLanguage = {}
+    contact: PerLanguage = {}
 
 
 class ExtractionLexiconFile(BaseModel):
@@ -88,6 +89,7 @@ class ExtractionLexicon:
         alone = "|".join(re.escape(w.lower()) for w in _all(spec.buttons.buy_alone))
         self.buy_alone = re.compile(rf"^\s*(?:{alone or '(?!x)x'})[\s+!.]*$", re.IGNORECASE)
         self.notify = phrase_pattern(_all(spec.buttons.notify))
+        self.contact = phrase_pattern(_all(spec.buttons.contact))
         self.not_buyable = phrase_pattern(
             _all(spec.buttons.notify)
             + [p for s in spec.availability if s.state in ("SoldOut", "OutOfStock")

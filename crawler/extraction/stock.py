@@ -34,6 +34,7 @@ _MARKED = re.compile(r"stock|avail|inventory|delivery|oos|soldout|sold-out")
 _SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "option", "select", "svg",
                            "header", "footer", "nav", "aside"})  # fmt: skip
 _BUTTON_TAGS = frozenset({"button", "a", "input"})
+_CHROME = frozenset({"header", "footer", "nav"})
 # A <div class="pdp-add-to-bag pdp-button"> or role=button is a button too ('buttons' is not).
 _BUTTON_MARK = re.compile(r"(?<![a-z])(?:btn|button)(?![a-z])")
 # 'btn-disabled', or a button switched 'off' ('btn_cart_off', 'button--off'; not 'off-canvas').
@@ -166,7 +167,23 @@ def availability(doc: Document, lexicon: ExtractionLexicon | None = None) -> str
         _stock_line(elements, lexicon)
         or from_buttons(elements, lexicon)
         or _preorder_button(elements, lexicon)
+        or _contact_button(doc, lexicon)
     )
+
+
+def _contact_button(doc: Document, lexicon: ExtractionLexicon) -> str | None:
+    """'InStock' where the only way offered to buy is an enabled contact-seller button ('Show
+    contact', 'Start chat'), in the item's box or its side column (an <aside> seller box), not
+    in page chrome or another ad's card: an active classified ad nothing marks sold is buyable."""
+    for element in doc.index.elements[:SCAN_ELEMENTS]:
+        if not is_button(element) or _disabled(element):
+            continue
+        caption = _caption(element)
+        if not 0 < len(caption) <= SHORT_TEXT or not lexicon.contact.search(caption):
+            continue
+        if not any(a.tag in _CHROME or elsewhere(_id_class(a)) for a in element.iterancestors()):
+            return "InStock"
+    return None
 
 
 def _stock_line(elements: list[Any], lexicon: ExtractionLexicon) -> str | None:
