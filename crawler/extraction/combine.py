@@ -154,6 +154,7 @@ def _printed_stands(
 
 
 _BUY_NOW = frozenset({"InStock", "LimitedAvailability", "OnlineOnly"})
+_LATER_OUTRANKS = _BUY_NOW | {"OutOfStock"}
 
 
 def _page_price_in_range(found: Partial, partials: list[tuple[str, Partial]]) -> bool:
@@ -288,8 +289,9 @@ def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedList
     ):  # the page's own sold-out button outranks structured data left saying "InStock"
         values["availability"], sources["availability"] = "OutOfStock", "visible"
     later = next((f.get("ships_later") for s, f in partials if s == "visible"), None)
-    if values.get("availability") in _BUY_NOW and isinstance(later, str):
-        # the item's own 'Pre-order' / 'Expected in stock' line outranks a feed's "InStock"
+    if values.get("availability") in _LATER_OUTRANKS and isinstance(later, str):
+        # the item's own 'Pre-order' / 'Expected in stock' line outranks a feed's "InStock", or
+        # an "OutOfStock" (a feed's, or one sold-out colour's) for an item one can order ahead
         values["availability"], sources["availability"] = later, "visible"
     if any(f.get("in_store_only") is True for s, f in partials if s == "visible"):
         # sold in a store only ('Online nicht lieferbar', 'Im Markt verfügbar'): not out of stock

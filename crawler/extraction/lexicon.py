@@ -35,6 +35,7 @@ class Buttons(BaseModel):
     buy: PerLanguage
     notify: PerLanguage
     buy_alone: PerLanguage = {}
+    contact: PerLanguage = {}
 
 
 class ExtractionLexiconFile(BaseModel):
@@ -59,6 +60,7 @@ class ExtractionLexiconFile(BaseModel):
     store_only_phrases: PerLanguage = {}
     store_places: PerLanguage = {}
     store_reserve_words: PerLanguage = {}
+    store_pickup_words: PerLanguage = {}
 
 
 def phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
@@ -87,6 +89,7 @@ class ExtractionLexicon:
         alone = "|".join(re.escape(w.lower()) for w in _all(spec.buttons.buy_alone))
         self.buy_alone = re.compile(rf"^\s*(?:{alone or '(?!x)x'})[\s+!.]*$", re.IGNORECASE)
         self.notify = phrase_pattern(_all(spec.buttons.notify))
+        self.contact = phrase_pattern(_all(spec.buttons.contact))
         self.not_buyable = phrase_pattern(
             _all(spec.buttons.notify)
             + [p for s in spec.availability if s.state in ("SoldOut", "OutOfStock")
@@ -125,6 +128,7 @@ class ExtractionLexicon:
         self.store_only = phrase_pattern(_all(spec.store_only_phrases))
         self.store_place = phrase_pattern(_all(spec.store_places))
         self.store_reserve = phrase_pattern(_all(spec.store_reserve_words))
+        self.store_pickup = phrase_pattern(_all(spec.store_pickup_words))
         before = phrase_pattern(_all(spec.from_price_words)).pattern
         after = "|".join(re.escape(w.lower()) for w in _all(spec.from_price_after_words))
         self.from_price = re.compile(

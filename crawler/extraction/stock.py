@@ -8,8 +8,10 @@ import re
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from crawler.extraction.document import chosen_option, text_of
+from crawler.extraction.document import text_of
 from crawler.extraction.lexicon import ExtractionLexicon, bundled
+from crawler.extraction.stock_options import lists_options as _lists_options
+from crawler.extraction.stock_options import one_options_word
 
 if TYPE_CHECKING:
     from crawler.extraction.document import Document
@@ -32,7 +34,7 @@ _MARKED = re.compile(r"stock|avail|inventory|delivery|oos|soldout|sold-out")
 _SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "option", "select", "svg",
                            "header", "footer", "nav", "aside"})  # fmt: skip
 _BUTTON_TAGS = frozenset({"button", "a", "input"})
-_OPTION_TAGS = frozenset({"select", "option", "optgroup", "datalist"})
+_CHROME = frozenset({"header", "footer", "nav"})
 # A <div class="pdp-add-to-bag pdp-button"> or role=button is a button too ('buttons' is not).
 _BUTTON_MARK = re.compile(r"(?<![a-z])(?:btn|button)(?![a-z])")
 # 'btn-disabled', or a button switched 'off' ('btn_cart_off', 'button--off'; not 'off-canvas').
@@ -165,7 +167,23 @@ def availability(doc: Document, lexicon: ExtractionLexicon | None = None) -> str
         _stock_line(elements, lexicon)
         or from_buttons(elements, lexicon)
         or _preorder_button(elements, lexicon)
+        or _contact_button(doc, lexicon)
     )
+
+
+def _contact_button(doc: Document, lexicon: ExtractionLexicon) -> str | None:
+    """'InStock' where the only way offered to buy is an enabled contact-seller button ('Show
+    contact', 'Start chat'), in the item's box or its side column (an <aside> seller box), not
+    in page chrome or another ad's card: an active classified ad nothing marks sold is buyable."""
+    for element in doc.index.elements[:SCAN_ELEMENTS]:
+        if not is_button(element) or _disabled(element):
+            continue
+        caption = _caption(element)
+        if not 0 < len(caption) <= SHORT_TEXT or not lexicon.contact.search(caption):
+            continue
+        if not any(a.tag in _CHROME or elsewhere(_id_class(a)) for a in element.iterancestors()):
+            return "InStock"
+    return None
 
 
 def _stock_line(elements: list[Any], lexicon: ExtractionLexicon) -> str | None:
@@ -180,7 +198,7 @@ def _stock_line(elements: list[Any], lexicon: ExtractionLexicon) -> str | None:
         if element.tag in _BUTTON_TAGS or element in stores:
             continue
         text = short_text(element)
-        if text and not _lists_options(element):
+        if text and not _lists_options(element) and not one_options_word(element, lexicon):
             texts.append((bool(_MARKED.search(_id_class(element))), text))
     for marked_only in (True, False):
         for marked, text in texts:
@@ -208,7 +226,7 @@ def _leading_state(elements: list[Any], lexicon: ExtractionLexicon) -> str | Non
         if element.tag in _BUTTON_TAGS or _lists_options(element):
             continue
         clause = _lead_clause(element)
-        if clause:
+        if clause and not one_options_word(element, lexicon):
             clauses.append((bool(_MARKED.search(_id_class(element))), clause))
     for marked_only in (True, False):
         for marked, clause in clauses:
@@ -279,25 +297,6 @@ def channel_lines(elements: list[Any], lexicon: ExtractionLexicon) -> tuple[str 
                 None if count is None else "InStock" if int(count.group(1)) else "OutOfStock"
             )
     return state, stores
-
-
-def _lists_options(element: Any) -> bool:
-    """Whether a box's text runs over a variant picker's options ('S M L XL (품절)'), or is an
-    option the picker did not choose ('Color: <span class="selected">Negro</span> <span>Blanco
-    — Agotado</span>'): one option sold out (or in stock) is not the product, so such a box is
-    not read as a stock line; the chosen option's own words still are."""
-    parent = element.getparent()
-    return (
-        any(d.tag in _OPTION_TAGS for d in element.iterdescendants())
-        or _picker(element)
-        or (parent is not None and not chosen_option(element) and _picker(parent))
-    )
-
-
-def _picker(box: Any) -> bool:
-    """A box of options, one of them marked as chosen, beside at least one other."""
-    children = [child for child in box if isinstance(child.tag, str)]
-    return len(children) > 1 and sum(map(chosen_option, children)) == 1
 
 
 def _item_box_start(elements: list[Any]) -> int:

@@ -16,10 +16,10 @@ from crawler.extraction.stock import (
     SHORT_NODES,
     _caption,
     _disabled,
-    _lists_options,
     is_button,
     product_elements,
 )
+from crawler.extraction.stock_options import lists_options as _lists_options
 
 if TYPE_CHECKING:
     from crawler.extraction.document import Document
@@ -72,10 +72,16 @@ def in_store_only(doc: Document, lexicon: ExtractionLexicon | None = None) -> bo
     line counting the units there ('Im Markt verfügbar: 4 Stück') or saying it is there beside
     a button reserving it in a store, beside a sign that it cannot be bought online (a disabled
     buy button, a line saying unavailable); never with an enabled buy button, which means it
-    can be bought online."""
+    can be bought online, unless its caption makes it a store pickup order."""
     lexicon = lexicon or bundled()
     own = _own_box(doc)
-    buttons = [e for e in own if is_button(e) and lexicon.buy.search(_caption(e))]
+    buttons = [
+        e
+        for e in own
+        if is_button(e)
+        and lexicon.buy.search(_caption(e))
+        and not lexicon.store_pickup.search(_caption(e))  # 'Add to Cart for Pickup'
+    ]
     if any(not _disabled(e) for e in buttons):
         return False
     reserve = any(_reserves_in_store(e, lexicon) for e in own)

@@ -49,3 +49,34 @@ def test_back_order_words_in_several_languages() -> None:
     for line in ("Beställningsvara", "Sob encomenda", "Bajo pedido", "Nachbestellt", "Backordered"):
         assert lexicon.stock_state(line) == "BackOrder", line
     assert lexicon.stock_state("På lager") == "InStock"
+
+
+def out_of_stock_page(body: str, lang: str = "en") -> str | None:
+    stale = JSONLD.replace("InStock", "OutOfStock")
+    html = f'<html lang="{lang}"><head>{stale}</head><body>{body}</body></html>'
+    return extract_listing(html, "https://shop.example.com/p/6").availability
+
+
+def test_own_pre_order_line_beats_structured_out_of_stock() -> None:
+    body = (
+        '<main><div class="product"><h1>Stagebox 16/4</h1><div class="price">€ 10</div>'
+        '<p class="stock-info">Pre-order</p><button>Reserveer nu</button></div></main>'
+    )
+    assert out_of_stock_page(body, "nl") == "PreOrder"
+
+
+def test_pre_order_beats_one_sold_out_colour_line() -> None:
+    body = (
+        '<main><div class="product"><h1>Wireless headphones</h1><div class="price">€ 10</div>'
+        '<div class="colours"><span>Black</span> <span>White – Out of stock</span></div>'
+        '<p class="stock-info">Pre-order – ships 14 March</p></div></main>'
+    )
+    assert availability(body) == "PreOrder"
+
+
+def test_structured_out_of_stock_stays_without_a_later_line() -> None:
+    body = (
+        '<main><div class="product"><h1>Stagebox 16/4</h1><div class="price">€ 10</div></div>'
+        '<div class="related"><div>Stagebox 32/8 <span>Pre-order</span></div></div></main>'
+    )
+    assert out_of_stock_page(body) == "OutOfStock"
