@@ -32,6 +32,9 @@ _NOT_PRICE = re.compile(
 # 'priceInCents', 'centAmount', 'amountMinor': an amount in the currency's minor units.
 _MINOR_KEY = re.compile(r"(?<!per)cent|minor")
 _NOW_PRICE = re.compile(r"sale|activity|current|final|offer|deal|discount|promo|now|selling")
+# 'discountedSalePrice' beside 'salePrice', 'finalPrice' beside 'offerPrice': the price after
+# every discount, which the buyer pays.
+_FINAL_PRICE = re.compile(r"discounted|final")
 TITLE_KEYS = ("producttitle", "productname", "itemtitle", "goodsname", "title", "subject", "name")
 KEYS: dict[str, tuple[str, ...]] = {
     "title": TITLE_KEYS,
@@ -136,10 +139,11 @@ def _price(root: dict[str, Any], minor_units: bool) -> object:
             continue  # wasPrice: {price: 99}
         in_price = _is_price_key(parent) or (parent.endswith("amount") and "max" not in parent)
         if _scalar(value) and (_is_price_key(key) or (in_price and key in ("value", "amount"))):
-            hits.append((depth, not _NOW_PRICE.search(key + parent), value, key))
+            now = bool(_NOW_PRICE.search(key + parent))
+            hits.append((depth, not now, not _FINAL_PRICE.search(key), value, key))
     if not hits:
         return None
-    _, _, value, key = min(hits, key=lambda h: (h[0], h[1]))
+    _, _, _, value, key = min(hits, key=lambda h: (h[0], h[1], h[2]))
     if isinstance(value, int) and (minor_units or _MINOR_KEY.search(key)):
         return Decimal(value) / 100
     return value
