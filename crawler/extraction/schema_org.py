@@ -132,6 +132,13 @@ def product_fields(product: dict[str, Any], page_url: str) -> Partial:
     offer = priced[0] if priced else (offers[0] if offers else {})
     variant = chosen[0] if chosen else {}
     price, currency = _price_of(offer)
+    high = _price_high(offer)
+    own = [o for o in priced if o.get("price") not in (None, "")]
+    if offer.get("price") in (None, "") and len(own) == 1:
+        # an AggregateOffer's range ('lowPrice': 84) listing one offer of its own (the size
+        # chosen, 'price': 131): that offer's price is the one on this page
+        price, currency = first(own[0]["price"]), first(own[0].get("priceCurrency")) or currency
+        high = None
     images = _images(product.get("image"))
     if not any(images):
         images = [url for v in variants for url in _images(v.get("image"))]
@@ -141,7 +148,7 @@ def product_fields(product: dict[str, Any], page_url: str) -> Partial:
         "description": first(product.get("description")),
         "brand": name_of(product.get("brand")),
         "price": price,
-        "price_high": _price_high(offer),
+        "price_high": high,
         "offer_prices": len({_price_of(o)[0] for o in priced}),
         "currency": currency,
         "availability": first(offer.get("availability")),

@@ -22,15 +22,19 @@ _SKIP = re.compile(
 # Price keys that are not the price a buyer pays now ('linePrice' is the struck-through one,
 # 划线价; an 'onlinePrice' is current), nor one only some buyers pay: a membership's ('plusPrice',
 # 'memberPrice'), a store card's or loyalty scheme's ('crmDiscountedPrice', 'cardPrice'), a
-# wallet's or a subscription's. 'soldPrice' is what the item sells for, not an 'old' one.
+# wallet's or a subscription's. 'soldPrice' is what the item sells for, not an 'old' one; a
+# 'marketPrice' (市场价) is the list price Chinese marketplaces strike through.
 _NOT_PRICE = re.compile(
     r"original|was|list|(?<!s)old|strike|(?<!on)line|compare|regular|before|msrp|max|ship|deliver|tax|fee|"
     r"coupon|save|saving|install|unit|per|range|min(?!activity)|currency|symbol|type|label|text$|"
-    r"member|plus|club|loyal|crm|card|wallet|subscri|prime|vip"
+    r"member|plus|club|loyal|crm|card|wallet|subscri|prime|vip|(?<!super)market"
 )
 # 'priceInCents', 'centAmount', 'amountMinor': an amount in the currency's minor units.
 _MINOR_KEY = re.compile(r"(?<!per)cent|minor")
 _NOW_PRICE = re.compile(r"sale|activity|current|final|offer|deal|discount|promo|now|selling")
+# 'discountedSalePrice' beside 'salePrice', 'finalPrice' beside 'offerPrice': the price after
+# every discount, which the buyer pays.
+_FINAL_PRICE = re.compile(r"discounted|final")
 TITLE_KEYS = ("producttitle", "productname", "itemtitle", "goodsname", "title", "subject", "name")
 KEYS: dict[str, tuple[str, ...]] = {
     "title": TITLE_KEYS,
@@ -135,10 +139,11 @@ def _price(root: dict[str, Any], minor_units: bool) -> object:
             continue  # wasPrice: {price: 99}
         in_price = _is_price_key(parent) or (parent.endswith("amount") and "max" not in parent)
         if _scalar(value) and (_is_price_key(key) or (in_price and key in ("value", "amount"))):
-            hits.append((depth, not _NOW_PRICE.search(key + parent), value, key))
+            now = bool(_NOW_PRICE.search(key + parent))
+            hits.append((depth, not now, not _FINAL_PRICE.search(key), value, key))
     if not hits:
         return None
-    _, _, value, key = min(hits, key=lambda h: (h[0], h[1]))
+    _, _, _, value, key = min(hits, key=lambda h: (h[0], h[1], h[2]))
     if isinstance(value, int) and (minor_units or _MINOR_KEY.search(key)):
         return Decimal(value) / 100
     return value
@@ -190,13 +195,17 @@ def _seller(root: dict[str, Any]) -> dict[str, object] | None:
 
 # 'selectedVariant': "16012345" beside 'variants': [{id: ..., price: ...}]: the variant shown.
 _SELECTED_KEYS = ("selectedvariant", "selectedvariantid", "currentvariant", "currentvariantid",
-                  "selectedsku", "selectedskuid", "activevariant", "activevariantid")  # fmt: skip
+                  "selectedsku", "selectedskuid", "activevariant", "activevariantid",
+                  "skuselected", "variantselected", "currentsku")  # fmt: skip
 _VARIANT_ID_KEYS = ("id", "variantid", "skuid", "sku", "code")
 
 
 def selected_variant(root: dict[str, Any]) -> dict[str, Any] | None:
     """The variant dict the page names as selected by its id, or None: a product's own price is
     often its first variant's, while the page shows the selected one."""
+    own = _first(root, _SELECTED_KEYS, lambda v: isinstance(v, dict))
+    if isinstance(own, dict) and any(_is_price_key(_key(k)) for k in own):
+        return own  # 'sku_selected': {"sku_id": ..., "price": 14900}: the variant itself
     chosen = _first(root, _SELECTED_KEYS, _scalar)
     if chosen is None:
         return _flagged_variant(root)
@@ -284,6 +293,7 @@ def product_fields(
     found: tuple[tuple[int, ...], dict[str, Any]], *, minor_units: bool, url: str = ""
 ) -> Partial:
     root = found[1]
+    minor_units = minor_units or declares_minor_units(root)
     fields: Partial = {}
     for field, keys in KEYS.items():
         if field == "images":
@@ -312,3 +322,19 @@ def product_fields(
     )
     fields["seller"] = _seller(root)
     return fields
+
+
+# 'price_info': {"market_price": 29900, "unit": "fen"}: state naming its amounts' unit as the
+# currency's minor one (fen, cents, paise, kopecks, pence, satang).
+_UNIT_KEYS = ("unit", "priceunit", "amountunit", "moneyunit")
+_MINOR_UNITS = frozenset({"fen", "分", "cent", "cents", "minor", "paise", "paisa", "kopek",
+                          "kopeck", "kopecks", "pence", "penny", "satang"})  # fmt: skip
+
+
+def declares_minor_units(root: dict[str, Any]) -> bool:
+    """Whether the product's state says its amounts are in minor units ('unit': 'fen'): 29900
+    is then ¥299.00, not ¥29,900."""
+    return any(
+        key in _UNIT_KEYS and isinstance(value, str) and value.strip().lower() in _MINOR_UNITS
+        for _, key, _, value, _ in _walk(root, 4)
+    )

@@ -126,8 +126,11 @@ def _read_printed_prices(doc: Document, lexicon: ExtractionLexicon) -> Iterator[
             continue
         marked = _price_marked(root) or (
             # '<div class=price-wrapper><span class=current>1 999,-</span>': a bare number
-            # alone in its own element inside a price-marked box is marked too
-            len(root) == 0 and root.getparent() is not None and _price_marked(root.getparent())
+            # alone in its own element inside a price-marked box is marked too, as is an inline
+            # one split into parts ('<div data-qa=price-block><span>79<sup>,99</sup></span>')
+            (len(root) == 0 or (root.tag in _INLINE and _inline_group(root)))
+            and root.getparent() is not None
+            and _price_marked(root.getparent())
         )
         if not (len(root) == 0 or marked or _inline_group(root)):
             continue
