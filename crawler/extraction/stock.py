@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from crawler.extraction.document import text_of
 from crawler.extraction.lexicon import ExtractionLexicon, bundled
-from crawler.extraction.stock_options import lists_options as _lists_options
-from crawler.extraction.stock_options import one_options_word
+from crawler.extraction.stock_options import lists_options, one_options_word
 
 if TYPE_CHECKING:
     from crawler.extraction.document import Document
@@ -113,7 +112,7 @@ def short_text(element: Any, limit: int = SHORT_TEXT) -> str | None:
     return text if text and len(text) <= limit else None
 
 
-def _caption(element: Any) -> str:
+def button_caption(element: Any) -> str:
     """A button's caption; an icon-only one ('+', '🛒') is captioned by its accessible name."""
     if element.tag == "input":
         return element.get("value") or element.get("aria-label") or ""
@@ -126,7 +125,7 @@ def _caption(element: Any) -> str:
 _WORDLESS = re.compile(r"[\W_]*")
 
 
-def _disabled(element: Any) -> bool:
+def is_disabled(element: Any) -> bool:
     return (
         element.get("disabled") is not None
         or (element.get("aria-disabled") or "").lower() == "true"
@@ -146,13 +145,13 @@ def from_buttons(elements: list[Any], lexicon: ExtractionLexicon) -> str | None:
             "submit", "button"
         ):  # fmt: skip
             continue
-        caption = _caption(element)
+        caption = button_caption(element)
         if not caption or len(caption) > SHORT_TEXT * 2:
             continue
         if lexicon.not_buyable.search(caption):
             unavailable = True
         elif lexicon.buy.search(caption) or lexicon.buy_alone.match(caption):
-            if _disabled(element):
+            if is_disabled(element):
                 unavailable = True
             else:
                 buy_enabled = True
@@ -164,7 +163,7 @@ def availability(doc: Document, lexicon: ExtractionLexicon | None = None) -> str
     lexicon = lexicon or bundled()
     elements = product_elements(doc)
     return (
-        _stock_line(elements, lexicon)
+        stock_line(elements, lexicon)
         or from_buttons(elements, lexicon)
         or _preorder_button(elements, lexicon)
         or _contact_button(doc, lexicon)
@@ -176,9 +175,9 @@ def _contact_button(doc: Document, lexicon: ExtractionLexicon) -> str | None:
     contact', 'Start chat'), in the item's box or its side column (an <aside> seller box), not
     in page chrome or another ad's card: an active classified ad nothing marks sold is buyable."""
     for element in doc.index.elements[:SCAN_ELEMENTS]:
-        if not is_button(element) or _disabled(element):
+        if not is_button(element) or is_disabled(element):
             continue
-        caption = _caption(element)
+        caption = button_caption(element)
         if not 0 < len(caption) <= SHORT_TEXT or not lexicon.contact.search(caption):
             continue
         if not any(a.tag in _CHROME or elsewhere(_id_class(a)) for a in element.iterancestors()):
@@ -186,7 +185,7 @@ def _contact_button(doc: Document, lexicon: ExtractionLexicon) -> str | None:
     return None
 
 
-def _stock_line(elements: list[Any], lexicon: ExtractionLexicon) -> str | None:
+def stock_line(elements: list[Any], lexicon: ExtractionLexicon) -> str | None:
     """The state a stock line in the item's box states, lines marked as stock boxes first; in
     a stock list, the online line's state, never a single store's."""
     heading = _item_box_start(elements)
@@ -198,7 +197,7 @@ def _stock_line(elements: list[Any], lexicon: ExtractionLexicon) -> str | None:
         if element.tag in _BUTTON_TAGS or element in stores:
             continue
         text = short_text(element)
-        if text and not _lists_options(element) and not one_options_word(element, lexicon):
+        if text and not lists_options(element) and not one_options_word(element, lexicon):
             texts.append((bool(_MARKED.search(_id_class(element))), text))
     for marked_only in (True, False):
         for marked, text in texts:
@@ -223,7 +222,7 @@ def _leading_state(elements: list[Any], lexicon: ExtractionLexicon) -> str | Non
     mentions stock ('Available in three colours…') is weaker evidence."""
     clauses = []
     for element in elements:
-        if element.tag in _BUTTON_TAGS or _lists_options(element):
+        if element.tag in _BUTTON_TAGS or lists_options(element):
             continue
         clause = _lead_clause(element)
         if clause and not one_options_word(element, lexicon):
@@ -323,7 +322,7 @@ def buttons_say_unavailable(doc: Document, lexicon: ExtractionLexicon | None = N
     for element in product_elements(doc):
         if not is_button(element):
             continue
-        caption = " ".join(_caption(element).split()).strip(" .!:")
+        caption = " ".join(button_caption(element).split()).strip(" .!:")
         if not caption or len(caption) > SHORT_TEXT:
             continue
         match = lexicon.not_buyable.search(caption)
@@ -331,7 +330,7 @@ def buttons_say_unavailable(doc: Document, lexicon: ExtractionLexicon | None = N
             match is not None and match.group(0).lower() == caption.lower()
         ) or lexicon.notify.match(caption):
             unavailable = True
-        elif lexicon.buy.search(caption) and not _disabled(element):
+        elif lexicon.buy.search(caption) and not is_disabled(element):
             return False
     return unavailable
 
@@ -351,19 +350,19 @@ def stock_line_says_unavailable(doc: Document, lexicon: ExtractionLexicon | None
     if box is None or box.tag == "body":
         return False
     own = [e for e in elements if e is box or box in e.iterancestors()]
-    if _stock_line(own, lexicon) not in _CANNOT_BUY:
+    if stock_line(own, lexicon) not in _CANNOT_BUY:
         return False
     # Another line in the box saying it can be had ('Im Markt: sofort verfügbar': in store)
     # means the sold-out line is about one channel or variant only.
     for element in own:
-        if element.tag in _BUTTON_TAGS or _lists_options(element):
+        if element.tag in _BUTTON_TAGS or lists_options(element):
             continue
         text = short_text(element)
         state = lexicon.stock_state(text) if text else None
         if state is not None and state not in _CANNOT_BUY:
             return False
     return not any(
-        is_button(e) and lexicon.buy.search(_caption(e)) and not _disabled(e) for e in own
+        is_button(e) and lexicon.buy.search(button_caption(e)) and not is_disabled(e) for e in own
     )
 
 
@@ -381,7 +380,7 @@ def own_line_says_later(doc: Document, lexicon: ExtractionLexicon | None = None)
     box = heading.getparent() if heading is not None else None
     if box is not None and box.tag != "body":
         elements = [e for e in elements if e is box or box in e.iterancestors()]
-    state = _stock_line(elements, lexicon)
+    state = stock_line(elements, lexicon)
     return state if state in _LATER else _preorder_button(elements, lexicon)
 
 
@@ -389,7 +388,7 @@ def _preorder_button(elements: list[Any], lexicon: ExtractionLexicon) -> str | N
     """'PreOrder' where the item's own enabled button is captioned only as a pre-order
     ('Förbeställ', 'Pre-order now', 'Vorbestellen'): the buyer can only order it ahead."""
     for element in elements:
-        caption = _caption(element) if is_button(element) and not _disabled(element) else ""
+        caption = button_caption(element) if is_button(element) and not is_disabled(element) else ""
         if 0 < len(caption) <= SHORT_TEXT // 2 and lexicon.stock_state(caption) == "PreOrder":
             return "PreOrder"
     return None

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from crawler.extraction.lexicon import ExtractionLexicon, bundled
 from crawler.extraction.stock import (
-    _caption,
-    _disabled,
-    _stock_line,
+    button_caption,
     is_button,
+    is_disabled,
     product_elements,
+    stock_line,
 )
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def buy_button_off(doc: Document, lexicon: ExtractionLexicon | None = None) -> b
     option left to choose (a size picker would explain the disabled button)."""
     lexicon = lexicon or bundled()
     box, own = _own_box(doc)
-    buys = [e for e in own if is_button(e) and lexicon.buy.search(_caption(e))]
-    if not buys or not all(_disabled(e) for e in buys):
+    buys = [e for e in own if is_button(e) and lexicon.buy.search(button_caption(e))]
+    if not buys or not all(is_disabled(e) for e in buys):
         return False
-    return not _choice_pending(box) and _stock_line(own, lexicon) is None
+    return not _choice_pending(box) and stock_line(own, lexicon) is None

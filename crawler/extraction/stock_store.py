@@ -14,12 +14,12 @@ from crawler.extraction.lexicon import ExtractionLexicon, bundled
 from crawler.extraction.stock import (
     LONG_LINE,
     SHORT_NODES,
-    _caption,
-    _disabled,
+    button_caption,
     is_button,
+    is_disabled,
     product_elements,
 )
-from crawler.extraction.stock_options import lists_options as _lists_options
+from crawler.extraction.stock_options import lists_options
 
 if TYPE_CHECKING:
     from crawler.extraction.document import Document
@@ -61,9 +61,9 @@ def _clauses(element: Any) -> list[str]:
 def _reserves_in_store(element: Any, lexicon: ExtractionLexicon) -> bool:
     """An enabled button that reserves the item in a store ('Reserve & Collect in store'): a
     store line saying it is there ('Available in selected stores') is then as good as a count."""
-    if not is_button(element) or _disabled(element):
+    if not is_button(element) or is_disabled(element):
         return False
-    caption = _caption(element)
+    caption = button_caption(element)
     return bool(lexicon.store_reserve.search(caption) and lexicon.store_place.search(caption))
 
 
@@ -79,15 +79,15 @@ def in_store_only(doc: Document, lexicon: ExtractionLexicon | None = None) -> bo
         e
         for e in own
         if is_button(e)
-        and lexicon.buy.search(_caption(e))
-        and not lexicon.store_pickup.search(_caption(e))  # 'Add to Cart for Pickup'
+        and lexicon.buy.search(button_caption(e))
+        and not lexicon.store_pickup.search(button_caption(e))  # 'Add to Cart for Pickup'
     ]
-    if any(not _disabled(e) for e in buttons):
+    if any(not is_disabled(e) for e in buttons):
         return False
     reserve = any(_reserves_in_store(e, lexicon) for e in own)
     store_only = in_store = online_no = False
     for element in own:
-        if element.tag in ("a", "button", "input") or _lists_options(element):
+        if element.tag in ("a", "button", "input") or lists_options(element):
             continue
         for clause in _clauses(element):
             state = lexicon.stock_state(clause)
