@@ -58,6 +58,8 @@ IPWATCH_STORAGE_STATE: str | None = None  # Playwright session file for evidence
 IPWATCH_IMAGE_MAX_BYTES = limits.IMAGE_MAX_BYTES
 IPWATCH_IMAGE_MAX_PIXELS = limits.IMAGE_MAX_PIXELS
 IPWATCH_IMAGES_PER_LISTING = limits.IMAGES_PER_LISTING
+# Image URLs a crawl remembers having fetched (the most recently used; older ones are asked again).
+IPWATCH_SEEN_IMAGES = 50_000
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ssrf.PrivateAddressGuardMiddleware": 50,
@@ -102,7 +104,12 @@ EXTENSIONS = {
     "crawler.extensions.item_errors.ItemErrorCounts": 105,
     "crawler.extensions.metrics.CrawlMetricsExtension": 110,
     "crawler.extensions.list_yield.ListYieldMemory": 120,
+    "crawler.extensions.heap.HeapLimits": 130,
 }
+# glibc malloc arenas a crawl process may use (0: glibc's default, 8 per core; the operator's
+# MALLOC_ARENA_MAX wins), and how often it hands free heap pages back (seconds; 0: never).
+IPWATCH_MALLOC_ARENAS = 2
+IPWATCH_HEAP_TRIM_INTERVAL = 60.0
 # The crawl's Prometheus metrics (a crawler.metrics.CrawlMetrics on the registry of the caller's
 # choice); None: those of the process-wide registry, which `ipwatch crawl --metrics-port` serves.
 IPWATCH_METRICS = None

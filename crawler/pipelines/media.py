@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 import scrapy
@@ -36,6 +37,10 @@ if TYPE_CHECKING:
     from crawler.photo_validators import StoredPhoto
     from evidence.storage.blobstore import BlobStore
     from model import Listing
+
+# Image URLs whose fetch a crawl remembers (most recently used kept): a photo many listings
+# share is fetched once, and a crawl of millions of pages does not keep every URL it saw.
+SEEN_IMAGES = 50_000
 
 FETCH_ERRORS = (IgnoreRequest, ConnectError, DNSLookupError, TimeoutError, ResponseFailed)
 
@@ -74,7 +79,9 @@ class ImageDecoder:
 
 
 class MediaPipeline:
-    """One fetch per image URL per crawl; bytes go to the blob store by SHA-256."""
+    """One fetch per image URL per crawl (among the last ``IPWATCH_SEEN_IMAGES`` URLs; an older
+    one is asked for again, conditionally when it was stored); bytes go to the blob store by
+    SHA-256."""
 
     def __init__(self, crawler: Crawler, blobs: BlobStore, validators: PhotoValidators | None):
         self.crawler = crawler
@@ -85,7 +92,8 @@ class MediaPipeline:
             "IPWATCH_IMAGES_PER_LISTING", limits.IMAGES_PER_LISTING
         )
         self.max_bytes = self.decoder.max_bytes
-        self._seen: dict[str, FetchedImage] = {}
+        self.seen_limit = max(crawler.settings.getint("IPWATCH_SEEN_IMAGES", SEEN_IMAGES), 1)
+        self._seen: OrderedDict[str, FetchedImage] = OrderedDict()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -117,11 +125,14 @@ class MediaPipeline:
     async def _fetch(self, url: str) -> tuple[FetchedImage, Image | None]:
         known = self._seen.get(url)
         if known is not None:
+            self._seen.move_to_end(url)
             if known.error or known.sha256 is None or known.not_modified:
                 return known, None  # pixels, when needed, come from the blob store
             return known, self.decoder.decode(self.blobs.get(known.sha256))[1]
         fetched, pixels = await self._download(url)
         self._seen[url] = fetched
+        if len(self._seen) > self.seen_limit:
+            self._seen.popitem(last=False)
         stats = self.crawler.stats
         if fetched.error:
             stats.inc_value("ipwatch/image_errors")
