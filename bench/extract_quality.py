@@ -252,9 +252,28 @@ Two sets of saved pages, each ``<marketplace>/<case>.html`` beside its expected 
   id; sku is null for a resale listing or bid/ask product page that shows only a style code).
   Its first figure, committed before any fix, is the unseen one.
 
+* ``unseen18``: ``bench/data/extract_unseen18``, 25 pages modelled on 25 further marketplaces
+  (E.Leclerc, Rue du Commerce, ALDI SÜD, Hugendubel, toom, Sainsbury's, Next, Marks & Spencer,
+  boohoo, fonQ, Belsimpel, eobuwie, Phone House (ES), Tradera, FINN.no, Bilka, Ricardo
+  (French), Coop (Italian), Rimi (LV), Bob Shop, B.TECH (Arabic), dubizzle, ikman (Sinhala),
+  Chaldal (Bengali), Pickaboo; 14 languages in 4 scripts, 7 that cannot be bought now, 2
+  preorders, 1 in store only), 7-9 KB each with nav menus, rails of other products with their
+  own prices and stock words, reviews, Q&A, specs, delivery tables and footers, every page
+  written by hand without shared helpers, in its own markup and data source (correct, stale
+  and AggregateOffer JSON-LD, a Book plus Product JSON-LD, microdata, product meta only,
+  ``__NEXT_DATA__``, ``__NUXT__``, ``__INITIAL_STATE__``, Apollo state, a dataLayer, inline
+  script variables, ``data-*`` JSON or visible text only), written and labelled blind in
+  December 2026 by a writer who had not read the extraction code, under the same label rules
+  (a member, loyalty, card, coupon, wallet, instalment, subscription, bid, bundle, unit or
+  per-m² price is not the price; a Buy Now price is; the selected variant's price beats an
+  offer range; stale structured data loses to the page; a disabled buy button with no stock
+  words is out of stock; the shop's own article number beats a manufacturer's part number, an
+  EAN or model number counts where the shop uses it as its code; sku is null when only the URL
+  carries an id). Its first figure, committed before any fix, is the unseen one.
+
 ``both`` scores samples and unseen (the sets the extractors were tuned on); ``all`` adds unseen2,
 unseen3, unseen4, unseen5, unseen6, unseen7, unseen8, unseen9, unseen10, unseen11, unseen12,
-unseen13, unseen14, unseen15, unseen16 and unseen17.
+unseen13, unseen14, unseen15, unseen16, unseen17 and unseen18.
 
 Per field, F1 over the pages that label it: a right value is a true positive, a wrong value a
 false positive (and a false negative when a value was expected), a missing one a false
@@ -265,6 +284,7 @@ output prints a currency's minor units; unseen7's labels print whole amounts as 
     .venv/bin/python bench/extract_quality.py
         [--set samples|unseen|unseen2|unseen3|unseen4|unseen5|unseen6|unseen7|unseen8|unseen9
                |unseen10|unseen11|unseen12|unseen13|unseen14|unseen15|unseen16|unseen17
+               |unseen18
                |both|all]
         [--misses] [DIR]
 """
@@ -304,6 +324,7 @@ SETS = {
     "unseen15": ROOT / "bench" / "data" / "extract_unseen15",
     "unseen16": ROOT / "bench" / "data" / "extract_unseen16",
     "unseen17": ROOT / "bench" / "data" / "extract_unseen17",
+    "unseen18": ROOT / "bench" / "data" / "extract_unseen18",
 }
 GROUPS = {
     "both": ("samples", "unseen"),
@@ -326,6 +347,7 @@ GROUPS = {
         "unseen15",
         "unseen16",
         "unseen17",
+        "unseen18",
     ),
 }
 BASELINE_SOURCES = frozenset({"jsonld", "microdata", "opengraph"})
