@@ -271,9 +271,28 @@ Two sets of saved pages, each ``<marketplace>/<case>.html`` beside its expected 
   EAN or model number counts where the shop uses it as its code; sku is null when only the URL
   carries an id). Its first figure, committed before any fix, is the unseen one.
 
+* ``unseen19``: ``bench/data/extract_unseen19``, 25 pages modelled on 25 further marketplaces
+  (Walgreens, Reverb, Depop, Petco, Guitar Center, Hudson's Bay, Canada Computers, Simons
+  (French), Kalunga, Panamericana, Easy, Tienda Inglesa, Tokyu Hands, PayPay Fleamarket, 29CM,
+  Dewu, Kuaishou Mall, BigBasket, Shoppers Stop, Robinson, Lotus's, David Jones, THE ICONIC,
+  rebel, Farmers; 8 languages in 5 scripts, 8 that cannot be bought now, 3 preorders, 2 in
+  store only), 7-10 KB each with nav menus, rails of other products with their own prices and
+  stock words, reviews, Q&A, specs and footers, every page written by hand without shared
+  helpers, in its own markup and data source (correct, stale-price, stale-availability,
+  several-Product and AggregateOffer JSON-LD, microdata, OpenGraph and product meta with a
+  stale price, ``__NEXT_DATA__``, Apollo state, ``__STATE__``, ``__INITIAL_STATE__``,
+  ``data-*`` JSON, a dataLayer attribute or visible text only), written and labelled blind in
+  December 2026 by a writer who had not read the extraction code, under the same label rules
+  (a member, club, card, Pix, coupon, repeat-delivery, instalment, unit or before-tax price is
+  not the price; the selected variant's price beats a "from" price or an offer range, and an
+  out-of-stock selected variant is out of stock; stale structured data loses to the page; the
+  shop's own item number beats a manufacturer's part number, an EAN or JAN counts where the
+  shop shows it as its product code; sku is null for resale listings and where only the URL
+  carries an id). Its first figure, committed before any fix, is the unseen one.
+
 ``both`` scores samples and unseen (the sets the extractors were tuned on); ``all`` adds unseen2,
 unseen3, unseen4, unseen5, unseen6, unseen7, unseen8, unseen9, unseen10, unseen11, unseen12,
-unseen13, unseen14, unseen15, unseen16, unseen17 and unseen18.
+unseen13, unseen14, unseen15, unseen16, unseen17, unseen18 and unseen19.
 
 Per field, F1 over the pages that label it: a right value is a true positive, a wrong value a
 false positive (and a false negative when a value was expected), a missing one a false
@@ -284,7 +303,7 @@ output prints a currency's minor units; unseen7's labels print whole amounts as 
     .venv/bin/python bench/extract_quality.py
         [--set samples|unseen|unseen2|unseen3|unseen4|unseen5|unseen6|unseen7|unseen8|unseen9
                |unseen10|unseen11|unseen12|unseen13|unseen14|unseen15|unseen16|unseen17
-               |unseen18
+               |unseen18|unseen19
                |both|all]
         [--misses] [DIR]
 """
@@ -325,6 +344,7 @@ SETS = {
     "unseen16": ROOT / "bench" / "data" / "extract_unseen16",
     "unseen17": ROOT / "bench" / "data" / "extract_unseen17",
     "unseen18": ROOT / "bench" / "data" / "extract_unseen18",
+    "unseen19": ROOT / "bench" / "data" / "extract_unseen19",
 }
 GROUPS = {
     "both": ("samples", "unseen"),
@@ -348,6 +368,7 @@ GROUPS = {
         "unseen16",
         "unseen17",
         "unseen18",
+        "unseen19",
     ),
 }
 BASELINE_SOURCES = frozenset({"jsonld", "microdata", "opengraph"})

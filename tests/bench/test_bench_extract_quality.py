@@ -92,12 +92,14 @@ def test_all_adds_the_blind_sets_after_the_tuned_ones(capsys: pytest.CaptureFixt
         "unseen16",
         "unseen17",
         "unseen18",
+        "unseen19",
     )
     expected = [word for name in blind for word in (name, "full", name, "base")]
     assert out.splitlines()[0].split()[-len(expected) :] == expected
     pages = (
         "samples 18, unseen 26, unseen2 19, unseen3 22, unseen4 27, unseen5 25, unseen6 25,"
         " unseen7 25, unseen8 25, unseen9 25, unseen10 25, unseen11 25, unseen12 25, unseen13 25,"
-        " unseen14 25, unseen15 25, unseen16 25, unseen17 25, unseen18 25"
+        " unseen14 25, unseen15 25, unseen16 25, unseen17 25, unseen18 25,"
+        " unseen19 25"
     )
     assert f"pages: {pages}" in out
