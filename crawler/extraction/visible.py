@@ -90,8 +90,10 @@ SPELLED_SHARE = 0.6
 def _brand_only(heading: Any, text: str) -> bool:
     """'<h1><a class="brand">Maison X</a><p>Wool coat</p></h1>': the parser closes a heading
     before a block inside it, leaving only the brand; a heading whose whole text is one
-    brand-marked element names the brand, not the product."""
-    return any(
+    brand-marked element names the brand, not the product. A text longer than any brand's
+    ('<span class="productBrand">Laptop X 16GB 512GB SSD 15,6"</span>', a shop's theme naming
+    its product-name span so) is the product's name."""
+    return len(text) <= BRAND_TEXT and any(
         _BRAND_MARK.search(" ".join(str(v) for v in el.attrib.values()).lower())
         and text_of(el, 2_000) == text
         for el in heading.iterdescendants()
