@@ -77,6 +77,7 @@ _SYMBOLS = {
     "د.إ": "AED",
     "ر.س": "SAR",
     "ج.م": "EGP",
+    "රු": "LKR",  # the rupee in Sinhala script, written only in Sri Lanka
 }
 # Dollar, yen/yuan and krona signs are shared: the page's country or language decides.
 _DOLLAR = {
@@ -94,12 +95,16 @@ _DOLLAR = {
 }
 # Other shared signs and words, read by the page's country ("R" is the rand in South Africa,
 # "درهم" the dirham of the Emirates unless the page is Moroccan, "元" the yuan unless the page is
-# Taiwanese or from Hong Kong or Macau).
+# Taiwanese or from Hong Kong or Macau, "جنيه" the Egyptian pound unless the page is Sudanese).
 _REGIONAL = {
     "R": ({"za": "ZAR"}, None),
     "درهم": ({"ma": "MAD"}, "AED"),
     "ريال": ({"qa": "QAR", "om": "OMR", "ye": "YER"}, "SAR"),
     "Rs": ({"pk": "PKR", "lk": "LKR", "np": "NPR", "mu": "MUR"}, "INR"),
+    "ரூ": ({"lk": "LKR"}, "INR"),  # the rupee in Tamil script: India's, else Sri Lanka's
+    "रु": ({"np": "NPR"}, "INR"),  # the rupee in Devanagari: India's, else Nepal's
+    "रू": ({"in": "INR"}, "NPR"),  # Nepali spelling
+    "جنيه": ({"sd": "SDG", "ss": "SSP"}, "EGP"),  # the pound in Arabic: Egypt's, else Sudan's
     "元": ({"tw": "TWD", "hk": "HKD", "mo": "MOP"}, "CNY"),
 }
 # The currency of a page's country, for a price it prints with no sign at all ('549,-').
