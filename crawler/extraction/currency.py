@@ -236,6 +236,23 @@ def to_currency(value: object, hints: LocaleHints) -> str | None:
     return currency_in_text(text, hints) if len(text) <= 12 else None
 
 
+def sign_allows(code: str, text: str, hints: LocaleHints) -> bool:
+    """Whether a price printed as ``text`` may be in ``code``: a bare amount may be in any, a
+    shared '$' in any dollar (a Canadian shop on a '.com' prints 'C$' as '$'), '¥' in the yen
+    or the yuan; any other sign or code only in its own currency."""
+    match = _CODE_RE.search(text[:200])
+    if match and match.group(1) in ISO_4217:
+        return match.group(1) == code
+    sign = _SIGN_RE.search(text[:200])
+    if sign is None:
+        return True
+    if sign.group(0) == "$":
+        return code == "USD" or code in _DOLLAR.values()
+    if sign.group(0) in _YEN_SIGNS:
+        return code in ("JPY", "CNY")
+    return _from_sign(sign.group(0), hints) == code
+
+
 def currency_in_text(text: str, hints: LocaleHints) -> str | None:
     """The currency a printed price names: 'US $12.34' -> USD, '¥1,280' on a .jp page -> JPY."""
     text = text[:200]
