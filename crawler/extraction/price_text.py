@@ -70,12 +70,33 @@ def price_text(element: Any, decimal_mark: str) -> str:
     return _SIGN_CENTS.sub(rf"\1{decimal_mark}\3 \2", text)
 
 
+def _minor(node: Any) -> bool:
+    """A superscript or cents-marked element: where a split price prints its cents."""
+    return node.tag == "sup" or bool(_MINOR_PART.search(attrs(node)))
+
+
+def cents_part(node: Any) -> bool:
+    """'<span>8</span><sup>99</sup>': the superscript cents right after a whole number's own
+    element are a part of that price, not a price of their own."""
+    previous = node.getprevious()
+    return (
+        _minor(node)
+        and bool(_CENTS.match(node.text or "") and len(node) == 0)
+        and previous is not None
+        and not (previous.tail or "").strip()
+        and bool(_WHOLE.match(text_of(previous, MAX_PRICE_TEXT).strip()))
+    )
+
+
 def with_fraction(node: Any, text: str, decimal_mark: str) -> str:
     """'849' then ',90 TL' in the next element: one price, '849,90 TL'; '89', ',' and '99' in
-    three elements are one too. A currency printed alone right after the cents joins it."""
+    three elements are one too, as are '8' and a superscript '99' ('8<sup>99</sup> €'). A
+    currency printed alone right after the cents joins it."""
     following = node.getnext()
     if following is None or not _WHOLE.match(text.strip()) or (node.tail or "").strip():
         return text
+    if cents_part(following):
+        return with_sign(following, f"{text.strip()}{decimal_mark}{following.text.strip()}")
     rest = price_text(following, decimal_mark)
     if _MARK_ALONE.match(rest) and not (following.tail or "").strip():
         cents = following.getnext()
