@@ -144,11 +144,19 @@ def discount_ratio(node: Any) -> bool:
     return False
 
 
+# '17,98 €/kg', '₹0.38/g', '$3.99 / lb', '2,50 € / 100 g', 'R$ 99/mês': a price per unit of
+# weight, volume or time, never the item's price
+_PER_UNIT = re.compile(r"/\s*(?:\d+(?:[.,]\d+)?\s*)?[^\W\d_]{1,5}[²³]?\.?\s*$")
+# 'R-32', 'A-10': letters joined to a number by a hyphen are a code (a refrigerant, a model),
+# not a sign before an amount
+_CODE_HYPHEN = re.compile(r"(?<![^\W\d_])[^\W\d_]{1,3}-\d")
+
+
 def only_money(text: str, price_marked: bool = False) -> bool:
     """'$19.99', 'US $12.34', '促销价 ¥ 399.00', '12,800円（税込）': one amount and its currency,
     at most a short word; a bare number only where the markup says it is the price. A lone
-    fraction (',90 TL') is not a price."""
-    if FRACTION.match(text):
+    fraction (',90 TL') or a price per unit ('17,98 €/kg') is not a price."""
+    if FRACTION.match(text) or _PER_UNIT.search(text) or _CODE_HYPHEN.match(text.strip()):
         return False
     text, dashed = _DASH_CENTS.subn("", _NOTE.sub(" ", text))
     words = NUMBER.sub(" ", text).split()
