@@ -38,13 +38,18 @@ _OLD_WORD = r"(?<![a-z])old|(?<=price)old"
 _REGULAR_WORD = r"(?<![a-z])regular|regular(?=[-_]*price)|(?<=price)regular"
 # 'list' is a list price's mark, 'listing' the item's own box ('marketplace-listing') and a
 # BEM block's name before its element ('product-list__current-price') no mark of the price.
+# 'previous'/'former' in the class names of Spanish, Portuguese, French and German shops
+# ('precio-anterior', 'preco-antigo', 'prix-ancien', 'streichpreis', 'preis-vorher').
+_FORMER_WORD = r"anterior|antigo|ancien|streich|vorher"
 _OLD_PRICE = re.compile(
     rf"was|{_OLD_WORD}|list(?!ing|__)|strike|compare|{_REGULAR_WORD}|origin|msrp|before|save|saving|"
-    rf"previous|striked|reference|uvp|{_LINE_THROUGH}"
+    rf"previous|striked|reference|uvp|{_FORMER_WORD}|{_LINE_THROUGH}"
 )
 _OLD_TAGS = frozenset({"s", "del", "strike"})
 # A price struck through or marked as a former one; a 'regular' price is not such a one.
-_STRUCK = re.compile(rf"strike|{_OLD_WORD}|was(?![a-z])|previous|before|original|{_LINE_THROUGH}")
+_STRUCK = re.compile(
+    rf"strike|{_OLD_WORD}|was(?![a-z])|previous|before|original|{_FORMER_WORD}|{_LINE_THROUGH}"
+)
 
 
 def attrs(element: Any) -> str:
