@@ -192,6 +192,7 @@ def _amount_alone(text: str, lexicon: ExtractionLexicon) -> str:
     before it ('Por', 'Now') or a condition word ('no Pix', 'with card'), which ``conditional``
     reads so that such a price is kept aside, never taken as the price."""
     text = lexicon.sale_price.sub("", _unworded(text, lexicon), count=1)
+    text = lexicon.price_label.sub("", text, count=1)
     return lexicon.conditional_price.sub(" ", text)
 
 
