@@ -77,6 +77,7 @@ _SYMBOLS = {
     "د.إ": "AED",
     "ر.س": "SAR",
     "ج.م": "EGP",
+    "රු": "LKR",  # the rupee in Sinhala script, written only in Sri Lanka
 }
 # Dollar, yen/yuan and krona signs are shared: the page's country or language decides.
 _DOLLAR = {
@@ -94,12 +95,16 @@ _DOLLAR = {
 }
 # Other shared signs and words, read by the page's country ("R" is the rand in South Africa,
 # "درهم" the dirham of the Emirates unless the page is Moroccan, "元" the yuan unless the page is
-# Taiwanese or from Hong Kong or Macau).
+# Taiwanese or from Hong Kong or Macau, "جنيه" the Egyptian pound unless the page is Sudanese).
 _REGIONAL = {
     "R": ({"za": "ZAR"}, None),
     "درهم": ({"ma": "MAD"}, "AED"),
     "ريال": ({"qa": "QAR", "om": "OMR", "ye": "YER"}, "SAR"),
     "Rs": ({"pk": "PKR", "lk": "LKR", "np": "NPR", "mu": "MUR"}, "INR"),
+    "ரூ": ({"lk": "LKR"}, "INR"),  # the rupee in Tamil script: India's, else Sri Lanka's
+    "रु": ({"np": "NPR"}, "INR"),  # the rupee in Devanagari: India's, else Nepal's
+    "रू": ({"in": "INR"}, "NPR"),  # Nepali spelling
+    "جنيه": ({"sd": "SDG", "ss": "SSP"}, "EGP"),  # the pound in Arabic: Egypt's, else Sudan's
     "元": ({"tw": "TWD", "hk": "HKD", "mo": "MOP"}, "CNY"),
 }
 # The currency of a page's country, for a price it prints with no sign at all ('549,-').
@@ -229,6 +234,23 @@ def to_currency(value: object, hints: LocaleHints) -> str | None:
     if text in _SYMBOLS or text in _YEN_SIGNS or text in ("$", "kr", *_REGIONAL):
         return _from_sign(text, hints)
     return currency_in_text(text, hints) if len(text) <= 12 else None
+
+
+def sign_allows(code: str, text: str, hints: LocaleHints) -> bool:
+    """Whether a price printed as ``text`` may be in ``code``: a bare amount may be in any, a
+    shared '$' in any dollar (a Canadian shop on a '.com' prints 'C$' as '$'), '¥' in the yen
+    or the yuan; any other sign or code only in its own currency."""
+    match = _CODE_RE.search(text[:200])
+    if match and match.group(1) in ISO_4217:
+        return match.group(1) == code
+    sign = _SIGN_RE.search(text[:200])
+    if sign is None:
+        return True
+    if sign.group(0) == "$":
+        return code == "USD" or code in _DOLLAR.values()
+    if sign.group(0) in _YEN_SIGNS:
+        return code in ("JPY", "CNY")
+    return _from_sign(sign.group(0), hints) == code
 
 
 def currency_in_text(text: str, hints: LocaleHints) -> str | None:

@@ -54,6 +54,7 @@ class ExtractionLexiconFile(BaseModel):
     lowest_price_words: PerLanguage = {}
     rail_headings: PerLanguage = {}
     sale_price_words: PerLanguage = {}
+    price_label_words: PerLanguage = {}
     from_price_words: PerLanguage = {}
     from_price_after_words: PerLanguage = {}
     online_stock_labels: PerLanguage = {}
@@ -112,6 +113,9 @@ class ExtractionLexicon:
         self.sale_price = re.compile(
             rf"^\s*(?:{phrase_pattern(_all(spec.sale_price_words)).pattern})", re.IGNORECASE
         )
+        # 'Price: ₹189': the plain word for price before a colon names no kind of price
+        label = phrase_pattern(_all(spec.price_label_words)).pattern
+        self.price_label = re.compile(rf"^\s*(?:{label})\s*[:：]", re.IGNORECASE)
         self.conditional_price = phrase_pattern(_all(spec.conditional_price_words))
         self.without = phrase_pattern(_all(spec.without_words))
         # 'Price in cart may vary': a note hedging the price, naming no buyer it is for

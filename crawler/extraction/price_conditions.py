@@ -38,6 +38,17 @@ def conditional(node: Any, lexicon: ExtractionLexicon) -> bool:
         ):
             texts.append(before)
     previous = node.getprevious()
+    if (
+        previous is not None
+        and previous.getprevious() is None
+        and not (previous.tail or "").strip()
+    ):
+        # '<span class=label>Ar Mans Rimi karti</span><span>6</span><sup>29</sup>': a short
+        # wordy element opening the box right before the price is its label, even in a box of
+        # several amounts ('1 260 ₽ <span>с Кошельком</span> 1 299 ₽': that one is the first's)
+        label = text_of(previous, CONDITION_TEXT + 1)
+        if len(label) <= CONDITION_TEXT and not any(c.isdigit() for c in label):
+            texts.append(label)
     lead = previous.tail if previous is not None else parent.text if parent is not None else ""
     if lexicon.instalment.search((lead or "")[-CONDITION_TEXT * 2 :]):
         return True  # 'or 4 interest-free payments of <b>$9.50</b>': an instalment

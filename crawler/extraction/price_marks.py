@@ -10,7 +10,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from crawler.extraction.currency import has_currency_mark
-from crawler.extraction.document import text_of
+from crawler.extraction.document import chosen_option, text_of
 from crawler.extraction.price_conditions import CONDITION_LEVELS
 
 if TYPE_CHECKING:
@@ -38,13 +38,18 @@ _OLD_WORD = r"(?<![a-z])old|(?<=price)old"
 _REGULAR_WORD = r"(?<![a-z])regular|regular(?=[-_]*price)|(?<=price)regular"
 # 'list' is a list price's mark, 'listing' the item's own box ('marketplace-listing') and a
 # BEM block's name before its element ('product-list__current-price') no mark of the price.
+# 'previous'/'former' in the class names of Spanish, Portuguese, French and German shops
+# ('precio-anterior', 'preco-antigo', 'prix-ancien', 'streichpreis', 'preis-vorher').
+_FORMER_WORD = r"anterior|antigo|ancien|streich|vorher"
 _OLD_PRICE = re.compile(
     rf"was|{_OLD_WORD}|list(?!ing|__)|strike|compare|{_REGULAR_WORD}|origin|msrp|before|save|saving|"
-    rf"previous|striked|reference|uvp|{_LINE_THROUGH}"
+    rf"previous|striked|reference|uvp|{_FORMER_WORD}|{_LINE_THROUGH}"
 )
 _OLD_TAGS = frozenset({"s", "del", "strike"})
 # A price struck through or marked as a former one; a 'regular' price is not such a one.
-_STRUCK = re.compile(rf"strike|{_OLD_WORD}|was(?![a-z])|previous|before|original|{_LINE_THROUGH}")
+_STRUCK = re.compile(
+    rf"strike|{_OLD_WORD}|was(?![a-z])|previous|before|original|{_FORMER_WORD}|{_LINE_THROUGH}"
+)
 
 
 def attrs(element: Any) -> str:
@@ -96,6 +101,18 @@ def word_after(node: Any, pattern: re.Pattern[str]) -> bool:
     )
 
 
+_ITEM_LISTS = frozenset({"ul", "ol"})
+
+
+def _old_marked(element: Any) -> bool:
+    """Whether an element's attributes mark an old price. On a <ul> or <ol> 'list' names the
+    list of items itself ('sku-select__list' of sizes, each with its price), no list price."""
+    marks = attrs(element)
+    if element.tag in _ITEM_LISTS:
+        marks = marks.replace("list", " ")
+    return bool(_OLD_PRICE.search(marks))
+
+
 def is_old(node: Any, lexicon: ExtractionLexicon, text: str) -> bool:
     """A struck-through/'was'/'UVP'/'MRP' price (the word in it or just before it), an Omnibus
     lowest-price-of-30-days one, or one containing such a price."""
@@ -103,11 +120,11 @@ def is_old(node: Any, lexicon: ExtractionLexicon, text: str) -> bool:
         return True
     if lexicon.lowest_price.search(text) or _omnibus_label(node, lexicon):
         return True  # 'Najniższa cena z 30 dni: <span>2 399,00 zł</span>' (the Omnibus line)
-    if any(el.tag in _OLD_TAGS or _OLD_PRICE.search(attrs(el)) for el in node.iter()):
+    if any(el.tag in _OLD_TAGS or _old_marked(el) for el in node.iter()):
         return True
     ancestors = list(node.iterancestors())[:3]
     return any(
-        el.tag in _OLD_TAGS or (_OLD_PRICE.search(attrs(el)) and not _strikes_another(el, node))
+        el.tag in _OLD_TAGS or (_old_marked(el) and not _strikes_another(el, node))
         for el in ancestors
     )
 
@@ -169,6 +186,11 @@ def unchosen_option(node: Any) -> bool:
             return False
         if inputs:
             return _unchecked_in_checked_group(inputs[0])
+        if box.tag == "li" and not chosen_option(box):
+            # '<li class="active">42 ¥739</li>' among its sizes' items: the others are not chosen
+            others = [*box.itersiblings("li"), *box.itersiblings("li", preceding=True)]
+            if sum(chosen_option(o) for o in others) == 1:
+                return True
     return False
 
 

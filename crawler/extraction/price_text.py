@@ -70,12 +70,33 @@ def price_text(element: Any, decimal_mark: str) -> str:
     return _SIGN_CENTS.sub(rf"\1{decimal_mark}\3 \2", text)
 
 
+def _minor(node: Any) -> bool:
+    """A superscript or cents-marked element: where a split price prints its cents."""
+    return node.tag == "sup" or bool(_MINOR_PART.search(attrs(node)))
+
+
+def cents_part(node: Any) -> bool:
+    """'<span>8</span><sup>99</sup>': the superscript cents right after a whole number's own
+    element are a part of that price, not a price of their own."""
+    previous = node.getprevious()
+    return (
+        _minor(node)
+        and bool(_CENTS.match(node.text or "") and len(node) == 0)
+        and previous is not None
+        and not (previous.tail or "").strip()
+        and bool(_WHOLE.match(text_of(previous, MAX_PRICE_TEXT).strip()))
+    )
+
+
 def with_fraction(node: Any, text: str, decimal_mark: str) -> str:
     """'849' then ',90 TL' in the next element: one price, '849,90 TL'; '89', ',' and '99' in
-    three elements are one too. A currency printed alone right after the cents joins it."""
+    three elements are one too, as are '8' and a superscript '99' ('8<sup>99</sup> €'). A
+    currency printed alone right after the cents joins it."""
     following = node.getnext()
     if following is None or not _WHOLE.match(text.strip()) or (node.tail or "").strip():
         return text
+    if cents_part(following):
+        return with_sign(following, f"{text.strip()}{decimal_mark}{following.text.strip()}")
     rest = price_text(following, decimal_mark)
     if _MARK_ALONE.match(rest) and not (following.tail or "").strip():
         cents = following.getnext()
@@ -123,11 +144,19 @@ def discount_ratio(node: Any) -> bool:
     return False
 
 
+# '17,98 €/kg', '₹0.38/g', '$3.99 / lb', '2,50 € / 100 g', 'R$ 99/mês': a price per unit of
+# weight, volume or time, never the item's price
+_PER_UNIT = re.compile(r"/\s*(?:\d+(?:[.,]\d+)?\s*)?[^\W\d_]{1,5}[²³]?\.?\s*$")
+# 'R-32', 'A-10': letters joined to a number by a hyphen are a code (a refrigerant, a model),
+# not a sign before an amount
+_CODE_HYPHEN = re.compile(r"(?<![^\W\d_])[^\W\d_]{1,3}-\d")
+
+
 def only_money(text: str, price_marked: bool = False) -> bool:
     """'$19.99', 'US $12.34', '促销价 ¥ 399.00', '12,800円（税込）': one amount and its currency,
     at most a short word; a bare number only where the markup says it is the price. A lone
-    fraction (',90 TL') is not a price."""
-    if FRACTION.match(text):
+    fraction (',90 TL') or a price per unit ('17,98 €/kg') is not a price."""
+    if FRACTION.match(text) or _PER_UNIT.search(text) or _CODE_HYPHEN.match(text.strip()):
         return False
     text, dashed = _DASH_CENTS.subn("", _NOTE.sub(" ", text))
     words = NUMBER.sub(" ", text).split()

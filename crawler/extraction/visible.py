@@ -6,7 +6,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from crawler.extraction import identifiers, stock, stock_button, stock_store
-from crawler.extraction.currency import currency_in_text
+from crawler.extraction.currency import ISO_4217, currency_in_text, sign_allows
 from crawler.extraction.document import text_of
 from crawler.extraction.price_omnibus import lowest_price_lines
 from crawler.extraction.visible_parts import images, marked, seller, site_names, strip_site
@@ -74,6 +74,29 @@ def _data_price_sign(doc: Document, amount: str | None) -> str | None:
     return None
 
 
+# '<div data-product='{"price":829.99,"currency":"CAD"}'>': a currency a data attribute's
+# JSON states for the product
+_DATA_JSON_CURRENCY = re.compile(r'"(?:currency|currencyCode|priceCurrency)"\s*:\s*"([A-Z]{3})"')
+DATA_JSON_ATTRIBUTES = 50
+
+
+def _data_json_currency(doc: Document, price: str | None) -> str | None:
+    """The one currency the page's data-attribute JSON states, where the price as printed may be
+    in it (a bare '$829.99' in CAD, not '€ 12' in USD): the shop's own word on which dollar its
+    '$' is, over the guess from a generic domain. Two different codes settle nothing."""
+    values = doc.sel.root.xpath("//@*[starts-with(name(), 'data-')][contains(., 'urrency')]")
+    codes = {
+        code
+        for value in values[:DATA_JSON_ATTRIBUTES]
+        for code in _DATA_JSON_CURRENCY.findall(str(value))
+        if code in ISO_4217
+    }
+    if len(codes) != 1:
+        return None
+    code = codes.pop()
+    return code if price is None or sign_allows(code, price, doc.hints) else None
+
+
 def _named(heading: Any, text: str) -> str:
     """'<h1 title="Name">Name <span>(a subtitle)</span></h1>': a title attribute the heading's
     text starts with names the product; the rest is a subtitle."""
@@ -90,8 +113,10 @@ SPELLED_SHARE = 0.6
 def _brand_only(heading: Any, text: str) -> bool:
     """'<h1><a class="brand">Maison X</a><p>Wool coat</p></h1>': the parser closes a heading
     before a block inside it, leaving only the brand; a heading whose whole text is one
-    brand-marked element names the brand, not the product."""
-    return any(
+    brand-marked element names the brand, not the product. A text longer than any brand's
+    ('<span class="productBrand">Laptop X 16GB 512GB SSD 15,6"</span>', a shop's theme naming
+    its product-name span so) is the product's name."""
+    return len(text) <= BRAND_TEXT and any(
         _BRAND_MARK.search(" ".join(str(v) for v in el.attrib.values()).lower())
         and text_of(el, 2_000) == text
         for el in heading.iterdescendants()
@@ -227,6 +252,7 @@ def extract(doc: Document) -> Partial:
         found["currency"]
         or _data_attr(doc, ("data-currency", "data-price-currency"))
         or (_data_price_sign(doc, data_price) if found["price"] == data_price else None)
+        or _data_json_currency(doc, found["price"])
     )
     stated = identifiers.candidates(doc)
     chosen = identifiers.choose(stated, doc.url)

@@ -78,13 +78,26 @@ def seller(doc: Document) -> dict[str, object] | None:
     return None
 
 
+# 'shop.com.co', 'store.co.uk': a generic second-level label under a country's domain is not
+# the shop's name; the label before it is
+_SECOND_LEVEL = frozenset({"com", "co", "net", "org", "gov", "edu", "ac", "or", "ne", "gob"})
+
+
 def site_names(doc: Document) -> list[str]:
-    """How the site may name itself in <title>: og:site_name and the host's main label."""
+    """How the site may name itself in <title>: og:site_name and the host's main label (the
+    label before 'com.co' or 'co.uk', not 'com')."""
     names = [doc.sel.xpath("//meta[@property='og:site_name']/@content").get() or ""]
     host = (urlsplit(doc.url).hostname or "").removeprefix("www.")
     labels = host.split(".")
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
+        labels = labels[:-1]
     names.extend([host, labels[-2] if len(labels) >= 2 else host])
     return [n.strip().lower() for n in names if n and n.strip()]
+
+
+def _squeezed(text: str) -> str:
+    """'Tienda Inglesa' as the host spells it ('tiendainglesa'): letters and digits only."""
+    return re.sub(r"[\W_]", "", text).lower()
 
 
 def strip_site(title: str, names: list[str]) -> str | None:
@@ -97,7 +110,8 @@ def strip_site(title: str, names: list[str]) -> str | None:
 
     def is_site(span: tuple[int, int]) -> bool:
         segment = title[span[0] : span[1]].lower()
-        return any(name in segment for name in names)
+        # a shop's two-word name ('Tienda Inglesa') is its host's one label ('tiendainglesa')
+        return any(name in segment or _squeezed(name) == _squeezed(segment) for name in names)
 
     while len(spans) > 1 and is_site(spans[-1]):
         spans.pop()

@@ -33,6 +33,7 @@ from crawler.extraction.price_text import (
     FRACTION,
     MAX_PRICE_TEXT,
     NUMBER,
+    cents_part,
     discount_ratio,
     only_money,
     price_text,
@@ -135,8 +136,8 @@ def _read_printed_prices(doc: Document, lexicon: ExtractionLexicon) -> Iterator[
         if not (len(root) == 0 or marked or _inline_group(root)):
             continue
         own = price_text(root, decimal_mark)
-        if FRACTION.match(own):  # '.49' of '£207<span>.49</span>': a part, signed or not
-            continue
+        if FRACTION.match(own) or cents_part(root):  # '.49' of '£207<span>.49</span>', the
+            continue  # '99' of '8<sup>99</sup>': a part, signed or not
         text = with_sign(root, with_fraction(root, own, decimal_mark))
         if marked and len(root) and not only_money(_amount_alone(text, lexicon), marked):
             # '$429.990 <small>Precio Internet</small>', '£207<span>.49</span> <small>Inc
@@ -191,6 +192,7 @@ def _amount_alone(text: str, lexicon: ExtractionLexicon) -> str:
     before it ('Por', 'Now') or a condition word ('no Pix', 'with card'), which ``conditional``
     reads so that such a price is kept aside, never taken as the price."""
     text = lexicon.sale_price.sub("", _unworded(text, lexicon), count=1)
+    text = lexicon.price_label.sub("", text, count=1)
     return lexicon.conditional_price.sub(" ", text)
 
 
