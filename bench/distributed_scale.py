@@ -7,7 +7,8 @@ image models off (hashes and text: the crawl's own cost, not the models'). Print
 
 - pages/s (listings stored / wall seconds) and the efficiency against K = 1 (rate_K / (K x
   rate_1)); on a 2-core machine more than two workers can only share the same cores;
-- peak RSS of each worker and of the sealer, and each worker's RSS growth per 1,000 pages after
+- peak RSS of each worker and of the sealer, the worker's median RSS in each quarter of the run,
+  and each worker's RSS growth per 1,000 pages after
   warm-up (sampled against the run's dupefilter size divided by the workers: flat memory means
   a worker's RSS does not follow the number of listings; a larger shop is the same run, longer);
 - the sealing stage: snapshots the workers handed to the seal stream per second (captures)
@@ -24,6 +25,7 @@ import argparse
 import json
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -193,6 +195,16 @@ def sealing(samples: list[tuple[float, int, int]]) -> dict[str, Any]:
     }
 
 
+def rss_by_quarter(samples: list[tuple[int, float]]) -> list[float]:
+    """Median RSS (MB) in each quarter of the pages one worker crawled: where the peak fell, and
+    whether the end sits above or below it (a trimmed heap gives memory back late in a run)."""
+    most = max((n for n, _ in samples), default=0)
+    quarters: list[list[float]] = [[], [], [], []]
+    for n, mb in samples:
+        quarters[min(int(4 * n / most), 3) if most else 0].append(mb)
+    return [statistics.median(q) if q else 0.0 for q in quarters]
+
+
 def memory(processes: dict[int, Process]) -> dict[str, Any]:
     workers = [p for p in processes.values() if p.role == "worker"]
     sealers = [p for p in processes.values() if p.role == "sealer"]
@@ -201,6 +213,10 @@ def memory(processes: dict[int, Process]) -> dict[str, Any]:
         "sealer_peak_rss_mb": max((p.peak_rss_mb for p in sealers), default=0.0),
         "worker_rss_growth_mb_per_1000": max(
             (growth_per_1000(p.samples) for p in workers), default=0.0
+        ),
+        # the worker with the highest peak: its median RSS per quarter of the run
+        "worker_rss_quarters_mb": rss_by_quarter(
+            max(workers, key=lambda p: p.peak_rss_mb).samples if workers else []
         ),
     }
 
@@ -236,8 +252,10 @@ def describe(row: dict[str, Any]) -> str:
         f"{row['workers']} worker(s), N={row['n']}: {row['listings']} listings in"
         f" {row['wall_s']:.0f} s = {row['pages_per_s']:.1f} pages/s"
         f" (efficiency {row['efficiency']:.2f}); peak RSS worker"
-        f" {row['worker_peak_rss_mb']:.0f} MB (+{row['worker_rss_growth_mb_per_1000']:.1f} MB"
-        f" per 1,000 pages), sealer {row['sealer_peak_rss_mb']:.0f} MB; sealing:"
+        f" {row['worker_peak_rss_mb']:.0f} MB ({row['worker_rss_growth_mb_per_1000']:+.1f} MB"
+        f" per 1,000 pages; median by quarter of the run"
+        f" {' / '.join(f'{mb:.0f}' for mb in row['worker_rss_quarters_mb'])} MB),"
+        f" sealer {row['sealer_peak_rss_mb']:.0f} MB; sealing:"
         f" {row['snapshots']} snapshots, captures {row['captures_per_s']:.2f}/s, backlog max"
         f" {row['seal_backlog_max']}, drained {row['seal_drain_s']:.1f} s after the last"
         f" capture; load {row['load_average']:.1f}"
