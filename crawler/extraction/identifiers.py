@@ -55,8 +55,12 @@ def _token(text: str) -> str | None:
     return token if any(c.isdigit() for c in token) and not _PRICE_LIKE.match(token) else None
 
 
-# '<site>-Code: 612345678', 'Otto-Nr.': a code named after the site is the site's own number.
-_SITE_WORDS = r"(?:code|id|nr\.?|no\.?|number|nummer|numero|número)"
+# '<site>-Code: 612345678', 'Otto-Nr.': a code named after the site is the site's own number;
+# 'code' as other languages spell it too ('FINN-kode', 'Kod x', 'Tuote-koodi', 'código').
+_SITE_WORDS = (
+    r"(?:code|id|nr\.?|no\.?|number|nummer|numero|número|kode|kod|koodi|kood|kods|kodas|código"
+    r"|codice|kód)"
+)
 
 
 def _label_end(text: str, lexicon: ExtractionLexicon, site: re.Pattern[str] | None) -> int | None:
