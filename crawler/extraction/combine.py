@@ -172,7 +172,6 @@ def _printed_stands(
 
 _BUY_NOW = frozenset({"InStock", "LimitedAvailability", "OnlineOnly"})
 _LATER_OUTRANKS = _BUY_NOW | {"OutOfStock"}
-_GONE = frozenset({"SoldOut", "Discontinued"})
 
 
 def _page_price_in_range(found: Partial, partials: list[tuple[str, Partial]]) -> bool:
@@ -305,9 +304,9 @@ def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedList
     if values.get("availability") in _BUY_NOW and any(
         found.get("buttons_unavailable") is True for _, found in partials
     ):  # the page's own sold-out button outranks structured data left saying "InStock"; a
-        # sold item's line ('This item has sold') says which way it went
-        seen = next((f.get("availability") for s, f in partials if s == "visible"), None)
-        gone = seen if isinstance(seen, str) and seen in _GONE else "OutOfStock"
+        # one-off item's 'This item has sold' says it is gone for good
+        sold = any(f.get("sold_to_buyer") is True for s, f in partials if s == "visible")
+        gone = "SoldOut" if sold else "OutOfStock"
         values["availability"], sources["availability"] = gone, "visible"
     later = next((f.get("ships_later") for s, f in partials if s == "visible"), None)
     if values.get("availability") in _LATER_OUTRANKS and isinstance(later, str):

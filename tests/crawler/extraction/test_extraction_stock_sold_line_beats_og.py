@@ -39,3 +39,17 @@ def test_sold_by_names_the_seller_not_a_state() -> None:
 
 def test_a_notify_me_button_alone_still_reads_out_of_stock() -> None:
     assert availability("<button>Notify me</button>") == "OutOfStock"
+
+
+def test_a_shops_sold_out_line_beside_stale_opengraph_stays_out_of_stock() -> None:
+    # a shop's 'Sold out' may come back: only a one-off item's sold notice is SoldOut here
+    assert availability("<button disabled>Add to cart</button><p>Sold out</p>") == "OutOfStock"
+
+
+def test_a_sold_notice_outside_the_items_box_says_nothing() -> None:
+    html = (
+        f"<html><head>{OG_IN}</head><body><main><div class='details'><h1>Work jacket</h1>"
+        "<p>£68.00</p><button>Buy now</button></div><section class='more'>"
+        "<p>This item has sold</p></section></main></body></html>"
+    )
+    assert extract_listing(html, URL).availability == "InStock"
