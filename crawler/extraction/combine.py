@@ -114,11 +114,14 @@ def _agreed_sku(partials: list[tuple[str, Partial]], url: str) -> tuple[str, str
     first: dict[str, tuple[str, str]] = {}
     structured: dict[str, int] = {}
     printed: tuple[str, str] | None = None
+    makers = _makers_codes(partials)
     for source, found in partials:
         value = clean_text(found.get("sku"), 200, unescape=source in _JSON_SOURCES)
         if value is None:
             continue
         key = identifier_key(value)
+        if key in makers:
+            continue
         own = found.get("sku_votes")
         weight = own if isinstance(own, int) and own > 0 else 1 + in_url_path(value, url)
         votes[key] = votes.get(key, 0) + weight
@@ -133,6 +136,20 @@ def _agreed_sku(partials: list[tuple[str, Partial]], url: str) -> tuple[str, str
         return printed
     best = max(votes.values())
     return next(first[key] for key in first if votes[key] == best)
+
+
+def _makers_codes(partials: list[tuple[str, Partial]]) -> set[str]:
+    """Codes structured data names the manufacturer's part number ('mpn') and never its SKU:
+    a style code a resale page prints under '货号' / 'Style' is the brand's, not the shop's."""
+    keyed = {
+        field: {
+            identifier_key(value)
+            for source, found in partials
+            if source in _STRUCTURED and isinstance(value := found.get(field), str)
+        }
+        for field in ("mpn", "sku")
+    }
+    return keyed["mpn"] - keyed["sku"]
 
 
 def _printed_stands(
@@ -286,8 +303,11 @@ def combine(partials: list[tuple[str, Partial]], doc: Document) -> ExtractedList
         take("title", source, clean_text(found.get("title"), MAX_TITLE))
     if values.get("availability") in _BUY_NOW and any(
         found.get("buttons_unavailable") is True for _, found in partials
-    ):  # the page's own sold-out button outranks structured data left saying "InStock"
-        values["availability"], sources["availability"] = "OutOfStock", "visible"
+    ):  # the page's own sold-out button outranks structured data left saying "InStock"; a
+        # one-off item's 'This item has sold' says it is gone for good
+        sold = any(f.get("sold_to_buyer") is True for s, f in partials if s == "visible")
+        gone = "SoldOut" if sold else "OutOfStock"
+        values["availability"], sources["availability"] = gone, "visible"
     later = next((f.get("ships_later") for s, f in partials if s == "visible"), None)
     if values.get("availability") in _LATER_OUTRANKS and isinstance(later, str):
         # the item's own 'Pre-order' / 'Expected in stock' line outranks a feed's "InStock", or

@@ -55,8 +55,12 @@ def _token(text: str) -> str | None:
     return token if any(c.isdigit() for c in token) and not _PRICE_LIKE.match(token) else None
 
 
-# '<site>-Code: 612345678', 'Otto-Nr.': a code named after the site is the site's own number.
-_SITE_WORDS = r"(?:code|id|nr\.?|no\.?|number|nummer|numero|número)"
+# '<site>-Code: 612345678', 'Otto-Nr.': a code named after the site is the site's own number;
+# 'code' as other languages spell it too ('FINN-kode', 'Kod x', 'Tuote-koodi', 'código').
+_SITE_WORDS = (
+    r"(?:code|id|nr\.?|no\.?|number|nummer|numero|número|kode|kod|koodi|kood|kods|kodas|código"
+    r"|codice|kód)"
+)
 
 
 def _label_end(text: str, lexicon: ExtractionLexicon, site: re.Pattern[str] | None) -> int | None:
@@ -229,12 +233,58 @@ def candidates(doc: Document, lexicon: ExtractionLexicon | None = None) -> list[
     for name in ("data-pid", "data-product-id"):
         if _url_part(value := (doc.index.data.get(name) or "").strip(), doc.url):
             found.append(("data", value))
-    found.extend(
-        ("label", v) for v in _labelled(product_elements(doc), lexicon, doc.url, logo_names(doc))
-    )
+    elements = product_elements(doc)
+    found.extend(("label", v) for v in _labelled(elements, lexicon, doc.url, logo_names(doc)))
+    found.extend(("class", v) for v in _class_marked(elements, lexicon))
     found.extend(("url", v) for v in _url_values(doc.url, lexicon))
     found.extend(("spelled", v) for v in _url_spelled_codes(doc))
     return found
+
+
+# A box the shop's template names as the SKU field ('product attribute sku', 'sku_wrapper'), or
+# a class naming the value ('value'), whatever its printed label says ('رقم الموديل', 'Modelo').
+CLASS_CODE = 4  # a shorter value in such a box is a size or a count, not a code
+_SKU_CLASS = re.compile(r"(?<![a-z])sku(?![a-z])")
+_VALUE_CLASS = re.compile(r"(?<![a-z])value(?![a-z])")
+
+
+def _class_marked(elements: list[Any], lexicon: ExtractionLexicon) -> Iterable[str]:
+    """Values in boxes the template's class marks as the SKU field: the box's own text after any
+    label, or its child marked 'value' ('<div class="product attribute sku"><strong>Model
+    number</strong><div class="value">SJ-GV58G-SL</div>'): the code the shop files it under."""
+    for element in elements:
+        marks = (element.get("class") or "").lower()
+        if not _SKU_CLASS.search(marks) or _one_of_several(element, marks):
+            continue
+        if len(element):
+            value = next(
+                (
+                    child
+                    for child in element.iterdescendants()
+                    if _VALUE_CLASS.search(str(child.get("class") or "").lower())
+                ),
+                None,
+            )
+            text = short_text(value, LABEL_TEXT) if value is not None else None
+        else:
+            text = short_text(element, LABEL_TEXT)
+            end = _label_end(text, lexicon, None) if text else None
+            text = text[end:] if text and end is not None else text
+        token = _token(text) if text else None
+        key = identifier_key(token or "")
+        if token and len(key) >= CLASS_CODE and key == identifier_key(text or ""):
+            yield token
+
+
+def _one_of_several(element: Any, marks: str) -> bool:
+    """Whether a sibling shares the element's class: a variant picker's options ('sku-item':
+    '43"', '55"'), not one field."""
+    own = {token for token in marks.split() if _SKU_CLASS.search(token)}
+    parent = element.getparent()
+    return parent is not None and any(
+        other is not element and own & set(str(other.get("class") or "").lower().split())
+        for other in parent
+    )
 
 
 # A code the page prints with no label, whose leading part the URL path spells: at least this

@@ -21,6 +21,7 @@ _CJK = re.compile(
 
 PerLanguage = dict[str, list[str]]
 _SENTENCE_ENDS = (".", "!", "?", ";", "·", "|", "\n")
+SOLD_ITEM = "sold-item"  # the SoldOut group naming a one-off item sold to a buyer
 WITHOUT_WORDS = 3  # 'без Яндекс Пэй': 'without' a word or two before the condition it negates
 
 
@@ -91,6 +92,15 @@ class ExtractionLexicon:
         self.buy_alone = re.compile(rf"^\s*(?:{alone or '(?!x)x'})[\s+!.]*$", re.IGNORECASE)
         self.notify = phrase_pattern(_all(spec.buttons.notify))
         self.contact = phrase_pattern(_all(spec.buttons.contact))
+        # 'This item has been sold': the SoldOut phrases listed under 'sold-item' (stock_sold.py)
+        self.sold_item = phrase_pattern(
+            [
+                p
+                for s in spec.availability
+                if s.state == "SoldOut"
+                for p in s.phrases.get(SOLD_ITEM, [])
+            ]
+        )
         self.not_buyable = phrase_pattern(
             _all(spec.buttons.notify)
             + [p for s in spec.availability if s.state in ("SoldOut", "OutOfStock")

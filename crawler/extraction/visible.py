@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from crawler.extraction import identifiers, stock, stock_button, stock_store
+from crawler.extraction import identifiers, stock, stock_button, stock_sold, stock_store
 from crawler.extraction.currency import ISO_4217, currency_in_text, sign_allows
 from crawler.extraction.document import text_of
 from crawler.extraction.price_omnibus import lowest_price_lines
@@ -269,6 +269,7 @@ def extract(doc: Document) -> Partial:
         or stock_button.buy_button_off(doc)
     )
     found["in_store_only"] = stock_store.in_store_only(doc)
+    found["sold_to_buyer"] = stock_sold.sold_to_a_buyer(doc)
     found["description"] = (
         found["description"]
         or _marked_text(
