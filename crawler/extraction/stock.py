@@ -338,19 +338,25 @@ def buttons_say_unavailable(doc: Document, lexicon: ExtractionLexicon | None = N
 _CANNOT_BUY = frozenset({"OutOfStock", "SoldOut", "Discontinued"})
 
 
+def heading_box(doc: Document) -> tuple[Any, list[Any]]:
+    """The <h1>'s box and its elements outside other products' boxes, or (None, []) where the
+    heading is missing or sits straight in <body>: the item's own lines, not a rail's."""
+    elements = product_elements(doc)
+    heading = next((e for e in elements if e.tag == "h1"), None)
+    box = heading.getparent() if heading is not None else None
+    if box is None or box.tag == "body":
+        return None, []
+    return box, [e for e in elements if e is box or box in e.iterancestors()]
+
+
 def stock_line_says_unavailable(doc: Document, lexicon: ExtractionLexicon | None = None) -> bool:
     """Whether the item's own stock line says it cannot be bought ('Produto esgotado', 'Niet
     meer leverbaar') and no buy button is enabled: what the buyer sees outranks a stale
     structured 'InStock'. Only the h1's own box is read (a rail's 'Available' is another
     product's); an enabled buy button means the line may be about another variant."""
     lexicon = lexicon or bundled()
-    elements = product_elements(doc)
-    heading = next((e for e in elements if e.tag == "h1"), None)
-    box = heading.getparent() if heading is not None else None
-    if box is None or box.tag == "body":
-        return False
-    own = [e for e in elements if e is box or box in e.iterancestors()]
-    if stock_line(own, lexicon) not in _CANNOT_BUY:
+    box, own = heading_box(doc)
+    if box is None or stock_line(own, lexicon) not in _CANNOT_BUY:
         return False
     # Another line in the box saying it can be had ('Im Markt: sofort verfügbar': in store)
     # means the sold-out line is about one channel or variant only.

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 from crawler.extraction.lexicon import ExtractionLexicon, bundled
 from crawler.extraction.stock import (
     button_caption,
+    heading_box,
     is_button,
     is_disabled,
-    product_elements,
     stock_line,
 )
 
@@ -22,16 +22,6 @@ if TYPE_CHECKING:
 # A choice the buyer has still to make (a size in a <select>, a radio group): a buy button is
 # often disabled until it is made, so a disabled one says nothing about stock.
 _CHOICE_TAGS = frozenset({"select", "option", "datalist"})
-
-
-def _own_box(doc: Document) -> tuple[Any, list[Any]]:
-    """The <h1>'s box and its elements outside other products' boxes, or (None, [])."""
-    elements = product_elements(doc)
-    heading = next((e for e in elements if e.tag == "h1"), None)
-    box = heading.getparent() if heading is not None else None
-    if box is None or box.tag == "body":
-        return None, []
-    return box, [e for e in elements if e is box or box in e.iterancestors()]
 
 
 def _choice_pending(box: Any) -> bool:
@@ -47,7 +37,7 @@ def buy_button_off(doc: Document, lexicon: ExtractionLexicon | None = None) -> b
     """Whether every buy button in the item's box is disabled, with no stock line there and no
     option left to choose (a size picker would explain the disabled button)."""
     lexicon = lexicon or bundled()
-    box, own = _own_box(doc)
+    box, own = heading_box(doc)
     buys = [e for e in own if is_button(e) and lexicon.buy.search(button_caption(e))]
     if not buys or not all(is_disabled(e) for e in buys):
         return False

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from crawler.extraction.lexicon import ExtractionLexicon, bundled
-from crawler.extraction.stock import LONG_LINE, product_elements, short_text
+from crawler.extraction.stock import LONG_LINE, heading_box, short_text
 
 if TYPE_CHECKING:
     from crawler.extraction.document import Document
@@ -17,14 +17,7 @@ def sold_to_a_buyer(doc: Document, lexicon: ExtractionLexicon | None = None) -> 
     """Whether a line in the <h1>'s box carries a sold-item phrase; a rail's or a seller card
     outside that box ('Sold' on other listings) says nothing about this item."""
     lexicon = lexicon or bundled()
-    elements = product_elements(doc)
-    heading = next((e for e in elements if e.tag == "h1"), None)
-    box = heading.getparent() if heading is not None else None
-    if box is None or box.tag == "body":
-        return False
-    for element in elements:
-        if element is not box and box not in element.iterancestors():
-            continue
+    for element in heading_box(doc)[1]:
         text = short_text(element, LONG_LINE)
         if text and lexicon.sold_item.search(text):
             return True

@@ -15,6 +15,7 @@ from crawler.extraction.stock import (
     LONG_LINE,
     SHORT_NODES,
     button_caption,
+    heading_box,
     is_button,
     is_disabled,
     product_elements,
@@ -40,12 +41,8 @@ _CLAUSES = re.compile(r"\s[-–—·|•]\s|[.!;](?:\s|$)")
 def _own_box(doc: Document) -> list[Any]:
     """The elements of the <h1>'s box (a rail's 'in store only' is another product's), else
     the page outside other products' boxes."""
-    elements = product_elements(doc)
-    heading = next((e for e in elements if e.tag == "h1"), None)
-    box = heading.getparent() if heading is not None else None
-    if box is None or box.tag == "body":
-        return elements
-    return [e for e in elements if e is box or box in e.iterancestors()]
+    box, own = heading_box(doc)
+    return own if box is not None else product_elements(doc)
 
 
 def _clauses(element: Any) -> list[str]:
