@@ -145,8 +145,17 @@ def discount_ratio(node: Any) -> bool:
 
 
 # '17,98 €/kg', '₹0.38/g', '$3.99 / lb', '2,50 € / 100 g', 'R$ 99/mês': a price per unit of
-# weight, volume or time, never the item's price
-_PER_UNIT = re.compile(r"/\s*(?:\d+(?:[.,]\d+)?\s*)?[^\W\d_]{1,5}[²³]?\.?\s*$")
+# weight, volume or time, never the item's price. Per piece ('29,99 €/Stück', '$3.98/ea',
+# '4,99 zł/szt.', '99 ₽/шт') is the item's own price: the item is the piece.
+_PER_PIECE = (
+    r"st|stk|stck|stück|ea|each|pc|pcs|piece|unit|item|pz|pza|ud|uds|und|unid|szt|шт|ks|kus"
+    r"|kpl|db|buc|kom|adet|pack|pk|個|件|개|本|枚|ชิ้น"
+)
+_PER_UNIT = re.compile(
+    rf"/\s*(?!(?:{_PER_PIECE})\.?\s*$)(?:\d+(?:[.,]\d+)?\s*)?[^\W\d_]{{1,5}}[²³]?\.?\s*$",
+    re.IGNORECASE,
+)
+_PER_PIECE_SUFFIX = re.compile(rf"\s*/\s*(?:{_PER_PIECE})\.?\s*$", re.IGNORECASE)
 # 'R-32', 'A-10': letters joined to a number by a hyphen are a code (a refrigerant, a model),
 # not a sign before an amount
 _CODE_HYPHEN = re.compile(r"(?<![^\W\d_])[^\W\d_]{1,3}-\d")
@@ -155,10 +164,11 @@ _CODE_HYPHEN = re.compile(r"(?<![^\W\d_])[^\W\d_]{1,3}-\d")
 def only_money(text: str, price_marked: bool = False) -> bool:
     """'$19.99', 'US $12.34', '促销价 ¥ 399.00', '12,800円（税込）': one amount and its currency,
     at most a short word; a bare number only where the markup says it is the price. A lone
-    fraction (',90 TL') or a price per unit ('17,98 €/kg') is not a price."""
+    fraction (',90 TL') or a price per unit ('17,98 €/kg') is not a price; one per piece
+    ('0,39 €/Stück') is."""
     if FRACTION.match(text) or _PER_UNIT.search(text) or _CODE_HYPHEN.match(text.strip()):
         return False
-    text, dashed = _DASH_CENTS.subn("", _NOTE.sub(" ", text))
+    text, dashed = _DASH_CENTS.subn("", _NOTE.sub(" ", _PER_PIECE_SUFFIX.sub("", text)))
     words = NUMBER.sub(" ", text).split()
     return (
         len(NUMBER.findall(text)) == 1
