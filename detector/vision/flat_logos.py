@@ -23,6 +23,7 @@ import cv2
 import numpy as np
 
 from detector.vision.flat_align import (
+    HOLES_MIN_SHARE,
     Canvas,
     align,
     canvas,
@@ -204,12 +205,18 @@ def prepare_flat(
     distances = np.linalg.norm(small_lab[:, :, None, :] - colours[None, None], axis=3)
     labels = np.where(small_mask > 0, distances.argmin(axis=2), NO_LABEL).astype(np.uint8)
     silhouette = (labels != NO_LABEL).astype(np.uint8)
+    shaped = canvas(labels)
     if len(colours) == 1:
         contours, _ = cv2.findContours(silhouette, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         hull = cv2.convexHull(np.concatenate(contours))
         solidity = silhouette.sum() / max(1.0, cv2.contourArea(hull))
-        if solidity > params.max_plain_solidity:
-            return None  # one colour, a convex blob: a disc or a square matches any sticker
+        # Too plain: a convex blob without a cut-out the holes check can see (a disc or a
+        # square matches any sticker). A cut-out (a play button's triangle) makes a solid
+        # shape a mark, and a sticker of its outline fails ``min_open_holes_one_colour``;
+        # solidity alone rejected a tile with a 6 % cut-out (solidity 0.95).
+        checked_holes = shaped.holes.sum() >= HOLES_MIN_SHARE * shaped.area
+        if solidity > params.max_plain_solidity and not checked_holes:
+            return None
     lut = _lut(colours, params.colour_tolerance)
     return FlatReference(
         asset_id=asset_id,
@@ -220,7 +227,7 @@ def prepare_flat(
         labels=labels,
         lut=lut,
         lut_tight=_lut(colours, params.tight_tolerance),
-        canvas=canvas(labels),
+        canvas=shaped,
         hu=_hu(silhouette),
         fill=float(silhouette.mean()),
     )
