@@ -52,6 +52,10 @@ HU_MOMENTS = 1  # the first Hu moment (spread): the higher ones of a symmetric s
 COLOUR_CHECK_SHARE = 0.3  # of a colour's expected share that a feature placement must show
 REGION_AREA_SHARE = 0.7  # of the smallest print's pixels a candidate region must hold
 REGION_COLOUR_SHARE = 0.4  # of a colour's share of the logo that a region must show of it
+LIGHTNESS_WEIGHT = 0.5  # of a Lab lightness difference, against a hue or chroma one, in the
+# colour tolerance: a photo's exposure and contrast move a print's lightness far more than its
+# hue (a brightness, contrast and saturation shift of 0.8-1.2 put a green 40 units from its
+# filed colour, two thirds of it in lightness), while another firm's colour differs in hue
 
 
 @dataclass(frozen=True)
@@ -234,8 +238,10 @@ def prepare_flat(
 
 
 def _lut(colours: np.ndarray, tolerance: float) -> np.ndarray:
-    """The colour index of each Lab bin within ``tolerance`` of a colour, else NO_LABEL."""
-    to_centres = np.linalg.norm(_CENTRES[:, None, :] - colours[None], axis=2)
+    """The colour index of each Lab bin within ``tolerance`` of a colour, else NO_LABEL; a
+    lightness difference counts ``LIGHTNESS_WEIGHT`` of a hue or chroma one."""
+    weights = np.array([LIGHTNESS_WEIGHT, 1.0, 1.0], np.float32)
+    to_centres = np.linalg.norm((_CENTRES[:, None, :] - colours[None]) * weights, axis=2)
     return np.where(
         to_centres.min(axis=1) <= tolerance, to_centres.argmin(axis=1), NO_LABEL
     ).astype(np.uint8)
