@@ -56,6 +56,9 @@ LIGHTNESS_WEIGHT = 0.5  # of a Lab lightness difference, against a hue or chroma
 # colour tolerance: a photo's exposure and contrast move a print's lightness far more than its
 # hue (a brightness, contrast and saturation shift of 0.8-1.2 put a green 40 units from its
 # filed colour, two thirds of it in lightness), while another firm's colour differs in hue
+CHROMATIC = 32.0  # Lab chroma (8-bit a/b units) from which a colour gets the full discount;
+# greys and black keep full lightness weight (discounting it merged a black mark with a dark
+# occluder and lost two covered black marks of the blind set)
 
 
 @dataclass(frozen=True)
@@ -238,10 +241,13 @@ def prepare_flat(
 
 
 def _lut(colours: np.ndarray, tolerance: float) -> np.ndarray:
-    """The colour index of each Lab bin within ``tolerance`` of a colour, else NO_LABEL; a
-    lightness difference counts ``LIGHTNESS_WEIGHT`` of a hue or chroma one."""
-    weights = np.array([LIGHTNESS_WEIGHT, 1.0, 1.0], np.float32)
-    to_centres = np.linalg.norm((_CENTRES[:, None, :] - colours[None]) * weights, axis=2)
+    """The colour index of each Lab bin within ``tolerance`` of a colour, else NO_LABEL; for a
+    chromatic colour a lightness difference counts ``LIGHTNESS_WEIGHT`` of a hue or chroma one
+    (a grey's or black's lightness is all it has, so it keeps full weight)."""
+    chroma = np.hypot(colours[:, 1] - 128.0, colours[:, 2] - 128.0)
+    light = 1.0 - (1.0 - LIGHTNESS_WEIGHT) * np.minimum(1.0, chroma / CHROMATIC)
+    weights = np.stack([light, np.ones_like(light), np.ones_like(light)], axis=1)
+    to_centres = np.linalg.norm((_CENTRES[:, None, :] - colours[None]) * weights[None], axis=2)
     return np.where(
         to_centres.min(axis=1) <= tolerance, to_centres.argmin(axis=1), NO_LABEL
     ).astype(np.uint8)

@@ -86,3 +86,11 @@ def test_same_shapes_in_other_hues_are_not_the_mark() -> None:
     assert ref is not None
     for width in (90, 180):
         assert FlatScene(shifted_photo(OTHER_FIRM, width), params).find(ref) is None, width
+
+
+def test_black_keeps_full_lightness_weight() -> None:
+    black = np.zeros((1, 3), np.float32)
+    black[0] = _lab(np.zeros((1, 1, 3), np.uint8)).reshape(3)
+    lut = _lut(black, FlatParams().colour_tolerance)
+    dark_grey = _lab(np.full((1, 1, 3), 45, np.uint8)).reshape(3).astype(np.int32) >> 4
+    assert lut[(dark_grey[0] << 8) | (dark_grey[1] << 4) | dark_grey[2]] == 255
