@@ -233,19 +233,21 @@ def prepare_flat(
         shares=shares,
         labels=labels,
         lut=lut,
-        lut_tight=_lut(colours, params.tight_tolerance),
+        lut_tight=_lut(colours, params.tight_tolerance, lightness=1.0),
         canvas=shaped,
         hu=_hu(silhouette),
         fill=float(silhouette.mean()),
     )
 
 
-def _lut(colours: np.ndarray, tolerance: float) -> np.ndarray:
+def _lut(colours: np.ndarray, tolerance: float, lightness: float = LIGHTNESS_WEIGHT) -> np.ndarray:
     """The colour index of each Lab bin within ``tolerance`` of a colour, else NO_LABEL; for a
     chromatic colour a lightness difference counts ``LIGHTNESS_WEIGHT`` of a hue or chroma one
-    (a grey's or black's lightness is all it has, so it keeps full weight)."""
+    (a grey's or black's lightness is all it has, so it keeps full weight). The tight LUT
+    keeps full lightness weight (``lightness=1``): it exists to part a logo from a ground of a
+    near colour, often one of another lightness."""
     chroma = np.hypot(colours[:, 1] - 128.0, colours[:, 2] - 128.0)
-    light = 1.0 - (1.0 - LIGHTNESS_WEIGHT) * np.minimum(1.0, chroma / CHROMATIC)
+    light = 1.0 - (1.0 - lightness) * np.minimum(1.0, chroma / CHROMATIC)
     weights = np.stack([light, np.ones_like(light), np.ones_like(light)], axis=1)
     to_centres = np.linalg.norm((_CENTRES[:, None, :] - colours[None]) * weights[None], axis=2)
     return np.where(
