@@ -186,8 +186,27 @@ def _load(path: Path) -> tuple[Any, str]:
     return image.convert("RGB"), hashlib.sha256(data).hexdigest()
 
 
-def run(set_dir: Path, limit: int | None) -> tuple[dict[str, Any], dict[str, list[str]]]:
-    """Build the detector on the set's registered logos and predict every case."""
+def _select(
+    cases: list[dict[str, Any]], logos: Sequence[str], transforms: Sequence[str]
+) -> list[dict[str, Any]]:
+    """The cases that show one of ``logos`` (pasted or re-coloured from) and use one of
+    ``transforms``; an empty filter keeps all. For quick loops; a full score uses neither."""
+
+    def shows(case: Mapping[str, Any]) -> bool:
+        names = {row["logo"] for row in case["pasted"]} | set(case["labels"])
+        names.add(case.get("recolour_of") or "")
+        return not logos or bool(names & set(logos))
+
+    return [c for c in cases if shows(c) and (not transforms or c["transform"] in transforms)]
+
+
+def run(
+    set_dir: Path,
+    limit: int | None,
+    logos: Sequence[str] = (),
+    transforms: Sequence[str] = (),
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Build the detector on the set's registered logos and predict every (selected) case."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from detector.engine import Detector
@@ -211,7 +230,7 @@ def run(set_dir: Path, limit: int | None) -> tuple[dict[str, Any], dict[str, lis
     started = time.perf_counter()
     detector = Detector(assets)
     build_s = time.perf_counter() - started
-    cases = _sample(manifest["cases"], limit)
+    cases = _sample(_select(manifest["cases"], logos, transforms), limit)
     predictions: dict[str, list[str]] = {}
     flagged: dict[str, list[str]] = {}
     seconds: list[float] = []
@@ -342,8 +361,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--limit", type=int, default=None, help="score N cases spread evenly")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--save", type=Path, default=None, help="also write result + predictions")
+    parser.add_argument(
+        "--logo", action="append", default=[], help="only cases showing this logo (repeatable)"
+    )
+    parser.add_argument(
+        "--transform", action="append", default=[], help="only cases under this transform"
+    )
     args = parser.parse_args(argv)
-    result, predictions = run(args.set, args.limit)
+    result, predictions = run(args.set, args.limit, args.logo, args.transform)
     if args.save:
         args.save.write_text(json.dumps({"result": result, "predictions": predictions}, indent=1))
     print(json.dumps(result, indent=1) if args.json else report(result))

